@@ -1,0 +1,1 @@
+//! A uniform view of openapiv3 schemas. STUB.
