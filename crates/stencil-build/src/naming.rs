@@ -333,7 +333,8 @@ mod tests {
 
     #[test]
     fn identifiers() {
-        assert_eq!(type_name("type"), "TypeType");
+        assert_eq!(type_name("type"), "Type");
+        assert_eq!(type_name("Self"), "SelfType");
         assert_eq!(type_name("123abc"), "T123abc");
         assert_eq!(type_name(""), "T");
         assert_eq!(type_name("Option"), "OptionType");
