@@ -108,8 +108,8 @@ fn symbol_name(raw: &str) -> String {
 
 /// `snake_case` field, method, parameter or module name. Never a keyword.
 pub fn field_name(raw: &str) -> String {
-    let name = fix_start(ascii_words(raw).to_snake_case(), "f_");
-    let name = if name.is_empty() { "field".to_owned() } else { name };
+    let snake = ascii_words(raw).to_snake_case();
+    let name = if snake.is_empty() { "field".to_owned() } else { fix_start(snake, "f_") };
     if is_keyword(&name) || name == "_" {
         format!("{name}_")
     } else {
