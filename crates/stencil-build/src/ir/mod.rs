@@ -13,8 +13,13 @@
 //! - Type, field, variant, method and parameter names are unique in their scope.
 
 pub mod build;
+mod convert;
+mod cycles;
 mod generics;
+mod operations;
 mod schema;
+mod unions;
+mod walk;
 
 pub use build::build;
 
@@ -426,3 +431,4 @@ pub enum SecurityKind {
     /// A scheme Stencil does not implement (e.g. `mutualTLS`, other HTTP schemes).
     Unsupported(String),
 }
+#[cfg(test)] mod scratch_test;

@@ -1,0 +1,498 @@
+//! Schemas → types: the conversion phase of the IR builder.
+//!
+//! Every schema becomes a [`Typed`]: a [`TypeRef`] plus whether the value may be `null`.
+//! Objects, enums and unions become named types in the arena; scalars, arrays and maps stay
+//! inline. Inline named types are deduplicated structurally (docs and examples ignored), so two
+//! inline schemas of the same shape are emitted once.
+
+use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
+use serde_json::Value;
+
+use crate::diag::join;
+use crate::ir::build::{Builder, Hint, MAX_DEPTH};
+use crate::ir::schema::{Kind, View};
+use crate::ir::{
+    Constraints, Docs, EnumVariant, Field, IntEnum, Primitive, StringEnum, Struct, TypeId,
+    TypeKind, TypeRef, Union, UnionVariant,
+};
+use crate::load::ext;
+use crate::naming;
+
+/// A converted schema.
+#[derive(Clone, Debug)]
+pub struct Typed {
+    pub ty: TypeRef,
+    pub nullable: bool,
+    /// Constraints of the schema itself (for fields and parameters).
+    pub constraints: Constraints,
+    pub default: Option<Value>,
+    pub docs: Docs,
+    pub read_only: bool,
+    pub write_only: bool,
+}
+
+impl Typed {
+    fn plain(ty: TypeRef) -> Self {
+        Typed {
+            ty,
+            nullable: false,
+            constraints: Constraints::default(),
+            default: None,
+            docs: Docs::default(),
+            read_only: false,
+            write_only: false,
+        }
+    }
+}
+
+/// Schemas appear as `ReferenceOr<Schema>` and `ReferenceOr<Box<Schema>>`.
+pub trait AsSchema {
+    fn schema(&self) -> &Schema;
+}
+impl AsSchema for Schema {
+    fn schema(&self) -> &Schema {
+        self
+    }
+}
+impl AsSchema for Box<Schema> {
+    fn schema(&self) -> &Schema {
+        self
+    }
+}
+
+pub fn docs_of(v: &View) -> Docs {
+    let mut examples: Vec<Value> = match v.ext(ext::EXAMPLES) {
+        Some(Value::Array(xs)) => xs.clone(),
+        _ => Vec::new(),
+    };
+    if examples.is_empty() {
+        if let Some(e) = &v.data.example {
+            examples.push(e.clone());
+        }
+    }
+    Docs {
+        title: v.data.title.clone(),
+        description: v.data.description.clone(),
+        examples,
+        deprecated: v.data.deprecated,
+    }
+}
+
+impl Builder<'_> {
+    /// Convert a schema or reference found at `ptr`.
+    pub fn type_of<S: AsSchema>(&mut self, s: &ReferenceOr<S>, ptr: &str, hint: Hint) -> Typed {
+        match s {
+            ReferenceOr::Reference { reference } => self.reference(reference, ptr),
+            ReferenceOr::Item(schema) => self.inline(schema.schema(), ptr, hint, None),
+        }
+    }
+
+    pub fn reference(&mut self, reference: &str, ptr: &str) -> Typed {
+        match self.schema_ids.get(reference).copied() {
+            Some(id) => {
+                let mut t = Typed::plain(TypeRef::Named(id, Vec::new()));
+                t.nullable = self.nullable_components.contains(&id);
+                if let Some(c) = self.alias_constraints.get(&id) {
+                    t.constraints = c.clone();
+                }
+                t
+            }
+            None => {
+                self.error(
+                    ptr,
+                    format!("`$ref: {reference}` does not name a schema under #/components/schemas"),
+                    "point the reference at a schema component",
+                );
+                Typed::plain(TypeRef::Any)
+            }
+        }
+    }
+
+    /// Convert an inline schema. With `target`, named results are stored in that (reserved)
+    /// slot, and anything else becomes an alias there.
+    pub fn inline(&mut self, schema: &Schema, ptr: &str, hint: Hint, target: Option<TypeId>) -> Typed {
+        if self.depth > MAX_DEPTH {
+            self.warning(ptr, "schema nested too deeply; typed as any JSON value", "flatten the schema into named components");
+            return Typed::plain(TypeRef::Any);
+        }
+        self.depth += 1;
+        let v = View::new(schema);
+        let mut t = self.inline_view(&v, ptr, hint, target);
+        self.depth -= 1;
+        t.nullable |= v.data.nullable;
+        if t.docs == Docs::default() {
+            t.docs = docs_of(&v);
+        } else {
+            let own = docs_of(&v);
+            t.docs.description = own.description.or(t.docs.description);
+            t.docs.title = own.title.or(t.docs.title);
+            t.docs.deprecated |= own.deprecated;
+            if !own.examples.is_empty() {
+                t.docs.examples = own.examples;
+            }
+        }
+        t.read_only |= v.data.read_only;
+        t.write_only |= v.data.write_only;
+        if v.data.default.is_some() {
+            t.default = v.data.default.clone();
+        }
+        let own = v.constraints.clone();
+        if !own.is_empty() {
+            t.constraints = own;
+        }
+        if let Some(target) = target {
+            if !matches!(t.ty, TypeRef::Named(id, _) if id == target) {
+                // A component that is not itself a struct/enum/union: an alias.
+                self.set(target, TypeKind::Alias(t.ty.clone()), docs_of(&v));
+                if !t.constraints.is_empty() {
+                    self.alias_constraints.insert(target, t.constraints.clone());
+                }
+                t.ty = TypeRef::Named(target, Vec::new());
+            }
+            if t.nullable {
+                self.nullable_components.insert(target);
+            }
+        }
+        t
+    }
+
+    fn inline_view(&mut self, v: &View, ptr: &str, hint: Hint, target: Option<TypeId>) -> Typed {
+        if v.ext(ext::NULL_TYPE).is_some() {
+            let mut t = Typed::plain(TypeRef::Any);
+            t.nullable = true;
+            return t;
+        }
+        if v.not {
+            self.warning(ptr, "`not` cannot be expressed as a Rust type; typed as any JSON value", "describe the allowed values positively");
+            return Typed::plain(TypeRef::Any);
+        }
+        // A single-branch composition without a shape of its own is the branch itself
+        // (`allOf: [$ref]` with a description, `anyOf: [X, null]` after normalisation).
+        if !v.has_own_shape() && v.enumeration.is_empty() {
+            let parts: Vec<(&str, &ReferenceOr<Schema>)> = [("allOf", v.all_of), ("anyOf", v.any_of), ("oneOf", v.one_of)]
+                .into_iter()
+                .flat_map(|(k, xs)| xs.iter().map(move |x| (k, x)))
+                .collect();
+            if parts.len() == 1 {
+                let (k, part) = parts[0];
+                let p = join(&join(ptr, k), "0");
+                let mut t = self.type_of(part, &p, hint);
+                if !matches!(part, ReferenceOr::Reference { .. }) {
+                    return t;
+                }
+                t.docs = Docs::default();
+                return t;
+            }
+        }
+        if !v.enumeration.is_empty() {
+            if let Some(t) = self.enumeration(v, ptr, &hint, target) {
+                return t;
+            }
+        }
+        if !v.one_of.is_empty() || !v.any_of.is_empty() {
+            let (key, branches) = if v.one_of.is_empty() { ("anyOf", v.any_of) } else { ("oneOf", v.one_of) };
+            return self.union(v, branches, &join(ptr, key), hint, target);
+        }
+        if !v.all_of.is_empty() {
+            return self.all_of(v, ptr, hint, target);
+        }
+        match v.kind {
+            Kind::Object => self.object(v, ptr, hint, target),
+            Kind::Array => {
+                if let Some(Value::Array(prefix)) = v.ext(ext::PREFIX_ITEMS) {
+                    return self.tuple(prefix, ptr, &hint);
+                }
+                let item = match v.items {
+                    Some(items) => {
+                        let t = self.type_of(items, &join(ptr, "items"), hint.child("Item"));
+                        wrap_nullable(t)
+                    }
+                    None => TypeRef::Any,
+                };
+                Typed::plain(TypeRef::Array(Box::new(item)))
+            }
+            Kind::String => Typed::plain(TypeRef::Primitive(string_primitive(v.format.as_deref()))),
+            Kind::Integer => Typed::plain(TypeRef::Primitive(integer_primitive(v.format.as_deref(), &v.constraints))),
+            Kind::Number => Typed::plain(TypeRef::Primitive(match v.format.as_deref() {
+                Some("float") => Primitive::F32,
+                _ => Primitive::F64,
+            })),
+            Kind::Boolean => Typed::plain(TypeRef::Primitive(Primitive::Bool)),
+            Kind::Unknown => Typed::plain(TypeRef::Any),
+        }
+    }
+
+    fn tuple(&mut self, prefix: &[Value], ptr: &str, hint: &Hint) -> Typed {
+        let mut items = Vec::new();
+        for (i, raw) in prefix.iter().enumerate() {
+            let p = join(&join(ptr, ext::PREFIX_ITEMS), &i.to_string());
+            match serde_json::from_value::<ReferenceOr<Schema>>(raw.clone()) {
+                Ok(s) => {
+                    let t = self.type_of(&s, &p, hint.child(&format!("Item{i}")));
+                    items.push(wrap_nullable(t));
+                }
+                Err(e) => {
+                    self.warning(&p, format!("tuple item is not a schema ({e}); typed as any JSON value"), "fix the prefixItems entry");
+                    items.push(TypeRef::Any);
+                }
+            }
+        }
+        Typed::plain(TypeRef::Tuple(items))
+    }
+
+    fn enumeration(&mut self, v: &View, ptr: &str, hint: &Hint, target: Option<TypeId>) -> Option<Typed> {
+        let nullable = v.enumeration.iter().any(Value::is_null);
+        let values: Vec<&Value> = v.enumeration.iter().filter(|x| !x.is_null()).collect();
+        if values.is_empty() {
+            let mut t = Typed::plain(TypeRef::Any);
+            t.nullable = true;
+            return Some(t);
+        }
+        let kind = if values.iter().all(|x| x.is_string()) {
+            let mut scope = naming::Scope::new();
+            let mut variants = Vec::new();
+            let mut seen = std::collections::HashSet::new();
+            for x in &values {
+                let s = x.as_str().unwrap_or_default().to_owned();
+                if !seen.insert(s.clone()) {
+                    continue;
+                }
+                let (name, renamed) = scope.claim(&naming::variant_name(&s));
+                if renamed {
+                    self.warning(ptr, format!("enum values collide as Rust variants; `{s}` is named `{name}`"), "rename the enum value or accept the numbered variant");
+                }
+                variants.push(EnumVariant { name, value: s, docs: Docs::default() });
+            }
+            TypeKind::StringEnum(StringEnum { variants, fallback: true })
+        } else if values.iter().all(|x| x.as_i64().is_some()) && v.kind != Kind::Number {
+            let mut scope = naming::Scope::new();
+            let mut variants = Vec::new();
+            let mut seen = std::collections::HashSet::new();
+            for x in &values {
+                let n = x.as_i64().unwrap_or_default();
+                if !seen.insert(n) {
+                    continue;
+                }
+                let raw = if n < 0 { format!("Minus{}", n.unsigned_abs()) } else { format!("V{n}") };
+                let (name, _) = scope.claim(&naming::variant_name(&raw));
+                variants.push(EnumVariant { name, value: n, docs: Docs::default() });
+            }
+            TypeKind::IntEnum(IntEnum { variants, fallback: true })
+        } else {
+            // Booleans, floats, mixed: keep the base type; the values stay documented.
+            return None;
+        };
+        let mut t = Typed::plain(self.named(kind, docs_of(v), ptr, hint.clone(), target));
+        t.nullable = nullable;
+        Some(t)
+    }
+
+    fn union(&mut self, v: &View, branches: &[ReferenceOr<Schema>], ptr: &str, hint: Hint, target: Option<TypeId>) -> Typed {
+        let id = self.reserve(ptr, hint.clone(), target);
+        let mut variants: Vec<UnionVariant> = Vec::new();
+        let mut scope = naming::Scope::new();
+        let mut branch_ids = Vec::new();
+        let mut nullable = false;
+        for (i, b) in branches.iter().enumerate() {
+            let p = join(ptr, &i.to_string());
+            let t = self.type_of(b, &p, Hint::under(id, &format!("Variant{i}")));
+            nullable |= t.nullable && !matches!(t.ty, TypeRef::Any);
+            if t.nullable && matches!(t.ty, TypeRef::Any) && self.is_null_only(b) {
+                nullable = true;
+                continue;
+            }
+            let base = match &t.ty {
+                TypeRef::Named(tid, _) => self.slot_name_hint(*tid),
+                other => naming::variant_name(&primitive_word(other)),
+            };
+            let (name, _) = scope.claim(&naming::variant_name(&base));
+            if let TypeRef::Named(tid, _) = t.ty {
+                branch_ids.push(Some(tid));
+            } else {
+                branch_ids.push(None);
+            }
+            variants.push(UnionVariant { name, tag_values: Vec::new(), ty: t.ty, docs: t.docs });
+        }
+        let tag = self.discriminate(v, ptr, &mut variants, &branch_ids);
+        let kind = TypeKind::Union(Union { tag, variants });
+        let ty = self.finish(id, kind, docs_of(v), target.is_some());
+        let mut t = Typed::plain(ty);
+        t.nullable = nullable;
+        t
+    }
+
+    fn is_null_only(&self, b: &ReferenceOr<Schema>) -> bool {
+        matches!(b, ReferenceOr::Item(s) if s.schema_data.extensions.contains_key(ext::NULL_TYPE))
+    }
+
+    fn all_of(&mut self, v: &View, ptr: &str, hint: Hint, target: Option<TypeId>) -> Typed {
+        let id = self.reserve(ptr, hint, target);
+        let mut st = Struct::default();
+        let mut seen_parts = Vec::new();
+        for (i, part) in v.all_of.iter().enumerate() {
+            let p = join(&join(ptr, "allOf"), &i.to_string());
+            self.merge_part(part, &p, id, &mut st, &mut seen_parts, 0);
+        }
+        // The schema's own properties next to allOf.
+        if !v.properties.is_empty() || v.additional.is_some() {
+            let own = self.fields_of(v, ptr, id);
+            merge_fields(&mut st, own);
+        }
+        let ty = self.finish(id, TypeKind::Struct(st), docs_of(v), target.is_some());
+        Typed::plain(ty)
+    }
+
+    fn merge_part(&mut self, part: &ReferenceOr<Schema>, ptr: &str, id: TypeId, st: &mut Struct, seen: &mut Vec<String>, depth: usize) {
+        if depth > 32 {
+            return;
+        }
+        let (schema, p): (&Schema, String) = match part {
+            ReferenceOr::Reference { reference } => {
+                if seen.contains(reference) {
+                    return;
+                }
+                seen.push(reference.clone());
+                match self.lookup_schema(reference) {
+                    Some((s, p)) => (s, p),
+                    None => {
+                        self.reference(reference, ptr);
+                        return;
+                    }
+                }
+            }
+            ReferenceOr::Item(s) => (s, ptr.to_owned()),
+        };
+        let v = View::new(schema);
+        for (k, xs) in [("allOf", v.all_of)] {
+            for (i, x) in xs.iter().enumerate() {
+                self.merge_part(x, &join(&join(&p, k), &i.to_string()), id, st, seen, depth + 1);
+            }
+        }
+        if !v.one_of.is_empty() || !v.any_of.is_empty() {
+            self.warning(&p, "oneOf/anyOf inside allOf is not merged; its properties are not typed", "move the union into a property");
+        }
+        let own = self.fields_of(&v, &p, id);
+        merge_fields(st, own);
+    }
+
+    fn object(&mut self, v: &View, ptr: &str, hint: Hint, target: Option<TypeId>) -> Typed {
+        if v.properties.is_empty() {
+            match v.additional {
+                Some(AdditionalProperties::Any(false)) => {}
+                Some(AdditionalProperties::Schema(s)) => {
+                    let t = self.type_of(s.as_ref(), &join(ptr, "additionalProperties"), hint.child("Value"));
+                    return Typed::plain(TypeRef::Map(Box::new(wrap_nullable(t))));
+                }
+                _ => return Typed::plain(TypeRef::Map(Box::new(TypeRef::Any))),
+            }
+        }
+        let id = self.reserve(ptr, hint, target);
+        let st = self.fields_of(v, ptr, id);
+        let ty = self.finish(id, TypeKind::Struct(st), docs_of(v), target.is_some());
+        Typed::plain(ty)
+    }
+
+    /// The fields of an object schema (not its allOf parts).
+    fn fields_of(&mut self, v: &View, ptr: &str, owner: TypeId) -> Struct {
+        let mut st = Struct::default();
+        let mut scope = naming::Scope::with_reserved(&["additional_properties"]);
+        for (wire, prop) in &v.properties {
+            let p = join(&join(ptr, "properties"), wire);
+            let t = self.type_of(*prop, &p, Hint::under(owner, &naming::type_name(wire)));
+            let (name, renamed) = scope.claim(&naming::field_name(wire));
+            if renamed {
+                self.warning(&p, format!("property `{wire}` collides with another after snake-casing; the Rust field is `{name}`"), "rename one of the properties");
+            }
+            let mut default = t.default.clone();
+            if let (Some(d), TypeRef::Primitive(Primitive::Bool)) = (&default, &t.ty) {
+                if let Some(n) = d.as_i64() {
+                    default = Some(Value::Bool(n != 0));
+                }
+            }
+            st.fields.push(Field {
+                name,
+                wire_name: (*wire).to_owned(),
+                required: v.required.contains(wire),
+                nullable: t.nullable,
+                default,
+                read_only: t.read_only,
+                write_only: t.write_only,
+                constraints: t.constraints,
+                docs: t.docs,
+                ty: t.ty,
+            });
+        }
+        match v.additional {
+            Some(AdditionalProperties::Schema(s)) if !v.properties.is_empty() => {
+                let t = self.type_of(s.as_ref(), &join(ptr, "additionalProperties"), Hint::under(owner, "Value"));
+                st.additional = Some(wrap_nullable(t));
+            }
+            Some(AdditionalProperties::Any(true)) if !v.properties.is_empty() => {
+                st.additional = Some(TypeRef::Any);
+            }
+            _ => {}
+        }
+        st
+    }
+}
+
+/// Merge `b`'s fields into `a` (allOf): later parts override same-named fields, required wins.
+fn merge_fields(a: &mut Struct, b: Struct) {
+    for f in b.fields {
+        if let Some(existing) = a.fields.iter_mut().find(|x| x.wire_name == f.wire_name) {
+            let required = existing.required || f.required;
+            *existing = Field { required, ..f };
+        } else {
+            a.fields.push(f);
+        }
+    }
+    if b.additional.is_some() {
+        a.additional = b.additional;
+    }
+}
+
+/// A nullable value inside an array, map or tuple becomes `Option<T>`.
+fn wrap_nullable(t: Typed) -> TypeRef {
+    if t.nullable && t.ty != TypeRef::Any {
+        TypeRef::Option(Box::new(t.ty))
+    } else {
+        t.ty
+    }
+}
+
+fn primitive_word(t: &TypeRef) -> String {
+    match t {
+        TypeRef::Primitive(p) => format!("{p:?}"),
+        TypeRef::Array(_) => "Array".into(),
+        TypeRef::Map(_) => "Map".into(),
+        TypeRef::Tuple(_) => "Tuple".into(),
+        TypeRef::Option(inner) | TypeRef::Boxed(inner) => primitive_word(inner),
+        TypeRef::Any => "Value".into(),
+        TypeRef::Named(..) | TypeRef::Generic(_) => "Variant".into(),
+    }
+}
+
+pub fn string_primitive(format: Option<&str>) -> Primitive {
+    match format {
+        Some("date") => Primitive::Date,
+        Some("date-time") => Primitive::DateTime,
+        Some("uuid") => Primitive::Uuid,
+        Some("byte") => Primitive::Base64,
+        Some("binary") => Primitive::Binary,
+        _ => Primitive::String,
+    }
+}
+
+pub fn integer_primitive(format: Option<&str>, c: &Constraints) -> Primitive {
+    match format {
+        Some("int8") => Primitive::I8,
+        Some("int16") => Primitive::I16,
+        Some("int32") => Primitive::I32,
+        Some("uint8") => Primitive::U8,
+        Some("uint16") => Primitive::U16,
+        Some("uint32") => Primitive::U32,
+        Some("uint64") | Some("uint") => Primitive::U64,
+        Some("int64") if c.minimum.is_some_and(|m| m >= 0.0) && c.maximum.is_some_and(|m| m > i64::MAX as f64) => Primitive::U64,
+        _ => Primitive::I64,
+    }
+}
