@@ -431,4 +431,3 @@ pub enum SecurityKind {
     /// A scheme Stencil does not implement (e.g. `mutualTLS`, other HTTP schemes).
     Unsupported(String),
 }
-#[cfg(test)] mod scratch_test;
