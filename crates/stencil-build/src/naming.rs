@@ -68,7 +68,13 @@ pub fn type_name(raw: &str) -> String {
 
 /// `UpperCamelCase` enum variant name. `Other` is reserved for the fallback variant.
 pub fn variant_name(raw: &str) -> String {
-    let mut name = ascii_words(raw).to_upper_camel_case();
+    // Sort orders and signed values: `-title` → `MinusTitle`, `+1` → `Plus1`.
+    let signed = match raw.as_bytes().first() {
+        Some(b'-') if raw.len() > 1 => format!("minus {}", &raw[1..]),
+        Some(b'+') if raw.len() > 1 => format!("plus {}", &raw[1..]),
+        _ => raw.to_owned(),
+    };
+    let mut name = ascii_words(&signed).to_upper_camel_case();
     if name.is_empty() {
         name = match raw {
             "" => "Empty".to_owned(),
@@ -344,6 +350,9 @@ mod tests {
         assert_eq!(field_name("x-api-version"), "x_api_version");
         assert_eq!(field_name(""), "field");
         assert_eq!(variant_name("+"), "Plus");
+        assert_eq!(variant_name("-title"), "MinusTitle");
+        assert_eq!(variant_name("+1"), "Plus1");
+        assert_eq!(variant_name("-1"), "Minus1");
         assert_eq!(variant_name(""), "Empty");
         assert_eq!(variant_name("other"), "OtherValue");
         assert_ne!(type_name("é"), type_name("è"));
