@@ -1,1 +1,83 @@
-fn main() {}
+//! `cargo xtask regen [--check]`. See `xtask/src/lib.rs`.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use xtask::{Change, Error};
+
+const USAGE: &str = "\
+Usage: cargo xtask <COMMAND>
+
+Commands:
+  regen          regenerate the crates listed in codegen.toml (writes only changed files,
+                 deletes files in their directories that regen does not write)
+  regen --check  write nothing; fail with a diff when anything is stale, missing or orphaned
+  help           print this help
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let check = match args.as_slice() {
+        ["regen"] => false,
+        ["regen", "--check"] | ["regen", "-c"] => true,
+        ["help" | "--help" | "-h"] | ["regen", "--help" | "-h"] => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        _ => {
+            eprintln!("error: unexpected arguments {args:?}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+
+    // Run from the repository root, so the document paths in `// @generated` headers are the
+    // ones in codegen.toml wherever the repository is checked out.
+    let root = xtask::project_root();
+    if let Err(e) = std::env::set_current_dir(&root) {
+        eprintln!("error: cannot change into {}: {e}", root.display());
+        return ExitCode::FAILURE;
+    }
+    let root = Path::new(".");
+    let generator = &stencil_build::generate;
+
+    let result = if check {
+        xtask::check(root, generator).map(|plan| {
+            print_warnings(&plan);
+            eprintln!("generated code is up to date ({} files)", plan.files.len());
+        })
+    } else {
+        xtask::regen(root, generator).map(|(changes, plan)| {
+            print_warnings(&plan);
+            for change in &changes {
+                match change {
+                    Change::Stale { path, .. } => eprintln!("updated {path}"),
+                    Change::Missing { path } => eprintln!("created {path}"),
+                    Change::Orphan { path } => eprintln!("deleted {path}"),
+                }
+            }
+            if changes.is_empty() {
+                eprintln!("generated code is up to date ({} files)", plan.files.len());
+            }
+        })
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Error::Stale(changes)) => {
+            // The diffs on stdout, the verdict and the fix on stderr.
+            print!("{}", xtask::stale_diffs(&changes));
+            eprintln!("{}", xtask::stale_verdict(&changes));
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print_warnings(plan: &xtask::Plan) {
+    for (name, warning) in &plan.warnings {
+        eprintln!("{name}: {warning}");
+    }
+}

@@ -1,26 +1,374 @@
-//! The build.rs API, in the style of prost-build.
+//! The build.rs API, in the style of prost-build: a plain builder ([`Config`]) and a one-liner
+//! ([`compile`]).
 //!
-//! STUB: being written.
+//! ```no_run
+//! // build.rs
+//! fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     stencil_build::Config::new()
+//!         .server(false)
+//!         .derive("PartialEq")
+//!         .compile("openapi.yaml")?;
+//!     Ok(())
+//! }
+//! ```
+//!
+//! ```ignore
+//! // src/lib.rs
+//! pub mod api {
+//!     include!(concat!(env!("OUT_DIR"), "/api.rs"));
+//! }
+//! ```
 
-use std::path::Path;
+use std::ffi::OsString;
+use std::fmt;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
 
-use crate::pipeline::Options;
+use crate::diag::Diagnostics;
+use crate::pipeline::{Generated, Options};
 
-#[derive(Clone, Debug, Default)]
+/// The command named in the `// @generated` header of code written by [`Config::compile`].
+const BUILD_RS_COMMAND: &str = "cargo build (stencil-build in build.rs)";
+
+/// Generate code for the OpenAPI document at `spec` into `$OUT_DIR/api.rs`, with the default
+/// [`Config`]: types, client and server.
+///
+/// Shorthand for `Config::new().compile(spec)`; see [`Config::compile`].
+///
+/// ```no_run
+/// // build.rs
+/// fn main() -> Result<(), Box<dyn std::error::Error>> {
+///     stencil_build::compile("specs/api.yaml")?;
+///     Ok(())
+/// }
+/// ```
+pub fn compile(spec: impl AsRef<Path>) -> Result<(), Error> {
+    Config::new().compile(spec)
+}
+
+/// Configuration for generating code from an OpenAPI document.
+///
+/// Setters take and return `&mut Self`, so calls chain from [`Config::new`] to
+/// [`Config::compile`] (for build.rs) or [`Config::generate`] (code in memory).
+///
+/// ```no_run
+/// // build.rs
+/// fn main() -> Result<(), Box<dyn std::error::Error>> {
+///     stencil_build::Config::new()
+///         .server(false)
+///         .module_name("pathstack")
+///         .derive("PartialEq")
+///         .compile("specs/pathstack.yaml")?;
+///     Ok(())
+/// }
+/// ```
+#[derive(Clone, Debug)]
 pub struct Config {
     options: Options,
+    module_name: String,
+    out_dir: Option<PathBuf>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config::new()
+    }
 }
 
 impl Config {
+    /// Types, client and server; module `api`; output into `$OUT_DIR`; no feature gates.
     pub fn new() -> Self {
-        Config::default()
+        Config {
+            options: Options {
+                regenerate_command: BUILD_RS_COMMAND.to_owned(),
+                ..Options::default()
+            },
+            module_name: "api".to_owned(),
+            out_dir: None,
+        }
     }
 
+    /// The pipeline options this configuration amounts to.
     pub fn options(&self) -> &Options {
         &self.options
     }
+
+    /// Generate the reqwest client (default: `true`).
+    pub fn client(&mut self, yes: bool) -> &mut Self {
+        self.options.client = yes;
+        self
+    }
+
+    /// Generate the axum server (default: `true`).
+    pub fn server(&mut self, yes: bool) -> &mut Self {
+        self.options.server = yes;
+        self
+    }
+
+    /// Wrap the client and server in `#[cfg(feature = "client")]` / `#[cfg(feature = "server")]`
+    /// (default: `false`). Turn it on when the crate including the code has those features.
+    pub fn feature_gates(&mut self, yes: bool) -> &mut Self {
+        self.options.feature_gates = yes;
+        self
+    }
+
+    /// Add derives to every generated type, e.g. `derive("PartialEq")` or
+    /// `derive("PartialEq, Eq, Hash")`. Can be called more than once.
+    pub fn derive(&mut self, derives: &str) -> &mut Self {
+        self.options.extra_derives.extend(
+            derives
+                .split(',')
+                .map(str::trim)
+                .filter(|d| !d.is_empty())
+                .map(str::to_owned),
+        );
+        self
+    }
+
+    /// The name of the file [`compile`](Config::compile) writes, without `.rs` (default: `api`).
+    pub fn module_name(&mut self, name: &str) -> &mut Self {
+        self.module_name = name.to_owned();
+        self
+    }
+
+    /// Where [`compile`](Config::compile) writes (default: the `OUT_DIR` environment variable,
+    /// which Cargo sets for build scripts).
+    pub fn out_dir(&mut self, path: impl Into<PathBuf>) -> &mut Self {
+        self.out_dir = Some(path.into());
+        self
+    }
+
+    /// Generate code for the document at `spec` and return it, writing nothing.
+    ///
+    /// ```no_run
+    /// let generated = stencil_build::Config::new().server(false).generate("openapi.yaml")?;
+    /// for warning in &generated.warnings {
+    ///     eprintln!("{warning}");
+    /// }
+    /// println!("{}", generated.code);
+    /// # Ok::<(), stencil_build::Diagnostics>(())
+    /// ```
+    pub fn generate(&self, spec: impl AsRef<Path>) -> Result<Generated, Diagnostics> {
+        crate::pipeline::generate(spec.as_ref(), &self.options)
+    }
+
+    /// Generate code for the document at `spec` into `<out_dir>/<module_name>.rs`, for build.rs.
+    ///
+    /// The file is written only when its content changed, so dependants are not rebuilt for
+    /// nothing. Prints `cargo:rerun-if-changed` for every file the document was read from and
+    /// each warning as `cargo:warning` lines. On failure nothing is written and the [`Error`]
+    /// lists every diagnostic; return it from `main` and Cargo shows it as the build error.
+    ///
+    /// ```no_run
+    /// // build.rs
+    /// fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     stencil_build::Config::new().client(false).compile("openapi.yaml")?;
+    ///     Ok(())
+    /// }
+    /// ```
+    pub fn compile(&self, spec: impl AsRef<Path>) -> Result<(), Error> {
+        let spec = spec.as_ref();
+        let file_name = self.file_name()?;
+        let out_dir = match &self.out_dir {
+            Some(dir) => dir.clone(),
+            None => std::env::var_os("OUT_DIR")
+                .map(PathBuf::from)
+                .ok_or(Error::NoOutDir)?,
+        };
+
+        let generated = match self.generate(spec) {
+            Ok(generated) => generated,
+            Err(diagnostics) => {
+                // Cargo reruns a failed build script anyway; this covers the root document when
+                // the pipeline stopped before it could list the files it read.
+                println!("cargo:rerun-if-changed={}", spec.display());
+                return Err(Error::Generate {
+                    spec: spec.to_owned(),
+                    diagnostics,
+                });
+            }
+        };
+
+        for file in &generated.files {
+            println!("cargo:rerun-if-changed={}", file.display());
+        }
+        if generated.files.is_empty() {
+            println!("cargo:rerun-if-changed={}", spec.display());
+        }
+        for warning in &generated.warnings {
+            for line in warning.to_string().lines() {
+                println!("cargo:warning={line}");
+            }
+        }
+
+        let path = out_dir.join(file_name);
+        write_if_changed(&path, generated.code.as_bytes())
+            .map_err(|error| Error::Io { path, error })
+    }
+
+    fn file_name(&self) -> Result<OsString, Error> {
+        let name = &self.module_name;
+        let valid = !name.is_empty()
+            && name != "."
+            && name != ".."
+            && !name.contains(['/', '\\'])
+            && !name.chars().any(char::is_control);
+        if !valid {
+            return Err(Error::InvalidModuleName(name.clone()));
+        }
+        Ok(format!("{name}.rs").into())
+    }
 }
 
-pub fn compile(_spec: impl AsRef<Path>) -> Result<(), Box<dyn std::error::Error>> {
-    Err("not implemented".into())
+/// Write `contents` to `path` unless it already holds exactly that, creating parent
+/// directories.
+fn write_if_changed(path: &Path, contents: &[u8]) -> io::Result<()> {
+    if fs::read(path).is_ok_and(|old| old == contents) {
+        return Ok(());
+    }
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent)?;
+    }
+    fs::write(path, contents)
+}
+
+/// Why [`Config::compile`] failed.
+///
+/// `Debug` prints the same readable text as `Display`, so that a build script whose `main`
+/// returns `Result<(), Box<dyn Error>>` fails with the diagnostics rather than a struct dump.
+#[non_exhaustive]
+pub enum Error {
+    /// The document could not be turned into code; `diagnostics` holds every error (and the
+    /// warnings found before them).
+    Generate {
+        spec: PathBuf,
+        diagnostics: Diagnostics,
+    },
+    /// Writing the output failed.
+    Io { path: PathBuf, error: io::Error },
+    /// Neither [`Config::out_dir`] was set nor the `OUT_DIR` environment variable.
+    NoOutDir,
+    /// [`Config::module_name`] was empty or not a plain file name.
+    InvalidModuleName(String),
+}
+
+impl Error {
+    /// The diagnostics, when the failure was in the document.
+    pub fn diagnostics(&self) -> Option<&Diagnostics> {
+        match self {
+            Error::Generate { diagnostics, .. } => Some(diagnostics),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Generate { spec, diagnostics } => {
+                write!(
+                    f,
+                    "stencil-build: could not generate code from {}\n\n{diagnostics}",
+                    spec.display()
+                )
+            }
+            Error::Io { path, error } => {
+                write!(
+                    f,
+                    "stencil-build: could not write {}: {error}",
+                    path.display()
+                )
+            }
+            Error::NoOutDir => f.write_str(
+                "stencil-build: OUT_DIR is not set; `compile` is meant to run in a build \
+                 script (build.rs). Elsewhere, set `Config::out_dir` or use `Config::generate`.",
+            ),
+            Error::InvalidModuleName(name) => write!(
+                f,
+                "stencil-build: invalid module name {name:?}: it must be a plain file name \
+                 without `.rs` (e.g. \"api\")"
+            ),
+        }
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Generate { diagnostics, .. } => Some(diagnostics),
+            Error::Io { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Diagnostic;
+
+    #[test]
+    fn setters_fill_options() {
+        let mut config = Config::new();
+        config
+            .client(false)
+            .feature_gates(true)
+            .derive("PartialEq, Eq")
+            .derive("Hash");
+        let options = config.options();
+        assert!(!options.client);
+        assert!(options.server);
+        assert!(options.feature_gates);
+        assert_eq!(options.extra_derives, ["PartialEq", "Eq", "Hash"]);
+        assert_eq!(options.regenerate_command, BUILD_RS_COMMAND);
+    }
+
+    #[test]
+    fn module_name_must_be_a_file_name() {
+        for bad in ["", "a/b", "..", "a\\b"] {
+            let err = Config::new()
+                .module_name(bad)
+                .out_dir("/nonexistent")
+                .compile("x.yaml");
+            assert!(matches!(err, Err(Error::InvalidModuleName(_))), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn error_debug_is_readable() {
+        let mut diagnostic = Diagnostic::error("/paths", "bad thing").with_hint("fix it");
+        diagnostic.file = PathBuf::from("api.yaml");
+        let err = Error::Generate {
+            spec: PathBuf::from("api.yaml"),
+            diagnostics: Diagnostics(vec![diagnostic]),
+        };
+        let debug = format!("{err:?}");
+        assert_eq!(debug, err.to_string());
+        assert_eq!(
+            debug,
+            "stencil-build: could not generate code from api.yaml\n\n\
+             error: api.yaml: bad thing\n  at /paths\n  help: fix it\n1 error(s), 0 warning(s)"
+        );
+    }
+
+    #[test]
+    fn write_if_changed_leaves_identical_files_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/api.rs");
+        write_if_changed(&path, b"one").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"one");
+        let before = fs::metadata(&path).unwrap().modified().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        write_if_changed(&path, b"one").unwrap();
+        assert_eq!(fs::metadata(&path).unwrap().modified().unwrap(), before);
+        write_if_changed(&path, b"two").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"two");
+    }
 }

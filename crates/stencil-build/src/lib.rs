@@ -22,6 +22,6 @@ pub mod naming;
 mod pipeline;
 pub mod render;
 
-pub use config::{compile, Config};
+pub use config::{compile, Config, Error};
 pub use diag::{Diagnostic, Diagnostics, Position, Severity};
 pub use pipeline::{generate, Generated, Options};

@@ -1,1 +1,187 @@
-fn main() {}
+//! `stencil`: generate Rust crates from OpenAPI documents. Run `stencil --help`.
+
+mod args;
+mod crate_files;
+mod diff;
+mod write;
+
+use std::fs;
+use std::io::{self, Write as _};
+use std::path::Path;
+use std::process::ExitCode;
+
+use args::{Command, CrateArgs};
+use crate_files::{CrateFiles, Generator};
+
+/// Exit status for invalid input, failed writes and stale output.
+const FAILURE: u8 = 1;
+/// Exit status for usage errors.
+const USAGE: u8 = 2;
+
+fn main() -> ExitCode {
+    let command = match args::parse(std::env::args_os().skip(1)) {
+        Ok(command) => command,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(USAGE);
+        }
+    };
+    let generator: Generator<'_> = &stencil_build::generate;
+    let code = match command {
+        Command::Help(cmd) => {
+            print!("{}", args::help(cmd));
+            0
+        }
+        Command::Version => {
+            println!("stencil {}", env!("CARGO_PKG_VERSION"));
+            0
+        }
+        Command::Generate(args) => generate(&args, generator),
+        Command::Check(args) => check(&args, generator),
+        Command::Lint { spec } => lint(&spec, generator),
+    };
+    let _ = io::stdout().flush();
+    ExitCode::from(code)
+}
+
+/// The spec must be a readable file; say so plainly before the pipeline does.
+fn check_spec(spec: &Path) -> Result<(), u8> {
+    let problem = match fs::metadata(spec) {
+        Ok(meta) if meta.is_dir() => "it is a directory".to_owned(),
+        Ok(_) => return Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => "no such file".to_owned(),
+        Err(e) => e.to_string(),
+    };
+    eprintln!("error: cannot read {}: {problem}", spec.display());
+    Err(FAILURE)
+}
+
+fn cwd() -> Result<std::path::PathBuf, u8> {
+    std::env::current_dir().map_err(|e| {
+        eprintln!("error: cannot read the current directory: {e}");
+        FAILURE
+    })
+}
+
+/// Generate in memory, printing diagnostics (errors and warnings) to stderr.
+fn generate_files(args: &CrateArgs, generator: Generator<'_>) -> Result<CrateFiles, u8> {
+    check_spec(&args.spec)?;
+    let cwd = cwd()?;
+    match crate_files::generate(args, &cwd, generator) {
+        Ok(files) => {
+            for warning in &files.warnings {
+                eprintln!("{warning}");
+            }
+            Ok(files)
+        }
+        Err(diagnostics) => {
+            eprintln!("{diagnostics}");
+            Err(FAILURE)
+        }
+    }
+}
+
+fn generate(args: &CrateArgs, generator: Generator<'_>) -> u8 {
+    let dir = &args.dir;
+    if let Err(problem) = crate_files::check_target(dir) {
+        eprintln!("error: {problem}");
+        return FAILURE;
+    }
+    let files = match generate_files(args, generator) {
+        Ok(files) => files,
+        Err(code) => {
+            eprintln!("error: nothing was written to {}", dir.display());
+            return code;
+        }
+    };
+    match write::write_crate(dir, &files.files) {
+        Ok(write::Outcome::Created) => {
+            eprintln!("created {} (Cargo.toml, src/lib.rs)", dir.display());
+            0
+        }
+        Ok(write::Outcome::Updated(changed)) => {
+            eprintln!("updated {} ({})", dir.display(), changed.join(", "));
+            0
+        }
+        Ok(write::Outcome::Unchanged) => {
+            eprintln!("{} is up to date", dir.display());
+            0
+        }
+        Err(e) => {
+            eprintln!(
+                "error: could not write {}: {e}; it was left as it was",
+                dir.display()
+            );
+            FAILURE
+        }
+    }
+}
+
+fn check(args: &CrateArgs, generator: Generator<'_>) -> u8 {
+    let files = match generate_files(args, generator) {
+        Ok(files) => files,
+        Err(code) => return code,
+    };
+    let mut stale = Vec::new();
+    let mut out = String::new();
+    for (rel, new) in &files.files {
+        let path = args.dir.join(rel);
+        let shown = path.display().to_string();
+        match fs::read(&path) {
+            Ok(old) if old == new.as_bytes() => {}
+            Ok(old) => {
+                let old = String::from_utf8_lossy(&old);
+                out.push_str(&diff::unified(
+                    &old,
+                    new,
+                    &shown,
+                    &format!("{shown} (regenerated)"),
+                    diff::MAX_LINES,
+                ));
+                stale.push(shown);
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                out.push_str(&format!("missing: {shown}\n"));
+                stale.push(shown);
+            }
+            Err(e) => {
+                eprintln!("error: cannot read {shown}: {e}");
+                return FAILURE;
+            }
+        }
+    }
+    if stale.is_empty() {
+        return 0;
+    }
+    print!("{out}");
+    eprintln!(
+        "error: {} is stale ({} of {} files differ: {})\nrun: {}",
+        args.dir.display(),
+        stale.len(),
+        files.files.len(),
+        stale.join(", "),
+        files.command
+    );
+    FAILURE
+}
+
+fn lint(spec: &Path, generator: Generator<'_>) -> u8 {
+    if let Err(code) = check_spec(spec) {
+        return code;
+    }
+    let options = stencil_build::Options::default();
+    match generator(spec, &options) {
+        Ok(generated) => {
+            println!("{}", stencil_build::Diagnostics(generated.warnings));
+            0
+        }
+        Err(diagnostics) => {
+            println!("{diagnostics}");
+            if diagnostics.errors().next().is_some() {
+                FAILURE
+            } else {
+                0
+            }
+        }
+    }
+}
