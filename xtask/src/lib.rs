@@ -1,4 +1,6 @@
-//! `cargo xtask regen [--check]`: regenerate the crates listed in `codegen.toml` (rust-analyzer
+//! `cargo xtask regen [--check]` and `cargo xtask test` (in [`test_all`]).
+//!
+//! `regen` regenerates the crates listed in `codegen.toml` (rust-analyzer
 //! style: one function both writes and checks, and a test calls the check).
 //!
 //! Every function takes the repository root and the generator, so tests can run them on a
@@ -8,6 +10,7 @@
 //! independent of where the repository is checked out.
 
 pub mod manifest;
+pub mod test_all;
 
 use std::collections::BTreeMap;
 use std::fmt;

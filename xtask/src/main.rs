@@ -1,4 +1,4 @@
-//! `cargo xtask regen [--check]`. See `xtask/src/lib.rs`.
+//! `cargo xtask regen [--check]` and `cargo xtask test`. See `xtask/src/lib.rs`.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -12,6 +12,8 @@ Commands:
   regen          regenerate the crates listed in codegen.toml (writes only changed files,
                  deletes files in their directories that regen does not write)
   regen --check  write nothing; fail with a diff when anything is stale, missing or orphaned
+  test           run every test: cargo test --workspace --all-features, then the contract
+                 test tests/contract/run.sh (schemathesis against the generated server)
   help           print this help
 ";
 
@@ -19,9 +21,16 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let check = match args.as_slice() {
+        ["test"] => {
+            return if xtask::test_all::run(&xtask::project_root()) {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            };
+        }
         ["regen"] => false,
         ["regen", "--check"] | ["regen", "-c"] => true,
-        ["help" | "--help" | "-h"] | ["regen", "--help" | "-h"] => {
+        ["help" | "--help" | "-h"] | ["regen" | "test", "--help" | "-h"] => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
         }

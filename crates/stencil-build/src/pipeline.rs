@@ -47,6 +47,7 @@ pub fn generate(spec: &Path, options: &Options) -> Result<Generated, Diagnostics
     let mut warnings = loaded.warnings.clone();
     let api = crate::ir::build(&loaded, &mut warnings)?;
     let tokens = crate::emit::api(&api, options);
-    let code = crate::render::render(tokens, &options.regenerate_command, &loaded.root_display);
+    let code = crate::render::render(tokens, &options.regenerate_command, &loaded.root_display)
+        .map_err(|message| Diagnostics(vec![Diagnostic::error("", message)]))?;
     Ok(Generated { code, files: loaded.files.clone(), warnings })
 }

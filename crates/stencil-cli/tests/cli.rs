@@ -311,18 +311,41 @@ fn invalid_fixtures_are_rejected() {
     }
 }
 
-/// Needs the pipeline: the message for each invalid fixture, reviewed as a snapshot.
+/// Needs the pipeline: what `stencil lint` says about each invalid fixture (exit code, stdout
+/// and stderr), reviewed as a snapshot. Run from the repository root with the path relative to
+/// it, so the messages hold no absolute path (checked).
 #[test]
 fn invalid_fixture_messages() {
-    for spec in invalid_fixtures() {
+    let fixtures = invalid_fixtures();
+    assert!(
+        !fixtures.is_empty(),
+        "specs/fixtures/invalid/ holds documents"
+    );
+    let root = repo_root();
+    let absolute = [
+        root.to_string_lossy().into_owned(),
+        std::env::temp_dir().to_string_lossy().into_owned(),
+    ];
+    for spec in fixtures {
         let r = run([OsStr::new("lint"), spec.as_os_str()]);
         let name = spec.file_stem().unwrap().to_string_lossy().into_owned();
-        assert!(
-            r.stdout.contains(&*spec.to_string_lossy()),
-            "names the file: {}",
-            r.stdout
+        let shown = spec.to_string_lossy();
+        let text = format!(
+            "$ stencil lint {shown}\nexit code: {}\n--- stdout\n{}--- stderr\n{}",
+            r.code, r.stdout, r.stderr
         );
-        insta::assert_snapshot!(format!("invalid_{name}"), r.stdout);
+        assert_eq!(r.code, 1, "{text}");
+        assert!(
+            text.matches(&*shown).count() >= 2,
+            "the diagnostics name the file: {text}"
+        );
+        for path in &absolute {
+            assert!(
+                !text.contains(path.as_str()),
+                "absolute path {path}: {text}"
+            );
+        }
+        insta::assert_snapshot!(format!("invalid_{name}"), text);
     }
 }
 

@@ -1,11 +1,29 @@
 //! Loading: read the document (YAML or JSON, detected from content), bundle external `$ref`s,
 //! normalise OpenAPI 3.1 to the 3.0 model `openapiv3` reads, and parse it.
 //!
-//! STUB: the loader is being written; this file fixes its interface.
+//! - [`source`]: parsing text, positions of pointers (lazily indexed);
+//! - [`bundle`]: `$ref`s to other files and to non-component nodes → `components`;
+//! - [`normalise`]: 3.1 → 3.0 (and tolerance for common 3.0 mistakes);
+//! - [`parse`]: version check, and `openapiv3` parsing with precise error pointers;
+//! - [`walk`]: the kinds of objects at each position of a document.
+//!
+//! Every diagnostic the loader returns names a file, a pointer in it and its line:column.
+
+mod bundle;
+mod normalise;
+mod parse;
+mod pointer;
+mod source;
+mod walk;
 
 use std::path::{Path, PathBuf};
 
-use crate::diag::{Diagnostic, Diagnostics};
+use serde_json::Value;
+
+use crate::diag::{Diagnostic, Diagnostics, Position};
+use bundle::Source;
+use parse::{version, Version};
+use source::{Locator, SourceInfo};
 
 /// Extension keys the normaliser writes for 3.1 keywords `openapiv3` has no field for. The IR
 /// builder reads them.
@@ -37,18 +55,202 @@ pub struct Loaded {
     pub source_text: String,
     /// The root document's path as the user gave it (named in the `// @generated` header).
     pub root_display: String,
-    /// Every file read, the root first.
+    /// Every file read, the root first (for [`load_str`], the root is the given name).
     pub files: Vec<PathBuf>,
     pub warnings: Vec<Diagnostic>,
+    /// Where each part of `raw` came from, to locate diagnostics.
+    locator: Locator,
 }
 
 impl Loaded {
     /// Fill in the file and line:column of a diagnostic whose pointer is in the bundled document.
+    /// The pointer is rewritten to the pointer inside that file; when the exact node does not
+    /// exist in the file (normalisation changed the structure), the position is that of its
+    /// closest existing ancestor.
     pub fn locate(&self, diagnostic: Diagnostic) -> Diagnostic {
-        diagnostic
+        self.locator.locate(diagnostic)
     }
 }
 
-pub fn load(_path: &Path) -> Result<Loaded, Diagnostics> {
-    Err(Diagnostics(vec![Diagnostic::error("", "loader not implemented")]))
+/// Load the document at `path`, and the files its `$ref`s name.
+pub fn load(path: &Path) -> Result<Loaded, Diagnostics> {
+    let display = bundle::display_path(path);
+    let text = match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+                let valid = String::from_utf8_lossy(valid);
+                let line = valid.matches('\n').count() + 1;
+                let column = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                let mut d = Diagnostic::error("", "the document is not valid UTF-8")
+                    .with_hint("save the file as UTF-8");
+                d.file = display.into();
+                d.position = Some(Position { line, column });
+                return Err(Diagnostics(vec![d]));
+            }
+        },
+        Err(e) => {
+            let why = match e.kind() {
+                std::io::ErrorKind::NotFound => "file not found".to_owned(),
+                _ => e.to_string(),
+            };
+            let mut d = Diagnostic::error("", format!("cannot read the document: {why}"))
+                .with_hint("check the path (relative paths start at the current directory)");
+            d.file = display.into();
+            d.position = Some(Position { line: 1, column: 1 });
+            return Err(Diagnostics(vec![d]));
+        }
+    };
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let key = std::fs::canonicalize(path).ok();
+    run(
+        Source {
+            path: path.to_path_buf(),
+            dir,
+            display,
+            text,
+            value: Value::Null,
+        },
+        key,
+    )
+}
+
+/// Load a document given as text (one document; `$ref`s to other files are resolved relative
+/// to the current directory). `name` is shown in diagnostics.
+pub fn load_str(text: &str, name: &str) -> Result<Loaded, Diagnostics> {
+    let display = name.replace('\\', "/");
+    let source = Source {
+        path: PathBuf::from(name),
+        dir: PathBuf::new(),
+        display,
+        text: text.to_owned(),
+        value: Value::Null,
+    };
+    run(source, None)
+}
+
+/// Stack for the loading thread: `openapiv3`'s deserializers (untagged and flattened enums)
+/// take a lot of stack per nesting level in debug builds.
+const STACK: usize = 64 << 20;
+/// Deeper documents (after bundling and normalisation) are rejected before `openapiv3` sees
+/// them.
+const MAX_DEPTH: usize = 400;
+
+fn run(root: Source, key: Option<PathBuf>) -> Result<Loaded, Diagnostics> {
+    let display = root.display.clone();
+    let internal = move || {
+        let mut d = Diagnostic::error("", "internal error while loading the document")
+            .with_hint("this is a bug in Stencil: please report it with the document");
+        d.file = display.clone().into();
+        d.position = Some(Position { line: 1, column: 1 });
+        Err(Diagnostics(vec![d]))
+    };
+    let cell = std::sync::Mutex::new(Some((root, key)));
+    let job = || {
+        let taken = cell.lock().ok().and_then(|mut c| c.take());
+        taken.map(|(root, key)| pipeline(root, key))
+    };
+    let outcome = std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("stencil-load".to_owned())
+            .stack_size(STACK)
+            .spawn_scoped(scope, job);
+        match spawned {
+            Ok(handle) => handle.join().ok().flatten(),
+            Err(_) => None,
+        }
+    });
+    match outcome {
+        Some(result) => result,
+        // The thread could not start (or panicked before taking the input): run here.
+        None => match std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)) {
+            Ok(Some(result)) => result,
+            _ => internal(),
+        },
+    }
+}
+
+fn pipeline(mut root: Source, key: Option<PathBuf>) -> Result<Loaded, Diagnostics> {
+    let root_display = root.display.clone();
+    let source_text = root.text.clone();
+    let located = |d: Diagnostic, text: &str| {
+        let mut locator = Locator::default();
+        locator
+            .files
+            .push(SourceInfo::new(root_display.clone(), text.to_owned()));
+        locator.locate(d)
+    };
+
+    // 1. Parse.
+    root.value = match source::parse(&root.text) {
+        Ok(v) => v,
+        Err(e) => {
+            let mut d = Diagnostic::error("", e.message).with_hint(e.hint);
+            d.file = root_display.clone().into();
+            d.position = e.position.or(Some(Position { line: 1, column: 1 }));
+            return Err(Diagnostics(vec![d]));
+        }
+    };
+
+    // 2. Version.
+    let (version, declared) = match version(&root.value) {
+        Ok(v) => v,
+        Err(d) => {
+            let mut d = *d;
+            d.file = root_display.clone().into();
+            return Err(Diagnostics(vec![located(d, &root.text)]));
+        }
+    };
+    let mut warnings = Vec::new();
+    normalise::root(&mut root.value, version == Version::V31, &mut warnings);
+    if let Value::Object(m) = &mut root.value {
+        m.insert(ext::ORIGINAL_VERSION.to_owned(), Value::String(declared));
+    }
+
+    // 3. Bundle.
+    let bundled = bundle::bundle(root, key);
+    let mut locator = Locator {
+        files: bundled.sources,
+        relocations: bundled.relocations,
+    };
+    let fail = |locator: &Locator, warnings: Vec<Diagnostic>, errors: Vec<Diagnostic>| {
+        let all = warnings
+            .into_iter()
+            .chain(errors)
+            .map(|d| locator.locate(d))
+            .collect();
+        Err(Diagnostics(all))
+    };
+    let Some(mut raw) = bundled.doc else {
+        return fail(&locator, warnings, bundled.errors);
+    };
+
+    // 4. Normalise.
+    normalise::schemas(&mut raw, &mut locator);
+
+    // 5. Parse with openapiv3.
+    if let Some(deep) = pointer::depth_over(&raw, MAX_DEPTH) {
+        let d = Diagnostic::error(pointer::render(&deep), "the document nests too deeply")
+            .with_hint("simplify the nesting around this position");
+        return fail(&locator, warnings, vec![d]);
+    }
+    let document = match parse::openapi(&raw) {
+        Ok(doc) => doc,
+        Err(d) => return fail(&locator, warnings, vec![*d]),
+    };
+    let warnings = warnings.into_iter().map(|d| locator.locate(d)).collect();
+    Ok(Loaded {
+        document,
+        raw,
+        source_text,
+        root_display: locator
+            .files
+            .first()
+            .map(|f| f.display.clone())
+            .unwrap_or_default(),
+        files: bundled.files,
+        warnings,
+        locator,
+    })
 }

@@ -1,0 +1,251 @@
+//! The `client` module: a `Client` over reqwest with one method per operation.
+//!
+//! Shape of the generated code (the runtime half is `stencil::client`):
+//!
+//! - `Client` wraps `::stencil::client::Core` (base URL, `reqwest::Client`, credentials shared by
+//!   clones); `new`, `with_client`, `base_url`, `http_client`, a credential setter per supported
+//!   security scheme, `clear_credentials`, `DEFAULT_BASE_URL` and `Default` from the first
+//!   server.
+//! - Per operation ([`call`]): a method named `Operation::name` taking the required parameters
+//!   and the body positionally and returning a `{Op}Request<'_>` builder with a setter per
+//!   optional parameter, `send()` and `IntoFuture`. A request body offered in several media
+//!   types gets one method per media type after the first, suffixed by the kind (`_form`,
+//!   `_multipart`, ...).
+//! - Per operation ([`responses`]): the success type (the body, or `{Op}Success` when success
+//!   statuses have different bodies) and `{Op}Error` (one variant per declared error status,
+//!   range and `default`), and the `match` that decodes a response by status.
+
+mod call;
+mod responses;
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::{doc_attrs, ident, markdown_lines};
+use crate::ir::{Api, MediaKind, Operation, ParamLocation, SecurityKind};
+use crate::naming::{self, Scope};
+use crate::pipeline::Options;
+
+/// `pub mod client { ... }`.
+pub fn client(api: &Api, _options: &Options) -> TokenStream {
+    let mut methods = Scope::new();
+    let mut types = Scope::with_reserved(&["Client", "Error", "ResponseValue"]);
+    for op in &api.operations {
+        methods.claim(&op.name);
+    }
+    // Per operation: its calls (one per media type of the body) and its response types.
+    let plans: Vec<call::Plan> = api.operations.iter().map(|op| call::plan(api, op, &mut methods, &mut types)).collect();
+    let client_impl = client_impl(api, &plans, &mut methods);
+    let items = plans.iter().map(|plan| call::items(api, plan));
+
+    let title = api.title.trim();
+    let title = if title.is_empty() { "the API" } else { title };
+    let mut heading = format!("An async client for {title}");
+    if !api.version.trim().is_empty() {
+        heading.push_str(&format!(", version {}", api.version.trim()));
+    }
+    heading.push_str(", over reqwest.");
+    let mut lines = markdown_lines(&heading);
+    lines.extend([
+        String::new(),
+        "Start with [`Client`](client::Client): each operation is a method returning a request \
+         builder; set optional parameters on the builder, then `.await` it."
+            .to_owned(),
+    ]);
+    let module_docs = doc_attrs(&lines);
+    quote! {
+        #module_docs
+        pub mod client {
+            pub use ::stencil::client::{Error, ResponseValue};
+
+            #client_impl
+            #(#items)*
+        }
+    }
+}
+
+/// The `Client` struct, its constructors, credential setters and operation methods.
+fn client_impl(api: &Api, plans: &[call::Plan], methods: &mut Scope) -> TokenStream {
+    let default_url = api
+        .servers
+        .first()
+        .map(|s| s.trim())
+        .filter(|s| (s.starts_with("http://") || s.starts_with("https://")) && !s.contains('{'));
+    let (default_const, default_impl, url_doc) = match default_url {
+        Some(url) => {
+            let doc = doc_attrs(&[format!("The document's first server: {}.", super::code_span(url))]);
+            (
+                quote! {
+                    #doc
+                    pub const DEFAULT_BASE_URL: &str = #url;
+                },
+                quote! {
+                    /// A client for [`Client::DEFAULT_BASE_URL`].
+                    impl Default for Client {
+                        fn default() -> Self {
+                            Self::new(Self::DEFAULT_BASE_URL)
+                        }
+                    }
+                },
+                " (or `Client::default()` for [`Client::DEFAULT_BASE_URL`])",
+            )
+        }
+        None => (TokenStream::new(), TokenStream::new(), ""),
+    };
+
+    let schemes = api.security_schemes.iter().map(|s| match &s.kind {
+        SecurityKind::HttpBearer | SecurityKind::OAuth2 => quote!(::stencil::client::Scheme::Bearer),
+        SecurityKind::HttpBasic => quote!(::stencil::client::Scheme::Basic),
+        SecurityKind::ApiKey { location, wire_name } => {
+            let location = match location {
+                ParamLocation::Query => quote!(Query),
+                ParamLocation::Cookie => quote!(Cookie),
+                ParamLocation::Header | ParamLocation::Path => quote!(Header),
+            };
+            quote!(::stencil::client::Scheme::ApiKey {
+                location: ::stencil::client::KeyLocation::#location,
+                name: #wire_name,
+            })
+        }
+        SecurityKind::Unsupported(_) => quote!(::stencil::client::Scheme::Unsupported),
+    });
+    let setters = credential_setters(api, methods);
+    let any_credentials = !setters.is_empty();
+    let http_client = ident(&methods.claim("http_client").0);
+    let clear = if any_credentials {
+        let clear = ident(&methods.claim("clear_credentials").0);
+        quote! {
+            /// Forget every credential set on this client (and its clones).
+            pub fn #clear(&self) {
+                self.core.clear_all();
+            }
+        }
+    } else {
+        TokenStream::new()
+    };
+    let operations = plans.iter().flat_map(|plan| plan.calls.iter().map(move |c| call::method(api, plan, c)));
+
+    let new_doc = doc_attrs(&[format!(
+        "A client for the API at `base_url`{url_doc}, with a default `reqwest::Client`."
+    )]);
+    quote! {
+        /// The API's client. Clones share the connection pool and the credentials.
+        ///
+        /// Each operation is a method taking the required parameters (and the request body)
+        /// and returning a request builder: set optional parameters on it, then `.await` it (or
+        /// call `.send().await`). The result is the decoded body with its status and headers
+        /// ([`ResponseValue`]), or an [`Error`] that tells declared error responses, undeclared
+        /// statuses, undecodable bodies, transport failures and invalid requests apart.
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            core: ::stencil::client::Core,
+        }
+
+        /// The security schemes of the document, in order; operations refer to them by index.
+        const SCHEMES: &[::stencil::client::Scheme] = &[#(#schemes),*];
+
+        impl Client {
+            #default_const
+
+            #new_doc
+            pub fn new(base_url: impl Into<String>) -> Self {
+                Self { core: ::stencil::client::Core::new(base_url, SCHEMES) }
+            }
+
+            /// A client for the API at `base_url` using `http` as it is configured (timeouts,
+            /// proxies, TLS, default headers).
+            pub fn with_client(base_url: impl Into<String>, http: ::stencil::reqwest::Client) -> Self {
+                Self { core: ::stencil::client::Core::with_client(base_url, http, SCHEMES) }
+            }
+
+            /// The base URL requests are sent to (without a trailing `/`).
+            pub fn base_url(&self) -> &str {
+                self.core.base_url()
+            }
+
+            /// The underlying `reqwest::Client`.
+            pub fn #http_client(&self) -> &::stencil::reqwest::Client {
+                self.core.http_client()
+            }
+
+            #(#setters)*
+            #clear
+            #(#operations)*
+        }
+
+        #default_impl
+    }
+}
+
+/// `set_<scheme>_token`, `set_<scheme>(user, password)`, `set_<scheme>(key)`.
+fn credential_setters(api: &Api, methods: &mut Scope) -> Vec<TokenStream> {
+    let mut out = Vec::new();
+    for (index, scheme) in api.security_schemes.iter().enumerate() {
+        let key = super::code_span(&scheme.key);
+        let index = Literal::usize_unsuffixed(index);
+        let (name, what, body, args) = match &scheme.kind {
+            SecurityKind::HttpBearer | SecurityKind::OAuth2 => (
+                format!("set_{}_token", scheme.name),
+                format!("Set the bearer token of {key}, sent as `Authorization: Bearer <token>`."),
+                quote!(self.core.set_token(#index, token.into())),
+                quote!(token: impl Into<String>),
+            ),
+            SecurityKind::HttpBasic => (
+                format!("set_{}", scheme.name),
+                format!("Set the user and password of {key} (HTTP basic authentication)."),
+                quote!(self.core.set_basic(#index, user.into(), password.into())),
+                quote!(user: impl Into<String>, password: impl Into<String>),
+            ),
+            SecurityKind::ApiKey { location, wire_name } => {
+                let place = match location {
+                    ParamLocation::Query => "query parameter",
+                    ParamLocation::Cookie => "cookie",
+                    _ => "header",
+                };
+                (
+                    format!("set_{}", scheme.name),
+                    format!("Set the API key of {key}, sent as the {} {place}.", super::code_span(wire_name)),
+                    quote!(self.core.set_api_key(#index, key.into())),
+                    quote!(key: impl Into<String>),
+                )
+            }
+            SecurityKind::Unsupported(_) => continue,
+        };
+        let name = ident(&methods.claim(&naming::field_name(&name)).0);
+        let mut lines = vec![what];
+        if let Some(description) = scheme.docs.description.as_deref().filter(|d| !d.trim().is_empty()) {
+            lines.push(String::new());
+            lines.extend(markdown_lines(description));
+        }
+        lines.push(String::new());
+        lines.push(
+            "Takes effect for requests sent from now on, on this client and its clones; \
+             operations send it when their `security` asks for it."
+                .to_owned(),
+        );
+        let docs = doc_attrs(&lines);
+        out.push(quote! {
+            #docs
+            pub fn #name(&self, #args) {
+                #body;
+            }
+        });
+    }
+    out
+}
+
+/// The Rust method-name suffix for a media kind (`create_animal_form`).
+fn kind_suffix(kind: MediaKind) -> &'static str {
+    match kind {
+        MediaKind::Json => "json",
+        MediaKind::Form => "form",
+        MediaKind::Multipart => "multipart",
+        MediaKind::Text => "text",
+        MediaKind::Binary => "bytes",
+    }
+}
+
+/// The first line of an operation's route: `` `POST /token` ``.
+fn route(op: &Operation) -> String {
+    super::code_span(&format!("{} {}", op.method.as_str(), op.path))
+}

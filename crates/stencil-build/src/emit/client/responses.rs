@@ -1,0 +1,348 @@
+//! Responses of one operation: its success type, its error enum and the `match` that decodes a
+//! response by status.
+//!
+//! - Success (`S`): the body type when every declared success status (2xx, `2XX`) has the same
+//!   one (`()` for none), else `{Op}Success` with a variant per status. An operation that
+//!   declares no success status but a `default` decodes 2xx with the `default` body.
+//! - Error (`E`): `{Op}Error` with a variant per declared error status (named after the status:
+//!   `BadRequest`), range (`ClientError` for `4XX`, ...) and `Default`; unit variants for
+//!   responses without content. `::std::convert::Infallible` when there are none.
+//! - Decoding: declared codes first, then ranges, then `default` (which takes every other
+//!   status); without `default` an undeclared status is `Error::UnexpectedStatus`.
+//!
+//! A response's body is decoded as its first media type: JSON with the schema's type
+//! (`serde_json::Value` without a schema), `text/*` and forms as `String`, anything else as
+//! `Bytes`.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::super::{doc_attrs, ident, markdown_lines, normalize, type_ref};
+use crate::ir::{Api, Content, MediaKind, Operation, Primitive, Response, Status, TypeRef};
+use crate::naming::{self, Scope};
+
+/// How a body is decoded and into what.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Body {
+    /// No content: `()`, nothing decoded.
+    Empty,
+    Json(TypeRef),
+    Text,
+    Bytes,
+}
+
+impl Body {
+    pub fn of(content: Option<&Content>) -> Body {
+        let Some(content) = content else { return Body::Empty };
+        match content.kind {
+            MediaKind::Json => Body::Json(content.ty.as_ref().map(normalize).unwrap_or(TypeRef::Any)),
+            MediaKind::Text | MediaKind::Form => Body::Text,
+            MediaKind::Binary | MediaKind::Multipart => Body::Bytes,
+        }
+    }
+
+    fn of_response(response: &Response) -> Body {
+        Body::of(response.contents.first())
+    }
+
+    pub fn ty(&self, api: &Api) -> TokenStream {
+        match self {
+            Body::Empty => quote!(()),
+            Body::Json(ty) => type_ref(api, ty, false),
+            Body::Text => quote!(String),
+            Body::Bytes => quote!(::stencil::bytes::Bytes),
+        }
+    }
+
+    fn decoder(&self) -> TokenStream {
+        match self {
+            Body::Empty => quote!(::stencil::client::empty),
+            Body::Json(_) => quote!(::stencil::client::json),
+            Body::Text => quote!(::stencil::client::text),
+            Body::Bytes => quote!(::stencil::client::bytes),
+        }
+    }
+}
+
+/// The response side of an operation.
+pub struct Plan {
+    /// `S` in `ResponseValue<S>`.
+    pub success: TokenStream,
+    /// `E` in `Error<E>`.
+    pub error: TokenStream,
+    /// `{Op}Success` / `{Op}Error` definitions.
+    pub items: TokenStream,
+    /// `|response| ...`: the decoding closure passed to `Request::send`.
+    pub decode: TokenStream,
+    /// `Accept`, when a response offers several media types.
+    pub accept: Option<String>,
+}
+
+/// A response's variant name in the success or error enum.
+fn variant_name(status: Status) -> String {
+    match status {
+        Status::Code(code) => naming::status_name(code),
+        Status::Range(1) => "Informational".to_owned(),
+        Status::Range(2) => "Success".to_owned(),
+        Status::Range(3) => "Redirection".to_owned(),
+        Status::Range(4) => "ClientError".to_owned(),
+        Status::Range(5) => "ServerError".to_owned(),
+        Status::Range(r) => format!("Status{r}xx"),
+        Status::Default => "Default".to_owned(),
+    }
+}
+
+/// The match pattern of a status.
+fn pattern(status: Status) -> TokenStream {
+    match status {
+        Status::Code(code) => {
+            let code = Literal::u16_unsuffixed(code);
+            quote!(#code)
+        }
+        Status::Range(r) => {
+            let (low, high) = (Literal::u16_unsuffixed(r * 100), Literal::u16_unsuffixed(r * 100 + 99));
+            quote!(#low..=#high)
+        }
+        Status::Default => quote!(_),
+    }
+}
+
+/// `Status 404: Not Found` as doc lines.
+fn variant_docs(response: &Response) -> TokenStream {
+    let status = match response.status {
+        Status::Code(code) => format!("Status {code}"),
+        Status::Range(r) => format!("Status {r}XX"),
+        Status::Default => "Any other status (`default`)".to_owned(),
+    };
+    let description = response.description.trim();
+    let mut lines = Vec::new();
+    if description.is_empty() {
+        lines.push(format!("{status}."));
+    } else if !description.contains('\n') {
+        lines.extend(markdown_lines(&format!("{status}: {description}")));
+    } else {
+        lines.push(format!("{status}:"));
+        lines.push(String::new());
+        lines.extend(markdown_lines(description));
+    }
+    doc_attrs(&lines)
+}
+
+/// `#[allow(clippy::enum_variant_names)]` when all (3 or more) variant names start or end with
+/// the same word, or `large_enum_variant` could fire (variants carry structs of unknown size).
+fn allows(names: &[String], payloads: usize) -> TokenStream {
+    let mut lints = Vec::new();
+    let words = |name: &str| -> Vec<String> {
+        let mut words: Vec<String> = Vec::new();
+        for c in name.chars() {
+            if c.is_ascii_uppercase() || words.is_empty() {
+                words.push(String::new());
+            }
+            if let Some(last) = words.last_mut() {
+                last.push(c);
+            }
+        }
+        words
+    };
+    if names.len() >= 3 {
+        let split: Vec<Vec<String>> = names.iter().map(|n| words(n)).collect();
+        let same = |pick: fn(&Vec<String>) -> Option<&String>| {
+            let first = pick(&split[0]);
+            first.is_some() && split.iter().all(|w| pick(w) == first)
+        };
+        if same(|w| w.first()) || same(|w| w.last()) {
+            lints.push(quote!(clippy::enum_variant_names));
+        }
+    }
+    if names.len() > 1 && payloads > 0 {
+        lints.push(quote!(clippy::large_enum_variant));
+    }
+    if lints.is_empty() {
+        TokenStream::new()
+    } else {
+        quote!(#[allow(#(#lints),*)])
+    }
+}
+
+pub fn plan(api: &Api, op: &Operation, types: &mut Scope) -> Plan {
+    let method = &op.name;
+    let successes: Vec<&Response> = op.responses.iter().filter(|r| r.status.is_success()).collect();
+    let errors: Vec<&Response> = op.responses.iter().filter(|r| !r.status.is_success()).collect();
+    let default = op.responses.iter().find(|r| r.status == Status::Default);
+
+    let mut items = TokenStream::new();
+    let mut arms: Vec<(Status, TokenStream)> = Vec::new();
+
+    // Success.
+    let success = if successes.is_empty() {
+        match default {
+            // Only `default` describes the success body.
+            Some(response) => {
+                let body = Body::of_response(response);
+                let decoder = body.decoder();
+                arms.push((Status::Range(2), quote!(response.ok(#decoder))));
+                body.ty(api)
+            }
+            None => quote!(()),
+        }
+    } else {
+        let bodies: Vec<Body> = successes.iter().map(|r| Body::of_response(r)).collect();
+        if bodies.iter().all(|b| *b == bodies[0]) {
+            let decoder = bodies[0].decoder();
+            for response in &successes {
+                arms.push((response.status, quote!(response.ok(#decoder))));
+            }
+            bodies[0].ty(api)
+        } else {
+            let name = ident(&types.claim(&format!("{}Success", op.type_name)).0);
+            let mut variants = Vec::new();
+            let mut names = Vec::new();
+            for (response, body) in successes.iter().zip(&bodies) {
+                let variant_str = variant_name(response.status);
+                let variant = ident(&variant_str);
+                names.push(variant_str);
+                let docs = variant_docs(response);
+                let decoder = body.decoder();
+                if *body == Body::Empty {
+                    variants.push(quote!(#docs #variant));
+                    arms.push((response.status, quote!(response.ok_with(#decoder, |()| #name::#variant))));
+                } else {
+                    let ty = body.ty(api);
+                    variants.push(quote!(#docs #variant(#ty)));
+                    arms.push((response.status, quote!(response.ok_with(#decoder, #name::#variant))));
+                }
+            }
+            let payloads = bodies.iter().filter(|b| matches!(b, Body::Json(_))).count();
+            let allow = allows(&names, payloads);
+            let docs = doc_attrs(&[format!(
+                "The successful responses of [`Client::{method}`], which differ by status."
+            )]);
+            items.extend(quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq)]
+                #allow
+                pub enum #name {
+                    #(#variants,)*
+                }
+            });
+            quote!(#name)
+        }
+    };
+
+    // Errors.
+    let error = if errors.is_empty() {
+        quote!(::std::convert::Infallible)
+    } else {
+        let name = ident(&types.claim(&format!("{}Error", op.type_name)).0);
+        let mut variants = Vec::new();
+        let mut names = Vec::new();
+        let mut payloads = 0;
+        for response in &errors {
+            let body = Body::of_response(response);
+            let variant_str = variant_name(response.status);
+            let variant = ident(&variant_str);
+            names.push(variant_str);
+            let docs = variant_docs(response);
+            let decoder = body.decoder();
+            if body == Body::Empty {
+                variants.push(quote!(#docs #variant));
+                arms.push((response.status, quote!(response.err(#decoder, |()| #name::#variant))));
+            } else {
+                if matches!(body, Body::Json(_)) {
+                    payloads += 1;
+                }
+                let ty = body.ty(api);
+                variants.push(quote!(#docs #variant(#ty)));
+                arms.push((response.status, quote!(response.err(#decoder, #name::#variant))));
+            }
+        }
+        let allow = allows(&names, payloads);
+        let docs = doc_attrs(&[
+            format!("The error responses of [`Client::{method}`]: one variant per status the document declares."),
+            String::new(),
+            "Returned in [`Error::Api`], whose [`ResponseValue`] also has the status and headers.".to_owned(),
+        ]);
+        items.extend(quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq)]
+            #allow
+            pub enum #name {
+                #(#variants,)*
+            }
+        });
+        quote!(#name)
+    };
+
+    // Codes first, then ranges, then `default` (`_`).
+    arms.sort_by_key(|(status, _)| match status {
+        Status::Code(_) => 0,
+        Status::Range(_) => 1,
+        Status::Default => 2,
+    });
+    let has_default = arms.iter().any(|(s, _)| *s == Status::Default);
+    let mut match_arms: Vec<TokenStream> = arms
+        .iter()
+        .map(|(status, expr)| {
+            let pattern = pattern(*status);
+            quote!(#pattern => #expr)
+        })
+        .collect();
+    if !has_default {
+        match_arms.push(quote!(_ => response.unexpected()));
+    }
+    let decode = if arms.is_empty() {
+        // Nothing declared: a `match` with only `_` would trip `clippy::match_single_binding`.
+        quote!(|response| response.unexpected())
+    } else {
+        quote! {
+            |response| match response.status() {
+                #(#match_arms,)*
+            }
+        }
+    };
+
+    Plan { success, error, items, decode, accept: accept(op) }
+}
+
+/// `Accept` listing the media types the client decodes, when some response offers several
+/// (so that a server doing content negotiation answers with the one the client reads).
+fn accept(op: &Operation) -> Option<String> {
+    if op.responses.iter().all(|r| r.contents.len() <= 1) {
+        return None;
+    }
+    let mut types: Vec<&str> = Vec::new();
+    for response in &op.responses {
+        let Some(first) = response.contents.first() else { continue };
+        let decoded = Body::of(Some(first));
+        for content in &response.contents {
+            if Body::of(Some(content)) == decoded && !types.contains(&content.media_type.as_str()) {
+                types.push(&content.media_type);
+            }
+        }
+    }
+    Some(types.join(", "))
+}
+
+/// The wire text of a header default (`simple` style): strings as written, arrays `,`-joined.
+pub fn header_default(value: &serde_json::Value) -> String {
+    use serde_json::Value;
+    let scalar = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    match value {
+        Value::Array(items) => items.iter().map(scalar).collect::<Vec<_>>().join(","),
+        Value::Object(map) => map.iter().flat_map(|(k, v)| [k.clone(), scalar(v)]).collect::<Vec<_>>().join(","),
+        other => scalar(other),
+    }
+}
+
+/// Whether a type is bytes sent as a file part (`format: binary`), possibly optional or
+/// repeated.
+pub fn is_binary(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Primitive(Primitive::Binary) => true,
+        TypeRef::Option(inner) | TypeRef::Boxed(inner) | TypeRef::Array(inner) => is_binary(inner),
+        _ => false,
+    }
+}

@@ -1,0 +1,440 @@
+//! Per operation: the request struct (parameters with defaults applied, typed body) and the
+//! response enum (one variant per declared status) with its `IntoResponse` impl.
+
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use crate::emit::{doc_attrs, docs, ident, markdown_lines, normalize, type_ref};
+use crate::ir::{
+    Api, Content, MediaKind, Operation, Param, Primitive, Response, Status, TypeKind, TypeRef,
+};
+use crate::naming::{self, Scope};
+
+/// How a parameter's value reaches the request struct.
+pub struct ParamField {
+    pub field: Ident,
+    /// `T` when required or defaulted, else `Option<T>`.
+    pub ty: TokenStream,
+    /// Whether the schema default is applied (and fits the type).
+    pub default: Option<Value>,
+}
+
+/// The request body's shape in the request struct.
+pub enum BodyShape {
+    /// No body declared.
+    None,
+    /// One Rust type for every declared media type; `raw` for binary media types.
+    Single { ty: TokenStream, raw: bool },
+    /// A `{Op}Body` enum, one variant per media type: (variant, raw).
+    Enum {
+        name: Ident,
+        variants: Vec<(Ident, bool)>,
+    },
+}
+
+/// The Rust type of a body content (or response content) without a schema: bytes, text or
+/// any JSON value.
+pub fn content_type(api: &Api, c: &Content) -> (TokenStream, bool) {
+    let raw = c.kind == MediaKind::Binary;
+    match (&c.ty, c.kind) {
+        (Some(ty), MediaKind::Binary) if is_binary(api, ty) => (type_ref(api, ty, false), true),
+        (_, MediaKind::Binary) => (quote!(::stencil::bytes::Bytes), raw),
+        (None, MediaKind::Text) => (quote!(String), false),
+        (Some(ty), _) => (type_ref(api, ty, false), false),
+        (None, _) => (quote!(::stencil::serde_json::Value), false),
+    }
+}
+
+fn is_binary(api: &Api, ty: &TypeRef) -> bool {
+    match normalize(ty) {
+        TypeRef::Primitive(Primitive::Binary) => true,
+        TypeRef::Named(id, _) => {
+            matches!(&api.ty(id).kind, TypeKind::Alias(t) if is_binary(api, t))
+        }
+        _ => false,
+    }
+}
+
+pub fn param_field(api: &Api, p: &Param) -> ParamField {
+    let base = type_ref(api, &p.ty, false);
+    let default = p.default.clone().filter(|d| default_fits(api, &p.ty, d));
+    let ty = if p.required || default.is_some() {
+        base
+    } else {
+        quote!(Option<#base>)
+    };
+    ParamField {
+        field: ident(&p.name),
+        ty,
+        default,
+    }
+}
+
+/// Whether a default value deserializes into the parameter's type (roughly: its JSON kind).
+fn default_fits(api: &Api, ty: &TypeRef, v: &Value) -> bool {
+    match normalize(ty) {
+        TypeRef::Primitive(p) => match p {
+            Primitive::Bool => v.is_boolean(),
+            Primitive::F32 | Primitive::F64 => v.is_number(),
+            Primitive::I8 | Primitive::I16 | Primitive::I32 | Primitive::I64 => {
+                v.as_i64().is_some()
+            }
+            Primitive::U8 | Primitive::U16 | Primitive::U32 | Primitive::U64 => {
+                v.as_u64().is_some()
+            }
+            Primitive::Date => v.as_str().is_some_and(chrono_like_date),
+            Primitive::String => v.is_string(),
+            _ => false,
+        },
+        TypeRef::Array(item) => v
+            .as_array()
+            .is_some_and(|xs| xs.iter().all(|x| default_fits(api, &item, x))),
+        TypeRef::Named(id, _) => match &api.ty(id).kind {
+            TypeKind::StringEnum(e) => v
+                .as_str()
+                .is_some_and(|s| e.variants.iter().any(|x| x.value == s)),
+            TypeKind::IntEnum(e) => v
+                .as_i64()
+                .is_some_and(|n| e.variants.iter().any(|x| x.value == n)),
+            TypeKind::Alias(t) | TypeKind::Newtype(t, _) => default_fits(api, t, v),
+            _ => false,
+        },
+        TypeRef::Any => true,
+        _ => false,
+    }
+}
+
+fn chrono_like_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && s.chars()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
+
+pub fn body_shape(api: &Api, op: &Operation) -> BodyShape {
+    let Some(body) = &op.body else {
+        return BodyShape::None;
+    };
+    if body.contents.is_empty() {
+        return BodyShape::None;
+    }
+    let types: Vec<(TokenStream, bool)> =
+        body.contents.iter().map(|c| content_type(api, c)).collect();
+    let first = types[0].0.to_string();
+    if types
+        .iter()
+        .all(|(t, raw)| t.to_string() == first && *raw == types[0].1)
+    {
+        let (ty, raw) = types[0].clone();
+        let ty = if body.required {
+            ty
+        } else {
+            quote!(Option<#ty>)
+        };
+        return BodyShape::Single { ty, raw };
+    }
+    let mut scope = Scope::new();
+    let variants = body
+        .contents
+        .iter()
+        .zip(&types)
+        .map(|(c, (_, raw))| {
+            let word = match c.kind {
+                MediaKind::Json => "Json",
+                MediaKind::Form => "Form",
+                MediaKind::Multipart => "Multipart",
+                MediaKind::Text => "Text",
+                MediaKind::Binary => "Binary",
+            };
+            (ident(&scope.claim(word).0), *raw)
+        })
+        .collect();
+    BodyShape::Enum {
+        name: format_ident!("{}Body", op.type_name),
+        variants,
+    }
+}
+
+/// `{Op}Request` (and `{Op}Body` when the body comes in several types).
+pub fn request_types(api: &Api, op: &Operation) -> TokenStream {
+    let name = format_ident!("{}Request", op.type_name);
+    let method = ident(&op.name);
+    let mut fields = Vec::new();
+    for p in &op.params {
+        let pf = param_field(api, p);
+        let mut lines = crate::emit::doc_lines(&p.docs);
+        let mut note = format!(
+            "{} parameter `{}`",
+            location_word(p),
+            p.wire_name.replace('`', "'")
+        );
+        if let Some(d) = &pf.default {
+            note.push_str(&format!(
+                "; defaults to `{}`",
+                d.to_string().replace('`', "'")
+            ));
+        }
+        note.push('.');
+        lines = crate::emit::join_paragraphs(vec![lines, vec![note]]);
+        let doc = doc_attrs(&lines);
+        let field = pf.field;
+        let ty = pf.ty;
+        fields.push(quote!(#doc pub #field: #ty,));
+    }
+    let mut extra = TokenStream::new();
+    match body_shape(api, op) {
+        BodyShape::None => {}
+        BodyShape::Single { ty, .. } => {
+            fields.push(quote!(#[doc = " The request body."] pub body: #ty,))
+        }
+        BodyShape::Enum {
+            name: body_name,
+            variants,
+        } => {
+            let body = op.body.as_ref().expect("a body shape comes from a body");
+            let items = body.contents.iter().zip(&variants).map(|(c, (v, _))| {
+                let (ty, _) = content_type(api, c);
+                let doc = format!(" `{}`", c.media_type.replace('`', "'"));
+                quote!(#[doc = #doc] #v(#ty),)
+            });
+            let doc = format!(" The request body of [`Api::{}`], by media type.", op.name);
+            extra = quote! {
+                #[doc = #doc]
+                #[derive(Debug)]
+                #[allow(clippy::large_enum_variant)]
+                pub enum #body_name { #(#items)* }
+            };
+            let ty = if body.required {
+                quote!(#body_name)
+            } else {
+                quote!(Option<#body_name>)
+            };
+            fields.push(quote!(#[doc = " The request body."] pub body: #ty,));
+        }
+    }
+    let doc = format!(
+        " The request of [`Api::{method}`]: `{} {}`.",
+        op.method.as_str(),
+        op.path.replace('`', "'")
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug)]
+        pub struct #name { #(#fields)* }
+        #extra
+    }
+}
+
+fn location_word(p: &Param) -> &'static str {
+    match p.location {
+        crate::ir::ParamLocation::Path => "Path",
+        crate::ir::ParamLocation::Query => "Query",
+        crate::ir::ParamLocation::Header => "Header",
+        crate::ir::ParamLocation::Cookie => "Cookie",
+    }
+}
+
+/// One response variant.
+struct VariantInfo {
+    name: Ident,
+    /// `Some` for ranges and `default`: the status is a field.
+    has_status: bool,
+    body: Option<(TokenStream, &'static str, String)>,
+    headers: Vec<(Ident, String, TokenStream)>,
+    code: u16,
+}
+
+fn variant_name(status: Status) -> String {
+    match status {
+        Status::Code(c) => naming::status_name(c),
+        Status::Range(r) => format!("Status{r}xx"),
+        Status::Default => "Default".to_owned(),
+    }
+}
+
+fn variants<'o>(api: &Api, op: &'o Operation) -> Vec<(VariantInfo, &'o Response)> {
+    let mut scope = Scope::new();
+    op.responses
+        .iter()
+        .map(|r| {
+            let name = ident(&scope.claim(&variant_name(r.status)).0);
+            let body = r.contents.first().map(|c| {
+                let (ty, _) = content_type(api, c);
+                let helper = match c.kind {
+                    MediaKind::Binary => "binary",
+                    MediaKind::Text if c.ty.as_ref().is_none_or(|t| is_string(api, t)) => "text",
+                    _ => "json",
+                };
+                (ty, helper, c.media_type.clone())
+            });
+            let mut hscope = Scope::with_reserved(&["body", "status"]);
+            let headers = r
+                .headers
+                .iter()
+                .filter(|h| !h.wire_name.eq_ignore_ascii_case("content-type"))
+                .map(|h| {
+                    let base = type_ref(api, &h.ty, false);
+                    let ty = if h.required {
+                        base
+                    } else {
+                        quote!(Option<#base>)
+                    };
+                    (ident(&hscope.claim(&h.name).0), h.wire_name.clone(), ty)
+                })
+                .collect();
+            let code = match r.status {
+                Status::Code(c) => c,
+                Status::Range(r) => r * 100,
+                Status::Default => 500,
+            };
+            let has_status = !matches!(r.status, Status::Code(_));
+            (
+                VariantInfo {
+                    name,
+                    has_status,
+                    body,
+                    headers,
+                    code,
+                },
+                r,
+            )
+        })
+        .collect()
+}
+
+fn is_string(api: &Api, ty: &TypeRef) -> bool {
+    match normalize(ty) {
+        TypeRef::Primitive(Primitive::String) => true,
+        TypeRef::Named(id, _) => {
+            matches!(&api.ty(id).kind, TypeKind::Alias(t) if is_string(api, t))
+        }
+        _ => false,
+    }
+}
+
+/// `{Op}Response` and its `IntoResponse` impl.
+pub fn response_type(api: &Api, op: &Operation) -> TokenStream {
+    let name = format_ident!("{}Response", op.type_name);
+    let vs = variants(api, op);
+    let mut defs = Vec::new();
+    let mut arms = Vec::new();
+    for (v, r) in &vs {
+        let vname = &v.name;
+        let mut doc_lines = vec![match r.status {
+            Status::Code(c) => format!("{c}: {}", r.description.trim()),
+            Status::Range(d) => format!("{d}XX: {}", r.description.trim()),
+            Status::Default => format!("Any other status: {}", r.description.trim()),
+        }];
+        if let Some((_, _, media_type)) = &v.body {
+            doc_lines.push(String::new());
+            doc_lines.push(format!("Sent as `{}`.", media_type.replace('`', "'")));
+        }
+        let doc_lines: Vec<String> = doc_lines
+            .iter()
+            .flat_map(|l| {
+                if l.is_empty() {
+                    vec![String::new()]
+                } else {
+                    markdown_lines(l)
+                }
+            })
+            .collect();
+        let doc = doc_attrs(&doc_lines);
+        let code = Literal::u16_unsuffixed(v.code);
+        let code_expr = if v.has_status {
+            quote!(status.as_u16())
+        } else {
+            quote!(#code)
+        };
+        let make = match &v.body {
+            Some((_, helper, media_type)) => {
+                let arg = if *helper == "json" {
+                    quote!(&body)
+                } else {
+                    quote!(body)
+                };
+                let helper = ident(helper);
+                quote!(rt::#helper(#code_expr, #media_type, #arg))
+            }
+            None => quote!(rt::empty(#code_expr)),
+        };
+        if !v.has_status && v.headers.is_empty() {
+            match &v.body {
+                Some((ty, _, _)) => {
+                    defs.push(quote!(#doc #vname(#ty),));
+                    arms.push(quote!(Self::#vname(body) => #make,));
+                }
+                None => {
+                    defs.push(quote!(#doc #vname,));
+                    arms.push(quote!(Self::#vname => #make,));
+                }
+            }
+            continue;
+        }
+        let mut fields = Vec::new();
+        let mut pattern = Vec::new();
+        if v.has_status {
+            fields.push(quote!(#[doc = " The status to answer with."] status: ::stencil::server::http::StatusCode,));
+            pattern.push(quote!(status));
+        }
+        if let Some((ty, _, _)) = &v.body {
+            fields.push(quote!(body: #ty,));
+            pattern.push(quote!(body));
+        }
+        let mut sets = Vec::new();
+        for ((field, wire, ty), h) in v.headers.iter().zip(&r.headers) {
+            let mut lines = docs(&h.docs);
+            let line = format!(" The `{}` header.", wire.replace('`', "'"));
+            lines.extend(quote!(#[doc = #line]));
+            fields.push(quote!(#lines #field: #ty,));
+            pattern.push(quote!(#field));
+            sets.push(quote!(rt::set_header(&mut response, #wire, &#field);));
+        }
+        defs.push(quote!(#doc #vname { #(#fields)* },));
+        let body = if sets.is_empty() {
+            make
+        } else {
+            quote!({
+                let mut response = #make;
+                #(#sets)*
+                response
+            })
+        };
+        arms.push(quote!(Self::#vname { #(#pattern),* } => #body,));
+    }
+    let doc = format!(
+        " The responses of [`Api::{}`], one variant per declared status.",
+        op.name
+    );
+    if defs.is_empty() {
+        // An operation without declared responses answers 204.
+        return quote! {
+            #[doc = #doc]
+            #[derive(Debug)]
+            pub enum #name {
+                #[doc = " No content."]
+                NoContent,
+            }
+            impl ::stencil::axum::response::IntoResponse for #name {
+                fn into_response(self) -> ::stencil::axum::response::Response {
+                    rt::empty(204)
+                }
+            }
+        };
+    }
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug)]
+        #[allow(clippy::large_enum_variant)]
+        pub enum #name { #(#defs)* }
+        impl ::stencil::axum::response::IntoResponse for #name {
+            fn into_response(self) -> ::stencil::axum::response::Response {
+                match self { #(#arms)* }
+            }
+        }
+    }
+}

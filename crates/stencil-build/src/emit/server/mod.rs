@@ -1,0 +1,594 @@
+//! The `server` module: an axum server that answers as the document says.
+//!
+//! ```text
+//! pub mod server {
+//!     pub const OPENAPI_DOCUMENT: &str;               // the source document, embedded
+//!     pub trait Api { type Error; type Principal; fn authenticate(..); fn <op>(..); fn render_error(..) }
+//!     pub struct <Op>Request { params.., body }        // defaults applied, typed body
+//!     pub enum <Op>Response { Ok(..), NotFound(..), .. } // impl IntoResponse
+//!     pub fn router(api) -> Router; pub fn router_with(server) -> Router;
+//!     pub fn openapi_route(path) -> Router; pub fn operation_of(&request) -> Option<&Operation>;
+//!     pub mod routes { pub fn <op>(server) -> Router }  // one route per operation
+//!     pub mod operations { pub static <OP>: Operation; pub static ALL: &[&Operation] }
+//!     pub mod schemas { pub static <TYPE>: Schema }   // what validation checks
+//! }
+//! ```
+//!
+//! The generic machinery (reading and validating requests, credentials, error envelopes) is in
+//! the runtime, `stencil::server`; this emitter writes data (`static` descriptions of operations
+//! and schemas) and thin glue.
+
+mod messages;
+mod schemas;
+
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::emit::{doc_attrs, docs, ident, markdown_lines};
+use crate::ir::{Api, MediaKind, Operation, ParamLocation, ParamStyle, SecurityKind, Status};
+use crate::naming::Scope;
+use crate::pipeline::Options;
+use messages::BodyShape;
+use schemas::Schemas;
+
+/// `pub mod server { ... }` without an embedded document.
+pub fn server(api: &Api, options: &Options) -> TokenStream {
+    server_with_document(api, options, None)
+}
+
+/// `pub mod server { ... }`, embedding `document` (the source text) as `OPENAPI_DOCUMENT`.
+pub fn server_with_document(api: &Api, _options: &Options, document: Option<&str>) -> TokenStream {
+    let mut cx = Cx::new(api);
+    let body = cx.module(document);
+    let title = if api.title.trim().is_empty() {
+        "the API"
+    } else {
+        api.title.trim()
+    };
+    let heading = doc_attrs(&markdown_lines(&format!(
+        "An axum server for {title}: implement [`server::Api`](crate::server::Api), then serve \
+         [`server::router`](crate::server::router)."
+    )));
+    quote! {
+        #heading
+        pub mod server {
+            #body
+        }
+    }
+}
+
+struct Cx<'a> {
+    api: &'a Api,
+    schemas: Schemas<'a>,
+    /// Operation static names, by operation index.
+    statics: Vec<Ident>,
+    /// Trait hook names (`authenticate`, `render_error`), clear of operation names.
+    authenticate: Ident,
+    render_error: Ident,
+}
+
+impl<'a> Cx<'a> {
+    fn new(api: &'a Api) -> Self {
+        let mut scope = Scope::with_reserved(&["ALL"]);
+        let statics = api
+            .operations
+            .iter()
+            .map(|op| ident(&scope.claim(&op.name.to_ascii_uppercase()).0))
+            .collect();
+        let mut methods = Scope::new();
+        for op in &api.operations {
+            methods.claim(&op.name);
+        }
+        let authenticate = ident(&methods.claim("authenticate").0);
+        let render_error = ident(&methods.claim("render_error").0);
+        Cx {
+            api,
+            schemas: Schemas::new(api),
+            statics,
+            authenticate,
+            render_error,
+        }
+    }
+
+    fn secured(&self) -> bool {
+        self.api.operations.iter().any(|op| !op.security.is_empty())
+    }
+
+    fn module(&mut self, document: Option<&str>) -> TokenStream {
+        let api = self.api;
+        let operations = self.operations();
+        let schema_items = std::mem::replace(&mut self.schemas, Schemas::new(api)).into_items();
+        let messages: Vec<TokenStream> = api
+            .operations
+            .iter()
+            .map(|op| {
+                let request = messages::request_types(api, op);
+                let response = messages::response_type(api, op);
+                quote!(#request #response)
+            })
+            .collect();
+        let handler_trait = self.handler_trait();
+        let handlers: Vec<TokenStream> = api
+            .operations
+            .iter()
+            .enumerate()
+            .map(|(i, op)| self.handler(i, op))
+            .collect();
+        let router = self.router();
+        let document = match document {
+            Some(text) => quote! {
+                /// The OpenAPI document this server was generated from, as written.
+                pub const OPENAPI_DOCUMENT: &str = #text;
+
+                /// A router serving [`OPENAPI_DOCUMENT`] at `path` (e.g. `/openapi.yaml`).
+                pub fn openapi_route(path: &str) -> ::stencil::axum::Router {
+                    rt::document_route(path, OPENAPI_DOCUMENT)
+                }
+            },
+            None => TokenStream::new(),
+        };
+        quote! {
+            use ::stencil::server as rt;
+            #document
+            #handler_trait
+            #(#messages)*
+            #router
+            #(#handlers)*
+            #operations
+            /// What validation checks: one description per schema a request can carry, and per
+            /// error envelope.
+            pub mod schemas {
+                #![allow(clippy::approx_constant)]
+                use ::stencil::server as rt;
+                #(#schema_items)*
+            }
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Static descriptions
+
+    fn operations(&mut self) -> TokenStream {
+        let api = self.api;
+        let mut items = Vec::new();
+        // Security schemes.
+        let schemes: Vec<Ident> = api
+            .security_schemes
+            .iter()
+            .map(|s| format_ident!("SCHEME_{}", s.name.to_ascii_uppercase()))
+            .collect();
+        for (s, name) in api.security_schemes.iter().zip(&schemes) {
+            let key = &s.key;
+            let kind = match &s.kind {
+                SecurityKind::HttpBearer | SecurityKind::OAuth2 => quote!(rt::SchemeKind::Bearer),
+                SecurityKind::HttpBasic => quote!(rt::SchemeKind::Basic),
+                SecurityKind::ApiKey {
+                    location,
+                    wire_name,
+                } => {
+                    let loc = location_tokens(*location);
+                    quote!(rt::SchemeKind::ApiKey(#loc, #wire_name))
+                }
+                SecurityKind::Unsupported(_) => quote!(rt::SchemeKind::Unsupported),
+            };
+            items.push(quote!(static #name: rt::Scheme = rt::Scheme { key: #key, kind: #kind };));
+        }
+        // The API's usual error envelope.
+        let fallback = self.fallback();
+        let fallback_ref = match fallback {
+            Some(tokens) => {
+                items.push(quote!(static FALLBACK: rt::ErrorResponse = #tokens;));
+                quote!(Some(&FALLBACK))
+            }
+            None => quote!(None),
+        };
+        let mut all = Vec::new();
+        for (i, op) in api.operations.iter().enumerate() {
+            let name = self.statics[i].clone();
+            let id = &op.id;
+            let method_name = &op.name;
+            let method = op.method.as_str();
+            let path = &op.path;
+            let params: Vec<TokenStream> = op
+                .params
+                .iter()
+                .map(|p| {
+                    let pname = &p.wire_name;
+                    let location = location_tokens(p.location);
+                    let required = p.required;
+                    let style = style_tokens(p.style);
+                    let explode = p.explode;
+                    let schema = self.schemas.checked(&p.ty, &p.constraints);
+                    let default = match messages::param_field(api, p).default {
+                        Some(d) => {
+                            let text = d.to_string();
+                            quote!(Some(#text))
+                        }
+                        None => quote!(None),
+                    };
+                    quote!(rt::Param { name: #pname, location: #location, required: #required, style: #style, explode: #explode, schema: #schema, default: #default })
+                })
+                .collect();
+            let body = match &op.body {
+                Some(b) if !b.contents.is_empty() => {
+                    let required = b.required;
+                    let contents: Vec<TokenStream> = b
+                        .contents
+                        .iter()
+                        .map(|c| {
+                            let media_type = &c.media_type;
+                            let kind = media_kind_tokens(c.kind);
+                            let schema = match (&c.ty, c.kind) {
+                                (Some(ty), k) if k != MediaKind::Binary => {
+                                    let s = self.schemas.schema(ty);
+                                    quote!(Some(#s))
+                                }
+                                _ => quote!(None),
+                            };
+                            quote!(rt::Content { media_type: #media_type, kind: #kind, schema: #schema })
+                        })
+                        .collect();
+                    quote!(Some(&rt::Body { required: #required, contents: &[#(#contents),*] }))
+                }
+                _ => quote!(None),
+            };
+            let security: Vec<TokenStream> = op
+                .security
+                .iter()
+                .map(|set| {
+                    let uses = set.iter().filter_map(|u| {
+                        let scheme = schemes.get(u.scheme)?;
+                        let scopes = &u.scopes;
+                        Some(quote!(rt::SchemeUse { scheme: &#scheme, scopes: &[#(#scopes),*] }))
+                    });
+                    quote!(&[#(#uses),*])
+                })
+                .collect();
+            let errors: Vec<TokenStream> = op
+                .responses
+                .iter()
+                .filter(|r| !r.status.is_success())
+                .map(|r| self.error_response(r))
+                .collect();
+            let doc = format!(" `{} {}`", method, path.replace('`', "'"));
+            items.push(quote! {
+                #[doc = #doc]
+                pub static #name: rt::Operation = rt::Operation {
+                    id: #id,
+                    name: #method_name,
+                    method: #method,
+                    path: #path,
+                    params: &[#(#params),*],
+                    body: #body,
+                    security: &[#(#security),*],
+                    errors: &[#(#errors),*],
+                    fallback: #fallback_ref,
+                };
+            });
+            all.push(quote!(&#name));
+        }
+        quote! {
+            /// The operations, described for the runtime (and for middleware: see
+            /// [`operation_of`](super::operation_of)).
+            pub mod operations {
+                use ::stencil::server as rt;
+                #(#items)*
+                /// Every operation, in document order.
+                pub static ALL: &[&rt::Operation] = &[#(#all),*];
+            }
+        }
+    }
+
+    fn error_response(&mut self, r: &crate::ir::Response) -> TokenStream {
+        let status = match r.status {
+            Status::Code(c) => {
+                let c = Literal::u16_unsuffixed(c);
+                quote!(rt::StatusSpec::Code(#c))
+            }
+            Status::Range(d) => {
+                let d = Literal::u16_unsuffixed(d);
+                quote!(rt::StatusSpec::Range(#d))
+            }
+            Status::Default => quote!(rt::StatusSpec::Default),
+        };
+        let (media_type, schema) = match r.contents.first() {
+            Some(c) => {
+                let mt = &c.media_type;
+                let schema = match &c.ty {
+                    Some(ty) => {
+                        let s = self.schemas.schema(ty);
+                        quote!(Some(#s))
+                    }
+                    None => quote!(None),
+                };
+                (quote!(Some(#mt)), schema)
+            }
+            None => (quote!(None), quote!(None)),
+        };
+        quote!(rt::ErrorResponse { status: #status, media_type: #media_type, schema: #schema })
+    }
+
+    /// The most common error envelope of 422 responses, else 400, else any 4xx response.
+    fn fallback(&mut self) -> Option<TokenStream> {
+        let api = self.api;
+        let pick = |pred: &dyn Fn(Status) -> bool| -> Option<&crate::ir::Response> {
+            let mut counts: Vec<(&crate::ir::Response, usize)> = Vec::new();
+            for r in api.operations.iter().flat_map(|op| &op.responses) {
+                if !pred(r.status) || r.contents.first().and_then(|c| c.ty.as_ref()).is_none() {
+                    continue;
+                }
+                let key = &r.contents[0].ty;
+                match counts.iter_mut().find(|(x, _)| &x.contents[0].ty == key) {
+                    Some((_, n)) => *n += 1,
+                    None => counts.push((r, 1)),
+                }
+            }
+            counts.iter().max_by_key(|(_, n)| *n).map(|(r, _)| *r)
+        };
+        let r = pick(&|s| s == Status::Code(422))
+            .or_else(|| pick(&|s| s == Status::Code(400)))
+            .or_else(|| pick(&|s| matches!(s, Status::Code(400..=499) | Status::Range(4))))?;
+        Some(self.error_response(r))
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // The handler trait
+
+    fn handler_trait(&self) -> TokenStream {
+        let api = self.api;
+        let authenticate = &self.authenticate;
+        let render_error = &self.render_error;
+        let principal = if self.secured() {
+            let doc = format!(
+                " What [`Api::{authenticate}`] makes of valid credentials (a user, a tenant, ...); handlers of secured operations receive it."
+            );
+            quote! {
+                #[doc = #doc]
+                type Principal: Send + Sync + 'static;
+
+                /// Check the credentials of a request to a secured operation (its declared schemes,
+                /// extracted: bearer token, basic user and password, API key). Return the principal,
+                /// or an error: a 4xx status is answered in the operation's declared envelope
+                /// (401 when it declares one).
+                fn #authenticate(&self, credentials: rt::Credentials) -> impl ::std::future::Future<Output = Result<Self::Principal, Self::Error>> + Send;
+            }
+        } else {
+            TokenStream::new()
+        };
+        let methods = api.operations.iter().map(|op| {
+            let method = ident(&op.name);
+            let request = format_ident!("{}Request", op.type_name);
+            let response = format_ident!("{}Response", op.type_name);
+            let mut doc = docs(&op.docs);
+            let line = format!(" `{} {}` (`{}`)", op.method.as_str(), op.path.replace('`', "'"), op.id.replace('`', "'"));
+            doc.extend(quote!(#[doc = ""] #[doc = #line]));
+            let principal = match principal_kind(op) {
+                Principal::None => TokenStream::new(),
+                Principal::Required => quote!(principal: Self::Principal,),
+                Principal::Optional => quote!(principal: Option<Self::Principal>,),
+            };
+            quote! {
+                #doc
+                fn #method(&self, #principal request: #request) -> impl ::std::future::Future<Output = Result<#response, Self::Error>> + Send;
+            }
+        });
+        let title = api.title.trim();
+        let doc = doc_attrs(&markdown_lines(&format!(
+            "The operations of {}, to implement. Each method receives its request (parameters with \
+             defaults applied and the typed body, all validated) and returns its response enum or a \
+             domain error.",
+            if title.is_empty() { "the API" } else { title }
+        )));
+        quote! {
+            #doc
+            pub trait Api: Send + Sync + 'static {
+                /// Your domain error, mapped to a status once ([`rt::ApiError`]). Operations that
+                /// declare that status answer it in their declared envelope; others answer a
+                /// logged 500 that shows nothing of it.
+                type Error: rt::ApiError;
+                #principal
+                #(#methods)*
+
+                /// Render a rejected request or a domain error. The default fills the operation's
+                /// declared error envelope ([`rt::ErrorReport::render`]); override it to change how
+                /// every error looks.
+                fn #render_error(&self, report: rt::ErrorReport) -> ::stencil::axum::response::Response {
+                    report.render()
+                }
+            }
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Handlers and routing
+
+    fn handler(&self, index: usize, op: &Operation) -> TokenStream {
+        let api = self.api;
+        let handler = format_ident!("handle_{}", op.name);
+        let method = ident(&op.name);
+        let request_ty = format_ident!("{}Request", op.type_name);
+        let stat = &self.statics[index];
+        let authenticate = &self.authenticate;
+        let render_error = &self.render_error;
+        let shape = messages::body_shape(api, op);
+        let has_body = !matches!(shape, BodyShape::None);
+        let principal = principal_kind(op);
+
+        let mut steps = Vec::new();
+        let body_var = if has_body { quote!(body) } else { quote!(_) };
+        steps.push(quote!(let (mut input, #body_var) = rt::Input::new(op, request).await;));
+        let principal_arg = match principal {
+            Principal::None => TokenStream::new(),
+            Principal::Required => {
+                steps.push(quote!(let principal = rt::authenticate(op, &input, |c| server.api().#authenticate(c)).await?;));
+                quote!(principal,)
+            }
+            Principal::Optional => {
+                steps.push(quote!(let principal = rt::authenticate_optional(op, &input, |c| server.api().#authenticate(c)).await?;));
+                quote!(principal,)
+            }
+        };
+        if has_body {
+            steps.push(quote!(input.read_body(body, server.config()).await?;));
+        }
+        let mut names = Vec::new();
+        let mut takes = Vec::new();
+        for (i, p) in op.params.iter().enumerate() {
+            let field = ident(&p.name);
+            let i = Literal::usize_unsuffixed(i);
+            names.push(quote!(#field));
+            takes.push(quote!(input.param(#i)));
+        }
+        let required_body = op.body.as_ref().is_some_and(|b| b.required);
+        match &shape {
+            BodyShape::None => {}
+            BodyShape::Single { raw, .. } => {
+                names.push(quote!(body));
+                takes.push(match (raw, required_body) {
+                    (true, true) => quote!(input.raw_body_required()),
+                    (true, false) => quote!(Some(input.raw_body())),
+                    (false, _) => quote!(input.body()),
+                });
+            }
+            BodyShape::Enum { name, variants } => {
+                let last = variants.len() - 1;
+                let arms = variants.iter().enumerate().map(|(i, (v, raw))| {
+                    let take = match (raw, required_body) {
+                        (true, true) => quote!(input.raw_body_required().map(#name::#v)),
+                        (true, false) => quote!(Some(input.raw_body().map(#name::#v))),
+                        (false, true) => quote!(input.body().map(#name::#v)),
+                        (false, false) => quote!(input.body().map(|b: Option<_>| b.map(#name::#v))),
+                    };
+                    let pattern = if i == last {
+                        quote!(_)
+                    } else {
+                        let i = Literal::usize_unsuffixed(i);
+                        quote!(#i)
+                    };
+                    quote!(#pattern => #take,)
+                });
+                steps.push(quote!(let body = match input.content() { #(#arms)* };));
+                names.push(quote!(body));
+                takes.push(quote!(body));
+            }
+        }
+        match names.len() {
+            0 => {}
+            1 => {
+                let (n, t) = (&names[0], &takes[0]);
+                steps.push(quote!(let Some(#n) = #t else { return Err(input.reject()) };));
+            }
+            _ => steps.push(quote!(let (#(Some(#names)),*) = (#(#takes),*) else { return Err(input.reject()) };)),
+        }
+        steps.push(quote!(input.check()?;));
+        steps.push(quote!(let request = #request_ty { #(#names),* };));
+        steps.push(quote!(rt::respond(op, server.api().#method(#principal_arg request).await)));
+        quote! {
+            async fn #handler<A: Api>(
+                ::stencil::axum::extract::State(server): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+                request: ::stencil::axum::extract::Request,
+            ) -> ::stencil::axum::response::Response {
+                let op = &operations::#stat;
+                let result = async { #(#steps)* }.await;
+                result.unwrap_or_else(|report| server.api().#render_error(report))
+            }
+        }
+    }
+
+    fn router(&self) -> TokenStream {
+        let api = self.api;
+        let routes: Vec<TokenStream> = api
+            .operations
+            .iter()
+            .enumerate()
+            .map(|(i, op)| {
+                let name = ident(&op.name);
+                let handler = format_ident!("handle_{}", op.name);
+                let stat = &self.statics[i];
+                let doc = format!(" `{} {}`: [`Api::{}`](super::Api::{}).", op.method.as_str(), op.path.replace('`', "'"), op.name, op.name);
+                quote! {
+                    #[doc = #doc]
+                    pub fn #name<A: super::Api>(server: ::std::sync::Arc<rt::Server<A>>) -> ::stencil::axum::Router {
+                        rt::route(&super::operations::#stat, super::#handler::<A>, server)
+                    }
+                }
+            })
+            .collect();
+        let merges = api.operations.iter().map(|op| {
+            let name = ident(&op.name);
+            quote!(.merge(routes::#name(server.clone())))
+        });
+        quote! {
+            /// Every operation's route, serving `api` with the default [`rt::Config`]. Compose it
+            /// with other routes (`Router::merge`, `Router::nest`) and tower layers.
+            pub fn router<A: Api>(api: A) -> ::stencil::axum::Router {
+                router_with(rt::Server::new(api))
+            }
+
+            /// [`router`] with settings: `router_with(rt::Server::with_config(api, config))`.
+            pub fn router_with<A: Api>(server: ::std::sync::Arc<rt::Server<A>>) -> ::stencil::axum::Router {
+                ::stencil::axum::Router::new() #(#merges)*
+            }
+
+            /// The operation a request is for: set on requests inside generated routes, found by
+            /// method and matched path in middleware that runs before them.
+            pub fn operation_of<B>(request: &::stencil::server::http::Request<B>) -> Option<&'static rt::Operation> {
+                rt::operation_of(operations::ALL, request)
+            }
+
+            /// One route per operation, for mounting by hand.
+            pub mod routes {
+                use ::stencil::server as rt;
+                #(#routes)*
+            }
+        }
+    }
+}
+
+/// Whether a handler receives a principal.
+enum Principal {
+    None,
+    Required,
+    Optional,
+}
+
+fn principal_kind(op: &Operation) -> Principal {
+    if op.security.is_empty() {
+        Principal::None
+    } else if op.security.iter().any(Vec::is_empty) {
+        Principal::Optional
+    } else {
+        Principal::Required
+    }
+}
+
+fn location_tokens(l: ParamLocation) -> TokenStream {
+    match l {
+        ParamLocation::Path => quote!(rt::Location::Path),
+        ParamLocation::Query => quote!(rt::Location::Query),
+        ParamLocation::Header => quote!(rt::Location::Header),
+        ParamLocation::Cookie => quote!(rt::Location::Cookie),
+    }
+}
+
+fn style_tokens(s: ParamStyle) -> TokenStream {
+    match s {
+        ParamStyle::Simple => quote!(rt::Style::Simple),
+        ParamStyle::Form => quote!(rt::Style::Form),
+        ParamStyle::Label => quote!(rt::Style::Label),
+        ParamStyle::Matrix => quote!(rt::Style::Matrix),
+        ParamStyle::SpaceDelimited => quote!(rt::Style::SpaceDelimited),
+        ParamStyle::PipeDelimited => quote!(rt::Style::PipeDelimited),
+        ParamStyle::DeepObject => quote!(rt::Style::DeepObject),
+    }
+}
+
+fn media_kind_tokens(k: MediaKind) -> TokenStream {
+    match k {
+        MediaKind::Json => quote!(rt::MediaKind::Json),
+        MediaKind::Form => quote!(rt::MediaKind::Form),
+        MediaKind::Multipart => quote!(rt::MediaKind::Multipart),
+        MediaKind::Text => quote!(rt::MediaKind::Text),
+        MediaKind::Binary => quote!(rt::MediaKind::Binary),
+    }
+}

@@ -1,0 +1,173 @@
+//! The declared version, and parsing the bundled, normalised document with `openapiv3`. A
+//! type mismatch is reported at the pointer of the failing node: `serde_path_to_error` loses
+//! the path inside `openapiv3`'s flattened and untagged types, so the failing node is found by
+//! parsing the document's objects one by one, down to the deepest one that fails on its own.
+
+use serde_json::Value;
+
+use super::pointer::{self, Tokens};
+use super::walk::{children, Kind};
+use crate::diag::Diagnostic;
+
+/// The OpenAPI version a document declares.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Version {
+    V30,
+    V31,
+}
+
+/// Check the declared version: `Ok((version, as declared))` or an error at the root.
+pub(crate) fn version(root: &Value) -> Result<(Version, String), Box<Diagnostic>> {
+    declared(root).map_err(Box::new)
+}
+
+#[allow(clippy::result_large_err)]
+fn declared(root: &Value) -> Result<(Version, String), Diagnostic> {
+    let Value::Object(m) = root else {
+        let what = match root {
+            Value::Null => "the document is empty",
+            _ => "the document is not a mapping (an object with `openapi`, `info` and `paths`)",
+        };
+        return Err(Diagnostic::error("", what)
+            .with_hint("an OpenAPI document starts with `openapi: 3.1.0` (or 3.0.3) and `info`"));
+    };
+    let declared = match m.get("openapi") {
+        Some(Value::String(s)) => s.trim().to_owned(),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(_) => {
+            return Err(
+                Diagnostic::error("/openapi", "`openapi` must be a version string")
+                    .with_hint("write the version as a string, e.g. `openapi: 3.1.0`"),
+            );
+        }
+        None if m.contains_key("swagger") => {
+            return Err(
+                Diagnostic::error("/swagger", "Swagger 2.0 is not supported").with_hint(
+                    "convert the document to OpenAPI 3 first, e.g. `npx swagger2openapi \
+                 swagger.yaml -o openapi.yaml` (or https://converter.swagger.io)",
+                ),
+            );
+        }
+        None => {
+            return Err(
+                Diagnostic::error("", "missing `openapi` field: not an OpenAPI document")
+                    .with_hint("add the version at the top, e.g. `openapi: 3.1.0` (or 3.0.3)"),
+            );
+        }
+    };
+    let minor = |prefix: &str| {
+        declared == prefix
+            || declared
+                .strip_prefix(prefix)
+                .is_some_and(|rest| rest.starts_with('.'))
+    };
+    if minor("3.0") {
+        Ok((Version::V30, declared))
+    } else if minor("3.1") {
+        Ok((Version::V31, declared))
+    } else {
+        let message = if declared.starts_with('2') {
+            format!("OpenAPI version `{declared}` (Swagger 2.0) is not supported")
+        } else {
+            format!("unsupported OpenAPI version `{declared}`")
+        };
+        Err(Diagnostic::error("/openapi", message)
+            .with_hint("Stencil reads OpenAPI 3.0.x and 3.1.x documents"))
+    }
+}
+
+type PathError = serde_path_to_error::Error<serde_json::Error>;
+
+/// Parse the document; on failure, a diagnostic at the deepest failing object.
+pub(crate) fn openapi(raw: &Value) -> Result<openapiv3::OpenAPI, Box<Diagnostic>> {
+    match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(raw) {
+        Ok(doc) => Ok(doc),
+        Err(e) => Err(Box::new(drill(raw, e))),
+    }
+}
+
+/// Parse `$v` as `$t`, keeping only the error.
+macro_rules! check {
+    ($t:ty, $v:expr) => {
+        serde_path_to_error::deserialize::<_, $t>($v).map(|_| ())
+    };
+}
+
+/// Parse one object as what `openapiv3` reads at a position of this kind.
+fn check_kind(v: &Value, kind: Kind) -> Result<(), PathError> {
+    use openapiv3::{ReferenceOr as R, *};
+    match kind {
+        Kind::Root => check!(OpenAPI, v),
+        Kind::Components => check!(Components, v),
+        Kind::PathItem => check!(R<PathItem>, v),
+        Kind::Operation => check!(Operation, v),
+        Kind::Parameter => check!(R<Parameter>, v),
+        Kind::Header => check!(R<Header>, v),
+        Kind::RequestBody => check!(R<RequestBody>, v),
+        Kind::Response => check!(R<Response>, v),
+        Kind::MediaType => check!(MediaType, v),
+        Kind::Encoding => check!(Encoding, v),
+        Kind::Schema => check!(R<Schema>, v),
+        Kind::Example => check!(R<Example>, v),
+        Kind::Link => check!(R<Link>, v),
+        Kind::Callback => check!(R<Callback>, v),
+        Kind::SecurityScheme => check!(R<SecurityScheme>, v),
+    }
+}
+
+/// Descend from the root into the first child object that fails on its own, as long as there
+/// is one; the error is then that object's.
+fn drill(raw: &Value, mut err: PathError) -> Diagnostic {
+    let mut at: Tokens = Vec::new();
+    let mut kind = Kind::Root;
+    'down: while let Some(node) = pointer::get(raw, &at) {
+        for (rel, k) in children(node, kind) {
+            let Some(child) = pointer::get(node, &rel) else {
+                continue;
+            };
+            if let Err(e) = check_kind(child, k) {
+                at.extend(rel);
+                kind = k;
+                err = e;
+                continue 'down;
+            }
+        }
+        break;
+    }
+    use serde_path_to_error::Segment;
+    for segment in err.path().iter() {
+        match segment {
+            Segment::Seq { index } => at.push(index.to_string()),
+            Segment::Map { key } => at.push(key.clone()),
+            Segment::Enum { .. } => {}
+            Segment::Unknown => break,
+        }
+    }
+    type_error(&at, &err.inner().to_string())
+}
+
+/// A type mismatch found by `openapiv3`, at `at`.
+fn type_error(at: &[String], inner: &str) -> Diagnostic {
+    let hint = if let Some(field) = between(inner, "missing field `", "`") {
+        format!("add the required field `{field}` here")
+    } else if inner.starts_with("unknown variant") {
+        if inner.contains("`body`") || inner.contains("`formData`") {
+            "use one of the listed values; Swagger 2.0 `in: body`/`formData` parameters are a \
+             `requestBody` in OpenAPI 3"
+                .to_owned()
+        } else {
+            "use one of the listed values".to_owned()
+        }
+    } else if inner.starts_with("invalid type") {
+        "change the value to the expected type (see the OpenAPI specification for this field)"
+            .to_owned()
+    } else {
+        "fix this object so that it matches the OpenAPI specification".to_owned()
+    };
+    Diagnostic::error(pointer::render(at), format!("invalid document: {inner}")).with_hint(hint)
+}
+
+fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let rest = &s[s.find(start)? + start.len()..];
+    Some(&rest[..rest.find(end)?])
+}

@@ -1,0 +1,486 @@
+//! Source text: format detection, parsing into `serde_json::Value`, and the line:column of JSON
+//! pointers (an index built from yaml-rust2's events, lazily, only when a diagnostic needs it).
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::OnceLock;
+
+use serde_json::Value;
+use yaml_rust2::parser::{Event, Parser};
+
+use crate::diag::{escape_token, Diagnostic, Position};
+
+/// Nesting deeper than this is rejected by both parsers (their own recursion limits).
+pub(crate) const MAX_PARSE_DEPTH: usize = 128;
+
+/// A parse failure: message, where, and what to do.
+#[derive(Debug)]
+pub(crate) struct ParseError {
+    pub message: String,
+    pub position: Option<Position>,
+    pub hint: String,
+}
+
+/// Parse a document. JSON when the first non-whitespace character is `{` (fast path), YAML
+/// otherwise. Mapping keys that YAML reads as numbers or booleans (`200:`) keep their text.
+pub(crate) fn parse(text: &str) -> Result<Value, ParseError> {
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if body.trim_start().starts_with('{') {
+        return match serde_json::from_str::<Value>(body) {
+            Ok(v) => Ok(v),
+            Err(e) => {
+                // A YAML flow mapping (`{openapi: 3.1.0, ...}`) also starts with `{`.
+                if e.is_syntax() && !e.to_string().starts_with("recursion limit") {
+                    if let Ok(v) = parse_yaml(body) {
+                        return Ok(v);
+                    }
+                }
+                Err(json_error(&e))
+            }
+        };
+    }
+    parse_yaml(body).map_err(|e| yaml_error(&e))
+}
+
+fn parse_yaml(text: &str) -> Result<Value, serde_yaml::Error> {
+    let mut value: Value = serde_yaml::from_str(text)?;
+    if text.contains("<<") {
+        apply_merge_keys(&mut value);
+    }
+    Ok(value)
+}
+
+/// YAML merge keys: `<<: *base` (or a list of aliases) adds the keys the mapping lacks.
+fn apply_merge_keys(value: &mut Value) {
+    match value {
+        Value::Object(m) => {
+            if let Some(merge) = m.shift_remove("<<") {
+                let sources = match merge {
+                    Value::Array(list) => list,
+                    other => vec![other],
+                };
+                for source in sources {
+                    if let Value::Object(src) = source {
+                        for (k, v) in src {
+                            if !m.contains_key(&k) {
+                                m.insert(k, v);
+                            }
+                        }
+                    }
+                }
+            }
+            for v in m.values_mut() {
+                apply_merge_keys(v);
+            }
+        }
+        Value::Array(list) => list.iter_mut().for_each(apply_merge_keys),
+        _ => {}
+    }
+}
+
+fn strip_location(message: &str, line: usize, column: usize) -> String {
+    let at = format!(" at line {line} column {column}");
+    match message.find(&at) {
+        Some(i) => format!("{}{}", &message[..i], &message[i + at.len()..]),
+        None => message.to_owned(),
+    }
+}
+
+fn depth_hint() -> String {
+    format!(
+        "the document nests deeper than {MAX_PARSE_DEPTH} levels, which no real API needs; \
+         look for runaway nesting (or a generator bug) around this position"
+    )
+}
+
+fn json_error(e: &serde_json::Error) -> ParseError {
+    let (line, column) = (e.line().max(1), e.column().max(1));
+    let message = strip_location(&e.to_string(), e.line(), e.column());
+    let hint = if message.starts_with("recursion limit") {
+        depth_hint()
+    } else if e.is_eof() {
+        "the JSON ends early: check for a missing `}` or `]`, or a truncated file".to_owned()
+    } else {
+        "fix the JSON syntax at this position (JSON allows no comments, trailing commas or \
+         unquoted keys)"
+            .to_owned()
+    };
+    ParseError {
+        message: format!("invalid JSON: {message}"),
+        position: Some(Position { line, column }),
+        hint,
+    }
+}
+
+fn yaml_error(e: &serde_yaml::Error) -> ParseError {
+    let loc = e.location();
+    let mut message = e.to_string();
+    if let Some(l) = &loc {
+        message = strip_location(&message, l.line(), l.column());
+    }
+    let hint = if message.starts_with("recursion limit") {
+        depth_hint()
+    } else if message.contains("more than one document") {
+        "keep one document per file (remove the extra `---` separators)".to_owned()
+    } else if message.contains("expected a string key") {
+        "mapping keys must be plain values (strings, numbers or booleans)".to_owned()
+    } else {
+        "fix the YAML syntax at this position (check indentation, quoting and `:` after keys)"
+            .to_owned()
+    };
+    ParseError {
+        message: format!("invalid YAML: {message}"),
+        position: Some(
+            loc.map(|l| Position {
+                line: l.line().max(1),
+                column: l.column().max(1),
+            })
+            .unwrap_or(Position { line: 1, column: 1 }),
+        ),
+        hint,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Positions
+
+/// Line:column of every node of a document, by JSON pointer. Mapping entries are placed at
+/// their key, sequence items at their first character.
+pub(crate) struct PosIndex {
+    positions: HashMap<String, Position>,
+}
+
+enum Key {
+    Expect,
+    Have(String),
+    /// A complex key (`? [a, b]`): the value is not addressable by pointer.
+    Complex,
+}
+
+enum Frame {
+    Map {
+        ptr: String,
+        key: Key,
+    },
+    Seq {
+        ptr: String,
+        next: usize,
+    },
+    /// Inside a complex key or its value: skipped, counting depth.
+    Skip(usize),
+}
+
+enum Node {
+    Map,
+    Seq,
+    Scalar(String),
+}
+
+#[derive(Default)]
+struct Indexer {
+    positions: HashMap<String, Position>,
+    stack: Vec<Frame>,
+    /// Collections (the root, sequence items) placed at their first scalar, because block
+    /// collections report their start late; with their start marker, used if they are empty.
+    pending: Vec<(String, Position)>,
+    started: bool,
+}
+
+impl PosIndex {
+    pub(crate) fn build(text: &str) -> PosIndex {
+        let mut ix = Indexer::default();
+        let mut parser = Parser::new_from_str(text);
+        while let Ok((event, mark)) = parser.next_token() {
+            let pos = Position {
+                line: mark.line().max(1),
+                column: mark.col() + 1,
+            };
+            match event {
+                Event::StreamEnd | Event::DocumentEnd => break,
+                Event::MappingEnd | Event::SequenceEnd => ix.close(),
+                Event::MappingStart(..) => ix.open(Node::Map, pos),
+                Event::SequenceStart(..) => ix.open(Node::Seq, pos),
+                Event::Scalar(s, ..) => ix.open(Node::Scalar(s), pos),
+                Event::Alias(_) => ix.open(Node::Scalar(String::new()), pos),
+                _ => {}
+            }
+        }
+        PosIndex {
+            positions: ix.positions,
+        }
+    }
+
+    /// The position of `pointer`, or of its longest prefix that exists in the text.
+    pub(crate) fn find(&self, pointer: &str) -> Option<Position> {
+        let mut p = pointer;
+        loop {
+            if let Some(pos) = self.positions.get(p) {
+                return Some(*pos);
+            }
+            let cut = p.rfind('/')?;
+            p = &p[..cut];
+        }
+    }
+}
+
+impl Indexer {
+    /// Enter a collection at `ptr` (placed at its first scalar) or place a scalar.
+    fn child(&mut self, node: &Node, ptr: String, pos: Position) {
+        match node {
+            Node::Scalar(_) => {
+                self.positions.insert(ptr, pos);
+            }
+            Node::Map => {
+                self.pending.push((ptr.clone(), pos));
+                self.stack.push(Frame::Map {
+                    ptr,
+                    key: Key::Expect,
+                });
+            }
+            Node::Seq => {
+                self.pending.push((ptr.clone(), pos));
+                self.stack.push(Frame::Seq { ptr, next: 0 });
+            }
+        }
+    }
+
+    fn open(&mut self, node: Node, pos: Position) {
+        let container = !matches!(node, Node::Scalar(_));
+        if !container {
+            for (ptr, _) in self.pending.drain(..) {
+                self.positions.insert(ptr, pos);
+            }
+        }
+        if !self.started {
+            self.started = true;
+            self.child(&node, String::new(), pos);
+            return;
+        }
+        let mut enter = None;
+        match self.stack.last_mut() {
+            None => {}
+            Some(Frame::Skip(n)) if container => *n += 1,
+            Some(Frame::Skip(_)) => {}
+            Some(Frame::Map { ptr, key }) => match std::mem::replace(key, Key::Expect) {
+                Key::Expect => match &node {
+                    Node::Scalar(s) => {
+                        self.positions
+                            .insert(format!("{ptr}/{}", escape_token(s)), pos);
+                        *key = Key::Have(s.clone());
+                    }
+                    _ => {
+                        *key = Key::Complex;
+                        self.stack.push(Frame::Skip(1));
+                    }
+                },
+                // The value: placed at its key already.
+                Key::Have(k) => {
+                    if container {
+                        let child = format!("{ptr}/{}", escape_token(&k));
+                        self.stack.push(match node {
+                            Node::Seq => Frame::Seq {
+                                ptr: child,
+                                next: 0,
+                            },
+                            _ => Frame::Map {
+                                ptr: child,
+                                key: Key::Expect,
+                            },
+                        });
+                    }
+                }
+                Key::Complex => {
+                    if container {
+                        self.stack.push(Frame::Skip(1));
+                    }
+                }
+            },
+            Some(Frame::Seq { ptr, next }) => {
+                enter = Some(format!("{ptr}/{next}"));
+                *next += 1;
+            }
+        }
+        if let Some(child) = enter {
+            self.child(&node, child, pos);
+        }
+    }
+
+    fn close(&mut self) {
+        match self.stack.last_mut() {
+            Some(Frame::Skip(n)) if *n > 1 => *n -= 1,
+            Some(_) => {
+                if let Some(Frame::Map { ptr, .. } | Frame::Seq { ptr, .. }) = self.stack.pop() {
+                    // An empty collection: its start marker is all there is.
+                    if self.pending.last().is_some_and(|(p, _)| *p == ptr) {
+                        if let Some((p, start)) = self.pending.pop() {
+                            self.positions.insert(p, start);
+                        }
+                    }
+                }
+            }
+            None => {}
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files and locating
+
+/// A file read by the loader, kept to locate diagnostics.
+pub(crate) struct SourceInfo {
+    pub display: String,
+    pub text: String,
+    index: OnceLock<PosIndex>,
+}
+
+impl SourceInfo {
+    pub(crate) fn new(display: String, text: String) -> Self {
+        SourceInfo {
+            display,
+            text,
+            index: OnceLock::new(),
+        }
+    }
+
+    pub(crate) fn position(&self, pointer: &str) -> Option<Position> {
+        self.index
+            .get_or_init(|| PosIndex::build(&self.text))
+            .find(pointer)
+    }
+}
+
+impl fmt::Debug for SourceInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "SourceInfo({:?}, {} bytes)",
+            self.display,
+            self.text.len()
+        )
+    }
+}
+
+/// Maps pointers of the bundled document back to the file and pointer they came from, and
+/// pointers of files to line:column.
+#[derive(Debug, Default)]
+pub(crate) struct Locator {
+    pub files: Vec<SourceInfo>,
+    /// Bundled pointer prefix → (file index, pointer prefix in that file). `""` → root.
+    pub relocations: HashMap<String, (usize, String)>,
+}
+
+impl Locator {
+    /// The file and file pointer of a pointer of the bundled document.
+    pub(crate) fn origin(&self, pointer: &str) -> (usize, String) {
+        let mut p = pointer;
+        loop {
+            if let Some((file, src)) = self.relocations.get(p) {
+                return (*file, format!("{src}{}", &pointer[p.len()..]));
+            }
+            match p.rfind('/') {
+                Some(cut) => p = &p[..cut],
+                None => return (0, pointer.to_owned()),
+            }
+        }
+    }
+
+    pub(crate) fn relocate(&mut self, bundled: String, file: usize, src: String) {
+        self.relocations.insert(bundled, (file, src));
+    }
+
+    /// Fill in file and position of a diagnostic. Without a file, its pointer is one of the
+    /// bundled document; with one, a pointer in that file.
+    pub(crate) fn locate(&self, mut d: Diagnostic) -> Diagnostic {
+        if d.position.is_some() {
+            return d;
+        }
+        let file = if d.file.as_os_str().is_empty() {
+            let (file, pointer) = self.origin(&d.pointer);
+            d.pointer = pointer;
+            file
+        } else {
+            let shown = d.file.to_string_lossy().replace('\\', "/");
+            match self.files.iter().position(|f| f.display == shown) {
+                Some(i) => i,
+                None => return d,
+            }
+        };
+        if let Some(source) = self.files.get(file) {
+            d.file = source.display.clone().into();
+            d.position = source.position(&d.pointer);
+        }
+        d
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_positions() {
+        let text = "openapi: 3.1.0\npaths:\n  /pets:\n    get:\n      parameters:\n        - name: a\n          in: query\n        - $ref: '#/x'\n";
+        let idx = PosIndex::build(text);
+        assert_eq!(idx.find(""), Some(Position { line: 1, column: 1 }));
+        assert_eq!(
+            idx.find("/paths/~1pets/get"),
+            Some(Position { line: 4, column: 5 })
+        );
+        assert_eq!(
+            idx.find("/paths/~1pets/get/parameters/0"),
+            Some(Position {
+                line: 6,
+                column: 11
+            })
+        );
+        assert_eq!(
+            idx.find("/paths/~1pets/get/parameters/1/$ref"),
+            Some(Position {
+                line: 8,
+                column: 11
+            })
+        );
+        assert_eq!(
+            idx.find("/paths/~1pets/get/parameters/1/nope/x"),
+            Some(Position {
+                line: 8,
+                column: 11
+            })
+        );
+    }
+
+    #[test]
+    fn json_positions() {
+        let text = "{\n  \"a\": {\"b\": [1, {\"c/d\": 2}]},\n  \"e\": 3\n}";
+        let idx = PosIndex::build(text);
+        assert_eq!(
+            idx.find("/a/b/1/c~1d"),
+            Some(Position {
+                line: 2,
+                column: 19
+            })
+        );
+        assert_eq!(idx.find("/e"), Some(Position { line: 3, column: 3 }));
+    }
+
+    #[test]
+    fn keys_keep_their_text() {
+        let v = parse("responses:\n  200: {description: ok}\n  true: 1\n").unwrap();
+        assert!(v["responses"].get("200").is_some());
+        assert!(v["responses"].get("true").is_some());
+    }
+
+    #[test]
+    fn merge_keys() {
+        let v = parse("base: &b {x: 1, y: 1}\nd:\n  <<: *b\n  y: 2\n").unwrap();
+        assert_eq!(v["d"], serde_json::json!({"y": 2, "x": 1}));
+    }
+
+    #[test]
+    fn deep_input_is_an_error() {
+        let e = parse(&"[".repeat(10_000)).unwrap_err();
+        assert!(e.message.contains("recursion limit"), "{}", e.message);
+        let e = parse(&"- ".repeat(10_000)).unwrap_err();
+        assert!(e.message.contains("recursion limit"), "{}", e.message);
+    }
+}

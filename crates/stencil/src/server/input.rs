@@ -1,0 +1,738 @@
+//! Reading a request: parameters (decoded per style, defaults applied, validated) and the body
+//! (size-limited, content type checked, decoded, validated), collecting every violation.
+
+use axum::body::{Body as AxumBody, Bytes};
+use axum::extract::{FromRequestParts, RawPathParams, Request};
+use http::{header, HeaderMap};
+use http_body_util::BodyExt as _;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Number, Value};
+
+use super::error::ErrorReport;
+use super::schema::{Content, Location, MediaKind, Operation, Param, Schema, Style};
+use super::validate::validate;
+use super::violation::{LocSegment, Violation};
+use super::Config;
+
+/// The request body once read.
+#[derive(Debug)]
+enum BodyState {
+    /// Not read (the operation has no body), or absent.
+    None,
+    /// Rejected: a violation says why.
+    Rejected,
+    Value(Value),
+    Raw(Bytes),
+}
+
+/// A request being turned into an operation's typed request struct. Generated handlers create
+/// it with [`Input::new`], authenticate, call [`Input::read_body`], then take every parameter
+/// and the body with [`Input::param`] and [`Input::body`]; a `None` from either means a
+/// violation was recorded, and [`Input::reject`] turns them all into one rejection.
+#[derive(Debug)]
+pub struct Input {
+    op: &'static Operation,
+    headers: HeaderMap,
+    query: Vec<(String, String)>,
+    cookies: Vec<(String, String)>,
+    /// Decoded and validated parameter values, by index in `op.params`; `None` once taken or
+    /// when invalid.
+    params: Vec<Option<Value>>,
+    body: BodyState,
+    content: usize,
+    violations: Vec<Violation>,
+}
+
+impl Input {
+    /// Split the request and decode its parameters. The body is returned unread.
+    pub async fn new(op: &'static Operation, request: Request) -> (Input, AxumBody) {
+        let (mut parts, body) = request.into_parts();
+        let mut violations = Vec::new();
+        let path: Vec<(String, String)> =
+            match RawPathParams::from_request_parts(&mut parts, &()).await {
+                Ok(params) => params
+                    .iter()
+                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                    .collect(),
+                Err(_) => {
+                    violations.push(Violation::new(
+                    vec!["path".into()],
+                    "string_unicode",
+                    "Input should be a valid string, unable to parse raw data as a unicode string",
+                ));
+                    Vec::new()
+                }
+            };
+        let query: Vec<(String, String)> = parts
+            .uri
+            .query()
+            .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+            .unwrap_or_default();
+        let cookies: Vec<(String, String)> = parts
+            .headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|c| {
+                c.trim()
+                    .split_once('=')
+                    .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+            })
+            .collect();
+        let mut input = Input {
+            op,
+            headers: parts.headers,
+            query,
+            cookies,
+            params: Vec::with_capacity(op.params.len()),
+            body: BodyState::None,
+            content: 0,
+            violations,
+        };
+        for p in op.params {
+            let value = input.decode_param(p, &path);
+            input.params.push(value);
+        }
+        (input, body)
+    }
+
+    /// The operation this input is for.
+    pub fn operation(&self) -> &'static Operation {
+        self.op
+    }
+
+    /// A header's value (several lines joined with `,`), when present and valid text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The last value of a query parameter.
+    pub fn query_last(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// A cookie's value.
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.cookies
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every violation recorded so far.
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+
+    fn decode_param(&mut self, p: &'static Param, path: &[(String, String)]) -> Option<Value> {
+        let loc = vec![
+            LocSegment::from(p.location.as_str()),
+            LocSegment::from(p.name),
+        ];
+        let raw = match p.location {
+            Location::Path => path
+                .iter()
+                .find(|(k, _)| k == p.name)
+                .map(|(_, v)| Raw::One(v.clone())),
+            Location::Header => {
+                let values: Vec<&str> = self
+                    .headers
+                    .get_all(p.name)
+                    .iter()
+                    .filter_map(|v| v.to_str().ok())
+                    .collect();
+                (!values.is_empty()).then(|| Raw::One(values.join(",")))
+            }
+            Location::Cookie => self.cookie(p.name).map(|v| Raw::One(v.to_owned())),
+            Location::Query => self.query_raw(p),
+        };
+        let value = match raw {
+            None => match p
+                .default
+                .and_then(|d| serde_json::from_str::<Value>(d).ok())
+            {
+                Some(default) => return Some(default),
+                None if p.required => {
+                    self.violations.push(Violation::missing(loc));
+                    return None;
+                }
+                None => return Some(Value::Null),
+            },
+            Some(raw) => match coerce_param(p, raw) {
+                Ok(v) => v,
+                Err((kind, msg)) => {
+                    self.violations.push(Violation::new(loc, kind, msg));
+                    return None;
+                }
+            },
+        };
+        let before = self.violations.len();
+        validate(p.schema, &value, &mut loc.clone(), &mut self.violations);
+        (self.violations.len() == before).then_some(value)
+    }
+
+    fn query_raw(&self, p: &Param) -> Option<Raw> {
+        let base = p.schema.base();
+        if let (Schema::Object(object), true) = (
+            base,
+            p.style == Style::DeepObject || (p.style == Style::Form && p.explode),
+        ) {
+            let mut fields = Vec::new();
+            for (k, v) in &self.query {
+                let key = if p.style == Style::DeepObject {
+                    match k
+                        .strip_prefix(p.name)
+                        .and_then(|r| r.strip_prefix('['))
+                        .and_then(|r| r.strip_suffix(']'))
+                    {
+                        Some(key) => key,
+                        None => continue,
+                    }
+                } else if object.fields.iter().any(|f| f.name == k) || object.additional.is_some() {
+                    k.as_str()
+                } else {
+                    continue;
+                };
+                fields.push((key.to_owned(), v.clone()));
+            }
+            return (!fields.is_empty()).then_some(Raw::Fields(fields));
+        }
+        let values: Vec<String> = self
+            .query
+            .iter()
+            .filter(|(k, _)| k == p.name)
+            .map(|(_, v)| v.clone())
+            .collect();
+        if values.is_empty() {
+            None
+        } else if matches!(base, Schema::Array(_)) && p.style == Style::Form && p.explode {
+            Some(Raw::Many(values))
+        } else {
+            values.into_iter().last().map(Raw::One)
+        }
+    }
+
+    /// Read, decode and validate the body (a no-op for operations without one). Fails only
+    /// when the body is larger than the configured limit; other failures are violations.
+    pub async fn read_body(&mut self, body: AxumBody, config: &Config) -> Result<(), ErrorReport> {
+        let before = self.violations.len();
+        let result = self.read_body_inner(body, config).await;
+        if self.violations.len() != before {
+            self.body = BodyState::Rejected;
+        }
+        result
+    }
+
+    async fn read_body_inner(
+        &mut self,
+        body: AxumBody,
+        config: &Config,
+    ) -> Result<(), ErrorReport> {
+        let Some(spec) = self.op.body else {
+            return Ok(());
+        };
+        let limit = config.body_limit;
+        let declared = self
+            .header(header::CONTENT_LENGTH.as_str())
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        if declared.is_some_and(|n| n > limit as u64) {
+            return Err(ErrorReport::payload_too_large(self.op, limit));
+        }
+        let bytes = match http_body_util::Limited::new(body, limit).collect().await {
+            Ok(collected) => collected.to_bytes(),
+            Err(e) if e.is::<http_body_util::LengthLimitError>() => {
+                return Err(ErrorReport::payload_too_large(self.op, limit));
+            }
+            Err(_) => {
+                self.violations.push(Violation::new(
+                    vec!["body".into()],
+                    "body_read",
+                    "The request body could not be read",
+                ));
+                return Ok(());
+            }
+        };
+        if bytes.is_empty() {
+            if spec.required {
+                self.violations
+                    .push(Violation::missing(vec!["body".into()]));
+            }
+            return Ok(());
+        }
+        let content_type = self
+            .header(header::CONTENT_TYPE.as_str())
+            .map(str::to_owned);
+        let Some((index, content)) = choose_content(spec.contents, content_type.as_deref()) else {
+            let expected: Vec<&str> = spec.contents.iter().map(|c| c.media_type).collect();
+            self.violations.push(Violation::new(
+                vec!["body".into()],
+                "content_type",
+                format!(
+                    "Unsupported content type '{}'; expected {}",
+                    content_type.as_deref().unwrap_or(""),
+                    expected.join(" or ")
+                ),
+            ));
+            return Ok(());
+        };
+        self.content = index;
+        let mut loc = vec![LocSegment::from("body")];
+        let value = match content.kind {
+            MediaKind::Binary => {
+                self.body = BodyState::Raw(bytes);
+                return Ok(());
+            }
+            MediaKind::Json => match serde_json::from_slice::<Value>(&bytes) {
+                Ok(v) => v,
+                Err(e) => {
+                    let offset = if e.is_eof() {
+                        bytes.len()
+                    } else {
+                        byte_offset(&bytes, e.line(), e.column())
+                    };
+                    self.violations.push(Violation::new(
+                        vec!["body".into(), offset.into()],
+                        "json_invalid",
+                        "JSON decode error",
+                    ));
+                    return Ok(());
+                }
+            },
+            MediaKind::Text => match String::from_utf8(bytes.to_vec()) {
+                Ok(s) => Value::String(s),
+                Err(_) => {
+                    self.violations.push(Violation::new(loc, "string_unicode", "Input should be a valid string, unable to parse raw data as a unicode string"));
+                    return Ok(());
+                }
+            },
+            MediaKind::Form => {
+                let pairs: Vec<(String, String)> =
+                    form_urlencoded::parse(&bytes).into_owned().collect();
+                match form_object(content.schema, pairs) {
+                    Ok(v) => v,
+                    Err(mut vs) => {
+                        self.violations.append(&mut vs);
+                        return Ok(());
+                    }
+                }
+            }
+            MediaKind::Multipart => {
+                let boundary = content_type.as_deref().and_then(boundary);
+                match boundary.and_then(|b| super::multipart::parse(&bytes, &b)) {
+                    Some(parts) => match super::multipart::to_value(content.schema, parts) {
+                        Ok(v) => v,
+                        Err(mut vs) => {
+                            self.violations.append(&mut vs);
+                            return Ok(());
+                        }
+                    },
+                    None => {
+                        self.violations.push(Violation::new(
+                            loc,
+                            "multipart",
+                            "Malformed multipart/form-data body",
+                        ));
+                        return Ok(());
+                    }
+                }
+            }
+        };
+        if let Some(schema) = content.schema {
+            let before = self.violations.len();
+            validate(schema, &value, &mut loc, &mut self.violations);
+            if self.violations.len() != before {
+                return Ok(());
+            }
+        }
+        self.body = BodyState::Value(value);
+        Ok(())
+    }
+
+    /// The index (in the operation's declared contents) of the media type the body came as.
+    pub fn content(&self) -> usize {
+        self.content
+    }
+
+    /// Take parameter `index` as its Rust type. `None`: a violation was recorded.
+    pub fn param<T: DeserializeOwned>(&mut self, index: usize) -> Option<T> {
+        let value = self.params.get_mut(index).and_then(Option::take)?;
+        let p = &self.op.params[index];
+        let loc = vec![
+            LocSegment::from(p.location.as_str()),
+            LocSegment::from(p.name),
+        ];
+        self.convert(value, loc)
+    }
+
+    /// Take the body as its Rust type (`Option<T>` for an optional body). `None`: a violation
+    /// was recorded.
+    pub fn body<T: DeserializeOwned>(&mut self) -> Option<T> {
+        match std::mem::replace(&mut self.body, BodyState::None) {
+            BodyState::Value(v) => self.convert(v, vec!["body".into()]),
+            BodyState::Raw(bytes) => self.convert(
+                Value::String(String::from_utf8_lossy(&bytes).into_owned()),
+                vec!["body".into()],
+            ),
+            BodyState::None => self.convert(Value::Null, vec!["body".into()]),
+            BodyState::Rejected => None,
+        }
+    }
+
+    /// Take the raw body bytes (binary media types); `None` when there was no body.
+    pub fn raw_body(&mut self) -> Option<Bytes> {
+        match std::mem::replace(&mut self.body, BodyState::None) {
+            BodyState::Raw(bytes) => Some(bytes),
+            BodyState::Value(v) => Some(Bytes::from(v.to_string())),
+            BodyState::None | BodyState::Rejected => None,
+        }
+    }
+
+    /// Take the raw body of a required binary body; `None` means a violation was recorded.
+    pub fn raw_body_required(&mut self) -> Option<Bytes> {
+        let rejected = matches!(self.body, BodyState::Rejected);
+        let body = self.raw_body();
+        if body.is_none() && !rejected {
+            self.violations
+                .push(Violation::missing(vec!["body".into()]));
+        }
+        body
+    }
+
+    fn convert<T: DeserializeOwned>(
+        &mut self,
+        value: Value,
+        mut loc: Vec<LocSegment>,
+    ) -> Option<T> {
+        match serde_path_to_error::deserialize::<_, T>(value) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                for seg in e.path().iter() {
+                    match seg {
+                        serde_path_to_error::Segment::Seq { index } => {
+                            loc.push(LocSegment::Index(*index))
+                        }
+                        serde_path_to_error::Segment::Map { key } => {
+                            loc.push(LocSegment::Key(key.clone()))
+                        }
+                        serde_path_to_error::Segment::Enum { variant } => {
+                            loc.push(LocSegment::Key(variant.clone()))
+                        }
+                        serde_path_to_error::Segment::Unknown => {}
+                    }
+                }
+                let msg = e.into_inner().to_string();
+                let (kind, msg) = if msg.starts_with("missing field") {
+                    ("missing", "Field required".to_owned())
+                } else {
+                    ("value_error", msg)
+                };
+                self.violations.push(Violation::new(loc, kind, msg));
+                None
+            }
+        }
+    }
+
+    /// Fail with every violation recorded, if there is any.
+    pub fn check(&mut self) -> Result<(), ErrorReport> {
+        if self.violations.is_empty() {
+            Ok(())
+        } else {
+            Err(ErrorReport::validation(
+                self.op,
+                std::mem::take(&mut self.violations),
+            ))
+        }
+    }
+
+    /// The rejection listing every violation recorded.
+    pub fn reject(self) -> ErrorReport {
+        if self.violations.is_empty() {
+            // Cannot happen through generated code; never answer a bad request with a 500.
+            return ErrorReport::validation(
+                self.op,
+                vec![Violation::new(
+                    vec!["body".into()],
+                    "value_error",
+                    "Invalid request",
+                )],
+            );
+        }
+        ErrorReport::validation(self.op, self.violations)
+    }
+}
+
+/// A parameter's raw text.
+enum Raw {
+    One(String),
+    Many(Vec<String>),
+    /// Object properties (deepObject, or form with explode).
+    Fields(Vec<(String, String)>),
+}
+
+type Failure = (&'static str, String);
+
+fn coerce_param(p: &Param, raw: Raw) -> Result<Value, Failure> {
+    let base = p.schema.base();
+    match raw {
+        Raw::Fields(fields) => object_from_fields(p.schema, fields),
+        Raw::Many(values) => match base {
+            Schema::Array(items) => values
+                .iter()
+                .map(|v| coerce_scalar(items, v))
+                .collect::<Result<Vec<_>, _>>()
+                .map(Value::Array),
+            _ => coerce_scalar(p.schema, values.last().map_or("", String::as_str)),
+        },
+        Raw::One(text) => {
+            let text = strip_style_prefix(p, &text);
+            match base {
+                Schema::Array(items) => {
+                    if text.is_empty() {
+                        return Ok(Value::Array(Vec::new()));
+                    }
+                    let sep = match (p.style, p.explode) {
+                        (Style::SpaceDelimited, _) => " ",
+                        (Style::PipeDelimited, _) => "|",
+                        (Style::Label, true) => ".",
+                        (Style::Matrix, true) => return split_matrix(p, items, text),
+                        _ => ",",
+                    };
+                    text.split(sep)
+                        .map(|v| coerce_scalar(items, v))
+                        .collect::<Result<Vec<_>, _>>()
+                        .map(Value::Array)
+                }
+                Schema::Object(_) | Schema::Map(_) => {
+                    let pairs: Vec<(String, String)> = if p.explode {
+                        text.split(',')
+                            .filter_map(|kv| kv.split_once('='))
+                            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                            .collect()
+                    } else {
+                        let items: Vec<&str> = text.split(',').collect();
+                        items
+                            .chunks(2)
+                            .map(|c| (c[0].to_owned(), c.get(1).copied().unwrap_or("").to_owned()))
+                            .collect()
+                    };
+                    object_from_fields(p.schema, pairs)
+                }
+                _ => coerce_scalar(p.schema, text),
+            }
+        }
+    }
+}
+
+fn strip_style_prefix<'a>(p: &Param, text: &'a str) -> &'a str {
+    match p.style {
+        Style::Label => text.strip_prefix('.').unwrap_or(text),
+        Style::Matrix if !p.explode => text
+            .strip_prefix(';')
+            .and_then(|t| t.strip_prefix(p.name))
+            .and_then(|t| t.strip_prefix('='))
+            .unwrap_or(text),
+        _ => text,
+    }
+}
+
+fn split_matrix(p: &Param, items: &Schema, text: &str) -> Result<Value, Failure> {
+    let prefix = format!("{}=", p.name);
+    text.split(';')
+        .filter(|s| !s.is_empty())
+        .map(|s| coerce_scalar(items, s.strip_prefix(prefix.as_str()).unwrap_or(s)))
+        .collect::<Result<Vec<_>, _>>()
+        .map(Value::Array)
+}
+
+fn object_from_fields(schema: &Schema, fields: Vec<(String, String)>) -> Result<Value, Failure> {
+    let object = schema.object();
+    let mut map = Map::new();
+    for (k, v) in fields {
+        let field_schema = object
+            .and_then(|o| {
+                o.fields
+                    .iter()
+                    .find(|f| f.name == k)
+                    .map(|f| f.schema)
+                    .or(o.additional)
+            })
+            .or(match schema.base() {
+                Schema::Map(values) => Some(*values),
+                _ => None,
+            });
+        let value = match field_schema.map(|s| (s, s.base())) {
+            Some((_, Schema::Array(items))) => {
+                let item = coerce_scalar(items, &v)?;
+                match map.get_mut(&k) {
+                    Some(Value::Array(xs)) => {
+                        xs.push(item);
+                        continue;
+                    }
+                    _ => Value::Array(vec![item]),
+                }
+            }
+            Some((s, _)) => coerce_scalar(s, &v)?,
+            None => Value::String(v),
+        };
+        map.insert(k, value);
+    }
+    Ok(Value::Object(map))
+}
+
+/// A form body as a JSON object, values typed by the body schema's properties.
+fn form_object(
+    schema: Option<&Schema>,
+    pairs: Vec<(String, String)>,
+) -> Result<Value, Vec<Violation>> {
+    let Some(schema) = schema else {
+        return Ok(Value::Object(
+            pairs
+                .into_iter()
+                .map(|(k, v)| (k, Value::String(v)))
+                .collect(),
+        ));
+    };
+    let mut violations = Vec::new();
+    let mut map = Map::new();
+    for (k, v) in pairs {
+        match object_from_fields(schema, vec![(k.clone(), v)]) {
+            Ok(Value::Object(one)) => {
+                for (key, value) in one {
+                    match (map.get_mut(&key), value) {
+                        (Some(Value::Array(xs)), Value::Array(mut more)) => xs.append(&mut more),
+                        (_, value) => {
+                            map.insert(key, value);
+                        }
+                    }
+                }
+            }
+            Ok(_) => {}
+            Err((kind, msg)) => {
+                violations.push(Violation::new(vec!["body".into(), k.into()], kind, msg))
+            }
+        }
+    }
+    if violations.is_empty() {
+        Ok(Value::Object(map))
+    } else {
+        Err(violations)
+    }
+}
+
+/// Text to a JSON value of the schema's kind (query, path, header, cookie and form values).
+pub(crate) fn coerce_scalar(schema: &Schema, text: &str) -> Result<Value, Failure> {
+    match schema.base() {
+        Schema::Bool => match text.to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" | "on" | "t" | "y" => Ok(Value::Bool(true)),
+            "false" | "0" | "no" | "off" | "f" | "n" => Ok(Value::Bool(false)),
+            _ => Err((
+                "bool_parsing",
+                "Input should be a valid boolean, unable to interpret input".to_owned(),
+            )),
+        },
+        Schema::Int(_) | Schema::IntEnum(_) => {
+            let t = text.trim();
+            if let Ok(n) = t.parse::<i64>() {
+                Ok(Value::Number(n.into()))
+            } else if let Ok(n) = t.parse::<u64>() {
+                Ok(Value::Number(n.into()))
+            } else {
+                Err((
+                    "int_parsing",
+                    "Input should be a valid integer, unable to parse string as an integer"
+                        .to_owned(),
+                ))
+            }
+        }
+        Schema::Float => match text.trim().parse::<f64>().ok().and_then(Number::from_f64) {
+            Some(n) => Ok(Value::Number(n)),
+            None => Err((
+                "float_parsing",
+                "Input should be a valid number, unable to parse string as a number".to_owned(),
+            )),
+        },
+        Schema::Union(u) => {
+            for v in u.variants {
+                if let Ok(value) = coerce_scalar(v.schema, text) {
+                    let mut out = Vec::new();
+                    validate(v.schema, &value, &mut Vec::new(), &mut out);
+                    if out.is_empty() {
+                        return Ok(value);
+                    }
+                }
+            }
+            Ok(Value::String(text.to_owned()))
+        }
+        Schema::Array(_) | Schema::Object(_) | Schema::Map(_) | Schema::Tuple(_) => {
+            Ok(serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned())))
+        }
+        _ => Ok(Value::String(text.to_owned())),
+    }
+}
+
+/// The declared content a request's `Content-Type` selects. A request without one is read as
+/// the first declared content (FastAPI reads such bodies as JSON, too).
+fn choose_content(
+    contents: &'static [Content],
+    content_type: Option<&str>,
+) -> Option<(usize, &'static Content)> {
+    let Some(ct) = content_type else {
+        return contents.first().map(|c| (0, c));
+    };
+    let essence = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let json_like = essence == "application/json" || essence.ends_with("+json");
+    let exact = contents.iter().position(|c| {
+        c.media_type
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .eq_ignore_ascii_case(&essence)
+    });
+    let index = exact
+        .or_else(|| {
+            contents
+                .iter()
+                .position(|c| c.kind == MediaKind::Json && json_like)
+        })
+        .or_else(|| {
+            contents.iter().position(|c| {
+                let m = c.media_type.to_ascii_lowercase();
+                m == "*/*"
+                    || m.strip_suffix("/*")
+                        .is_some_and(|major| essence.starts_with(&format!("{major}/")))
+            })
+        })?;
+    Some((index, &contents[index]))
+}
+
+fn boundary(content_type: &str) -> Option<String> {
+    content_type.split(';').skip(1).find_map(|p| {
+        let (k, v) = p.trim().split_once('=')?;
+        k.trim()
+            .eq_ignore_ascii_case("boundary")
+            .then(|| v.trim().trim_matches('"').to_owned())
+    })
+}
+
+/// The byte offset of a 1-based line and column (serde_json's error position).
+fn byte_offset(bytes: &[u8], line: usize, column: usize) -> usize {
+    let mut offset = 0;
+    for (i, l) in bytes.split(|b| *b == b'\n').enumerate() {
+        if i + 1 == line {
+            return offset + column.saturating_sub(1).min(l.len());
+        }
+        offset += l.len() + 1;
+    }
+    bytes.len()
+}

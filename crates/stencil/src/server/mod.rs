@@ -1,0 +1,255 @@
+//! Runtime support for generated axum servers (feature `server`).
+//!
+//! A generated server module holds a handler trait (`Api`), a request struct and a response
+//! enum per operation, `router(api)`, one route function per operation, and static
+//! descriptions ([`Operation`], [`Schema`]) of everything a request may carry. This module does
+//! the generic work with those descriptions:
+//!
+//! - [`Input`] reads a request: path, query, header and cookie parameters decoded per their
+//!   style with defaults applied, the body size-limited, its content type checked and decoded;
+//!   everything validated against the schema, every violation collected;
+//! - [`authenticate`] extracts the declared credentials (bearer, basic, API key in a header,
+//!   query parameter or cookie) and hands them to the user's hook;
+//! - [`ErrorReport`] renders rejections and domain errors in the operation's declared error
+//!   envelope ([`fill_envelope`]);
+//! - [`json`], [`text`], [`binary`], [`empty`] and [`set_header`] build typed responses.
+//!
+//! Everything here is public API for generated code.
+
+mod auth;
+mod error;
+mod input;
+mod multipart;
+mod schema;
+mod validate;
+mod violation;
+
+use std::sync::Arc;
+
+use axum::response::{IntoResponse, Response};
+use axum::routing::{on, MethodFilter};
+use axum::{Extension, Router};
+use http::{header, HeaderName, HeaderValue, StatusCode};
+use serde::Serialize;
+use serde_json::Value;
+
+pub use auth::{authenticate, authenticate_optional, Credential, Credentials, Provided};
+pub use bytes::Bytes;
+pub use error::{fill_envelope, ApiError, Error, ErrorKind, ErrorReport};
+pub use http;
+pub use input::Input;
+pub use schema::{
+    find_operation, Body, Content, ErrorResponse, Field, IntKind, Location, MediaKind, Object,
+    Operation, Param, Rules, Schema, Scheme, SchemeKind, SchemeUse, StatusSpec, Style, Union,
+    Variant,
+};
+pub use validate::{check_format, matches_pattern, validate};
+pub use violation::{summary, LocSegment, Violation};
+
+/// The default request body limit: 2 MiB.
+pub const DEFAULT_BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// Server settings.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Config {
+    /// Bodies larger than this many bytes are answered with 413.
+    pub body_limit: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            body_limit: DEFAULT_BODY_LIMIT,
+        }
+    }
+}
+
+impl Config {
+    /// Set the request body limit in bytes.
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.body_limit = bytes;
+        self
+    }
+}
+
+/// A handler implementation and its settings: the state of generated routes.
+#[derive(Debug)]
+pub struct Server<A> {
+    api: A,
+    config: Config,
+}
+
+impl<A> Server<A> {
+    pub fn new(api: A) -> Arc<Self> {
+        Server::with_config(api, Config::default())
+    }
+
+    pub fn with_config(api: A, config: Config) -> Arc<Self> {
+        Arc::new(Server { api, config })
+    }
+
+    pub fn api(&self) -> &A {
+        &self.api
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+}
+
+/// The operation a request was routed to. Generated routes put it in the request extensions
+/// (for extractors and layers added to a single route) and in the response extensions (for
+/// every middleware, e.g. logging and metrics). Middleware added with `Router::layer` runs
+/// before the route and finds the operation with the generated `operation_of`.
+#[derive(Clone, Copy, Debug)]
+pub struct OperationInfo(pub &'static Operation);
+
+impl OperationInfo {
+    /// The `operationId`.
+    pub fn id(&self) -> &'static str {
+        self.0.id
+    }
+}
+
+/// The operation a request is for: the [`OperationInfo`] generated routes set, else the one
+/// whose method and path template match axum's `MatchedPath` (middleware added with
+/// `Router::layer` runs before the route sets it).
+pub fn operation_of<B>(
+    operations: &[&'static Operation],
+    request: &http::Request<B>,
+) -> Option<&'static Operation> {
+    if let Some(info) = request.extensions().get::<OperationInfo>() {
+        return Some(info.0);
+    }
+    let matched = request.extensions().get::<axum::extract::MatchedPath>()?;
+    find_operation(operations, request.method(), matched.as_str())
+}
+
+/// A single-route router for `op`, with `state` applied and [`OperationInfo`] set.
+pub fn route<H, T, S>(op: &'static Operation, handler: H, state: S) -> Router
+where
+    H: axum::handler::Handler<T, S>,
+    T: 'static,
+    S: Clone + Send + Sync + 'static,
+{
+    let filter = match op.method {
+        "GET" => MethodFilter::GET,
+        "PUT" => MethodFilter::PUT,
+        "POST" => MethodFilter::POST,
+        "DELETE" => MethodFilter::DELETE,
+        "OPTIONS" => MethodFilter::OPTIONS,
+        "HEAD" => MethodFilter::HEAD,
+        "PATCH" => MethodFilter::PATCH,
+        _ => MethodFilter::TRACE,
+    };
+    Router::new()
+        .route(
+            op.path,
+            on(filter, handler).layer(Extension(OperationInfo(op))),
+        )
+        .with_state(state)
+}
+
+/// A router serving `document` (the embedded OpenAPI document) at `path`, as JSON or YAML as
+/// the text is.
+pub fn document_route(path: &str, document: &'static str) -> Router {
+    let media_type = if document.trim_start().starts_with('{') {
+        "application/json"
+    } else {
+        "application/yaml"
+    };
+    Router::new().route(
+        path,
+        axum::routing::get(move || async move { ([(header::CONTENT_TYPE, media_type)], document) }),
+    )
+}
+
+/// Turn a handler's result into a response: `Ok` as the response enum says, `Err` as the
+/// domain error's declared envelope (or a logged 500).
+pub fn respond<R: IntoResponse, E: ApiError>(
+    op: &'static Operation,
+    result: Result<R, E>,
+) -> Result<Response, ErrorReport> {
+    match result {
+        Ok(r) => {
+            let mut response = r.into_response();
+            response.extensions_mut().insert(OperationInfo(op));
+            Ok(response)
+        }
+        Err(e) => Err(ErrorReport::domain(op, &e)),
+    }
+}
+
+fn status(code: u16) -> StatusCode {
+    StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+fn with_type(code: u16, media_type: &'static str, body: impl Into<axum::body::Body>) -> Response {
+    let mut response = (status(code), body.into()).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));
+    response
+}
+
+/// A JSON response. A body that cannot be serialized (a non-finite float) is a logged 500.
+pub fn json<T: Serialize>(code: u16, media_type: &'static str, body: &T) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => with_type(code, media_type, bytes),
+        Err(e) => {
+            tracing::error!(error = %e, "response body could not be serialized; answering 500");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// A text response.
+pub fn text(code: u16, media_type: &'static str, body: String) -> Response {
+    with_type(code, media_type, body)
+}
+
+/// A binary response.
+pub fn binary(code: u16, media_type: &'static str, body: Bytes) -> Response {
+    with_type(code, media_type, body)
+}
+
+/// A response without a body.
+pub fn empty(code: u16) -> Response {
+    status(code).into_response()
+}
+
+/// Set a declared response header from a typed value: strings as they are, numbers and booleans
+/// as JSON writes them, arrays joined with `,`; `None` sets nothing.
+pub fn set_header<T: Serialize>(response: &mut Response, name: &'static str, value: &T) {
+    let text = match serde_json::to_value(value) {
+        Ok(Value::Null) | Err(_) => return,
+        Ok(Value::String(s)) => s,
+        Ok(Value::Array(xs)) => xs.iter().map(scalar_text).collect::<Vec<_>>().join(","),
+        Ok(Value::Object(map)) => map
+            .iter()
+            .map(|(k, v)| format!("{k},{}", scalar_text(v)))
+            .collect::<Vec<_>>()
+            .join(","),
+        Ok(other) => other.to_string(),
+    };
+    match (
+        HeaderName::from_bytes(name.as_bytes()),
+        HeaderValue::from_str(&text),
+    ) {
+        (Ok(name), Ok(value)) => {
+            response.headers_mut().insert(name, value);
+        }
+        _ => tracing::warn!(
+            header = name,
+            "response header value is not valid in HTTP; it is not sent"
+        ),
+    }
+}
+
+fn scalar_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,94 @@
+//! Validation failures, described the way FastAPI (pydantic 2) describes them.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// One segment of a violation's location: a property name or an array index.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum LocSegment {
+    Key(String),
+    Index(usize),
+}
+
+impl From<&str> for LocSegment {
+    fn from(s: &str) -> Self {
+        LocSegment::Key(s.to_owned())
+    }
+}
+
+impl From<String> for LocSegment {
+    fn from(s: String) -> Self {
+        LocSegment::Key(s)
+    }
+}
+
+impl From<usize> for LocSegment {
+    fn from(i: usize) -> Self {
+        LocSegment::Index(i)
+    }
+}
+
+impl fmt::Display for LocSegment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LocSegment::Key(k) => f.write_str(k),
+            LocSegment::Index(i) => write!(f, "{i}"),
+        }
+    }
+}
+
+/// Why a request was rejected: where (`loc`, e.g. `["body", "username"]`), what (`msg`, e.g.
+/// `Field required`) and which kind of failure (`kind`, e.g. `missing`), with pydantic's
+/// vocabulary for `msg` and `kind`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Violation {
+    pub loc: Vec<LocSegment>,
+    pub msg: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+}
+
+impl Violation {
+    pub fn new(loc: Vec<LocSegment>, kind: impl Into<String>, msg: impl Into<String>) -> Self {
+        Violation {
+            loc,
+            msg: msg.into(),
+            kind: kind.into(),
+        }
+    }
+
+    /// `Field required`.
+    pub fn missing(loc: Vec<LocSegment>) -> Self {
+        Violation::new(loc, "missing", "Field required")
+    }
+
+    /// The location joined with dots: `body.username`.
+    pub fn loc_string(&self) -> String {
+        self.loc
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(".")
+    }
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.loc_string(), self.msg)
+    }
+}
+
+/// The message of a validation rejection: the violation's own message when there is one, else a
+/// count followed by every violation.
+pub fn summary(violations: &[Violation]) -> String {
+    match violations {
+        [] => "Validation failed".to_owned(),
+        [one] => one.msg.clone(),
+        many => {
+            let list: Vec<String> = many.iter().map(ToString::to_string).collect();
+            format!("{} validation errors: {}", many.len(), list.join("; "))
+        }
+    }
+}

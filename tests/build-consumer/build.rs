@@ -1,0 +1,12 @@
+//! The documented build.rs path, with the options of the `pathstack` entry in `codegen.toml`
+//! (client and server behind feature gates, no extra derives), so `$OUT_DIR/api.rs` matches
+//! `generated/pathstack/src/lib.rs` (checked by `tests/out_dir.rs`).
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    stencil_build::Config::new()
+        .client(true)
+        .server(true)
+        .feature_gates(true)
+        .compile("../../specs/pathstack/openapi_2024-03-26.yaml")?;
+    Ok(())
+}
