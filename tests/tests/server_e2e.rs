@@ -723,3 +723,14 @@ async fn routes_mount_by_hand_and_compose() {
         404
     );
 }
+
+#[tokio::test]
+async fn the_document_can_be_served() {
+    const DOCUMENT: &str = include_str!("../../specs/pathstack/openapi_2024-03-26.yaml");
+    let router = pathstack::server::router(Memory::new())
+        .merge(stencil::server::document_route("/openapi.yaml", DOCUMENT));
+    let base = format!("http://{}", serve(router).await);
+    let response = reqwest::get(format!("{base}/openapi.yaml")).await.unwrap();
+    assert_eq!(response.headers()["content-type"], "application/yaml");
+    assert_eq!(response.text().await.unwrap(), DOCUMENT);
+}

@@ -130,6 +130,11 @@ pub fn build(loaded: &Loaded, warnings: &mut Vec<Diagnostic>) -> Result<Api, Dia
         types: Vec::new(),
         operations,
         security_schemes,
+        document: if loaded.files.len() <= 1 {
+            loaded.source_text.clone()
+        } else {
+            serde_json::to_string_pretty(&loaded.raw).unwrap_or_default()
+        },
     };
     let diagnostics = std::mem::take(&mut b.diagnostics);
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);

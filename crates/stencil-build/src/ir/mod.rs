@@ -36,6 +36,9 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     pub operations: Vec<Operation>,
     pub security_schemes: Vec<SecurityScheme>,
+    /// The document the API was built from, for servers to embed and serve: the root file's
+    /// text as written when it is self-contained, else the bundled document as JSON.
+    pub document: String,
 }
 
 impl Api {

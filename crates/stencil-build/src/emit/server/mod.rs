@@ -31,9 +31,10 @@ use crate::pipeline::Options;
 use messages::BodyShape;
 use schemas::Schemas;
 
-/// `pub mod server { ... }` without an embedded document.
+/// `pub mod server { ... }`, embedding the API's document as `OPENAPI_DOCUMENT`.
 pub fn server(api: &Api, options: &Options) -> TokenStream {
-    server_with_document(api, options, None)
+    let document = (!api.document.is_empty()).then_some(api.document.as_str());
+    server_with_document(api, options, document)
 }
 
 /// `pub mod server { ... }`, embedding `document` (the source text) as `OPENAPI_DOCUMENT`.
