@@ -25,7 +25,9 @@ fn uuid(s: &str) -> stencil::uuid::Uuid {
 
 mod library {
     use super::*;
-    use kitchen_sink_30::client::{Client, GetPublicationError, RegisterMemberError, UpsertPublicationSuccess};
+    use kitchen_sink_30::client::{
+        Client, GetPublicationError, RegisterMemberError, UpsertPublicationSuccess,
+    };
     use kitchen_sink_30::types;
 
     fn book() -> serde_json::Value {
@@ -47,18 +49,33 @@ mod library {
             .languages(vec!["en".into(), "fr".into()])
             .isbns(vec!["978-0".into(), "978-1".into()])
             .words(vec!["space opera".into(), "dune".into()])
-            .filter(types::PublicationFilter { year_from: Some(1990), year_to: None, available: true, rating_above: Some(4.5) })
+            .filter(types::PublicationFilter {
+                year_from: Some(1990),
+                year_to: None,
+                available: true,
+                rating_above: Some(4.5),
+            })
             .sort(types::ListPublicationsSort::MinusYear)
             .offset(20)
-            .x_trace_ids(vec![uuid(ANIMAL_ID), uuid("00000000-0000-0000-0000-000000000001")])
+            .x_trace_ids(vec![
+                uuid(ANIMAL_ID),
+                uuid("00000000-0000-0000-0000-000000000001"),
+            ])
             .library_session("abc def;x")
             .await
             .unwrap();
         assert!(response.is_empty());
-        assert_eq!(response.parse_header::<u64>("x-total-count"), Some(Ok(0)), "declared response header");
+        assert_eq!(
+            response.parse_header::<u64>("x-total-count"),
+            Some(Ok(0)),
+            "declared response header"
+        );
 
         let request = server.last();
-        assert_eq!((request.method.as_str(), request.path.as_str()), ("GET", "/publications"));
+        assert_eq!(
+            (request.method.as_str(), request.path.as_str()),
+            ("GET", "/publications")
+        );
         assert_eq!(
             request.query.as_deref(),
             Some(
@@ -74,7 +91,10 @@ mod library {
             request.header("x-trace-ids"),
             Some("6f1c1a52-8a8e-4d39-9d7a-0d6c4a1b2c3d,00000000-0000-0000-0000-000000000001")
         );
-        assert_eq!(request.header("cookie"), Some("library_session=abc%20def%3Bx"));
+        assert_eq!(
+            request.header("cookie"),
+            Some("library_session=abc%20def%3Bx")
+        );
         assert_eq!(request.header("authorization"), Some("Bearer lib-token"));
     }
 
@@ -94,8 +114,15 @@ mod library {
     async fn default_response_decodes_any_other_status() {
         let server = MockServer::start().await;
         let problem = json!({"type": "about:blank", "title": "Teapot", "status": 418});
-        server.respond(Canned::new(418, "application/problem+json", problem.to_string()));
-        let error = Client::new(server.url()).list_publications().await.unwrap_err();
+        server.respond(Canned::new(
+            418,
+            "application/problem+json",
+            problem.to_string(),
+        ));
+        let error = Client::new(server.url())
+            .list_publications()
+            .await
+            .unwrap_err();
         let value = error.into_api().expect("default is declared");
         assert_eq!(value.status(), 418);
         let kitchen_sink_30::client::ListPublicationsError::Default(problem) = value.into_inner();
@@ -109,24 +136,52 @@ mod library {
         let publication: types::Publication = from_json(book());
 
         server.respond(Canned::json(200, book()));
-        match client.upsert_publication(publication.clone()).await.unwrap().into_inner() {
-            UpsertPublicationSuccess::Ok(types::Publication::Book(b)) => assert_eq!(b.title, "Dune"),
+        match client
+            .upsert_publication(publication.clone())
+            .await
+            .unwrap()
+            .into_inner()
+        {
+            UpsertPublicationSuccess::Ok(types::Publication::Book(b)) => {
+                assert_eq!(b.title, "Dune")
+            }
             other => panic!("{other:?}"),
         }
         let request = server.last();
-        assert_eq!((request.method.as_str(), request.path.as_str()), ("PUT", "/publications"));
+        assert_eq!(
+            (request.method.as_str(), request.path.as_str()),
+            ("PUT", "/publications")
+        );
         assert_eq!(request.header("content-type"), Some("application/json"));
         assert_eq!(request.json(), serde_json::to_value(&publication).unwrap());
 
-        server.respond(Canned::json(201, json!({"id": 43, "href": "/publications/43"})).header("location", "/publications/43"));
-        let created = client.upsert_publication(publication.clone()).await.unwrap();
+        server.respond(
+            Canned::json(201, json!({"id": 43, "href": "/publications/43"}))
+                .header("location", "/publications/43"),
+        );
+        let created = client
+            .upsert_publication(publication.clone())
+            .await
+            .unwrap();
         assert_eq!(created.status(), 201);
         assert_eq!(created.header("location"), Some("/publications/43"));
-        assert_eq!(*created, UpsertPublicationSuccess::Created(types::CreatedRef { id: 43, href: "/publications/43".into() }));
+        assert_eq!(
+            *created,
+            UpsertPublicationSuccess::Created(types::CreatedRef {
+                id: 43,
+                href: "/publications/43".into()
+            })
+        );
 
-        server.respond(Canned::new(400, "application/problem+json", json!({"title": "Bad", "status": 400}).to_string()));
+        server.respond(Canned::new(
+            400,
+            "application/problem+json",
+            json!({"title": "Bad", "status": 400}).to_string(),
+        ));
         let error = client.upsert_publication(publication).await.unwrap_err();
-        assert!(matches!(error.as_api().map(|v| &**v), Some(kitchen_sink_30::client::UpsertPublicationError::BadRequest(p)) if p.status == 400));
+        assert!(
+            matches!(error.as_api().map(|v| &**v), Some(kitchen_sink_30::client::UpsertPublicationError::BadRequest(p)) if p.status == 400)
+        );
         server.take();
     }
 
@@ -135,9 +190,15 @@ mod library {
         let server = MockServer::start().await;
         server.respond(Canned::json(200, book()));
         let client = Client::new(server.url());
-        client.upsert_publication_form(from_json(book())).await.unwrap();
+        client
+            .upsert_publication_form(from_json(book()))
+            .await
+            .unwrap();
         let request = server.last();
-        assert_eq!(request.header("content-type"), Some("application/x-www-form-urlencoded"));
+        assert_eq!(
+            request.header("content-type"),
+            Some("application/x-www-form-urlencoded")
+        );
         assert_eq!(
             request.body_str(),
             "kind=book&id=42&title=Dune&tags=space+opera&tags=classic&isbn=9780441013593\
@@ -154,7 +215,9 @@ mod library {
 
         server.respond(Canned::json(404, problem(404)));
         let error = client.get_publication(7).await.unwrap_err();
-        assert!(matches!(error.into_api().unwrap().into_inner(), GetPublicationError::NotFound(p) if p.status == 404));
+        assert!(
+            matches!(error.into_api().unwrap().into_inner(), GetPublicationError::NotFound(p) if p.status == 404)
+        );
         assert_eq!(server.last().path, "/publications/7");
 
         server.respond(Canned::json(503, problem(503)));
@@ -162,10 +225,15 @@ mod library {
         let error = client.get_publication(7).await.unwrap_err();
         let value = error.into_api().unwrap();
         assert_eq!(value.status(), 503);
-        assert!(matches!(value.into_inner(), GetPublicationError::ServerError(p) if p.status == 503), "5XX range");
+        assert!(
+            matches!(value.into_inner(), GetPublicationError::ServerError(p) if p.status == 503),
+            "5XX range"
+        );
 
         server.respond(Canned::json(409, problem(409)));
-        assert!(matches!(client.get_publication(7).await, Err(Error::UnexpectedStatus { status, .. }) if status == 409));
+        assert!(
+            matches!(client.get_publication(7).await, Err(Error::UnexpectedStatus { status, .. }) if status == 409)
+        );
 
         server.take();
         server.respond(Canned::empty(204));
@@ -205,7 +273,10 @@ mod library {
         assert_eq!(&cover[..], &[0xff, 0xd8, 0xff, 0x00]);
         let request = server.last();
         assert_eq!(request.path, "/publications/42/cover");
-        assert_eq!(request.header("accept"), Some("image/jpeg, application/octet-stream"));
+        assert_eq!(
+            request.header("accept"),
+            Some("image/jpeg, application/octet-stream")
+        );
         assert_eq!(request.header("authorization"), None, "security: []");
     }
 
@@ -220,7 +291,10 @@ mod library {
         };
         client.upload_cover(42, body).await.unwrap();
         let request = server.last();
-        assert_eq!((request.method.as_str(), request.path.as_str()), ("POST", "/publications/42/cover"));
+        assert_eq!(
+            (request.method.as_str(), request.path.as_str()),
+            ("POST", "/publications/42/cover")
+        );
         assert_eq!(
             multipart_body(&request),
             "--BOUNDARY\r\n\
@@ -240,7 +314,10 @@ mod library {
     async fn label_and_matrix_path_parameters() {
         let server = MockServer::start().await;
         server.respond(Canned::json(200, json!([[]])));
-        let rows = Client::new(server.url()).get_shelf_row("A1 b/c", 3).await.unwrap();
+        let rows = Client::new(server.url())
+            .get_shelf_row("A1 b/c", 3)
+            .await
+            .unwrap();
         assert_eq!(rows.len(), 1);
         assert_eq!(server.last().path, "/shelves/.A1%20b%2Fc/;row=3");
     }
@@ -249,19 +326,32 @@ mod library {
     async fn form_body_and_a_text_error_body() {
         let server = MockServer::start().await;
         let client = Client::new(server.url());
-        let form = types::MemberForm { email: "ann@example.org".into(), pin: "12 34".into(), newsletter: false };
+        let form = types::MemberForm {
+            email: "ann@example.org".into(),
+            pin: "12 34".into(),
+            newsletter: false,
+        };
         let member = json!({"id": ANIMAL_ID, "email": "ann@example.org", "joined_at": "2024-03-26T08:00:00Z"});
         server.respond(Canned::json(201, member));
         let created = client.register_member(form.clone()).await.unwrap();
         assert_eq!(created.status(), 201);
         assert_eq!(created.id, uuid(ANIMAL_ID));
         let request = server.last();
-        assert_eq!(request.header("content-type"), Some("application/x-www-form-urlencoded"));
-        assert_eq!(request.body_str(), "email=ann%40example.org&pin=12+34&newsletter=false");
+        assert_eq!(
+            request.header("content-type"),
+            Some("application/x-www-form-urlencoded")
+        );
+        assert_eq!(
+            request.body_str(),
+            "email=ann%40example.org&pin=12+34&newsletter=false"
+        );
 
         server.respond(Canned::new(409, "text/plain", "already registered"));
         let error = client.register_member(form).await.unwrap_err();
-        assert_eq!(error.into_api().unwrap().into_inner(), RegisterMemberError::Conflict("already registered".into()));
+        assert_eq!(
+            error.into_api().unwrap().into_inner(),
+            RegisterMemberError::Conflict("already registered".into())
+        );
         server.take();
     }
 
@@ -270,19 +360,37 @@ mod library {
         let server = MockServer::start().await;
         let client = Client::new(server.url());
         client.set_oauth2_token("oauth");
-        server.respond(Canned::json(200, json!([{"id": 1, "publication_id": 42, "due": "2024-04-01"}])));
-        let loans = client.list_loans(uuid(ANIMAL_ID)).overdue_only(true).await.unwrap();
-        assert_eq!(loans[0].due, stencil::chrono::NaiveDate::from_ymd_opt(2024, 4, 1).unwrap());
+        server.respond(Canned::json(
+            200,
+            json!([{"id": 1, "publication_id": 42, "due": "2024-04-01"}]),
+        ));
+        let loans = client
+            .list_loans(uuid(ANIMAL_ID))
+            .overdue_only(true)
+            .await
+            .unwrap();
+        assert_eq!(
+            loans[0].due,
+            stencil::chrono::NaiveDate::from_ymd_opt(2024, 4, 1).unwrap()
+        );
         let request = server.last();
         assert_eq!(request.path, format!("/members/{ANIMAL_ID}/loans"));
         assert_eq!(request.query.as_deref(), Some("overdue_only=true"));
-        assert_eq!(request.header("authorization"), Some("Bearer oauth"), "the second alternative");
+        assert_eq!(
+            request.header("authorization"),
+            Some("Bearer oauth"),
+            "the second alternative"
+        );
         assert_eq!(request.header("accept"), Some("application/json"));
 
         client.set_bearer_auth_token("bearer");
         server.respond(Canned::json(200, json!([])));
         client.list_loans(uuid(ANIMAL_ID)).await.unwrap();
-        assert_eq!(server.last().header("authorization"), Some("Bearer bearer"), "the first alternative wins");
+        assert_eq!(
+            server.last().header("authorization"),
+            Some("Bearer bearer"),
+            "the first alternative wins"
+        );
     }
 
     #[tokio::test]
@@ -291,11 +399,21 @@ mod library {
         let client = Client::new(server.url());
         client.set_basic_auth("ann", "s3cret:pw");
         server.respond(Canned::empty(204));
-        client.set_loan_note(9).body("Returned late.\nFine paid: 2€.").await.unwrap();
+        client
+            .set_loan_note(9)
+            .body("Returned late.\nFine paid: 2€.")
+            .await
+            .unwrap();
         let request = server.last();
-        assert_eq!((request.method.as_str(), request.path.as_str()), ("PUT", "/loans/9/note"));
+        assert_eq!(
+            (request.method.as_str(), request.path.as_str()),
+            ("PUT", "/loans/9/note")
+        );
         assert_eq!(request.header("content-type"), Some("text/plain"));
-        assert_eq!(request.header("authorization"), Some("Basic YW5uOnMzY3JldDpwdw=="));
+        assert_eq!(
+            request.header("authorization"),
+            Some("Basic YW5uOnMzY3JldDpwdw==")
+        );
         assert_eq!(request.body_str(), "Returned late.\nFine paid: 2€.");
 
         server.respond(Canned::empty(204));
@@ -311,7 +429,9 @@ mod library {
 
 mod zoo {
     use super::*;
-    use kitchen_sink_31::client::{Client, CreateAnimalSuccess, GetAnimalError, ListAnimalsError, LoginError};
+    use kitchen_sink_31::client::{
+        Client, CreateAnimalSuccess, GetAnimalError, ListAnimalsError, LoginError,
+    };
     use kitchen_sink_31::types;
 
     fn animal() -> serde_json::Value {
@@ -333,32 +453,61 @@ mod zoo {
             password: "p&ss w=rd".into(),
             scope: String::new(),
         };
-        server.respond(Canned::json(200, json!({"data": {"access_token": "t", "token_type": "bearer", "expires_in": 60}})));
+        server.respond(Canned::json(
+            200,
+            json!({"data": {"access_token": "t", "token_type": "bearer", "expires_in": 60}}),
+        ));
         let token = client.login(form.clone()).await.unwrap();
         assert_eq!(token.data.access_token, "t");
         let request = server.last();
         assert_eq!(request.path, "/token");
-        assert_eq!(request.header("content-type"), Some("application/x-www-form-urlencoded"));
+        assert_eq!(
+            request.header("content-type"),
+            Some("application/x-www-form-urlencoded")
+        );
         assert_eq!(request.header("x-api-version"), Some("2024-03-26"));
         assert_eq!(request.header("authorization"), None);
-        assert_eq!(request.body_str(), "grant_type=password&username=keeper%40zoo.example&password=p%26ss+w%3Drd&scope=");
+        assert_eq!(
+            request.body_str(),
+            "grant_type=password&username=keeper%40zoo.example&password=p%26ss+w%3Drd&scope="
+        );
 
         server.respond(Canned::json(401, envelope(401)));
-        let error = client.login(types::LoginForm { grant_type: Some(None), ..form }).await.unwrap_err();
-        assert!(matches!(error.into_api().unwrap().into_inner(), LoginError::Unauthorized(_)));
-        assert_eq!(server.last().body_str(), "username=keeper%40zoo.example&password=p%26ss+w%3Drd&scope=", "null is left out");
+        let error = client
+            .login(types::LoginForm {
+                grant_type: Some(None),
+                ..form
+            })
+            .await
+            .unwrap_err();
+        assert!(matches!(
+            error.into_api().unwrap().into_inner(),
+            LoginError::Unauthorized(_)
+        ));
+        assert_eq!(
+            server.last().body_str(),
+            "username=keeper%40zoo.example&password=p%26ss+w%3Drd&scope=",
+            "null is left out"
+        );
     }
 
     #[tokio::test]
     async fn query_explode_and_no_explode_deep_object_required_and_defaults() {
         let server = MockServer::start().await;
         let client = Client::new(server.url());
-        server.respond(Canned::json(200, json!({"items": [animal()], "total": 1})).header("x-rate-limit-remaining", "99"));
+        server.respond(
+            Canned::json(200, json!({"items": [animal()], "total": 1}))
+                .header("x-rate-limit-remaining", "99"),
+        );
         let page = client
             .list_animals("north wing")
             .species(vec![types::Species::Lion, types::Species::RedPanda])
             .tags(vec!["big cat".into(), "x,y".into()])
-            .filter(types::AnimalFilter { min_age: 2, max_age: None, sort: types::AnimalFilterSort::Name })
+            .filter(types::AnimalFilter {
+                min_age: 2,
+                max_age: None,
+                sort: types::AnimalFilterSort::Name,
+            })
             .include_archived(false)
             .page(1)
             .limit(50)
@@ -379,7 +528,11 @@ mod zoo {
 
         server.respond(Canned::json(200, json!({"items": [], "total": 0})));
         client.list_animals("z").await.unwrap();
-        assert_eq!(server.last().query.as_deref(), Some("zone=z"), "only the required parameter");
+        assert_eq!(
+            server.last().query.as_deref(),
+            Some("zone=z"),
+            "only the required parameter"
+        );
     }
 
     #[tokio::test]
@@ -393,11 +546,19 @@ mod zoo {
             (403, envelope(403)),
             (422, unprocessable),
             (500, json!({"code": 500, "message": "boom"})),
-            (404, json!({"code": 404, "message": "default takes undeclared statuses"})),
+            (
+                404,
+                json!({"code": 404, "message": "default takes undeclared statuses"}),
+            ),
         ];
         for (status, body) in cases {
             server.respond(Canned::json(status, body));
-            let value = client.list_animals("z").await.unwrap_err().into_api().unwrap();
+            let value = client
+                .list_animals("z")
+                .await
+                .unwrap_err()
+                .into_api()
+                .unwrap();
             assert_eq!(value.status(), status);
             let variant = match value.into_inner() {
                 ListAnimalsError::BadRequest(_) => 400,
@@ -421,7 +582,9 @@ mod zoo {
         let new_animal = types::AnimalCreate {
             name: "Leo".into(),
             species: types::Species::Lion,
-            birth_date: Some(Some(stencil::chrono::NaiveDate::from_ymd_opt(2015, 6, 1).unwrap())),
+            birth_date: Some(Some(
+                stencil::chrono::NaiveDate::from_ymd_opt(2015, 6, 1).unwrap(),
+            )),
             danger_level: types::DangerLevel::V4,
         };
 
@@ -430,21 +593,34 @@ mod zoo {
         assert!(matches!(&*existing, CreateAnimalSuccess::Ok(a) if a.name == "Leo"));
         let request = server.last();
         assert_eq!(request.header("content-type"), Some("application/json"));
-        assert_eq!(request.body_str(), r#"{"name":"Leo","species":"lion","birth_date":"2015-06-01","danger_level":4}"#);
+        assert_eq!(
+            request.body_str(),
+            r#"{"name":"Leo","species":"lion","birth_date":"2015-06-01","danger_level":4}"#
+        );
 
         server.respond(
             Canned::json(201, json!({"id": ANIMAL_ID, "href": "/animals/x"}))
                 .header("location", "/animals/x")
                 .header("x-rate-limit-remaining", "3"),
         );
-        let created = client.create_animal_form(new_animal).x_api_version(stencil::chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap()).await.unwrap();
+        let created = client
+            .create_animal_form(new_animal)
+            .x_api_version(stencil::chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap())
+            .await
+            .unwrap();
         assert_eq!(created.status(), 201);
         assert!(matches!(&*created, CreateAnimalSuccess::Created(c) if c.href == "/animals/x"));
         assert_eq!(created.header("location"), Some("/animals/x"));
         let request = server.last();
-        assert_eq!(request.header("content-type"), Some("application/x-www-form-urlencoded"));
+        assert_eq!(
+            request.header("content-type"),
+            Some("application/x-www-form-urlencoded")
+        );
         assert_eq!(request.header("x-api-version"), Some("2025-01-01"));
-        assert_eq!(request.body_str(), "name=Leo&species=lion&birth_date=2015-06-01&danger_level=4");
+        assert_eq!(
+            request.body_str(),
+            "name=Leo&species=lion&birth_date=2015-06-01&danger_level=4"
+        );
     }
 
     #[tokio::test]
@@ -454,15 +630,26 @@ mod zoo {
         let id = uuid(ANIMAL_ID);
         let detail = json!({"id": ANIMAL_ID, "name": "Leo", "species": "lion", "birth_date": null, "vaccinated": true, "enclosure_code": "AB-123"});
         server.respond(Canned::json(200, detail));
-        assert_eq!(client.get_animal(id).await.unwrap().enclosure_code, "AB-123");
+        assert_eq!(
+            client.get_animal(id).await.unwrap().enclosure_code,
+            "AB-123"
+        );
         assert_eq!(server.last().path, format!("/animals/{ANIMAL_ID}"));
 
         let error = json!({"code": 1, "message": "m"});
         for (status, body) in [(404, envelope(404)), (418, error.clone()), (503, error)] {
             server.respond(Canned::json(status, body));
-            let variant = client.get_animal(id).await.unwrap_err().into_api().unwrap().into_inner();
+            let variant = client
+                .get_animal(id)
+                .await
+                .unwrap_err()
+                .into_api()
+                .unwrap()
+                .into_inner();
             match (status, variant) {
-                (404, GetAnimalError::NotFound(_)) | (418, GetAnimalError::ClientError(_)) | (503, GetAnimalError::Default(_)) => {}
+                (404, GetAnimalError::NotFound(_))
+                | (418, GetAnimalError::ClientError(_))
+                | (503, GetAnimalError::Default(_)) => {}
                 (status, other) => panic!("{status}: {other:?}"),
             }
         }
@@ -485,14 +672,17 @@ mod zoo {
 
         server.respond(Canned::json(404, json!({"code": 404, "message": "gone"})));
         let error = client.delete_animal(uuid(ANIMAL_ID)).await.unwrap_err();
-        assert!(matches!(error.into_api().unwrap().into_inner(), kitchen_sink_31::client::DeleteAnimalError::NotFound(e) if e.message == "gone"));
+        assert!(
+            matches!(error.into_api().unwrap().into_inner(), kitchen_sink_31::client::DeleteAnimalError::NotFound(e) if e.message == "gone")
+        );
         server.take();
     }
 
     #[tokio::test]
     async fn multipart_file_json_and_text_parts() {
         let server = MockServer::start().await;
-        server.respond(Canned::json(201, json!({"photographer": "Ann"})).header("location", "/p/1"));
+        server
+            .respond(Canned::json(201, json!({"photographer": "Ann"})).header("location", "/p/1"));
         let client = Client::new(server.url());
         let body = types::UploadPhotoRequest {
             file: stencil::bytes::Bytes::from_static(b"png-bytes"),
@@ -534,7 +724,11 @@ mod zoo {
         let server = MockServer::start().await;
         let client = Client::new(server.url());
         client.set_basic_auth("keeper", "pw");
-        server.respond(Canned::new(200, "application/octet-stream", vec![0, 1, 2, 255]));
+        server.respond(Canned::new(
+            200,
+            "application/octet-stream",
+            vec![0, 1, 2, 255],
+        ));
         let bytes = client.download_photo(uuid(ANIMAL_ID), 3).await.unwrap();
         assert_eq!(&bytes[..], &[0, 1, 2, 255]);
         let request = server.last();
@@ -543,18 +737,34 @@ mod zoo {
 
         client.set_bearer_auth_token("b");
         server.respond(Canned::empty(204));
-        client.replace_photo(uuid(ANIMAL_ID), 0, vec![9u8, 8, 7]).await.unwrap();
+        client
+            .replace_photo(uuid(ANIMAL_ID), 0, vec![9u8, 8, 7])
+            .await
+            .unwrap();
         let request = server.last();
-        assert_eq!((request.method.as_str(), request.path.as_str()), ("PUT", format!("/animals/{ANIMAL_ID}/photos/0").as_str()));
-        assert_eq!(request.header("content-type"), Some("application/octet-stream"));
+        assert_eq!(
+            (request.method.as_str(), request.path.as_str()),
+            ("PUT", format!("/animals/{ANIMAL_ID}/photos/0").as_str())
+        );
+        assert_eq!(
+            request.header("content-type"),
+            Some("application/octet-stream")
+        );
         assert_eq!(&request.body[..], &[9, 8, 7]);
     }
 
     #[tokio::test]
     async fn text_body_and_text_response() {
         let server = MockServer::start().await;
-        server.respond(Canned::new(200, "text/plain; charset=utf-8", "Feed at 08:00 ✓"));
-        let note = Client::new(server.url()).add_note("AB-123", "feed at 8 ✓").await.unwrap();
+        server.respond(Canned::new(
+            200,
+            "text/plain; charset=utf-8",
+            "Feed at 08:00 ✓",
+        ));
+        let note = Client::new(server.url())
+            .add_note("AB-123", "feed at 8 ✓")
+            .await
+            .unwrap();
         assert_eq!(note.as_str(), "Feed at 08:00 ✓");
         let request = server.last();
         assert_eq!(request.path, "/enclosures/AB-123/notes");
@@ -588,13 +798,20 @@ mod zoo {
         search().await.unwrap();
         let request = server.last();
         assert_eq!(request.query.as_deref(), Some("q=lions%20%26%20tigers"));
-        assert_eq!(request.header("cookie"), Some("session_id=s1; zoo_session=c/k"));
+        assert_eq!(
+            request.header("cookie"),
+            Some("session_id=s1; zoo_session=c/k")
+        );
 
         client.set_api_key_query("q key");
         server.respond(Canned::json(200, json!({"data": []})));
         search().await.unwrap();
         let request = server.last();
-        assert_eq!(request.query.as_deref(), Some("q=lions%20%26%20tigers&api_key=q%20key"), "the first alternative");
+        assert_eq!(
+            request.query.as_deref(),
+            Some("q=lions%20%26%20tigers&api_key=q%20key"),
+            "the first alternative"
+        );
         assert_eq!(request.header("cookie"), Some("session_id=s1"));
     }
 
@@ -602,13 +819,26 @@ mod zoo {
     async fn header_values_with_cr_lf_are_refused_before_sending() {
         let server = MockServer::start().await;
         let client = Client::new(server.url());
-        let result = client.get_search("q").x_fields(vec!["name\r\nX-Evil: 1".into()]).await;
-        assert!(matches!(result, Err(Error::InvalidRequest(ref m)) if m.contains("X-Fields")), "{result:?}");
+        let result = client
+            .get_search("q")
+            .x_fields(vec!["name\r\nX-Evil: 1".into()])
+            .await;
+        assert!(
+            matches!(result, Err(Error::InvalidRequest(ref m)) if m.contains("X-Fields")),
+            "{result:?}"
+        );
         assert!(server.take().is_empty(), "nothing was sent");
         // Cookie values are percent-encoded, so they cannot break the header either.
         server.respond(Canned::json(200, json!({"data": []})));
-        client.get_search("q").session_id("a\r\nb; c=d").await.unwrap();
-        assert_eq!(server.last().header("cookie"), Some("session_id=a%0D%0Ab%3B%20c=d"));
+        client
+            .get_search("q")
+            .session_id("a\r\nb; c=d")
+            .await
+            .unwrap();
+        assert_eq!(
+            server.last().header("cookie"),
+            Some("session_id=a%0D%0Ab%3B%20c=d")
+        );
     }
 
     #[tokio::test]
@@ -623,7 +853,10 @@ mod zoo {
 
         for value in ["..", ".", ""] {
             let result = client.get_habitat(value).await;
-            assert!(matches!(result, Err(Error::InvalidRequest(_))), "{value:?}: {result:?}");
+            assert!(
+                matches!(result, Err(Error::InvalidRequest(_))),
+                "{value:?}: {result:?}"
+            );
         }
         assert!(server.take().is_empty());
     }
@@ -633,7 +866,10 @@ mod zoo {
         let server = MockServer::start().await;
         let hostile = json!({"type": "t", "self": "s", "match": 1, "2fa": true, "x-rate-limit": 5, "Ünïcode": "ü", "fooBar": "a", "foo_bar": "b", "choice": "+1"});
         server.respond(Canned::json(200, hostile.clone()));
-        let echoed = Client::new(server.url()).echo_hostile(from_json(hostile.clone())).await.unwrap();
+        let echoed = Client::new(server.url())
+            .echo_hostile(from_json(hostile.clone()))
+            .await
+            .unwrap();
         assert_eq!(echoed.type_, "t");
         assert_eq!(echoed.f_2fa, Some(true));
         assert_eq!(server.last().json(), hostile);

@@ -12,9 +12,18 @@ fn root() -> PathBuf {
 /// Every complete document in `specs/` (not the fragments of the multi-file document, not the
 /// deliberately invalid inputs).
 const SPECS: &[(&str, &str)] = &[
-    ("pathstack_2024_03_26", "specs/pathstack/openapi_2024-03-26.yaml"),
-    ("pathstack_2024_03_26_token", "specs/pathstack/openapi_2024-03-26.token.yaml"),
-    ("pathstack_2024_03_27", "specs/pathstack/openapi_2024-03-27.yaml"),
+    (
+        "pathstack_2024_03_26",
+        "specs/pathstack/openapi_2024-03-26.yaml",
+    ),
+    (
+        "pathstack_2024_03_26_token",
+        "specs/pathstack/openapi_2024-03-26.token.yaml",
+    ),
+    (
+        "pathstack_2024_03_27",
+        "specs/pathstack/openapi_2024-03-27.yaml",
+    ),
     ("kitchen_sink_3_0", "specs/fixtures/kitchen-sink-3.0.yaml"),
     ("kitchen_sink_3_1", "specs/fixtures/kitchen-sink-3.1.yaml"),
     ("petstore_3_0", "specs/fixtures/petstore-3.0.json"),
@@ -23,9 +32,16 @@ const SPECS: &[(&str, &str)] = &[
 
 /// The `client` module of the generated file (from its doc comment to the end).
 fn client_code(rel: &str) -> String {
-    let options = Options { client: true, server: false, ..Options::default() };
+    let options = Options {
+        client: true,
+        server: false,
+        ..Options::default()
+    };
     let generated = generate(&root().join(rel), &options).unwrap_or_else(|e| panic!("{rel}:\n{e}"));
-    let start = generated.code.find("/// An async client for").expect("a client module");
+    let start = generated
+        .code
+        .find("/// An async client for")
+        .expect("a client module");
     generated.code[start..].to_owned()
 }
 
@@ -43,8 +59,16 @@ fn every_spec_has_a_snapshot() {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 walk(&path, out);
-            } else if matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")) {
-                out.push(path.strip_prefix(root()).unwrap().to_string_lossy().replace('\\', "/"));
+            } else if matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "yml" | "json")
+            ) {
+                out.push(
+                    path.strip_prefix(root())
+                        .unwrap()
+                        .to_string_lossy()
+                        .replace('\\', "/"),
+                );
             }
         }
     }
@@ -56,15 +80,33 @@ fn every_spec_has_a_snapshot() {
         .filter(|p| !p.starts_with("specs/fixtures/multi-file/") || p.ends_with("/api.yaml"))
         .filter(|p| !SPECS.iter().any(|(_, rel)| rel == p))
         .collect();
-    assert!(missing.is_empty(), "documents without a client snapshot: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "documents without a client snapshot: {missing:?}"
+    );
 }
 
 #[test]
 fn feature_gate_wraps_the_client_module() {
-    let options = Options { client: true, server: false, feature_gates: true, ..Options::default() };
+    let options = Options {
+        client: true,
+        server: false,
+        feature_gates: true,
+        ..Options::default()
+    };
     let generated = generate(&root().join(SPECS[0].1), &options).unwrap();
-    assert!(generated.code.contains("#[cfg(feature = \"client\")]\n/// An async client for"), "{}", &generated.code[..200]);
-    let options = Options { client: false, server: false, ..Options::default() };
+    assert!(
+        generated
+            .code
+            .contains("#[cfg(feature = \"client\")]\n/// An async client for"),
+        "{}",
+        &generated.code[..200]
+    );
+    let options = Options {
+        client: false,
+        server: false,
+        ..Options::default()
+    };
     let generated = generate(&root().join(SPECS[0].1), &options).unwrap();
     assert!(!generated.code.contains("pub mod client"));
 }

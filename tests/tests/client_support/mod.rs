@@ -28,11 +28,17 @@ pub struct Recorded {
 
 impl Recorded {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).map(|v| v.to_str().expect("visible ASCII header"))
+        self.headers
+            .get(name)
+            .map(|v| v.to_str().expect("visible ASCII header"))
     }
 
     pub fn all(&self, name: &str) -> Vec<&str> {
-        self.headers.get_all(name).iter().map(|v| v.to_str().unwrap()).collect()
+        self.headers
+            .get_all(name)
+            .iter()
+            .map(|v| v.to_str().unwrap())
+            .collect()
     }
 
     pub fn body_str(&self) -> &str {
@@ -54,7 +60,11 @@ pub struct Canned {
 
 impl Canned {
     pub fn new(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
-        Canned { status, headers: vec![("content-type".into(), content_type.into())], body: body.into() }
+        Canned {
+            status,
+            headers: vec![("content-type".into(), content_type.into())],
+            body: body.into(),
+        }
     }
 
     pub fn json(status: u16, body: serde_json::Value) -> Self {
@@ -62,7 +72,11 @@ impl Canned {
     }
 
     pub fn empty(status: u16) -> Self {
-        Canned { status, headers: Vec::new(), body: Vec::new() }
+        Canned {
+            status,
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
     }
 
     pub fn header(mut self, name: &str, value: &str) -> Self {
@@ -110,7 +124,11 @@ impl MockServer {
     /// The only request received since the last `take`/`last`.
     pub fn last(&self) -> Recorded {
         let mut requests = self.take();
-        assert_eq!(requests.len(), 1, "expected exactly one request, got {requests:#?}");
+        assert_eq!(
+            requests.len(),
+            1,
+            "expected exactly one request, got {requests:#?}"
+        );
         requests.pop().unwrap()
     }
 }
@@ -125,13 +143,19 @@ async fn record(State(shared): State<Arc<Shared>>, request: Request) -> Response
         headers: parts.headers,
         body,
     });
-    let canned = shared.responses.lock().unwrap().pop_front().unwrap_or_else(|| Canned::json(200, serde_json::json!({})));
+    let canned = shared
+        .responses
+        .lock()
+        .unwrap()
+        .pop_front()
+        .unwrap_or_else(|| Canned::json(200, serde_json::json!({})));
     let mut response = Response::new(Body::from(canned.body));
     *response.status_mut() = StatusCode::from_u16(canned.status).unwrap();
     for (name, value) in canned.headers {
-        response
-            .headers_mut()
-            .append(HeaderName::from_bytes(name.as_bytes()).unwrap(), HeaderValue::from_str(&value).unwrap());
+        response.headers_mut().append(
+            HeaderName::from_bytes(name.as_bytes()).unwrap(),
+            HeaderValue::from_str(&value).unwrap(),
+        );
     }
     response
 }
@@ -139,6 +163,8 @@ async fn record(State(shared): State<Arc<Shared>>, request: Request) -> Response
 /// The body of a multipart request with its random boundary replaced by `BOUNDARY`.
 pub fn multipart_body(request: &Recorded) -> String {
     let content_type = request.header("content-type").expect("content-type");
-    let boundary = content_type.strip_prefix("multipart/form-data; boundary=").expect("multipart content type");
+    let boundary = content_type
+        .strip_prefix("multipart/form-data; boundary=")
+        .expect("multipart content type");
     String::from_utf8_lossy(&request.body).replace(boundary, "BOUNDARY")
 }

@@ -9,10 +9,18 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::Value;
 
 /// Everything outside RFC 3986 `unreserved` (`A-Z a-z 0-9 - . _ ~`) is percent-encoded.
-const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// `application/x-www-form-urlencoded` (WHATWG): `*-._` and alphanumerics kept, space as `+`.
-const FORM: &AsciiSet = &NON_ALPHANUMERIC.remove(b'*').remove(b'-').remove(b'.').remove(b'_');
+const FORM: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'*')
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_');
 
 /// Cookie values: RFC 6265 `cookie-octet` minus `%` (so the encoding is reversible).
 const COOKIE: &AsciiSet = &percent_encoding::CONTROLS
@@ -28,7 +36,10 @@ pub(crate) fn pct(s: &str) -> String {
 }
 
 pub(crate) fn form_pct(s: &str) -> String {
-    s.split(' ').map(|w| utf8_percent_encode(w, FORM).to_string()).collect::<Vec<_>>().join("+")
+    s.split(' ')
+        .map(|w| utf8_percent_encode(w, FORM).to_string())
+        .collect::<Vec<_>>()
+        .join("+")
 }
 
 pub(crate) fn cookie_pct(s: &str) -> String {
@@ -60,7 +71,9 @@ fn shape(v: &Value) -> Option<Shape<'_>> {
         Value::Null => None,
         Value::Array(items) => Some(Shape::Array(items.iter().filter_map(scalar).collect())),
         Value::Object(map) => Some(Shape::Object(
-            map.iter().filter_map(|(k, v)| Some((k.as_str(), scalar(v)?))).collect(),
+            map.iter()
+                .filter_map(|(k, v)| Some((k.as_str(), scalar(v)?)))
+                .collect(),
         )),
         other => scalar(other).map(Shape::Scalar),
     }
@@ -71,7 +84,11 @@ fn shape(v: &Value) -> Option<Shape<'_>> {
 pub(crate) fn simple(v: &Value, explode: bool, escape: fn(&str) -> String) -> Option<String> {
     Some(match shape(v)? {
         Shape::Scalar(s) => escape(&s),
-        Shape::Array(items) => items.iter().map(|s| escape(s)).collect::<Vec<_>>().join(","),
+        Shape::Array(items) => items
+            .iter()
+            .map(|s| escape(s))
+            .collect::<Vec<_>>()
+            .join(","),
         Shape::Object(members) => members
             .iter()
             .map(|(k, v)| {
@@ -91,11 +108,20 @@ pub(crate) fn label(v: &Value, explode: bool) -> Option<String> {
     let sep = if explode { "." } else { "," };
     Some(match shape(v)? {
         Shape::Scalar(s) => format!(".{}", pct(&s)),
-        Shape::Array(items) => format!(".{}", items.iter().map(|s| pct(s)).collect::<Vec<_>>().join(sep)),
+        Shape::Array(items) => format!(
+            ".{}",
+            items.iter().map(|s| pct(s)).collect::<Vec<_>>().join(sep)
+        ),
         Shape::Object(members) => {
             let parts: Vec<String> = members
                 .iter()
-                .map(|(k, v)| if explode { format!("{}={}", pct(k), pct(v)) } else { format!("{},{}", pct(k), pct(v)) })
+                .map(|(k, v)| {
+                    if explode {
+                        format!("{}={}", pct(k), pct(v))
+                    } else {
+                        format!("{},{}", pct(k), pct(v))
+                    }
+                })
                 .collect();
             format!(".{}", parts.join(sep))
         }
@@ -107,21 +133,38 @@ pub(crate) fn matrix(name: &str, v: &Value, explode: bool) -> Option<String> {
     let name = pct(name);
     Some(match shape(v)? {
         Shape::Scalar(s) => format!(";{name}={}", pct(&s)),
-        Shape::Array(items) if explode => items.iter().map(|s| format!(";{name}={}", pct(s))).collect(),
-        Shape::Array(items) => format!(";{name}={}", items.iter().map(|s| pct(s)).collect::<Vec<_>>().join(",")),
-        Shape::Object(members) if explode => {
-            members.iter().map(|(k, v)| format!(";{}={}", pct(k), pct(v))).collect()
-        }
+        Shape::Array(items) if explode => items
+            .iter()
+            .map(|s| format!(";{name}={}", pct(s)))
+            .collect(),
+        Shape::Array(items) => format!(
+            ";{name}={}",
+            items.iter().map(|s| pct(s)).collect::<Vec<_>>().join(",")
+        ),
+        Shape::Object(members) if explode => members
+            .iter()
+            .map(|(k, v)| format!(";{}={}", pct(k), pct(v)))
+            .collect(),
         Shape::Object(members) => format!(
             ";{name}={}",
-            members.iter().map(|(k, v)| format!("{},{}", pct(k), pct(v))).collect::<Vec<_>>().join(",")
+            members
+                .iter()
+                .map(|(k, v)| format!("{},{}", pct(k), pct(v)))
+                .collect::<Vec<_>>()
+                .join(",")
         ),
     })
 }
 
 /// Query pairs for `form`, `spaceDelimited`, `pipeDelimited` and `deepObject`, already
 /// percent-encoded (delimiters `,` `|` `[` `]` are written as-is, `%20` for spaces).
-pub(crate) fn query(out: &mut Vec<String>, name: &str, v: &Value, style: super::Style, explode: bool) {
+pub(crate) fn query(
+    out: &mut Vec<String>,
+    name: &str,
+    v: &Value,
+    style: super::Style,
+    explode: bool,
+) {
     use super::Style;
     let ename = pct(name);
     if style == Style::DeepObject {
@@ -145,15 +188,24 @@ pub(crate) fn query(out: &mut Vec<String>, name: &str, v: &Value, style: super::
             } else {
                 out.push(format!(
                     "{ename}={}",
-                    items.iter().map(|s| pct(s)).collect::<Vec<_>>().join(delimiter)
+                    items
+                        .iter()
+                        .map(|s| pct(s))
+                        .collect::<Vec<_>>()
+                        .join(delimiter)
                 ));
             }
         }
         Some(Shape::Object(members)) => {
             if explode {
-                out.extend(members.iter().map(|(k, v)| format!("{}={}", pct(k), pct(v))));
+                out.extend(
+                    members
+                        .iter()
+                        .map(|(k, v)| format!("{}={}", pct(k), pct(v))),
+                );
             } else if !members.is_empty() {
-                let flat: Vec<String> = members.iter().flat_map(|(k, v)| [pct(k), pct(v)]).collect();
+                let flat: Vec<String> =
+                    members.iter().flat_map(|(k, v)| [pct(k), pct(v)]).collect();
                 out.push(format!("{ename}={}", flat.join(delimiter)));
             }
         }

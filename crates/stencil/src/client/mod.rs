@@ -50,7 +50,10 @@ pub enum Scheme {
     /// HTTP basic: `Authorization: Basic base64(user:password)`.
     Basic,
     /// An API key in a header, query parameter or cookie named `name`.
-    ApiKey { location: KeyLocation, name: &'static str },
+    ApiKey {
+        location: KeyLocation,
+        name: &'static str,
+    },
     /// A scheme the client cannot send (mutual TLS, other HTTP schemes): operations that
     /// require it alone send no credentials.
     Unsupported,
@@ -73,7 +76,10 @@ struct Credentials {
 
 impl Credentials {
     fn new(schemes: &'static [Scheme]) -> Self {
-        Credentials { schemes, slots: Arc::new(RwLock::new(vec![None; schemes.len()])) }
+        Credentials {
+            schemes,
+            slots: Arc::new(RwLock::new(vec![None; schemes.len()])),
+        }
     }
 
     fn set(&self, scheme: usize, credential: Option<Credential>) {
@@ -129,7 +135,11 @@ impl Core {
         while base_url.ends_with('/') {
             base_url.pop();
         }
-        Core { http, base_url: base_url.into(), credentials: Credentials::new(schemes) }
+        Core {
+            http,
+            base_url: base_url.into(),
+            credentials: Credentials::new(schemes),
+        }
     }
 
     /// The base URL, without a trailing `/`.
@@ -148,7 +158,8 @@ impl Core {
 
     /// Set the user and password of an HTTP basic scheme.
     pub fn set_basic(&self, scheme: usize, user: String, password: String) {
-        self.credentials.set(scheme, Some(Credential::Basic { user, password }));
+        self.credentials
+            .set(scheme, Some(Credential::Basic { user, password }));
     }
 
     /// Set the key of an API key scheme.
@@ -176,7 +187,11 @@ impl Core {
 
 impl fmt::Debug for Core {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let slots = self.credentials.slots.read().unwrap_or_else(|e| e.into_inner());
+        let slots = self
+            .credentials
+            .slots
+            .read()
+            .unwrap_or_else(|e| e.into_inner());
         let set: Vec<bool> = slots.iter().map(Option::is_some).collect();
         f.debug_struct("Core")
             .field("base_url", &self.base_url)

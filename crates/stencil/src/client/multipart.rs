@@ -20,7 +20,10 @@ pub struct Multipart {
 
 impl std::fmt::Debug for Multipart {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Multipart").field("form", &self.form).field("error", &self.error).finish()
+        f.debug_struct("Multipart")
+            .field("form", &self.form)
+            .field("error", &self.error)
+            .finish()
     }
 }
 
@@ -67,7 +70,10 @@ impl<T: FileParts + ?Sized> FileParts for Box<T> {
 
 impl Multipart {
     pub fn new() -> Self {
-        Multipart { form: Form::new(), error: None }
+        Multipart {
+            form: Form::new(),
+            error: None,
+        }
     }
 
     fn fail(&mut self, message: String) {
@@ -94,7 +100,9 @@ impl Multipart {
         let value = match serde_json::to_value(value) {
             Ok(v) => v,
             Err(e) => {
-                self.fail(format!("multipart field `{name}` cannot be serialised: {e}"));
+                self.fail(format!(
+                    "multipart field `{name}` cannot be serialised: {e}"
+                ));
                 return self;
             }
         };
@@ -154,7 +162,9 @@ impl Multipart {
                 .mime_str(content_type.unwrap_or("application/octet-stream"));
             match part {
                 Ok(part) => self.push(name, part),
-                Err(e) => self.fail(format!("multipart file `{name}`: invalid content type: {e}")),
+                Err(e) => self.fail(format!(
+                    "multipart file `{name}`: invalid content type: {e}"
+                )),
             }
         }
         self

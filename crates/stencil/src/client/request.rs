@@ -4,7 +4,9 @@ use std::future::Future;
 
 use base64::Engine as _;
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE};
+use reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE,
+};
 use reqwest::Method;
 use serde::Serialize;
 use serde_json::Value;
@@ -100,7 +102,13 @@ impl<'a> Request<'a> {
     /// Append a path parameter. Every character outside RFC 3986 `unreserved` is
     /// percent-encoded, so no value can add a segment, a query or a fragment; a value that would
     /// make an empty, `.` or `..` segment is refused.
-    pub fn path_param<T: Serialize + ?Sized>(mut self, name: &str, value: &T, style: Style, explode: bool) -> Self {
+    pub fn path_param<T: Serialize + ?Sized>(
+        mut self,
+        name: &str,
+        value: &T,
+        style: Style,
+        explode: bool,
+    ) -> Self {
         let Some(v) = self.value("path parameter", name, value) else {
             self.fail(format!("path parameter `{name}` has no value"));
             return self;
@@ -118,7 +126,13 @@ impl<'a> Request<'a> {
     }
 
     /// Add a query parameter; `None` (an unset optional parameter) adds nothing.
-    pub fn query<T: Serialize + ?Sized>(mut self, name: &str, value: &T, style: Style, explode: bool) -> Self {
+    pub fn query<T: Serialize + ?Sized>(
+        mut self,
+        name: &str,
+        value: &T,
+        style: Style,
+        explode: bool,
+    ) -> Self {
         if let Some(v) = self.value("query parameter", name, value) {
             encode::query(&mut self.query, name, &v, style, explode);
         }
@@ -153,7 +167,13 @@ impl<'a> Request<'a> {
 
     /// Add a header parameter, or `default` (its schema default, as written on the wire) when
     /// it is `None`.
-    pub fn header_or<T: Serialize>(self, name: &str, value: &Option<T>, default: &str, explode: bool) -> Self {
+    pub fn header_or<T: Serialize>(
+        self,
+        name: &str,
+        value: &Option<T>,
+        default: &str,
+        explode: bool,
+    ) -> Self {
         match value {
             Some(v) => self.header(name, v, explode),
             None => self.header(name, default, explode),
@@ -194,7 +214,9 @@ impl<'a> Request<'a> {
     pub fn form<T: Serialize + ?Sized>(mut self, body: &T, content_type: &str) -> Self {
         match to_value(body).and_then(|v| encode::form_body(&v)) {
             Ok(text) => self.content(content_type, text.into()),
-            Err(e) => self.fail(format!("the request body cannot be serialised as a form: {e}")),
+            Err(e) => self.fail(format!(
+                "the request body cannot be serialised as a form: {e}"
+            )),
         }
         self
     }
@@ -229,22 +251,30 @@ impl<'a> Request<'a> {
     }
 
     fn apply_auth(&mut self) {
-        let Some(credentials) = self.core.credentials.select(self.auth) else { return };
+        let Some(credentials) = self.core.credentials.select(self.auth) else {
+            return;
+        };
         for (scheme, credential) in credentials {
             match (scheme, credential) {
                 (Scheme::Bearer, Credential::Token(token)) => {
                     self.insert_header(AUTHORIZATION.as_str(), &format!("Bearer {token}"));
                 }
                 (Scheme::Basic, Credential::Basic { user, password }) => {
-                    let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+                    let encoded = base64::engine::general_purpose::STANDARD
+                        .encode(format!("{user}:{password}"));
                     self.insert_header(AUTHORIZATION.as_str(), &format!("Basic {encoded}"));
                 }
                 (Scheme::ApiKey { location, name }, Credential::Key(key)) => match location {
                     KeyLocation::Header => self.insert_header(name, &key),
-                    KeyLocation::Query => self.query.push(format!("{}={}", encode::pct(name), encode::pct(&key))),
-                    KeyLocation::Cookie => {
-                        self.cookies.push(format!("{}={}", encode::cookie_pct(name), encode::cookie_pct(&key)))
+                    KeyLocation::Query => {
+                        self.query
+                            .push(format!("{}={}", encode::pct(name), encode::pct(&key)))
                     }
+                    KeyLocation::Cookie => self.cookies.push(format!(
+                        "{}={}",
+                        encode::cookie_pct(name),
+                        encode::cookie_pct(&key)
+                    )),
                 },
                 // The generated setters only store the credential kind their scheme takes.
                 _ => {}
@@ -280,7 +310,11 @@ impl<'a> Request<'a> {
             url.push_str(&self.query.join("&"));
         }
         let url = reqwest::Url::parse(&url).map_err(|e| format!("invalid URL `{url}`: {e}"))?;
-        let builder = self.core.http.request(self.method, url).headers(self.headers);
+        let builder = self
+            .core
+            .http
+            .request(self.method, url)
+            .headers(self.headers);
         Ok(match self.body {
             None => builder,
             Some(Body::Bytes(b)) => builder.body(b),
@@ -290,7 +324,10 @@ impl<'a> Request<'a> {
 
     /// Send the request, read the whole response and hand it to `decode`, which maps the
     /// status code to the operation's typed result.
-    pub fn send<S, E, F>(self, decode: F) -> impl Future<Output = Result<ResponseValue<S>, Error<E>>> + Send + 'a
+    pub fn send<S, E, F>(
+        self,
+        decode: F,
+    ) -> impl Future<Output = Result<ResponseValue<S>, Error<E>>> + Send + 'a
     where
         F: FnOnce(Response) -> Result<ResponseValue<S>, Error<E>> + Send + 'a,
     {

@@ -19,7 +19,11 @@ pub struct ResponseValue<T> {
 
 impl<T> ResponseValue<T> {
     pub fn new(inner: T, status: StatusCode, headers: HeaderMap) -> Self {
-        ResponseValue { inner, status, headers: Box::new(headers) }
+        ResponseValue {
+            inner,
+            status,
+            headers: Box::new(headers),
+        }
     }
 
     /// The body.
@@ -52,7 +56,11 @@ impl<T> ResponseValue<T> {
 
     /// Change the body, keeping status and headers.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> ResponseValue<U> {
-        ResponseValue { inner: f(self.inner), status: self.status, headers: self.headers }
+        ResponseValue {
+            inner: f(self.inner),
+            status: self.status,
+            headers: self.headers,
+        }
     }
 }
 
@@ -78,9 +86,18 @@ pub enum Error<E> {
     /// The server answered with a status the operation does not declare.
     ///
     /// (`headers` is boxed to keep this type small.)
-    UnexpectedStatus { status: StatusCode, headers: Box<HeaderMap>, body: Bytes },
+    UnexpectedStatus {
+        status: StatusCode,
+        headers: Box<HeaderMap>,
+        body: Bytes,
+    },
     /// The status is declared but the body does not decode as declared.
-    Decode { status: StatusCode, headers: Box<HeaderMap>, body: Bytes, message: String },
+    Decode {
+        status: StatusCode,
+        headers: Box<HeaderMap>,
+        body: Bytes,
+        message: String,
+    },
     /// Connecting, sending, or reading the response failed.
     Transport(reqwest::Error),
     /// The request was not sent: a parameter cannot be put on the wire (a header value with
@@ -103,7 +120,9 @@ impl<E> Error<E> {
     pub fn headers(&self) -> Option<&HeaderMap> {
         match self {
             Error::Api(v) => Some(v.headers()),
-            Error::UnexpectedStatus { headers, .. } | Error::Decode { headers, .. } => Some(headers),
+            Error::UnexpectedStatus { headers, .. } | Error::Decode { headers, .. } => {
+                Some(headers)
+            }
             Error::Transport(_) | Error::InvalidRequest(_) => None,
         }
     }
@@ -136,8 +155,26 @@ impl<E> Error<E> {
     pub fn map<F>(self, f: impl FnOnce(E) -> F) -> Error<F> {
         match self {
             Error::Api(v) => Error::Api(v.map(f)),
-            Error::UnexpectedStatus { status, headers, body } => Error::UnexpectedStatus { status, headers, body },
-            Error::Decode { status, headers, body, message } => Error::Decode { status, headers, body, message },
+            Error::UnexpectedStatus {
+                status,
+                headers,
+                body,
+            } => Error::UnexpectedStatus {
+                status,
+                headers,
+                body,
+            },
+            Error::Decode {
+                status,
+                headers,
+                body,
+                message,
+            } => Error::Decode {
+                status,
+                headers,
+                body,
+                message,
+            },
             Error::Transport(e) => Error::Transport(e),
             Error::InvalidRequest(m) => Error::InvalidRequest(m),
         }
@@ -164,13 +201,22 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Api(v) => f.debug_tuple("Api").field(v).finish(),
-            Error::UnexpectedStatus { status, headers, body } => f
+            Error::UnexpectedStatus {
+                status,
+                headers,
+                body,
+            } => f
                 .debug_struct("UnexpectedStatus")
                 .field("status", status)
                 .field("headers", headers)
                 .field("body", &Shown(body))
                 .finish(),
-            Error::Decode { status, headers, body, message } => f
+            Error::Decode {
+                status,
+                headers,
+                body,
+                message,
+            } => f
                 .debug_struct("Decode")
                 .field("status", status)
                 .field("headers", headers)
@@ -190,7 +236,9 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             Error::UnexpectedStatus { status, body, .. } => {
                 write!(f, "unexpected response status {status}: {:?}", Shown(body))
             }
-            Error::Decode { status, message, .. } => {
+            Error::Decode {
+                status, message, ..
+            } => {
                 write!(f, "cannot decode the {status} response body: {message}")
             }
             Error::Transport(e) => write!(f, "request failed: {e}"),
@@ -241,7 +289,11 @@ pub struct Response {
 
 impl Response {
     pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: Bytes) -> Self {
-        Response { status, headers: Box::new(headers), body }
+        Response {
+            status,
+            headers: Box::new(headers),
+            body,
+        }
     }
 
     /// The status code, to match on.
@@ -261,23 +313,47 @@ impl Response {
     /// A declared success status whose body is the operation's success type.
     pub fn ok<T, E>(self, decoder: Decoder<T>) -> Result<ResponseValue<T>, Error<E>> {
         let value = self.decode(decoder)?;
-        Ok(ResponseValue { inner: value, status: self.status, headers: self.headers })
+        Ok(ResponseValue {
+            inner: value,
+            status: self.status,
+            headers: self.headers,
+        })
     }
 
     /// A declared success status whose body is one variant of the operation's success enum.
-    pub fn ok_with<T, S, E>(self, decoder: Decoder<T>, wrap: fn(T) -> S) -> Result<ResponseValue<S>, Error<E>> {
+    pub fn ok_with<T, S, E>(
+        self,
+        decoder: Decoder<T>,
+        wrap: fn(T) -> S,
+    ) -> Result<ResponseValue<S>, Error<E>> {
         let value = self.decode(decoder)?;
-        Ok(ResponseValue { inner: wrap(value), status: self.status, headers: self.headers })
+        Ok(ResponseValue {
+            inner: wrap(value),
+            status: self.status,
+            headers: self.headers,
+        })
     }
 
     /// A declared error status: [`Error::Api`] with the variant `wrap` makes.
-    pub fn err<T, S, E>(self, decoder: Decoder<T>, wrap: fn(T) -> E) -> Result<ResponseValue<S>, Error<E>> {
+    pub fn err<T, S, E>(
+        self,
+        decoder: Decoder<T>,
+        wrap: fn(T) -> E,
+    ) -> Result<ResponseValue<S>, Error<E>> {
         let value = self.decode(decoder)?;
-        Err(Error::Api(ResponseValue { inner: wrap(value), status: self.status, headers: self.headers }))
+        Err(Error::Api(ResponseValue {
+            inner: wrap(value),
+            status: self.status,
+            headers: self.headers,
+        }))
     }
 
     /// A status the operation does not declare.
     pub fn unexpected<S, E>(self) -> Result<ResponseValue<S>, Error<E>> {
-        Err(Error::UnexpectedStatus { status: self.status, headers: self.headers, body: self.body })
+        Err(Error::UnexpectedStatus {
+            status: self.status,
+            headers: self.headers,
+            body: self.body,
+        })
     }
 }

@@ -10,12 +10,11 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::super::{code_span, doc_attrs, doc_lines, ident, join_paragraphs, markdown_lines, normalize, type_ref};
+use super::super::{code_span, doc_attrs, doc_lines, ident, join_paragraphs, markdown_lines};
+use super::fields::{fields, multipart_struct, substitute, template, Field, Piece, What};
 use super::responses::{self, header_default, is_binary};
 use super::{kind_suffix, route};
-use crate::ir::{
-    Api, Content, MediaKind, Operation, Param, ParamLocation, ParamStyle, Primitive, Struct, TypeKind, TypeRef,
-};
+use crate::ir::{Api, Content, MediaKind, Operation, Param, ParamLocation, ParamStyle};
 use crate::naming::{self, Scope};
 
 /// An operation and the calls made for it.
@@ -62,246 +61,31 @@ pub fn plan<'a>(api: &Api, op: &'a Operation, methods: &mut Scope, types: &mut S
             kind_suffix(content.kind).to_owned()
         };
         let method = methods.claim(&format!("{}_{suffix}", op.name)).0;
-        let request = types.claim(&format!("{}{}Request", op.type_name, naming::type_name(&suffix))).0;
-        calls.push(Call { method, request, content: Some(content) });
+        let request = types
+            .claim(&format!(
+                "{}{}Request",
+                op.type_name,
+                naming::type_name(&suffix)
+            ))
+            .0;
+        calls.push(Call {
+            method,
+            request,
+            content: Some(content),
+        });
     }
     let responses = responses::plan(api, op, types);
-    Plan { op, calls, responses }
-}
-
-/// A field of a request builder.
-struct Field<'a> {
-    name: String,
-    /// The type as stored (with `Option` for optional ones).
-    stored: TokenStream,
-    /// Positional argument type (`impl Into<String>` for strings); `None` for setters.
-    positional: Option<(TokenStream, bool)>,
-    /// Setter name, argument type and whether it converts with `.into()`.
-    setter: Option<(String, TokenStream, bool)>,
-    docs: Vec<String>,
-    what: What<'a>,
-}
-
-enum What<'a> {
-    Client,
-    Param(&'a Param),
-    Body,
-    /// File name / content type of a binary multipart field (by wire name).
-    FileName(String),
-    ContentType(String),
-}
-
-/// How a value is passed in: `impl Into<String>` for strings and `impl Into<Bytes>` for bytes,
-/// else the type itself. Returns the argument type and whether `.into()` is needed.
-fn argument(api: &Api, ty: &TypeRef) -> (TokenStream, bool) {
-    match normalize(ty) {
-        TypeRef::Primitive(Primitive::String) => (quote!(impl Into<String>), true),
-        TypeRef::Primitive(Primitive::Binary) => (quote!(impl Into<::stencil::bytes::Bytes>), true),
-        other => (type_ref(api, &other, false), false),
+    Plan {
+        op,
+        calls,
+        responses,
     }
 }
 
-/// The Rust type of a request body of `content`, and how it is passed in.
-fn body_type(api: &Api, content: &Content) -> (TokenStream, TokenStream, bool) {
-    match content.kind {
-        MediaKind::Json | MediaKind::Form => {
-            let ty = content.ty.as_ref().map(|t| type_ref(api, t, false)).unwrap_or(quote!(::stencil::serde_json::Value));
-            (ty.clone(), ty, false)
-        }
-        MediaKind::Text => (quote!(String), quote!(impl Into<String>), true),
-        MediaKind::Binary => (quote!(::stencil::bytes::Bytes), quote!(impl Into<::stencil::bytes::Bytes>), true),
-        MediaKind::Multipart => match content.ty.as_ref() {
-            Some(ty) if multipart_struct(api, ty).is_some() => {
-                let ty = type_ref(api, ty, false);
-                (ty.clone(), ty, false)
-            }
-            // Without an object schema the caller assembles the parts.
-            _ => (quote!(::stencil::client::Multipart), quote!(::stencil::client::Multipart), false),
-        },
-    }
-}
-
-/// The struct behind a multipart body type (through aliases), with the type arguments of a
-/// generic instantiation.
-fn multipart_struct<'a>(api: &'a Api, ty: &TypeRef) -> Option<(&'a Struct, Vec<TypeRef>)> {
-    match normalize(ty) {
-        TypeRef::Named(id, args) => match &api.ty(id).kind {
-            TypeKind::Struct(s) => Some((s, args)),
-            TypeKind::Alias(inner) => multipart_struct(api, inner),
-            _ => None,
-        },
-        TypeRef::Boxed(inner) => multipart_struct(api, &inner),
-        _ => None,
-    }
-}
-
-/// `ty` with the type parameters of a generic struct replaced by `args`.
-fn substitute(ty: &TypeRef, args: &[TypeRef]) -> TypeRef {
-    match ty {
-        TypeRef::Generic(i) => args.get(*i).cloned().unwrap_or(TypeRef::Any),
-        TypeRef::Array(t) => TypeRef::Array(Box::new(substitute(t, args))),
-        TypeRef::Option(t) => TypeRef::Option(Box::new(substitute(t, args))),
-        TypeRef::Boxed(t) => TypeRef::Boxed(Box::new(substitute(t, args))),
-        other => other.clone(),
-    }
-}
-
-/// The fields of a call's request builder.
-fn fields<'a>(api: &Api, op: &'a Operation, call: &Call<'a>) -> Vec<Field<'a>> {
-    let mut names = Scope::new();
-    for p in &op.params {
-        names.claim(&p.name);
-    }
-    names.claim("body");
-    // Setter names must not shadow the builder's own methods.
-    let mut setters = Scope::with_reserved(&["send", "into_future"]);
-    let mut out = Vec::new();
-    out.push(Field {
-        name: names.claim("client").0,
-        stored: quote!(&'a Client),
-        positional: None,
-        setter: None,
-        docs: Vec::new(),
-        what: What::Client,
-    });
-    let template = path_names(&op.path);
-    for p in &op.params {
-        if p.location == ParamLocation::Path && !template.contains(&p.wire_name.as_str()) {
-            continue;
-        }
-        let ty = type_ref(api, &p.ty, false);
-        let (arg, into) = argument(api, &p.ty);
-        if p.required {
-            out.push(Field {
-                name: p.name.clone(),
-                stored: ty,
-                positional: Some((arg, into)),
-                setter: None,
-                docs: Vec::new(),
-                what: What::Param(p),
-            });
-        } else {
-            let setter = setters.claim(&p.name).0;
-            out.push(Field {
-                name: p.name.clone(),
-                stored: quote!(Option<#ty>),
-                positional: None,
-                setter: Some((setter, arg, into)),
-                docs: param_docs(p),
-                what: What::Param(p),
-            });
-        }
-    }
-    if let Some(content) = call.content {
-        let required = op.body.as_ref().is_some_and(|b| b.required);
-        let (ty, arg, into) = body_type(api, content);
-        let mut docs = doc_lines(&op.body.as_ref().map(|b| b.docs.clone()).unwrap_or_default());
-        if docs.is_empty() {
-            docs.push("The request body.".to_owned());
-        }
-        docs.push(String::new());
-        docs.push(format!("Sent as {}.", code_span(&content.media_type)));
-        if required {
-            out.push(Field { name: "body".to_owned(), stored: ty, positional: Some((arg, into)), setter: None, docs, what: What::Body });
-        } else {
-            let setter = setters.claim("body").0;
-            out.push(Field {
-                name: "body".to_owned(),
-                stored: quote!(Option<#ty>),
-                positional: None,
-                setter: Some((setter, arg, into)),
-                docs,
-                what: What::Body,
-            });
-        }
-        if content.kind == MediaKind::Multipart {
-            if let Some((s, args)) = content.ty.as_ref().and_then(|t| multipart_struct(api, t)) {
-                for f in s.fields.iter().filter(|f| is_binary(&substitute(&f.ty, &args))) {
-                    let wire = code_span(&f.wire_name);
-                    let file_name = names.claim(&format!("{}_file_name", f.name)).0;
-                    out.push(Field {
-                        stored: quote!(Option<String>),
-                        positional: None,
-                        setter: Some((setters.claim(&file_name).0, quote!(impl Into<String>), true)),
-                        docs: vec![format!(
-                            "The file name sent with the {wire} part (default: {}).",
-                            code_span(&f.wire_name)
-                        )],
-                        name: file_name,
-                        what: What::FileName(f.wire_name.clone()),
-                    });
-                    let content_type = names.claim(&format!("{}_content_type", f.name)).0;
-                    out.push(Field {
-                        stored: quote!(Option<String>),
-                        positional: None,
-                        setter: Some((setters.claim(&content_type).0, quote!(impl Into<String>), true)),
-                        docs: vec![format!(
-                            "The content type of the {wire} part (default: `application/octet-stream`)."
-                        )],
-                        name: content_type,
-                        what: What::ContentType(f.wire_name.clone()),
-                    });
-                }
-            }
-        }
-    }
-    out
-}
-
-/// Docs of an optional parameter's setter: its description, then where it goes.
-fn param_docs(p: &Param) -> Vec<String> {
-    let wire = code_span(&p.wire_name);
-    let default = p.default.as_ref().map(|d| code_span(&header_default(d)));
-    let place = match (p.location, &default) {
-        (ParamLocation::Header, Some(d)) => format!("The {wire} header; {d} (its default) when not set."),
-        (ParamLocation::Header, None) => format!("The {wire} header."),
-        (ParamLocation::Query, Some(d)) => format!("The {wire} query parameter (the server's default: {d})."),
-        (ParamLocation::Query, None) => format!("The {wire} query parameter."),
-        (ParamLocation::Cookie, _) => format!("The {wire} cookie."),
-        (ParamLocation::Path, _) => format!("The {wire} path parameter."),
-    };
-    join_paragraphs(vec![doc_lines(&p.docs), vec![place]])
-}
-
-#[derive(Clone, Copy)]
-enum Piece<'p> {
-    Literal(&'p str),
-    Param(&'p str),
-}
-
-/// A path template in pieces: `/device/{device_id}/trip` → `/device/`, `device_id`, `/trip`.
-/// An unclosed `{` is literal text.
-fn template(path: &str) -> Vec<Piece<'_>> {
-    let mut pieces = Vec::new();
-    let mut rest = path;
-    while !rest.is_empty() {
-        let Some((open, close)) = rest.find('{').and_then(|o| Some((o, o + rest[o..].find('}')?))) else {
-            pieces.push(Piece::Literal(rest));
-            break;
-        };
-        if open > 0 {
-            pieces.push(Piece::Literal(&rest[..open]));
-        }
-        pieces.push(Piece::Param(&rest[open + 1..close]));
-        rest = &rest[close + 1..];
-    }
-    pieces
-}
-
-/// The `{name}`s of a path template.
-fn path_names(path: &str) -> Vec<&str> {
-    template(path)
-        .into_iter()
-        .filter_map(|p| match p {
-            Piece::Param(name) => Some(name),
-            Piece::Literal(_) => None,
-        })
-        .collect()
-}
-
-/// `allow`s for method names clippy's `wrong_self_convention` reads as conversions.
-fn self_convention_allow(name: &str) -> TokenStream {
-    if ["as_", "from_", "into_", "is_", "to_"].iter().any(|p| name.starts_with(p)) {
+/// `allow` for a method name clippy's `wrong_self_convention` reads as a conversion taking
+/// `self` differently: `prefixes` are the ones that clash with the method's receiver.
+fn self_convention_allow(name: &str, prefixes: &[&str]) -> TokenStream {
+    if prefixes.iter().any(|p| name.starts_with(p)) {
         quote!(#[allow(clippy::wrong_self_convention)])
     } else {
         TokenStream::new()
@@ -323,23 +107,41 @@ pub fn method(api: &Api, plan: &Plan<'_>, call: &Call<'_>) -> TokenStream {
             (What::Client, _) => inits.push(quote!(#name: self)),
             (_, Some((arg, into))) => {
                 args.push(quote!(#name: #arg));
-                inits.push(if *into { quote!(#name: #name.into()) } else { quote!(#name) });
+                inits.push(if *into {
+                    quote!(#name: #name.into())
+                } else {
+                    quote!(#name)
+                });
                 if let What::Param(p) = f.what {
                     let description = p.docs.description.as_deref().unwrap_or("").trim();
                     if !description.is_empty() {
                         let one_line = description.split_whitespace().collect::<Vec<_>>().join(" ");
-                        arg_docs.extend(markdown_lines(&format!("- {}: {one_line}", code_span(&f.name))));
+                        arg_docs.extend(markdown_lines(&format!(
+                            "- {}: {one_line}",
+                            code_span(&f.name)
+                        )));
                     }
                 }
             }
             (_, None) => inits.push(quote!(#name: None)),
         }
     }
-    if let Some(body) = fields.iter().find(|f| matches!(f.what, What::Body) && f.positional.is_some()) {
-        let description = op.body.as_ref().and_then(|b| b.docs.description.as_deref()).unwrap_or("").trim();
+    if let Some(body) = fields
+        .iter()
+        .find(|f| matches!(f.what, What::Body) && f.positional.is_some())
+    {
+        let description = op
+            .body
+            .as_ref()
+            .and_then(|b| b.docs.description.as_deref())
+            .unwrap_or("")
+            .trim();
         if !description.is_empty() {
             let one_line = description.split_whitespace().collect::<Vec<_>>().join(" ");
-            arg_docs.extend(markdown_lines(&format!("- {}: {one_line}", code_span(&body.name))));
+            arg_docs.extend(markdown_lines(&format!(
+                "- {}: {one_line}",
+                code_span(&body.name)
+            )));
         }
     }
     let mut paragraphs = vec![doc_lines(&op.docs)];
@@ -365,12 +167,13 @@ pub fn method(api: &Api, plan: &Plan<'_>, call: &Call<'_>) -> TokenStream {
         paragraphs.push(vec![line]);
     }
     let docs = doc_attrs(&join_paragraphs(paragraphs));
-    let too_many = if args.len() + 1 > 7 { quote!(#[allow(clippy::too_many_arguments)]) } else { TokenStream::new() };
-    let convention = if call.method.starts_with("from_") || call.method.starts_with("into_") {
-        self_convention_allow(&call.method)
+    let too_many = if args.len() + 1 > 7 {
+        quote!(#[allow(clippy::too_many_arguments)])
     } else {
         TokenStream::new()
     };
+    // `&self` methods.
+    let convention = self_convention_allow(&call.method, &["from_", "into_"]);
     quote! {
         #docs
         #too_many
@@ -389,7 +192,11 @@ fn security_docs(api: &Api, op: &Operation) -> Option<String> {
         .filter(|set| !set.is_empty())
         .map(|set| {
             set.iter()
-                .map(|u| api.security_schemes.get(u.scheme).map_or_else(|| "?".to_owned(), |s| code_span(&s.key)))
+                .map(|u| {
+                    api.security_schemes
+                        .get(u.scheme)
+                        .map_or_else(|| "?".to_owned(), |s| code_span(&s.key))
+                })
                 .collect::<Vec<_>>()
                 .join(" and ")
         })
@@ -448,9 +255,14 @@ fn call_items(api: &Api, plan: &Plan<'_>, call: &Call<'_>) -> TokenStream {
         let (setter, arg, into) = f.setter.as_ref()?;
         let name = ident(&f.name);
         let setter_ident = ident(setter);
-        let value = if *into { quote!(value.into()) } else { quote!(value) };
+        let value = if *into {
+            quote!(value.into())
+        } else {
+            quote!(value)
+        };
         let docs = doc_attrs(&f.docs);
-        let allow = self_convention_allow(setter);
+        // `mut self` methods.
+        let allow = self_convention_allow(setter, &["as_", "from_", "is_", "to_"]);
         Some(quote! {
             #docs
             #allow
@@ -464,27 +276,34 @@ fn call_items(api: &Api, plan: &Plan<'_>, call: &Call<'_>) -> TokenStream {
     // The request chain: path, parameters, credentials, Accept, body.
     let method = ident(op.method.as_str());
     let mut chain = vec![quote!(.request(::stencil::reqwest::Method::#method))];
+    let mut literal = String::new();
     for piece in template(&op.path) {
         let param = match piece {
-            Piece::Param(name) => {
-                op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == name)
-            }
+            Piece::Param(name) => op
+                .params
+                .iter()
+                .find(|p| p.location == ParamLocation::Path && p.wire_name == name),
             Piece::Literal(_) => None,
         };
         match (piece, param) {
             (Piece::Param(name), Some(p)) => {
+                if !literal.is_empty() {
+                    chain.push(quote!(.path(#literal)));
+                    literal.clear();
+                }
                 let field = ident(&p.name);
                 let style = style(p);
                 let explode = p.explode;
                 chain.push(quote!(.path_param(#name, &self.#field, #style, #explode)));
             }
-            // A template name without a parameter is kept as written.
-            (Piece::Param(name), None) => {
-                let literal = format!("{{{name}}}");
-                chain.push(quote!(.path(#literal)));
-            }
-            (Piece::Literal(literal), _) => chain.push(quote!(.path(#literal))),
+            // A template name without a parameter is kept as written (and percent-encoded by
+            // the URL parser).
+            (Piece::Param(name), None) => literal.push_str(&format!("{{{name}}}")),
+            (Piece::Literal(text), _) => literal.push_str(text),
         }
+    }
+    if !literal.is_empty() {
+        chain.push(quote!(.path(#literal)));
     }
     for f in &fields {
         let What::Param(p) = f.what else { continue };
@@ -525,7 +344,9 @@ fn call_items(api: &Api, plan: &Plan<'_>, call: &Call<'_>) -> TokenStream {
     let body_field = fields.iter().find(|f| matches!(f.what, What::Body));
     let body_required = body_field.is_some_and(|f| f.positional.is_some());
     let body_call = |value: TokenStream| -> TokenStream {
-        let Some(content) = call.content else { return TokenStream::new() };
+        let Some(content) = call.content else {
+            return TokenStream::new();
+        };
         let media_type = &content.media_type;
         match content.kind {
             MediaKind::Json => quote!(.json(&#value, #media_type)),
@@ -533,7 +354,8 @@ fn call_items(api: &Api, plan: &Plan<'_>, call: &Call<'_>) -> TokenStream {
             MediaKind::Text => quote!(.text(#value, #media_type)),
             MediaKind::Binary => quote!(.bytes(#value, #media_type)),
             MediaKind::Multipart => {
-                let Some((s, args)) = content.ty.as_ref().and_then(|t| multipart_struct(api, t)) else {
+                let Some((s, args)) = content.ty.as_ref().and_then(|t| multipart_struct(api, t))
+                else {
                     return quote!(.multipart(#value));
                 };
                 let mut parts = Vec::new();
@@ -545,8 +367,12 @@ fn call_items(api: &Api, plan: &Plan<'_>, call: &Call<'_>) -> TokenStream {
                     let name = ident(&f.name);
                     let wire = &f.wire_name;
                     if is_binary(&substitute(&f.ty, &args)) {
-                        let file_name = fields.iter().find(|b| matches!(&b.what, What::FileName(w) if w == wire));
-                        let content_type = fields.iter().find(|b| matches!(&b.what, What::ContentType(w) if w == wire));
+                        let file_name = fields
+                            .iter()
+                            .find(|b| matches!(&b.what, What::FileName(w) if w == wire));
+                        let content_type = fields
+                            .iter()
+                            .find(|b| matches!(&b.what, What::ContentType(w) if w == wire));
                         let opt = |b: Option<&Field<'_>>| match b {
                             Some(b) => {
                                 let b = ident(&b.name);
@@ -592,7 +418,13 @@ fn call_items(api: &Api, plan: &Plan<'_>, call: &Call<'_>) -> TokenStream {
     };
 
     let derives = match call.content {
-        Some(c) if c.kind == MediaKind::Multipart && c.ty.as_ref().and_then(|t| multipart_struct(api, t)).is_none() => {
+        Some(c)
+            if c.kind == MediaKind::Multipart
+                && c.ty
+                    .as_ref()
+                    .and_then(|t| multipart_struct(api, t))
+                    .is_none() =>
+        {
             quote!(#[derive(Debug)])
         }
         _ => quote!(#[derive(Debug, Clone)]),
@@ -603,7 +435,11 @@ fn call_items(api: &Api, plan: &Plan<'_>, call: &Call<'_>) -> TokenStream {
     } else {
         "Send it with `.await` (or `send`)."
     };
-    let docs = doc_attrs(&[format!("A request of [`Client::{method}`] ({}).", route(op)), String::new(), how.to_owned()]);
+    let docs = doc_attrs(&[
+        format!("A request of [`Client::{method}`] ({}).", route(op)),
+        String::new(),
+        how.to_owned(),
+    ]);
     quote! {
         #docs
         #derives

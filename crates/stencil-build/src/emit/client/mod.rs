@@ -6,16 +6,17 @@
 //!   clones); `new`, `with_client`, `base_url`, `http_client`, a credential setter per supported
 //!   security scheme, `clear_credentials`, `DEFAULT_BASE_URL` and `Default` from the first
 //!   server.
-//! - Per operation ([`call`]): a method named `Operation::name` taking the required parameters
-//!   and the body positionally and returning a `{Op}Request<'_>` builder with a setter per
-//!   optional parameter, `send()` and `IntoFuture`. A request body offered in several media
-//!   types gets one method per media type after the first, suffixed by the kind (`_form`,
-//!   `_multipart`, ...).
+//! - Per operation ([`call`], builder fields in [`fields`]): a method named `Operation::name`
+//!   taking the required parameters and the body positionally and returning a `{Op}Request<'_>`
+//!   builder with a setter per optional parameter, `send()` and `IntoFuture`. A request body
+//!   offered in several media types gets one method per media type after the first, suffixed
+//!   by the kind (`_form`, `_multipart`, ...).
 //! - Per operation ([`responses`]): the success type (the body, or `{Op}Success` when success
 //!   statuses have different bodies) and `{Op}Error` (one variant per declared error status,
 //!   range and `default`), and the `match` that decodes a response by status.
 
 mod call;
+mod fields;
 mod responses;
 
 use proc_macro2::{Literal, TokenStream};
@@ -34,7 +35,11 @@ pub fn client(api: &Api, _options: &Options) -> TokenStream {
         methods.claim(&op.name);
     }
     // Per operation: its calls (one per media type of the body) and its response types.
-    let plans: Vec<call::Plan> = api.operations.iter().map(|op| call::plan(api, op, &mut methods, &mut types)).collect();
+    let plans: Vec<call::Plan> = api
+        .operations
+        .iter()
+        .map(|op| call::plan(api, op, &mut methods, &mut types))
+        .collect();
     let client_impl = client_impl(api, &plans, &mut methods);
     let items = plans.iter().map(|plan| call::items(api, plan));
 
@@ -66,14 +71,16 @@ pub fn client(api: &Api, _options: &Options) -> TokenStream {
 
 /// The `Client` struct, its constructors, credential setters and operation methods.
 fn client_impl(api: &Api, plans: &[call::Plan], methods: &mut Scope) -> TokenStream {
-    let default_url = api
-        .servers
-        .first()
-        .map(|s| s.trim())
-        .filter(|s| (s.starts_with("http://") || s.starts_with("https://")) && !s.contains('{'));
+    let default_url =
+        api.servers.first().map(|s| s.trim()).filter(|s| {
+            (s.starts_with("http://") || s.starts_with("https://")) && !s.contains('{')
+        });
     let (default_const, default_impl, url_doc) = match default_url {
         Some(url) => {
-            let doc = doc_attrs(&[format!("The document's first server: {}.", super::code_span(url))]);
+            let doc = doc_attrs(&[format!(
+                "The document's first server: {}.",
+                super::code_span(url)
+            )]);
             (
                 quote! {
                     #doc
@@ -94,9 +101,14 @@ fn client_impl(api: &Api, plans: &[call::Plan], methods: &mut Scope) -> TokenStr
     };
 
     let schemes = api.security_schemes.iter().map(|s| match &s.kind {
-        SecurityKind::HttpBearer | SecurityKind::OAuth2 => quote!(::stencil::client::Scheme::Bearer),
+        SecurityKind::HttpBearer | SecurityKind::OAuth2 => {
+            quote!(::stencil::client::Scheme::Bearer)
+        }
         SecurityKind::HttpBasic => quote!(::stencil::client::Scheme::Basic),
-        SecurityKind::ApiKey { location, wire_name } => {
+        SecurityKind::ApiKey {
+            location,
+            wire_name,
+        } => {
             let location = match location {
                 ParamLocation::Query => quote!(Query),
                 ParamLocation::Cookie => quote!(Cookie),
@@ -123,7 +135,9 @@ fn client_impl(api: &Api, plans: &[call::Plan], methods: &mut Scope) -> TokenStr
     } else {
         TokenStream::new()
     };
-    let operations = plans.iter().flat_map(|plan| plan.calls.iter().map(move |c| call::method(api, plan, c)));
+    let operations = plans
+        .iter()
+        .flat_map(|plan| plan.calls.iter().map(move |c| call::method(api, plan, c)));
 
     let new_doc = doc_attrs(&[format!(
         "A client for the API at `base_url`{url_doc}, with a default `reqwest::Client`."
@@ -196,7 +210,10 @@ fn credential_setters(api: &Api, methods: &mut Scope) -> Vec<TokenStream> {
                 quote!(self.core.set_basic(#index, user.into(), password.into())),
                 quote!(user: impl Into<String>, password: impl Into<String>),
             ),
-            SecurityKind::ApiKey { location, wire_name } => {
+            SecurityKind::ApiKey {
+                location,
+                wire_name,
+            } => {
                 let place = match location {
                     ParamLocation::Query => "query parameter",
                     ParamLocation::Cookie => "cookie",
@@ -204,7 +221,10 @@ fn credential_setters(api: &Api, methods: &mut Scope) -> Vec<TokenStream> {
                 };
                 (
                     format!("set_{}", scheme.name),
-                    format!("Set the API key of {key}, sent as the {} {place}.", super::code_span(wire_name)),
+                    format!(
+                        "Set the API key of {key}, sent as the {} {place}.",
+                        super::code_span(wire_name)
+                    ),
                     quote!(self.core.set_api_key(#index, key.into())),
                     quote!(key: impl Into<String>),
                 )
@@ -213,7 +233,12 @@ fn credential_setters(api: &Api, methods: &mut Scope) -> Vec<TokenStream> {
         };
         let name = ident(&methods.claim(&naming::field_name(&name)).0);
         let mut lines = vec![what];
-        if let Some(description) = scheme.docs.description.as_deref().filter(|d| !d.trim().is_empty()) {
+        if let Some(description) = scheme
+            .docs
+            .description
+            .as_deref()
+            .filter(|d| !d.trim().is_empty())
+        {
             lines.push(String::new());
             lines.extend(markdown_lines(description));
         }

@@ -33,9 +33,13 @@ pub enum Body {
 
 impl Body {
     pub fn of(content: Option<&Content>) -> Body {
-        let Some(content) = content else { return Body::Empty };
+        let Some(content) = content else {
+            return Body::Empty;
+        };
         match content.kind {
-            MediaKind::Json => Body::Json(content.ty.as_ref().map(normalize).unwrap_or(TypeRef::Any)),
+            MediaKind::Json => {
+                Body::Json(content.ty.as_ref().map(normalize).unwrap_or(TypeRef::Any))
+            }
             MediaKind::Text | MediaKind::Form => Body::Text,
             MediaKind::Binary | MediaKind::Multipart => Body::Bytes,
         }
@@ -92,16 +96,39 @@ fn variant_name(status: Status) -> String {
     }
 }
 
-/// The match pattern of a status.
-fn pattern(status: Status) -> TokenStream {
+/// The match pattern of a status. A range leaves out the codes declared on their own (which
+/// have their own arms), so that no arms overlap (`clippy::match_overlapping_arm`):
+/// `2XX` next to `200` and `204` is `201..=203 | 205..=299`.
+fn pattern(status: Status, codes: &[u16]) -> TokenStream {
     match status {
         Status::Code(code) => {
             let code = Literal::u16_unsuffixed(code);
             quote!(#code)
         }
         Status::Range(r) => {
-            let (low, high) = (Literal::u16_unsuffixed(r * 100), Literal::u16_unsuffixed(r * 100 + 99));
-            quote!(#low..=#high)
+            let (first, last) = (r * 100, r * 100 + 99);
+            let mut pieces = Vec::new();
+            let mut low = first;
+            let mut excluded: Vec<u16> = codes
+                .iter()
+                .copied()
+                .filter(|c| (first..=last).contains(c))
+                .collect();
+            excluded.sort_unstable();
+            excluded.dedup();
+            for code in excluded.into_iter().chain([last + 1]) {
+                if code > low {
+                    let high = code - 1;
+                    let (l, h) = (Literal::u16_unsuffixed(low), Literal::u16_unsuffixed(high));
+                    pieces.push(if low == high {
+                        quote!(#l)
+                    } else {
+                        quote!(#l..=#h)
+                    });
+                }
+                low = code + 1;
+            }
+            quote!(#(#pieces)|*)
         }
         Status::Default => quote!(_),
     }
@@ -166,8 +193,16 @@ fn allows(names: &[String], payloads: usize) -> TokenStream {
 
 pub fn plan(api: &Api, op: &Operation, types: &mut Scope) -> Plan {
     let method = &op.name;
-    let successes: Vec<&Response> = op.responses.iter().filter(|r| r.status.is_success()).collect();
-    let errors: Vec<&Response> = op.responses.iter().filter(|r| !r.status.is_success()).collect();
+    let successes: Vec<&Response> = op
+        .responses
+        .iter()
+        .filter(|r| r.status.is_success())
+        .collect();
+    let errors: Vec<&Response> = op
+        .responses
+        .iter()
+        .filter(|r| !r.status.is_success())
+        .collect();
     let default = op.responses.iter().find(|r| r.status == Status::Default);
 
     let mut items = TokenStream::new();
@@ -205,11 +240,17 @@ pub fn plan(api: &Api, op: &Operation, types: &mut Scope) -> Plan {
                 let decoder = body.decoder();
                 if *body == Body::Empty {
                     variants.push(quote!(#docs #variant));
-                    arms.push((response.status, quote!(response.ok_with(#decoder, |()| #name::#variant))));
+                    arms.push((
+                        response.status,
+                        quote!(response.ok_with(#decoder, |()| #name::#variant)),
+                    ));
                 } else {
                     let ty = body.ty(api);
                     variants.push(quote!(#docs #variant(#ty)));
-                    arms.push((response.status, quote!(response.ok_with(#decoder, #name::#variant))));
+                    arms.push((
+                        response.status,
+                        quote!(response.ok_with(#decoder, #name::#variant)),
+                    ));
                 }
             }
             let payloads = bodies.iter().filter(|b| matches!(b, Body::Json(_))).count();
@@ -246,14 +287,20 @@ pub fn plan(api: &Api, op: &Operation, types: &mut Scope) -> Plan {
             let decoder = body.decoder();
             if body == Body::Empty {
                 variants.push(quote!(#docs #variant));
-                arms.push((response.status, quote!(response.err(#decoder, |()| #name::#variant))));
+                arms.push((
+                    response.status,
+                    quote!(response.err(#decoder, |()| #name::#variant)),
+                ));
             } else {
                 if matches!(body, Body::Json(_)) {
                     payloads += 1;
                 }
                 let ty = body.ty(api);
                 variants.push(quote!(#docs #variant(#ty)));
-                arms.push((response.status, quote!(response.err(#decoder, #name::#variant))));
+                arms.push((
+                    response.status,
+                    quote!(response.err(#decoder, #name::#variant)),
+                ));
             }
         }
         let allow = allows(&names, payloads);
@@ -280,10 +327,19 @@ pub fn plan(api: &Api, op: &Operation, types: &mut Scope) -> Plan {
         Status::Default => 2,
     });
     let has_default = arms.iter().any(|(s, _)| *s == Status::Default);
+    let codes: Vec<u16> = arms
+        .iter()
+        .filter_map(|(s, _)| match s {
+            Status::Code(c) => Some(*c),
+            _ => None,
+        })
+        .collect();
     let mut match_arms: Vec<TokenStream> = arms
         .iter()
+        // A range whose every code is declared on its own has nothing left to match.
+        .filter(|(status, _)| !matches!(status, Status::Range(r) if (r * 100..=r * 100 + 99).all(|c| codes.contains(&c))))
         .map(|(status, expr)| {
-            let pattern = pattern(*status);
+            let pattern = pattern(*status, &codes);
             quote!(#pattern => #expr)
         })
         .collect();
@@ -301,7 +357,13 @@ pub fn plan(api: &Api, op: &Operation, types: &mut Scope) -> Plan {
         }
     };
 
-    Plan { success, error, items, decode, accept: accept(op) }
+    Plan {
+        success,
+        error,
+        items,
+        decode,
+        accept: accept(op),
+    }
 }
 
 /// `Accept` listing the media types the client decodes, when some response offers several
@@ -312,7 +374,9 @@ fn accept(op: &Operation) -> Option<String> {
     }
     let mut types: Vec<&str> = Vec::new();
     for response in &op.responses {
-        let Some(first) = response.contents.first() else { continue };
+        let Some(first) = response.contents.first() else {
+            continue;
+        };
         let decoded = Body::of(Some(first));
         for content in &response.contents {
             if Body::of(Some(content)) == decoded && !types.contains(&content.media_type.as_str()) {
@@ -332,7 +396,11 @@ pub fn header_default(value: &serde_json::Value) -> String {
     };
     match value {
         Value::Array(items) => items.iter().map(scalar).collect::<Vec<_>>().join(","),
-        Value::Object(map) => map.iter().flat_map(|(k, v)| [k.clone(), scalar(v)]).collect::<Vec<_>>().join(","),
+        Value::Object(map) => map
+            .iter()
+            .flat_map(|(k, v)| [k.clone(), scalar(v)])
+            .collect::<Vec<_>>()
+            .join(","),
         other => scalar(other),
     }
 }
@@ -344,5 +412,23 @@ pub fn is_binary(ty: &TypeRef) -> bool {
         TypeRef::Primitive(Primitive::Binary) => true,
         TypeRef::Option(inner) | TypeRef::Boxed(inner) | TypeRef::Array(inner) => is_binary(inner),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_leave_out_declared_codes() {
+        let p = |status, codes: &[u16]| pattern(status, codes).to_string();
+        assert_eq!(p(Status::Range(2), &[]), "200 ..= 299");
+        assert_eq!(
+            p(Status::Range(2), &[200, 204, 404]),
+            "201 ..= 203 | 205 ..= 299"
+        );
+        assert_eq!(p(Status::Range(4), &[400, 401, 499]), "402 ..= 498");
+        assert_eq!(p(Status::Range(3), &[301, 303]), "300 | 302 | 304 ..= 399");
+        assert_eq!(p(Status::Code(418), &[418]), "418");
     }
 }
