@@ -15,15 +15,15 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
 use indexmap::IndexMap;
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 
+use super::names::{closest, last_meaningful, sanitize};
 use super::pointer::{self, Tokens};
 use super::source::{self, SourceInfo};
-use super::walk::{children, Kind};
-use crate::diag::{Diagnostic, Position};
+use super::walk::{each_child, push_steps, push_token, Kind};
 
-/// Marks a `$ref` the bundler wrote itself (already resolved); removed before returning.
-const RESOLVED: &str = "x-stencil-resolved";
+mod assemble;
+use crate::diag::{Diagnostic, Position};
 
 /// A document read from disk (or given as text).
 pub(crate) struct Source {
@@ -157,18 +157,44 @@ fn is_component(frag: &[String], kind: Kind) -> bool {
     frag.len() == 3 && frag[0] == "components" && kind.section().is_some()
 }
 
-fn stub(dest: &[String]) -> Value {
-    json!({"$ref": format!("#{}", pointer::render(dest)), RESOLVED: true})
+/// The `$ref`s under `node` (of kind `kind`, at `path`): (pointer of the reference, reference,
+/// kind of object it must point at). Discriminator mappings count as schema references.
+fn find_refs(node: &Value, kind: Kind, path: &mut String, out: &mut Vec<(String, String, Kind)>) {
+    if let Some(r) = ref_of(node, kind) {
+        out.push((format!("{path}/$ref"), r.to_owned(), kind));
+        if kind != Kind::Schema {
+            return;
+        }
+    }
+    if kind == Kind::Schema {
+        if let Some(Value::Object(mapping)) =
+            node.get("discriminator").and_then(|d| d.get("mapping"))
+        {
+            for (k, v) in mapping {
+                if let Some(s) = v.as_str().filter(|s| looks_like_ref(s)) {
+                    let mut at = format!("{path}/discriminator/mapping");
+                    push_token(&mut at, k);
+                    out.push((at, s.to_owned(), Kind::Schema));
+                }
+            }
+        }
+    }
+    each_child(node, kind, &mut |a, b, child, k| {
+        let len = path.len();
+        push_steps(path, a, b);
+        find_refs(child, k, path, out);
+        path.truncate(len);
+    });
 }
 
 impl Bundler {
-    fn error(&mut self, file: usize, at: &[String], message: String, hint: String) {
+    fn error(&mut self, file: usize, at: String, message: String, hint: String) {
         let display = self
             .sources
             .get(file)
             .map(|s| s.display.clone())
             .unwrap_or_default();
-        let mut d = Diagnostic::error(pointer::render(at), message).with_hint(hint);
+        let mut d = Diagnostic::error(at, message).with_hint(hint);
         d.file = display.into();
         self.errors.push(d);
     }
@@ -178,43 +204,19 @@ impl Bundler {
 
     fn collect(&mut self) {
         self.work.push((0, Vec::new(), Kind::Root));
-        while let Some((file, ptr, kind)) = self.work.pop() {
-            let mut refs: Vec<(Tokens, String)> = Vec::new();
-            let mut kids = Vec::new();
-            if let Some(node) = pointer::get(&self.sources[file].value, &ptr) {
-                let r = ref_of(node, kind);
-                if let Some(r) = r {
-                    refs.push((pointer::join(&ptr, &["$ref"]), r.to_owned()));
-                }
-                if kind == Kind::Schema {
-                    if let Some(Value::Object(mapping)) =
-                        node.get("discriminator").and_then(|d| d.get("mapping"))
-                    {
-                        for (k, v) in mapping {
-                            if let Some(s) = v.as_str().filter(|s| looks_like_ref(s)) {
-                                let at = pointer::join(&ptr, &["discriminator", "mapping", k]);
-                                refs.push((at, s.to_owned()));
-                            }
-                        }
-                    }
-                }
-                if r.is_none() || kind == Kind::Schema {
-                    kids = children(node, kind);
-                }
+        while let Some((file, frag, kind)) = self.work.pop() {
+            let mut refs = Vec::new();
+            if let Some(node) = pointer::get(&self.sources[file].value, &frag) {
+                find_refs(node, kind, &mut pointer::render(&frag), &mut refs);
             }
-            for (at, r) in refs {
+            for (at, r, kind) in refs {
                 self.process(file, &at, kind, &r);
-            }
-            for (rel, k) in kids.into_iter().rev() {
-                let mut child = ptr.clone();
-                child.extend(rel);
-                self.work.push((file, child, k));
             }
         }
     }
 
     /// Resolve the `$ref` `r` found at `at` in `from`, creating its target.
-    fn process(&mut self, from: usize, at: &[String], kind: Kind, r: &str) {
+    fn process(&mut self, from: usize, at: &str, kind: Kind, r: &str) {
         let memo = (from, r.to_owned());
         let result = match self.resolved.get(&memo) {
             Some(result) => result.clone(),
@@ -225,7 +227,7 @@ impl Bundler {
             }
         };
         if let Err(Fail::Site(message, hint)) = result {
-            self.error(from, at, message, hint);
+            self.error(from, at.to_owned(), message, hint);
         }
     }
 
@@ -238,11 +240,11 @@ impl Bundler {
                 break;
             }
             if !seen.insert(key.clone()) {
-                let at = pointer::join(&key.1, &["$ref"]);
+                let at = pointer::render(&pointer::join(&key.1, &["$ref"]));
                 let message = "circular `$ref`: this reference leads back to itself".to_owned();
                 let hint =
                     "make one of the references in the cycle point to an actual object".to_owned();
-                self.error(key.0, &at, message, hint);
+                self.error(key.0, at, message, hint);
                 return Err(Fail::Reported);
             }
             let next = match pointer::get(&self.sources[key.0].value, &key.1) {
@@ -253,7 +255,8 @@ impl Bundler {
             match self.resolve(key.0, &next) {
                 Ok(k) => key = k,
                 Err(Fail::Site(message, hint)) => {
-                    self.error(key.0, &pointer::join(&key.1, &["$ref"]), message, hint);
+                    let at = pointer::render(&pointer::join(&key.1, &["$ref"]));
+                    self.error(key.0, at, message, hint);
                     return Err(Fail::Reported);
                 }
                 Err(Fail::Reported) => return Err(Fail::Reported),
@@ -515,264 +518,6 @@ impl Bundler {
         taken.insert(name.clone());
         name
     }
-
-    // -----------------------------------------------------------------------------------------
-    // Assemble
-
-    fn assemble(&mut self) -> (Value, HashMap<String, (usize, String)>) {
-        let mut doc = std::mem::take(&mut self.sources[0].value);
-        let mut relocations = HashMap::new();
-        relocations.insert(String::new(), (0, String::new()));
-        let mut stubs = 0usize;
-
-        // Copies of external nodes.
-        for (key, t) in &self.targets {
-            if t.action == Action::Copy {
-                if let Some(node) = pointer::get(&self.sources[key.0].value, &key.1) {
-                    pointer::insert(&mut doc, &t.dest, node.clone());
-                    relocations.insert(pointer::render(&t.dest), (key.0, pointer::render(&key.1)));
-                }
-            }
-        }
-        // A copied node inside another copied node: a `$ref` to its own copy.
-        for (key, t) in &self.targets {
-            if t.action != Action::Copy {
-                continue;
-            }
-            let outer = (0..key.1.len()).rev().find_map(|n| {
-                let k = (key.0, key.1[..n].to_vec());
-                self.targets
-                    .get(&k)
-                    .filter(|o| o.action == Action::Copy)
-                    .map(|o| (n, o))
-            });
-            if let Some((n, outer)) = outer {
-                let mut at = outer.dest.clone();
-                at.extend(key.1[n..].iter().cloned());
-                if let Some(slot) = pointer::get_mut(&mut doc, &at) {
-                    *slot = stub(&t.dest);
-                    stubs += 1;
-                }
-            }
-        }
-        // Moves of root nodes, deepest first so that nested moves compose.
-        let mut moves: Vec<(&Key, &Target)> = self
-            .targets
-            .iter()
-            .filter(|(_, t)| t.action == Action::Move)
-            .collect();
-        moves.sort_by_key(|(k, _)| std::cmp::Reverse(k.1.len()));
-        for (key, t) in moves {
-            if let Some(slot) = pointer::get_mut(&mut doc, &key.1) {
-                let node = std::mem::replace(slot, stub(&t.dest));
-                stubs += 1;
-                pointer::insert(&mut doc, &t.dest, node);
-                relocations.insert(pointer::render(&t.dest), (0, pointer::render(&key.1)));
-            }
-        }
-
-        let removed = self.rewrite(&mut doc, &mut relocations);
-        if removed < stubs {
-            remove_markers(&mut doc);
-        }
-        if let Some(Value::Object(c)) = doc.get_mut("components") {
-            c.shift_remove("pathItems");
-        }
-        (doc, relocations)
-    }
-
-    /// The bundled pointer of the target of `r` (found in `file`).
-    fn dest_of(&self, file: usize, r: &str) -> Option<&Target> {
-        let key = self.resolved.get(&(file, r.to_owned()))?.as_ref().ok()?;
-        self.targets.get(key)
-    }
-
-    /// Rewrite every `$ref` to its target's place; inline path items. Returns how many of the
-    /// bundler's own stubs it saw (and unmarked).
-    fn rewrite(
-        &self,
-        doc: &mut Value,
-        relocations: &mut HashMap<String, (usize, String)>,
-    ) -> usize {
-        let mut removed = 0;
-        let mut work: Vec<(Tokens, Kind, usize)> = vec![(Vec::new(), Kind::Root, 0)];
-        while let Some((ptr, kind, file)) = work.pop() {
-            let Some(node) = pointer::get_mut(doc, &ptr) else {
-                continue;
-            };
-            if let Some(r) = ref_of(node, kind).map(str::to_owned) {
-                let Value::Object(m) = node else { continue };
-                if m.shift_remove(RESOLVED).is_some() {
-                    removed += 1;
-                    continue;
-                }
-                match self.dest_of(file, &r) {
-                    Some(t) if t.action == Action::Inline => {
-                        if ptr.len() > 48 {
-                            continue; // recursive callbacks: leave the `$ref`
-                        }
-                        let key = self.resolved[&(file, r.clone())].clone().ok();
-                        let mut content = t.inline.clone().unwrap_or(Value::Object(Map::new()));
-                        if let Value::Object(c) = &mut content {
-                            for (k, v) in std::mem::take(m) {
-                                if k != "$ref" {
-                                    c.insert(k, v);
-                                }
-                            }
-                        }
-                        *node = content;
-                        if let Some((f, src)) = key {
-                            relocations.insert(pointer::render(&ptr), (f, pointer::render(&src)));
-                            work.push((ptr, kind, f));
-                        }
-                        continue;
-                    }
-                    Some(t) => {
-                        m.insert(
-                            "$ref".to_owned(),
-                            format!("#{}", pointer::render(&t.dest)).into(),
-                        );
-                    }
-                    None => {}
-                }
-                if kind != Kind::Schema {
-                    continue;
-                }
-            }
-            if kind == Kind::Schema {
-                if let Some(Value::Object(mapping)) = node
-                    .get_mut("discriminator")
-                    .and_then(|d| d.get_mut("mapping"))
-                {
-                    for v in mapping.values_mut() {
-                        if let Value::String(s) = v {
-                            if looks_like_ref(s) {
-                                if let Some(t) = self.dest_of(file, s) {
-                                    *s = format!("#{}", pointer::render(&t.dest));
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            for (rel, k) in children(node, kind).into_iter().rev() {
-                let mut child = ptr.clone();
-                child.extend(rel);
-                let f = relocations
-                    .get(&pointer::render(&child))
-                    .map_or(file, |r| r.0);
-                work.push((child, k, f));
-            }
-        }
-        removed
-    }
-}
-
-/// Remove the bundler's markers anywhere (stubs in places the structural walk does not visit).
-fn remove_markers(doc: &mut Value) {
-    let mut stack = vec![doc];
-    while let Some(v) = stack.pop() {
-        match v {
-            Value::Object(m) => {
-                m.shift_remove(RESOLVED);
-                stack.extend(m.values_mut());
-            }
-            Value::Array(a) => stack.extend(a.iter_mut()),
-            _ => {}
-        }
-    }
-}
-
-const STRUCTURAL: &[&str] = &[
-    "schema",
-    "schemas",
-    "items",
-    "properties",
-    "additionalProperties",
-    "allOf",
-    "anyOf",
-    "oneOf",
-    "not",
-    "content",
-    "parameters",
-    "responses",
-    "requestBody",
-    "requestBodies",
-    "headers",
-    "paths",
-    "components",
-    "get",
-    "put",
-    "post",
-    "delete",
-    "options",
-    "head",
-    "patch",
-    "trace",
-    "prefixItems",
-    "default",
-];
-
-/// The last token of a pointer that names something (not an index, keyword or media type).
-pub(crate) fn last_meaningful(tokens: &[String]) -> Option<&str> {
-    tokens
-        .iter()
-        .rev()
-        .map(String::as_str)
-        .find(|t| pointer::index(t).is_none() && !STRUCTURAL.contains(t) && !t.contains('/'))
-}
-
-/// A component name: letters, digits, `.`, `-` and `_` (the 3.0 rule for component keys).
-pub(crate) fn sanitize(name: &str) -> String {
-    let s: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let s = s.trim_matches('_').to_owned();
-    if s.is_empty() {
-        "Schema".to_owned()
-    } else {
-        s
-    }
-}
-
-/// The key of `keys` closest to `wanted` (same ignoring case, or at most 2 edits away).
-fn closest<'a>(wanted: &str, keys: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let mut best: Option<(usize, &str)> = None;
-    for k in keys {
-        let d = if k.eq_ignore_ascii_case(wanted) {
-            0
-        } else {
-            edit_distance(k, wanted)
-        };
-        if d <= 2 && best.is_none_or(|(bd, _)| d < bd) {
-            best = Some((d, k));
-        }
-    }
-    best.map(|(_, k)| k)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    if a.len().abs_diff(b.len()) > 2 || a.len() > 64 || b.len() > 64 {
-        return usize::MAX;
-    }
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 /// Decode `%XX` escapes (URI references may escape `{`, `}`, spaces, ...).
@@ -833,9 +578,5 @@ mod tests {
             normalize(Path::new("a/./b/../../../c")),
             PathBuf::from("../c")
         );
-        assert_eq!(closest("Eror", ["Error", "Pet"].into_iter()), Some("Error"));
-        assert_eq!(closest("pet", ["Error", "Pet"].into_iter()), Some("Pet"));
-        assert_eq!(closest("Zebra", ["Error", "Pet"].into_iter()), None);
-        assert_eq!(sanitize("a b/c"), "a_b_c");
     }
 }

@@ -1,18 +1,23 @@
 //! Loading: read the document (YAML or JSON, detected from content), bundle external `$ref`s,
 //! normalise OpenAPI 3.1 to the 3.0 model `openapiv3` reads, and parse it.
 //!
-//! - [`source`]: parsing text, positions of pointers (lazily indexed);
-//! - [`bundle`]: `$ref`s to other files and to non-component nodes → `components`;
-//! - [`normalise`]: 3.1 → 3.0 (and tolerance for common 3.0 mistakes);
-//! - [`parse`]: version check, and `openapiv3` parsing with precise error pointers;
-//! - [`walk`]: the kinds of objects at each position of a document.
+//! 1. `source`: parse the text (JSON fast path, YAML otherwise); `parse` checks the version;
+//! 2. `bundle`: every `$ref` becomes `#/components/<section>/<name>` of the root document
+//!    (external files copied in, other nodes moved into `components`, path items inlined);
+//! 3. `normalise`: 3.1 → 3.0 on `serde_json::Value` (and tolerance for common 3.0 mistakes);
+//! 4. `parse`: `openapiv3`, with the pointer of the failing node on error.
 //!
-//! Every diagnostic the loader returns names a file, a pointer in it and its line:column.
+//! `walk` knows the kind of object at each position of a document; `pointer` handles JSON
+//! pointers; `positions` finds their line:column (indexed lazily, only when a diagnostic
+//! needs one); `names` makes component names. Every diagnostic the loader returns names a
+//! file, a pointer in it, its line:column and what to do.
 
 mod bundle;
+mod names;
 mod normalise;
 mod parse;
 mod pointer;
+mod positions;
 mod source;
 mod walk;
 
@@ -237,7 +242,7 @@ fn pipeline(mut root: Source, key: Option<PathBuf>) -> Result<Loaded, Diagnostic
     }
     let document = match parse::openapi(&raw) {
         Ok(doc) => doc,
-        Err(d) => return fail(&locator, warnings, vec![*d]),
+        Err(errors) => return fail(&locator, warnings, errors),
     };
     let warnings = warnings.into_iter().map(|d| locator.locate(d)).collect();
     Ok(Loaded {

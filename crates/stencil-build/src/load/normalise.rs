@@ -1,19 +1,22 @@
 //! OpenAPI 3.1 → the 3.0 model `openapiv3` reads, on `serde_json::Value`, losing no meaning:
 //! 3.1 keywords without a 3.0 equivalent are kept in `x-stencil-*` extensions (see
-//! [`ext`](super::ext)). The same rules also make common 3.0 mistakes parse (numeric
+//! `ext`). The same rules also make common 3.0 mistakes parse (numeric
 //! `exclusiveMinimum`, `minimum: 1.0` on integers, `$ref` with siblings, ...). Every rule is
 //! idempotent, and applies to every schema position (found by [`walk`](super::walk)).
 
 use serde_json::{json, Map, Value};
 
-use super::bundle::{last_meaningful, sanitize};
 use super::ext;
+use super::names::{last_meaningful, sanitize};
 use super::pointer::{self, Tokens};
 use super::source::Locator;
-use super::walk::{children, Kind};
+use super::walk::{each_child_mut, push_steps, push_token, Kind};
 use crate::diag::Diagnostic;
 
 type Object = Map<String, Value>;
+
+mod types;
+use types::{null_branches, types};
 
 /// Root-level changes, made before bundling.
 pub(crate) fn root(doc: &mut Value, v31: bool, warnings: &mut Vec<Diagnostic>) {
@@ -41,36 +44,39 @@ pub(crate) fn root(doc: &mut Value, v31: bool, warnings: &mut Vec<Diagnostic>) {
 /// A `$defs` entry to move into `components/schemas`.
 struct Hoist {
     base: String,
-    from: Tokens,
+    /// Its pointer in the bundled document.
+    from: String,
     value: Value,
 }
 
 /// Normalise every schema of the (bundled) document.
 pub(crate) fn schemas(doc: &mut Value, locator: &mut Locator) {
-    let mut work: Vec<(Tokens, Kind)> = vec![(Vec::new(), Kind::Root)];
-    while let Some((ptr, kind)) = work.pop() {
-        let mut hoisted = Vec::new();
-        let kids = {
-            let Some(node) = pointer::get_mut(doc, &ptr) else {
-                continue;
-            };
-            if kind == Kind::Schema {
-                schema(node, &ptr, &mut hoisted);
-            }
-            children(node, kind)
-        };
-        for h in hoisted {
+    let mut hoisted = Vec::new();
+    visit(doc, Kind::Root, &mut String::new(), &mut hoisted);
+    while !hoisted.is_empty() {
+        for h in std::mem::take(&mut hoisted) {
             let dest = hoist(doc, &h.base, h.value);
-            let (file, src) = locator.origin(&pointer::render(&h.from));
-            locator.relocate(pointer::render(&dest), file, src);
-            work.push((dest, Kind::Schema));
-        }
-        for (rel, k) in kids.into_iter().rev() {
-            let mut child = ptr.clone();
-            child.extend(rel);
-            work.push((child, k));
+            let mut path = pointer::render(&dest);
+            let (file, src) = locator.origin(&h.from);
+            locator.relocate(path.clone(), file, src);
+            if let Some(node) = pointer::get_mut(doc, &dest) {
+                visit(node, Kind::Schema, &mut path, &mut hoisted);
+            }
         }
     }
+}
+
+/// Normalise the schemas under `node` (of kind `kind`, at `path`), parents before children.
+fn visit(node: &mut Value, kind: Kind, path: &mut String, hoisted: &mut Vec<Hoist>) {
+    if kind == Kind::Schema {
+        schema(node, path, hoisted);
+    }
+    each_child_mut(node, kind, &mut |a, b, child, k| {
+        let len = path.len();
+        push_steps(path, a, b);
+        visit(child, k, path, hoisted);
+        path.truncate(len);
+    });
 }
 
 /// Store `value` under a new name in `components/schemas`; returns its pointer.
@@ -91,7 +97,7 @@ fn hoist(doc: &mut Value, base: &str, value: Value) -> Tokens {
 }
 
 /// Normalise one schema (not its subschemas: the walk visits them after).
-fn schema(v: &mut Value, ptr: &[String], hoisted: &mut Vec<Hoist>) {
+fn schema(v: &mut Value, ptr: &str, hoisted: &mut Vec<Hoist>) {
     if let Value::Bool(b) = *v {
         *v = if b { json!({}) } else { json!({"not": {}}) };
         return;
@@ -118,7 +124,7 @@ fn schema(v: &mut Value, ptr: &[String], hoisted: &mut Vec<Hoist>) {
 
 /// `$defs` / `definitions` → `components/schemas/<parent>_<name>`. Entries the bundler already
 /// moved there (because something referenced them) are `$ref` stubs: dropped.
-fn hoist_defs(m: &mut Object, ptr: &[String], out: &mut Vec<Hoist>) {
+fn hoist_defs(m: &mut Object, ptr: &str, out: &mut Vec<Hoist>) {
     for key in ["$defs", "definitions"] {
         if !matches!(m.get(key), Some(Value::Object(_))) {
             continue;
@@ -126,17 +132,20 @@ fn hoist_defs(m: &mut Object, ptr: &[String], out: &mut Vec<Hoist>) {
         let Some(Value::Object(defs)) = m.shift_remove(key) else {
             continue;
         };
-        let parent = if ptr.len() >= 3 && ptr[0] == "components" && ptr[1] == "schemas" {
-            ptr[2].clone()
+        let tokens = pointer::parse(ptr).unwrap_or_default();
+        let parent = if tokens.len() >= 3 && tokens[0] == "components" && tokens[1] == "schemas" {
+            tokens[2].clone()
         } else {
-            last_meaningful(ptr).unwrap_or("Schema").to_owned()
+            last_meaningful(&tokens).unwrap_or("Schema").to_owned()
         };
         for (name, def) in defs {
             let stub = matches!(&def, Value::Object(o) if o.len() == 1
                 && o.get("$ref").and_then(Value::as_str)
                     .is_some_and(|r| r.starts_with("#/components/schemas/")));
             if !stub {
-                let from = pointer::join(ptr, &[key, &name]);
+                let mut from = ptr.to_owned();
+                push_token(&mut from, key);
+                push_token(&mut from, &name);
                 out.push(Hoist {
                     base: format!("{parent}_{name}"),
                     from,
@@ -316,259 +325,6 @@ fn tuples(m: &mut Object) {
     }
 }
 
-/// Keys a `{type: 'null'}` branch may carry and still be only "null".
-const NULL_BRANCH_KEYS: &[&str] = &[
-    "type",
-    "const",
-    "enum",
-    "nullable",
-    "title",
-    "description",
-    "default",
-    "example",
-    "examples",
-    "deprecated",
-    "readOnly",
-    "writeOnly",
-    "$comment",
-];
-
-fn is_null_schema(b: &Value) -> bool {
-    let Value::Object(o) = b else { return false };
-    let null = match o.get("type") {
-        Some(Value::String(t)) => t == "null",
-        Some(Value::Array(a)) => a.len() == 1 && a[0] == "null",
-        _ => false,
-    } || o.get("const") == Some(&Value::Null)
-        || o.get("enum") == Some(&json!([null]));
-    null && o
-        .keys()
-        .all(|k| NULL_BRANCH_KEYS.contains(&k.as_str()) || k.starts_with("x-"))
-}
-
-/// `anyOf`/`oneOf` with a `{type: 'null'}` branch → the branch removed, `nullable: true`.
-fn null_branches(m: &mut Object) {
-    let mut nullable = false;
-    let mut emptied = false;
-    for key in ["anyOf", "oneOf"] {
-        let Some(Value::Array(list)) = m.get_mut(key) else {
-            continue;
-        };
-        let before = list.len();
-        list.retain(|b| !is_null_schema(b));
-        if list.len() < before {
-            nullable = true;
-            if list.is_empty() {
-                m.shift_remove(key);
-                emptied = true;
-            }
-        }
-    }
-    if nullable {
-        m.insert("nullable".to_owned(), json!(true));
-        let structure = [
-            "type",
-            "allOf",
-            "anyOf",
-            "oneOf",
-            "not",
-            "properties",
-            "items",
-            "enum",
-        ];
-        if emptied && !structure.iter().any(|k| m.contains_key(*k)) {
-            m.insert(ext::NULL_TYPE.to_owned(), json!(true));
-        }
-    }
-}
-
-const STRING_KEYS: &[&str] = &[
-    "minLength",
-    "maxLength",
-    "pattern",
-    "contentEncoding",
-    "contentSchema",
-    ext::CONTENT_MEDIA_TYPE,
-];
-const NUMBER_KEYS: &[&str] = &[
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "multipleOf",
-];
-const OBJECT_KEYS: &[&str] = &[
-    "properties",
-    "required",
-    "additionalProperties",
-    "patternProperties",
-    "minProperties",
-    "maxProperties",
-    "propertyNames",
-    "dependentRequired",
-    "dependentSchemas",
-    "unevaluatedProperties",
-];
-const ARRAY_KEYS: &[&str] = &[
-    "items",
-    ext::PREFIX_ITEMS,
-    "minItems",
-    "maxItems",
-    "uniqueItems",
-    "contains",
-    "minContains",
-    "maxContains",
-    "unevaluatedItems",
-];
-const NUMERIC_FORMATS: &[&str] = &[
-    "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float", "double",
-    "decimal",
-];
-
-fn keys_for(t: &str) -> &'static [&'static str] {
-    match t {
-        "string" => STRING_KEYS,
-        "integer" | "number" => NUMBER_KEYS,
-        "object" => OBJECT_KEYS,
-        "array" => ARRAY_KEYS,
-        _ => &[],
-    }
-}
-
-fn matches_type(v: &Value, t: &str) -> bool {
-    match t {
-        "string" => v.is_string(),
-        "boolean" => v.is_boolean(),
-        "integer" => v.is_i64() || v.is_u64() || v.as_f64().is_some_and(|f| f.fract() == 0.0),
-        "number" => v.is_number(),
-        "object" => v.is_object(),
-        "array" => v.is_array(),
-        _ => false,
-    }
-}
-
-/// `type: [T, 'null']` → `type: T, nullable: true`; several types → `anyOf`; `type: 'null'`
-/// → `nullable` and `x-stencil-null`.
-fn types(m: &mut Object) {
-    match m.get("type") {
-        Some(Value::Array(list)) => {
-            let mut names: Vec<String> = Vec::new();
-            let mut null = false;
-            for t in list.iter().filter_map(Value::as_str) {
-                if t == "null" {
-                    null = true;
-                } else if !names.iter().any(|n| n == t) {
-                    names.push(t.to_owned());
-                }
-            }
-            if null {
-                m.insert("nullable".to_owned(), json!(true));
-            }
-            match names.len() {
-                0 => {
-                    m.shift_remove("type");
-                    if null {
-                        m.insert(ext::NULL_TYPE.to_owned(), json!(true));
-                    }
-                }
-                1 => {
-                    m.insert("type".to_owned(), json!(names[0]));
-                }
-                _ => split(m, &names, null),
-            }
-        }
-        Some(Value::String(t)) if t == "null" => {
-            m.shift_remove("type");
-            m.insert("nullable".to_owned(), json!(true));
-            m.insert(ext::NULL_TYPE.to_owned(), json!(true));
-        }
-        _ => {}
-    }
-}
-
-/// Several types → `anyOf` with one branch per type, each with the keywords (and `enum`
-/// values, and `format`) that apply to it. Annotations stay on the parent.
-fn split(m: &mut Object, names: &[String], nullable: bool) {
-    m.shift_remove("type");
-    let values = match m.shift_remove("enum") {
-        Some(Value::Array(v)) => Some(v),
-        Some(other) => {
-            m.insert("enum".to_owned(), other);
-            None
-        }
-        None => None,
-    };
-    let format = m.get("format").and_then(Value::as_str).map(str::to_owned);
-    let numeric = format
-        .as_deref()
-        .is_some_and(|f| NUMERIC_FORMATS.contains(&f));
-    let home = |t: &str| {
-        format.is_some()
-            && if numeric {
-                t == "integer" || t == "number"
-            } else {
-                t == "string"
-            }
-    };
-    let format_placed = names.iter().any(|t| home(t));
-    let mut branches = Vec::new();
-    for t in names {
-        let mut b = Object::new();
-        b.insert("type".to_owned(), json!(t));
-        if home(t) {
-            b.insert("format".to_owned(), json!(format));
-        }
-        for key in keys_for(t) {
-            if let Some(v) = m.get(*key) {
-                b.insert((*key).to_owned(), v.clone());
-            }
-        }
-        if let Some(values) = &values {
-            let mine: Vec<Value> = values
-                .iter()
-                .filter(|v| matches_type(v, t))
-                .cloned()
-                .collect();
-            if mine.is_empty() {
-                continue;
-            }
-            b.insert("enum".to_owned(), Value::Array(mine));
-        }
-        branches.push(Value::Object(b));
-    }
-    for t in names {
-        for key in keys_for(t) {
-            m.shift_remove(*key);
-        }
-    }
-    if format_placed {
-        m.shift_remove("format");
-    }
-    match branches.len() {
-        0 => {
-            if nullable {
-                m.insert(ext::NULL_TYPE.to_owned(), json!(true));
-            } else {
-                m.insert("not".to_owned(), json!({}));
-            }
-        }
-        1 => {
-            if let Some(Value::Object(b)) = branches.pop() {
-                m.extend(b);
-            }
-        }
-        _ => {
-            if !m.contains_key("anyOf") {
-                m.insert("anyOf".to_owned(), Value::Array(branches));
-            } else if let Some(Value::Array(all_of)) = m.get_mut("allOf") {
-                all_of.push(json!({ "anyOf": branches }));
-            } else {
-                m.insert("allOf".to_owned(), json!([{ "anyOf": branches }]));
-            }
-        }
-    }
-}
-
 /// Keywords `openapiv3` reads as unsigned integers.
 const COUNTS: &[&str] = &[
     "minLength",
@@ -692,26 +448,8 @@ mod tests {
     fn norm(v: Value) -> Value {
         let mut v = v;
         let mut hoisted = Vec::new();
-        schema(&mut v, &[], &mut hoisted);
+        schema(&mut v, "", &mut hoisted);
         v
-    }
-
-    #[test]
-    fn type_arrays() {
-        assert_eq!(
-            norm(json!({"type": ["string", "null"]})),
-            json!({"type": "string", "nullable": true})
-        );
-        let v = norm(
-            json!({"type": ["string", "integer"], "minLength": 1, "minimum": 0, "enum": ["a", 1]}),
-        );
-        assert_eq!(
-            v,
-            json!({"anyOf": [
-                {"type": "string", "minLength": 1, "enum": ["a"]},
-                {"type": "integer", "minimum": 0, "enum": [1]},
-            ]})
-        );
     }
 
     #[test]

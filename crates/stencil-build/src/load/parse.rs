@@ -78,11 +78,18 @@ fn declared(root: &Value) -> Result<(Version, String), Diagnostic> {
 
 type PathError = serde_path_to_error::Error<serde_json::Error>;
 
-/// Parse the document; on failure, a diagnostic at the deepest failing object.
-pub(crate) fn openapi(raw: &Value) -> Result<openapiv3::OpenAPI, Box<Diagnostic>> {
+/// At most this many type errors are reported.
+const MAX_ERRORS: usize = 50;
+
+/// Parse the document; on failure, a diagnostic at each deepest failing object.
+pub(crate) fn openapi(raw: &Value) -> Result<openapiv3::OpenAPI, Vec<Diagnostic>> {
     match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(raw) {
         Ok(doc) => Ok(doc),
-        Err(e) => Err(Box::new(drill(raw, e))),
+        Err(e) => {
+            let mut out = Vec::new();
+            failures(raw, Kind::Root, &mut Vec::new(), &e, &mut out);
+            Err(out)
+        }
     }
 }
 
@@ -115,35 +122,39 @@ fn check_kind(v: &Value, kind: Kind) -> Result<(), PathError> {
     }
 }
 
-/// Descend from the root into the first child object that fails on its own, as long as there
-/// is one; the error is then that object's.
-fn drill(raw: &Value, mut err: PathError) -> Diagnostic {
-    let mut at: Tokens = Vec::new();
-    let mut kind = Kind::Root;
-    'down: while let Some(node) = pointer::get(raw, &at) {
-        for (rel, k) in children(node, kind) {
-            let Some(child) = pointer::get(node, &rel) else {
-                continue;
-            };
-            if let Err(e) = check_kind(child, k) {
-                at.extend(rel);
-                kind = k;
-                err = e;
-                continue 'down;
-            }
+/// Report the objects under `node` (which failed with `err`) that fail on their own: the
+/// children that fail, recursively; `node` itself when none of its children fails.
+fn failures(node: &Value, kind: Kind, at: &mut Tokens, err: &PathError, out: &mut Vec<Diagnostic>) {
+    let mut child_failed = false;
+    for (rel, k) in children(node, kind) {
+        if out.len() >= MAX_ERRORS {
+            return;
         }
-        break;
+        let Some(child) = pointer::get(node, &rel) else {
+            continue;
+        };
+        if let Err(e) = check_kind(child, k) {
+            child_failed = true;
+            let len = at.len();
+            at.extend(rel);
+            failures(child, k, at, &e, out);
+            at.truncate(len);
+        }
+    }
+    if child_failed {
+        return;
     }
     use serde_path_to_error::Segment;
+    let mut pointer = at.clone();
     for segment in err.path().iter() {
         match segment {
-            Segment::Seq { index } => at.push(index.to_string()),
-            Segment::Map { key } => at.push(key.clone()),
+            Segment::Seq { index } => pointer.push(index.to_string()),
+            Segment::Map { key } => pointer.push(key.clone()),
             Segment::Enum { .. } => {}
             Segment::Unknown => break,
         }
     }
-    type_error(&at, &err.inner().to_string())
+    out.push(type_error(&pointer, &err.inner().to_string()));
 }
 
 /// A type mismatch found by `openapiv3`, at `at`.

@@ -94,27 +94,47 @@ pub(crate) fn insert(root: &mut Value, tokens: &[String], node: Value) {
     }
 }
 
-/// The nesting depth of a value (a scalar is 0), and the pointer of a deepest node when it
-/// exceeds `limit` (the walk stops there). Iterative: safe on any depth.
+/// A pointer to a node nested deeper than `limit` (a scalar is at the depth of its
+/// container), if there is one. Iterative: safe on any depth; allocates only on the way back.
 pub(crate) fn depth_over(root: &Value, limit: usize) -> Option<Tokens> {
+    fn nested(v: &Value) -> bool {
+        matches!(v, Value::Object(m) if !m.is_empty())
+            || matches!(v, Value::Array(a) if !a.is_empty())
+    }
+    let mut stack: Vec<(&Value, usize)> = vec![(root, 0)];
+    let mut deepest = None;
+    while let Some((v, depth)) = stack.pop() {
+        if depth > limit {
+            deepest = Some(v);
+            break;
+        }
+        match v {
+            Value::Object(m) => {
+                stack.extend(m.values().filter(|c| nested(c)).map(|c| (c, depth + 1)))
+            }
+            Value::Array(a) => stack.extend(a.iter().filter(|c| nested(c)).map(|c| (c, depth + 1))),
+            _ => {}
+        }
+    }
+    let target = deepest?;
+    // Find the path of `target` (by identity) with a second walk that keeps paths.
     let mut stack: Vec<(&Value, Tokens)> = vec![(root, Vec::new())];
     while let Some((v, path)) = stack.pop() {
-        if path.len() > limit {
+        if std::ptr::eq(v, target) {
             return Some(path);
+        }
+        if path.len() > limit {
+            continue;
         }
         match v {
             Value::Object(m) => {
                 for (k, c) in m {
-                    if c.is_object() || c.is_array() {
-                        stack.push((c, join(&path, &[k])));
-                    }
+                    stack.push((c, join(&path, &[k])));
                 }
             }
             Value::Array(a) => {
                 for (i, c) in a.iter().enumerate() {
-                    if c.is_object() || c.is_array() {
-                        stack.push((c, join(&path, &[&i.to_string()])));
-                    }
+                    stack.push((c, join(&path, &[&i.to_string()])));
                 }
             }
             _ => {}
@@ -145,6 +165,7 @@ mod tests {
         insert(&mut v, &parse("/c/d").unwrap(), json!(2));
         assert_eq!(v["c"]["d"], 2);
         assert_eq!(depth_over(&v, 1), Some(vec!["a".into(), "0".into()]));
+        assert_eq!(depth_over(&v, 2), None);
         assert_eq!(depth_over(&v, 5), None);
     }
 }

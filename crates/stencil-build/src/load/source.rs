@@ -1,14 +1,15 @@
-//! Source text: format detection, parsing into `serde_json::Value`, and the line:column of JSON
-//! pointers (an index built from yaml-rust2's events, lazily, only when a diagnostic needs it).
+//! Source text: format detection, parsing into `serde_json::Value`; the files read, and
+//! locating diagnostics in them (positions are indexed lazily, only when a diagnostic needs
+//! one).
 
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::OnceLock;
 
 use serde_json::Value;
-use yaml_rust2::parser::{Event, Parser};
 
-use crate::diag::{escape_token, Diagnostic, Position};
+use super::positions::PosIndex;
+use crate::diag::{Diagnostic, Position};
 
 /// Nesting deeper than this is rejected by both parsers (their own recursion limits).
 pub(crate) const MAX_PARSE_DEPTH: usize = 128;
@@ -142,188 +143,6 @@ fn yaml_error(e: &serde_yaml::Error) -> ParseError {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Positions
-
-/// Line:column of every node of a document, by JSON pointer. Mapping entries are placed at
-/// their key, sequence items at their first character.
-pub(crate) struct PosIndex {
-    positions: HashMap<String, Position>,
-}
-
-enum Key {
-    Expect,
-    Have(String),
-    /// A complex key (`? [a, b]`): the value is not addressable by pointer.
-    Complex,
-}
-
-enum Frame {
-    Map {
-        ptr: String,
-        key: Key,
-    },
-    Seq {
-        ptr: String,
-        next: usize,
-    },
-    /// Inside a complex key or its value: skipped, counting depth.
-    Skip(usize),
-}
-
-enum Node {
-    Map,
-    Seq,
-    Scalar(String),
-}
-
-#[derive(Default)]
-struct Indexer {
-    positions: HashMap<String, Position>,
-    stack: Vec<Frame>,
-    /// Collections (the root, sequence items) placed at their first scalar, because block
-    /// collections report their start late; with their start marker, used if they are empty.
-    pending: Vec<(String, Position)>,
-    started: bool,
-}
-
-impl PosIndex {
-    pub(crate) fn build(text: &str) -> PosIndex {
-        let mut ix = Indexer::default();
-        let mut parser = Parser::new_from_str(text);
-        while let Ok((event, mark)) = parser.next_token() {
-            let pos = Position {
-                line: mark.line().max(1),
-                column: mark.col() + 1,
-            };
-            match event {
-                Event::StreamEnd | Event::DocumentEnd => break,
-                Event::MappingEnd | Event::SequenceEnd => ix.close(),
-                Event::MappingStart(..) => ix.open(Node::Map, pos),
-                Event::SequenceStart(..) => ix.open(Node::Seq, pos),
-                Event::Scalar(s, ..) => ix.open(Node::Scalar(s), pos),
-                Event::Alias(_) => ix.open(Node::Scalar(String::new()), pos),
-                _ => {}
-            }
-        }
-        PosIndex {
-            positions: ix.positions,
-        }
-    }
-
-    /// The position of `pointer`, or of its longest prefix that exists in the text.
-    pub(crate) fn find(&self, pointer: &str) -> Option<Position> {
-        let mut p = pointer;
-        loop {
-            if let Some(pos) = self.positions.get(p) {
-                return Some(*pos);
-            }
-            let cut = p.rfind('/')?;
-            p = &p[..cut];
-        }
-    }
-}
-
-impl Indexer {
-    /// Enter a collection at `ptr` (placed at its first scalar) or place a scalar.
-    fn child(&mut self, node: &Node, ptr: String, pos: Position) {
-        match node {
-            Node::Scalar(_) => {
-                self.positions.insert(ptr, pos);
-            }
-            Node::Map => {
-                self.pending.push((ptr.clone(), pos));
-                self.stack.push(Frame::Map {
-                    ptr,
-                    key: Key::Expect,
-                });
-            }
-            Node::Seq => {
-                self.pending.push((ptr.clone(), pos));
-                self.stack.push(Frame::Seq { ptr, next: 0 });
-            }
-        }
-    }
-
-    fn open(&mut self, node: Node, pos: Position) {
-        let container = !matches!(node, Node::Scalar(_));
-        if !container {
-            for (ptr, _) in self.pending.drain(..) {
-                self.positions.insert(ptr, pos);
-            }
-        }
-        if !self.started {
-            self.started = true;
-            self.child(&node, String::new(), pos);
-            return;
-        }
-        let mut enter = None;
-        match self.stack.last_mut() {
-            None => {}
-            Some(Frame::Skip(n)) if container => *n += 1,
-            Some(Frame::Skip(_)) => {}
-            Some(Frame::Map { ptr, key }) => match std::mem::replace(key, Key::Expect) {
-                Key::Expect => match &node {
-                    Node::Scalar(s) => {
-                        self.positions
-                            .insert(format!("{ptr}/{}", escape_token(s)), pos);
-                        *key = Key::Have(s.clone());
-                    }
-                    _ => {
-                        *key = Key::Complex;
-                        self.stack.push(Frame::Skip(1));
-                    }
-                },
-                // The value: placed at its key already.
-                Key::Have(k) => {
-                    if container {
-                        let child = format!("{ptr}/{}", escape_token(&k));
-                        self.stack.push(match node {
-                            Node::Seq => Frame::Seq {
-                                ptr: child,
-                                next: 0,
-                            },
-                            _ => Frame::Map {
-                                ptr: child,
-                                key: Key::Expect,
-                            },
-                        });
-                    }
-                }
-                Key::Complex => {
-                    if container {
-                        self.stack.push(Frame::Skip(1));
-                    }
-                }
-            },
-            Some(Frame::Seq { ptr, next }) => {
-                enter = Some(format!("{ptr}/{next}"));
-                *next += 1;
-            }
-        }
-        if let Some(child) = enter {
-            self.child(&node, child, pos);
-        }
-    }
-
-    fn close(&mut self) {
-        match self.stack.last_mut() {
-            Some(Frame::Skip(n)) if *n > 1 => *n -= 1,
-            Some(_) => {
-                if let Some(Frame::Map { ptr, .. } | Frame::Seq { ptr, .. }) = self.stack.pop() {
-                    // An empty collection: its start marker is all there is.
-                    if self.pending.last().is_some_and(|(p, _)| *p == ptr) {
-                        if let Some((p, start)) = self.pending.pop() {
-                            self.positions.insert(p, start);
-                        }
-                    }
-                }
-            }
-            None => {}
-        }
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
 // Files and locating
 
 /// A file read by the loader, kept to locate diagnostics.
@@ -416,52 +235,6 @@ impl Locator {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn yaml_positions() {
-        let text = "openapi: 3.1.0\npaths:\n  /pets:\n    get:\n      parameters:\n        - name: a\n          in: query\n        - $ref: '#/x'\n";
-        let idx = PosIndex::build(text);
-        assert_eq!(idx.find(""), Some(Position { line: 1, column: 1 }));
-        assert_eq!(
-            idx.find("/paths/~1pets/get"),
-            Some(Position { line: 4, column: 5 })
-        );
-        assert_eq!(
-            idx.find("/paths/~1pets/get/parameters/0"),
-            Some(Position {
-                line: 6,
-                column: 11
-            })
-        );
-        assert_eq!(
-            idx.find("/paths/~1pets/get/parameters/1/$ref"),
-            Some(Position {
-                line: 8,
-                column: 11
-            })
-        );
-        assert_eq!(
-            idx.find("/paths/~1pets/get/parameters/1/nope/x"),
-            Some(Position {
-                line: 8,
-                column: 11
-            })
-        );
-    }
-
-    #[test]
-    fn json_positions() {
-        let text = "{\n  \"a\": {\"b\": [1, {\"c/d\": 2}]},\n  \"e\": 3\n}";
-        let idx = PosIndex::build(text);
-        assert_eq!(
-            idx.find("/a/b/1/c~1d"),
-            Some(Position {
-                line: 2,
-                column: 19
-            })
-        );
-        assert_eq!(idx.find("/e"), Some(Position { line: 3, column: 3 }));
-    }
 
     #[test]
     fn keys_keep_their_text() {

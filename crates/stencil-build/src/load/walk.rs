@@ -1,6 +1,7 @@
 //! Where things are in an OpenAPI document: the kind of object at each position and the
-//! positions of its children. The bundler and the normaliser both walk documents with it, so
-//! `$ref`s in examples or extensions are never touched and every schema position is found.
+//! positions of its children. The bundler, the normaliser and the error finder all walk
+//! documents with it, so `$ref`s in examples or extensions are never touched and every schema
+//! position is found. Walking allocates nothing per node (big documents must stay fast).
 
 use serde_json::Value;
 
@@ -51,104 +52,28 @@ impl Kind {
     }
 }
 
-/// A child position: the tokens from the parent to the child, and the child's kind.
-pub(crate) type Child = (Vec<String>, Kind);
-
-/// The children of `node` (of kind `kind`) that are OpenAPI objects, in document order.
-pub(crate) fn children(node: &Value, kind: Kind) -> Vec<Child> {
-    let mut out = Vec::new();
-    let Value::Object(m) = node else { return out };
-    match kind {
-        Kind::Root => {
-            entries(m, "paths", Kind::PathItem, true, &mut out);
-            entries(m, "webhooks", Kind::PathItem, true, &mut out);
-            if m.get("components").is_some_and(Value::is_object) {
-                out.push((vec!["components".to_owned()], Kind::Components));
-            }
-        }
-        Kind::Components => {
-            entries(m, "schemas", Kind::Schema, false, &mut out);
-            entries(m, "responses", Kind::Response, false, &mut out);
-            entries(m, "parameters", Kind::Parameter, false, &mut out);
-            entries(m, "examples", Kind::Example, false, &mut out);
-            entries(m, "requestBodies", Kind::RequestBody, false, &mut out);
-            entries(m, "headers", Kind::Header, false, &mut out);
-            entries(m, "securitySchemes", Kind::SecurityScheme, false, &mut out);
-            entries(m, "links", Kind::Link, false, &mut out);
-            entries(m, "callbacks", Kind::Callback, false, &mut out);
-        }
-        Kind::PathItem => {
-            items(m.get("parameters"), "parameters", Kind::Parameter, &mut out);
-            for method in METHODS {
-                if m.get(*method).is_some_and(Value::is_object) {
-                    out.push((vec![(*method).to_owned()], Kind::Operation));
-                }
-            }
-        }
-        Kind::Operation => {
-            items(m.get("parameters"), "parameters", Kind::Parameter, &mut out);
-            if m.contains_key("requestBody") {
-                out.push((vec!["requestBody".to_owned()], Kind::RequestBody));
-            }
-            entries(m, "responses", Kind::Response, true, &mut out);
-            entries(m, "callbacks", Kind::Callback, false, &mut out);
-        }
-        Kind::Callback => {
-            for k in m.keys() {
-                if !k.starts_with("x-") && k != "$ref" {
-                    out.push((vec![k.clone()], Kind::PathItem));
-                }
-            }
-        }
-        Kind::Parameter | Kind::Header => {
-            if m.contains_key("schema") {
-                out.push((vec!["schema".to_owned()], Kind::Schema));
-            }
-            entries(m, "content", Kind::MediaType, false, &mut out);
-            entries(m, "examples", Kind::Example, false, &mut out);
-        }
-        Kind::RequestBody => entries(m, "content", Kind::MediaType, false, &mut out),
-        Kind::Response => {
-            entries(m, "headers", Kind::Header, false, &mut out);
-            entries(m, "content", Kind::MediaType, false, &mut out);
-            entries(m, "links", Kind::Link, false, &mut out);
-        }
-        Kind::MediaType => {
-            if m.contains_key("schema") {
-                out.push((vec!["schema".to_owned()], Kind::Schema));
-            }
-            entries(m, "examples", Kind::Example, false, &mut out);
-            entries(m, "encoding", Kind::Encoding, false, &mut out);
-        }
-        Kind::Encoding => entries(m, "headers", Kind::Header, false, &mut out),
-        Kind::Schema => schema_children(m, &mut out),
-        Kind::Example | Kind::Link | Kind::SecurityScheme => {}
-    }
-    out
+/// One step of a pointer from a node to a child.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
 }
 
-fn entries(
-    m: &serde_json::Map<String, Value>,
-    key: &str,
-    kind: Kind,
-    skip_ext: bool,
-    out: &mut Vec<Child>,
-) {
-    if let Some(Value::Object(items)) = m.get(key) {
-        for k in items.keys() {
-            if !(skip_ext && k.starts_with("x-")) {
-                out.push((vec![key.to_owned(), k.clone()], kind));
-            }
-        }
-    }
-}
-
-fn items(list: Option<&Value>, key: &str, kind: Kind, out: &mut Vec<Child>) {
-    if let Some(Value::Array(list)) = list {
-        for i in 0..list.len() {
-            out.push((vec![key.to_owned(), i.to_string()], kind));
-        }
-    }
+/// How the value of a keyword holds children.
+#[derive(Clone, Copy)]
+enum Shape {
+    /// A map of children (`skip_ext`: `x-` keys are extensions, not children).
+    Map(bool),
+    /// A list of children.
+    List,
+    /// The value is the child.
+    Single,
+    /// The value is the child when it is an object or a boolean (schema keywords).
+    SchemaOrBool,
+    /// The value is the child when it is an object (`additionalProperties: false` is a flag).
+    Object,
+    /// `items`: one schema, or a list of them (draft-4 tuples).
+    Items,
 }
 
 /// Keywords whose value is a map of schemas.
@@ -177,8 +102,7 @@ const SCHEMA_SINGLES: &[&str] = &[
     "propertyNames",
     "contentSchema",
 ];
-/// Keywords whose value is a schema, or a boolean that is not a schema position for
-/// `openapiv3` (`additionalProperties: false` stays a boolean).
+/// Keywords whose value is a schema, or a boolean that `openapiv3` reads as a flag.
 const SCHEMA_OR_FLAG: &[&str] = &[
     "additionalProperties",
     "unevaluatedProperties",
@@ -186,31 +110,139 @@ const SCHEMA_OR_FLAG: &[&str] = &[
     "unevaluatedItems",
 ];
 
-fn schema_children(m: &serde_json::Map<String, Value>, out: &mut Vec<Child>) {
-    for (key, value) in m {
-        let key = key.as_str();
-        if SCHEMA_MAPS.contains(&key) {
-            if let Value::Object(entries) = value {
-                for k in entries.keys() {
-                    out.push((vec![key.to_owned(), k.clone()], Kind::Schema));
+/// What the keyword `key` of an object of kind `kind` holds.
+fn role(kind: Kind, key: &str) -> Option<(Shape, Kind)> {
+    use Kind::*;
+    use Shape::*;
+    Some(match (kind, key) {
+        (Root, "paths" | "webhooks") => (Map(true), PathItem),
+        (Root, "components") => (Object, Components),
+        (Components, "schemas") => (Map(false), Schema),
+        (Components, "responses") => (Map(false), Response),
+        (Components, "parameters") => (Map(false), Parameter),
+        (Components, "examples") => (Map(false), Example),
+        (Components, "requestBodies") => (Map(false), RequestBody),
+        (Components, "headers") => (Map(false), Header),
+        (Components, "securitySchemes") => (Map(false), SecurityScheme),
+        (Components, "links") => (Map(false), Link),
+        (Components, "callbacks") => (Map(false), Callback),
+        (PathItem | Operation, "parameters") => (List, Parameter),
+        (PathItem, m) if METHODS.contains(&m) => (Object, Operation),
+        (Operation, "requestBody") => (Single, RequestBody),
+        (Operation, "responses") => (Map(true), Response),
+        (Operation, "callbacks") => (Map(false), Callback),
+        (Callback, k) if !k.starts_with("x-") && k != "$ref" => (Single, PathItem),
+        (Parameter | Header | MediaType, "schema") => (Single, Schema),
+        (Parameter | Header | RequestBody | Response, "content") => (Map(false), MediaType),
+        (Parameter | Header | MediaType, "examples") => (Map(false), Example),
+        (Response, "headers") | (Encoding, "headers") => (Map(false), Header),
+        (Response, "links") => (Map(false), Link),
+        (MediaType, "encoding") => (Map(false), Encoding),
+        (Schema, k) if SCHEMA_MAPS.contains(&k) => (Map(false), Schema),
+        (Schema, k) if SCHEMA_LISTS.contains(&k) => (List, Schema),
+        (Schema, k) if SCHEMA_SINGLES.contains(&k) => (SchemaOrBool, Schema),
+        (Schema, k) if SCHEMA_OR_FLAG.contains(&k) => (Object, Schema),
+        (Schema, "items") => (Items, Schema),
+        _ => return None,
+    })
+}
+
+/// `each_child` and `each_child_mut`: the same walk over `&Value` and `&mut Value`.
+macro_rules! each_child {
+    ($(#[$doc:meta])* $name:ident, $iter:ident, $($mut_:ident)?) => {
+        $(#[$doc])*
+        pub(crate) fn $name<'a>(
+            node: &'a $($mut_)? Value,
+            kind: Kind,
+            f: &mut dyn FnMut(Step<'a>, Option<Step<'a>>, &'a $($mut_)? Value, Kind),
+        ) {
+            let Value::Object(m) = node else { return };
+            for (key, value) in m.$iter() {
+                let Some((shape, child)) = role(kind, key) else { continue };
+                let step = Step::Key(key.as_str());
+                match shape {
+                    Shape::Map(skip_ext) => {
+                        if let Value::Object(entries) = value {
+                            for (k, v) in entries.$iter() {
+                                if !(skip_ext && k.starts_with("x-")) {
+                                    f(step, Some(Step::Key(k.as_str())), v, child);
+                                }
+                            }
+                        }
+                    }
+                    Shape::List => {
+                        if let Value::Array(list) = value {
+                            for (i, v) in list.$iter().enumerate() {
+                                f(step, Some(Step::Index(i)), v, child);
+                            }
+                        }
+                    }
+                    Shape::Items if value.is_array() => {
+                        if let Value::Array(list) = value {
+                            for (i, v) in list.$iter().enumerate() {
+                                f(step, Some(Step::Index(i)), v, child);
+                            }
+                        }
+                    }
+                    Shape::Single => f(step, None, value, child),
+                    Shape::SchemaOrBool if value.is_object() || value.is_boolean() => {
+                        f(step, None, value, child)
+                    }
+                    Shape::Object | Shape::Items if value.is_object() => f(step, None, value, child),
+                    _ => {}
                 }
             }
-        } else if SCHEMA_LISTS.contains(&key) {
-            items(Some(value), key, Kind::Schema, out);
-        } else if SCHEMA_SINGLES.contains(&key) {
-            if value.is_object() || value.is_boolean() {
-                out.push((vec![key.to_owned()], Kind::Schema));
-            }
-        } else if key == "items" {
-            match value {
-                Value::Array(_) => items(Some(value), key, Kind::Schema, out),
-                Value::Object(_) => out.push((vec![key.to_owned()], Kind::Schema)),
-                _ => {}
-            }
-        } else if SCHEMA_OR_FLAG.contains(&key) && value.is_object() {
-            out.push((vec![key.to_owned()], Kind::Schema));
+        }
+    };
+}
+
+each_child!(
+    /// Call `f` for every child object of `node` (of kind `kind`), in document order, with the
+    /// one or two pointer steps from `node` to it and its kind.
+    each_child, iter,
+);
+each_child!(
+    /// [`each_child()`] with mutable children.
+    each_child_mut, iter_mut, mut
+);
+
+/// Append a reference token to a pointer, escaped (RFC 6901).
+pub(crate) fn push_token(pointer: &mut String, token: &str) {
+    pointer.push('/');
+    for c in token.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
         }
     }
+}
+
+/// Append one or two steps to a pointer.
+pub(crate) fn push_steps(pointer: &mut String, first: Step<'_>, second: Option<Step<'_>>) {
+    for step in std::iter::once(first).chain(second) {
+        match step {
+            Step::Key(k) => push_token(pointer, k),
+            Step::Index(i) => {
+                pointer.push('/');
+                pointer.push_str(&i.to_string());
+            }
+        }
+    }
+}
+
+/// The children of `node` as (tokens from `node`, kind): for the rare walks that need owned
+/// paths.
+pub(crate) fn children(node: &Value, kind: Kind) -> Vec<(Vec<String>, Kind)> {
+    let mut out = Vec::new();
+    let owned = |s: Step<'_>| match s {
+        Step::Key(k) => k.to_owned(),
+        Step::Index(i) => i.to_string(),
+    };
+    each_child(node, kind, &mut |a, b, _, k| {
+        out.push((std::iter::once(a).chain(b).map(owned).collect(), k));
+    });
+    out
 }
 
 #[cfg(test)]
@@ -239,7 +271,16 @@ mod tests {
     #[test]
     fn schema_children_skip_flags() {
         let s = json!({"additionalProperties": false, "items": {"type": "string"}, "not": true});
-        let kids = children(&s, Kind::Schema);
-        assert_eq!(kids.len(), 2);
+        assert_eq!(children(&s, Kind::Schema).len(), 2);
+        let s = json!({"items": [{}, {}], "additionalProperties": {}});
+        assert_eq!(children(&s, Kind::Schema).len(), 3);
+    }
+
+    #[test]
+    fn pointers() {
+        let mut p = String::new();
+        push_steps(&mut p, Step::Key("paths"), Some(Step::Key("/a/{b}~")));
+        push_steps(&mut p, Step::Key("parameters"), Some(Step::Index(0)));
+        assert_eq!(p, "/paths/~1a~1{b}~0/parameters/0");
     }
 }
