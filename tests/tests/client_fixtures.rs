@@ -285,7 +285,7 @@ mod library {
         let server = MockServer::start().await;
         server.respond(Canned::empty(204));
         let client = Client::new(server.url());
-        let body = types::UploadCoverRequest {
+        let body = types::UploadCoverBody {
             image: stencil::bytes::Bytes::from_static(b"\x89PNG\r\n"),
             credits: Some(from_json(json!({"photo": "Ann", "year": 1965}))),
         };
@@ -684,7 +684,7 @@ mod zoo {
         server
             .respond(Canned::json(201, json!({"photographer": "Ann"})).header("location", "/p/1"));
         let client = Client::new(server.url());
-        let body = types::UploadPhotoRequest {
+        let body = types::UploadPhotoBody {
             file: stencil::bytes::Bytes::from_static(b"png-bytes"),
             metadata: Some(types::PhotoMetadata {
                 taken_at: None,

@@ -238,7 +238,7 @@ async fn account_operations() {
 async fn connection_operations() {
     let (client, _) = logged_in().await;
     let id = Uuid::from_u128(7);
-    let body = types::UpdateConnectionRequest {
+    let body = types::UpdateConnectionBody {
         business_name: Some(Some("Acme Freight".into())),
         email: Some(Some("ops@acme.example".into())),
         active: Some(Some(false)),
@@ -252,10 +252,7 @@ async fn connection_operations() {
     let mut credentials = types::Credentials::new();
     credentials.insert("api_key".into(), json!("k"));
     let creds = client
-        .update_connection_credentials(
-            id,
-            types::UpdateConnectionCredentialsRequest { credentials },
-        )
+        .update_connection_credentials(id, types::UpdateConnectionCredentialsBody { credentials })
         .await
         .expect("credentials");
     assert_eq!(
@@ -338,7 +335,7 @@ async fn device_trip_position_realtime_webhook_operations() {
         )
     );
 
-    let hook = types::PostWebhookRequest {
+    let hook = types::PostWebhookBody {
         url: Some("https://example.org/hook".into()),
         ..Default::default()
     };

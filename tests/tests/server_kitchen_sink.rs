@@ -335,7 +335,7 @@ async fn multipart_text_binary_and_tagged_union() {
     let client = Client::new(&base);
     client.set_bearer_auth_token("t");
     let animal = Uuid::from_u128(5);
-    let photo = types::UploadPhotoRequest {
+    let photo = types::UploadPhotoBody {
         file: stencil::bytes::Bytes::from_static(b"\x00\x01binary\xff"),
         metadata: Some(types::PhotoMetadata {
             photographer: Some(Some("Ann".into())),

@@ -45,7 +45,10 @@ impl Diagnostic {
     }
 
     pub fn warning(pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(pointer, message) }
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(pointer, message)
+        }
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
@@ -70,7 +73,11 @@ impl fmt::Display for Diagnostic {
             write!(f, ":{}:{}", p.line, p.column)?;
         }
         write!(f, ": {}", self.message)?;
-        let pointer = if self.pointer.is_empty() { "/" } else { &self.pointer };
+        let pointer = if self.pointer.is_empty() {
+            "/"
+        } else {
+            &self.pointer
+        };
         write!(f, "\n  at {pointer}")?;
         if let Some(hint) = &self.hint {
             write!(f, "\n  help: {hint}")?;

@@ -24,4 +24,4 @@ pub mod render;
 
 pub use config::{compile, Config, Error};
 pub use diag::{Diagnostic, Diagnostics, Position, Severity};
-pub use pipeline::{generate, Generated, Options};
+pub use pipeline::{generate, generate_timed, Generated, Options, Timings};

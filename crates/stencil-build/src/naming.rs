@@ -10,20 +10,48 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 
 /// Strict and reserved keywords of Rust 2015–2024, plus names that cannot be raw identifiers.
 const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum",
-    "extern", "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod",
-    "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",
-    "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do",
-    "final", "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
-    "union",
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield", "union",
 ];
 
 /// Type names that would shadow the prelude or types generated code relies on.
 const RESERVED_TYPES: &[&str] = &[
-    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Self", "Default",
-    "Clone", "Debug", "Send", "Sync", "Sized", "Copy", "Eq", "PartialEq", "Ord", "PartialOrd",
-    "Hash", "Fn", "FnMut", "FnOnce", "Drop", "Iterator", "From", "Into", "ToString",
-    "Serialize", "Deserialize", "Future",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Self",
+    "Default",
+    "Clone",
+    "Debug",
+    "Send",
+    "Sync",
+    "Sized",
+    "Copy",
+    "Eq",
+    "PartialEq",
+    "Ord",
+    "PartialOrd",
+    "Hash",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "Drop",
+    "Iterator",
+    "From",
+    "Into",
+    "ToString",
+    "Serialize",
+    "Deserialize",
+    "Future",
 ];
 
 pub fn is_keyword(s: &str) -> bool {
@@ -115,7 +143,11 @@ fn symbol_name(raw: &str) -> String {
 /// `snake_case` field, method, parameter or module name. Never a keyword.
 pub fn field_name(raw: &str) -> String {
     let snake = ascii_words(raw).to_snake_case();
-    let name = if snake.is_empty() { "field".to_owned() } else { fix_start(snake, "f_") };
+    let name = if snake.is_empty() {
+        "field".to_owned()
+    } else {
+        fix_start(snake, "f_")
+    };
     if is_keyword(&name) || name == "_" {
         format!("{name}_")
     } else {
@@ -178,8 +210,10 @@ pub fn schema_type_name(key: &str, title: Option<&str>) -> String {
 /// that shape for this path and method.
 pub fn fastapi_function_name(id: &str, method: &str, path: &str) -> Option<String> {
     let method = method.to_ascii_lowercase();
-    let suffix_path: String =
-        path.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    let suffix_path: String = path
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
     let suffix = format!("{suffix_path}_{method}");
     let func = id.strip_suffix(&suffix)?;
     let func = func.trim_end_matches('_');
@@ -281,7 +315,9 @@ impl Scope {
 
     /// A scope where `reserved` names are already taken.
     pub fn with_reserved(reserved: &[&str]) -> Self {
-        Scope { taken: reserved.iter().map(|s| (*s).to_owned()).collect() }
+        Scope {
+            taken: reserved.iter().map(|s| (*s).to_owned()).collect(),
+        }
     }
 
     pub fn contains(&self, name: &str) -> bool {
@@ -296,7 +332,11 @@ impl Scope {
         }
         let snake = name.chars().next().is_some_and(|c| c.is_ascii_lowercase());
         for n in 2.. {
-            let candidate = if snake { format!("{name}_{n}") } else { format!("{name}{n}") };
+            let candidate = if snake {
+                format!("{name}_{n}")
+            } else {
+                format!("{name}{n}")
+            };
             if self.taken.insert(candidate.clone()) {
                 return (candidate, true);
             }
@@ -311,7 +351,10 @@ mod tests {
 
     #[test]
     fn fastapi_names() {
-        assert_eq!(fastapi_function_name("login_token_post", "post", "/token").as_deref(), Some("login"));
+        assert_eq!(
+            fastapi_function_name("login_token_post", "post", "/token").as_deref(),
+            Some("login")
+        );
         assert_eq!(
             fastapi_function_name(
                 "update_device_by_id_device__device_id__patch",
@@ -330,11 +373,26 @@ mod tests {
             pydantic_generic("Success[list[Union[A, B]]]"),
             Some(("Success", vec!["list[Union[A, B]]"]))
         );
-        assert_eq!(pydantic_generic("Page[A, B]"), Some(("Page", vec!["A", "B"])));
+        assert_eq!(
+            pydantic_generic("Page[A, B]"),
+            Some(("Page", vec!["A", "B"]))
+        );
         assert_eq!(pydantic_generic("Plain"), None);
         assert_eq!(pydantic_generic("Bad[x"), None);
-        assert_eq!(schema_type_name("Success_AuthenticationResult_", Some("Success[AuthenticationResult]")), "SuccessAuthenticationResult");
-        assert_eq!(schema_type_name("Success_list_Union_A__B___", Some("Success[list[Union[A, B]]]")), "SuccessListUnionAB");
+        assert_eq!(
+            schema_type_name(
+                "Success_AuthenticationResult_",
+                Some("Success[AuthenticationResult]")
+            ),
+            "SuccessAuthenticationResult"
+        );
+        assert_eq!(
+            schema_type_name(
+                "Success_list_Union_A__B___",
+                Some("Success[list[Union[A, B]]]")
+            ),
+            "SuccessListUnionAB"
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The whole pipeline in one call: load → IR → emit → render.
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use crate::diag::{Diagnostic, Diagnostics};
 
@@ -43,11 +44,43 @@ pub struct Generated {
 
 /// Run the whole pipeline on the document at `spec`.
 pub fn generate(spec: &Path, options: &Options) -> Result<Generated, Diagnostics> {
+    generate_timed(spec, options).map(|(generated, _)| generated)
+}
+
+/// Wall time spent in each stage of one [`generate`] run (for benchmarks).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Timings {
+    /// Reading, parsing, bundling, normalising and `openapiv3` deserialisation.
+    pub load: Duration,
+    pub ir: Duration,
+    pub emit: Duration,
+    /// prettyplease and the header.
+    pub render: Duration,
+}
+
+/// [`generate`], also reporting how long each stage took.
+pub fn generate_timed(spec: &Path, options: &Options) -> Result<(Generated, Timings), Diagnostics> {
+    let mut timings = Timings::default();
+    let start = Instant::now();
     let loaded = crate::load::load(spec)?;
+    timings.load = start.elapsed();
+    let start = Instant::now();
     let mut warnings = loaded.warnings.clone();
     let api = crate::ir::build(&loaded, &mut warnings)?;
+    timings.ir = start.elapsed();
+    let start = Instant::now();
     let tokens = crate::emit::api(&api, options);
+    timings.emit = start.elapsed();
+    let start = Instant::now();
     let code = crate::render::render(tokens, &options.regenerate_command, &loaded.root_display)
         .map_err(|message| Diagnostics(vec![Diagnostic::error("", message)]))?;
-    Ok(Generated { code, files: loaded.files.clone(), warnings })
+    timings.render = start.elapsed();
+    Ok((
+        Generated {
+            code,
+            files: loaded.files.clone(),
+            warnings,
+        },
+        timings,
+    ))
 }

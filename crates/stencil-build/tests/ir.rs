@@ -5,29 +5,45 @@ use std::path::{Path, PathBuf};
 use stencil_build::ir::{self, Api, Presence, Primitive, Status, TypeKind, TypeRef};
 
 fn spec(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(rel)
 }
 
 fn build(rel: &str) -> (Api, Vec<stencil_build::Diagnostic>) {
-    let loaded = stencil_build::load::load(&spec(rel)).unwrap_or_else(|e| panic!("{rel} loads:\n{e}"));
+    let loaded =
+        stencil_build::load::load(&spec(rel)).unwrap_or_else(|e| panic!("{rel} loads:\n{e}"));
     let mut warnings = loaded.warnings.clone();
     let api = ir::build(&loaded, &mut warnings).unwrap_or_else(|e| panic!("{rel} builds:\n{e}"));
     (api, warnings)
 }
 
 fn named<'a>(api: &'a Api, name: &str) -> &'a ir::TypeDef {
-    api.types.iter().find(|t| t.name == name).unwrap_or_else(|| {
-        panic!("no type {name}; have {:?}", api.types.iter().map(|t| &t.name).collect::<Vec<_>>())
-    })
+    api.types
+        .iter()
+        .find(|t| t.name == name)
+        .unwrap_or_else(|| {
+            panic!(
+                "no type {name}; have {:?}",
+                api.types.iter().map(|t| &t.name).collect::<Vec<_>>()
+            )
+        })
 }
 
 fn op<'a>(api: &'a Api, name: &str) -> &'a ir::Operation {
-    api.operations.iter().find(|o| o.name == name).unwrap_or_else(|| panic!("no operation {name}"))
+    api.operations
+        .iter()
+        .find(|o| o.name == name)
+        .unwrap_or_else(|| panic!("no operation {name}"))
 }
 
 fn body_type(api: &Api, op_name: &str, status: u16) -> String {
     let o = op(api, op_name);
-    let r = o.responses.iter().find(|r| r.status == Status::Code(status)).expect("status declared");
+    let r = o
+        .responses
+        .iter()
+        .find(|r| r.status == Status::Code(status))
+        .expect("status declared");
     match r.contents[0].ty.as_ref().expect("has a schema") {
         TypeRef::Named(id, _) => api.ty(*id).name.clone(),
         other => panic!("{other:?}"),
@@ -47,11 +63,24 @@ fn login_envelopes_are_deduplicated() {
     // Other operations' envelopes are the same types, not copies.
     assert_eq!(body_type(&api, "refresh", 401), "ErrorResponse");
     let error = named(&api, "ErrorResponseError");
-    let TypeKind::Struct(s) = &error.kind else { panic!() };
-    assert_eq!(s.fields.iter().map(|f| f.wire_name.as_str()).collect::<Vec<_>>(), ["code", "message"]);
-    let TypeKind::Struct(s) = &named(&api, "UnprocessableEntityResponseError").kind else { panic!() };
+    let TypeKind::Struct(s) = &error.kind else {
+        panic!()
+    };
     assert_eq!(
-        s.fields.iter().map(|f| f.wire_name.as_str()).collect::<Vec<_>>(),
+        s.fields
+            .iter()
+            .map(|f| f.wire_name.as_str())
+            .collect::<Vec<_>>(),
+        ["code", "message"]
+    );
+    let TypeKind::Struct(s) = &named(&api, "UnprocessableEntityResponseError").kind else {
+        panic!()
+    };
+    assert_eq!(
+        s.fields
+            .iter()
+            .map(|f| f.wire_name.as_str())
+            .collect::<Vec<_>>(),
         ["code", "message", "loc", "msg", "type"]
     );
     assert_eq!(s.fields[4].name, "type_", "keyword field renamed");
@@ -62,15 +91,26 @@ fn pydantic_generics_become_one_generic_type() {
     let (api, _) = build(PATHSTACK);
     let success = named(&api, "Success");
     assert_eq!(success.generics, ["T"]);
-    let TypeKind::Struct(s) = &success.kind else { panic!() };
+    let TypeKind::Struct(s) = &success.kind else {
+        panic!()
+    };
     assert_eq!(s.fields[0].ty, TypeRef::Generic(0));
     let alias = named(&api, "SuccessAuthenticationResult");
-    let TypeKind::Alias(TypeRef::Named(base, args)) = &alias.kind else { panic!("{:?}", alias.kind) };
+    let TypeKind::Alias(TypeRef::Named(base, args)) = &alias.kind else {
+        panic!("{:?}", alias.kind)
+    };
     assert_eq!(api.ty(*base).name, "Success");
-    assert!(matches!(&args[..], [TypeRef::Named(a, _)] if api.ty(*a).name == "AuthenticationResult"));
+    assert!(
+        matches!(&args[..], [TypeRef::Named(a, _)] if api.ty(*a).name == "AuthenticationResult")
+    );
     // Success[list[Union[A, B]]] shares the structure too: T = Vec<union of A and B>.
-    let list = named(&api, "SuccessListUnionRealtimeValidStateRealtimeTimeoutState");
-    let TypeKind::Alias(TypeRef::Named(base, args)) = &list.kind else { panic!() };
+    let list = named(
+        &api,
+        "SuccessListUnionRealtimeValidStateRealtimeTimeoutState",
+    );
+    let TypeKind::Alias(TypeRef::Named(base, args)) = &list.kind else {
+        panic!()
+    };
     assert_eq!(api.ty(*base).name, "Success");
     assert!(matches!(&args[..], [TypeRef::Array(_)]));
     assert_eq!(body_type(&api, "login", 200), "SuccessAuthenticationResult");
@@ -93,14 +133,21 @@ fn security_is_per_operation() {
     assert!(op(&api, "refresh").security.is_empty());
     let summary = op(&api, "account_summary");
     assert_eq!(summary.security.len(), 1);
-    assert_eq!(api.security_schemes[summary.security[0][0].scheme].kind, ir::SecurityKind::HttpBearer);
+    assert_eq!(
+        api.security_schemes[summary.security[0][0].scheme].kind,
+        ir::SecurityKind::HttpBearer
+    );
 }
 
 #[test]
 fn header_default_and_boolean_zero_default() {
     let (api, _) = build(PATHSTACK);
     let login = op(&api, "login");
-    let version = login.params.iter().find(|p| p.wire_name == "x-api-version").expect("x-api-version");
+    let version = login
+        .params
+        .iter()
+        .find(|p| p.wire_name == "x-api-version")
+        .expect("x-api-version");
     assert_eq!(version.ty, TypeRef::Primitive(Primitive::Date));
     assert_eq!(version.default, Some(serde_json::json!("2024-03-26")));
     // FastAPI's `default: 0` on a boolean query parameter reads as false.
@@ -111,14 +158,22 @@ fn header_default_and_boolean_zero_default() {
         .filter(|p| p.ty == TypeRef::Primitive(Primitive::Bool) && p.default.is_some())
         .collect();
     assert!(!bools.is_empty());
-    assert!(bools.iter().all(|p| p.default.as_ref().is_some_and(|d| d.is_boolean())));
+    assert!(bools
+        .iter()
+        .all(|p| p.default.as_ref().is_some_and(|d| d.is_boolean())));
 }
 
 #[test]
 fn nullable_any_of_reaches_the_ir() {
     let (api, _) = build(PATHSTACK);
-    let TypeKind::Struct(links) = &named(&api, "Links").kind else { panic!() };
-    let previous = links.fields.iter().find(|f| f.wire_name == "previous").unwrap();
+    let TypeKind::Struct(links) = &named(&api, "Links").kind else {
+        panic!()
+    };
+    let previous = links
+        .fields
+        .iter()
+        .find(|f| f.wire_name == "previous")
+        .unwrap();
     assert_eq!(previous.ty, TypeRef::Primitive(Primitive::String));
     assert!(previous.nullable);
     assert_eq!(previous.presence(), Presence::OptionalNullable);
@@ -144,7 +199,11 @@ fn adding_an_operation_renames_nothing() {
     let (small, _) = build("specs/pathstack/openapi_2024-03-26.token.yaml");
     let (full, _) = build(PATHSTACK);
     for t in &small.types {
-        assert!(full.types.iter().any(|u| u.name == t.name), "{} renamed when operations were added", t.name);
+        assert!(
+            full.types.iter().any(|u| u.name == t.name),
+            "{} renamed when operations were added",
+            t.name
+        );
     }
 }
 
@@ -164,15 +223,23 @@ fn kitchen_sinks_build() {
 #[test]
 fn recursion_is_boxed() {
     let (api, _) = build("specs/fixtures/kitchen-sink-3.0.yaml");
-    let TypeKind::Struct(series) = &named(&api, "Series").kind else { panic!() };
-    let parent = series.fields.iter().find(|f| f.wire_name == "parent").unwrap();
+    let TypeKind::Struct(series) = &named(&api, "Series").kind else {
+        panic!()
+    };
+    let parent = series
+        .fields
+        .iter()
+        .find(|f| f.wire_name == "parent")
+        .unwrap();
     assert!(matches!(parent.ty, TypeRef::Boxed(_)), "{:?}", parent.ty);
 }
 
 #[test]
 fn discriminator_mapping_gives_tag_values() {
     let (api, _) = build("specs/fixtures/kitchen-sink-3.0.yaml");
-    let TypeKind::Union(u) = &named(&api, "Publication").kind else { panic!() };
+    let TypeKind::Union(u) = &named(&api, "Publication").kind else {
+        panic!()
+    };
     assert_eq!(u.tag.as_deref(), Some("kind"));
     let magazine = u.variants.iter().find(|v| v.name == "Magazine").unwrap();
     assert_eq!(magazine.tag_values, ["magazine", "zine"]);

@@ -517,7 +517,7 @@ pub mod types {
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
-    pub struct UploadCoverRequest {
+    pub struct UploadCoverBody {
         /// Constraints: `format: binary`.
         pub image: ::stencil::bytes::Bytes,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -716,7 +716,7 @@ pub mod client {
         pub fn upload_cover(
             &self,
             id: i64,
-            body: super::types::UploadCoverRequest,
+            body: super::types::UploadCoverBody,
         ) -> UploadCoverRequest<'_> {
             UploadCoverRequest {
                 client: self,
@@ -1271,7 +1271,7 @@ pub mod client {
     pub struct UploadCoverRequest<'a> {
         client: &'a Client,
         id: i64,
-        body: super::types::UploadCoverRequest,
+        body: super::types::UploadCoverBody,
         image_file_name: Option<String>,
         image_content_type: Option<String>,
     }
@@ -1579,6 +1579,508 @@ pub mod client {
 /// An axum server for Library API: implement [`server::Api`](crate::server::Api), then serve [`server::router`](crate::server::router).
 pub mod server {
     use ::stencil::server as rt;
+
+    /// The OpenAPI document this server was generated from: as written, or bundled into one
+    /// document when it spans several files.
+    pub const OPENAPI_DOCUMENT: &str = r#"# Kitchen sink, OpenAPI 3.0: a small lending-library API written with the 3.0 spellings of
+# what kitchen-sink-3.1.yaml covers: `nullable: true` (not `type: [T, 'null']`), boolean
+# `exclusiveMinimum`/`exclusiveMaximum`, singular `example`, `format: byte`/`binary` (no
+# contentEncoding), no `const`/`prefixItems`/`$defs`, every parameter style, 200 + 201 in one
+# operation. Each schema and operation carries a comment naming what it exercises.
+openapi: 3.0.3
+info:
+  title: Library API
+  version: 1.4.2
+  description: Books, magazines, members and loans of a lending library.
+servers:
+  - url: https://library.example.org/api
+security:
+  - bearerAuth: []
+paths:
+  /publications:
+    # query styles: form explode=true array (the default), `style: form, explode: false`,
+    # `style: pipeDelimited`, `style: spaceDelimited`, `style: deepObject`; header array with
+    # `style: simple`; cookie param; required/optional with defaults
+    get:
+      tags: [Publications]
+      summary: List publications
+      operationId: listPublications
+      parameters:
+        - name: genre
+          in: query
+          description: '`?genre=crime&genre=poetry`'
+          schema:
+            type: array
+            items: {$ref: '#/components/schemas/Genre'}
+        - name: languages
+          in: query
+          style: form
+          explode: false
+          description: '`?languages=en,fr`'
+          schema:
+            type: array
+            items: {type: string, minLength: 2, maxLength: 2}
+        - name: isbns
+          in: query
+          style: pipeDelimited
+          explode: false
+          description: '`?isbns=978-0|978-1`'
+          schema:
+            type: array
+            items: {type: string}
+        - name: words
+          in: query
+          style: spaceDelimited
+          explode: false
+          schema:
+            type: array
+            items: {type: string}
+        - name: filter
+          in: query
+          style: deepObject
+          explode: true
+          description: '`?filter[year_from]=1990&filter[available]=true`'
+          schema: {$ref: '#/components/schemas/PublicationFilter'}
+        - name: sort
+          in: query
+          required: false
+          schema:
+            type: string
+            enum: [title, year, -title, -year]
+            default: title
+        - $ref: '#/components/parameters/Offset'
+        - name: X-Trace-Ids
+          in: header
+          style: simple
+          explode: false
+          schema:
+            type: array
+            items: {type: string, format: uuid}
+        - name: library_session
+          in: cookie
+          required: false
+          schema: {type: string}
+      responses:
+        '200':
+          description: A page of publications
+          headers:
+            X-Total-Count: {$ref: '#/components/headers/TotalCount'}
+          content:
+            application/json:
+              schema:
+                type: array
+                items: {$ref: '#/components/schemas/Publication'}
+        default: {$ref: '#/components/responses/Problem'}
+    # 200 and 201 in one operation with different bodies (upsert by ISBN); request body via
+    # components/requestBodies offering json and form
+    put:
+      tags: [Publications]
+      summary: Create or replace a publication
+      operationId: upsertPublication
+      requestBody: {$ref: '#/components/requestBodies/PublicationBody'}
+      responses:
+        '200':
+          description: Replaced
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Publication'}
+        '201':
+          description: Created
+          headers:
+            Location:
+              description: URL of the new publication
+              schema: {type: string, format: uri}
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/CreatedRef'}
+              example: {id: 42, href: /publications/42}
+        '400': {$ref: '#/components/responses/Problem'}
+  /publications/{id}:
+    # path param `style: simple` (the default) with integer int64
+    parameters:
+      - $ref: '#/components/parameters/PublicationId'
+    get:
+      tags: [Publications]
+      summary: Get a publication
+      operationId: getPublication
+      responses:
+        '200':
+          description: The publication
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Publication'}
+        '404': {$ref: '#/components/responses/Problem'}
+        5XX: {$ref: '#/components/responses/Problem'}
+    # 204 no content; bearer AND api key together
+    delete:
+      tags: [Publications]
+      summary: Withdraw a publication
+      operationId: deletePublication
+      security:
+        - bearerAuth: []
+          apiKey: []
+      responses:
+        '204':
+          description: Withdrawn
+  /publications/{id}/cover:
+    parameters:
+      - $ref: '#/components/parameters/PublicationId'
+    # octet-stream / image response bytes
+    get:
+      tags: [Publications]
+      summary: Download the cover
+      operationId: getCover
+      security: []
+      responses:
+        '200':
+          description: Cover image
+          content:
+            image/jpeg:
+              schema: {type: string, format: binary}
+            application/octet-stream:
+              schema: {type: string, format: binary}
+    # multipart/form-data with a binary file part and a JSON object part
+    post:
+      tags: [Publications]
+      summary: Upload a cover
+      operationId: uploadCover
+      requestBody:
+        required: true
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              required: [image]
+              properties:
+                image: {type: string, format: binary}
+                credits: {$ref: '#/components/schemas/Credits'}
+            encoding:
+              credits: {contentType: application/json}
+      responses:
+        '204':
+          description: Stored
+  /shelves/{shelf}/{row}:
+    # path params `style: label` and `style: matrix`
+    get:
+      tags: [Shelves]
+      summary: Locate a shelf row
+      operationId: getShelfRow
+      parameters:
+        - name: shelf
+          in: path
+          required: true
+          style: label
+          schema: {type: string}
+        - name: row
+          in: path
+          required: true
+          style: matrix
+          explode: false
+          schema: {type: integer, format: int32, minimum: 1}
+      responses:
+        '200':
+          description: Publications on that row
+          content:
+            application/json:
+              schema:
+                type: array
+                items:
+                  type: array
+                  items: {$ref: '#/components/schemas/Publication'}
+  /members:
+    # application/x-www-form-urlencoded only; 201 with a nullable field
+    post:
+      tags: [Members]
+      summary: Register a member
+      operationId: registerMember
+      security: []
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema: {$ref: '#/components/schemas/MemberForm'}
+      responses:
+        '201':
+          description: Registered
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Member'}
+        '409':
+          description: Already registered
+          content:
+            text/plain:
+              schema: {type: string}
+  /members/{member_id}/loans:
+    # bearer OR oauth2 (authorization code, scopes); text/csv export offered next to JSON
+    get:
+      tags: [Members]
+      summary: A member's loans
+      operationId: listLoans
+      security:
+        - bearerAuth: []
+        - oauth2: ['loans:read']
+      parameters:
+        - name: member_id
+          in: path
+          required: true
+          schema: {type: string, format: uuid}
+        - name: overdue_only
+          in: query
+          schema: {type: boolean, default: false}
+      responses:
+        '200':
+          description: Loans
+          content:
+            application/json:
+              schema:
+                type: array
+                items: {$ref: '#/components/schemas/Loan'}
+            text/csv:
+              schema: {type: string}
+  /loans/{loan_id}/note:
+    # text/plain body, basic auth
+    put:
+      tags: [Members]
+      summary: Set a loan note
+      operationId: setLoanNote
+      security:
+        - basicAuth: []
+      parameters:
+        - name: loan_id
+          in: path
+          required: true
+          schema: {type: integer, format: int64}
+      requestBody:
+        content:
+          text/plain:
+            schema: {type: string, maxLength: 1000}
+      responses:
+        '204':
+          description: Saved
+components:
+  schemas:
+    # string enum with an example
+    Genre:
+      type: string
+      enum: [fiction, crime, poetry, science, history]
+      example: crime
+    # integer enum
+    Condition:
+      type: integer
+      enum: [0, 1, 2, 3]
+      description: 0 new, 3 worn out
+    # deepObject filter; defaults; boolean exclusive bounds
+    PublicationFilter:
+      type: object
+      properties:
+        year_from: {type: integer, minimum: 1450}
+        year_to: {type: integer, maximum: 2100}
+        available: {type: boolean, default: true}
+        rating_above:
+          type: number
+          format: float
+          minimum: 0
+          exclusiveMinimum: true
+          maximum: 5
+          exclusiveMaximum: true
+    # tagged union: discriminator with mapping over allOf-extended branches
+    Publication:
+      oneOf:
+        - $ref: '#/components/schemas/Book'
+        - $ref: '#/components/schemas/Magazine'
+      discriminator:
+        propertyName: kind
+        mapping:
+          book: '#/components/schemas/Book'
+          magazine: '#/components/schemas/Magazine'
+          zine: '#/components/schemas/Magazine'
+    # base of the allOf extensions; readOnly id; nullable (3.0) on required and optional
+    # fields; example; deprecated field
+    PublicationBase:
+      type: object
+      required: [kind, id, title, subtitle]
+      properties:
+        kind: {type: string}
+        id: {type: integer, format: int64, readOnly: true, example: 42}
+        title: {type: string, minLength: 1, maxLength: 300, example: Dune}
+        subtitle: {type: string, nullable: true}
+        year: {type: integer, format: int32, nullable: true}
+        condition: {$ref: '#/components/schemas/Condition'}
+        shelf_code: {type: string, pattern: '^[A-Z][0-9]{2}$', deprecated: true}
+        tags:
+          type: array
+          items: {type: string}
+          minItems: 0
+          maxItems: 10
+          uniqueItems: true
+        attributes: {$ref: '#/components/schemas/Attributes'}
+    # allOf: base + inline extension
+    Book:
+      allOf:
+        - $ref: '#/components/schemas/PublicationBase'
+        - type: object
+          required: [isbn]
+          properties:
+            isbn: {type: string, pattern: '^97[89][0-9]{10}$'}
+            authors:
+              type: array
+              items: {$ref: '#/components/schemas/Author'}
+            price: {type: number, format: double, minimum: 0, exclusiveMinimum: true, multipleOf: 0.01}
+            # nullable $ref (3.0 idiom: allOf wrapper + nullable)
+            series:
+              nullable: true
+              allOf:
+                - $ref: '#/components/schemas/Series'
+      example:
+        kind: book
+        id: 42
+        title: Dune
+        subtitle: null
+        isbn: '9780441013593'
+    Magazine:
+      allOf:
+        - $ref: '#/components/schemas/PublicationBase'
+        - type: object
+          properties:
+            issue: {type: integer, minimum: 1}
+            frequency: {type: string, enum: [weekly, monthly, quarterly], default: monthly}
+    # untagged oneOf of two objects
+    Author:
+      oneOf:
+        - $ref: '#/components/schemas/Person'
+        - $ref: '#/components/schemas/Organisation'
+    Person:
+      type: object
+      required: [given_name, family_name]
+      additionalProperties: false
+      properties:
+        given_name: {type: string}
+        family_name: {type: string}
+        born: {type: string, format: date, nullable: true}
+    Organisation:
+      type: object
+      required: [org_name]
+      additionalProperties: false
+      properties:
+        org_name: {type: string}
+        homepage: {type: string, format: uri}
+    # recursive through an optional field
+    Series:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+        parent: {$ref: '#/components/schemas/Series'}
+    # additionalProperties: true (free-form) next to properties
+    Attributes:
+      type: object
+      properties:
+        source: {type: string}
+      additionalProperties: true
+    # typed additionalProperties map; anyOf untagged values
+    Credits:
+      type: object
+      additionalProperties:
+        anyOf:
+          - type: string
+          - type: integer
+    # additionalProperties: false; format byte / binary / date-time / email; writeOnly
+    Member:
+      type: object
+      additionalProperties: false
+      required: [id, email, joined_at]
+      properties:
+        id: {type: string, format: uuid, readOnly: true}
+        email: {type: string, format: email}
+        joined_at: {type: string, format: date-time}
+        card_barcode: {type: string, format: byte, example: U3RlbmNpbA==}
+        photo: {type: string, format: binary, nullable: true}
+        phone: {type: string, nullable: true, example: '+61 2 5550 1234'}
+        pin: {type: string, writeOnly: true, minLength: 4, maxLength: 8}
+    MemberForm:
+      type: object
+      required: [email, pin]
+      properties:
+        email: {type: string, format: email}
+        pin: {type: string, minLength: 4, maxLength: 8}
+        newsletter: {type: boolean, default: false}
+    Loan:
+      type: object
+      required: [id, publication_id, due]
+      properties:
+        id: {type: integer, format: int64}
+        publication_id: {type: integer, format: int64}
+        due: {type: string, format: date}
+        returned_at: {type: string, format: date-time, nullable: true}
+        fine_cents: {type: integer, format: int32, minimum: 0, default: 0}
+    CreatedRef:
+      type: object
+      required: [id, href]
+      properties:
+        id: {type: integer, format: int64}
+        href: {type: string}
+    # RFC 7807-ish problem document; free-form `type: object` field
+    Problem:
+      type: object
+      required: [title, status]
+      properties:
+        type: {type: string, format: uri, default: 'about:blank'}
+        title: {type: string}
+        status: {type: integer, minimum: 100, maximum: 599}
+        detail: {type: string}
+        extensions: {type: object}
+  parameters:
+    PublicationId:
+      name: id
+      in: path
+      required: true
+      schema: {type: integer, format: int64, minimum: 1}
+    Offset:
+      name: offset
+      in: query
+      schema: {type: integer, minimum: 0, default: 0}
+  requestBodies:
+    # one body, JSON or urlencoded form
+    PublicationBody:
+      required: true
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/Publication'}
+          examples:
+            dune: {$ref: '#/components/examples/Dune'}
+        application/x-www-form-urlencoded:
+          schema: {$ref: '#/components/schemas/Book'}
+  responses:
+    Problem:
+      description: Something went wrong
+      content:
+        application/problem+json:
+          schema: {$ref: '#/components/schemas/Problem'}
+  headers:
+    TotalCount:
+      description: Total number of matching publications
+      schema: {type: integer, minimum: 0}
+  examples:
+    Dune:
+      summary: A book
+      value: {kind: book, id: 42, title: Dune, subtitle: null, isbn: '9780441013593'}
+  securitySchemes:
+    bearerAuth: {type: http, scheme: bearer}
+    basicAuth: {type: http, scheme: basic}
+    apiKey: {type: apiKey, in: header, name: X-Library-Key}
+    oauth2:
+      type: oauth2
+      flows:
+        authorizationCode:
+          authorizationUrl: https://library.example.org/oauth/authorize
+          tokenUrl: https://library.example.org/oauth/token
+          scopes:
+            loans:read: Read loans
+"#;
+    /// A router serving [`OPENAPI_DOCUMENT`] at `path` (e.g. `/openapi.yaml`).
+    pub fn openapi_route(path: &str) -> ::stencil::axum::Router {
+        rt::document_route(path, OPENAPI_DOCUMENT)
+    }
 
     /// The operations of Library API, to implement. Each method receives its request (parameters with defaults applied and the typed body, all validated) and returns its response enum or a domain error.
     pub trait Api: Send + Sync + 'static {
@@ -1940,7 +2442,7 @@ pub mod server {
         /// Path parameter `id`.
         pub id: i64,
         /// The request body.
-        pub body: super::types::UploadCoverRequest,
+        pub body: super::types::UploadCoverBody,
     }
 
     /// The responses of [`Api::upload_cover`], one variant per declared status.
@@ -2826,7 +3328,7 @@ pub mod server {
                         rt::Content {
                             media_type: "multipart/form-data",
                             kind: rt::MediaKind::Multipart,
-                            schema: Some(&super::schemas::UPLOAD_COVER_REQUEST),
+                            schema: Some(&super::schemas::UPLOAD_COVER_BODY),
                         },
                     ],
                 },
@@ -3499,7 +4001,7 @@ pub mod server {
             },
         );
 
-        pub static UPLOAD_COVER_REQUEST: rt::Schema = rt::Schema::Object(
+        pub static UPLOAD_COVER_BODY: rt::Schema = rt::Schema::Object(
             &rt::Object {
                 fields: &[
                     rt::Field {

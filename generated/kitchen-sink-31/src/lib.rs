@@ -1338,7 +1338,7 @@ pub mod types {
     /// Body_upload_photo_animals__animal_id__photos_post
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
-    pub struct UploadPhotoRequest {
+    pub struct UploadPhotoBody {
         /// File
         ///
         /// Constraints: `format: binary`.
@@ -1584,7 +1584,7 @@ pub mod client {
         pub fn upload_photo(
             &self,
             animal_id: ::stencil::uuid::Uuid,
-            body: super::types::UploadPhotoRequest,
+            body: super::types::UploadPhotoBody,
         ) -> UploadPhotoRequest<'_> {
             UploadPhotoRequest {
                 client: self,
@@ -2153,7 +2153,7 @@ pub mod client {
                     404 => {
                         response.err(::stencil::client::json, GetAnimalError::NotFound)
                     }
-                    400..=499 => {
+                    400..=403 | 405..=499 => {
                         response
                             .err(::stencil::client::json, GetAnimalError::ClientError)
                     }
@@ -2262,7 +2262,7 @@ pub mod client {
     pub struct UploadPhotoRequest<'a> {
         client: &'a Client,
         animal_id: ::stencil::uuid::Uuid,
-        body: super::types::UploadPhotoRequest,
+        body: super::types::UploadPhotoBody,
         file_file_name: Option<String>,
         file_content_type: Option<String>,
     }
@@ -2836,6 +2836,988 @@ pub mod client {
 pub mod server {
     use ::stencil::server as rt;
 
+    /// The OpenAPI document this server was generated from: as written, or bundled into one
+    /// document when it spans several files.
+    pub const OPENAPI_DOCUMENT: &str = r##"# Kitchen sink, OpenAPI 3.1: a small zoo API that uses every construct Stencil models at least
+# once. Each schema and operation carries a comment naming what it exercises. Key order and
+# names follow FastAPI (properties, type, required, title) where FastAPI would write them.
+#
+# Known strictness gap: `include_archived` on GET /animals has `default: 0` on a boolean, as
+# PathStack publishes it. JSON Schema only RECOMMENDS that a default validate against its
+# schema, but openapi-spec-validator rejects it; that is the only finding it reports.
+openapi: 3.1.0
+info:
+  title: Zoo API
+  version: 2024.1.0
+  description: |
+    A zoo's internal API: animals, keepers, enclosures and feedings.
+
+    Used as a test fixture for Stencil.
+servers:
+  - url: https://api.zoo.example/v1
+    description: production
+  - url: http://localhost:8000
+    description: local development
+# Global security: bearer on everything unless an operation overrides it.
+security:
+  - bearerAuth: []
+tags: [{name: Animals}, {name: Keepers}, {name: Enclosures}, {name: Misc}]
+paths:
+  /token:
+    # security override `security: []`; application/x-www-form-urlencoded body only;
+    # generic wrapper Success[Token]; inline 401 error envelope
+    post:
+      tags: [Misc]
+      summary: Login
+      operationId: login_token_post
+      security: []
+      parameters:
+        - $ref: '#/components/parameters/ApiVersion'
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema: {$ref: '#/components/schemas/LoginForm'}
+      responses:
+        '200':
+          description: Successful Response
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Success_Token_'}
+        '401':
+          content:
+            application/json:
+              schema:
+                properties:
+                  error:
+                    type: object
+                    properties:
+                      code: {type: integer, example: 401, title: Error code}
+                      message: {type: string, example: Wrong username or password., title: Error message}
+          description: Unauthorized
+  /animals:
+    # query params: form explode=true array, form explode=false array, deepObject object,
+    # required and optional, defaults (incl. a boolean with `default: 0` like PathStack),
+    # $ref'd parameters; response header via components/headers; inline 400/403/422 error
+    # envelopes; 401 and `default` via components/responses; generic Page[Animal]
+    get:
+      tags: [Animals]
+      summary: List Animals
+      operationId: list_animals_animals_get
+      parameters:
+        - name: species
+          in: query
+          style: form
+          explode: true
+          description: Repeat the parameter for several species (`?species=lion&species=tiger`).
+          schema: {type: array, items: {$ref: '#/components/schemas/Species'}}
+        - name: tags
+          in: query
+          style: form
+          explode: false
+          description: Comma-separated tags (`?tags=a,b`).
+          schema: {type: array, items: {type: string}, maxItems: 10}
+        - name: filter
+          in: query
+          style: deepObject
+          explode: true
+          description: '`?filter[min_age]=2&filter[sort]=name`'
+          schema: {$ref: '#/components/schemas/AnimalFilter'}
+        - name: zone
+          in: query
+          required: true
+          schema: {type: string, minLength: 1, title: Zone}
+        - name: include_archived
+          in: query
+          required: false
+          schema:
+            type: boolean
+            # an integer default on a boolean, as PathStack publishes it
+            default: 0
+            description: Include archived animals.
+          description: Include archived animals.
+        - $ref: '#/components/parameters/Page'
+        - $ref: '#/components/parameters/Limit'
+        - $ref: '#/components/parameters/ApiVersion'
+      responses:
+        '200':
+          description: Successful Response
+          headers: {X-Rate-Limit-Remaining: {$ref: '#/components/headers/XRateLimitRemaining'}}
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Page_Animal_'}
+        '400':
+          content:
+            application/json:
+              schema:
+                properties:
+                  error:
+                    type: object
+                    properties:
+                      code: {type: integer, example: 400, title: Error code}
+                      message: {type: string, example: Invalid filter, title: Error message}
+          description: Bad Request
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403':
+          content:
+            application/json:
+              schema:
+                properties:
+                  error:
+                    type: object
+                    properties:
+                      code: {type: integer, example: 403, title: Error code}
+                      message:
+                        type: string
+                        example: You do not have access to this resource
+                        title: Error message
+          description: Forbidden
+        '422':
+          content:
+            application/json:
+              schema:
+                properties:
+                  error:
+                    type: object
+                    properties:
+                      code: {type: integer, example: 422, title: Error code}
+                      message: {type: string, example: Field required, title: Error message}
+                      loc:
+                        items:
+                          anyOf:
+                            - type: string
+                            - type: integer
+                        type: array
+                        title: Location
+                      msg: {type: string, title: Message}
+                      type: {type: string, title: Error Type}
+          description: Unprocessable Entity
+        default: {$ref: '#/components/responses/Default'}
+    # request body from components/requestBodies offering BOTH json and form; 200 and 201
+    # with different bodies; declared Location + rate-limit headers on 201; named example
+    post:
+      tags: [Animals]
+      summary: Create Animal
+      operationId: create_animal_animals_post
+      parameters:
+        - $ref: '#/components/parameters/ApiVersion'
+      requestBody: {$ref: '#/components/requestBodies/NewAnimal'}
+      responses:
+        '200':
+          description: An identical animal already existed; it is returned unchanged.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Animal'}
+              examples: {lion: {$ref: '#/components/examples/LionExample'}}
+        '201':
+          description: Created
+          headers:
+            Location: {$ref: '#/components/headers/Location'}
+            X-Rate-Limit-Remaining: {$ref: '#/components/headers/XRateLimitRemaining'}
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/AnimalCreated'}
+        default: {$ref: '#/components/responses/Default'}
+  /animals/{animal_id}:
+    # path-item-level parameter (uuid path param, $ref'd) shared by get and delete
+    parameters:
+      - $ref: '#/components/parameters/AnimalId'
+    # inline 404 envelope; `4XX` range response; `default`; allOf result type
+    get:
+      tags: [Animals]
+      summary: Get Animal
+      operationId: get_animal_animals__animal_id__get
+      responses:
+        '200':
+          description: Successful Response
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/AnimalDetail'}
+        '404':
+          content:
+            application/json:
+              schema:
+                properties:
+                  error:
+                    type: object
+                    properties:
+                      code: {type: integer, example: 404, title: Error code}
+                      message: {type: string, example: Animal not found, title: Error message}
+          description: Not Found
+        4XX:
+          description: Any other client error
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Error'}
+        default: {$ref: '#/components/responses/Default'}
+    # 204 no content; security: bearer AND an api key together (one requirement object)
+    delete:
+      tags: [Animals]
+      summary: Delete Animal
+      operationId: delete_animal_animals__animal_id__delete
+      security:
+        - bearerAuth: []
+          apiKeyHeader: []
+      responses:
+        '204':
+          description: Deleted
+        '404': {$ref: '#/components/responses/NotFound'}
+  /animals/{animal_id}/photos:
+    # multipart/form-data: a file part (format: binary), a JSON part (encoding contentType)
+    # and a plain text part; 201 with a Location header
+    post:
+      tags: [Animals]
+      summary: Upload Photo
+      operationId: upload_photo_animals__animal_id__photos_post
+      parameters:
+        - $ref: '#/components/parameters/AnimalId'
+      requestBody:
+        required: true
+        content:
+          multipart/form-data:
+            schema:
+              properties:
+                file: {type: string, format: binary, title: File}
+                metadata: {$ref: '#/components/schemas/PhotoMetadata'}
+                caption: {type: string, title: Caption}
+              type: object
+              required:
+                - file
+              title: Body_upload_photo_animals__animal_id__photos_post
+            encoding:
+              file:
+                contentType: image/png, image/jpeg
+              metadata: {contentType: application/json}
+      responses:
+        '201':
+          description: Created
+          headers: {Location: {$ref: '#/components/headers/Location'}}
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/PhotoMetadata'}
+  /animals/{animal_id}/photos/{photo_index}:
+    parameters:
+      - $ref: '#/components/parameters/AnimalId'
+      # integer path param
+      - name: photo_index
+        in: path
+        required: true
+        schema: {type: integer, minimum: 0, title: Photo Index}
+    # application/octet-stream response; security: http basic
+    get:
+      tags: [Animals]
+      summary: Download Photo
+      operationId: download_photo_animals__animal_id__photos__photo_index__get
+      security:
+        - basicAuth: []
+      responses:
+        '200':
+          description: The raw image bytes
+          content:
+            application/octet-stream:
+              schema: {type: string, format: binary}
+        '404': {$ref: '#/components/responses/NotFound'}
+    # application/octet-stream request body; 204; deprecated operation
+    put:
+      tags: [Animals]
+      summary: Replace Photo
+      operationId: replace_photo_animals__animal_id__photos__photo_index__put
+      deprecated: true
+      requestBody:
+        required: true
+        content:
+          application/octet-stream:
+            schema: {type: string, format: binary}
+      responses:
+        '204':
+          description: Replaced
+  /enclosures/{enclosure_code}:
+    # string path param with a pattern; tagged union (discriminator + mapping) response
+    get:
+      tags: [Enclosures]
+      summary: Get Habitat
+      operationId: get_habitat_enclosures__enclosure_code__get
+      parameters:
+        - name: enclosure_code
+          in: path
+          required: true
+          schema: {type: string, pattern: '^[A-Z]{2}-[0-9]{3}$', title: Enclosure Code}
+      responses:
+        '200':
+          description: Successful Response
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Habitat'}
+  /enclosures/{enclosure_code}/notes:
+    # text/plain request body and text/plain response
+    post:
+      tags: [Enclosures]
+      summary: Add Note
+      operationId: add_note_enclosures__enclosure_code__notes_post
+      parameters:
+        - name: enclosure_code
+          in: path
+          required: true
+          schema: {type: string}
+      requestBody:
+        required: true
+        content:
+          text/plain:
+            schema: {type: string, maxLength: 4096}
+      responses:
+        '200':
+          description: The note as stored, normalised
+          content:
+            text/plain:
+              schema: {type: string}
+  /keepers:
+    # two alternative security schemes (bearer OR oauth2 with a scope); generic Page[Keeper]
+    get:
+      tags: [Keepers]
+      summary: List Keepers
+      operationId: list_keepers_keepers_get
+      security:
+        - bearerAuth: []
+        - oauth2: ['keepers:read']
+      parameters:
+        - $ref: '#/components/parameters/Page'
+      responses:
+        '200':
+          description: Successful Response
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Page_Keeper_'}
+  /feedings:
+    # oneOf without discriminator whose branches share a const / single-value enum `kind`
+    post:
+      tags: [Animals]
+      summary: Schedule Feeding
+      operationId: schedule_feeding_feedings_post
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Feeding'}
+      responses:
+        '201':
+          description: Created
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Feeding'}
+  /search:
+    # NO operationId (name made from method + path); cookie param; header params (uuid, and
+    # a `style: simple` array); api key in query OR in cookie OR nothing (`{}`: optional
+    # auth); generic Success[list[Union[Animal, Keeper]]]
+    get:
+      tags: [Misc]
+      summary: Search everything
+      security:
+        - apiKeyQuery: []
+        - apiKeyCookie: []
+        - {}
+      parameters:
+        - name: q
+          in: query
+          required: true
+          schema: {type: string, minLength: 2}
+        - name: session_id
+          in: cookie
+          required: false
+          schema: {type: string}
+        - name: X-Request-Id
+          in: header
+          required: false
+          schema: {type: string, format: uuid}
+        - name: X-Fields
+          in: header
+          style: simple
+          schema: {type: array, items: {type: string}}
+      responses:
+        '200':
+          description: Successful Response
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Success_list_Union_Animal__Keeper___'}
+  /catalog:
+    # returns Catalog, which reaches every showcase schema (maps, tuples, recursion, ...)
+    get:
+      tags: [Misc]
+      summary: Get Catalog
+      operationId: get_catalog_catalog_get
+      responses:
+        '200':
+          description: Successful Response
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Catalog'}
+  /echo/hostile:
+    # hostile names round-trip through a request and a response body
+    post:
+      tags: [Misc]
+      summary: Echo Hostile
+      operationId: echo_hostile_echo_hostile_post
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Hostile'}
+      responses:
+        '200':
+          description: Successful Response
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Hostile'}
+components:
+  schemas:
+    # struct: required / optional / required-nullable / optional-nullable fields; nullable as
+    # `type: [T, 'null']` and as `anyOf: [{$ref}, {type: 'null'}]`; readOnly; docs (title,
+    # description, examples array, deprecated); $ref with a sibling description; int enum
+    Animal:
+      properties:
+        id: {type: string, format: uuid, readOnly: true, title: Id}
+        name:
+          type: string
+          minLength: 1
+          maxLength: 64
+          title: Name
+          description: The animal's given name.
+          examples: [Leo, Nala]
+        species:
+          $ref: '#/components/schemas/Species'
+          description: What kind of animal this is.
+        birth_date:
+          # required + nullable (3.1 type array)
+          type: [string, 'null']
+          format: date
+          title: Birth Date
+        nickname:
+          # optional, deprecated
+          type: string
+          deprecated: true
+          title: Nickname
+        keeper:
+          # optional + nullable via anyOf with null
+          anyOf:
+            - $ref: '#/components/schemas/Keeper'
+            - type: 'null'
+          title: Keeper
+        weight_kg:
+          # optional + nullable via type array
+          type: [number, 'null']
+          format: double
+          title: Weight Kg
+        danger_level: {$ref: '#/components/schemas/DangerLevel'}
+        tags: {type: array, items: {type: string}, uniqueItems: true, title: Tags}
+        created_at: {type: string, format: date-time, readOnly: true, title: Created At}
+      type: object
+      required:
+        - id
+        - name
+        - species
+        - birth_date
+      title: Animal
+      description: An animal living in the zoo.
+      examples:
+        - id: 6f1c1a52-8a8e-4d39-9d7a-0d6c4a1b2c3d
+          name: Leo
+          species: lion
+          birth_date: '2015-06-01'
+    # request body offered as json and as form; a default on a $ref'd (integer enum) field
+    AnimalCreate:
+      properties:
+        name: {type: string, minLength: 1, maxLength: 64, title: Name}
+        species: {$ref: '#/components/schemas/Species'}
+        birth_date:
+          anyOf:
+            - type: string
+              format: date
+            - type: 'null'
+          title: Birth Date
+        danger_level: {$ref: '#/components/schemas/DangerLevel', default: 1}
+      type: object
+      required: [name, species]
+      title: AnimalCreate
+    # the 201 body, different from the 200 one
+    AnimalCreated:
+      properties:
+        id: {type: string, format: uuid, title: Id}
+        href: {type: string, format: uri, title: Href}
+      type: object
+      required: [id, href]
+      title: AnimalCreated
+    # allOf merging a base ($ref), an extension ($ref) and inline extra properties
+    AnimalDetail:
+      allOf:
+        - $ref: '#/components/schemas/Animal'
+        - $ref: '#/components/schemas/MedicalRecord'
+        - type: object
+          properties:
+            enclosure_code: {type: string, title: Enclosure Code}
+          required: [enclosure_code]
+      title: AnimalDetail
+    MedicalRecord:
+      properties:
+        vaccinated: {type: boolean, title: Vaccinated}
+        last_checkup: {type: [string, 'null'], format: date, title: Last Checkup}
+      type: object
+      required: [vaccinated]
+      title: MedicalRecord
+    # deepObject query parameter type; defaults on an integer and an inline string enum
+    AnimalFilter:
+      properties:
+        min_age: {type: integer, minimum: 0, default: 0}
+        max_age: {type: integer, maximum: 200}
+        sort: {type: string, enum: [name, age, species], default: name}
+      type: object
+      title: AnimalFilter
+    # string enum
+    Species: {type: string, enum: [lion, tiger, penguin, giraffe, red_panda], title: Species}
+    # integer enum
+    DangerLevel:
+      type: integer
+      enum: [1, 2, 3, 4, 5]
+      title: DangerLevel
+      description: 1 is harmless, 5 needs two keepers.
+    # readOnly / writeOnly; untagged oneOf field; entry into the Mentor/Apprentice cycle
+    Keeper:
+      properties:
+        id: {type: integer, format: int64, readOnly: true}
+        name: {type: string}
+        password: {type: string, writeOnly: true, minLength: 8}
+        contact: {$ref: '#/components/schemas/Contact'}
+        mentor: {$ref: '#/components/schemas/Mentor'}
+      type: object
+      required: [id, name]
+      title: Keeper
+    # untagged union: oneOf of two objects with no shared tag
+    Contact:
+      oneOf:
+        - $ref: '#/components/schemas/EmailContact'
+        - $ref: '#/components/schemas/PhoneContact'
+      title: Contact
+    EmailContact:
+      properties:
+        email: {type: string, format: email}
+      type: object
+      required: [email]
+      additionalProperties: false
+    PhoneContact:
+      properties:
+        phone: {type: string, pattern: '^\+[0-9]{6,15}$'}
+        extension: {type: string}
+      type: object
+      required: [phone]
+      additionalProperties: false
+    # mutual recursion A -> B -> A through optional fields
+    Mentor:
+      properties:
+        name: {type: string}
+        apprentice: {$ref: '#/components/schemas/Apprentice'}
+      type: object
+      required: [name]
+    Apprentice:
+      properties:
+        name: {type: string}
+        mentor: {$ref: '#/components/schemas/Mentor'}
+      type: object
+      required: [name]
+    # recursive type: a tree node whose children are nodes (array default `[]`)
+    TaxonNode:
+      properties:
+        rank: {type: string}
+        name: {type: string}
+        children: {type: array, items: {$ref: '#/components/schemas/TaxonNode'}, default: []}
+      type: object
+      required: [rank, name]
+    # tagged union: discriminator with mapping; two tag values select the same schema
+    Habitat:
+      oneOf:
+        - $ref: '#/components/schemas/Aquarium'
+        - $ref: '#/components/schemas/Aviary'
+        - $ref: '#/components/schemas/Enclosure'
+      discriminator:
+        propertyName: habitat_type
+        mapping:
+          aquarium: '#/components/schemas/Aquarium'
+          aviary: '#/components/schemas/Aviary'
+          enclosure: '#/components/schemas/Enclosure'
+          paddock: '#/components/schemas/Enclosure'
+      title: Habitat
+    # tag as `const`; numeric (3.1) exclusiveMinimum with multipleOf; boolean default
+    Aquarium:
+      properties:
+        habitat_type: {type: string, const: aquarium}
+        volume_l: {type: integer, exclusiveMinimum: 0, multipleOf: 100}
+        salt_water: {type: boolean, default: false}
+      type: object
+      required: [habitat_type, volume_l]
+    # tag as a single-value enum; float with minimum/maximum
+    Aviary:
+      properties:
+        habitat_type: {type: string, enum: [aviary]}
+        height_m: {type: number, format: float, minimum: 2, maximum: 40}
+      type: object
+      required: [habitat_type]
+    # tag with two values; constraints: numeric exclusiveMinimum/exclusiveMaximum,
+    # minimum/maximum, multipleOf, minLength/maxLength, pattern, minItems/maxItems,
+    # uniqueItems; defaults on string, integer, boolean, enum and array fields
+    Enclosure:
+      properties:
+        habitat_type: {type: string, enum: [enclosure, paddock]}
+        code: {type: string, pattern: '^[A-Z]{2}-[0-9]{3}$', minLength: 6, maxLength: 6}
+        area_sq_m: {type: number, exclusiveMinimum: 0, exclusiveMaximum: 1000000}
+        temperature_c: {type: number, minimum: -40, maximum: 60}
+        depth_m: {type: number, multipleOf: 0.5}
+        species:
+          type: array
+          items: {$ref: '#/components/schemas/Species'}
+          minItems: 1
+          maxItems: 20
+          uniqueItems: true
+        climate: {type: string, default: temperate}
+        capacity: {type: integer, default: 4}
+        public: {type: boolean, default: true}
+        lighting: {type: string, enum: [daylight, dim, night], default: daylight}
+        feeding_times: {type: array, items: {type: string}, default: ['08:00', '16:00']}
+      type: object
+      required: [habitat_type, code]
+    # oneOf WITHOUT discriminator; the branches share `kind` as `const` / single-value `enum`
+    Feeding:
+      oneOf:
+        - $ref: '#/components/schemas/ScheduledFeeding'
+        - $ref: '#/components/schemas/AdHocFeeding'
+      title: Feeding
+    ScheduledFeeding:
+      properties:
+        kind: {const: scheduled}
+        at: {type: string, format: date-time}
+        animal_id: {type: string, format: uuid}
+      type: object
+      required: [kind, at, animal_id]
+    AdHocFeeding:
+      properties:
+        kind: {type: string, enum: [ad_hoc]}
+        reason: {type: string}
+        animal_id: {type: string, format: uuid}
+      type: object
+      required: [kind, reason, animal_id]
+    # untagged union: anyOf of string and integer
+    TagOrId:
+      anyOf:
+        - type: string
+        - type: integer
+      title: TagOrId
+    # typed additionalProperties map
+    Labels: {type: object, additionalProperties: {type: string}}
+    # properties + typed additionalProperties (a flattened map of the rest)
+    SensorReading:
+      properties:
+        sensor: {type: string}
+        taken_at: {type: string, format: date-time}
+      type: object
+      required: [sensor]
+      additionalProperties: {type: number}
+    # free-form object: `type: object` alone
+    Metadata: {type: object}
+    # free-form: the empty schema `{}`
+    AnyValue: {}
+    # arrays of arrays
+    Grid: {type: array, items: {type: array, items: {type: integer, format: int32}}}
+    # prefixItems tuple (latitude, longitude, label); no further items
+    Coordinates:
+      type: array
+      prefixItems:
+        - {type: number, format: double}
+        - {type: number, format: double}
+        - {type: string}
+      minItems: 3
+      items: false
+    # `$defs` inside a schema, referenced by its full JSON pointer (no `$id`, so `#` is the
+    # document root)
+    Diet:
+      $defs:
+        Portion:
+          properties:
+            food: {type: string}
+            grams: {type: integer, minimum: 1}
+          type: object
+          required: [food, grams]
+      properties:
+        portions: {type: array, items: {$ref: '#/components/schemas/Diet/$defs/Portion'}}
+        vegetarian: {type: boolean}
+      type: object
+    # formats: int32, int64, uint-ish (minimum 0 + int64), uint32, float, double, date,
+    # date-time, uuid, byte, contentEncoding base64, binary, email, uri (unknown -> string)
+    Measurements:
+      properties:
+        count32: {type: integer, format: int32}
+        count64: {type: integer, format: int64}
+        visitors_total: {type: integer, format: int64, minimum: 0}
+        small_unsigned: {type: integer, format: uint32}
+        plain_integer: {type: integer}
+        weight: {type: number, format: float}
+        precise: {type: number, format: double}
+        plain_number: {type: number}
+        recorded_on: {type: string, format: date}
+        recorded_at: {type: string, format: date-time}
+        sensor_id: {type: string, format: uuid}
+        checksum: {type: string, format: byte}
+        thumbnail: {type: string, contentEncoding: base64, contentMediaType: image/png}
+        raw: {type: string, format: binary}
+        contact_email: {type: string, format: email}
+        homepage: {type: string, format: uri}
+      type: object
+    # JSON part of the multipart upload; nullable string; tuple field
+    PhotoMetadata:
+      properties:
+        taken_at: {type: string, format: date-time}
+        photographer: {type: [string, 'null']}
+        coordinates: {$ref: '#/components/schemas/Coordinates'}
+      type: object
+    # deprecated schema whose description has backticks
+    LegacyTag: {type: string, deprecated: true, description: Use `TagOrId` instead.}
+    # `const` at schema level (an integer)
+    SchemaVersion: {const: 2}
+    # pydantic generic instantiations with FastAPI's names: Page[Animal] and Page[Keeper]
+    # share one structure (items, total)
+    Page_Animal_:
+      properties:
+        items: {items: {$ref: '#/components/schemas/Animal'}, type: array, title: Items}
+        total: {type: integer, title: Total}
+      type: object
+      required:
+        - items
+        - total
+      title: Page[Animal]
+    Page_Keeper_:
+      properties:
+        items: {items: {$ref: '#/components/schemas/Keeper'}, type: array, title: Items}
+        total: {type: integer, title: Total}
+      type: object
+      required:
+        - items
+        - total
+      title: Page[Keeper]
+    # Success[list[Union[Animal, Keeper]]]: generic over a list of an anyOf
+    Success_list_Union_Animal__Keeper___:
+      properties:
+        data:
+          items:
+            anyOf:
+              - $ref: '#/components/schemas/Animal'
+              - $ref: '#/components/schemas/Keeper'
+          type: array
+          title: Data
+          description: Successful response payload
+      type: object
+      required:
+        - data
+      title: Success[list[Union[Animal, Keeper]]]
+    # Success[Token]: the same generic over a plain model ($ref with sibling description)
+    Success_Token_:
+      properties:
+        data: {$ref: '#/components/schemas/Token', description: Successful response payload}
+      type: object
+      required:
+        - data
+      title: Success[Token]
+    Token:
+      properties:
+        access_token: {type: string}
+        token_type: {type: string, const: bearer}
+        expires_in: {type: integer}
+      type: object
+      required: [access_token, token_type, expires_in]
+      title: Token
+    # form body like FastAPI's OAuth2 form: optional-nullable with pattern, writeOnly
+    # password, empty-string default
+    LoginForm:
+      properties:
+        grant_type:
+          anyOf:
+            - type: string
+              pattern: '^password$'
+            - type: 'null'
+          title: Grant Type
+        username: {type: string, title: Username}
+        password: {type: string, format: password, writeOnly: true, title: Password}
+        scope: {type: string, default: '', title: Scope}
+      type: object
+      required: [username, password]
+      title: LoginForm
+    # shared error schema for `default`, `4XX` and components/responses/NotFound;
+    # nullable free-form object
+    Error:
+      properties:
+        code: {type: integer}
+        message: {type: string}
+        details: {type: [object, 'null'], additionalProperties: true}
+      type: object
+      required: [code, message]
+      title: Error
+    # hostile names: Rust keywords (`type`, `self`, `match`), a leading digit (`2fa`), a dash
+    # (`x-rate-limit`), non-ASCII (`Ünïcode`), a snake_case collision (`fooBar` / `foo_bar`),
+    # a property named like a schema (`pet_status`), a `type: 'null'` property, and a
+    # description containing `*/`, `"#`, backticks, a backslash and newlines
+    Hostile:
+      description: |
+        Ends a block comment early: */ and closes a raw string: "# and has `backticks`.
+        Second line with a "quoted" word and a \ backslash.
+
+        Third paragraph.
+      properties:
+        type: {type: string, description: 'A Rust keyword: `type`. Also */ here.'}
+        self: {type: string}
+        match: {type: integer}
+        2fa: {type: boolean}
+        x-rate-limit: {type: integer}
+        Ünïcode: {type: string}
+        fooBar: {type: string}
+        foo_bar: {type: string}
+        nothing: {type: 'null', description: The only value is null.}
+        choice: {$ref: '#/components/schemas/HostileEnum'}
+        status: {$ref: '#/components/schemas/pet_status'}
+        pet_status: {$ref: '#/components/schemas/PetStatus'}
+      type: object
+      required: [type, self]
+    # enum values: empty string, `+1`, `-1`, values colliding after casing, space, non-ASCII
+    HostileEnum:
+      type: string
+      enum: ['', '+1', '-1', snake_case, SnakeCase, with space, Ünïcode]
+    # two schemas colliding after casing: `pet_status` (enum) and `PetStatus` (object)
+    pet_status: {type: string, enum: [available, pending, sold]}
+    PetStatus:
+      properties:
+        status: {$ref: '#/components/schemas/pet_status'}
+        since: {type: string, format: date-time}
+      type: object
+      required: [status]
+    # reaches every showcase schema so that an operation uses them; inline `const`, inline
+    # `{}`, nullable array items, a map of arrays
+    Catalog:
+      properties:
+        schema_version: {$ref: '#/components/schemas/SchemaVersion'}
+        api_kind: {const: zoo}
+        taxonomy: {$ref: '#/components/schemas/TaxonNode'}
+        habitats: {type: array, items: {$ref: '#/components/schemas/Habitat'}}
+        lookup: {type: array, items: {$ref: '#/components/schemas/TagOrId'}}
+        labels: {$ref: '#/components/schemas/Labels'}
+        readings: {type: array, items: {$ref: '#/components/schemas/SensorReading'}}
+        metadata: {$ref: '#/components/schemas/Metadata'}
+        extra: {$ref: '#/components/schemas/AnyValue'}
+        inline_free: {}
+        grid: {$ref: '#/components/schemas/Grid'}
+        location: {$ref: '#/components/schemas/Coordinates'}
+        diet: {$ref: '#/components/schemas/Diet'}
+        measurements: {$ref: '#/components/schemas/Measurements'}
+        mentors: {type: array, items: {$ref: '#/components/schemas/Mentor'}}
+        legacy_tags: {type: array, items: {$ref: '#/components/schemas/LegacyTag'}}
+        nullable_items: {type: array, items: {type: [integer, 'null']}}
+        map_of_arrays:
+          type: object
+          additionalProperties: {type: array, items: {$ref: '#/components/schemas/Species'}}
+      type: object
+      required: [schema_version, taxonomy]
+  parameters:
+    # uuid path parameter
+    AnimalId:
+      name: animal_id
+      in: path
+      required: true
+      description: Animal ID
+      schema: {type: string, format: uuid, title: Animal Id}
+    Page:
+      name: page
+      in: query
+      required: false
+      description: Page number for pagination (zero-indexed)
+      schema: {type: integer, minimum: 0, default: 0}
+    Limit:
+      name: limit
+      in: query
+      required: false
+      schema: {type: integer, minimum: 1, maximum: 100, default: 20}
+    # x-api-version header with a date default, as PathStack sends it; $ref'd example
+    ApiVersion:
+      name: x-api-version
+      in: header
+      required: false
+      schema: {type: string, format: date, default: '2024-03-26', title: X-Api-Version}
+      examples: {default: {$ref: '#/components/examples/ApiVersionExample'}}
+  requestBodies:
+    # one body offered as JSON and as a urlencoded form
+    NewAnimal:
+      required: true
+      description: The animal to create.
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/AnimalCreate'}
+        application/x-www-form-urlencoded:
+          schema: {$ref: '#/components/schemas/AnimalCreate'}
+  responses:
+    # PathStack's inline 401 envelope, shared
+    Unauthorized:
+      content:
+        application/json:
+          schema:
+            properties:
+              error:
+                type: object
+                properties:
+                  code: {type: integer, example: 401, title: Error code}
+                  message:
+                    type: string
+                    example: Authentication header is missing, or token is invalid/expired.
+                    title: Error message
+      description: Unauthorized
+    NotFound:
+      description: Not Found
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/Error'}
+    # shared `default` response with a $ref'd header
+    Default:
+      description: Unexpected error
+      headers: {X-Rate-Limit-Remaining: {$ref: '#/components/headers/XRateLimitRemaining'}}
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/Error'}
+  headers:
+    XRateLimitRemaining:
+      description: Requests left in the current window.
+      required: true
+      schema: {type: integer, minimum: 0}
+    Location: {description: URL of the created resource., schema: {type: string, format: uri}}
+  examples:
+    ApiVersionExample: {value: '2024-03-26'}
+    LionExample:
+      summary: A lion
+      value:
+        id: 6f1c1a52-8a8e-4d39-9d7a-0d6c4a1b2c3d
+        name: Leo
+        species: lion
+        birth_date: '2015-06-01'
+  securitySchemes:
+    bearerAuth: {type: http, scheme: bearer, bearerFormat: JWT}
+    basicAuth: {type: http, scheme: basic}
+    apiKeyHeader: {type: apiKey, in: header, name: X-API-Key}
+    apiKeyQuery: {type: apiKey, in: query, name: api_key}
+    apiKeyCookie: {type: apiKey, in: cookie, name: zoo_session}
+    oauth2:
+      type: oauth2
+      description: Machine-to-machine access.
+      flows:
+        clientCredentials:
+          tokenUrl: https://auth.zoo.example/oauth/token
+          scopes:
+            keepers:read: Read keepers
+            animals:write: Change animals
+"##;
+    /// A router serving [`OPENAPI_DOCUMENT`] at `path` (e.g. `/openapi.yaml`).
+    pub fn openapi_route(path: &str) -> ::stencil::axum::Router {
+        rt::document_route(path, OPENAPI_DOCUMENT)
+    }
+
     /// The operations of Zoo API, to implement. Each method receives its request (parameters with defaults applied and the typed body, all validated) and returns its response enum or a domain error.
     pub trait Api: Send + Sync + 'static {
         /// Your domain error, mapped to a status once ([`rt::ApiError`]). Operations that
@@ -3352,7 +4334,7 @@ pub mod server {
         /// Path parameter `animal_id`.
         pub animal_id: ::stencil::uuid::Uuid,
         /// The request body.
-        pub body: super::types::UploadPhotoRequest,
+        pub body: super::types::UploadPhotoBody,
     }
 
     /// The responses of [`Api::upload_photo`], one variant per declared status.
@@ -4645,7 +5627,7 @@ pub mod server {
                         rt::Content {
                             media_type: "multipart/form-data",
                             kind: rt::MediaKind::Multipart,
-                            schema: Some(&super::schemas::UPLOAD_PHOTO_REQUEST),
+                            schema: Some(&super::schemas::UPLOAD_PHOTO_BODY),
                         },
                     ],
                 },
@@ -5359,7 +6341,7 @@ pub mod server {
             },
         );
 
-        pub static UPLOAD_PHOTO_REQUEST: rt::Schema = rt::Schema::Object(
+        pub static UPLOAD_PHOTO_BODY: rt::Schema = rt::Schema::Object(
             &rt::Object {
                 fields: &[
                     rt::Field {

@@ -476,6 +476,341 @@ pub mod client {
 pub mod server {
     use ::stencil::server as rt;
 
+    /// The OpenAPI document this server was generated from: as written, or bundled into one
+    /// document when it spans several files.
+    pub const OPENAPI_DOCUMENT: &str = r##"{
+  "openapi": "3.0.3",
+  "info": {
+    "title": "Multi-file Pets",
+    "version": "0.3.0",
+    "description": "A pet registry whose definitions are split over three files."
+  },
+  "servers": [
+    {
+      "url": "https://pets.example.com"
+    }
+  ],
+  "security": [
+    {
+      "bearer": []
+    }
+  ],
+  "paths": {
+    "/pets": {
+      "get": {
+        "summary": "List Pets",
+        "operationId": "list_pets_pets_get",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/Limit"
+          },
+          {
+            "name": "kind",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "$ref": "#/components/schemas/pet_PetKind"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Successful Response",
+            "headers": {
+              "X-Rate-Limit-Remaining": {
+                "$ref": "#/components/headers/RateLimitRemaining"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/PetPage"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      },
+      "post": {
+        "summary": "Create Pet",
+        "operationId": "create_pet_pets_post",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/pet"
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "Created",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Pet"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/pets/{pet_id}": {
+      "get": {
+        "summary": "Get Pet",
+        "operationId": "get_pet_pets__pet_id__get",
+        "parameters": [
+          {
+            "name": "pet_id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "integer",
+              "format": "int64"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Successful Response",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Pet"
+                }
+              }
+            }
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      }
+    },
+    "/owners/{owner_id}": {
+      "get": {
+        "summary": "Get Owner",
+        "operationId": "get_owner_owners__owner_id__get",
+        "parameters": [
+          {
+            "name": "owner_id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "format": "uuid"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Successful Response",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Owner"
+                }
+              }
+            }
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      }
+    }
+  },
+  "components": {
+    "schemas": {
+      "Pet": {
+        "$ref": "#/components/schemas/pet"
+      },
+      "Error": {
+        "$ref": "#/components/schemas/Error2"
+      },
+      "PetPage": {
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Pet"
+            }
+          },
+          "total": {
+            "type": "integer"
+          },
+          "next_owner": {
+            "anyOf": [
+              {
+                "$ref": "#/components/schemas/Owner"
+              }
+            ],
+            "nullable": true
+          }
+        },
+        "type": "object",
+        "required": [
+          "items",
+          "total"
+        ],
+        "title": "PetPage"
+      },
+      "pet_PetKind": {
+        "type": "string",
+        "enum": [
+          "dog",
+          "cat",
+          "bird",
+          "other"
+        ]
+      },
+      "pet": {
+        "title": "Pet",
+        "description": "A registered pet.",
+        "type": "object",
+        "required": [
+          "id",
+          "name",
+          "kind"
+        ],
+        "properties": {
+          "id": {
+            "type": "integer",
+            "format": "int64",
+            "readOnly": true
+          },
+          "name": {
+            "type": "string",
+            "minLength": 1
+          },
+          "kind": {
+            "$ref": "#/components/schemas/pet_PetKind"
+          },
+          "owner": {
+            "$ref": "#/components/schemas/Owner"
+          },
+          "last_error": {
+            "anyOf": [
+              {
+                "$ref": "#/components/schemas/Error2"
+              }
+            ],
+            "nullable": true
+          }
+        }
+      },
+      "Owner": {
+        "properties": {
+          "id": {
+            "type": "string",
+            "format": "uuid"
+          },
+          "name": {
+            "type": "string"
+          },
+          "pets": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/pet"
+            }
+          }
+        },
+        "type": "object",
+        "required": [
+          "id",
+          "name"
+        ],
+        "title": "Owner"
+      },
+      "Error2": {
+        "properties": {
+          "code": {
+            "type": "integer"
+          },
+          "message": {
+            "type": "string"
+          }
+        },
+        "type": "object",
+        "required": [
+          "code",
+          "message"
+        ],
+        "title": "Error"
+      }
+    },
+    "securitySchemes": {
+      "bearer": {
+        "type": "http",
+        "scheme": "bearer"
+      }
+    },
+    "parameters": {
+      "Limit": {
+        "name": "limit",
+        "in": "query",
+        "required": false,
+        "schema": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 100,
+          "default": 20
+        }
+      }
+    },
+    "headers": {
+      "RateLimitRemaining": {
+        "description": "Requests left in the current window.",
+        "schema": {
+          "type": "integer",
+          "minimum": 0
+        }
+      }
+    },
+    "responses": {
+      "ErrorResponse": {
+        "description": "Unexpected error",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error2"
+            }
+          }
+        }
+      },
+      "NotFound": {
+        "description": "Not Found",
+        "headers": {
+          "X-Rate-Limit-Remaining": {
+            "$ref": "#/components/headers/RateLimitRemaining"
+          }
+        },
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error2"
+            }
+          }
+        }
+      }
+    }
+  },
+  "x-stencil-openapi": "3.1.0"
+}"##;
+    /// A router serving [`OPENAPI_DOCUMENT`] at `path` (e.g. `/openapi.yaml`).
+    pub fn openapi_route(path: &str) -> ::stencil::axum::Router {
+        rt::document_route(path, OPENAPI_DOCUMENT)
+    }
+
     /// The operations of Multi-file Pets, to implement. Each method receives its request (parameters with defaults applied and the typed body, all validated) and returns its response enum or a domain error.
     pub trait Api: Send + Sync + 'static {
         /// Your domain error, mapped to a status once ([`rt::ApiError`]). Operations that

@@ -225,18 +225,18 @@ pub mod types {
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
-    pub struct PostWebhookRequest {
+    pub struct PostWebhookBody {
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub filters: Option<PostWebhookRequestFilters>,
+        pub filters: Option<PostWebhookBodyFilters>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub options: Option<PostWebhookRequestOptions>,
+        pub options: Option<PostWebhookBodyOptions>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub url: Option<String>,
     }
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
-    pub struct PostWebhookRequestFilters {
+    pub struct PostWebhookBodyFilters {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub connection_ids: Option<Vec<::stencil::uuid::Uuid>>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -244,14 +244,12 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub device_ids: Option<Vec<::stencil::uuid::Uuid>>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub connection_devices: Option<
-            Vec<PostWebhookRequestFiltersConnectionDevicesItem>,
-        >,
+        pub connection_devices: Option<Vec<PostWebhookBodyFiltersConnectionDevicesItem>>,
     }
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
-    pub struct PostWebhookRequestFiltersConnectionDevicesItem {
+    pub struct PostWebhookBodyFiltersConnectionDevicesItem {
         /// Constraints: `format: uuid`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub connection_id: Option<::stencil::uuid::Uuid>,
@@ -261,7 +259,7 @@ pub mod types {
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
-    pub struct PostWebhookRequestOptions {
+    pub struct PostWebhookBodyOptions {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub include_speed: Option<bool>,
     }
@@ -270,7 +268,7 @@ pub mod types {
     #[serde(crate = "::stencil::serde")]
     pub struct PostWebhookResponse {
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub data: Option<PostWebhookRequest>,
+        pub data: Option<PostWebhookBody>,
     }
 
     /// RealTimeParameters
@@ -450,13 +448,7 @@ pub mod types {
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
-    pub struct UpdateConnectionCredentialsRequest {
-        pub credentials: Credentials,
-    }
-
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-    #[serde(crate = "::stencil::serde")]
-    pub struct UpdateConnectionRequest {
+    pub struct UpdateConnectionBody {
         /// Active
         #[serde(
             default,
@@ -494,6 +486,12 @@ pub mod types {
             with = "::stencil::double_option"
         )]
         pub email: Option<Option<String>>,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[serde(crate = "::stencil::serde")]
+    pub struct UpdateConnectionCredentialsBody {
+        pub credentials: Credentials,
     }
 
     /// UsernamePassword
@@ -649,7 +647,7 @@ pub mod client {
         pub fn update_connection(
             &self,
             connection_id: ::stencil::uuid::Uuid,
-            body: super::types::UpdateConnectionRequest,
+            body: super::types::UpdateConnectionBody,
         ) -> UpdateConnectionRequest<'_> {
             UpdateConnectionRequest {
                 client: self,
@@ -669,7 +667,7 @@ pub mod client {
         pub fn update_connection_credentials(
             &self,
             connection_id: ::stencil::uuid::Uuid,
-            body: super::types::UpdateConnectionCredentialsRequest,
+            body: super::types::UpdateConnectionCredentialsBody,
         ) -> UpdateConnectionCredentialsRequest<'_> {
             UpdateConnectionCredentialsRequest {
                 client: self,
@@ -792,7 +790,7 @@ pub mod client {
         /// Sends the `HTTPBearer` credentials set on the client.
         pub fn post_webhook(
             &self,
-            body: super::types::PostWebhookRequest,
+            body: super::types::PostWebhookBody,
         ) -> PostWebhookRequest<'_> {
             PostWebhookRequest {
                 client: self,
@@ -1087,7 +1085,7 @@ pub mod client {
         client: &'a Client,
         connection_id: ::stencil::uuid::Uuid,
         x_api_version: Option<::stencil::chrono::NaiveDate>,
-        body: super::types::UpdateConnectionRequest,
+        body: super::types::UpdateConnectionBody,
     }
 
     impl UpdateConnectionRequest<'_> {
@@ -1152,7 +1150,7 @@ pub mod client {
         client: &'a Client,
         connection_id: ::stencil::uuid::Uuid,
         x_api_version: Option<::stencil::chrono::NaiveDate>,
-        body: super::types::UpdateConnectionCredentialsRequest,
+        body: super::types::UpdateConnectionCredentialsBody,
     }
 
     impl UpdateConnectionCredentialsRequest<'_> {
@@ -1653,7 +1651,7 @@ pub mod client {
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct PostWebhookRequest<'a> {
         client: &'a Client,
-        body: super::types::PostWebhookRequest,
+        body: super::types::PostWebhookBody,
     }
 
     impl PostWebhookRequest<'_> {
@@ -1697,6 +1695,1302 @@ pub mod client {
 /// An axum server for FastAPI: implement [`server::Api`](crate::server::Api), then serve [`server::router`](crate::server::router).
 pub mod server {
     use ::stencil::server as rt;
+
+    /// The OpenAPI document this server was generated from: as written, or bundled into one
+    /// document when it spans several files.
+    pub const OPENAPI_DOCUMENT: &str = r#"# PathStack public API, version 2024-03-26 -- reconstructed from stored public pages of
+# docs.pathstack.io (Mintlify site, FastAPI-generated OpenAPI 3.1.0).
+#
+# PROVENANCE LEGEND (YAML comments only; they carry no data):
+#   [MD]        verbatim text of a "````yaml openapi_2024-03-26 ..." fragment (.md page)
+#   [MD-TPL]    a block cut off in a truncated .md fragment whose visible prefix matches the
+#               shared error-envelope / header template exactly; completed from the full
+#               /token fragment (same wording, same key order)
+#   [HTML]      rebuilt from the rendered Mintlify HTML page (field names, types, formats,
+#               required flags, defaults, ranges and descriptions as rendered)
+#   [INFERRED]  derived by a deterministic rule (FastAPI operationId rule, pydantic auto
+#               titles, the Success_X_ / Success[X] wrapper pattern), not seen verbatim
+#   [PLACEHOLDER] schema name is known (it is $ref'd by a fragment) but its body is not on
+#               any stored page; kept as an open object so every $ref resolves
+# See SOURCES.md (per-endpoint URLs) and the reconstruction notes (gaps).
+openapi: 3.1.0
+info:
+  title: FastAPI
+  version: '2024-03-26'
+servers:
+  - url: https://api.pathstack.io
+    description: PathStack production environment
+security: []
+paths:
+  # ---------------------------------------------------------------- Auth
+  /token:
+    # [MD] complete fragment (auth/login.md) -- identical to the project's seed
+    post:
+      tags:
+        - Auth
+      summary: Login
+      description: >-
+        This endpoint takes a username or email, and a password, and returns an
+        access token, refresh token, expiry time,
+
+        token type, and a sub which is used with the refresh token to get a new
+        access token by calling the refresh
+
+        endpoint.
+
+
+        The access token is to be used for all endpoints except for /token and
+        /refresh.
+      operationId: login_token_post
+      parameters:
+        - name: x-api-version
+          in: header
+          required: false
+          schema:
+            type: string
+            format: date
+            default: '2024-03-26'
+            title: X-Api-Version
+          examples:
+            default:
+              value: '2024-03-26'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/UsernamePassword'
+      responses:
+        '200':
+          description: Successful Response
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Success_AuthenticationResult_'
+        '400':
+          content:
+            application/json:
+              schema:
+                properties:
+                  error:
+                    type: object
+                    properties:
+                      code:
+                        type: integer
+                        example: 400
+                        title: Error code
+                      message:
+                        type: string
+                        example: Invalid JWT format
+                        title: Error message
+          description: Bad Request
+        '401':
+          content:
+            application/json:
+              schema:
+                properties:
+                  error:
+                    type: object
+                    properties:
+                      code:
+                        type: integer
+                        example: 401
+                        title: Error code
+                      message:
+                        type: string
+                        example: >-
+                          Authentication header is missing, or token is
+                          invalid/expired.
+                        title: Error message
+          description: Unauthorized
+        '403':
+          content:
+            application/json:
+              schema:
+                properties:
+                  error:
+                    type: object
+                    properties:
+                      code:
+                        type: integer
+                        example: 403
+                        title: Error code
+                      message:
+                        type: string
+                        example: You do not have access to this resource
+                        title: Error message
+          description: Forbidden
+        '422':
+          content:
+            application/json:
+              schema:
+                properties:
+                  error:
+                    type: object
+                    properties:
+                      code:
+                        type: integer
+                        example: 422
+                        title: Error code
+                      message:
+                        type: string
+                        example: Field required
+                        title: Error message
+                      loc:
+                        items:
+                          anyOf:
+                            - type: string
+                            - type: integer
+                        type: array
+                        title: Location
+                      msg:
+                        type: string
+                        title: Message
+                      type:
+                        type: string
+                        title: Error Type
+          description: Unprocessable Entity
+  /refresh:
+    # 2024-03-26 .md page not stored. Operation text below is the 2024-03-27 fragment [MD]
+    # with the version default switched to 2024-03-26; the 2024-03-26 HTML page shows the
+    # same body (sub, refresh_token) and response (data) [HTML].
+    post:
+      tags:
+        - Auth
+      summary: Refresh
+      description: >-
+        This endpoint takes the sub and a refresh token and returns an access
+        token and refresh token.
+
+
+        The access token is to be used for all endpoints except for /token and
+        /refresh.
+      operationId: refresh_refresh_post
+      parameters:
+        - name: x-api-version
+          in: header
+          required: false
+          schema:
+            type: string
+            format: date
+            default: '2024-03-26'
+            title: X-Api-Version
+          examples:
+            default:
+              value: '2024-03-26'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/RefreshToken'
+      responses:
+        '200':
+          description: Successful Response
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Success_RefreshResult_'
+        # [MD-TPL] the fragment's first error code is 401 (no 400); cut off after
+        # "code ... title: Error code / m"; completed from the /token 401 block.
+        # Further codes (403/422?) after it are not visible.
+        '401':
+          content:
+            application/json:
+              schema:
+                properties:
+                  error:
+                    type: object
+                    properties:
+                      code:
+                        type: integer
+                        example: 401
+                        title: Error code
+                      message:
+                        type: string
+                        example: >-
+                          Authentication header is missing, or token is
+                          invalid/expired.
+                        title: Error message
+          description: Unauthorized
+  # ---------------------------------------------------------------- Account
+  /account/summary:
+    # [HTML] account/account-summary; operationId [INFERRED]
+    get:
+      tags:
+        - Account
+      summary: Account Summary
+      operationId: account_summary_account_summary_get
+      security:
+        - HTTPBearer: []
+      parameters:
+        - name: x-api-version
+          in: header
+          required: false
+          schema:
+            type: string
+            format: date
+            default: '2024-03-26'
+            title: X-Api-Version
+          examples:
+            default:
+              value: '2024-03-26'
+      responses:
+        '200':
+          description: Successful Response
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Success_AccountSummary_'
+  /account/activity-summary:
+    # [HTML] account/account-activity-summary; operationId [INFERRED]
+    get:
+      tags:
+        - Account
+      summary: Account Activity Summary
+      operationId: account_activity_summary_account_activity_summary_get
+      security:
+        - HTTPBearer: []
+      parameters:
+        - name: days
+          in: query
+          required: false
+          schema:
+            type: integer
+            default: 14
+            description: Lookback window in days. Must be 7, 14, 30, or 90.
+          description: Lookback window in days. Must be 7, 14, 30, or 90.
+        - name: limit
+          in: query
+          required: false
+          schema:
+            type: integer
+            minimum: 1
+            maximum: 100
+            default: 10
+            description: >-
+              Maximum number of results for trips_by_connection and
+              events_by_type.
+          description: >-
+            Maximum number of results for trips_by_connection and
+            events_by_type.
+        - name: x-api-version
+          in: header
+          required: false
+          schema:
+            type: string
+            format: date
+            default: '2024-03-26'
+            title: X-Api-Version
+          examples:
+            default:
+              value: '2024-03-26'
+      responses:
+        '200':
+          description: Successful Response
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Success_ActivitySummary_'
+  # ---------------------------------------------------------------- Connections
+  /connection/{connection_id}:
+    # [HTML] connections/update-connection (two renderings: field table + description);
+    # operationId [INFERRED]; request body model name not shown -> inline schema
+    patch:
+      tags:
+        - Connections
+      summary: Update Connection
+      description: >-
+        Update connection metadata (active toggle, tag assignment, business_name,
+        abn, email). Only the owning tenant may update a connection.
+
+        - Omitting a field leaves it unchanged.
+
+        - Sending null or [] for tags clears all tag assignments.
+
+        - Sending null for business_name, abn, or email clears that field.
+
+        - Sending null for active is not allowed (active is always a bool).
+      operationId: update_connection_connection__connection_id__patch
+      security:
+        - HTTPBearer: []
+      parameters:
+        - name: connection_id
+          in: path
+          required: true
+          schema:
+            type: string
+            format: uuid
+            description: Connection ID of the Connection to be updated
+          description: Connection ID of the Connection to be updated
+        - name: x-api-version
+          in: header
+          required: false
+          schema:
+            type: string
+            format: date
+            default: '2024-03-26'
+            title: X-Api-Version
+          examples:
+            default:
+              value: '2024-03-26'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              # rendered as "active boolean | null" although the prose says null
+              # is not allowed for active -- kept as rendered
+              properties:
+                active:
+                  anyOf:
+                    - type: boolean
+                    - type: 'null'
+                  title: Active
+                tags:
+                  anyOf:
+                    - items:
+                        type: string
+                      type: array
+                    - type: 'null'
+                  title: Tags
+                business_name:
+                  anyOf:
+                    - type: string
+                    - type: 'null'
+                  title: Business Name
+                abn:
+                  anyOf:
+                    - type: string
+                    - type: 'null'
+                  title: Abn
+                email:
+                  anyOf:
+                    - type: string
+                      format: email
+                    - type: 'null'
+                  title: Email
+              type: object
+      responses:
+        '200':
+          description: Successful Response
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Success_ConnectionNoCredentials_'
+  /connection/{connection_id}/credentials:
+    # [HTML] connections/update-connection-credentials; operationId [INFERRED].
+    # (A GET on this path, "Connection Credentials By Id", is documented only under
+    # 2024-03-27 in the stored pages.)
+    patch:
+      tags:
+        - Connections
+      summary: Update Connection Credentials
+      operationId: update_connection_credentials_connection__connection_id__credentials_patch
+      security:
+        - HTTPBearer: []
+      parameters:
+        - name: connection_id
+          in: path
+          required: true
+          schema:
+            type: string
+            format: uuid
+            description: Connection ID of the Connection whose credentials are updated
+          description: Connection ID of the Connection whose credentials are updated
+        - name: x-api-version
+          in: header
+          required: false
+          schema:
+            type: string
+            format: date
+            default: '2024-03-26'
+            title: X-Api-Version
+          examples:
+            default:
+              value: '2024-03-26'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              properties:
+                credentials:
+                  $ref: '#/components/schemas/Credentials'
+              type: object
+              required:
+                - credentials
+      responses:
+        '200':
+          description: Successful Response
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Success_ConnectionCredentials_'
+  # ---------------------------------------------------------------- Devices
+  /device/{device_id}:
+    # [MD] devices/update-device-by-id.md (cut off inside '400')
+    patch:
+      tags:
+        - Devices
+      summary: Update Device By Id
+      description: >-
+        This endpoint update a Device.
+
+
+        You can specify the attributes which you want to be updated and their
+        new values.
+
+
+        The updated Device is returned in the response.
+      operationId: update_device_by_id_device__device_id__patch
+      security:
+        # [INFERRED] position of `security` not visible in the truncated fragment
+        - HTTPBearer: []
+      parameters:
+        - name: device_id
+          in: path
+          required: true
+          schema:
+            type: string
+            format: uuid
+            title: Device id
+            description: Device ID of the Device to be updated
+          description: Device ID of the Device to be updated
+        - name: x-api-version
+          in: header
+          required: false
+          schema:
+            type: string
+            format: date
+            default: '2024-03-26'
+            title: X-Api-Version
+          examples:
+            default:
+              value: '2024-03-26'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/DeviceUpdate'
+      responses:
+        '200':
+          description: Successful Response
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Success_Device_'
+        # [MD-TPL] fragment ends at "'400': content:"
+        '400':
+          content:
+            application/json:
+              schema:
+                properties:
+                  error:
+                    type: object
+                    properties:
+                      code:
+                        type: integer
+                        example: 400
+                        title: Error code
+                      message:
+                        type: string
+                        example: Invalid JWT format
+                        title: Error message
+          description: Bad Request
+  # ---------------------------------------------------------------- Trips
+  /device/{device_id}/trip:
+    # [HTML] trips/trips, newest rendering (an older rendering of the same URL lacks
+    # verify_data_collection, verify_trip_validity, is_valid, validation_comments and
+    # the uuid/date-time formats). operationId [INFERRED]. The list envelope's schema
+    # name is not shown -> inline.
+    get:
+      tags:
+        - Trips
+      summary: Trips
+      operationId: trips_device__device_id__trip_get
+      security:
+        - HTTPBearer: []
+      parameters:
+        - name: device_id
+          in: path
+          required: true
+          schema:
+            type: string
+            format: uuid
+            description: Device ID of the Trips to be returned
+          description: Device ID of the Trips to be returned
+        - name: start_time_utc
+          in: query
+          required: false
+          schema:
+            type: string
+            format: date-time
+            description: >-
+              Start time from when the data will be returned. Trips with end time
+              >= start time will be returned
+          description: >-
+            Start time from when the data will be returned. Trips with end time >=
+            start time will be returned
+        - name: end_time_utc
+          in: query
+          required: false
+          schema:
+            type: string
+            format: date-time
+            description: >-
+              End time from when the data will be returned. Trips with end time <=
+              specified end time will be returned
+          description: >-
+            End time from when the data will be returned. Trips with end time <=
+            specified end time will be returned
+        - name: verify_data_collection
+          in: query
+          required: false
+          schema:
+            type: boolean
+            # rendered "default:0" -- an integer default on a boolean, kept as rendered
+            default: 0
+            description: >-
+              Verify data collection status, If true, checks data collection jobs
+              for the time period and fails with a 424 status if any jobs have
+              failed or are still running.
+          description: >-
+            Verify data collection status, If true, checks data collection jobs for
+            the time period and fails with a 424 status if any jobs have failed or
+            are still running.
+        - name: verify_trip_validity
+          in: query
+          required: false
+          schema:
+            type: boolean
+            default: true
+            description: >-
+              Pathstack determines the validity of a trip during data collection.
+              A trip can be deemed invalid if it has incorrect or incomplete data.
+              Pathstack sets the validity of the trip via the field is_valid along
+              with comments on the reason in validation comments
+          description: >-
+            Pathstack determines the validity of a trip during data collection. A
+            trip can be deemed invalid if it has incorrect or incomplete data.
+            Pathstack sets the validity of the trip via the field is_valid along
+            with comments on the reason in validation comments
+        - name: page
+          in: query
+          required: false
+          schema:
+            type: integer
+            minimum: 0
+            default: 0
+            description: Page number for pagination (zero-indexed)
+          description: Page number for pagination (zero-indexed)
+        - name: x-api-version
+          in: header
+          required: false
+          schema:
+            type: string
+            format: date
+            default: '2024-03-26'
+            title: X-Api-Version
+          examples:
+            default:
+              value: '2024-03-26'
+      responses:
+        '200':
+          description: Successful Response
+          content:
+            application/json:
+              schema:
+                properties:
+                  data:
+                    items:
+                      $ref: '#/components/schemas/Trip'
+                    type: array
+                    description: Successful response payload
+                  links:
+                    $ref: '#/components/schemas/Links'
+                type: object
+                required:
+                  - data
+        # the description of verify_data_collection names a 424 status; no 424
+        # response object is visible on the stored page, so none is declared
+  /trip/{trip_id}:
+    # [MD] trips/trip-by-id.md (cut off after the complete '400' block)
+    get:
+      tags:
+        - Trips
+      summary: Trip By Id
+      description: This endpoint returns a Trip by ID.
+      operationId: trip_by_id_trip__trip_id__get
+      security:
+        # [INFERRED]
+        - HTTPBearer: []
+      parameters:
+        - name: trip_id
+          in: path
+          required: true
+          schema:
+            type: string
+            format: uuid
+            title: Trip id
+            description: Trip ID of the Trip to be returned
+          description: Trip ID of the Trip to be returned
+        - name: x-api-version
+          in: header
+          required: false
+          schema:
+            type: string
+            format: date
+            default: '2024-03-26'
+            title: X-Api-Version
+          examples:
+            default:
+              value: '2024-03-26'
+      responses:
+        '200':
+          description: Successful Response
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Success_Trip_'
+        '400':
+          content:
+            application/json:
+              schema:
+                properties:
+                  error:
+                    type: object
+                    properties:
+                      code:
+                        type: integer
+                        example: 400
+                        title: Error code
+                      message:
+                        type: string
+                        example: Invalid JWT format
+                        title: Error message
+          description: Bad Request
+  # ---------------------------------------------------------------- Positions
+  /trip/{trip_id}/position:
+    # [MD] positions/positions-by-trip-id.md (cut off inside the title of the
+    # include_osm_road_classification parameter, i.e. before the responses)
+    get:
+      tags:
+        - Positions
+      summary: Positions By Trip Id
+      description: >-
+        This endpoint returns the Positions for a Trip.
+
+
+        You can enable OSM road classification by passing through
+        include_osm_road_classification=true.
+
+
+        The response is paginated, so if the next link is not null, use that
+        link to get the next page of results.
+      operationId: positions_by_trip_id_trip__trip_id__position_get
+      security:
+        # [INFERRED]
+        - HTTPBearer: []
+      parameters:
+        - name: trip_id
+          in: path
+          required: true
+          schema:
+            type: string
+            format: uuid
+            title: Trip ID
+            description: Trip ID of the Positions to be returned
+          description: Trip ID of the Positions to be returned
+        - name: page
+          in: query
+          required: false
+          schema:
+            type: integer
+            minimum: 0
+            title: Page number
+            description: Page number for pagination (zero-indexed)
+            default: 0
+          description: Page number for pagination (zero-indexed)
+        - name: include_osm_road_classification
+          in: query
+          required: false
+          schema:
+            type: boolean
+            # title truncated in the store after "Include OpenStreet"; the rest of
+            # this parameter (default/description) is not visible
+        # [MD-TPL] every operation carries the x-api-version header
+        - name: x-api-version
+          in: header
+          required: false
+          schema:
+            type: string
+            format: date
+            default: '2024-03-26'
+            title: X-Api-Version
+          examples:
+            default:
+              value: '2024-03-26'
+      responses:
+        '200':
+          description: Successful Response
+          content:
+            application/json:
+              schema:
+                # [PLACEHOLDER] response schema not visible (paginated list of
+                # Positions with data/links per the Pagination guide)
+                $ref: '#/components/schemas/PositionsByTripIdResponse'
+  # ---------------------------------------------------------------- Real-time
+  /realtime/device:
+    # [MD] real-time/get-realtime-positions.md (cut off inside '400')
+    post:
+      tags:
+        - Real-time
+      summary: Get Realtime Positions
+      description: >-
+        This endpoint returns the most recent Position of each Device. You can
+        optionally pass in filter_parameters to
+
+        filter the devices you will receive.
+      operationId: get_realtime_positions_realtime_device_post
+      security:
+        # [INFERRED]
+        - HTTPBearer: []
+      parameters:
+        - name: x-api-version
+          in: header
+          required: false
+          schema:
+            type: string
+            format: date
+            default: '2024-03-26'
+            title: X-Api-Version
+          examples:
+            default:
+              value: '2024-03-26'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/RealTimeParameters'
+      responses:
+        '200':
+          description: Successful Response
+          content:
+            application/json:
+              schema:
+                $ref: >-
+                  #/components/schemas/Success_list_Union_RealtimeValidState__RealtimeTimeoutState___
+        # [MD-TPL] fragment ends at "code: type: integer examp"
+        '400':
+          content:
+            application/json:
+              schema:
+                properties:
+                  error:
+                    type: object
+                    properties:
+                      code:
+                        type: integer
+                        example: 400
+                        title: Error code
+                      message:
+                        type: string
+                        example: Invalid JWT format
+                        title: Error message
+          description: Bad Request
+  # ---------------------------------------------------------------- Webhooks
+  /webhook:
+    # Known only from the guide page content/realtime ("use the /webhook [POST]
+    # endpoint" + request and response examples). No API-reference page for it is in
+    # the store: tag, summary, operationId and all schema names are unknown, so the
+    # request/response schemas are inline and built from the example JSON
+    # (types from example values; uuid format where the examples are UUIDs).
+    post:
+      security:
+        - HTTPBearer: []
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              properties:
+                filters:
+                  properties:
+                    connection_ids:
+                      items:
+                        type: string
+                        format: uuid
+                      type: array
+                    tags:
+                      items:
+                        type: string
+                      type: array
+                    device_ids:
+                      items:
+                        type: string
+                        format: uuid
+                      type: array
+                    connection_devices:
+                      items:
+                        properties:
+                          connection_id:
+                            type: string
+                            format: uuid
+                          system_device_ids:
+                            items:
+                              type: string
+                            type: array
+                        type: object
+                      type: array
+                  type: object
+                options:
+                  properties:
+                    include_speed:
+                      type: boolean
+                  type: object
+                url:
+                  type: string
+              type: object
+      responses:
+        '200':
+          description: Successful Response
+          content:
+            application/json:
+              schema:
+                # the example response echoes filters/options/url under "data";
+                # the example is cut off after "url", further fields unknown
+                properties:
+                  data:
+                    properties:
+                      filters:
+                        properties:
+                          connection_ids:
+                            items:
+                              type: string
+                              format: uuid
+                            type: array
+                          tags:
+                            items:
+                              type: string
+                            type: array
+                          device_ids:
+                            items:
+                              type: string
+                              format: uuid
+                            type: array
+                          connection_devices:
+                            items:
+                              properties:
+                                connection_id:
+                                  type: string
+                                  format: uuid
+                                system_device_ids:
+                                  items:
+                                    type: string
+                                  type: array
+                              type: object
+                            type: array
+                        type: object
+                      options:
+                        properties:
+                          include_speed:
+                            type: boolean
+                        type: object
+                      url:
+                        type: string
+                    type: object
+                type: object
+components:
+  schemas:
+    # ---------------- [MD] verbatim from the complete /token fragment
+    UsernamePassword:
+      properties:
+        username:
+          type: string
+          title: Username
+          description: The username / email of the user
+        password:
+          type: string
+          title: Password
+      type: object
+      required:
+        - username
+        - password
+      title: UsernamePassword
+    Success_AuthenticationResult_:
+      properties:
+        data:
+          $ref: '#/components/schemas/AuthenticationResult'
+          description: Successful response payload
+      type: object
+      required:
+        - data
+      title: Success[AuthenticationResult]
+    AuthenticationResult:
+      properties:
+        token_type:
+          type: string
+          title: Token Type
+        expires_in:
+          type: integer
+          title: Expires In
+        access_token:
+          type: string
+          title: Access Token
+        refresh_token:
+          type: string
+          title: Refresh Token
+        sub:
+          type: string
+          title: Sub
+        refresh_token_expires_in:
+          type: integer
+          title: Refresh Token Expires In
+      type: object
+      required:
+        - token_type
+        - expires_in
+        - access_token
+        - refresh_token
+        - sub
+        - refresh_token_expires_in
+      title: AuthenticationResult
+    # ---------------- [HTML] auth/refresh (names from the 2024-03-27 fragment's $refs;
+    # property titles [INFERRED] pydantic auto-titles)
+    RefreshToken:
+      properties:
+        sub:
+          type: string
+          title: Sub
+          description: The sub (subject) field returned in the login response.
+        refresh_token:
+          type: string
+          title: Refresh Token
+      type: object
+      required:
+        - sub
+        - refresh_token
+      title: RefreshToken
+    Success_RefreshResult_:
+      # [INFERRED] Success[X] wrapper pattern; "data object required /
+      # Successful response payload" is rendered on the page
+      properties:
+        data:
+          $ref: '#/components/schemas/RefreshResult'
+          description: Successful response payload
+      type: object
+      required:
+        - data
+      title: Success[RefreshResult]
+    RefreshResult:
+      # [HTML] response example lists exactly these three fields (no refresh_token,
+      # although the prose says one is returned); required-ness not rendered.
+      # The name RefreshResult comes from the wrapper name Success_RefreshResult_.
+      properties:
+        token_type:
+          type: string
+          title: Token Type
+        expires_in:
+          type: integer
+          title: Expires In
+        access_token:
+          type: string
+          title: Access Token
+      type: object
+      title: RefreshResult
+    # ---------------- Account [HTML]
+    Success_AccountSummary_:
+      # [INFERRED] wrapper name/title; page renders "data AccountSummary · object required"
+      properties:
+        data:
+          $ref: '#/components/schemas/AccountSummary'
+          description: Successful response payload
+      type: object
+      required:
+        - data
+      title: Success[AccountSummary]
+    AccountSummary:
+      # [HTML] from the response example; nested model names not rendered -> inline
+      properties:
+        connections:
+          properties:
+            total:
+              type: integer
+            active:
+              type: integer
+            inactive:
+              type: integer
+            providers:
+              type: integer
+          type: object
+        devices:
+          properties:
+            total:
+              type: integer
+            active:
+              type: integer
+            tagged:
+              type: integer
+          type: object
+      type: object
+      title: AccountSummary
+    Success_ActivitySummary_:
+      # [INFERRED] wrapper; page renders "data ActivitySummary · object required"
+      properties:
+        data:
+          $ref: '#/components/schemas/ActivitySummary'
+          description: Successful response payload
+      type: object
+      required:
+        - data
+      title: Success[ActivitySummary]
+    ActivitySummary:
+      # [HTML] from the response example
+      properties:
+        active_vehicles:
+          items:
+            properties:
+              date:
+                type: string
+              connection:
+                type: string
+              count:
+                type: integer
+            type: object
+          type: array
+        trips_by_connection:
+          items:
+            properties:
+              connection:
+                type: string
+              count:
+                type: integer
+            type: object
+          type: array
+        events_by_day:
+          items:
+            properties:
+              date:
+                type: string
+              event_key:
+                type: string
+              event_type:
+                type: string
+              count:
+                type: integer
+            type: object
+          type: array
+        events_by_type:
+          items:
+            properties:
+              event_key:
+                type: string
+              event_type:
+                type: string
+              count:
+                type: integer
+            type: object
+          type: array
+        limit:
+          type: integer
+      type: object
+      title: ActivitySummary
+    # ---------------- Connections [HTML]
+    Success_ConnectionNoCredentials_:
+      # [INFERRED] wrapper; page renders "data ConnectionNoCredentials · object required"
+      properties:
+        data:
+          $ref: '#/components/schemas/ConnectionNoCredentials'
+          description: Successful response payload
+      type: object
+      required:
+        - data
+      title: Success[ConnectionNoCredentials]
+    ConnectionNoCredentials:
+      # [HTML] from the response example (example shows no nulls; nullability and
+      # required-ness not rendered)
+      properties:
+        business_name:
+          type: string
+        abn:
+          type: string
+        email:
+          type: string
+        active:
+          type: boolean
+        id:
+          type: string
+        tenant_id:
+          type: string
+        collection_start_time:
+          type: string
+          format: date-time
+        collection_end_time:
+          type: string
+          format: date-time
+        configuration:
+          type: object
+      type: object
+      title: ConnectionNoCredentials
+    Credentials:
+      # [HTML] rendered as "credentials Credentials · object required" with example {}
+      type: object
+      title: Credentials
+    Success_ConnectionCredentials_:
+      # [INFERRED] wrapper; page renders "data ConnectionCredentials · object required";
+      # the 2024-03-27 fragment $refs '#/components/schemas/Success_ConnectionCrede...'
+      properties:
+        data:
+          $ref: '#/components/schemas/ConnectionCredentials'
+          description: Successful response payload
+      type: object
+      required:
+        - data
+      title: Success[ConnectionCredentials]
+    ConnectionCredentials:
+      # [HTML] from the response example
+      properties:
+        connection_id:
+          type: string
+        credentials:
+          type: object
+      type: object
+      title: ConnectionCredentials
+    # ---------------- Devices
+    DeviceUpdate:
+      # [PLACEHOLDER] $ref'd by update-device-by-id.md; body not in the store
+      type: object
+      title: DeviceUpdate
+    Success_Device_:
+      # [INFERRED] wrapper pattern for the $ref'd name
+      properties:
+        data:
+          $ref: '#/components/schemas/Device'
+          description: Successful response payload
+      type: object
+      required:
+        - data
+      title: Success[Device]
+    Device:
+      # [PLACEHOLDER] no stored page shows Device fields
+      type: object
+      title: Device
+    # ---------------- Trips
+    Success_Trip_:
+      # [INFERRED] wrapper pattern for the $ref'd name
+      properties:
+        data:
+          $ref: '#/components/schemas/Trip'
+          description: Successful response payload
+      type: object
+      required:
+        - data
+      title: Success[Trip]
+    Trip:
+      # [HTML] fields from the trips/trips response example (newest rendering).
+      # Mintlify prints 123 for both integer and number, so numeric types are a
+      # judgement: coordinates/distance -> number, *_seconds -> integer.
+      # start_time/end_time render as plain "<string>" (no date-time format).
+      properties:
+        start_latitude:
+          type: number
+        start_longitude:
+          type: number
+        end_latitude:
+          type: number
+        end_longitude:
+          type: number
+        system_trip_id:
+          type: string
+        start_time:
+          type: string
+        end_time:
+          type: string
+        distance_metres:
+          type: number
+        duration_seconds:
+          type: integer
+        driving_seconds:
+          type: integer
+        idling_seconds:
+          type: integer
+        auxiliary_seconds:
+          type: integer
+        is_valid:
+          type: boolean
+        validation_comments:
+          type: string
+        id:
+          type: string
+        device_id:
+          type: string
+      type: object
+      title: Trip
+    Links:
+      # [HTML] the "links" object of paginated responses ({previous, current, next});
+      # model name not rendered. previous/next may be null per content/pagination.
+      properties:
+        previous:
+          anyOf:
+            - type: string
+            - type: 'null'
+        current:
+          type: string
+        next:
+          anyOf:
+            - type: string
+            - type: 'null'
+      type: object
+      title: Links
+    # ---------------- Positions
+    PositionsByTripIdResponse:
+      # [PLACEHOLDER] synthetic name (not PathStack's): the 200 schema of
+      # /trip/{trip_id}/position is not in the store
+      type: object
+    # ---------------- Real-time
+    RealTimeParameters:
+      # [PLACEHOLDER] $ref'd by get-realtime-positions.md; its description mentions an
+      # optional "filter_parameters" but the body is not in the store
+      type: object
+      title: RealTimeParameters
+    Success_list_Union_RealtimeValidState__RealtimeTimeoutState___:
+      # [INFERRED] structure decoded from the pydantic generic name
+      # Success[list[Union[RealtimeValidState, RealtimeTimeoutState]]]
+      properties:
+        data:
+          items:
+            anyOf:
+              - $ref: '#/components/schemas/RealtimeValidState'
+              - $ref: '#/components/schemas/RealtimeTimeoutState'
+          type: array
+          description: Successful response payload
+      type: object
+      required:
+        - data
+      title: Success[list[Union[RealtimeValidState, RealtimeTimeoutState]]]
+    RealtimeValidState:
+      # [PLACEHOLDER]
+      type: object
+      title: RealtimeValidState
+    RealtimeTimeoutState:
+      # [PLACEHOLDER]
+      type: object
+      title: RealtimeTimeoutState
+  securitySchemes:
+    # [INFERRED] every non-auth HTML page renders "Authorization string header required
+    # -- Bearer authentication header of the form Bearer <token>" (Mintlify's rendering
+    # of an http/bearer scheme); HTTPBearer is FastAPI's default scheme name.
+    HTTPBearer:
+      type: http
+      scheme: bearer
+"#;
+    /// A router serving [`OPENAPI_DOCUMENT`] at `path` (e.g. `/openapi.yaml`).
+    pub fn openapi_route(path: &str) -> ::stencil::axum::Router {
+        rt::document_route(path, OPENAPI_DOCUMENT)
+    }
 
     /// The operations of FastAPI, to implement. Each method receives its request (parameters with defaults applied and the typed body, all validated) and returns its response enum or a domain error.
     pub trait Api: Send + Sync + 'static {
@@ -2041,7 +3335,7 @@ pub mod server {
         /// Header parameter `x-api-version`; defaults to `"2024-03-26"`.
         pub x_api_version: ::stencil::chrono::NaiveDate,
         /// The request body.
-        pub body: super::types::UpdateConnectionRequest,
+        pub body: super::types::UpdateConnectionBody,
     }
 
     /// The responses of [`Api::update_connection`], one variant per declared status.
@@ -2072,7 +3366,7 @@ pub mod server {
         /// Header parameter `x-api-version`; defaults to `"2024-03-26"`.
         pub x_api_version: ::stencil::chrono::NaiveDate,
         /// The request body.
-        pub body: super::types::UpdateConnectionCredentialsRequest,
+        pub body: super::types::UpdateConnectionCredentialsBody,
     }
 
     /// The responses of [`Api::update_connection_credentials`], one variant per declared status.
@@ -2284,7 +3578,7 @@ pub mod server {
     #[derive(Debug)]
     pub struct PostWebhookRequest {
         /// The request body.
-        pub body: super::types::PostWebhookRequest,
+        pub body: super::types::PostWebhookBody,
     }
 
     /// The responses of [`Api::post_webhook`], one variant per declared status.
@@ -3073,7 +4367,7 @@ pub mod server {
                         rt::Content {
                             media_type: "application/json",
                             kind: rt::MediaKind::Json,
-                            schema: Some(&super::schemas::UPDATE_CONNECTION_REQUEST),
+                            schema: Some(&super::schemas::UPDATE_CONNECTION_BODY),
                         },
                     ],
                 },
@@ -3124,7 +4418,7 @@ pub mod server {
                             media_type: "application/json",
                             kind: rt::MediaKind::Json,
                             schema: Some(
-                                &super::schemas::UPDATE_CONNECTION_CREDENTIALS_REQUEST,
+                                &super::schemas::UPDATE_CONNECTION_CREDENTIALS_BODY,
                             ),
                         },
                     ],
@@ -3457,7 +4751,7 @@ pub mod server {
                         rt::Content {
                             media_type: "application/json",
                             kind: rt::MediaKind::Json,
-                            schema: Some(&super::schemas::POST_WEBHOOK_REQUEST),
+                            schema: Some(&super::schemas::POST_WEBHOOK_BODY),
                         },
                     ],
                 },
@@ -3641,7 +4935,7 @@ pub mod server {
             },
         );
 
-        pub static UPDATE_CONNECTION_REQUEST: rt::Schema = rt::Schema::Object(
+        pub static UPDATE_CONNECTION_BODY: rt::Schema = rt::Schema::Object(
             &rt::Object {
                 fields: &[
                     rt::Field {
@@ -3685,7 +4979,7 @@ pub mod server {
             },
         );
 
-        pub static UPDATE_CONNECTION_CREDENTIALS_REQUEST: rt::Schema = rt::Schema::Object(
+        pub static UPDATE_CONNECTION_CREDENTIALS_BODY: rt::Schema = rt::Schema::Object(
             &rt::Object {
                 fields: &[
                     rt::Field {
@@ -3699,7 +4993,7 @@ pub mod server {
             },
         );
 
-        pub static POST_WEBHOOK_REQUEST_FILTERS_CONNECTION_DEVICES_ITEM: rt::Schema = rt::Schema::Object(
+        pub static POST_WEBHOOK_BODY_FILTERS_CONNECTION_DEVICES_ITEM: rt::Schema = rt::Schema::Object(
             &rt::Object {
                 fields: &[
                     rt::Field {
@@ -3719,7 +5013,7 @@ pub mod server {
             },
         );
 
-        pub static POST_WEBHOOK_REQUEST_FILTERS: rt::Schema = rt::Schema::Object(
+        pub static POST_WEBHOOK_BODY_FILTERS: rt::Schema = rt::Schema::Object(
             &rt::Object {
                 fields: &[
                     rt::Field {
@@ -3743,7 +5037,7 @@ pub mod server {
                     rt::Field {
                         name: "connection_devices",
                         schema: &rt::Schema::Array(
-                            &super::schemas::POST_WEBHOOK_REQUEST_FILTERS_CONNECTION_DEVICES_ITEM,
+                            &super::schemas::POST_WEBHOOK_BODY_FILTERS_CONNECTION_DEVICES_ITEM,
                         ),
                         required: false,
                         nullable: false,
@@ -3753,7 +5047,7 @@ pub mod server {
             },
         );
 
-        pub static POST_WEBHOOK_REQUEST_OPTIONS: rt::Schema = rt::Schema::Object(
+        pub static POST_WEBHOOK_BODY_OPTIONS: rt::Schema = rt::Schema::Object(
             &rt::Object {
                 fields: &[
                     rt::Field {
@@ -3767,18 +5061,18 @@ pub mod server {
             },
         );
 
-        pub static POST_WEBHOOK_REQUEST: rt::Schema = rt::Schema::Object(
+        pub static POST_WEBHOOK_BODY: rt::Schema = rt::Schema::Object(
             &rt::Object {
                 fields: &[
                     rt::Field {
                         name: "filters",
-                        schema: &super::schemas::POST_WEBHOOK_REQUEST_FILTERS,
+                        schema: &super::schemas::POST_WEBHOOK_BODY_FILTERS,
                         required: false,
                         nullable: false,
                     },
                     rt::Field {
                         name: "options",
-                        schema: &super::schemas::POST_WEBHOOK_REQUEST_OPTIONS,
+                        schema: &super::schemas::POST_WEBHOOK_BODY_OPTIONS,
                         required: false,
                         nullable: false,
                     },

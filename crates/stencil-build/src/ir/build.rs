@@ -35,16 +35,28 @@ pub struct Hint {
 
 impl Hint {
     pub fn root(text: impl Into<String>) -> Hint {
-        Hint { parent: None, text: text.into(), fallback_prefix: None, error_status: None }
+        Hint {
+            parent: None,
+            text: text.into(),
+            fallback_prefix: None,
+            error_status: None,
+        }
     }
 
     pub fn under(parent: TypeId, text: &str) -> Hint {
-        Hint { parent: Some(parent), ..Hint::root(text) }
+        Hint {
+            parent: Some(parent),
+            ..Hint::root(text)
+        }
     }
 
     /// A hint for something nested in the same place (`Item`, `Value`).
     pub fn child(&self, suffix: &str) -> Hint {
-        Hint { text: format!("{}{suffix}", self.text), error_status: None, ..self.clone() }
+        Hint {
+            text: format!("{}{suffix}", self.text),
+            error_status: None,
+            ..self.clone()
+        }
     }
 }
 
@@ -91,13 +103,21 @@ pub fn build(loaded: &Loaded, warnings: &mut Vec<Diagnostic>) -> Result<Api, Dia
         diagnostics: Vec::new(),
     };
     // Phase 1: reserve.
-    let schemas: Vec<(&String, &ReferenceOr<Schema>)> =
-        doc.components.iter().flat_map(|c| c.schemas.iter()).collect();
+    let schemas: Vec<(&String, &ReferenceOr<Schema>)> = doc
+        .components
+        .iter()
+        .flat_map(|c| c.schemas.iter())
+        .collect();
     for (key, _) in &schemas {
         let id = TypeId(b.slots.len() as u32);
         let origin = join("/components/schemas", key);
-        b.slots.push(Slot { component: Some((*key).clone()), origin, ..Slot::default() });
-        b.schema_ids.insert(format!("#/components/schemas/{key}"), id);
+        b.slots.push(Slot {
+            component: Some((*key).clone()),
+            origin,
+            ..Slot::default()
+        });
+        b.schema_ids
+            .insert(format!("#/components/schemas/{key}"), id);
     }
     // Phase 2: convert.
     for (i, (key, schema)) in schemas.iter().enumerate() {
@@ -142,8 +162,21 @@ pub fn build(loaded: &Loaded, warnings: &mut Vec<Diagnostic>) -> Result<Api, Dia
     if has_errors {
         return Err(Diagnostics(std::mem::take(warnings)));
     }
+    let locate = |d: Diagnostic| loaded.locate(d);
     b.into_arena(&mut api);
-    super::cycles::break_cycles(&mut api);
+    for i in super::cycles::break_cycles(&mut api) {
+        let t = &api.types[i];
+        warnings.push(locate(
+            Diagnostic::warning(
+                &t.origin,
+                format!(
+                    "schema `{}` only refers to itself through `$ref`s; typed as any JSON value",
+                    t.name
+                ),
+            )
+            .with_hint("give one schema of the reference loop a real definition"),
+        ));
+    }
     Ok(api)
 }
 
@@ -164,7 +197,11 @@ impl<'a> Builder<'a> {
             return t;
         }
         let id = TypeId(self.slots.len() as u32);
-        self.slots.push(Slot { origin: ptr.to_owned(), hints: vec![hint], ..Slot::default() });
+        self.slots.push(Slot {
+            origin: ptr.to_owned(),
+            hints: vec![hint],
+            ..Slot::default()
+        });
         id
     }
 
@@ -185,7 +222,14 @@ impl<'a> Builder<'a> {
         TypeRef::Named(id, Vec::new())
     }
 
-    pub fn named(&mut self, kind: TypeKind, docs: Docs, ptr: &str, hint: Hint, target: Option<TypeId>) -> TypeRef {
+    pub fn named(
+        &mut self,
+        kind: TypeKind,
+        docs: Docs,
+        ptr: &str,
+        hint: Hint,
+        target: Option<TypeId>,
+    ) -> TypeRef {
         let id = self.reserve(ptr, hint, target);
         self.finish(id, kind, docs, target.is_some())
     }
@@ -231,7 +275,9 @@ impl<'a> Builder<'a> {
     fn assign_names(&mut self) {
         let mut scope = naming::Scope::new();
         for i in 0..self.slots.len() {
-            let Some(key) = self.slots[i].component.clone() else { continue };
+            let Some(key) = self.slots[i].component.clone() else {
+                continue;
+            };
             let wanted = naming::schema_type_name(&key, self.slots[i].docs.title.as_deref());
             let (name, renamed) = scope.claim(&wanted);
             if renamed {
@@ -250,13 +296,21 @@ impl<'a> Builder<'a> {
                 continue;
             }
             let statuses: HashSet<u16> = slot.hints.iter().filter_map(|h| h.error_status).collect();
-            let hint = slot.hints.first().cloned().unwrap_or_else(|| Hint::root("Type"));
+            let hint = slot
+                .hints
+                .first()
+                .cloned()
+                .unwrap_or_else(|| Hint::root("Type"));
             let mut candidates = Vec::new();
             if statuses.len() > 1 && slot.hints.iter().all(|h| h.error_status.is_some()) {
                 candidates.push("ErrorResponse".to_owned());
             }
             let base = match hint.parent {
-                Some(p) => format!("{}{}", self.slots[self.resolve(p).0 as usize].name, hint.text),
+                Some(p) => format!(
+                    "{}{}",
+                    self.slots[self.resolve(p).0 as usize].name,
+                    hint.text
+                ),
                 None => hint.text.clone(),
             };
             candidates.push(naming::type_name(&base));
@@ -265,7 +319,11 @@ impl<'a> Builder<'a> {
             }
             let name = match candidates.iter().find(|c| !scope.contains(c)) {
                 Some(free) => scope.claim(free).0,
-                None => scope.claim(candidates.last().map(String::as_str).unwrap_or("Type")).0,
+                None => {
+                    scope
+                        .claim(candidates.last().map(String::as_str).unwrap_or("Type"))
+                        .0
+                }
             };
             self.slots[i].name = name;
         }
@@ -285,7 +343,9 @@ impl<'a> Builder<'a> {
         for (new, (_, old)) in live.iter().enumerate() {
             map.insert(*old as u32, TypeId(new as u32));
         }
-        let redirects: Vec<TypeId> = (0..self.slots.len()).map(|i| self.resolve(TypeId(i as u32))).collect();
+        let redirects: Vec<TypeId> = (0..self.slots.len())
+            .map(|i| self.resolve(TypeId(i as u32)))
+            .collect();
         let remap = |id: TypeId| -> TypeId {
             let r = redirects[id.0 as usize];
             map.get(&r.0).copied().unwrap_or(TypeId(0))

@@ -100,7 +100,9 @@ impl Builder<'_> {
             None => {
                 self.error(
                     ptr,
-                    format!("`$ref: {reference}` does not name a schema under #/components/schemas"),
+                    format!(
+                        "`$ref: {reference}` does not name a schema under #/components/schemas"
+                    ),
                     "point the reference at a schema component",
                 );
                 Typed::plain(TypeRef::Any)
@@ -110,9 +112,19 @@ impl Builder<'_> {
 
     /// Convert an inline schema. With `target`, named results are stored in that (reserved)
     /// slot, and anything else becomes an alias there.
-    pub fn inline(&mut self, schema: &Schema, ptr: &str, hint: Hint, target: Option<TypeId>) -> Typed {
+    pub fn inline(
+        &mut self,
+        schema: &Schema,
+        ptr: &str,
+        hint: Hint,
+        target: Option<TypeId>,
+    ) -> Typed {
         if self.depth > MAX_DEPTH {
-            self.warning(ptr, "schema nested too deeply; typed as any JSON value", "flatten the schema into named components");
+            self.warning(
+                ptr,
+                "schema nested too deeply; typed as any JSON value",
+                "flatten the schema into named components",
+            );
             return Typed::plain(TypeRef::Any);
         }
         self.depth += 1;
@@ -163,16 +175,24 @@ impl Builder<'_> {
             return t;
         }
         if v.not {
-            self.warning(ptr, "`not` cannot be expressed as a Rust type; typed as any JSON value", "describe the allowed values positively");
+            self.warning(
+                ptr,
+                "`not` cannot be expressed as a Rust type; typed as any JSON value",
+                "describe the allowed values positively",
+            );
             return Typed::plain(TypeRef::Any);
         }
         // A single-branch composition without a shape of its own is the branch itself
         // (`allOf: [$ref]` with a description, `anyOf: [X, null]` after normalisation).
         if !v.has_own_shape() && v.enumeration.is_empty() {
-            let parts: Vec<(&str, &ReferenceOr<Schema>)> = [("allOf", v.all_of), ("anyOf", v.any_of), ("oneOf", v.one_of)]
-                .into_iter()
-                .flat_map(|(k, xs)| xs.iter().map(move |x| (k, x)))
-                .collect();
+            let parts: Vec<(&str, &ReferenceOr<Schema>)> = [
+                ("allOf", v.all_of),
+                ("anyOf", v.any_of),
+                ("oneOf", v.one_of),
+            ]
+            .into_iter()
+            .flat_map(|(k, xs)| xs.iter().map(move |x| (k, x)))
+            .collect();
             if parts.len() == 1 {
                 let (k, part) = parts[0];
                 let p = join(&join(ptr, k), "0");
@@ -190,7 +210,11 @@ impl Builder<'_> {
             }
         }
         if !v.one_of.is_empty() || !v.any_of.is_empty() {
-            let (key, branches) = if v.one_of.is_empty() { ("anyOf", v.any_of) } else { ("oneOf", v.one_of) };
+            let (key, branches) = if v.one_of.is_empty() {
+                ("anyOf", v.any_of)
+            } else {
+                ("oneOf", v.one_of)
+            };
             return self.union(v, branches, &join(ptr, key), hint, target);
         }
         if !v.all_of.is_empty() {
@@ -212,7 +236,10 @@ impl Builder<'_> {
                 Typed::plain(TypeRef::Array(Box::new(item)))
             }
             Kind::String => Typed::plain(TypeRef::Primitive(string_primitive(v.format.as_deref()))),
-            Kind::Integer => Typed::plain(TypeRef::Primitive(integer_primitive(v.format.as_deref(), &v.constraints))),
+            Kind::Integer => Typed::plain(TypeRef::Primitive(integer_primitive(
+                v.format.as_deref(),
+                &v.constraints,
+            ))),
             Kind::Number => Typed::plain(TypeRef::Primitive(match v.format.as_deref() {
                 Some("float") => Primitive::F32,
                 _ => Primitive::F64,
@@ -232,7 +259,11 @@ impl Builder<'_> {
                     items.push(wrap_nullable(t));
                 }
                 Err(e) => {
-                    self.warning(&p, format!("tuple item is not a schema ({e}); typed as any JSON value"), "fix the prefixItems entry");
+                    self.warning(
+                        &p,
+                        format!("tuple item is not a schema ({e}); typed as any JSON value"),
+                        "fix the prefixItems entry",
+                    );
                     items.push(TypeRef::Any);
                 }
             }
@@ -240,7 +271,13 @@ impl Builder<'_> {
         Typed::plain(TypeRef::Tuple(items))
     }
 
-    fn enumeration(&mut self, v: &View, ptr: &str, hint: &Hint, target: Option<TypeId>) -> Option<Typed> {
+    fn enumeration(
+        &mut self,
+        v: &View,
+        ptr: &str,
+        hint: &Hint,
+        target: Option<TypeId>,
+    ) -> Option<Typed> {
         let nullable = v.enumeration.iter().any(Value::is_null);
         let values: Vec<&Value> = v.enumeration.iter().filter(|x| !x.is_null()).collect();
         if values.is_empty() {
@@ -259,11 +296,22 @@ impl Builder<'_> {
                 }
                 let (name, renamed) = scope.claim(&naming::variant_name(&s));
                 if renamed {
-                    self.warning(ptr, format!("enum values collide as Rust variants; `{s}` is named `{name}`"), "rename the enum value or accept the numbered variant");
+                    self.warning(
+                        ptr,
+                        format!("enum values collide as Rust variants; `{s}` is named `{name}`"),
+                        "rename the enum value or accept the numbered variant",
+                    );
                 }
-                variants.push(EnumVariant { name, value: s, docs: Docs::default() });
+                variants.push(EnumVariant {
+                    name,
+                    value: s,
+                    docs: Docs::default(),
+                });
             }
-            TypeKind::StringEnum(StringEnum { variants, fallback: true })
+            TypeKind::StringEnum(StringEnum {
+                variants,
+                fallback: true,
+            })
         } else if values.iter().all(|x| x.as_i64().is_some()) && v.kind != Kind::Number {
             let mut scope = naming::Scope::new();
             let mut variants = Vec::new();
@@ -273,11 +321,22 @@ impl Builder<'_> {
                 if !seen.insert(n) {
                     continue;
                 }
-                let raw = if n < 0 { format!("Minus{}", n.unsigned_abs()) } else { format!("V{n}") };
+                let raw = if n < 0 {
+                    format!("Minus{}", n.unsigned_abs())
+                } else {
+                    format!("V{n}")
+                };
                 let (name, _) = scope.claim(&naming::variant_name(&raw));
-                variants.push(EnumVariant { name, value: n, docs: Docs::default() });
+                variants.push(EnumVariant {
+                    name,
+                    value: n,
+                    docs: Docs::default(),
+                });
             }
-            TypeKind::IntEnum(IntEnum { variants, fallback: true })
+            TypeKind::IntEnum(IntEnum {
+                variants,
+                fallback: true,
+            })
         } else {
             // Booleans, floats, mixed: keep the base type; the values stay documented.
             return None;
@@ -287,7 +346,14 @@ impl Builder<'_> {
         Some(t)
     }
 
-    fn union(&mut self, v: &View, branches: &[ReferenceOr<Schema>], ptr: &str, hint: Hint, target: Option<TypeId>) -> Typed {
+    fn union(
+        &mut self,
+        v: &View,
+        branches: &[ReferenceOr<Schema>],
+        ptr: &str,
+        hint: Hint,
+        target: Option<TypeId>,
+    ) -> Typed {
         let id = self.reserve(ptr, hint.clone(), target);
         let mut variants: Vec<UnionVariant> = Vec::new();
         let mut scope = naming::Scope::new();
@@ -311,7 +377,12 @@ impl Builder<'_> {
             } else {
                 branch_ids.push(None);
             }
-            variants.push(UnionVariant { name, tag_values: Vec::new(), ty: t.ty, docs: t.docs });
+            variants.push(UnionVariant {
+                name,
+                tag_values: Vec::new(),
+                ty: t.ty,
+                docs: t.docs,
+            });
         }
         let tag = self.discriminate(v, ptr, &mut variants, &branch_ids);
         let kind = TypeKind::Union(Union { tag, variants });
@@ -342,7 +413,15 @@ impl Builder<'_> {
         Typed::plain(ty)
     }
 
-    fn merge_part(&mut self, part: &ReferenceOr<Schema>, ptr: &str, id: TypeId, st: &mut Struct, seen: &mut Vec<String>, depth: usize) {
+    fn merge_part(
+        &mut self,
+        part: &ReferenceOr<Schema>,
+        ptr: &str,
+        id: TypeId,
+        st: &mut Struct,
+        seen: &mut Vec<String>,
+        depth: usize,
+    ) {
         if depth > 32 {
             return;
         }
@@ -365,11 +444,22 @@ impl Builder<'_> {
         let v = View::new(schema);
         for (k, xs) in [("allOf", v.all_of)] {
             for (i, x) in xs.iter().enumerate() {
-                self.merge_part(x, &join(&join(&p, k), &i.to_string()), id, st, seen, depth + 1);
+                self.merge_part(
+                    x,
+                    &join(&join(&p, k), &i.to_string()),
+                    id,
+                    st,
+                    seen,
+                    depth + 1,
+                );
             }
         }
         if !v.one_of.is_empty() || !v.any_of.is_empty() {
-            self.warning(&p, "oneOf/anyOf inside allOf is not merged; its properties are not typed", "move the union into a property");
+            self.warning(
+                &p,
+                "oneOf/anyOf inside allOf is not merged; its properties are not typed",
+                "move the union into a property",
+            );
         }
         let own = self.fields_of(&v, &p, id);
         merge_fields(st, own);
@@ -380,7 +470,11 @@ impl Builder<'_> {
             match v.additional {
                 Some(AdditionalProperties::Any(false)) => {}
                 Some(AdditionalProperties::Schema(s)) => {
-                    let t = self.type_of(s.as_ref(), &join(ptr, "additionalProperties"), hint.child("Value"));
+                    let t = self.type_of(
+                        s.as_ref(),
+                        &join(ptr, "additionalProperties"),
+                        hint.child("Value"),
+                    );
                     return Typed::plain(TypeRef::Map(Box::new(wrap_nullable(t))));
                 }
                 _ => return Typed::plain(TypeRef::Map(Box::new(TypeRef::Any))),
@@ -424,7 +518,11 @@ impl Builder<'_> {
         }
         match v.additional {
             Some(AdditionalProperties::Schema(s)) if !v.properties.is_empty() => {
-                let t = self.type_of(s.as_ref(), &join(ptr, "additionalProperties"), Hint::under(owner, "Value"));
+                let t = self.type_of(
+                    s.as_ref(),
+                    &join(ptr, "additionalProperties"),
+                    Hint::under(owner, "Value"),
+                );
                 st.additional = Some(wrap_nullable(t));
             }
             Some(AdditionalProperties::Any(true)) if !v.properties.is_empty() => {
@@ -492,7 +590,12 @@ pub fn integer_primitive(format: Option<&str>, c: &Constraints) -> Primitive {
         Some("uint16") => Primitive::U16,
         Some("uint32") => Primitive::U32,
         Some("uint64") | Some("uint") => Primitive::U64,
-        Some("int64") if c.minimum.is_some_and(|m| m >= 0.0) && c.maximum.is_some_and(|m| m > i64::MAX as f64) => Primitive::U64,
+        Some("int64")
+            if c.minimum.is_some_and(|m| m >= 0.0)
+                && c.maximum.is_some_and(|m| m > i64::MAX as f64) =>
+        {
+            Primitive::U64
+        }
         _ => Primitive::I64,
     }
 }

@@ -19,7 +19,8 @@ fn direct(t: &TypeRef, out: &mut Vec<u32>) {
     }
 }
 
-pub fn break_cycles(api: &mut Api) {
+pub fn break_cycles(api: &mut Api) -> Vec<usize> {
+    let alias_loops = break_alias_loops(api);
     let n = api.types.len();
     let mut edges: Vec<Vec<u32>> = vec![Vec::new(); n];
     for (i, def) in api.types.iter_mut().enumerate() {
@@ -29,7 +30,10 @@ pub fn break_cycles(api: &mut Api) {
     }
     let scc = tarjan(&edges);
     for (i, def) in api.types.iter_mut().enumerate() {
-        let boxable = !matches!(def.kind, crate::ir::TypeKind::Alias(_) | crate::ir::TypeKind::Newtype(..));
+        let boxable = !matches!(
+            def.kind,
+            crate::ir::TypeKind::Alias(_) | crate::ir::TypeKind::Newtype(..)
+        );
         for t in kind_tops_mut(&mut def.kind) {
             let mut targets = Vec::new();
             direct(t, &mut targets);
@@ -39,6 +43,36 @@ pub fn break_cycles(api: &mut Api) {
             }
         }
     }
+    alias_loops
+}
+
+/// `A = B`, `B = A`: aliases that only name each other describe no value. Each alias on such a
+/// loop becomes `serde_json::Value`; returns their indices (for a warning).
+fn break_alias_loops(api: &mut Api) -> Vec<usize> {
+    let target = |api: &Api, i: usize| match &api.types[i].kind {
+        crate::ir::TypeKind::Alias(TypeRef::Named(id, args)) if args.is_empty() => {
+            Some(id.0 as usize)
+        }
+        _ => None,
+    };
+    let mut looped = Vec::new();
+    for start in 0..api.types.len() {
+        let mut i = start;
+        for _ in 0..api.types.len() {
+            match target(api, i) {
+                Some(next) if next == start => {
+                    looped.push(start);
+                    break;
+                }
+                Some(next) => i = next,
+                None => break,
+            }
+        }
+    }
+    for &i in &looped {
+        api.types[i].kind = crate::ir::TypeKind::Alias(TypeRef::Any);
+    }
+    looped
 }
 
 /// Strongly connected components (iterative Tarjan): the component index of every node.

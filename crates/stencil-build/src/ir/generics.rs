@@ -19,9 +19,14 @@ impl Builder<'_> {
             if slot.component.is_none() || !matches!(slot.kind, Some(TypeKind::Struct(_))) {
                 continue;
             }
-            let Some(title) = slot.docs.title.as_deref() else { continue };
+            let Some(title) = slot.docs.title.as_deref() else {
+                continue;
+            };
             if let Some((base, args)) = naming::pydantic_generic(title) {
-                groups.entry(base.to_owned()).or_default().push((i, args.iter().map(|s| (*s).to_owned()).collect()));
+                groups
+                    .entry(base.to_owned())
+                    .or_default()
+                    .push((i, args.iter().map(|s| (*s).to_owned()).collect()));
             }
         }
         for (base, members) in groups {
@@ -32,7 +37,9 @@ impl Builder<'_> {
                     _ => None,
                 })
                 .collect();
-            let Some(params) = self.generic_params(&structs, &members) else { continue };
+            let Some(params) = self.generic_params(&structs, &members) else {
+                continue;
+            };
             if params.is_empty() || params.len() > PARAM_NAMES.len() {
                 continue;
             }
@@ -40,8 +47,10 @@ impl Builder<'_> {
             for (k, &f) in params.iter().enumerate() {
                 generic.fields[f].ty = TypeRef::Generic(k);
             }
-            let args_of: Vec<Vec<TypeRef>> =
-                structs.iter().map(|s| params.iter().map(|&f| s.fields[f].ty.clone()).collect()).collect();
+            let args_of: Vec<Vec<TypeRef>> = structs
+                .iter()
+                .map(|s| params.iter().map(|&f| s.fields[f].ty.clone()).collect())
+                .collect();
             let id = TypeId(self.slots.len() as u32);
             let first = members[0].0;
             let mut docs = self.slots[first].docs.clone();
@@ -52,7 +61,10 @@ impl Builder<'_> {
                 docs,
                 origin: self.slots[first].origin.clone(),
                 hints: vec![Hint::root(naming::type_name(&base))],
-                generics: PARAM_NAMES[..params.len()].iter().map(|s| (*s).to_owned()).collect(),
+                generics: PARAM_NAMES[..params.len()]
+                    .iter()
+                    .map(|s| (*s).to_owned())
+                    .collect(),
                 ..Slot::default()
             });
             for ((i, _), args) in members.iter().zip(args_of) {
@@ -63,7 +75,11 @@ impl Builder<'_> {
 
     /// Indices of the fields that become type parameters, or `None` when the members do not
     /// share a structure.
-    fn generic_params(&self, structs: &[&Struct], members: &[(usize, Vec<String>)]) -> Option<Vec<usize>> {
+    fn generic_params(
+        &self,
+        structs: &[&Struct],
+        members: &[(usize, Vec<String>)],
+    ) -> Option<Vec<usize>> {
         let first = structs.first()?;
         if structs.len() != members.len() || first.additional.is_some() {
             return None;
@@ -73,7 +89,9 @@ impl Builder<'_> {
                 return None;
             }
             for (a, b) in s.fields.iter().zip(&first.fields) {
-                if (a.wire_name.as_str(), a.required, a.nullable, &a.default) != (b.wire_name.as_str(), b.required, b.nullable, &b.default) {
+                if (a.wire_name.as_str(), a.required, a.nullable, &a.default)
+                    != (b.wire_name.as_str(), b.required, b.nullable, &b.default)
+                {
                     return None;
                 }
             }
@@ -85,14 +103,20 @@ impl Builder<'_> {
             // Every member must fill its parameters from its own title arguments.
             let all_match = members.iter().zip(structs).all(|((_, args), s)| {
                 differing.len() == args.len()
-                    && differing.iter().zip(args).all(|(&f, arg)| self.arg_matches(arg, &s.fields[f].ty, 0))
+                    && differing
+                        .iter()
+                        .zip(args)
+                        .all(|(&f, arg)| self.arg_matches(arg, &s.fields[f].ty, 0))
             });
             return all_match.then_some(differing);
         }
         let args = &members[0].1;
         let mut params = Vec::new();
         for arg in args {
-            let f = first.fields.iter().position(|f| self.arg_matches(arg, &f.ty, 0))?;
+            let f = first
+                .fields
+                .iter()
+                .position(|f| self.arg_matches(arg, &f.ty, 0))?;
             params.push(f);
         }
         Some(params)
@@ -110,22 +134,34 @@ impl Builder<'_> {
         };
         if let Some((head, inner)) = naming::pydantic_generic(arg) {
             return match (head.to_ascii_lowercase().as_str(), ty) {
-                ("list" | "sequence" | "set" | "tuple", TypeRef::Array(item)) => inner.len() == 1 && self.arg_matches(inner[0], item, depth + 1),
-                ("dict" | "mapping", TypeRef::Map(value)) => inner.len() == 2 && self.arg_matches(inner[1], value, depth + 1),
+                ("list" | "sequence" | "set" | "tuple", TypeRef::Array(item)) => {
+                    inner.len() == 1 && self.arg_matches(inner[0], item, depth + 1)
+                }
+                ("dict" | "mapping", TypeRef::Map(value)) => {
+                    inner.len() == 2 && self.arg_matches(inner[1], value, depth + 1)
+                }
                 ("optional", t) => inner.len() == 1 && self.arg_matches(inner[0], t, depth + 1),
-                ("union", TypeRef::Named(id, _)) => match &self.slots[self.resolve(*id).0 as usize].kind {
-                    Some(TypeKind::Union(u)) => {
-                        u.variants.len() == inner.len()
-                            && u.variants.iter().zip(&inner).all(|(v, a)| self.arg_matches(a, &v.ty, depth + 1))
+                ("union", TypeRef::Named(id, _)) => {
+                    match &self.slots[self.resolve(*id).0 as usize].kind {
+                        Some(TypeKind::Union(u)) => {
+                            u.variants.len() == inner.len()
+                                && u.variants
+                                    .iter()
+                                    .zip(&inner)
+                                    .all(|(v, a)| self.arg_matches(a, &v.ty, depth + 1))
+                        }
+                        _ => false,
                     }
-                    _ => false,
-                },
+                }
                 _ => false,
             };
         }
         match (arg, ty) {
             ("str", TypeRef::Primitive(Primitive::String)) => true,
-            ("int", TypeRef::Primitive(p)) => matches!(p, Primitive::I32 | Primitive::I64 | Primitive::U32 | Primitive::U64),
+            ("int", TypeRef::Primitive(p)) => matches!(
+                p,
+                Primitive::I32 | Primitive::I64 | Primitive::U32 | Primitive::U64
+            ),
             ("float", TypeRef::Primitive(p)) => matches!(p, Primitive::F32 | Primitive::F64),
             ("bool", TypeRef::Primitive(Primitive::Bool)) => true,
             ("Any" | "dict", TypeRef::Any | TypeRef::Map(_)) => true,

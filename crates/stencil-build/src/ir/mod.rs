@@ -428,7 +428,10 @@ pub struct SecurityScheme {
 pub enum SecurityKind {
     HttpBearer,
     HttpBasic,
-    ApiKey { location: ParamLocation, wire_name: String },
+    ApiKey {
+        location: ParamLocation,
+        wire_name: String,
+    },
     /// OAuth2 and OpenID Connect are sent as bearer tokens.
     OAuth2,
     /// A scheme Stencil does not implement (e.g. `mutualTLS`, other HTTP schemes).

@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 
 use openapiv3::{
-    APIKeyLocation, Header, MediaType, Parameter, ParameterSchemaOrContent, PathStyle,
-    QueryStyle, ReferenceOr, RequestBody as OaBody, Response as OaResponse, SecurityScheme as OaScheme,
+    APIKeyLocation, Header, MediaType, Parameter, ParameterSchemaOrContent, PathStyle, QueryStyle,
+    ReferenceOr, RequestBody as OaBody, Response as OaResponse, SecurityScheme as OaScheme,
     StatusCode,
 };
 use serde_json::Value;
@@ -31,7 +31,12 @@ const METHODS: [(&str, Method); 8] = [
 ];
 
 pub fn media_kind(media_type: &str) -> MediaKind {
-    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     if essence == "application/json" || essence.ends_with("+json") {
         MediaKind::Json
     } else if essence == "application/x-www-form-urlencoded" {
@@ -53,7 +58,11 @@ impl Builder<'_> {
         for (path, item) in &doc.paths.paths {
             let item_ptr = join("/paths", path);
             let ReferenceOr::Item(item) = item else {
-                self.warning(&item_ptr, "path item `$ref` is not supported; the path is skipped", "inline the path item");
+                self.warning(
+                    &item_ptr,
+                    "path item `$ref` is not supported; the path is skipped",
+                    "inline the path item",
+                );
                 continue;
             };
             for (key, method) in METHODS {
@@ -75,7 +84,9 @@ impl Builder<'_> {
         let cleaned: Vec<String> = found
             .iter()
             .map(|(path, _, key, _, op, _)| match &op.operation_id {
-                Some(id) => naming::field_name(&naming::fastapi_function_name(id, key, path).unwrap_or_else(|| id.clone())),
+                Some(id) => naming::field_name(
+                    &naming::fastapi_function_name(id, key, path).unwrap_or_else(|| id.clone()),
+                ),
                 None => naming::operation_name_from_route(key, path),
             })
             .collect();
@@ -92,26 +103,48 @@ impl Builder<'_> {
             };
             let (name, renamed) = scope.claim(&wanted);
             if renamed {
-                self.warning(ptr, format!("operation name `{wanted}` is used twice; this one is `{name}`"), "give the operations distinct operationIds");
+                self.warning(
+                    ptr,
+                    format!("operation name `{wanted}` is used twice; this one is `{name}`"),
+                    "give the operations distinct operationIds",
+                );
             }
             let type_name = naming::type_name(&name);
-            let id = op.operation_id.clone().unwrap_or_else(|| format!("{} {}", method.as_str(), path));
+            let id = op
+                .operation_id
+                .clone()
+                .unwrap_or_else(|| format!("{} {}", method.as_str(), path));
             let mut params = Vec::new();
             let mut pscope = naming::Scope::with_reserved(&["body"]);
             let all: Vec<(&ReferenceOr<Parameter>, String)> = item
                 .parameters
                 .iter()
                 .enumerate()
-                .map(|(i, p)| (p, join(&join(&join("/paths", path), "parameters"), &i.to_string())))
-                .chain(op.parameters.iter().enumerate().map(|(i, p)| (p, join(&join(ptr, "parameters"), &i.to_string()))))
+                .map(|(i, p)| {
+                    (
+                        p,
+                        join(&join(&join("/paths", path), "parameters"), &i.to_string()),
+                    )
+                })
+                .chain(
+                    op.parameters
+                        .iter()
+                        .enumerate()
+                        .map(|(i, p)| (p, join(&join(ptr, "parameters"), &i.to_string()))),
+                )
                 .collect();
             // Operation-level parameters override path-level ones with the same name and location.
             let mut resolved: Vec<(Parameter, String)> = Vec::new();
             for (p, pptr) in all {
-                let Some(p) = self.resolve_param(p, &pptr) else { continue };
+                let Some(p) = self.resolve_param(p, &pptr) else {
+                    continue;
+                };
                 let data = p.clone().parameter_data();
                 let loc = std::mem::discriminant(&p);
-                resolved.retain(|(q, _)| !(std::mem::discriminant(q) == loc && q.clone().parameter_data().name == data.name));
+                resolved.retain(|(q, _)| {
+                    !(std::mem::discriminant(q) == loc
+                        && q.clone().parameter_data().name == data.name)
+                });
                 resolved.push((p, pptr));
             }
             for (p, pptr) in resolved {
@@ -119,7 +152,10 @@ impl Builder<'_> {
                     params.push(param);
                 }
             }
-            let body = op.request_body.as_ref().and_then(|b| self.body(b, &join(ptr, "requestBody"), &type_name));
+            let body = op
+                .request_body
+                .as_ref()
+                .and_then(|b| self.body(b, &join(ptr, "requestBody"), &type_name));
             let responses = self.responses(op, ptr, &type_name);
             let security = self.security(op.security.as_ref().or(doc.security.as_ref()), ptr);
             ops.push(Operation {
@@ -154,7 +190,13 @@ impl Builder<'_> {
                 match found {
                     Some(ReferenceOr::Item(p)) => Some(p.clone()),
                     _ => {
-                        self.error(ptr, format!("parameter `$ref: {reference}` does not resolve to a parameter"), "point it at an entry of #/components/parameters");
+                        self.error(
+                            ptr,
+                            format!(
+                                "parameter `$ref: {reference}` does not resolve to a parameter"
+                            ),
+                            "point it at an entry of #/components/parameters",
+                        );
                         None
                     }
                 }
@@ -162,7 +204,13 @@ impl Builder<'_> {
         }
     }
 
-    fn param(&mut self, p: &Parameter, ptr: &str, op: &str, scope: &mut naming::Scope) -> Option<Param> {
+    fn param(
+        &mut self,
+        p: &Parameter,
+        ptr: &str,
+        op: &str,
+        scope: &mut naming::Scope,
+    ) -> Option<Param> {
         let (location, style, explode_default) = match p {
             Parameter::Query { style, .. } => (
                 ParamLocation::Query,
@@ -187,7 +235,10 @@ impl Builder<'_> {
             Parameter::Cookie { .. } => (ParamLocation::Cookie, ParamStyle::Form, true),
         };
         let data = p.clone().parameter_data();
-        if location == ParamLocation::Header && ["accept", "content-type", "authorization"].contains(&data.name.to_ascii_lowercase().as_str()) {
+        if location == ParamLocation::Header
+            && ["accept", "content-type", "authorization"]
+                .contains(&data.name.to_ascii_lowercase().as_str())
+        {
             return None;
         }
         let hint = Hint::root(format!("{op}{}", naming::type_name(&data.name)));
@@ -217,7 +268,12 @@ impl Builder<'_> {
         match format {
             ParameterSchemaOrContent::Schema(s) => self.type_of(s, ptr, hint),
             ParameterSchemaOrContent::Content(c) => match c.iter().next() {
-                Some((_, MediaType { schema: Some(s), .. })) => self.type_of(s, ptr, hint),
+                Some((
+                    _,
+                    MediaType {
+                        schema: Some(s), ..
+                    },
+                )) => self.type_of(s, ptr, hint),
                 _ => self.type_of::<openapiv3::Schema>(&ReferenceOr::Item(any_schema()), ptr, hint),
             },
         }
@@ -231,7 +287,11 @@ impl Builder<'_> {
                 match key.and_then(|k| self.doc.components.as_ref()?.request_bodies.get(k)) {
                     Some(ReferenceOr::Item(b)) => b.clone(),
                     _ => {
-                        self.error(ptr, format!("request body `$ref: {reference}` does not resolve"), "point it at an entry of #/components/requestBodies");
+                        self.error(
+                            ptr,
+                            format!("request body `$ref: {reference}` does not resolve"),
+                            "point it at an entry of #/components/requestBodies",
+                        );
                         return None;
                     }
                 }
@@ -244,22 +304,37 @@ impl Builder<'_> {
             let suffix = match (several, kind) {
                 (true, MediaKind::Form) => "Form",
                 (true, MediaKind::Multipart) => "Multipart",
-                _ => "Request",
+                _ => "Body",
             };
             let mptr = join(&join(&join(ptr, "content"), media_type), "schema");
-            let ty = m.schema.as_ref().map(|s| self.type_of(s, &mptr, Hint::root(format!("{op}{suffix}"))).ty);
-            contents.push(Content { media_type: media_type.clone(), kind, ty });
+            let ty = m.schema.as_ref().map(|s| {
+                self.type_of(s, &mptr, Hint::root(format!("{op}{suffix}")))
+                    .ty
+            });
+            contents.push(Content {
+                media_type: media_type.clone(),
+                kind,
+                ty,
+            });
         }
         Some(RequestBody {
             required: body.required,
             contents,
-            docs: Docs { description: body.description.clone(), ..Docs::default() },
+            docs: Docs {
+                description: body.description.clone(),
+                ..Docs::default()
+            },
         })
     }
 
     fn responses(&mut self, op: &openapiv3::Operation, ptr: &str, op_name: &str) -> Vec<Response> {
         let rptr = join(ptr, "responses");
-        let successes = op.responses.responses.keys().filter(|s| status_of(s).is_success()).count();
+        let successes = op
+            .responses
+            .responses
+            .keys()
+            .filter(|s| status_of(s).is_success())
+            .count();
         let mut out = Vec::new();
         let entries = op
             .responses
@@ -274,35 +349,67 @@ impl Builder<'_> {
                 Status::Default => "default".to_owned(),
             };
             let sptr = join(&rptr, &key);
-            let Some(resp) = self.resolve_response(r, &sptr) else { continue };
+            let Some(resp) = self.resolve_response(r, &sptr) else {
+                continue;
+            };
             let hint = match status {
-                Status::Code(c) if status.is_success() && successes > 1 => Hint::root(format!("{op_name}{}Response", naming::status_name(c))),
+                Status::Code(c) if status.is_success() && successes > 1 => {
+                    Hint::root(format!("{op_name}{}Response", naming::status_name(c)))
+                }
                 _ if status.is_success() => Hint::root(format!("{op_name}Response")),
-                Status::Code(c) => Hint { error_status: Some(c), fallback_prefix: Some(op_name.to_owned()), ..Hint::root(format!("{}Response", naming::status_name(c))) },
-                Status::Range(r) => Hint { fallback_prefix: Some(op_name.to_owned()), ..Hint::root(format!("Status{r}xxResponse")) },
+                Status::Code(c) => Hint {
+                    error_status: Some(c),
+                    fallback_prefix: Some(op_name.to_owned()),
+                    ..Hint::root(format!("{}Response", naming::status_name(c)))
+                },
+                Status::Range(r) => Hint {
+                    fallback_prefix: Some(op_name.to_owned()),
+                    ..Hint::root(format!("Status{r}xxResponse"))
+                },
                 Status::Default => Hint::root(format!("{op_name}DefaultResponse")),
             };
             let mut contents = Vec::new();
             for (media_type, m) in &resp.content {
                 let mptr = join(&join(&join(&sptr, "content"), media_type), "schema");
-                let ty = m.schema.as_ref().map(|s| self.type_of(s, &mptr, hint.clone()).ty);
-                contents.push(Content { media_type: media_type.clone(), kind: media_kind(media_type), ty });
+                let ty = m
+                    .schema
+                    .as_ref()
+                    .map(|s| self.type_of(s, &mptr, hint.clone()).ty);
+                contents.push(Content {
+                    media_type: media_type.clone(),
+                    kind: media_kind(media_type),
+                    ty,
+                });
             }
             let mut headers = Vec::new();
             let mut hscope = naming::Scope::new();
             for (wire, h) in &resp.headers {
                 let hptr = join(&join(&sptr, "headers"), wire);
-                let Some(h) = self.resolve_header(h, &hptr) else { continue };
-                let t = self.param_schema(&h.format, &join(&hptr, "schema"), Hint::root(format!("{op_name}{}", naming::type_name(wire))));
+                let Some(h) = self.resolve_header(h, &hptr) else {
+                    continue;
+                };
+                let t = self.param_schema(
+                    &h.format,
+                    &join(&hptr, "schema"),
+                    Hint::root(format!("{op_name}{}", naming::type_name(wire))),
+                );
                 headers.push(ResponseHeader {
                     wire_name: wire.clone(),
                     name: hscope.claim(&naming::field_name(wire)).0,
                     required: h.required,
                     ty: t.ty,
-                    docs: Docs { description: h.description.clone(), ..Docs::default() },
+                    docs: Docs {
+                        description: h.description.clone(),
+                        ..Docs::default()
+                    },
                 });
             }
-            out.push(Response { status, description: resp.description.clone(), contents, headers });
+            out.push(Response {
+                status,
+                description: resp.description.clone(),
+                contents,
+                headers,
+            });
         }
         out
     }
@@ -315,7 +422,11 @@ impl Builder<'_> {
                 match key.and_then(|k| self.doc.components.as_ref()?.responses.get(k)) {
                     Some(ReferenceOr::Item(r)) => Some(r.clone()),
                     _ => {
-                        self.error(ptr, format!("response `$ref: {reference}` does not resolve"), "point it at an entry of #/components/responses");
+                        self.error(
+                            ptr,
+                            format!("response `$ref: {reference}` does not resolve"),
+                            "point it at an entry of #/components/responses",
+                        );
                         None
                     }
                 }
@@ -331,7 +442,11 @@ impl Builder<'_> {
                 match key.and_then(|k| self.doc.components.as_ref()?.headers.get(k)) {
                     Some(ReferenceOr::Item(h)) => Some(h.clone()),
                     _ => {
-                        self.error(ptr, format!("header `$ref: {reference}` does not resolve"), "point it at an entry of #/components/headers");
+                        self.error(
+                            ptr,
+                            format!("header `$ref: {reference}` does not resolve"),
+                            "point it at an entry of #/components/headers",
+                        );
                         None
                     }
                 }
@@ -339,16 +454,32 @@ impl Builder<'_> {
         }
     }
 
-    fn security(&mut self, reqs: Option<&Vec<openapiv3::SecurityRequirement>>, ptr: &str) -> Vec<Vec<SecurityUse>> {
+    fn security(
+        &mut self,
+        reqs: Option<&Vec<openapiv3::SecurityRequirement>>,
+        ptr: &str,
+    ) -> Vec<Vec<SecurityUse>> {
         let Some(reqs) = reqs else { return Vec::new() };
-        let keys: Vec<String> = self.doc.components.iter().flat_map(|c| c.security_schemes.keys().cloned()).collect();
+        let keys: Vec<String> = self
+            .doc
+            .components
+            .iter()
+            .flat_map(|c| c.security_schemes.keys().cloned())
+            .collect();
         let mut out = Vec::new();
         for req in reqs {
             let mut set = Vec::new();
             for (name, scopes) in req {
                 match keys.iter().position(|k| k == name) {
-                    Some(scheme) => set.push(SecurityUse { scheme, scopes: scopes.clone() }),
-                    None => self.error(&join(ptr, "security"), format!("security scheme `{name}` is not declared"), "declare it under #/components/securitySchemes"),
+                    Some(scheme) => set.push(SecurityUse {
+                        scheme,
+                        scopes: scopes.clone(),
+                    }),
+                    None => self.error(
+                        &join(ptr, "security"),
+                        format!("security scheme `{name}` is not declared"),
+                        "declare it under #/components/securitySchemes",
+                    ),
                 }
             }
             out.push(set);
@@ -359,12 +490,24 @@ impl Builder<'_> {
     pub(crate) fn security_schemes(&mut self) -> Vec<SecurityScheme> {
         let mut scope = naming::Scope::new();
         let mut out = Vec::new();
-        let schemes: Vec<(String, ReferenceOr<OaScheme>)> =
-            self.doc.components.iter().flat_map(|c| c.security_schemes.iter().map(|(k, v)| (k.clone(), v.clone()))).collect();
+        let schemes: Vec<(String, ReferenceOr<OaScheme>)> = self
+            .doc
+            .components
+            .iter()
+            .flat_map(|c| {
+                c.security_schemes
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+            })
+            .collect();
         for (key, s) in schemes {
             let (kind, description) = match s {
                 ReferenceOr::Reference { .. } => (SecurityKind::Unsupported("$ref".into()), None),
-                ReferenceOr::Item(OaScheme::HTTP { scheme, description, .. }) => (
+                ReferenceOr::Item(OaScheme::HTTP {
+                    scheme,
+                    description,
+                    ..
+                }) => (
                     match scheme.to_ascii_lowercase().as_str() {
                         "bearer" => SecurityKind::HttpBearer,
                         "basic" => SecurityKind::HttpBasic,
@@ -372,7 +515,12 @@ impl Builder<'_> {
                     },
                     description,
                 ),
-                ReferenceOr::Item(OaScheme::APIKey { location, name, description, .. }) => (
+                ReferenceOr::Item(OaScheme::APIKey {
+                    location,
+                    name,
+                    description,
+                    ..
+                }) => (
                     SecurityKind::ApiKey {
                         location: match location {
                             APIKeyLocation::Query => ParamLocation::Query,
@@ -383,8 +531,12 @@ impl Builder<'_> {
                     },
                     description,
                 ),
-                ReferenceOr::Item(OaScheme::OAuth2 { description, .. }) => (SecurityKind::OAuth2, description),
-                ReferenceOr::Item(OaScheme::OpenIDConnect { description, .. }) => (SecurityKind::OAuth2, description),
+                ReferenceOr::Item(OaScheme::OAuth2 { description, .. }) => {
+                    (SecurityKind::OAuth2, description)
+                }
+                ReferenceOr::Item(OaScheme::OpenIDConnect { description, .. }) => {
+                    (SecurityKind::OAuth2, description)
+                }
             };
             if let SecurityKind::Unsupported(what) = &kind {
                 self.warning(&join("/components/securitySchemes", &key), format!("security scheme `{key}` ({what}) is not supported; operations using it send no credentials for it"), "use http bearer/basic, apiKey or oauth2");
@@ -393,7 +545,10 @@ impl Builder<'_> {
                 name: scope.claim(&naming::field_name(&key)).0,
                 key,
                 kind,
-                docs: Docs { description, ..Docs::default() },
+                docs: Docs {
+                    description,
+                    ..Docs::default()
+                },
             });
         }
         out
@@ -417,7 +572,9 @@ fn any_schema() -> openapiv3::Schema {
 /// FastAPI writes `default: 0` for boolean parameters; read it as `false`.
 fn coerce_default(default: Option<Value>, ty: &TypeRef) -> Option<Value> {
     match (default, ty) {
-        (Some(Value::Number(n)), TypeRef::Primitive(Primitive::Bool)) => Some(Value::Bool(n.as_f64() != Some(0.0))),
+        (Some(Value::Number(n)), TypeRef::Primitive(Primitive::Bool)) => {
+            Some(Value::Bool(n.as_f64() != Some(0.0)))
+        }
         (d, _) => d,
     }
 }

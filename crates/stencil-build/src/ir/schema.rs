@@ -6,8 +6,8 @@
 //! look at, so [`View`] flattens all of them.
 
 use openapiv3::{
-    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaData,
-    SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaData, SchemaKind,
+    StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 use serde_json::Value;
 
@@ -42,7 +42,10 @@ pub struct View<'a> {
     pub not: bool,
 }
 
-fn fmt<T: std::fmt::Debug>(f: &VariantOrUnknownOrEmpty<T>, known: impl Fn(&T) -> &'static str) -> Option<String> {
+fn fmt<T: std::fmt::Debug>(
+    f: &VariantOrUnknownOrEmpty<T>,
+    known: impl Fn(&T) -> &'static str,
+) -> Option<String> {
     match f {
         VariantOrUnknownOrEmpty::Item(t) => Some(known(t).to_owned()),
         VariantOrUnknownOrEmpty::Unknown(s) => Some(s.clone()),
@@ -103,7 +106,10 @@ impl<'a> View<'a> {
                     v.enumeration = n
                         .enumeration
                         .iter()
-                        .map(|e| e.and_then(serde_json::Number::from_f64).map_or(Value::Null, Value::Number))
+                        .map(|e| {
+                            e.and_then(serde_json::Number::from_f64)
+                                .map_or(Value::Null, Value::Number)
+                        })
                         .collect();
                 }
                 Type::Integer(n) => {
@@ -117,11 +123,19 @@ impl<'a> View<'a> {
                     v.constraints.exclusive_minimum = n.exclusive_minimum;
                     v.constraints.exclusive_maximum = n.exclusive_maximum;
                     v.constraints.multiple_of = n.multiple_of.map(|x| x as f64);
-                    v.enumeration = n.enumeration.iter().map(|e| e.map_or(Value::Null, Value::from)).collect();
+                    v.enumeration = n
+                        .enumeration
+                        .iter()
+                        .map(|e| e.map_or(Value::Null, Value::from))
+                        .collect();
                 }
                 Type::Boolean(b) => {
                     v.kind = Kind::Boolean;
-                    v.enumeration = b.enumeration.iter().map(|e| e.map_or(Value::Null, Value::Bool)).collect();
+                    v.enumeration = b
+                        .enumeration
+                        .iter()
+                        .map(|e| e.map_or(Value::Null, Value::Bool))
+                        .collect();
                 }
                 Type::Object(o) => {
                     v.kind = Kind::Object;
@@ -149,7 +163,9 @@ impl<'a> View<'a> {
                     Some("boolean") => Kind::Boolean,
                     Some("object") => Kind::Object,
                     Some("array") => Kind::Array,
-                    _ if !a.properties.is_empty() || a.additional_properties.is_some() => Kind::Object,
+                    _ if !a.properties.is_empty() || a.additional_properties.is_some() => {
+                        Kind::Object
+                    }
                     _ if a.items.is_some() => Kind::Array,
                     _ => Kind::Unknown,
                 };

@@ -9,11 +9,19 @@ use crate::ir::{TypeId, TypeKind, TypeRef, UnionVariant};
 impl Builder<'_> {
     /// At conversion: the explicit discriminator, with tag values from its mapping or the
     /// branches' component names.
-    pub(crate) fn discriminate(&mut self, v: &View, _ptr: &str, variants: &mut [UnionVariant], branch_ids: &[Option<TypeId>]) -> Option<String> {
+    pub(crate) fn discriminate(
+        &mut self,
+        v: &View,
+        _ptr: &str,
+        variants: &mut [UnionVariant],
+        branch_ids: &[Option<TypeId>],
+    ) -> Option<String> {
         let d = v.data.discriminator.as_ref()?;
         for (variant, id) in variants.iter_mut().zip(branch_ids) {
             let Some(id) = id else { continue };
-            let Some(key) = self.slots[id.0 as usize].component.clone() else { continue };
+            let Some(key) = self.slots[id.0 as usize].component.clone() else {
+                continue;
+            };
             let full = format!("#/components/schemas/{key}");
             let mut values: Vec<String> = d
                 .mapping
@@ -33,7 +41,9 @@ impl Builder<'_> {
     /// downgrade to untagged (with a warning) where the branches cannot be told apart.
     pub(crate) fn discriminators(&mut self) {
         for i in 0..self.slots.len() {
-            let Some(TypeKind::Union(u)) = &self.slots[i].kind else { continue };
+            let Some(TypeKind::Union(u)) = &self.slots[i].kind else {
+                continue;
+            };
             let mut u = u.clone();
             match u.tag.clone() {
                 Some(tag) => {
@@ -54,7 +64,8 @@ impl Builder<'_> {
                 None => {
                     if let Some(tag) = self.implicit_tag(&u.variants) {
                         for variant in &mut u.variants {
-                            variant.tag_values = self.const_of(&variant.ty, &tag).into_iter().collect();
+                            variant.tag_values =
+                                self.const_of(&variant.ty, &tag).into_iter().collect();
                         }
                         u.tag = Some(tag);
                     }
@@ -68,7 +79,9 @@ impl Builder<'_> {
     fn struct_fields(&self, ty: &TypeRef) -> Option<&crate::ir::Struct> {
         let mut t = ty;
         for _ in 0..16 {
-            let TypeRef::Named(id, _) = t else { return None };
+            let TypeRef::Named(id, _) = t else {
+                return None;
+            };
             match self.slots[self.resolve(*id).0 as usize].kind.as_ref()? {
                 TypeKind::Struct(s) => return Some(s),
                 TypeKind::Alias(inner) => t = inner,
@@ -81,8 +94,13 @@ impl Builder<'_> {
     /// The single value a required property `prop` of the struct behind `ty` can take.
     fn const_of(&self, ty: &TypeRef, prop: &str) -> Option<String> {
         let s = self.struct_fields(ty)?;
-        let f = s.fields.iter().find(|f| f.wire_name == prop && f.required)?;
-        let TypeRef::Named(id, _) = &f.ty else { return None };
+        let f = s
+            .fields
+            .iter()
+            .find(|f| f.wire_name == prop && f.required)?;
+        let TypeRef::Named(id, _) = &f.ty else {
+            return None;
+        };
         match self.slots[self.resolve(*id).0 as usize].kind.as_ref()? {
             TypeKind::StringEnum(e) if e.variants.len() == 1 => Some(e.variants[0].value.clone()),
             _ => None,

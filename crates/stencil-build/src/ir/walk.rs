@@ -7,7 +7,9 @@ pub fn ref_mut(t: &mut TypeRef, f: &mut impl FnMut(&mut TypeRef)) {
     f(t);
     match t {
         TypeRef::Named(_, args) => args.iter_mut().for_each(|a| ref_mut(a, f)),
-        TypeRef::Array(x) | TypeRef::Map(x) | TypeRef::Option(x) | TypeRef::Boxed(x) => ref_mut(x, f),
+        TypeRef::Array(x) | TypeRef::Map(x) | TypeRef::Option(x) | TypeRef::Boxed(x) => {
+            ref_mut(x, f)
+        }
         TypeRef::Tuple(xs) => xs.iter_mut().for_each(|x| ref_mut(x, f)),
         TypeRef::Generic(_) | TypeRef::Primitive(_) | TypeRef::Any => {}
     }
@@ -16,7 +18,12 @@ pub fn ref_mut(t: &mut TypeRef, f: &mut impl FnMut(&mut TypeRef)) {
 /// The top-level type references of a kind: fields, variants, alias targets.
 pub fn kind_tops_mut(k: &mut TypeKind) -> Vec<&mut TypeRef> {
     match k {
-        TypeKind::Struct(s) => s.fields.iter_mut().map(|f| &mut f.ty).chain(s.additional.as_mut()).collect(),
+        TypeKind::Struct(s) => s
+            .fields
+            .iter_mut()
+            .map(|f| &mut f.ty)
+            .chain(s.additional.as_mut())
+            .collect(),
         TypeKind::Union(u) => u.variants.iter_mut().map(|v| &mut v.ty).collect(),
         TypeKind::Alias(t) | TypeKind::Newtype(t, _) => vec![t],
         TypeKind::StringEnum(_) | TypeKind::IntEnum(_) => Vec::new(),

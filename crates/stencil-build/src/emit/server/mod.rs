@@ -116,9 +116,10 @@ impl<'a> Cx<'a> {
             .map(|(i, op)| self.handler(i, op))
             .collect();
         let router = self.router();
-        let document = match document {
+        let document = match document.map(crate::emit::text_literal) {
             Some(text) => quote! {
-                /// The OpenAPI document this server was generated from, as written.
+                /// The OpenAPI document this server was generated from: as written, or bundled into one
+                /// document when it spans several files.
                 pub const OPENAPI_DOCUMENT: &str = #text;
 
                 /// A router serving [`OPENAPI_DOCUMENT`] at `path` (e.g. `/openapi.yaml`).
