@@ -367,7 +367,7 @@ async fn a_user_built_reqwest_client_is_used_as_configured() {
     assert_eq!(Client::DEFAULT_BASE_URL, "https://api.pathstack.io");
 }
 
-/// The example of `tests/README-client-example.md`, with the mock server for PathStack and a
+/// The example of README.md (PathStack client), with the mock server for PathStack and a
 /// fixed password: it compiles and does what it says.
 async fn readme_example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     use pathstack::client::Error;
