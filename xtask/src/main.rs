@@ -5,6 +5,9 @@ use std::process::ExitCode;
 
 use xtask::{Change, Error};
 
+mod bench;
+mod corpus;
+
 const USAGE: &str = "\
 Usage: cargo xtask <COMMAND>
 
@@ -14,6 +17,10 @@ Commands:
   regen --check  write nothing; fail with a diff when anything is stale, missing or orphaned
   test           run every test: cargo test --workspace --all-features, then the contract
                  test tests/contract/run.sh (schemathesis against the generated server)
+  corpus DIR     generate + cargo check every OpenAPI document in DIR, print a table
+                 (`cargo xtask corpus --help`)
+  bench [FILES]  generation time, memory and output size per document and stage, in release
+                 mode (default: specs/; `cargo xtask bench --help`)
   help           print this help
 ";
 
@@ -21,6 +28,8 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let check = match args.as_slice() {
+        ["corpus", rest @ ..] => return corpus::run(rest),
+        ["bench", rest @ ..] => return bench::main(rest),
         ["test"] => {
             return if xtask::test_all::run(&xtask::project_root()) {
                 ExitCode::SUCCESS

@@ -332,7 +332,8 @@ impl Scope {
         }
         let snake = name.chars().next().is_some_and(|c| c.is_ascii_lowercase());
         for n in 2.. {
-            let candidate = if snake {
+            // `self_` → `self_2`, not `self__2` (which is not snake_case).
+            let candidate = if snake && !name.ends_with('_') {
                 format!("{name}_{n}")
             } else {
                 format!("{name}{n}")

@@ -58,29 +58,116 @@ pub struct Timings {
     pub render: Duration,
 }
 
+/// A stage of the pipeline, as reported to a [`generate_observed`] observer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    Load,
+    Ir,
+    Emit,
+    Render,
+}
+
+impl Stage {
+    /// Every stage, in pipeline order.
+    pub const ALL: [Stage; 4] = [Stage::Load, Stage::Ir, Stage::Emit, Stage::Render];
+
+    /// `load`, `ir`, `emit`, `render`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Load => "load",
+            Stage::Ir => "ir",
+            Stage::Emit => "emit",
+            Stage::Render => "render",
+        }
+    }
+}
+
 /// [`generate`], also reporting how long each stage took.
 pub fn generate_timed(spec: &Path, options: &Options) -> Result<(Generated, Timings), Diagnostics> {
     let mut timings = Timings::default();
-    let start = Instant::now();
+    let mut start = Instant::now();
+    let generated = generate_observed(spec, options, &mut |stage, begins| {
+        if begins {
+            start = Instant::now();
+            return;
+        }
+        let elapsed = start.elapsed();
+        match stage {
+            Stage::Load => timings.load = elapsed,
+            Stage::Ir => timings.ir = elapsed,
+            Stage::Emit => timings.emit = elapsed,
+            Stage::Render => timings.render = elapsed,
+        }
+    })?;
+    Ok((generated, timings))
+}
+
+/// [`generate`], calling `observer(stage, true)` as each stage begins and
+/// `observer(stage, false)` as it ends (benchmarks measure time and memory per stage with it).
+/// A stage that fails ends without its `false` call.
+pub fn generate_observed(
+    spec: &Path,
+    options: &Options,
+    observer: &mut dyn FnMut(Stage, bool),
+) -> Result<Generated, Diagnostics> {
+    observer(Stage::Load, true);
     let loaded = crate::load::load(spec)?;
-    timings.load = start.elapsed();
-    let start = Instant::now();
+    observer(Stage::Load, false);
+    observer(Stage::Ir, true);
     let mut warnings = loaded.warnings.clone();
     let api = crate::ir::build(&loaded, &mut warnings)?;
-    timings.ir = start.elapsed();
-    let start = Instant::now();
-    let tokens = crate::emit::api(&api, options);
-    timings.emit = start.elapsed();
-    let start = Instant::now();
-    let code = crate::render::render(tokens, &options.regenerate_command, &loaded.root_display)
-        .map_err(|message| Diagnostics(vec![Diagnostic::error("", message)]))?;
-    timings.render = start.elapsed();
-    Ok((
-        Generated {
-            code,
-            files: loaded.files.clone(),
-            warnings,
-        },
-        timings,
-    ))
+    // The document is not needed past the IR: freed early, it does not add to the peak memory
+    // of the later stages.
+    let files = loaded.files.clone();
+    let root_display = loaded.root_display.clone();
+    drop(loaded);
+    observer(Stage::Ir, false);
+    let pieces = emit_and_render(&api, options, observer)?;
+    let code = crate::render::assemble(pieces, &options.regenerate_command, &root_display);
+    observer(Stage::Render, false);
+    Ok(Generated {
+        code,
+        files,
+        warnings,
+    })
+}
+
+/// Emit the parts of the file (types, client, server), then render each. Sequential on the
+/// calling thread: exact per-stage timings, no threads to start or wait for in a build script.
+/// A panic in an emitter (a Stencil bug, never an input problem) becomes an error diagnostic
+/// instead of unwinding into the caller's build script.
+fn emit_and_render(
+    api: &crate::ir::Api,
+    options: &Options,
+    observer: &mut dyn FnMut(Stage, bool),
+) -> Result<Vec<crate::render::Piece>, Diagnostics> {
+    use std::panic::{catch_unwind, AssertUnwindSafe};
+
+    let internal = |what: &str| {
+        Diagnostics(vec![Diagnostic::error(
+            "",
+            format!(
+                "internal error while {what} (a Stencil bug; please report it with the document)"
+            ),
+        )])
+    };
+    observer(Stage::Emit, true);
+    let parts = crate::emit::Part::wanted(options);
+    let emitted = catch_unwind(AssertUnwindSafe(|| {
+        parts
+            .iter()
+            .map(|&part| crate::emit::part(api, options, part))
+            .collect::<Vec<_>>()
+    }))
+    .map_err(|_| internal("emitting code"))?;
+    observer(Stage::Emit, false);
+    observer(Stage::Render, true);
+    let pieces = catch_unwind(AssertUnwindSafe(|| {
+        emitted
+            .into_iter()
+            .map(crate::render::render_part)
+            .collect::<Result<Vec<_>, String>>()
+    }))
+    .map_err(|_| internal("formatting the generated code"))?;
+    pieces.map_err(|message| Diagnostics(vec![Diagnostic::error("", message)]))
 }

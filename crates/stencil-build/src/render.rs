@@ -16,15 +16,60 @@ pub fn render(
     regenerate_command: &str,
     source: &str,
 ) -> Result<String, String> {
+    Ok(assemble(
+        vec![render_part(tokens)?],
+        regenerate_command,
+        source,
+    ))
+}
+
+/// A formatted part of a file (top-level items, blank lines between them), to [`assemble`].
+#[derive(Clone, Debug, Default)]
+pub struct Piece {
+    text: String,
+    /// Whether the last line ends an item (a blank line goes before a following item).
+    ends_item: bool,
+}
+
+impl Piece {
+    /// The formatted text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+}
+
+/// Format some top-level items: the pieces of one file can be formatted separately (on several
+/// threads) and [`assemble`]d into exactly the text [`render`] makes of all their tokens.
+pub fn render_part(tokens: TokenStream) -> Result<Piece, String> {
     let file: syn::File = syn::parse2(tokens).map_err(|error| {
         format!(
             "Stencil generated code that does not parse as Rust ({error}); please report this bug"
         )
     })?;
+    let unparsed = prettyplease::unparse(&file);
+    drop(file);
+    let (text, ends_item) = space_items(&unparsed);
+    Ok(Piece { text, ends_item })
+}
+
+/// The `// @generated` header, then the pieces in order.
+pub fn assemble(pieces: Vec<Piece>, regenerate_command: &str, source: &str) -> String {
     let mut out = header(regenerate_command, source);
     out.push('\n');
-    out.push_str(&space_items(&prettyplease::unparse(&file)));
-    Ok(out)
+    out.reserve(pieces.iter().map(|p| p.text.len() + 1).sum());
+    let mut previous_ends_item = false;
+    for piece in pieces {
+        if piece.text.is_empty() {
+            continue;
+        }
+        let first = piece.text.lines().next().unwrap_or("").trim();
+        if previous_ends_item && starts_item(first) {
+            out.push('\n');
+        }
+        out.push_str(&piece.text);
+        previous_ends_item = piece.ends_item;
+    }
+    out
 }
 
 /// One line, or two when it would be long. Line breaks in the arguments cannot end the comment.
@@ -77,7 +122,8 @@ fn starts_item(line: &str) -> bool {
 /// Blank lines between consecutive items, as people write them (prettyplease writes none):
 /// before a line that starts an item when the line before ends one (`}` or `;`). Lines inside
 /// string literals and comments are never touched, so the code's meaning cannot change.
-fn space_items(code: &str) -> String {
+/// Also says whether the last line ends an item.
+fn space_items(code: &str) -> (String, bool) {
     #[derive(Clone, Copy, PartialEq)]
     enum State {
         Code,
@@ -90,6 +136,7 @@ fn space_items(code: &str) -> String {
     // Whether the previous line was code from start to end and ended an item.
     let mut previous_ends_item = false;
     let mut previous_line = "";
+    let mut chars: Vec<char> = Vec::new();
     for line in code.split_inclusive('\n') {
         let starts_in_code = state == State::Code;
         let trimmed = line.trim();
@@ -100,7 +147,8 @@ fn space_items(code: &str) -> String {
         }
         out.push_str(line);
 
-        let chars: Vec<char> = line.chars().collect();
+        chars.clear();
+        chars.extend(line.chars());
         let mut i = 0;
         let mut line_comment = false;
         while i < chars.len() {
@@ -176,7 +224,7 @@ fn space_items(code: &str) -> String {
             && !line_comment
             && (trimmed.ends_with('}') || trimmed.ends_with(';'));
     }
-    out
+    (out, previous_ends_item)
 }
 
 fn is_ident_char(c: char) -> bool {
@@ -222,7 +270,7 @@ mod tests {
     fn items_get_blank_lines_and_strings_do_not() {
         let code = "pub struct A;\nimpl A {\n    const X: &str = \"a\\\"\n}\nfn f() {}\";\n    fn f() {}\n}\n// x;\nfn g() {\n    let s = r#\"\n};\nfn h() {}\n\"#;\n    let c = '\"';\n}\n::stencil::m!(A);\nuse x;\n";
         assert_eq!(
-            space_items(code),
+            space_items(code).0,
             "pub struct A;\n\nimpl A {\n    const X: &str = \"a\\\"\n}\nfn f() {}\";\n    fn f() {}\n}\n// x;\nfn g() {\n    let s = r#\"\n};\nfn h() {}\n\"#;\n    let c = '\"';\n}\n\n::stencil::m!(A);\n\nuse x;\n"
         );
     }

@@ -24,8 +24,14 @@ fn generating_twice_gives_identical_bytes() {
         // Hash maps get fresh random seeds per instance, so a second run in the same process
         // would expose any iteration order leaking into the output.
         let second = stencil_build::generate(&path, &options).expect("generates");
-        assert!(first.code == second.code, "{spec}: output differs between two runs");
-        assert_eq!(first.warnings, second.warnings, "{spec}: warnings differ between two runs");
+        assert!(
+            first.code == second.code,
+            "{spec}: output differs between two runs"
+        );
+        assert_eq!(
+            first.warnings, second.warnings,
+            "{spec}: warnings differ between two runs"
+        );
         assert!(!first.code.is_empty());
     }
 }

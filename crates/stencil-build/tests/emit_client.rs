@@ -28,6 +28,7 @@ const SPECS: &[(&str, &str)] = &[
     ("kitchen_sink_3_1", "specs/fixtures/kitchen-sink-3.1.yaml"),
     ("petstore_3_0", "specs/fixtures/petstore-3.0.json"),
     ("multi_file", "specs/fixtures/multi-file/api.yaml"),
+    ("hostile", "specs/fixtures/hostile.yaml"),
 ];
 
 /// The `client` module of the generated file (from its doc comment to the end).

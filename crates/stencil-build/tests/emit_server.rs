@@ -51,6 +51,7 @@ snapshot!(kitchen_sink_30, "specs/fixtures/kitchen-sink-3.0.yaml");
 snapshot!(kitchen_sink_31, "specs/fixtures/kitchen-sink-3.1.yaml");
 snapshot!(petstore, "specs/fixtures/petstore-3.0.json");
 snapshot!(multi_file, "specs/fixtures/multi-file/api.yaml");
+snapshot!(hostile, "specs/fixtures/hostile.yaml");
 
 /// Every spec in `specs/` (outside `invalid/`) has a snapshot above.
 #[test]
@@ -63,6 +64,7 @@ fn every_spec_is_covered() {
         "specs/fixtures/kitchen-sink-3.1.yaml",
         "specs/fixtures/petstore-3.0.json",
         "specs/fixtures/multi-file/api.yaml",
+        "specs/fixtures/hostile.yaml",
     ];
     let mut found = Vec::new();
     for dir in ["specs/pathstack", "specs/fixtures"] {

@@ -3000,6 +3000,22 @@ components:
     pub mod operations {
         use ::stencil::server as rt;
 
+        const PARAM_1: rt::Param = rt::Param {
+            name: "id",
+            location: rt::Location::Path,
+            required: true,
+            style: rt::Style::Simple,
+            explode: false,
+            schema: &rt::Schema::Checked(
+                &rt::Schema::Int(rt::IntKind::I64),
+                &rt::Rules {
+                    minimum: Some(1.0),
+                    ..rt::Rules::NONE
+                },
+            ),
+            default: None,
+        };
+
         static SCHEME_BEARER_AUTH: rt::Scheme = rt::Scheme {
             key: "bearerAuth",
             kind: rt::SchemeKind::Bearer,
@@ -3188,23 +3204,7 @@ components:
             name: "get_publication",
             method: "GET",
             path: "/publications/{id}",
-            params: &[
-                rt::Param {
-                    name: "id",
-                    location: rt::Location::Path,
-                    required: true,
-                    style: rt::Style::Simple,
-                    explode: false,
-                    schema: &rt::Schema::Checked(
-                        &rt::Schema::Int(rt::IntKind::I64),
-                        &rt::Rules {
-                            minimum: Some(1.0),
-                            ..rt::Rules::NONE
-                        },
-                    ),
-                    default: None,
-                },
-            ],
+            params: &[PARAM_1],
             body: None,
             security: &[
                 &[
@@ -3235,23 +3235,7 @@ components:
             name: "delete_publication",
             method: "DELETE",
             path: "/publications/{id}",
-            params: &[
-                rt::Param {
-                    name: "id",
-                    location: rt::Location::Path,
-                    required: true,
-                    style: rt::Style::Simple,
-                    explode: false,
-                    schema: &rt::Schema::Checked(
-                        &rt::Schema::Int(rt::IntKind::I64),
-                        &rt::Rules {
-                            minimum: Some(1.0),
-                            ..rt::Rules::NONE
-                        },
-                    ),
-                    default: None,
-                },
-            ],
+            params: &[PARAM_1],
             body: None,
             security: &[
                 &[
@@ -3275,23 +3259,7 @@ components:
             name: "get_cover",
             method: "GET",
             path: "/publications/{id}/cover",
-            params: &[
-                rt::Param {
-                    name: "id",
-                    location: rt::Location::Path,
-                    required: true,
-                    style: rt::Style::Simple,
-                    explode: false,
-                    schema: &rt::Schema::Checked(
-                        &rt::Schema::Int(rt::IntKind::I64),
-                        &rt::Rules {
-                            minimum: Some(1.0),
-                            ..rt::Rules::NONE
-                        },
-                    ),
-                    default: None,
-                },
-            ],
+            params: &[PARAM_1],
             body: None,
             security: &[],
             errors: &[],
@@ -3304,23 +3272,7 @@ components:
             name: "upload_cover",
             method: "POST",
             path: "/publications/{id}/cover",
-            params: &[
-                rt::Param {
-                    name: "id",
-                    location: rt::Location::Path,
-                    required: true,
-                    style: rt::Style::Simple,
-                    explode: false,
-                    schema: &rt::Schema::Checked(
-                        &rt::Schema::Int(rt::IntKind::I64),
-                        &rt::Rules {
-                            minimum: Some(1.0),
-                            ..rt::Rules::NONE
-                        },
-                    ),
-                    default: None,
-                },
-            ],
+            params: &[PARAM_1],
             body: Some(
                 &rt::Body {
                     required: true,

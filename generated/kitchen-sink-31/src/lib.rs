@@ -5245,6 +5245,66 @@ components:
     pub mod operations {
         use ::stencil::server as rt;
 
+        const PARAM_1: rt::Param = rt::Param {
+            name: "x-api-version",
+            location: rt::Location::Header,
+            required: false,
+            style: rt::Style::Simple,
+            explode: false,
+            schema: &rt::Schema::Str(Some("date")),
+            default: Some("\"2024-03-26\""),
+        };
+
+        const PARAM_2: rt::Param = rt::Param {
+            name: "page",
+            location: rt::Location::Query,
+            required: false,
+            style: rt::Style::Form,
+            explode: true,
+            schema: &rt::Schema::Checked(
+                &rt::Schema::Int(rt::IntKind::I64),
+                &rt::Rules {
+                    minimum: Some(0.0),
+                    ..rt::Rules::NONE
+                },
+            ),
+            default: Some("0"),
+        };
+
+        const PARAM_3: rt::Param = rt::Param {
+            name: "animal_id",
+            location: rt::Location::Path,
+            required: true,
+            style: rt::Style::Simple,
+            explode: false,
+            schema: &rt::Schema::Str(Some("uuid")),
+            default: None,
+        };
+
+        const PARAM_4: rt::Param = rt::Param {
+            name: "photo_index",
+            location: rt::Location::Path,
+            required: true,
+            style: rt::Style::Simple,
+            explode: false,
+            schema: &rt::Schema::Checked(
+                &rt::Schema::Int(rt::IntKind::I64),
+                &rt::Rules {
+                    minimum: Some(0.0),
+                    ..rt::Rules::NONE
+                },
+            ),
+            default: None,
+        };
+
+        const ERRORS_1: &[rt::ErrorResponse] = &[
+            rt::ErrorResponse {
+                status: rt::StatusSpec::Code(404),
+                media_type: Some("application/json"),
+                schema: Some(&super::schemas::ERROR),
+            },
+        ];
+
         static SCHEME_BEARER_AUTH: rt::Scheme = rt::Scheme {
             key: "bearerAuth",
             kind: rt::SchemeKind::Bearer,
@@ -5287,17 +5347,7 @@ components:
             name: "login",
             method: "POST",
             path: "/token",
-            params: &[
-                rt::Param {
-                    name: "x-api-version",
-                    location: rt::Location::Header,
-                    required: false,
-                    style: rt::Style::Simple,
-                    explode: false,
-                    schema: &rt::Schema::Str(Some("date")),
-                    default: Some("\"2024-03-26\""),
-                },
-            ],
+            params: &[PARAM_1],
             body: Some(
                 &rt::Body {
                     required: true,
@@ -5385,21 +5435,7 @@ components:
                     schema: &rt::Schema::Bool,
                     default: Some("false"),
                 },
-                rt::Param {
-                    name: "page",
-                    location: rt::Location::Query,
-                    required: false,
-                    style: rt::Style::Form,
-                    explode: true,
-                    schema: &rt::Schema::Checked(
-                        &rt::Schema::Int(rt::IntKind::I64),
-                        &rt::Rules {
-                            minimum: Some(0.0),
-                            ..rt::Rules::NONE
-                        },
-                    ),
-                    default: Some("0"),
-                },
+                PARAM_2,
                 rt::Param {
                     name: "limit",
                     location: rt::Location::Query,
@@ -5416,15 +5452,7 @@ components:
                     ),
                     default: Some("20"),
                 },
-                rt::Param {
-                    name: "x-api-version",
-                    location: rt::Location::Header,
-                    required: false,
-                    style: rt::Style::Simple,
-                    explode: false,
-                    schema: &rt::Schema::Str(Some("date")),
-                    default: Some("\"2024-03-26\""),
-                },
+                PARAM_1,
             ],
             body: None,
             security: &[
@@ -5471,17 +5499,7 @@ components:
             name: "create_animal",
             method: "POST",
             path: "/animals",
-            params: &[
-                rt::Param {
-                    name: "x-api-version",
-                    location: rt::Location::Header,
-                    required: false,
-                    style: rt::Style::Simple,
-                    explode: false,
-                    schema: &rt::Schema::Str(Some("date")),
-                    default: Some("\"2024-03-26\""),
-                },
-            ],
+            params: &[PARAM_1],
             body: Some(
                 &rt::Body {
                     required: true,
@@ -5523,17 +5541,7 @@ components:
             name: "get_animal",
             method: "GET",
             path: "/animals/{animal_id}",
-            params: &[
-                rt::Param {
-                    name: "animal_id",
-                    location: rt::Location::Path,
-                    required: true,
-                    style: rt::Style::Simple,
-                    explode: false,
-                    schema: &rt::Schema::Str(Some("uuid")),
-                    default: None,
-                },
-            ],
+            params: &[PARAM_3],
             body: None,
             security: &[
                 &[
@@ -5569,17 +5577,7 @@ components:
             name: "delete_animal",
             method: "DELETE",
             path: "/animals/{animal_id}",
-            params: &[
-                rt::Param {
-                    name: "animal_id",
-                    location: rt::Location::Path,
-                    required: true,
-                    style: rt::Style::Simple,
-                    explode: false,
-                    schema: &rt::Schema::Str(Some("uuid")),
-                    default: None,
-                },
-            ],
+            params: &[PARAM_3],
             body: None,
             security: &[
                 &[
@@ -5593,13 +5591,7 @@ components:
                     },
                 ],
             ],
-            errors: &[
-                rt::ErrorResponse {
-                    status: rt::StatusSpec::Code(404),
-                    media_type: Some("application/json"),
-                    schema: Some(&super::schemas::ERROR),
-                },
-            ],
+            errors: ERRORS_1,
             fallback: Some(&FALLBACK),
         };
 
@@ -5609,17 +5601,7 @@ components:
             name: "upload_photo",
             method: "POST",
             path: "/animals/{animal_id}/photos",
-            params: &[
-                rt::Param {
-                    name: "animal_id",
-                    location: rt::Location::Path,
-                    required: true,
-                    style: rt::Style::Simple,
-                    explode: false,
-                    schema: &rt::Schema::Str(Some("uuid")),
-                    default: None,
-                },
-            ],
+            params: &[PARAM_3],
             body: Some(
                 &rt::Body {
                     required: true,
@@ -5650,32 +5632,7 @@ components:
             name: "download_photo",
             method: "GET",
             path: "/animals/{animal_id}/photos/{photo_index}",
-            params: &[
-                rt::Param {
-                    name: "animal_id",
-                    location: rt::Location::Path,
-                    required: true,
-                    style: rt::Style::Simple,
-                    explode: false,
-                    schema: &rt::Schema::Str(Some("uuid")),
-                    default: None,
-                },
-                rt::Param {
-                    name: "photo_index",
-                    location: rt::Location::Path,
-                    required: true,
-                    style: rt::Style::Simple,
-                    explode: false,
-                    schema: &rt::Schema::Checked(
-                        &rt::Schema::Int(rt::IntKind::I64),
-                        &rt::Rules {
-                            minimum: Some(0.0),
-                            ..rt::Rules::NONE
-                        },
-                    ),
-                    default: None,
-                },
-            ],
+            params: &[PARAM_3, PARAM_4],
             body: None,
             security: &[
                 &[
@@ -5685,13 +5642,7 @@ components:
                     },
                 ],
             ],
-            errors: &[
-                rt::ErrorResponse {
-                    status: rt::StatusSpec::Code(404),
-                    media_type: Some("application/json"),
-                    schema: Some(&super::schemas::ERROR),
-                },
-            ],
+            errors: ERRORS_1,
             fallback: Some(&FALLBACK),
         };
 
@@ -5701,32 +5652,7 @@ components:
             name: "replace_photo",
             method: "PUT",
             path: "/animals/{animal_id}/photos/{photo_index}",
-            params: &[
-                rt::Param {
-                    name: "animal_id",
-                    location: rt::Location::Path,
-                    required: true,
-                    style: rt::Style::Simple,
-                    explode: false,
-                    schema: &rt::Schema::Str(Some("uuid")),
-                    default: None,
-                },
-                rt::Param {
-                    name: "photo_index",
-                    location: rt::Location::Path,
-                    required: true,
-                    style: rt::Style::Simple,
-                    explode: false,
-                    schema: &rt::Schema::Checked(
-                        &rt::Schema::Int(rt::IntKind::I64),
-                        &rt::Rules {
-                            minimum: Some(0.0),
-                            ..rt::Rules::NONE
-                        },
-                    ),
-                    default: None,
-                },
-            ],
+            params: &[PARAM_3, PARAM_4],
             body: Some(
                 &rt::Body {
                     required: true,
@@ -5834,23 +5760,7 @@ components:
             name: "list_keepers",
             method: "GET",
             path: "/keepers",
-            params: &[
-                rt::Param {
-                    name: "page",
-                    location: rt::Location::Query,
-                    required: false,
-                    style: rt::Style::Form,
-                    explode: true,
-                    schema: &rt::Schema::Checked(
-                        &rt::Schema::Int(rt::IntKind::I64),
-                        &rt::Rules {
-                            minimum: Some(0.0),
-                            ..rt::Rules::NONE
-                        },
-                    ),
-                    default: Some("0"),
-                },
-            ],
+            params: &[PARAM_2],
             body: None,
             security: &[
                 &[

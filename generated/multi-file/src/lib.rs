@@ -1234,6 +1234,22 @@ pub mod server {
     pub mod operations {
         use ::stencil::server as rt;
 
+        const ERRORS_1: &[rt::ErrorResponse] = &[
+            rt::ErrorResponse {
+                status: rt::StatusSpec::Default,
+                media_type: Some("application/json"),
+                schema: Some(&super::schemas::ERROR2),
+            },
+        ];
+
+        const ERRORS_2: &[rt::ErrorResponse] = &[
+            rt::ErrorResponse {
+                status: rt::StatusSpec::Code(404),
+                media_type: Some("application/json"),
+                schema: Some(&super::schemas::ERROR2),
+            },
+        ];
+
         static SCHEME_BEARER: rt::Scheme = rt::Scheme {
             key: "bearer",
             kind: rt::SchemeKind::Bearer,
@@ -1287,13 +1303,7 @@ pub mod server {
                     },
                 ],
             ],
-            errors: &[
-                rt::ErrorResponse {
-                    status: rt::StatusSpec::Default,
-                    media_type: Some("application/json"),
-                    schema: Some(&super::schemas::ERROR2),
-                },
-            ],
+            errors: ERRORS_1,
             fallback: Some(&FALLBACK),
         };
 
@@ -1324,13 +1334,7 @@ pub mod server {
                     },
                 ],
             ],
-            errors: &[
-                rt::ErrorResponse {
-                    status: rt::StatusSpec::Default,
-                    media_type: Some("application/json"),
-                    schema: Some(&super::schemas::ERROR2),
-                },
-            ],
+            errors: ERRORS_1,
             fallback: Some(&FALLBACK),
         };
 
@@ -1360,13 +1364,7 @@ pub mod server {
                     },
                 ],
             ],
-            errors: &[
-                rt::ErrorResponse {
-                    status: rt::StatusSpec::Code(404),
-                    media_type: Some("application/json"),
-                    schema: Some(&super::schemas::ERROR2),
-                },
-            ],
+            errors: ERRORS_2,
             fallback: Some(&FALLBACK),
         };
 
@@ -1396,13 +1394,7 @@ pub mod server {
                     },
                 ],
             ],
-            errors: &[
-                rt::ErrorResponse {
-                    status: rt::StatusSpec::Code(404),
-                    media_type: Some("application/json"),
-                    schema: Some(&super::schemas::ERROR2),
-                },
-            ],
+            errors: ERRORS_2,
             fallback: Some(&FALLBACK),
         };
 

@@ -1551,6 +1551,16 @@ components:
     pub mod operations {
         use ::stencil::server as rt;
 
+        const PARAM_1: rt::Param = rt::Param {
+            name: "x-api-version",
+            location: rt::Location::Header,
+            required: false,
+            style: rt::Style::Simple,
+            explode: false,
+            schema: &rt::Schema::Str(Some("date")),
+            default: Some("\"2024-03-27\""),
+        };
+
         static SCHEME_HTTP_BEARER: rt::Scheme = rt::Scheme {
             key: "HTTPBearer",
             kind: rt::SchemeKind::Bearer,
@@ -1568,17 +1578,7 @@ components:
             name: "login",
             method: "POST",
             path: "/token",
-            params: &[
-                rt::Param {
-                    name: "x-api-version",
-                    location: rt::Location::Header,
-                    required: false,
-                    style: rt::Style::Simple,
-                    explode: false,
-                    schema: &rt::Schema::Str(Some("date")),
-                    default: Some("\"2024-03-27\""),
-                },
-            ],
+            params: &[PARAM_1],
             body: Some(
                 &rt::Body {
                     required: true,
@@ -1602,17 +1602,7 @@ components:
             name: "refresh",
             method: "POST",
             path: "/refresh",
-            params: &[
-                rt::Param {
-                    name: "x-api-version",
-                    location: rt::Location::Header,
-                    required: false,
-                    style: rt::Style::Simple,
-                    explode: false,
-                    schema: &rt::Schema::Str(Some("date")),
-                    default: Some("\"2024-03-27\""),
-                },
-            ],
+            params: &[PARAM_1],
             body: Some(
                 &rt::Body {
                     required: true,
@@ -1652,15 +1642,7 @@ components:
                     schema: &rt::Schema::Str(Some("uuid")),
                     default: None,
                 },
-                rt::Param {
-                    name: "x-api-version",
-                    location: rt::Location::Header,
-                    required: false,
-                    style: rt::Style::Simple,
-                    explode: false,
-                    schema: &rt::Schema::Str(Some("date")),
-                    default: Some("\"2024-03-27\""),
-                },
+                PARAM_1,
             ],
             body: None,
             security: &[
@@ -1733,15 +1715,7 @@ components:
                     ),
                     default: Some("0"),
                 },
-                rt::Param {
-                    name: "x-api-version",
-                    location: rt::Location::Header,
-                    required: false,
-                    style: rt::Style::Simple,
-                    explode: false,
-                    schema: &rt::Schema::Str(Some("date")),
-                    default: Some("\"2024-03-27\""),
-                },
+                PARAM_1,
             ],
             body: None,
             security: &[

@@ -4143,6 +4143,70 @@ components:
     pub mod operations {
         use ::stencil::server as rt;
 
+        const PARAM_1: rt::Param = rt::Param {
+            name: "x-api-version",
+            location: rt::Location::Header,
+            required: false,
+            style: rt::Style::Simple,
+            explode: false,
+            schema: &rt::Schema::Str(Some("date")),
+            default: Some("\"2024-03-26\""),
+        };
+
+        const PARAM_2: rt::Param = rt::Param {
+            name: "connection_id",
+            location: rt::Location::Path,
+            required: true,
+            style: rt::Style::Simple,
+            explode: false,
+            schema: &rt::Schema::Str(Some("uuid")),
+            default: None,
+        };
+
+        const PARAM_3: rt::Param = rt::Param {
+            name: "device_id",
+            location: rt::Location::Path,
+            required: true,
+            style: rt::Style::Simple,
+            explode: false,
+            schema: &rt::Schema::Str(Some("uuid")),
+            default: None,
+        };
+
+        const PARAM_4: rt::Param = rt::Param {
+            name: "page",
+            location: rt::Location::Query,
+            required: false,
+            style: rt::Style::Form,
+            explode: true,
+            schema: &rt::Schema::Checked(
+                &rt::Schema::Int(rt::IntKind::I64),
+                &rt::Rules {
+                    minimum: Some(0.0),
+                    ..rt::Rules::NONE
+                },
+            ),
+            default: Some("0"),
+        };
+
+        const PARAM_5: rt::Param = rt::Param {
+            name: "trip_id",
+            location: rt::Location::Path,
+            required: true,
+            style: rt::Style::Simple,
+            explode: false,
+            schema: &rt::Schema::Str(Some("uuid")),
+            default: None,
+        };
+
+        const ERRORS_1: &[rt::ErrorResponse] = &[
+            rt::ErrorResponse {
+                status: rt::StatusSpec::Code(400),
+                media_type: Some("application/json"),
+                schema: Some(&super::schemas::ERROR_RESPONSE),
+            },
+        ];
+
         static SCHEME_HTTP_BEARER: rt::Scheme = rt::Scheme {
             key: "HTTPBearer",
             kind: rt::SchemeKind::Bearer,
@@ -4160,17 +4224,7 @@ components:
             name: "login",
             method: "POST",
             path: "/token",
-            params: &[
-                rt::Param {
-                    name: "x-api-version",
-                    location: rt::Location::Header,
-                    required: false,
-                    style: rt::Style::Simple,
-                    explode: false,
-                    schema: &rt::Schema::Str(Some("date")),
-                    default: Some("\"2024-03-26\""),
-                },
-            ],
+            params: &[PARAM_1],
             body: Some(
                 &rt::Body {
                     required: true,
@@ -4215,17 +4269,7 @@ components:
             name: "refresh",
             method: "POST",
             path: "/refresh",
-            params: &[
-                rt::Param {
-                    name: "x-api-version",
-                    location: rt::Location::Header,
-                    required: false,
-                    style: rt::Style::Simple,
-                    explode: false,
-                    schema: &rt::Schema::Str(Some("date")),
-                    default: Some("\"2024-03-26\""),
-                },
-            ],
+            params: &[PARAM_1],
             body: Some(
                 &rt::Body {
                     required: true,
@@ -4255,17 +4299,7 @@ components:
             name: "account_summary",
             method: "GET",
             path: "/account/summary",
-            params: &[
-                rt::Param {
-                    name: "x-api-version",
-                    location: rt::Location::Header,
-                    required: false,
-                    style: rt::Style::Simple,
-                    explode: false,
-                    schema: &rt::Schema::Str(Some("date")),
-                    default: Some("\"2024-03-26\""),
-                },
-            ],
+            params: &[PARAM_1],
             body: None,
             security: &[
                 &[
@@ -4311,15 +4345,7 @@ components:
                     ),
                     default: Some("10"),
                 },
-                rt::Param {
-                    name: "x-api-version",
-                    location: rt::Location::Header,
-                    required: false,
-                    style: rt::Style::Simple,
-                    explode: false,
-                    schema: &rt::Schema::Str(Some("date")),
-                    default: Some("\"2024-03-26\""),
-                },
+                PARAM_1,
             ],
             body: None,
             security: &[
@@ -4340,26 +4366,7 @@ components:
             name: "update_connection",
             method: "PATCH",
             path: "/connection/{connection_id}",
-            params: &[
-                rt::Param {
-                    name: "connection_id",
-                    location: rt::Location::Path,
-                    required: true,
-                    style: rt::Style::Simple,
-                    explode: false,
-                    schema: &rt::Schema::Str(Some("uuid")),
-                    default: None,
-                },
-                rt::Param {
-                    name: "x-api-version",
-                    location: rt::Location::Header,
-                    required: false,
-                    style: rt::Style::Simple,
-                    explode: false,
-                    schema: &rt::Schema::Str(Some("date")),
-                    default: Some("\"2024-03-26\""),
-                },
-            ],
+            params: &[PARAM_2, PARAM_1],
             body: Some(
                 &rt::Body {
                     required: true,
@@ -4390,26 +4397,7 @@ components:
             name: "update_connection_credentials",
             method: "PATCH",
             path: "/connection/{connection_id}/credentials",
-            params: &[
-                rt::Param {
-                    name: "connection_id",
-                    location: rt::Location::Path,
-                    required: true,
-                    style: rt::Style::Simple,
-                    explode: false,
-                    schema: &rt::Schema::Str(Some("uuid")),
-                    default: None,
-                },
-                rt::Param {
-                    name: "x-api-version",
-                    location: rt::Location::Header,
-                    required: false,
-                    style: rt::Style::Simple,
-                    explode: false,
-                    schema: &rt::Schema::Str(Some("date")),
-                    default: Some("\"2024-03-26\""),
-                },
-            ],
+            params: &[PARAM_2, PARAM_1],
             body: Some(
                 &rt::Body {
                     required: true,
@@ -4442,26 +4430,7 @@ components:
             name: "update_device_by_id",
             method: "PATCH",
             path: "/device/{device_id}",
-            params: &[
-                rt::Param {
-                    name: "device_id",
-                    location: rt::Location::Path,
-                    required: true,
-                    style: rt::Style::Simple,
-                    explode: false,
-                    schema: &rt::Schema::Str(Some("uuid")),
-                    default: None,
-                },
-                rt::Param {
-                    name: "x-api-version",
-                    location: rt::Location::Header,
-                    required: false,
-                    style: rt::Style::Simple,
-                    explode: false,
-                    schema: &rt::Schema::Str(Some("date")),
-                    default: Some("\"2024-03-26\""),
-                },
-            ],
+            params: &[PARAM_3, PARAM_1],
             body: Some(
                 &rt::Body {
                     required: true,
@@ -4482,13 +4451,7 @@ components:
                     },
                 ],
             ],
-            errors: &[
-                rt::ErrorResponse {
-                    status: rt::StatusSpec::Code(400),
-                    media_type: Some("application/json"),
-                    schema: Some(&super::schemas::ERROR_RESPONSE),
-                },
-            ],
+            errors: ERRORS_1,
             fallback: Some(&FALLBACK),
         };
 
@@ -4499,15 +4462,7 @@ components:
             method: "GET",
             path: "/device/{device_id}/trip",
             params: &[
-                rt::Param {
-                    name: "device_id",
-                    location: rt::Location::Path,
-                    required: true,
-                    style: rt::Style::Simple,
-                    explode: false,
-                    schema: &rt::Schema::Str(Some("uuid")),
-                    default: None,
-                },
+                PARAM_3,
                 rt::Param {
                     name: "start_time_utc",
                     location: rt::Location::Query,
@@ -4544,30 +4499,8 @@ components:
                     schema: &rt::Schema::Bool,
                     default: Some("true"),
                 },
-                rt::Param {
-                    name: "page",
-                    location: rt::Location::Query,
-                    required: false,
-                    style: rt::Style::Form,
-                    explode: true,
-                    schema: &rt::Schema::Checked(
-                        &rt::Schema::Int(rt::IntKind::I64),
-                        &rt::Rules {
-                            minimum: Some(0.0),
-                            ..rt::Rules::NONE
-                        },
-                    ),
-                    default: Some("0"),
-                },
-                rt::Param {
-                    name: "x-api-version",
-                    location: rt::Location::Header,
-                    required: false,
-                    style: rt::Style::Simple,
-                    explode: false,
-                    schema: &rt::Schema::Str(Some("date")),
-                    default: Some("\"2024-03-26\""),
-                },
+                PARAM_4,
+                PARAM_1,
             ],
             body: None,
             security: &[
@@ -4588,26 +4521,7 @@ components:
             name: "trip_by_id",
             method: "GET",
             path: "/trip/{trip_id}",
-            params: &[
-                rt::Param {
-                    name: "trip_id",
-                    location: rt::Location::Path,
-                    required: true,
-                    style: rt::Style::Simple,
-                    explode: false,
-                    schema: &rt::Schema::Str(Some("uuid")),
-                    default: None,
-                },
-                rt::Param {
-                    name: "x-api-version",
-                    location: rt::Location::Header,
-                    required: false,
-                    style: rt::Style::Simple,
-                    explode: false,
-                    schema: &rt::Schema::Str(Some("date")),
-                    default: Some("\"2024-03-26\""),
-                },
-            ],
+            params: &[PARAM_5, PARAM_1],
             body: None,
             security: &[
                 &[
@@ -4617,13 +4531,7 @@ components:
                     },
                 ],
             ],
-            errors: &[
-                rt::ErrorResponse {
-                    status: rt::StatusSpec::Code(400),
-                    media_type: Some("application/json"),
-                    schema: Some(&super::schemas::ERROR_RESPONSE),
-                },
-            ],
+            errors: ERRORS_1,
             fallback: Some(&FALLBACK),
         };
 
@@ -4634,30 +4542,8 @@ components:
             method: "GET",
             path: "/trip/{trip_id}/position",
             params: &[
-                rt::Param {
-                    name: "trip_id",
-                    location: rt::Location::Path,
-                    required: true,
-                    style: rt::Style::Simple,
-                    explode: false,
-                    schema: &rt::Schema::Str(Some("uuid")),
-                    default: None,
-                },
-                rt::Param {
-                    name: "page",
-                    location: rt::Location::Query,
-                    required: false,
-                    style: rt::Style::Form,
-                    explode: true,
-                    schema: &rt::Schema::Checked(
-                        &rt::Schema::Int(rt::IntKind::I64),
-                        &rt::Rules {
-                            minimum: Some(0.0),
-                            ..rt::Rules::NONE
-                        },
-                    ),
-                    default: Some("0"),
-                },
+                PARAM_5,
+                PARAM_4,
                 rt::Param {
                     name: "include_osm_road_classification",
                     location: rt::Location::Query,
@@ -4667,15 +4553,7 @@ components:
                     schema: &rt::Schema::Bool,
                     default: None,
                 },
-                rt::Param {
-                    name: "x-api-version",
-                    location: rt::Location::Header,
-                    required: false,
-                    style: rt::Style::Simple,
-                    explode: false,
-                    schema: &rt::Schema::Str(Some("date")),
-                    default: Some("\"2024-03-26\""),
-                },
+                PARAM_1,
             ],
             body: None,
             security: &[
@@ -4696,17 +4574,7 @@ components:
             name: "get_realtime_positions",
             method: "POST",
             path: "/realtime/device",
-            params: &[
-                rt::Param {
-                    name: "x-api-version",
-                    location: rt::Location::Header,
-                    required: false,
-                    style: rt::Style::Simple,
-                    explode: false,
-                    schema: &rt::Schema::Str(Some("date")),
-                    default: Some("\"2024-03-26\""),
-                },
-            ],
+            params: &[PARAM_1],
             body: Some(
                 &rt::Body {
                     required: true,
@@ -4727,13 +4595,7 @@ components:
                     },
                 ],
             ],
-            errors: &[
-                rt::ErrorResponse {
-                    status: rt::StatusSpec::Code(400),
-                    media_type: Some("application/json"),
-                    schema: Some(&super::schemas::ERROR_RESPONSE),
-                },
-            ],
+            errors: ERRORS_1,
             fallback: Some(&FALLBACK),
         };
 

@@ -1205,6 +1205,24 @@ pub mod server {
     pub mod operations {
         use ::stencil::server as rt;
 
+        const PARAM_1: rt::Param = rt::Param {
+            name: "petId",
+            location: rt::Location::Path,
+            required: true,
+            style: rt::Style::Simple,
+            explode: false,
+            schema: &rt::Schema::Int(rt::IntKind::I64),
+            default: None,
+        };
+
+        const ERRORS_1: &[rt::ErrorResponse] = &[
+            rt::ErrorResponse {
+                status: rt::StatusSpec::Default,
+                media_type: Some("application/json"),
+                schema: Some(&super::schemas::ERROR),
+            },
+        ];
+
         static SCHEME_API_KEY: rt::Scheme = rt::Scheme {
             key: "api_key",
             kind: rt::SchemeKind::ApiKey(rt::Location::Header, "api_key"),
@@ -1257,13 +1275,7 @@ pub mod server {
                     },
                 ],
             ],
-            errors: &[
-                rt::ErrorResponse {
-                    status: rt::StatusSpec::Default,
-                    media_type: Some("application/json"),
-                    schema: Some(&super::schemas::ERROR),
-                },
-            ],
+            errors: ERRORS_1,
             fallback: None,
         };
 
@@ -1294,13 +1306,7 @@ pub mod server {
                     },
                 ],
             ],
-            errors: &[
-                rt::ErrorResponse {
-                    status: rt::StatusSpec::Default,
-                    media_type: Some("application/json"),
-                    schema: Some(&super::schemas::ERROR),
-                },
-            ],
+            errors: ERRORS_1,
             fallback: None,
         };
 
@@ -1310,17 +1316,7 @@ pub mod server {
             name: "show_pet_by_id",
             method: "GET",
             path: "/pets/{petId}",
-            params: &[
-                rt::Param {
-                    name: "petId",
-                    location: rt::Location::Path,
-                    required: true,
-                    style: rt::Style::Simple,
-                    explode: false,
-                    schema: &rt::Schema::Int(rt::IntKind::I64),
-                    default: None,
-                },
-            ],
+            params: &[PARAM_1],
             body: None,
             security: &[
                 &[
@@ -1351,17 +1347,7 @@ pub mod server {
             name: "delete_pet",
             method: "DELETE",
             path: "/pets/{petId}",
-            params: &[
-                rt::Param {
-                    name: "petId",
-                    location: rt::Location::Path,
-                    required: true,
-                    style: rt::Style::Simple,
-                    explode: false,
-                    schema: &rt::Schema::Int(rt::IntKind::I64),
-                    default: None,
-                },
-            ],
+            params: &[PARAM_1],
             body: None,
             security: &[
                 &[
@@ -1375,13 +1361,7 @@ pub mod server {
                     },
                 ],
             ],
-            errors: &[
-                rt::ErrorResponse {
-                    status: rt::StatusSpec::Default,
-                    media_type: Some("application/json"),
-                    schema: Some(&super::schemas::ERROR),
-                },
-            ],
+            errors: ERRORS_1,
             fallback: None,
         };
 

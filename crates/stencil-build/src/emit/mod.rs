@@ -16,9 +16,6 @@ pub mod client;
 pub mod server;
 pub mod types;
 
-// The client and server emitters plug in here: `pub mod client;` and `pub mod server;`, each
-// with an entry point `fn(&Api, &Options) -> TokenStream` called from `api` below.
-
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
@@ -27,28 +24,57 @@ use crate::pipeline::Options;
 
 /// The whole generated file: `pub mod types { ... }`, and `client`/`server` as the options ask.
 pub fn api(api: &Api, options: &Options) -> TokenStream {
-    let types = types::types(api, options);
-    // The client and server emitters plug in here:
-    let client = match (options.client, options.feature_gates) {
-        (false, _) => TokenStream::new(),
-        (true, false) => client::client(api, options),
-        (true, true) => {
+    let mut tokens = TokenStream::new();
+    for part in Part::wanted(options) {
+        tokens.extend(self::part(api, options, part));
+    }
+    tokens
+}
+
+/// A top-level module of the generated file. The file is the wanted parts in this order; each
+/// is emitted (and rendered) on its own, so that they can be made in parallel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    Types,
+    Client,
+    Server,
+}
+
+impl Part {
+    /// The parts `options` ask for, in file order.
+    pub fn wanted(options: &Options) -> Vec<Part> {
+        let mut parts = vec![Part::Types];
+        if options.client {
+            parts.push(Part::Client);
+        }
+        if options.server {
+            parts.push(Part::Server);
+        }
+        parts
+    }
+}
+
+/// One top-level module: `pub mod types { ... }`, `pub mod client { ... }` or
+/// `pub mod server { ... }` (feature-gated as the options ask).
+pub fn part(api: &Api, options: &Options, part: Part) -> TokenStream {
+    match part {
+        Part::Types => types::types(api, options),
+        Part::Client => {
             let client = client::client(api, options);
-            quote!(#[cfg(feature = "client")] #client)
+            if options.feature_gates {
+                quote!(#[cfg(feature = "client")] #client)
+            } else {
+                client
+            }
         }
-    };
-    let server = match (options.server, options.feature_gates) {
-        (false, _) => TokenStream::new(),
-        (true, false) => server::server(api, options),
-        (true, true) => {
+        Part::Server => {
             let server = server::server(api, options);
-            quote!(#[cfg(feature = "server")] #server)
+            if options.feature_gates {
+                quote!(#[cfg(feature = "server")] #server)
+            } else {
+                server
+            }
         }
-    };
-    quote! {
-        #types
-        #client
-        #server
     }
 }
 

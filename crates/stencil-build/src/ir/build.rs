@@ -17,8 +17,10 @@ use crate::ir::{Api, Constraints, Docs, TypeDef, TypeId, TypeKind, TypeRef};
 use crate::load::Loaded;
 use crate::naming;
 
-/// Deepest inline schema nesting converted before giving up with `serde_json::Value`.
-pub const MAX_DEPTH: usize = 64;
+/// Deepest inline schema nesting converted before giving up with `serde_json::Value`. Kept
+/// low: the rendered type (`Vec<Vec<...>>`) is parsed back by `syn`, whose recursion in a
+/// debug build (build scripts are debug) overflows an 8 MB main thread near 60 levels.
+pub const MAX_DEPTH: usize = 24;
 
 /// Where an inline type was found, from which its name is made.
 #[derive(Clone, Debug, PartialEq, Eq)]

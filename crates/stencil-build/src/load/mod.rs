@@ -240,7 +240,7 @@ fn pipeline(mut root: Source, key: Option<PathBuf>) -> Result<Loaded, Diagnostic
             .with_hint("simplify the nesting around this position");
         return fail(&locator, warnings, vec![d]);
     }
-    let document = match parse::openapi(&raw) {
+    let document = match parse::openapi_lenient(&mut raw, &mut warnings) {
         Ok(doc) => doc,
         Err(errors) => return fail(&locator, warnings, errors),
     };

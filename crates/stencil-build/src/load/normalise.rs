@@ -33,11 +33,45 @@ pub(crate) fn root(doc: &mut Value, v31: bool, warnings: &mut Vec<Diagnostic>) {
         }
     }
     m.shift_remove("jsonSchemaDialect");
+    info(m, warnings);
     if let Some(Value::Object(license)) = m.get_mut("info").and_then(|i| i.get_mut("license")) {
         license.shift_remove("identifier");
     }
     if v31 {
         m.insert("openapi".to_owned(), json!("3.0.3"));
+    }
+}
+
+/// `info` with a string `title` and `version`: missing or mistyped ones are filled in (with a
+/// warning) rather than rejecting the document, since generated code only uses them in docs.
+fn info(m: &mut Object, warnings: &mut Vec<Diagnostic>) {
+    if !matches!(m.get("info"), Some(Value::Object(_))) {
+        warnings.push(
+            Diagnostic::warning("/info", "missing or invalid `info`: using an empty one")
+                .with_hint("add `info:` with `title` and `version`"),
+        );
+        m.insert("info".to_owned(), json!({}));
+    }
+    let Some(Value::Object(info)) = m.get_mut("info") else {
+        return;
+    };
+    for (key, fallback) in [("title", "API"), ("version", "0.0.0")] {
+        let fixed = match info.get(key) {
+            Some(Value::String(_)) => continue,
+            Some(Value::Number(n)) => n.to_string(),
+            Some(Value::Bool(b)) => b.to_string(),
+            _ => {
+                warnings.push(
+                    Diagnostic::warning(
+                        "/info",
+                        format!("missing `info.{key}`: using `{fallback}`"),
+                    )
+                    .with_hint(format!("add `{key}:` (a string) to `info`")),
+                );
+                fallback.to_owned()
+            }
+        };
+        info.insert(key.to_owned(), Value::String(fixed));
     }
 }
 

@@ -81,16 +81,106 @@ type PathError = serde_path_to_error::Error<serde_json::Error>;
 /// At most this many type errors are reported.
 const MAX_ERRORS: usize = 50;
 
-/// Parse the document; on failure, a diagnostic at each deepest failing object.
-pub(crate) fn openapi(raw: &Value) -> Result<openapiv3::OpenAPI, Vec<Diagnostic>> {
-    match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(raw) {
-        Ok(doc) => Ok(doc),
-        Err(e) => {
-            let mut out = Vec::new();
-            failures(raw, Kind::Root, &mut Vec::new(), &e, &mut out);
-            Err(out)
-        }
+/// One deepest failing object: where it is, what it is, and the error inside it.
+struct Failure {
+    /// Pointer of the object.
+    at: Tokens,
+    kind: Kind,
+    /// Path of the failing value inside the object.
+    inner: Tokens,
+    message: String,
+}
+
+impl Failure {
+    fn diagnostic(&self) -> Diagnostic {
+        let mut pointer = self.at.clone();
+        pointer.extend(self.inner.iter().cloned());
+        type_error(&pointer, &self.message)
     }
+}
+
+/// Rounds of repair before giving up (each round fixes every failure found).
+const MAX_REPAIR_ROUNDS: usize = 8;
+
+/// Keywords that only document (they end up in doc comments): a mistyped one is dropped with a
+/// warning instead of rejecting the document.
+const DOC_KEYWORDS: &[&str] = &["description", "summary", "title", "externalDocs"];
+
+/// Parse the document, dropping mistyped documentation keywords (`description: {$ref: ...}`,
+/// Azure OpenAI) with a warning. Any other type error is an error at the deepest failing
+/// object.
+pub(crate) fn openapi_lenient(
+    raw: &mut Value,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<openapiv3::OpenAPI, Vec<Diagnostic>> {
+    let mut last = Vec::new();
+    for _ in 0..MAX_REPAIR_ROUNDS {
+        let e = match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&*raw) {
+            Ok(doc) => return Ok(doc),
+            Err(e) => e,
+        };
+        let mut found = Vec::new();
+        failures(raw, Kind::Root, &mut Vec::new(), &e, &mut found);
+        let repairs: Vec<Option<Diagnostic>> = found.iter().map(|f| repair(raw, f)).collect();
+        if repairs.iter().any(Option::is_none) {
+            // Report every failure that was not repaired; keep the repairs' warnings.
+            let mut errors = Vec::new();
+            for (f, r) in found.iter().zip(repairs) {
+                match r {
+                    Some(w) => warnings.push(w),
+                    None => errors.push(f.diagnostic()),
+                }
+            }
+            return Err(errors);
+        }
+        warnings.extend(repairs.into_iter().flatten());
+        last = found;
+    }
+    Err(last.iter().map(Failure::diagnostic).collect())
+}
+
+/// Make the failing object parse by dropping one mistyped documentation keyword. Returns the
+/// warning to give.
+fn repair(raw: &mut Value, f: &Failure) -> Option<Diagnostic> {
+    let node = pointer::get_mut(raw, &f.at)?;
+    let object = node.as_object()?;
+    // The failing keyword, or (inside `openapiv3`'s flattened schemas, where the path is lost)
+    // every documentation keyword of the wrong shape.
+    if f.inner
+        .first()
+        .is_some_and(|k| !DOC_KEYWORDS.contains(&k.as_str()))
+    {
+        return None;
+    }
+    // Every mistyped documentation keyword of the object (serde stops at the first).
+    let keys: Vec<String> = DOC_KEYWORDS
+        .iter()
+        .filter(|k| match object.get(**k) {
+            Some(Value::String(_)) | None => false,
+            Some(Value::Object(_)) => **k != "externalDocs",
+            Some(_) => true,
+        })
+        .map(|k| (*k).to_owned())
+        .collect();
+    if keys.is_empty() {
+        return None;
+    }
+    let mut without = node.clone();
+    for key in &keys {
+        without.as_object_mut()?.shift_remove(key)?;
+    }
+    check_kind(&without, f.kind).ok()?;
+    *node = without;
+    let mut at = f.at.clone();
+    at.push(keys[0].clone());
+    let names: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+    Some(
+        Diagnostic::warning(
+            pointer::render(&at),
+            format!("ignored {}: {}", names.join(", "), f.message),
+        )
+        .with_hint("documentation keywords must be strings here; fix the value to have it used"),
+    )
 }
 
 /// Parse `$v` as `$t`, keeping only the error.
@@ -124,7 +214,7 @@ fn check_kind(v: &Value, kind: Kind) -> Result<(), PathError> {
 
 /// Report the objects under `node` (which failed with `err`) that fail on their own: the
 /// children that fail, recursively; `node` itself when none of its children fails.
-fn failures(node: &Value, kind: Kind, at: &mut Tokens, err: &PathError, out: &mut Vec<Diagnostic>) {
+fn failures(node: &Value, kind: Kind, at: &mut Tokens, err: &PathError, out: &mut Vec<Failure>) {
     let mut child_failed = false;
     for (rel, k) in children(node, kind) {
         if out.len() >= MAX_ERRORS {
@@ -145,16 +235,21 @@ fn failures(node: &Value, kind: Kind, at: &mut Tokens, err: &PathError, out: &mu
         return;
     }
     use serde_path_to_error::Segment;
-    let mut pointer = at.clone();
+    let mut inner = Tokens::new();
     for segment in err.path().iter() {
         match segment {
-            Segment::Seq { index } => pointer.push(index.to_string()),
-            Segment::Map { key } => pointer.push(key.clone()),
+            Segment::Seq { index } => inner.push(index.to_string()),
+            Segment::Map { key } => inner.push(key.clone()),
             Segment::Enum { .. } => {}
             Segment::Unknown => break,
         }
     }
-    out.push(type_error(&pointer, &err.inner().to_string()));
+    out.push(Failure {
+        at: at.clone(),
+        kind,
+        inner,
+        message: err.inner().to_string(),
+    });
 }
 
 /// A type mismatch found by `openapiv3`, at `at`.

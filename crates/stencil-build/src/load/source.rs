@@ -44,7 +44,16 @@ pub(crate) fn parse(text: &str) -> Result<Value, ParseError> {
 }
 
 fn parse_yaml(text: &str) -> Result<Value, serde_yaml::Error> {
-    let mut value: Value = serde_yaml::from_str(text)?;
+    let mut value: Value = match serde_yaml::from_str(text) {
+        Ok(v) => v,
+        // An integer beyond 64 bits (`minimum: -9223372036854776000`, OpenAI): serde_json's own
+        // `Value` refuses it; read such numbers as floats instead.
+        Err(e) if e.to_string().contains("number out of range") => {
+            use serde::de::DeserializeSeed;
+            lenient::Lenient.deserialize(serde_yaml::Deserializer::from_str(text))?
+        }
+        Err(e) => return Err(e),
+    };
     if text.contains("<<") {
         apply_merge_keys(&mut value);
     }
@@ -255,5 +264,81 @@ mod tests {
         assert!(e.message.contains("recursion limit"), "{}", e.message);
         let e = parse(&"- ".repeat(10_000)).unwrap_err();
         assert!(e.message.contains("recursion limit"), "{}", e.message);
+    }
+}
+
+/// A `serde_json::Value` visitor that also takes 128-bit integers (as the nearest `f64`).
+mod lenient {
+    use std::fmt;
+
+    use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+    use serde_json::{Map, Number, Value};
+
+    pub(super) struct Lenient;
+
+    impl<'de> DeserializeSeed<'de> for Lenient {
+        type Value = Value;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+
+    fn float(f: f64) -> Value {
+        Number::from_f64(f).map_or(Value::Null, Value::Number)
+    }
+
+    impl<'de> Visitor<'de> for Lenient {
+        type Value = Value;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("any YAML value")
+        }
+        fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+            Ok(Value::Bool(v))
+        }
+        fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+            Ok(Value::Number(v.into()))
+        }
+        fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+            Ok(Value::Number(v.into()))
+        }
+        fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
+            Ok(i64::try_from(v).map_or_else(|_| float(v as f64), |i| Value::Number(i.into())))
+        }
+        fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
+            Ok(u64::try_from(v).map_or_else(|_| float(v as f64), |i| Value::Number(i.into())))
+        }
+        fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+            Ok(float(v))
+        }
+        fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+            Ok(Value::String(v.to_owned()))
+        }
+        fn visit_string<E>(self, v: String) -> Result<Value, E> {
+            Ok(Value::String(v))
+        }
+        fn visit_none<E>(self) -> Result<Value, E> {
+            Ok(Value::Null)
+        }
+        fn visit_unit<E>(self) -> Result<Value, E> {
+            Ok(Value::Null)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+            d.deserialize_any(self)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(v) = seq.next_element_seed(Lenient)? {
+                out.push(v);
+            }
+            Ok(Value::Array(out))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+            let mut out = Map::new();
+            while let Some(k) = map.next_key::<String>()? {
+                let v = map.next_value_seed(Lenient)?;
+                out.insert(k, v);
+            }
+            Ok(Value::Object(out))
+        }
     }
 }

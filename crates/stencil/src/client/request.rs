@@ -331,14 +331,34 @@ impl<'a> Request<'a> {
     where
         F: FnOnce(Response) -> Result<ResponseValue<S>, Error<E>> + Send + 'a,
     {
-        let built = self.build();
+        // The exchange itself is not generic: compiled once, not once per operation.
+        let exchange = exchange(self.build());
         async move {
-            let builder = built.map_err(Error::InvalidRequest)?;
-            let response = builder.send().await.map_err(Error::Transport)?;
-            let status = response.status();
-            let headers = response.headers().clone();
-            let body = response.bytes().await.map_err(Error::Transport)?;
-            decode(Response::new(status, headers, body))
+            match exchange.await {
+                Ok(response) => decode(response),
+                Err(Failure::Invalid(message)) => Err(Error::InvalidRequest(message)),
+                Err(Failure::Transport(error)) => Err(Error::Transport(error)),
+            }
         }
     }
+}
+
+/// Why an exchange produced no response.
+enum Failure {
+    Invalid(String),
+    Transport(reqwest::Error),
+}
+
+/// Send a built request and read the whole response.
+fn exchange(
+    built: Result<reqwest::RequestBuilder, String>,
+) -> super::BoxFuture<'static, Result<Response, Failure>> {
+    Box::pin(async move {
+        let builder = built.map_err(Failure::Invalid)?;
+        let response = builder.send().await.map_err(Failure::Transport)?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(Failure::Transport)?;
+        Ok(Response::new(status, headers, body))
+    })
 }

@@ -130,10 +130,12 @@ impl Input {
     }
 
     fn decode_param(&mut self, p: &'static Param, path: &[(String, String)]) -> Option<Value> {
-        let loc = vec![
-            LocSegment::from(p.location.as_str()),
-            LocSegment::from(p.name),
-        ];
+        let loc = || {
+            vec![
+                LocSegment::from(p.location.as_str()),
+                LocSegment::from(p.name),
+            ]
+        };
         let raw = match p.location {
             Location::Path => path
                 .iter()
@@ -158,7 +160,7 @@ impl Input {
             {
                 Some(default) => return Some(default),
                 None if p.required => {
-                    self.violations.push(Violation::missing(loc));
+                    self.violations.push(Violation::missing(loc()));
                     return None;
                 }
                 None => return Some(Value::Null),
@@ -166,13 +168,13 @@ impl Input {
             Some(raw) => match coerce_param(p, raw) {
                 Ok(v) => v,
                 Err((kind, msg)) => {
-                    self.violations.push(Violation::new(loc, kind, msg));
+                    self.violations.push(Violation::new(loc(), kind, msg));
                     return None;
                 }
             },
         };
         let before = self.violations.len();
-        validate(p.schema, &value, &mut loc.clone(), &mut self.violations);
+        validate(p.schema, &value, &mut loc(), &mut self.violations);
         (self.violations.len() == before).then_some(value)
     }
 
@@ -362,23 +364,24 @@ impl Input {
     pub fn param<T: DeserializeOwned>(&mut self, index: usize) -> Option<T> {
         let value = self.params.get_mut(index).and_then(Option::take)?;
         let p = &self.op.params[index];
-        let loc = vec![
-            LocSegment::from(p.location.as_str()),
-            LocSegment::from(p.name),
-        ];
-        self.convert(value, loc)
+        self.convert(value, || {
+            vec![
+                LocSegment::from(p.location.as_str()),
+                LocSegment::from(p.name),
+            ]
+        })
     }
 
     /// Take the body as its Rust type (`Option<T>` for an optional body). `None`: a violation
     /// was recorded.
     pub fn body<T: DeserializeOwned>(&mut self) -> Option<T> {
         match std::mem::replace(&mut self.body, BodyState::None) {
-            BodyState::Value(v) => self.convert(v, vec!["body".into()]),
+            BodyState::Value(v) => self.convert(v, || vec!["body".into()]),
             BodyState::Raw(bytes) => self.convert(
                 Value::String(String::from_utf8_lossy(&bytes).into_owned()),
-                vec!["body".into()],
+                || vec!["body".into()],
             ),
-            BodyState::None => self.convert(Value::Null, vec!["body".into()]),
+            BodyState::None => self.convert(Value::Null, || vec!["body".into()]),
             BodyState::Rejected => None,
         }
     }
@@ -406,8 +409,14 @@ impl Input {
     fn convert<T: DeserializeOwned>(
         &mut self,
         value: Value,
-        mut loc: Vec<LocSegment>,
+        loc: impl FnOnce() -> Vec<LocSegment>,
     ) -> Option<T> {
+        // Fast path: no path tracking (serde_path_to_error allocates a String per map key);
+        // only a failure is decoded again to find where it failed.
+        if let Ok(t) = T::deserialize(&value) {
+            return Some(t);
+        }
+        let mut loc = loc();
         match serde_path_to_error::deserialize::<_, T>(value) {
             Ok(t) => Some(t),
             Err(e) => {

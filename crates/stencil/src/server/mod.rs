@@ -195,8 +195,9 @@ fn with_type(code: u16, media_type: &'static str, body: impl Into<axum::body::Bo
 
 /// A JSON response. A body that cannot be serialized (a non-finite float) is a logged 500.
 pub fn json<T: Serialize>(code: u16, media_type: &'static str, body: &T) -> Response {
-    match serde_json::to_vec(body) {
-        Ok(bytes) => with_type(code, media_type, bytes),
+    let mut bytes = Vec::with_capacity(128);
+    match serde_json::to_writer(&mut bytes, body) {
+        Ok(()) => with_type(code, media_type, bytes),
         Err(e) => {
             tracing::error!(error = %e, "response body could not be serialized; answering 500");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()

@@ -184,7 +184,12 @@ impl<'a> Cx<'a> {
             }
             None => quote!(None),
         };
+        // Parameters and error lists that several operations share are written once, as
+        // constants (big documents repeat the same query parameters and error responses on
+        // thousands of operations).
+        let mut shared = Shared::default();
         let mut all = Vec::new();
+        let mut ops = Vec::new();
         for (i, op) in api.operations.iter().enumerate() {
             let name = self.statics[i].clone();
             let id = &op.id;
@@ -252,7 +257,36 @@ impl<'a> Cx<'a> {
                 .filter(|r| !r.status.is_success())
                 .map(|r| self.error_response(r))
                 .collect();
+            let params: Vec<usize> = params.into_iter().map(|p| shared.params.add(p)).collect();
+            // An empty list is as short as a constant's name.
+            let errors = if errors.is_empty() {
+                None
+            } else {
+                Some(shared.errors.add(quote!(&[#(#errors),*])))
+            };
             let doc = format!(" `{} {}`", method, path.replace('`', "'"));
+            ops.push((
+                doc,
+                name.clone(),
+                id,
+                method_name,
+                method,
+                path,
+                params,
+                body,
+                security,
+                errors,
+            ));
+            all.push(quote!(&#name));
+        }
+        shared.params.seal();
+        shared.errors.seal();
+        for (doc, name, id, method_name, method, path, params, body, security, errors) in ops {
+            let params = params.into_iter().map(|p| shared.params.get(p, "PARAM"));
+            let errors = match errors {
+                Some(errors) => shared.errors.get(errors, "ERRORS"),
+                None => quote!(&[]),
+            };
             items.push(quote! {
                 #[doc = #doc]
                 pub static #name: rt::Operation = rt::Operation {
@@ -263,17 +297,22 @@ impl<'a> Cx<'a> {
                     params: &[#(#params),*],
                     body: #body,
                     security: &[#(#security),*],
-                    errors: &[#(#errors),*],
+                    errors: #errors,
                     fallback: #fallback_ref,
                 };
             });
-            all.push(quote!(&#name));
         }
+        let params = shared.params.constants("PARAM", quote!(rt::Param));
+        let errors = shared
+            .errors
+            .constants("ERRORS", quote!(&[rt::ErrorResponse]));
         quote! {
             /// The operations, described for the runtime (and for middleware: see
             /// [`operation_of`](super::operation_of)).
             pub mod operations {
                 use ::stencil::server as rt;
+                #(#params)*
+                #(#errors)*
                 #(#items)*
                 /// Every operation, in document order.
                 pub static ALL: &[&rt::Operation] = &[#(#all),*];
@@ -544,6 +583,70 @@ impl<'a> Cx<'a> {
                 #(#routes)*
             }
         }
+    }
+}
+
+/// The parameter descriptions and error lists of the operations, each distinct one once.
+#[derive(Default)]
+struct Shared {
+    params: Table,
+    errors: Table,
+}
+
+/// Distinct token streams in order of first use, with how often each is used. The ones used
+/// more than once become constants `{PREFIX}_{n}`, numbered from 1 in order of first use.
+#[derive(Default)]
+struct Table {
+    /// Tokens, uses, constant number.
+    entries: Vec<(TokenStream, usize, usize)>,
+    index: std::collections::HashMap<String, usize>,
+}
+
+impl Table {
+    /// Record a use of `tokens`; its index.
+    fn add(&mut self, tokens: TokenStream) -> usize {
+        let key = tokens.to_string();
+        if let Some(&i) = self.index.get(&key) {
+            self.entries[i].1 += 1;
+            return i;
+        }
+        self.entries.push((tokens, 1, 0));
+        self.index.insert(key, self.entries.len() - 1);
+        self.entries.len() - 1
+    }
+
+    /// Number the constants; call once, after the last [`Table::add`].
+    fn seal(&mut self) {
+        let mut n = 0;
+        for entry in &mut self.entries {
+            if entry.1 > 1 {
+                n += 1;
+                entry.2 = n;
+            }
+        }
+    }
+
+    /// The tokens of entry `i`, or the name of its constant when it is used more than once.
+    fn get(&self, i: usize, prefix: &str) -> TokenStream {
+        let (tokens, uses, n) = &self.entries[i];
+        if *uses > 1 {
+            let name = format_ident!("{}_{}", prefix, *n);
+            quote!(#name)
+        } else {
+            tokens.clone()
+        }
+    }
+
+    /// `const {PREFIX}_{n}: {ty} = ...;` for each entry used more than once.
+    fn constants(&self, prefix: &str, ty: TokenStream) -> Vec<TokenStream> {
+        self.entries
+            .iter()
+            .filter(|(_, uses, _)| *uses > 1)
+            .map(|(tokens, _, n)| {
+                let name = format_ident!("{}_{}", prefix, *n);
+                quote!(const #name: #ty = #tokens;)
+            })
+            .collect()
     }
 }
 

@@ -1,0 +1,21 @@
+//! load → IR → emit → render on arbitrary bytes: any input must give code or diagnostics,
+//! never a panic, a stack overflow, a hang or unbounded memory.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(loaded) = stencil_build::load::load_str(text, "fuzz.yaml") else {
+        return;
+    };
+    let mut warnings = loaded.warnings.clone();
+    let Ok(api) = stencil_build::ir::build(&loaded, &mut warnings) else {
+        return;
+    };
+    let options = stencil_build::Options::default();
+    let tokens = stencil_build::emit::api(&api, &options);
+    let _ = stencil_build::render::render(tokens, "fuzz", "fuzz.yaml");
+});

@@ -1,0 +1,702 @@
+//! `cargo xtask corpus DIR`: generate client + server for every OpenAPI document in DIR, `cargo
+//! check` the results in one scratch workspace, and print a table.
+//!
+//! - Generation runs in a child process per document (this same binary, `corpus --one FILE
+//!   OUT`), so a panic, a stack overflow or a hang in the generator is reported for that
+//!   document instead of killing the sweep; each child has a timeout.
+//! - The generated crates become members of one scratch workspace, `target/corpus/ws`, and are
+//!   checked by ONE `cargo check --workspace --keep-going` with a shared target directory
+//!   (`target/corpus/target`); cargo runs `--jobs` crates in parallel. The first error of each
+//!   crate is read from `--message-format=json`.
+//! - Documents whose output exceeds `--max-lines` are generated but not checked (reported as
+//!   `skipped: N lines`), so the sweep fits in time and memory on small machines.
+//!
+//! In a debug build the command re-runs itself with `cargo run --release` (generation of a
+//! multi-megabyte document is much faster optimised).
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+pub const USAGE: &str = "\
+Usage: cargo xtask corpus DIR [--jobs N] [--timeout SECS] [--max-lines N] [--no-check]
+                              [--only NAME]...
+
+  For every *.json / *.yaml / *.yml document in DIR: generate client and server (child process,
+  --timeout seconds each, default 300), write it as a crate of the scratch workspace
+  target/corpus/ws, `cargo check` all of them (shared target dir target/corpus/target, --jobs
+  crates at a time, default 2), and print a table ending in `N passed, M failed`.
+  Output over --max-lines lines (default 400000) is not checked and counts as skipped.
+";
+
+struct Args {
+    dir: PathBuf,
+    jobs: usize,
+    timeout: Duration,
+    max_lines: usize,
+    check: bool,
+    only: Vec<String>,
+}
+
+fn parse_args(args: &[&str]) -> Result<Args, String> {
+    let mut out = Args {
+        dir: PathBuf::new(),
+        jobs: 2,
+        timeout: Duration::from_secs(300),
+        max_lines: 400_000,
+        check: true,
+        only: Vec::new(),
+    };
+    let mut dir = None;
+    let mut it = args.iter();
+    while let Some(&arg) = it.next() {
+        let mut value = |name: &str| {
+            it.next()
+                .map(|v| v.to_string())
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
+        match arg {
+            "--jobs" | "-j" => {
+                out.jobs = value(arg)?.parse().map_err(|e| format!("--jobs: {e}"))?;
+            }
+            "--timeout" => {
+                let secs: u64 = value(arg)?.parse().map_err(|e| format!("--timeout: {e}"))?;
+                out.timeout = Duration::from_secs(secs);
+            }
+            "--max-lines" => {
+                out.max_lines = value(arg)?
+                    .parse()
+                    .map_err(|e| format!("--max-lines: {e}"))?;
+            }
+            "--no-check" => out.check = false,
+            "--only" => out.only.push(value(arg)?),
+            _ if arg.starts_with('-') => return Err(format!("unknown option {arg}")),
+            _ if dir.is_none() => dir = Some(PathBuf::from(arg)),
+            _ => return Err(format!("unexpected argument {arg}")),
+        }
+    }
+    out.dir = dir.ok_or("missing DIR")?;
+    out.jobs = out.jobs.max(1);
+    Ok(out)
+}
+
+/// Entry point for `cargo xtask corpus ARGS`.
+pub fn run(args: &[&str]) -> ExitCode {
+    if let ["--one", spec, out] = args {
+        return one(Path::new(spec), Path::new(out));
+    }
+    if matches!(args, ["--help" | "-h"]) {
+        print!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    let parsed = match parse_args(args) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("error: {e}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    if cfg!(debug_assertions) && std::env::var_os("STENCIL_CORPUS_NO_REEXEC").is_none() {
+        // Generation of large documents is ~10x faster optimised.
+        let root = crate_root();
+        let dir = std::fs::canonicalize(&parsed.dir).unwrap_or(parsed.dir.clone());
+        // Re-pass the options (everything except DIR).
+        let mut forwarded = vec![dir.display().to_string()];
+        let mut skip_dir = true;
+        for a in args {
+            if skip_dir && !a.starts_with('-') && Path::new(a) == parsed.dir {
+                skip_dir = false;
+                continue;
+            }
+            forwarded.push(a.to_string());
+        }
+        eprintln!("corpus: building xtask in release mode");
+        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .current_dir(&root)
+            .args(["run", "--release", "-q", "-p", "xtask", "--", "corpus"])
+            .args(&forwarded)
+            .env("STENCIL_CORPUS_NO_REEXEC", "1")
+            .status();
+        return match status {
+            Ok(s) if s.success() => ExitCode::SUCCESS,
+            Ok(_) => ExitCode::FAILURE,
+            Err(e) => {
+                eprintln!("error: cannot run cargo: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    sweep(&parsed)
+}
+
+fn crate_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+/// Child mode: generate one document into `out/src/lib.rs`, print one `STATS` line.
+fn one(spec: &Path, out: &Path) -> ExitCode {
+    let start = Instant::now();
+    let loaded = match stencil_build::load::load(spec) {
+        Ok(l) => l,
+        Err(d) => return diag_exit(&d),
+    };
+    let mut warnings = loaded.warnings.clone();
+    let api = match stencil_build::ir::build(&loaded, &mut warnings) {
+        Ok(a) => a,
+        Err(d) => return diag_exit(&d),
+    };
+    let options = stencil_build::Options {
+        regenerate_command: "cargo xtask corpus".into(),
+        ..Default::default()
+    };
+    let tokens = stencil_build::emit::api(&api, &options);
+    let code = match stencil_build::render::render(tokens, &options.regenerate_command, "corpus") {
+        Ok(c) => c,
+        Err(m) => {
+            println!("DIAG\trender: {}", one_line(&m));
+            return ExitCode::FAILURE;
+        }
+    };
+    let elapsed = start.elapsed();
+    if let Err(e) = std::fs::create_dir_all(out.join("src"))
+        .and_then(|()| std::fs::write(out.join("src/lib.rs"), &code))
+    {
+        println!("DIAG\tcannot write {}: {e}", out.display());
+        return ExitCode::FAILURE;
+    }
+    for w in &warnings {
+        eprintln!("{w}");
+    }
+    println!(
+        "STATS\t{}\t{}\t{}\t{}\t{}",
+        api.operations.len(),
+        api.types.len(),
+        elapsed.as_millis(),
+        code.lines().count(),
+        warnings.len()
+    );
+    ExitCode::SUCCESS
+}
+
+fn diag_exit(d: &stencil_build::Diagnostics) -> ExitCode {
+    let first = d
+        .errors()
+        .next()
+        .or(d.0.first())
+        .map(|d| d.to_string())
+        .unwrap_or_else(|| "unknown error".into());
+    println!("DIAG\t{}", one_line(&first));
+    for e in &d.0 {
+        eprintln!("{e}");
+    }
+    ExitCode::FAILURE
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[derive(Clone, Debug)]
+struct Row {
+    doc: String,
+    package: String,
+    version: String,
+    bytes: u64,
+    ops: Option<usize>,
+    types: Option<usize>,
+    lines: usize,
+    warnings: usize,
+    generate: Result<(), String>,
+    compile: Compile,
+    gen_time: Duration,
+}
+
+#[derive(Clone, Debug, Default)]
+enum Compile {
+    #[default]
+    NotRun,
+    Skipped(String),
+    Ok,
+    Failed(String),
+}
+
+fn sweep(args: &Args) -> ExitCode {
+    let root = crate_root();
+    let scratch = root.join("target/corpus");
+    let ws = scratch.join("ws");
+    let _ = std::fs::remove_dir_all(&ws);
+    if let Err(e) = std::fs::create_dir_all(&ws) {
+        eprintln!("error: cannot create {}: {e}", ws.display());
+        return ExitCode::FAILURE;
+    }
+    let mut docs: Vec<PathBuf> = match std::fs::read_dir(&args.dir) {
+        Ok(rd) => rd
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.is_file()
+                    && matches!(
+                        p.extension().and_then(|e| e.to_str()),
+                        Some("json" | "yaml" | "yml")
+                    )
+            })
+            .filter(|p| {
+                args.only.is_empty()
+                    || args.only.iter().any(|o| {
+                        p.file_name()
+                            .and_then(|n| n.to_str())
+                            .is_some_and(|n| n.contains(o.as_str()))
+                    })
+            })
+            .collect(),
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", args.dir.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    docs.sort();
+    if docs.is_empty() {
+        eprintln!(
+            "error: no *.json/*.yaml/*.yml documents in {}",
+            args.dir.display()
+        );
+        return ExitCode::FAILURE;
+    }
+    let exe = match std::env::current_exe() {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+
+    // 1. Generate, `jobs` documents at a time.
+    let rows: Vec<Mutex<Row>> = docs
+        .iter()
+        .map(|d| {
+            let doc = d.file_name().unwrap().to_string_lossy().into_owned();
+            let package = package_name(&doc);
+            let text_head = read_head(d);
+            Mutex::new(Row {
+                version: openapi_version(&text_head),
+                bytes: std::fs::metadata(d).map(|m| m.len()).unwrap_or(0),
+                doc,
+                package,
+                generate: Err("not run".into()),
+                ops: None,
+                types: None,
+                lines: 0,
+                warnings: 0,
+                compile: Compile::NotRun,
+                gen_time: Duration::ZERO,
+            })
+        })
+        .collect();
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..args.jobs {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                if i >= docs.len() {
+                    break;
+                }
+                let package = rows[i].lock().unwrap().package.clone();
+                let out = ws.join(&package);
+                let result = generate_child(&exe, &docs[i], &out, args.timeout);
+                let mut row = rows[i].lock().unwrap();
+                match result {
+                    Ok((ops, types, ms, lines, warnings)) => {
+                        row.ops = Some(ops);
+                        row.types = Some(types);
+                        row.gen_time = Duration::from_millis(ms);
+                        row.lines = lines;
+                        row.warnings = warnings;
+                        row.generate = Ok(());
+                    }
+                    Err((message, elapsed)) => {
+                        row.gen_time = elapsed;
+                        row.generate = Err(message);
+                    }
+                }
+                eprintln!(
+                    "generated {:<45} {}",
+                    row.doc,
+                    match &row.generate {
+                        Ok(()) => format!("ok ({} lines, {:.1?})", row.lines, row.gen_time),
+                        Err(e) => format!("FAILED: {}", truncate(e, 100)),
+                    }
+                );
+            });
+        }
+    });
+    let mut rows: Vec<Row> = rows.into_iter().map(|m| m.into_inner().unwrap()).collect();
+
+    // 2. Check every generated crate that is not enormous, in one cargo invocation.
+    let mut members = Vec::new();
+    for row in &mut rows {
+        if row.generate.is_err() {
+            continue;
+        }
+        if !args.check {
+            row.compile = Compile::Skipped("--no-check".into());
+        } else if row.lines > args.max_lines {
+            row.compile = Compile::Skipped(format!("{} lines > --max-lines", row.lines));
+        } else {
+            members.push(row.package.clone());
+        }
+    }
+    if !members.is_empty() {
+        let errors = match check_workspace(&root, &ws, &scratch, &members, args.jobs) {
+            Ok(e) => e,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        for row in &mut rows {
+            if members.contains(&row.package) {
+                row.compile = match errors.iter().find(|(p, _)| *p == row.package) {
+                    Some((_, e)) => Compile::Failed(e.clone()),
+                    None => Compile::Ok,
+                };
+            }
+        }
+    }
+
+    // 3. The table.
+    print!("{}", table(&rows));
+    let passed = rows
+        .iter()
+        .filter(|r| r.generate.is_ok() && matches!(r.compile, Compile::Ok))
+        .count();
+    let skipped = rows
+        .iter()
+        .filter(|r| r.generate.is_ok() && matches!(r.compile, Compile::Skipped(_)))
+        .count();
+    let failed = rows.len() - passed - skipped;
+    print!("{}", summary(&rows));
+    if skipped > 0 {
+        println!("{passed} passed, {failed} failed, {skipped} generated but not checked");
+    } else {
+        println!("{passed} passed, {failed} failed");
+    }
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(n).collect();
+        t.push('…');
+        t
+    }
+}
+
+fn package_name(doc: &str) -> String {
+    let stem = doc.rsplit_once('.').map_or(doc, |(s, _)| s);
+    let mut name = String::from("corpus-");
+    for c in stem.chars() {
+        name.push(if c.is_ascii_alphanumeric() {
+            c.to_ascii_lowercase()
+        } else {
+            '-'
+        });
+    }
+    name
+}
+
+fn read_head(path: &Path) -> String {
+    use std::io::Read;
+    let mut buf = vec![0; 64 * 1024];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut buf))
+        .unwrap_or(0);
+    String::from_utf8_lossy(&buf[..n]).into_owned()
+}
+
+/// The `openapi` version string, found textually (so failures show it too).
+fn openapi_version(head: &str) -> String {
+    for key in [
+        "\"openapi\"",
+        "openapi:",
+        "'openapi'",
+        "\"swagger\"",
+        "swagger:",
+    ] {
+        if let Some(i) = head.find(key) {
+            let rest = &head[i + key.len()..];
+            let rest = rest.trim_start_matches([' ', ':', '\t']);
+            let v: String = rest
+                .trim_start_matches(['"', '\''])
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-')
+                .collect();
+            if !v.is_empty() {
+                return v;
+            }
+        }
+    }
+    "?".into()
+}
+
+type GenStats = (usize, usize, u64, usize, usize);
+
+fn generate_child(
+    exe: &Path,
+    spec: &Path,
+    out: &Path,
+    timeout: Duration,
+) -> Result<GenStats, (String, Duration)> {
+    let start = Instant::now();
+    let _ = std::fs::create_dir_all(out);
+    let log = |name: &str| std::fs::File::create(out.join(name)).map(Stdio::from);
+    let (stdout, stderr) = match (log("generate.stdout"), log("generate.stderr")) {
+        (Ok(o), Ok(e)) => (o, e),
+        _ => {
+            return Err((
+                format!("cannot create logs in {}", out.display()),
+                start.elapsed(),
+            ))
+        }
+    };
+    let mut child = match Command::new(exe)
+        .args(["corpus", "--one"])
+        .arg(spec)
+        .arg(out)
+        .stdout(stdout)
+        .stderr(stderr)
+        .spawn()
+    {
+        Ok(c) => c,
+        Err(e) => return Err((format!("cannot spawn generator: {e}"), start.elapsed())),
+    };
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if start.elapsed() > timeout => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err((format!("timeout after {timeout:?}"), start.elapsed()));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => return Err((format!("wait: {e}"), start.elapsed())),
+        }
+    };
+    let elapsed = start.elapsed();
+    let stdout = std::fs::read_to_string(out.join("generate.stdout")).unwrap_or_default();
+    let stderr = std::fs::read_to_string(out.join("generate.stderr")).unwrap_or_default();
+    if let Some(stats) = stdout.lines().find_map(|l| l.strip_prefix("STATS\t")) {
+        let f: Vec<&str> = stats.split('\t').collect();
+        let n = |i: usize| f.get(i).and_then(|s| s.parse::<u64>().ok()).unwrap_or(0);
+        if status.success() {
+            return Ok((
+                n(0) as usize,
+                n(1) as usize,
+                n(2),
+                n(3) as usize,
+                n(4) as usize,
+            ));
+        }
+    }
+    if let Some(diag) = stdout.lines().find_map(|l| l.strip_prefix("DIAG\t")) {
+        return Err((format!("diagnostic: {diag}"), elapsed));
+    }
+    // No diagnostic: a crash. Name it.
+    let panic = stderr
+        .lines()
+        .find(|l| l.contains("panicked at") || l.contains("overflow"))
+        .map(|l| l.to_owned());
+    let what = match (status.code(), panic) {
+        (_, Some(p)) => format!("CRASH: {}", one_line(&p)),
+        (Some(c), None) => format!("CRASH: exit code {c}"),
+        (None, None) => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::process::ExitStatusExt;
+                format!("CRASH: signal {:?}", status.signal())
+            }
+            #[cfg(not(unix))]
+            {
+                "CRASH: killed".to_owned()
+            }
+        }
+    };
+    Err((what, elapsed))
+}
+
+/// One `cargo check --workspace --keep-going`; returns (package, first error) for each package
+/// that failed.
+fn check_workspace(
+    root: &Path,
+    ws: &Path,
+    scratch: &Path,
+    members: &[String],
+    jobs: usize,
+) -> Result<Vec<(String, String)>, String> {
+    let stencil = root.join("crates/stencil");
+    let mut manifest = String::from(
+        "# Written by `cargo xtask corpus`; scratch, rewritten on every run.\n[workspace]\nresolver = \"2\"\nmembers = [\n",
+    );
+    for m in members {
+        let _ = writeln!(manifest, "    \"{m}\",");
+        let cargo_toml = format!(
+            "[package]\nname = \"{m}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[lib]\npath = \"src/lib.rs\"\ndoctest = false\n\n[lints.rust]\nwarnings = \"allow\"\n\n[dependencies]\nstencil = {{ path = \"{}\", features = [\"client\", \"server\"] }}\n",
+            stencil.display()
+        );
+        std::fs::write(ws.join(m).join("Cargo.toml"), cargo_toml).map_err(|e| e.to_string())?;
+    }
+    manifest.push_str("]\n");
+    std::fs::write(ws.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
+    // The project's lock file: the same dependency versions, no resolution over the network.
+    let _ = std::fs::copy(root.join("Cargo.lock"), ws.join("Cargo.lock"));
+    eprintln!(
+        "checking {} crates (cargo check --jobs {jobs})",
+        members.len()
+    );
+    let start = Instant::now();
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .current_dir(ws)
+        .args([
+            "check",
+            "--workspace",
+            "--keep-going",
+            "--message-format=json",
+        ])
+        .args(["--jobs", &jobs.to_string()])
+        .env("CARGO_TARGET_DIR", scratch.join("target"))
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run cargo check: {e}"))?;
+    eprintln!("cargo check finished in {:.0?}", start.elapsed());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let mut errors: Vec<(String, String)> = Vec::new();
+    for line in stdout.lines() {
+        let Ok(msg) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        if msg["reason"] != "compiler-message" || msg["message"]["level"] != "error" {
+            continue;
+        }
+        let Some(package) = package_of(&msg, members) else {
+            continue;
+        };
+        if errors.iter().any(|(p, _)| *p == package) {
+            continue;
+        }
+        let m = &msg["message"];
+        let mut text = m["message"].as_str().unwrap_or("?").to_owned();
+        if let Some(span) = m["spans"]
+            .as_array()
+            .and_then(|s| s.iter().find(|s| s["is_primary"] == true))
+        {
+            let _ = write!(
+                text,
+                " at lib.rs:{}:{}",
+                span["line_start"], span["column_start"]
+            );
+        }
+        errors.push((package, one_line(&text)));
+    }
+    // A crate cargo could not even start (manifest errors etc.) shows on stderr, not as JSON.
+    if !output.status.success() && errors.is_empty() {
+        return Err("cargo check failed without compiler errors (see above)".into());
+    }
+    Ok(errors)
+}
+
+fn package_of(msg: &serde_json::Value, members: &[String]) -> Option<String> {
+    let id = msg["package_id"].as_str()?;
+    // `path+file:///.../ws/corpus-x#0.0.0` (new) or `corpus-x 0.0.0 (path+file://...)` (old).
+    members
+        .iter()
+        .find(|m| {
+            id.starts_with(&format!("{m} "))
+                || id.contains(&format!("/{m}#"))
+                || id.contains(&format!("#{m}@"))
+        })
+        .cloned()
+}
+
+fn size_class(bytes: u64) -> &'static str {
+    match bytes {
+        0..=49_999 => "S (<50 KB)",
+        50_000..=499_999 => "M (50-500 KB)",
+        500_000..=4_999_999 => "L (0.5-5 MB)",
+        _ => "XL (>=5 MB)",
+    }
+}
+
+fn table(rows: &[Row]) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "\n| document | openapi | size | ops | types | generate | compile | gen time |\n|---|---|---:|---:|---:|---|---|---:|"
+    );
+    for r in rows {
+        let opt = |v: Option<usize>| v.map_or("-".to_owned(), |v| v.to_string());
+        let generate = match &r.generate {
+            Ok(()) if r.warnings > 0 => format!("ok ({} warnings)", r.warnings),
+            Ok(()) => "ok".to_owned(),
+            Err(e) => truncate(e, 160),
+        };
+        let compile = match &r.compile {
+            Compile::NotRun => "-".to_owned(),
+            Compile::Skipped(why) => format!("skipped: {why}"),
+            Compile::Ok => "ok".to_owned(),
+            Compile::Failed(e) => truncate(e, 160),
+        };
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} KB | {} | {} | {} | {} | {:.2}s |",
+            r.doc,
+            r.version,
+            r.bytes / 1000,
+            opt(r.ops),
+            opt(r.types),
+            generate.replace('|', "\\|"),
+            compile.replace('|', "\\|"),
+            r.gen_time.as_secs_f64()
+        );
+    }
+    s
+}
+
+/// Pass rate by OpenAPI version and by size class.
+fn summary(rows: &[Row]) -> String {
+    let mut s = String::from("\n");
+    let passed = |r: &&Row| r.generate.is_ok() && matches!(r.compile, Compile::Ok);
+    let mut groups: Vec<(String, usize, usize)> = Vec::new();
+    for r in rows {
+        let minor = if r.version.starts_with("3.1") {
+            "OpenAPI 3.1"
+        } else if r.version.starts_with("3.0") {
+            "OpenAPI 3.0"
+        } else {
+            "other version"
+        };
+        for key in [minor.to_owned(), format!("size {}", size_class(r.bytes))] {
+            match groups.iter_mut().find(|(k, _, _)| *k == key) {
+                Some(g) => {
+                    g.1 += 1;
+                    g.2 += usize::from(passed(&r));
+                }
+                None => groups.push((key, 1, usize::from(passed(&r)))),
+            }
+        }
+    }
+    groups.sort();
+    for (k, n, p) in groups {
+        let _ = writeln!(s, "{k:<24} {p}/{n} passed");
+    }
+    s
+}
