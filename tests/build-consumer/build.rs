@@ -8,5 +8,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .server(true)
         .feature_gates(true)
         .compile("../../specs/pathstack/openapi_2024-03-26.yaml")?;
+    // A second module, with the PathStack `Trip` schema replaced by this crate's own type.
+    stencil_build::Config::new()
+        .client(true)
+        .server(true)
+        .feature_gates(true)
+        .module_name("replaced")
+        .replace_type("Trip", "crate::MyTrip")
+        .compile("../../specs/pathstack/openapi_2024-03-26.yaml")?;
     Ok(())
 }

@@ -126,6 +126,18 @@ impl Config {
         self
     }
 
+    /// Use an existing Rust type for a schema instead of generating one: `schema` is its key
+    /// under `components/schemas` (or its generated Rust name), `rust_type` a type path such as
+    /// `"crate::money::Money"`. The generated type becomes an alias of it, so every field,
+    /// parameter and body using the schema uses your type, which must implement `Debug`,
+    /// `Clone`, `PartialEq`, `Serialize` and `Deserialize` (from `stencil::serde`).
+    pub fn replace_type(&mut self, schema: &str, rust_type: &str) -> &mut Self {
+        self.options
+            .type_replacements
+            .push((schema.to_owned(), rust_type.to_owned()));
+        self
+    }
+
     /// The name of the file [`compile`](Config::compile) writes, without `.rs` (default: `api`).
     pub fn module_name(&mut self, name: &str) -> &mut Self {
         self.module_name = name.to_owned();

@@ -17,6 +17,9 @@ pub struct Options {
     pub extra_derives: Vec<String>,
     /// The command that regenerates the output, named in the `// @generated` header.
     pub regenerate_command: String,
+    /// Schemas replaced by existing Rust types: schema (its key under `components/schemas`,
+    /// or its generated Rust name) → Rust path. The generated type becomes an alias of the path.
+    pub type_replacements: Vec<(String, String)>,
 }
 
 impl Default for Options {
@@ -27,6 +30,7 @@ impl Default for Options {
             feature_gates: false,
             extra_derives: Vec::new(),
             regenerate_command: "stencil generate".to_owned(),
+            type_replacements: Vec::new(),
         }
     }
 }
@@ -115,7 +119,8 @@ pub fn generate_observed(
     observer(Stage::Load, false);
     observer(Stage::Ir, true);
     let mut warnings = loaded.warnings.clone();
-    let api = crate::ir::build(&loaded, &mut warnings)?;
+    let mut api = crate::ir::build(&loaded, &mut warnings)?;
+    replace_types(&mut api, &options.type_replacements, &mut warnings)?;
     // The document is not needed past the IR: freed early, it does not add to the peak memory
     // of the later stages.
     let files = loaded.files.clone();
@@ -170,4 +175,53 @@ fn emit_and_render(
     }))
     .map_err(|_| internal("formatting the generated code"))?;
     pieces.map_err(|message| Diagnostics(vec![Diagnostic::error("", message)]))
+}
+
+/// Apply `Options::type_replacements`: each named schema becomes an alias of the user's type.
+/// A path that is not a Rust type is an error; a schema that does not exist is a warning.
+fn replace_types(
+    api: &mut crate::ir::Api,
+    replacements: &[(String, String)],
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<(), Diagnostics> {
+    let mut errors = Vec::new();
+    for (schema, path) in replacements {
+        if syn::parse_str::<syn::Type>(path).is_err() {
+            errors.push(
+                Diagnostic::error(
+                    "",
+                    format!("type replacement for `{schema}`: `{path}` is not a Rust type"),
+                )
+                .with_hint("give a type path such as `my_crate::Money` or `::chrono::NaiveTime`"),
+            );
+            continue;
+        }
+        let pointer = crate::diag::join("/components/schemas", schema);
+        let found = api
+            .types
+            .iter_mut()
+            .find(|t| t.origin == pointer || t.name == *schema);
+        match found {
+            Some(def) if def.generics.is_empty() => {
+                def.kind = crate::ir::TypeKind::External(path.clone());
+            }
+            Some(def) => errors.push(Diagnostic::error(
+                def.origin.clone(),
+                format!("type replacement for `{schema}`: generic types cannot be replaced"),
+            )),
+            None => warnings.push(
+                Diagnostic::warning(
+                    pointer,
+                    format!("type replacement for `{schema}`: no such schema"),
+                )
+                .with_hint("name a key under #/components/schemas or a generated type name"),
+            ),
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        warnings.extend(errors);
+        Err(Diagnostics(std::mem::take(warnings)))
+    }
 }

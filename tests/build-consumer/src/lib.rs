@@ -13,8 +13,37 @@ pub fn login_body(username: &str, password: &str) -> stencil::serde_json::Value 
     stencil::serde_json::to_value(body).expect("a struct of strings serializes")
 }
 
+/// The same API with the `Trip` schema replaced by [`MyTrip`] (`Config::replace_type`).
+pub mod replaced {
+    stencil::include_api!("replaced");
+}
+
+/// The crate's own trip type, used by `replaced` wherever the document says `Trip`.
+#[derive(Debug, Clone, PartialEq, stencil::serde::Serialize, stencil::serde::Deserialize)]
+#[serde(crate = "stencil::serde")]
+pub struct MyTrip {
+    pub id: String,
+    pub distance_metres: f64,
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn replaced_type_is_used_everywhere() {
+        // `Success[Trip]` now carries the crate's own type.
+        let trip: super::replaced::types::SuccessTrip = stencil::serde_json::from_value(
+            stencil::serde_json::json!({"data": {"id": "t1", "distance_metres": 12.5}}),
+        )
+        .expect("decodes into MyTrip");
+        assert_eq!(
+            trip.data,
+            super::MyTrip {
+                id: "t1".into(),
+                distance_metres: 12.5
+            }
+        );
+    }
+
     #[test]
     fn generated_type_serializes() {
         assert_eq!(

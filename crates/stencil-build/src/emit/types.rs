@@ -104,6 +104,26 @@ impl Cx<'_> {
             TypeKind::Union(u) => self.union(def, u),
             TypeKind::Alias(ty) => self.alias(def, ty),
             TypeKind::Newtype(ty, constraints) => self.newtype(def, ty, constraints),
+            TypeKind::External(path) => self.external(def, path),
+        }
+    }
+
+    /// A schema replaced by the user's own type (`Config::replace_type`).
+    fn external(&mut self, def: &TypeDef, path: &str) -> TokenStream {
+        let name = ident(&def.name);
+        let mut lines = doc_lines(&def.docs);
+        lines.push(String::new());
+        lines.push(format!(
+            "Replaced by `{path}` (configured in the generator)."
+        ));
+        let docs = doc_attrs(&lines);
+        let ty: TokenStream = match syn::parse_str::<syn::Type>(path) {
+            Ok(ty) => ty.into_token_stream(),
+            Err(_) => quote!(::stencil::serde_json::Value),
+        };
+        quote! {
+            #docs
+            pub type #name = #ty;
         }
     }
 
@@ -1058,6 +1078,8 @@ fn def_eq_hash(def: &TypeDef, flags: &[bool]) -> bool {
         TypeKind::StringEnum(_) | TypeKind::IntEnum(_) => true,
         TypeKind::Union(u) => u.variants.iter().all(|v| ty_eq_hash(&v.ty, flags)),
         TypeKind::Alias(t) | TypeKind::Newtype(t, _) => ty_eq_hash(t, flags),
+        // Nothing beyond the documented bounds is assumed of a user's type.
+        TypeKind::External(_) => false,
     }
 }
 
@@ -1084,7 +1106,8 @@ fn def_default(def: &TypeDef, flags: &[bool]) -> bool {
         TypeKind::StringEnum(_)
         | TypeKind::IntEnum(_)
         | TypeKind::Union(_)
-        | TypeKind::Newtype(..) => false,
+        | TypeKind::Newtype(..)
+        | TypeKind::External(_) => false,
     }
 }
 
@@ -1373,7 +1396,7 @@ fn literal(
                 TypeKind::Newtype(t, _) => {
                     recurse(&subst(t, &args), value).map(|v| quote!(#name(#v)))
                 }
-                TypeKind::Struct(_) | TypeKind::Union(_) => None,
+                TypeKind::Struct(_) | TypeKind::Union(_) | TypeKind::External(_) => None,
             }
         }
         TypeRef::Any | TypeRef::Generic(_) => None,
@@ -1424,6 +1447,8 @@ fn fits(api: &Api, ty: &TypeRef, value: &Value, depth: usize) -> bool {
                     .as_i64()
                     .is_some_and(|n| e.fallback || e.variants.iter().any(|v| v.value == n)),
                 TypeKind::Alias(t) | TypeKind::Newtype(t, _) => fits(&subst(t, &args), value),
+                // A default for a user's type cannot be checked here.
+                TypeKind::External(_) => false,
                 TypeKind::Union(u) => match &u.tag {
                     None => u.variants.iter().any(|v| fits(&subst(&v.ty, &args), value)),
                     Some(tag) => {

@@ -388,7 +388,7 @@ fn signature(kind: &TypeKind) -> String {
         TypeKind::StringEnum(e) => e.variants.iter_mut().for_each(|v| v.docs = Docs::default()),
         TypeKind::IntEnum(e) => e.variants.iter_mut().for_each(|v| v.docs = Docs::default()),
         TypeKind::Union(u) => u.variants.iter_mut().for_each(|v| v.docs = Docs::default()),
-        TypeKind::Alias(_) | TypeKind::Newtype(..) => {}
+        TypeKind::Alias(_) | TypeKind::Newtype(..) | TypeKind::External(_) => {}
     }
     format!("{k:?}")
 }

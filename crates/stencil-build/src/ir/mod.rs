@@ -108,6 +108,10 @@ pub enum TypeKind {
     Alias(TypeRef),
     /// `pub struct Name(pub <TypeRef>);` for a constrained scalar or array that deserves a type.
     Newtype(TypeRef, Constraints),
+    /// A type the user supplies instead (`Config::replace_type`): `pub type Name = <path>;`.
+    /// The path is a Rust path as the user wrote it; the type must implement `Debug`, `Clone`,
+    /// `PartialEq`, `Serialize` and `Deserialize` (nothing more is assumed of it).
+    External(String),
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -26,7 +26,7 @@ pub fn kind_tops_mut(k: &mut TypeKind) -> Vec<&mut TypeRef> {
             .collect(),
         TypeKind::Union(u) => u.variants.iter_mut().map(|v| &mut v.ty).collect(),
         TypeKind::Alias(t) | TypeKind::Newtype(t, _) => vec![t],
-        TypeKind::StringEnum(_) | TypeKind::IntEnum(_) => Vec::new(),
+        TypeKind::StringEnum(_) | TypeKind::IntEnum(_) | TypeKind::External(_) => Vec::new(),
     }
 }
 

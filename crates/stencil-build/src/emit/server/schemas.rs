@@ -149,6 +149,8 @@ impl<'a> Schemas<'a> {
                     None => quote!(rt::Schema::Checked(#inner, &rt::Rules::NONE)),
                 }
             }
+            // The user's own type: decoding it is the check.
+            TypeKind::External(_) => self.schema(&TypeRef::Any),
             // Resolved in `schema`; kept total.
             TypeKind::Alias(t) => {
                 let inner = self.schema(&subst(t, args));
