@@ -181,6 +181,7 @@ pub fn plan(root: &Path, generator: Generator<'_>) -> Result<Plan, Error> {
             feature_gates: true,
             extra_derives: entry.derive.clone(),
             regenerate_command: REGEN_COMMAND.to_owned(),
+            type_replacements: Vec::new(),
         };
         let spec = join(root, &entry.spec);
         match generator(&spec, &options) {

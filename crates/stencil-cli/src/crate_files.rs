@@ -41,6 +41,7 @@ pub fn generate(
         feature_gates: true,
         extra_derives: Vec::new(),
         regenerate_command: command.clone(),
+        type_replacements: Vec::new(),
     };
     let generated = generator(&spec, &options)?;
     let cargo_toml = cargo_toml(args, cwd, &command);
