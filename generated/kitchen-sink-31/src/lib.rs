@@ -1001,25 +1001,21 @@ pub mod types {
         ::stencil::serde_json::Value,
     >;
 
-    /// Page[Animal]
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    /// Page
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
-    pub struct PageAnimal {
+    pub struct Page<T> {
         /// Items
-        pub items: Vec<Animal>,
+        pub items: Vec<T>,
         /// Total
         pub total: i64,
     }
 
+    /// Page[Animal]
+    pub type PageAnimal = Page<Animal>;
+
     /// Page[Keeper]
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-    #[serde(crate = "::stencil::serde")]
-    pub struct PageKeeper {
-        /// Items
-        pub items: Vec<Keeper>,
-        /// Total
-        pub total: i64,
-    }
+    pub type PageKeeper = Page<Keeper>;
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum PetStatus {

@@ -12,6 +12,64 @@ use crate::naming;
 
 const PARAM_NAMES: &[&str] = &["T", "U", "V", "W", "X", "Y", "Z"];
 
+/// Marks the hole in a field's template (replaced by the parameter's `Generic(k)`).
+const HOLE: usize = usize::MAX;
+
+/// A field of a generic model that mentions a type parameter.
+struct Param {
+    field: usize,
+    /// The field's type with `Generic(HOLE)` where the parameter goes.
+    template: TypeRef,
+    /// What fills the hole, per member.
+    args: Vec<TypeRef>,
+}
+
+/// The common shape of one field's types across the members: `None` inside when they are all
+/// equal, else the template with one hole and each member's filling. `None` outside when they
+/// differ in more than one place.
+fn unify(types: &[&TypeRef]) -> Option<Option<(TypeRef, Vec<TypeRef>)>> {
+    let first = types[0];
+    if types.iter().all(|t| *t == first) {
+        return Some(None);
+    }
+    let inner = |t: &TypeRef| -> Option<TypeRef> {
+        match (first, t) {
+            (TypeRef::Array(_), TypeRef::Array(x))
+            | (TypeRef::Map(_), TypeRef::Map(x))
+            | (TypeRef::Option(_), TypeRef::Option(x)) => Some((**x).clone()),
+            _ => None,
+        }
+    };
+    let inners: Option<Vec<TypeRef>> = types.iter().map(|t| inner(t)).collect();
+    match inners {
+        Some(inners) => {
+            let refs: Vec<&TypeRef> = inners.iter().collect();
+            let (template, args) = unify(&refs)?.expect("differing outer types differ inside");
+            let wrap: fn(Box<TypeRef>) -> TypeRef = match first {
+                TypeRef::Array(_) => TypeRef::Array,
+                TypeRef::Map(_) => TypeRef::Map,
+                _ => TypeRef::Option,
+            };
+            Some(Some((wrap(Box::new(template)), args)))
+        }
+        None => Some(Some((
+            TypeRef::Generic(HOLE),
+            types.iter().map(|t| (*t).clone()).collect(),
+        ))),
+    }
+}
+
+/// `template` with its hole replaced by `with`.
+fn fill(template: &TypeRef, with: &TypeRef) -> TypeRef {
+    match template {
+        TypeRef::Generic(HOLE) => with.clone(),
+        TypeRef::Array(t) => TypeRef::Array(Box::new(fill(t, with))),
+        TypeRef::Map(t) => TypeRef::Map(Box::new(fill(t, with))),
+        TypeRef::Option(t) => TypeRef::Option(Box::new(fill(t, with))),
+        other => other.clone(),
+    }
+}
+
 impl Builder<'_> {
     pub(crate) fn generics(&mut self) {
         let mut groups: BTreeMap<String, Vec<(usize, Vec<String>)>> = BTreeMap::new();
@@ -43,13 +101,14 @@ impl Builder<'_> {
             if params.is_empty() || params.len() > PARAM_NAMES.len() {
                 continue;
             }
+            // The generic struct: each parameterised field's template, with its hole as the
+            // k-th type parameter; each member's arguments: what fills its holes.
             let mut generic = structs[0].clone();
-            for (k, &f) in params.iter().enumerate() {
-                generic.fields[f].ty = TypeRef::Generic(k);
+            for (k, p) in params.iter().enumerate() {
+                generic.fields[p.field].ty = fill(&p.template, &TypeRef::Generic(k));
             }
-            let args_of: Vec<Vec<TypeRef>> = structs
-                .iter()
-                .map(|s| params.iter().map(|&f| s.fields[f].ty.clone()).collect())
+            let args_of: Vec<Vec<TypeRef>> = (0..structs.len())
+                .map(|m| params.iter().map(|p| p.args[m].clone()).collect())
                 .collect();
             let id = TypeId(self.slots.len() as u32);
             let first = members[0].0;
@@ -73,13 +132,13 @@ impl Builder<'_> {
         }
     }
 
-    /// Indices of the fields that become type parameters, or `None` when the members do not
-    /// share a structure.
+    /// The fields that become type parameters, or `None` when the members do not share a
+    /// structure. A parameter may sit inside arrays, maps or options (`items: list[T]`).
     fn generic_params(
         &self,
         structs: &[&Struct],
         members: &[(usize, Vec<String>)],
-    ) -> Option<Vec<usize>> {
+    ) -> Option<Vec<Param>> {
         let first = structs.first()?;
         if structs.len() != members.len() || first.additional.is_some() {
             return None;
@@ -97,29 +156,60 @@ impl Builder<'_> {
             }
         }
         if structs.len() > 1 {
-            let differing: Vec<usize> = (0..first.fields.len())
-                .filter(|&f| structs.iter().any(|s| s.fields[f].ty != first.fields[f].ty))
-                .collect();
+            let mut params = Vec::new();
+            for f in 0..first.fields.len() {
+                let types: Vec<&TypeRef> = structs.iter().map(|s| &s.fields[f].ty).collect();
+                match unify(&types)? {
+                    None => {}
+                    Some((template, args)) => params.push(Param {
+                        field: f,
+                        template,
+                        args,
+                    }),
+                }
+            }
             // Every member must fill its parameters from its own title arguments.
-            let all_match = members.iter().zip(structs).all(|((_, args), s)| {
-                differing.len() == args.len()
-                    && differing
+            let all_match = members.iter().enumerate().all(|(m, (_, args))| {
+                params.len() == args.len()
+                    && params
                         .iter()
                         .zip(args)
-                        .all(|(&f, arg)| self.arg_matches(arg, &s.fields[f].ty, 0))
+                        .all(|(p, arg)| self.arg_matches(arg, &p.args[m], 0))
             });
-            return all_match.then_some(differing);
+            return all_match.then_some(params);
         }
         let args = &members[0].1;
-        let mut params = Vec::new();
+        let mut params: Vec<Param> = Vec::new();
         for arg in args {
-            let f = first
-                .fields
-                .iter()
-                .position(|f| self.arg_matches(arg, &f.ty, 0))?;
-            params.push(f);
+            let found = first.fields.iter().enumerate().find_map(|(f, field)| {
+                if params.iter().any(|p| p.field == f) {
+                    return None;
+                }
+                self.find_hole(arg, &field.ty)
+                    .map(|(template, hole)| Param {
+                        field: f,
+                        template,
+                        args: vec![hole],
+                    })
+            })?;
+            params.push(found);
         }
         Some(params)
+    }
+
+    /// Where `arg` appears in `ty`: the type with a hole there, and what fills the hole.
+    fn find_hole(&self, arg: &str, ty: &TypeRef) -> Option<(TypeRef, TypeRef)> {
+        if self.arg_matches(arg, ty, 0) {
+            return Some((TypeRef::Generic(HOLE), ty.clone()));
+        }
+        let (inner, wrap): (&TypeRef, fn(Box<TypeRef>) -> TypeRef) = match ty {
+            TypeRef::Array(t) => (t, TypeRef::Array),
+            TypeRef::Map(t) => (t, TypeRef::Map),
+            TypeRef::Option(t) => (t, TypeRef::Option),
+            _ => return None,
+        };
+        let (template, hole) = self.find_hole(arg, inner)?;
+        Some((wrap(Box::new(template)), hole))
     }
 
     /// Whether a pydantic type expression (`AuthenticationResult`, `list[Union[A, B]]`,
