@@ -16,5 +16,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .module_name("replaced")
         .replace_type("Trip", "crate::MyTrip")
         .compile("../../specs/pathstack/openapi_2024-03-26.yaml")?;
+    // A third, server only, with one handler trait per tag (`Config::server_traits_per_tag`).
+    stencil_build::Config::new()
+        .client(false)
+        .module_name("per_tag")
+        .server_traits_per_tag(true)
+        .compile("../../specs/pathstack/openapi_2024-03-26.yaml")?;
     Ok(())
 }

@@ -182,6 +182,7 @@ pub fn plan(root: &Path, generator: Generator<'_>) -> Result<Plan, Error> {
             extra_derives: entry.derive.clone(),
             regenerate_command: REGEN_COMMAND.to_owned(),
             type_replacements: Vec::new(),
+            server_traits_per_tag: false,
         };
         let spec = join(root, &entry.spec);
         match generator(&spec, &options) {

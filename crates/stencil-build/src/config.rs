@@ -138,6 +138,15 @@ impl Config {
         self
     }
 
+    /// Split the server's handler trait by tag (default: `false`): the associated types and
+    /// hooks (`Error`, `authenticate`, `render_error`) go in `ApiBase`, each tag's operations
+    /// in `<Tag>Api` (an operation with several tags in its first, untagged ones in
+    /// `DefaultApi`), and `Api` is implemented for every type implementing them all.
+    pub fn server_traits_per_tag(&mut self, yes: bool) -> &mut Self {
+        self.options.server_traits_per_tag = yes;
+        self
+    }
+
     /// The name of the file [`compile`](Config::compile) writes, without `.rs` (default: `api`).
     pub fn module_name(&mut self, name: &str) -> &mut Self {
         self.module_name = name.to_owned();

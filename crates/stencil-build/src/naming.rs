@@ -238,6 +238,15 @@ pub fn operation_name_from_route(method: &str, path: &str) -> String {
     field_name(&words.join("_"))
 }
 
+/// The server's handler trait for an operation tag (`Auth` → `AuthApi`); untagged operations
+/// go to `DefaultApi`.
+pub fn tag_trait_name(tag: Option<&str>) -> String {
+    match tag {
+        Some(tag) => format!("{}Api", type_name(tag)),
+        None => "DefaultApi".to_owned(),
+    }
+}
+
 /// The reason phrase of an HTTP status, as an UpperCamelCase word: 422 → `UnprocessableEntity`.
 pub fn status_name(code: u16) -> String {
     let phrase = match code {

@@ -20,6 +20,10 @@ pub struct Options {
     /// Schemas replaced by existing Rust types: schema (its key under `components/schemas`,
     /// or its generated Rust name) → Rust path. The generated type becomes an alias of the path.
     pub type_replacements: Vec<(String, String)>,
+    /// Split the server's handler trait: one trait per tag (`<Tag>Api`, operations without a
+    /// tag in `DefaultApi`), the hooks in `ApiBase`, and `Api` implemented for every type
+    /// implementing them all.
+    pub server_traits_per_tag: bool,
 }
 
 impl Default for Options {
@@ -31,6 +35,7 @@ impl Default for Options {
             extra_derives: Vec::new(),
             regenerate_command: "stencil generate".to_owned(),
             type_replacements: Vec::new(),
+            server_traits_per_tag: false,
         }
     }
 }

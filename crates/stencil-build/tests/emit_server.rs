@@ -104,3 +104,48 @@ fn embeds_the_document() {
     assert!(text.contains(&embedded), "{text}");
     assert!(text.contains("pub fn openapi_route(path: &str) -> ::stencil::axum::Router"));
 }
+
+/// With `server_traits_per_tag`, the hooks move into `ApiBase`, each tag's operations into
+/// `<Tag>Api`, and `Api` is implemented for every type implementing them all.
+#[test]
+fn handler_traits_per_tag() {
+    let options = Options {
+        client: false,
+        server: true,
+        server_traits_per_tag: true,
+        ..Options::default()
+    };
+    let spec = root().join("specs/pathstack/openapi_2024-03-26.yaml");
+    let code = stencil_build::generate(&spec, &options)
+        .expect("generates")
+        .code;
+    syn::parse_file(&code).expect("valid Rust");
+    assert!(
+        code.contains("pub trait ApiBase: Send + Sync + 'static {"),
+        "{code}"
+    );
+    assert!(code.contains("pub trait AuthApi: ApiBase + Send + Sync + 'static {"));
+    assert!(code.contains("pub trait AccountApi: ApiBase + Send + Sync + 'static {"));
+    assert!(code.contains("pub trait Api: ApiBase + AuthApi"));
+    // prettyplease may wrap the blanket impl's bounds; compare without whitespace.
+    let compact: String = code.split_whitespace().collect();
+    assert!(
+        compact.contains("impl<T:ApiBase+AuthApi+AccountApi+"),
+        "{code}"
+    );
+    assert!(compact.contains("+DefaultApi,>ApiforT{}"), "{code}");
+    // The methods live in the tag traits only, the hooks in the base trait only.
+    assert_eq!(
+        compact
+            .matches("fnlogin(&self,request:LoginRequest,")
+            .count(),
+        1
+    );
+    assert_eq!(code.matches("type Error: rt::ApiError;").count(), 1);
+    // Off, there is a single `Api` trait.
+    let plain = stencil_build::generate(&spec, &Options::default())
+        .expect("generates")
+        .code;
+    assert!(!plain.contains("ApiBase"));
+    assert!(!plain.contains("pub trait AuthApi"));
+}

@@ -42,6 +42,7 @@ pub fn generate(
         extra_derives: Vec::new(),
         regenerate_command: command.clone(),
         type_replacements: Vec::new(),
+        server_traits_per_tag: false,
     };
     let generated = generator(&spec, &options)?;
     let cargo_toml = cargo_toml(args, cwd, &command);

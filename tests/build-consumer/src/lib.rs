@@ -18,6 +18,11 @@ pub mod replaced {
     stencil::include_api!("replaced");
 }
 
+/// The same API's server with one handler trait per tag (`Config::server_traits_per_tag`).
+pub mod per_tag {
+    stencil::include_api!("per_tag");
+}
+
 /// The crate's own trip type, used by `replaced` wherever the document says `Trip`.
 #[derive(Debug, Clone, PartialEq, stencil::serde::Serialize, stencil::serde::Deserialize)]
 #[serde(crate = "stencil::serde")]
@@ -28,6 +33,147 @@ pub struct MyTrip {
 
 #[cfg(test)]
 mod tests {
+    /// A server implementing the per-tag traits: `login` for real, the rest a domain error.
+    mod per_tag_server {
+        use crate::per_tag::server::*;
+        use crate::per_tag::types;
+        use stencil::server as rt;
+
+        pub struct Server;
+
+        fn unimplemented<T>() -> Result<T, rt::Error> {
+            Err(rt::Error::new(
+                rt::http::StatusCode::NOT_IMPLEMENTED,
+                "not implemented",
+            ))
+        }
+
+        impl ApiBase for Server {
+            type Error = rt::Error;
+            type Principal = String;
+
+            async fn authenticate(&self, _: rt::Credentials) -> Result<String, rt::Error> {
+                Err(rt::Error::unauthorized("no tokens here"))
+            }
+        }
+
+        impl AuthApi for Server {
+            async fn login(&self, request: LoginRequest) -> Result<LoginResponse, rt::Error> {
+                if request.body.password != "secret" {
+                    return Err(rt::Error::unauthorized("wrong password"));
+                }
+                Ok(LoginResponse::Ok(types::Success {
+                    data: types::AuthenticationResult {
+                        token_type: "bearer".into(),
+                        expires_in: 3600,
+                        access_token: "access".into(),
+                        refresh_token: "refresh".into(),
+                        sub: request.body.username,
+                        refresh_token_expires_in: 86400,
+                    },
+                }))
+            }
+            async fn refresh(&self, _: RefreshRequest) -> Result<RefreshResponse, rt::Error> {
+                unimplemented()
+            }
+        }
+
+        impl AccountApi for Server {
+            async fn account_summary(
+                &self,
+                _: String,
+                _: AccountSummaryRequest,
+            ) -> Result<AccountSummaryResponse, rt::Error> {
+                unimplemented()
+            }
+            async fn account_activity_summary(
+                &self,
+                _: String,
+                _: AccountActivitySummaryRequest,
+            ) -> Result<AccountActivitySummaryResponse, rt::Error> {
+                unimplemented()
+            }
+        }
+
+        impl ConnectionsApi for Server {
+            async fn update_connection(
+                &self,
+                _: String,
+                _: UpdateConnectionRequest,
+            ) -> Result<UpdateConnectionResponse, rt::Error> {
+                unimplemented()
+            }
+            async fn update_connection_credentials(
+                &self,
+                _: String,
+                _: UpdateConnectionCredentialsRequest,
+            ) -> Result<UpdateConnectionCredentialsResponse, rt::Error> {
+                unimplemented()
+            }
+        }
+
+        impl DevicesApi for Server {
+            async fn update_device_by_id(
+                &self,
+                _: String,
+                _: UpdateDeviceByIdRequest,
+            ) -> Result<UpdateDeviceByIdResponse, rt::Error> {
+                unimplemented()
+            }
+        }
+
+        impl TripsApi for Server {
+            async fn trips(&self, _: String, _: TripsRequest) -> Result<TripsResponse, rt::Error> {
+                unimplemented()
+            }
+            async fn trip_by_id(
+                &self,
+                _: String,
+                _: TripByIdRequest,
+            ) -> Result<TripByIdResponse, rt::Error> {
+                unimplemented()
+            }
+        }
+
+        impl PositionsApi for Server {
+            async fn positions_by_trip_id(
+                &self,
+                _: String,
+                _: PositionsByTripIdRequest,
+            ) -> Result<PositionsByTripIdResponse, rt::Error> {
+                unimplemented()
+            }
+        }
+
+        impl RealTimeApi for Server {
+            async fn get_realtime_positions(
+                &self,
+                _: String,
+                _: GetRealtimePositionsRequest,
+            ) -> Result<GetRealtimePositionsResponse, rt::Error> {
+                unimplemented()
+            }
+        }
+
+        impl DefaultApi for Server {
+            async fn post_webhook(
+                &self,
+                _: String,
+                _: PostWebhookRequest,
+            ) -> Result<PostWebhookResponse, rt::Error> {
+                unimplemented()
+            }
+        }
+    }
+
+    #[test]
+    fn per_tag_traits_make_an_api() {
+        // `Api` comes from the blanket impl; `router` takes it as before.
+        fn is_api<A: crate::per_tag::server::Api>(_: &A) {}
+        is_api(&per_tag_server::Server);
+        let _router: stencil::axum::Router = crate::per_tag::server::router(per_tag_server::Server);
+    }
+
     #[test]
     fn replaced_type_is_used_everywhere() {
         // `Success[Trip]` now carries the crate's own type.

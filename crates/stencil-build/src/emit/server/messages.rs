@@ -160,7 +160,8 @@ pub fn body_shape(api: &Api, op: &Operation) -> BodyShape {
 }
 
 /// `{Op}Request` (and `{Op}Body` when the body comes in several types).
-pub fn request_types(api: &Api, op: &Operation) -> TokenStream {
+/// `handler_trait` names the trait declaring the operation's method, for doc links.
+pub fn request_types(api: &Api, op: &Operation, handler_trait: &str) -> TokenStream {
     let name = format_ident!("{}Request", op.type_name);
     let method = ident(&op.name);
     let mut fields = Vec::new();
@@ -201,7 +202,10 @@ pub fn request_types(api: &Api, op: &Operation) -> TokenStream {
                 let doc = format!(" `{}`", c.media_type.replace('`', "'"));
                 quote!(#[doc = #doc] #v(#ty),)
             });
-            let doc = format!(" The request body of [`Api::{}`], by media type.", op.name);
+            let doc = format!(
+                " The request body of [`{handler_trait}::{}`], by media type.",
+                op.name
+            );
             extra = quote! {
                 #[doc = #doc]
                 #[derive(Debug)]
@@ -217,7 +221,7 @@ pub fn request_types(api: &Api, op: &Operation) -> TokenStream {
         }
     }
     let doc = format!(
-        " The request of [`Api::{method}`]: `{} {}`.",
+        " The request of [`{handler_trait}::{method}`]: `{} {}`.",
         op.method.as_str(),
         op.path.replace('`', "'")
     );
@@ -317,7 +321,8 @@ fn is_string(api: &Api, ty: &TypeRef) -> bool {
 }
 
 /// `{Op}Response` and its `IntoResponse` impl.
-pub fn response_type(api: &Api, op: &Operation) -> TokenStream {
+/// `handler_trait` names the trait declaring the operation's method, for doc links.
+pub fn response_type(api: &Api, op: &Operation, handler_trait: &str) -> TokenStream {
     let name = format_ident!("{}Response", op.type_name);
     let vs = variants(api, op);
     let mut defs = Vec::new();
@@ -407,7 +412,7 @@ pub fn response_type(api: &Api, op: &Operation) -> TokenStream {
         arms.push(quote!(Self::#vname { #(#pattern),* } => #body,));
     }
     let doc = format!(
-        " The responses of [`Api::{}`], one variant per declared status.",
+        " The responses of [`{handler_trait}::{}`], one variant per declared status.",
         op.name
     );
     if defs.is_empty() {

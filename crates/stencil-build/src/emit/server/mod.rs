@@ -4,6 +4,10 @@
 //! pub mod server {
 //!     pub const OPENAPI_DOCUMENT: &str;               // the source document, embedded
 //!     pub trait Api { type Error; type Principal; fn authenticate(..); fn <op>(..); fn render_error(..) }
+//!     // or, with `Options::server_traits_per_tag`:
+//!     // pub trait ApiBase { type Error; type Principal; fn authenticate(..); fn render_error(..) }
+//!     // pub trait <Tag>Api: ApiBase { fn <op>(..) }   // one per tag; `DefaultApi` for untagged
+//!     // pub trait Api: ApiBase + <Tag>Api.. {}         // implemented for every type that can
 //!     pub struct <Op>Request { params.., body }        // defaults applied, typed body
 //!     pub enum <Op>Response { Ok(..), NotFound(..), .. } // impl IntoResponse
 //!     pub fn router(api) -> Router; pub fn router_with(server) -> Router;
@@ -38,16 +42,22 @@ pub fn server(api: &Api, options: &Options) -> TokenStream {
 }
 
 /// `pub mod server { ... }`, embedding `document` (the source text) as `OPENAPI_DOCUMENT`.
-pub fn server_with_document(api: &Api, _options: &Options, document: Option<&str>) -> TokenStream {
-    let mut cx = Cx::new(api);
+pub fn server_with_document(api: &Api, options: &Options, document: Option<&str>) -> TokenStream {
+    let mut cx = Cx::new(api, options.server_traits_per_tag);
     let body = cx.module(document);
     let title = if api.title.trim().is_empty() {
         "the API"
     } else {
         api.title.trim()
     };
+    let implement = if cx.per_tag.is_some() {
+        "implement [`server::ApiBase`](crate::server::ApiBase) and the per-tag traits \
+         ([`server::Api`](crate::server::Api) comes with them)"
+    } else {
+        "implement [`server::Api`](crate::server::Api)"
+    };
     let heading = doc_attrs(&markdown_lines(&format!(
-        "An axum server for {title}: implement [`server::Api`](crate::server::Api), then serve \
+        "An axum server for {title}: {implement}, then serve \
          [`server::router`](crate::server::router)."
     )));
     quote! {
@@ -66,10 +76,45 @@ struct Cx<'a> {
     /// Trait hook names (`authenticate`, `render_error`), clear of operation names.
     authenticate: Ident,
     render_error: Ident,
+    /// With `Options::server_traits_per_tag`: the handler traits and each operation's.
+    per_tag: Option<PerTag>,
+}
+
+/// The per-tag handler traits.
+struct PerTag {
+    /// Trait name, with the tag it was named after (`None`: the untagged operations), in order
+    /// of first use.
+    traits: Vec<(Ident, Option<String>)>,
+    /// Index into `traits`, by operation index.
+    of_operation: Vec<usize>,
+}
+
+impl PerTag {
+    fn new(api: &Api) -> Self {
+        let mut traits: Vec<(Ident, Option<String>)> = Vec::new();
+        let mut of_operation = Vec::new();
+        for op in &api.operations {
+            let tag = op.tags.first().filter(|t| !t.trim().is_empty());
+            let name = crate::naming::tag_trait_name(tag.map(String::as_str));
+            // Tags that name the same trait (`auth`, `Auth`) share it.
+            let index = match traits.iter().position(|(t, _)| *t == name) {
+                Some(i) => i,
+                None => {
+                    traits.push((format_ident!("{}", name), tag.cloned()));
+                    traits.len() - 1
+                }
+            };
+            of_operation.push(index);
+        }
+        PerTag {
+            traits,
+            of_operation,
+        }
+    }
 }
 
 impl<'a> Cx<'a> {
-    fn new(api: &'a Api) -> Self {
+    fn new(api: &'a Api, per_tag: bool) -> Self {
         let mut scope = Scope::with_reserved(&["ALL"]);
         let statics = api
             .operations
@@ -88,6 +133,23 @@ impl<'a> Cx<'a> {
             statics,
             authenticate,
             render_error,
+            per_tag: per_tag.then(|| PerTag::new(api)),
+        }
+    }
+
+    /// The trait declaring the hooks (`Api`, or `ApiBase` with per-tag traits).
+    fn base_trait(&self) -> Ident {
+        match self.per_tag {
+            Some(_) => format_ident!("ApiBase"),
+            None => format_ident!("Api"),
+        }
+    }
+
+    /// The trait declaring operation `index`'s method.
+    fn operation_trait(&self, index: usize) -> Ident {
+        match &self.per_tag {
+            Some(per_tag) => per_tag.traits[per_tag.of_operation[index]].0.clone(),
+            None => format_ident!("Api"),
         }
     }
 
@@ -102,9 +164,11 @@ impl<'a> Cx<'a> {
         let messages: Vec<TokenStream> = api
             .operations
             .iter()
-            .map(|op| {
-                let request = messages::request_types(api, op);
-                let response = messages::response_type(api, op);
+            .enumerate()
+            .map(|(i, op)| {
+                let handler_trait = self.operation_trait(i).to_string();
+                let request = messages::request_types(api, op, &handler_trait);
+                let response = messages::response_type(api, op, &handler_trait);
                 quote!(#request #response)
             })
             .collect();
@@ -379,9 +443,10 @@ impl<'a> Cx<'a> {
         let api = self.api;
         let authenticate = &self.authenticate;
         let render_error = &self.render_error;
+        let base = self.base_trait();
         let principal = if self.secured() {
             let doc = format!(
-                " What [`Api::{authenticate}`] makes of valid credentials (a user, a tenant, ...); handlers of secured operations receive it."
+                " What [`{base}::{authenticate}`] makes of valid credentials (a user, a tenant, ...); handlers of secured operations receive it."
             );
             quote! {
                 #[doc = #doc]
@@ -396,7 +461,7 @@ impl<'a> Cx<'a> {
         } else {
             TokenStream::new()
         };
-        let methods = api.operations.iter().map(|op| {
+        let methods: Vec<TokenStream> = api.operations.iter().map(|op| {
             let method = ident(&op.name);
             let request = format_ident!("{}Request", op.type_name);
             let response = format_ident!("{}Response", op.type_name);
@@ -412,7 +477,7 @@ impl<'a> Cx<'a> {
                 #doc
                 fn #method(&self, #principal request: #request) -> impl ::std::future::Future<Output = Result<#response, Self::Error>> + Send;
             }
-        });
+        }).collect();
         let title = api.title.trim();
         let doc = doc_attrs(&markdown_lines(&format!(
             "The operations of {}, to implement. Each method receives its request (parameters with \
@@ -420,19 +485,68 @@ impl<'a> Cx<'a> {
              domain error.",
             if title.is_empty() { "the API" } else { title }
         )));
+        let error_doc = quote! {
+            /// Your domain error, mapped to a status once ([`rt::ApiError`]). Operations that
+            /// declare that status answer it in their declared envelope; others answer a
+            /// logged 500 that shows nothing of it.
+        };
+        let render_doc = quote! {
+            /// Render a rejected request or a domain error. The default fills the operation's
+            /// declared error envelope ([`rt::ErrorReport::render`]); override it to change how
+            /// every error looks.
+        };
+        if let Some(per_tag) = &self.per_tag {
+            let base_doc = doc_attrs(&markdown_lines(&format!(
+                "What every handler trait of {} shares: the domain error, the principal and the hooks.",
+                if title.is_empty() { "the API" } else { title }
+            )));
+            let traits = per_tag.traits.iter().enumerate().map(|(t, (name, tag))| {
+                let doc = match tag {
+                    Some(tag) => format!(" The operations tagged `{}`.", tag.replace('`', "'")),
+                    None => " The operations without a tag.".to_owned(),
+                };
+                let methods = methods
+                    .iter()
+                    .zip(&per_tag.of_operation)
+                    .filter(|(_, of)| **of == t)
+                    .map(|(m, _)| m);
+                quote! {
+                    #[doc = #doc]
+                    pub trait #name: #base + Send + Sync + 'static {
+                        #(#methods)*
+                    }
+                }
+            });
+            let names: Vec<&Ident> = per_tag.traits.iter().map(|(name, _)| name).collect();
+            return quote! {
+                #base_doc
+                pub trait #base: Send + Sync + 'static {
+                    #error_doc
+                    type Error: rt::ApiError;
+                    #principal
+
+                    #render_doc
+                    fn #render_error(&self, report: rt::ErrorReport) -> ::stencil::axum::response::Response {
+                        report.render()
+                    }
+                }
+                #(#traits)*
+                #doc
+                ///
+                /// Implemented for every type implementing [`ApiBase`] and each per-tag trait.
+                pub trait Api: #base #(+ #names)* {}
+                impl<T: #base #(+ #names)*> Api for T {}
+            };
+        }
         quote! {
             #doc
             pub trait Api: Send + Sync + 'static {
-                /// Your domain error, mapped to a status once ([`rt::ApiError`]). Operations that
-                /// declare that status answer it in their declared envelope; others answer a
-                /// logged 500 that shows nothing of it.
+                #error_doc
                 type Error: rt::ApiError;
                 #principal
                 #(#methods)*
 
-                /// Render a rejected request or a domain error. The default fills the operation's
-                /// declared error envelope ([`rt::ErrorReport::render`]); override it to change how
-                /// every error looks.
+                #render_doc
                 fn #render_error(&self, report: rt::ErrorReport) -> ::stencil::axum::response::Response {
                     report.render()
                 }
@@ -546,7 +660,8 @@ impl<'a> Cx<'a> {
                 let name = ident(&op.name);
                 let handler = format_ident!("handle_{}", op.name);
                 let stat = &self.statics[i];
-                let doc = format!(" `{} {}`: [`Api::{}`](super::Api::{}).", op.method.as_str(), op.path.replace('`', "'"), op.name, op.name);
+                let t = self.operation_trait(i);
+                let doc = format!(" `{} {}`: [`{t}::{}`](super::{t}::{}).", op.method.as_str(), op.path.replace('`', "'"), op.name, op.name);
                 quote! {
                     #[doc = #doc]
                     pub fn #name<A: super::Api>(server: ::std::sync::Arc<rt::Server<A>>) -> ::stencil::axum::Router {
