@@ -1,35 +1,12 @@
 //! Snapshots of the generated client module for every document in `specs/`, made through the
 //! whole pipeline (`stencil_build::generate`).
 
-use std::path::{Path, PathBuf};
+mod common;
 
+use std::path::Path;
+
+use common::{root, SPECS};
 use stencil_build::{generate, Options};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// Every complete document in `specs/` (not the fragments of the multi-file document, not the
-/// deliberately invalid inputs).
-const SPECS: &[(&str, &str)] = &[
-    (
-        "pathstack_2024_03_26",
-        "specs/pathstack/openapi_2024-03-26.yaml",
-    ),
-    (
-        "pathstack_2024_03_26_token",
-        "specs/pathstack/openapi_2024-03-26.token.yaml",
-    ),
-    (
-        "pathstack_2024_03_27",
-        "specs/pathstack/openapi_2024-03-27.yaml",
-    ),
-    ("kitchen_sink_3_0", "specs/fixtures/kitchen-sink-3.0.yaml"),
-    ("kitchen_sink_3_1", "specs/fixtures/kitchen-sink-3.1.yaml"),
-    ("petstore_3_0", "specs/fixtures/petstore-3.0.json"),
-    ("multi_file", "specs/fixtures/multi-file/api.yaml"),
-    ("hostile", "specs/fixtures/hostile.yaml"),
-];
 
 /// The `client` module of the generated file (from its doc comment to the end).
 fn client_code(rel: &str) -> String {

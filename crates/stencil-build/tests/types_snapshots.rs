@@ -2,33 +2,10 @@
 //! (PathStack included), made through the whole pipeline. The kitchen-sink IR built by hand is
 //! snapshotted separately in `emit_types.rs`.
 
-use std::path::{Path, PathBuf};
+mod common;
 
+use common::{root, SPECS};
 use stencil_build::{generate, Options};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-const SPECS: &[(&str, &str)] = &[
-    (
-        "pathstack_2024_03_26",
-        "specs/pathstack/openapi_2024-03-26.yaml",
-    ),
-    (
-        "pathstack_2024_03_26_token",
-        "specs/pathstack/openapi_2024-03-26.token.yaml",
-    ),
-    (
-        "pathstack_2024_03_27",
-        "specs/pathstack/openapi_2024-03-27.yaml",
-    ),
-    ("kitchen_sink_3_0", "specs/fixtures/kitchen-sink-3.0.yaml"),
-    ("kitchen_sink_3_1", "specs/fixtures/kitchen-sink-3.1.yaml"),
-    ("petstore_3_0", "specs/fixtures/petstore-3.0.json"),
-    ("multi_file", "specs/fixtures/multi-file/api.yaml"),
-    ("hostile", "specs/fixtures/hostile.yaml"),
-];
 
 /// The generated file without client and server: the header, then the `types` module.
 fn types_code(rel: &str) -> String {

@@ -1,0 +1,29 @@
+//! What the snapshot tests share: the repository root and the documents in `specs/`.
+
+use std::path::{Path, PathBuf};
+
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Every complete document in `specs/` (not the fragments of the multi-file document, not the
+/// deliberately invalid inputs), with its snapshot name.
+pub const SPECS: &[(&str, &str)] = &[
+    (
+        "pathstack_2024_03_26",
+        "specs/pathstack/openapi_2024-03-26.yaml",
+    ),
+    (
+        "pathstack_2024_03_26_token",
+        "specs/pathstack/openapi_2024-03-26.token.yaml",
+    ),
+    (
+        "pathstack_2024_03_27",
+        "specs/pathstack/openapi_2024-03-27.yaml",
+    ),
+    ("kitchen_sink_3_0", "specs/fixtures/kitchen-sink-3.0.yaml"),
+    ("kitchen_sink_3_1", "specs/fixtures/kitchen-sink-3.1.yaml"),
+    ("petstore_3_0", "specs/fixtures/petstore-3.0.json"),
+    ("multi_file", "specs/fixtures/multi-file/api.yaml"),
+    ("hostile", "specs/fixtures/hostile.yaml"),
+];
