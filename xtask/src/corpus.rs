@@ -155,13 +155,9 @@ fn one(spec: &Path, out: &Path) -> ExitCode {
         regenerate_command: "cargo xtask corpus".into(),
         ..Default::default()
     };
-    let tokens = stencil_build::emit::api(&api, &options);
-    let code = match stencil_build::render::render(tokens, &options.regenerate_command, "corpus") {
+    let code = match stencil_build::emit_and_render(&api, &options, "corpus") {
         Ok(c) => c,
-        Err(m) => {
-            println!("DIAG\trender: {}", one_line(&m));
-            return ExitCode::FAILURE;
-        }
+        Err(d) => return diag_exit(&d),
     };
     let elapsed = start.elapsed();
     if let Err(e) = std::fs::create_dir_all(out.join("src"))

@@ -25,5 +25,6 @@ pub mod render;
 pub use config::{compile, Config, Error};
 pub use diag::{Diagnostic, Diagnostics, Position, Severity};
 pub use pipeline::{
-    generate, generate_observed, generate_timed, Generated, Options, Stage, Timings,
+    emit_and_render, generate, generate_observed, generate_timed, Generated, Options, Stage,
+    Timings,
 };

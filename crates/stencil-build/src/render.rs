@@ -52,6 +52,28 @@ pub fn render_part(tokens: TokenStream) -> Result<Piece, String> {
     Ok(Piece { text, ends_item })
 }
 
+/// The line [`crate::emit::part_for_render`] leaves for the embedded document (trimmed).
+const DOCUMENT_PLACEHOLDER: &str = "pub const OPENAPI_DOCUMENT: &str = \"\";";
+
+/// Put `document`'s string literal in place of the empty one that
+/// [`crate::emit::part_for_render`] emits for `OPENAPI_DOCUMENT`. The result is the text that
+/// rendering the literal itself gives, without syn and prettyplease parsing and printing
+/// megabytes of string. The placeholder is the first line that is exactly that item: only the
+/// module's `///` docs and its `use` come before it. Returns whether it was found.
+pub fn splice_document(piece: &mut Piece, document: &str) -> bool {
+    let mut offset = 0;
+    for line in piece.text.split_inclusive('\n') {
+        if line.trim() == DOCUMENT_PLACEHOLDER {
+            let at = offset + line.find("\"\"").unwrap_or(0);
+            let literal = crate::emit::text_literal(document).to_string();
+            piece.text.replace_range(at..at + 2, &literal);
+            return true;
+        }
+        offset += line.len();
+    }
+    false
+}
+
 /// The `// @generated` header, then the pieces in order.
 pub fn assemble(pieces: Vec<Piece>, regenerate_command: &str, source: &str) -> String {
     let mut out = header(regenerate_command, source);

@@ -911,6 +911,7 @@ components:
     LoopA: {$ref: "#/components/schemas/LoopB"}
     LoopB: {$ref: "#/components/schemas/LoopA"}
 "###;
+
     /// A router serving [`OPENAPI_DOCUMENT`] at `path` (e.g. `/openapi.yaml`).
     pub fn openapi_route(path: &str) -> ::stencil::axum::Router {
         rt::document_route(path, OPENAPI_DOCUMENT)
@@ -1149,13 +1150,19 @@ components:
     pub fn router_with<A: Api>(
         server: ::std::sync::Arc<rt::Server<A>>,
     ) -> ::stencil::axum::Router {
-        ::stencil::axum::Router::new()
-            .merge(routes::type_(server.clone()))
-            .merge(routes::type_2(server.clone()))
-            .merge(routes::match_(server.clone()))
-            .merge(routes::f_1get(server.clone()))
-            .merge(routes::l_u00f6_schen(server.clone()))
-            .merge(routes::l_u00f6_schen_2(server.clone()))
+        let routes: &[fn(::std::sync::Arc<rt::Server<A>>) -> ::stencil::axum::Router] = &[
+            routes::type_::<A>,
+            routes::type_2::<A>,
+            routes::match_::<A>,
+            routes::f_1get::<A>,
+            routes::l_u00f6_schen::<A>,
+            routes::l_u00f6_schen_2::<A>,
+        ];
+        let mut router = ::stencil::axum::Router::new();
+        for route in routes {
+            router = router.merge(route(server.clone()));
+        }
+        router
     }
 
     /// The operation a request is for: set on requests inside generated routes, found by

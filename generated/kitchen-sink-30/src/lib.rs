@@ -2077,6 +2077,7 @@ components:
           scopes:
             loans:read: Read loans
 "#;
+
     /// A router serving [`OPENAPI_DOCUMENT`] at `path` (e.g. `/openapi.yaml`).
     pub fn openapi_route(path: &str) -> ::stencil::axum::Router {
         rt::document_route(path, OPENAPI_DOCUMENT)
@@ -2580,17 +2581,23 @@ components:
     pub fn router_with<A: Api>(
         server: ::std::sync::Arc<rt::Server<A>>,
     ) -> ::stencil::axum::Router {
-        ::stencil::axum::Router::new()
-            .merge(routes::list_publications(server.clone()))
-            .merge(routes::upsert_publication(server.clone()))
-            .merge(routes::get_publication(server.clone()))
-            .merge(routes::delete_publication(server.clone()))
-            .merge(routes::get_cover(server.clone()))
-            .merge(routes::upload_cover(server.clone()))
-            .merge(routes::get_shelf_row(server.clone()))
-            .merge(routes::register_member(server.clone()))
-            .merge(routes::list_loans(server.clone()))
-            .merge(routes::set_loan_note(server.clone()))
+        let routes: &[fn(::std::sync::Arc<rt::Server<A>>) -> ::stencil::axum::Router] = &[
+            routes::list_publications::<A>,
+            routes::upsert_publication::<A>,
+            routes::get_publication::<A>,
+            routes::delete_publication::<A>,
+            routes::get_cover::<A>,
+            routes::upload_cover::<A>,
+            routes::get_shelf_row::<A>,
+            routes::register_member::<A>,
+            routes::list_loans::<A>,
+            routes::set_loan_note::<A>,
+        ];
+        let mut router = ::stencil::axum::Router::new();
+        for route in routes {
+            router = router.merge(route(server.clone()));
+        }
+        router
     }
 
     /// The operation a request is for: set on requests inside generated routes, found by

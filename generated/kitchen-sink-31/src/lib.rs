@@ -3809,6 +3809,7 @@ components:
             keepers:read: Read keepers
             animals:write: Change animals
 "##;
+
     /// A router serving [`OPENAPI_DOCUMENT`] at `path` (e.g. `/openapi.yaml`).
     pub fn openapi_route(path: &str) -> ::stencil::axum::Router {
         rt::document_route(path, OPENAPI_DOCUMENT)
@@ -4615,22 +4616,28 @@ components:
     pub fn router_with<A: Api>(
         server: ::std::sync::Arc<rt::Server<A>>,
     ) -> ::stencil::axum::Router {
-        ::stencil::axum::Router::new()
-            .merge(routes::login(server.clone()))
-            .merge(routes::list_animals(server.clone()))
-            .merge(routes::create_animal(server.clone()))
-            .merge(routes::get_animal(server.clone()))
-            .merge(routes::delete_animal(server.clone()))
-            .merge(routes::upload_photo(server.clone()))
-            .merge(routes::download_photo(server.clone()))
-            .merge(routes::replace_photo(server.clone()))
-            .merge(routes::get_habitat(server.clone()))
-            .merge(routes::add_note(server.clone()))
-            .merge(routes::list_keepers(server.clone()))
-            .merge(routes::schedule_feeding(server.clone()))
-            .merge(routes::get_search(server.clone()))
-            .merge(routes::get_catalog(server.clone()))
-            .merge(routes::echo_hostile(server.clone()))
+        let routes: &[fn(::std::sync::Arc<rt::Server<A>>) -> ::stencil::axum::Router] = &[
+            routes::login::<A>,
+            routes::list_animals::<A>,
+            routes::create_animal::<A>,
+            routes::get_animal::<A>,
+            routes::delete_animal::<A>,
+            routes::upload_photo::<A>,
+            routes::download_photo::<A>,
+            routes::replace_photo::<A>,
+            routes::get_habitat::<A>,
+            routes::add_note::<A>,
+            routes::list_keepers::<A>,
+            routes::schedule_feeding::<A>,
+            routes::get_search::<A>,
+            routes::get_catalog::<A>,
+            routes::echo_hostile::<A>,
+        ];
+        let mut router = ::stencil::axum::Router::new();
+        for route in routes {
+            router = router.merge(route(server.clone()));
+        }
+        router
     }
 
     /// The operation a request is for: set on requests inside generated routes, found by

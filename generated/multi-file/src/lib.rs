@@ -806,6 +806,7 @@ pub mod server {
   },
   "x-stencil-openapi": "3.1.0"
 }"##;
+
     /// A router serving [`OPENAPI_DOCUMENT`] at `path` (e.g. `/openapi.yaml`).
     pub fn openapi_route(path: &str) -> ::stencil::axum::Router {
         rt::document_route(path, OPENAPI_DOCUMENT)
@@ -1070,11 +1071,17 @@ pub mod server {
     pub fn router_with<A: Api>(
         server: ::std::sync::Arc<rt::Server<A>>,
     ) -> ::stencil::axum::Router {
-        ::stencil::axum::Router::new()
-            .merge(routes::list_pets(server.clone()))
-            .merge(routes::create_pet(server.clone()))
-            .merge(routes::get_pet(server.clone()))
-            .merge(routes::get_owner(server.clone()))
+        let routes: &[fn(::std::sync::Arc<rt::Server<A>>) -> ::stencil::axum::Router] = &[
+            routes::list_pets::<A>,
+            routes::create_pet::<A>,
+            routes::get_pet::<A>,
+            routes::get_owner::<A>,
+        ];
+        let mut router = ::stencil::axum::Router::new();
+        for route in routes {
+            router = router.merge(route(server.clone()));
+        }
+        router
     }
 
     /// The operation a request is for: set on requests inside generated routes, found by

@@ -1132,6 +1132,7 @@ components:
       type: http
       scheme: bearer
 "##;
+
     /// A router serving [`OPENAPI_DOCUMENT`] at `path` (e.g. `/openapi.yaml`).
     pub fn openapi_route(path: &str) -> ::stencil::axum::Router {
         rt::document_route(path, OPENAPI_DOCUMENT)
@@ -1368,11 +1369,17 @@ components:
     pub fn router_with<A: Api>(
         server: ::std::sync::Arc<rt::Server<A>>,
     ) -> ::stencil::axum::Router {
-        ::stencil::axum::Router::new()
-            .merge(routes::login(server.clone()))
-            .merge(routes::refresh(server.clone()))
-            .merge(routes::connection_credentials_by_id(server.clone()))
-            .merge(routes::events(server.clone()))
+        let routes: &[fn(::std::sync::Arc<rt::Server<A>>) -> ::stencil::axum::Router] = &[
+            routes::login::<A>,
+            routes::refresh::<A>,
+            routes::connection_credentials_by_id::<A>,
+            routes::events::<A>,
+        ];
+        let mut router = ::stencil::axum::Router::new();
+        for route in routes {
+            router = router.merge(route(server.clone()));
+        }
+        router
     }
 
     /// The operation a request is for: set on requests inside generated routes, found by

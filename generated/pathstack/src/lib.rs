@@ -2987,6 +2987,7 @@ components:
       type: http
       scheme: bearer
 "#;
+
     /// A router serving [`OPENAPI_DOCUMENT`] at `path` (e.g. `/openapi.yaml`).
     pub fn openapi_route(path: &str) -> ::stencil::axum::Router {
         rt::document_route(path, OPENAPI_DOCUMENT)
@@ -3609,19 +3610,25 @@ components:
     pub fn router_with<A: Api>(
         server: ::std::sync::Arc<rt::Server<A>>,
     ) -> ::stencil::axum::Router {
-        ::stencil::axum::Router::new()
-            .merge(routes::login(server.clone()))
-            .merge(routes::refresh(server.clone()))
-            .merge(routes::account_summary(server.clone()))
-            .merge(routes::account_activity_summary(server.clone()))
-            .merge(routes::update_connection(server.clone()))
-            .merge(routes::update_connection_credentials(server.clone()))
-            .merge(routes::update_device_by_id(server.clone()))
-            .merge(routes::trips(server.clone()))
-            .merge(routes::trip_by_id(server.clone()))
-            .merge(routes::positions_by_trip_id(server.clone()))
-            .merge(routes::get_realtime_positions(server.clone()))
-            .merge(routes::post_webhook(server.clone()))
+        let routes: &[fn(::std::sync::Arc<rt::Server<A>>) -> ::stencil::axum::Router] = &[
+            routes::login::<A>,
+            routes::refresh::<A>,
+            routes::account_summary::<A>,
+            routes::account_activity_summary::<A>,
+            routes::update_connection::<A>,
+            routes::update_connection_credentials::<A>,
+            routes::update_device_by_id::<A>,
+            routes::trips::<A>,
+            routes::trip_by_id::<A>,
+            routes::positions_by_trip_id::<A>,
+            routes::get_realtime_positions::<A>,
+            routes::post_webhook::<A>,
+        ];
+        let mut router = ::stencil::axum::Router::new();
+        for route in routes {
+            router = router.merge(route(server.clone()));
+        }
+        router
     }
 
     /// The operation a request is for: set on requests inside generated routes, found by

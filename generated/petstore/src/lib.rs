@@ -784,6 +784,7 @@ pub mod server {
   }
 }
 "##;
+
     /// A router serving [`OPENAPI_DOCUMENT`] at `path` (e.g. `/openapi.yaml`).
     pub fn openapi_route(path: &str) -> ::stencil::axum::Router {
         rt::document_route(path, OPENAPI_DOCUMENT)
@@ -1037,11 +1038,17 @@ pub mod server {
     pub fn router_with<A: Api>(
         server: ::std::sync::Arc<rt::Server<A>>,
     ) -> ::stencil::axum::Router {
-        ::stencil::axum::Router::new()
-            .merge(routes::list_pets(server.clone()))
-            .merge(routes::create_pets(server.clone()))
-            .merge(routes::show_pet_by_id(server.clone()))
-            .merge(routes::delete_pet(server.clone()))
+        let routes: &[fn(::std::sync::Arc<rt::Server<A>>) -> ::stencil::axum::Router] = &[
+            routes::list_pets::<A>,
+            routes::create_pets::<A>,
+            routes::show_pet_by_id::<A>,
+            routes::delete_pet::<A>,
+        ];
+        let mut router = ::stencil::axum::Router::new();
+        for route in routes {
+            router = router.merge(route(server.clone()));
+        }
+        router
     }
 
     /// The operation a request is for: set on requests inside generated routes, found by

@@ -62,6 +62,16 @@ impl Part {
 /// One top-level module: `pub mod types { ... }`, `pub mod client { ... }` or
 /// `pub mod server { ... }` (feature-gated as the options ask).
 pub fn part(api: &Api, options: &Options, part: Part) -> TokenStream {
+    part_with(api, options, part, true)
+}
+
+/// [`part`] for the pipeline: the server's `OPENAPI_DOCUMENT` is an empty literal, which
+/// [`crate::render::splice_document`] replaces with the document once the part is rendered.
+pub fn part_for_render(api: &Api, options: &Options, part: Part) -> TokenStream {
+    part_with(api, options, part, false)
+}
+
+fn part_with(api: &Api, options: &Options, part: Part, embed_document: bool) -> TokenStream {
     match part {
         Part::Types => types::types(api, options),
         Part::Client => {
@@ -73,7 +83,14 @@ pub fn part(api: &Api, options: &Options, part: Part) -> TokenStream {
             }
         }
         Part::Server => {
-            let server = server::server(api, options);
+            let document = (!api.document.is_empty()).then(|| {
+                if embed_document {
+                    server::Document::Text(&api.document)
+                } else {
+                    server::Document::Placeholder
+                }
+            });
+            let server = server::server_with_document(api, options, document);
             if options.feature_gates {
                 quote!(#[cfg(feature = "server")] #server)
             } else {

@@ -44,16 +44,11 @@ pub(crate) fn parse(text: &str) -> Result<Value, ParseError> {
 }
 
 fn parse_yaml(text: &str) -> Result<Value, serde_yaml::Error> {
-    let mut value: Value = match serde_yaml::from_str(text) {
-        Ok(v) => v,
-        // An integer beyond 64 bits (`minimum: -9223372036854776000`, OpenAI): serde_json's own
-        // `Value` refuses it; read such numbers as floats instead.
-        Err(e) if e.to_string().contains("number out of range") => {
-            use serde::de::DeserializeSeed;
-            lenient::Lenient.deserialize(serde_yaml::Deserializer::from_str(text))?
-        }
-        Err(e) => return Err(e),
-    };
+    use serde::de::DeserializeSeed;
+    // Not `serde_json::Value`'s own `Deserialize`: it refuses integers beyond 64 bits
+    // (`minimum: -9223372036854776000`, OpenAI), which `Lenient` reads as floats. One pass
+    // either way (retrying on that error parsed such documents twice).
+    let mut value = lenient::Lenient.deserialize(serde_yaml::Deserializer::from_str(text))?;
     if text.contains("<<") {
         apply_merge_keys(&mut value);
     }

@@ -37,12 +37,27 @@ use schemas::Schemas;
 
 /// `pub mod server { ... }`, embedding the API's document as `OPENAPI_DOCUMENT`.
 pub fn server(api: &Api, options: &Options) -> TokenStream {
-    let document = (!api.document.is_empty()).then_some(api.document.as_str());
+    let document = (!api.document.is_empty()).then_some(Document::Text(api.document.as_str()));
     server_with_document(api, options, document)
 }
 
+/// How `OPENAPI_DOCUMENT` is emitted.
+#[derive(Clone, Copy, Debug)]
+pub enum Document<'a> {
+    /// The source text, as a string literal.
+    Text(&'a str),
+    /// An empty literal, for the renderer to replace with the text's literal afterwards (see
+    /// [`crate::render::splice_document`]): a multi-megabyte literal is then never parsed
+    /// and printed by syn and prettyplease.
+    Placeholder,
+}
+
 /// `pub mod server { ... }`, embedding `document` (the source text) as `OPENAPI_DOCUMENT`.
-pub fn server_with_document(api: &Api, options: &Options, document: Option<&str>) -> TokenStream {
+pub fn server_with_document(
+    api: &Api,
+    options: &Options,
+    document: Option<Document<'_>>,
+) -> TokenStream {
     let mut cx = Cx::new(api, options.server_traits_per_tag);
     let body = cx.module(document);
     let title = if api.title.trim().is_empty() {
@@ -157,7 +172,7 @@ impl<'a> Cx<'a> {
         self.api.operations.iter().any(|op| !op.security.is_empty())
     }
 
-    fn module(&mut self, document: Option<&str>) -> TokenStream {
+    fn module(&mut self, document: Option<Document<'_>>) -> TokenStream {
         let api = self.api;
         let operations = self.operations();
         let schema_items = std::mem::replace(&mut self.schemas, Schemas::new(api)).into_items();
@@ -180,7 +195,11 @@ impl<'a> Cx<'a> {
             .map(|(i, op)| self.handler(i, op))
             .collect();
         let router = self.router();
-        let document = match document.map(crate::emit::text_literal) {
+        let literal = |document| match document {
+            Document::Text(text) => crate::emit::text_literal(text),
+            Document::Placeholder => proc_macro2::Literal::string(""),
+        };
+        let document = match document.map(literal) {
             Some(text) => quote! {
                 /// The OpenAPI document this server was generated from: as written, or bundled into one
                 /// document when it spans several files.
@@ -670,9 +689,11 @@ impl<'a> Cx<'a> {
                 }
             })
             .collect();
-        let merges = api.operations.iter().map(|op| {
+        // A flat list, not a chain of `.merge(..)` calls: a chain of thousands of calls is an
+        // expression nested thousands deep, which overflows rustc's stack (Microsoft Graph).
+        let route_fns = api.operations.iter().map(|op| {
             let name = ident(&op.name);
-            quote!(.merge(routes::#name(server.clone())))
+            quote!(routes::#name::<A>)
         });
         quote! {
             /// Every operation's route, serving `api` with the default [`rt::Config`]. Compose it
@@ -683,7 +704,14 @@ impl<'a> Cx<'a> {
 
             /// [`router`] with settings: `router_with(rt::Server::with_config(api, config))`.
             pub fn router_with<A: Api>(server: ::std::sync::Arc<rt::Server<A>>) -> ::stencil::axum::Router {
-                ::stencil::axum::Router::new() #(#merges)*
+                let routes: &[fn(::std::sync::Arc<rt::Server<A>>) -> ::stencil::axum::Router] = &[
+                    #(#route_fns),*
+                ];
+                let mut router = ::stencil::axum::Router::new();
+                for route in routes {
+                    router = router.merge(route(server.clone()));
+                }
+                router
             }
 
             /// The operation a request is for: set on requests inside generated routes, found by
