@@ -176,7 +176,36 @@ fn run(root: Source, key: Option<PathBuf>) -> Result<Loaded, Diagnostics> {
     }
 }
 
-fn pipeline(mut root: Source, key: Option<PathBuf>) -> Result<Loaded, Diagnostics> {
+/// Load on this thread while a second one indexes the root file's positions: most real
+/// documents get a few located warnings, and the index then costs no wall time (other files
+/// are indexed lazily, when a diagnostic needs it).
+fn pipeline(root: Source, key: Option<PathBuf>) -> Result<Loaded, Diagnostics> {
+    let text = root.text.clone();
+    std::thread::scope(|scope| {
+        let pending = std::thread::Builder::new()
+            .name("stencil-positions".to_owned())
+            .stack_size(STACK)
+            .spawn_scoped(scope, || positions::PosIndex::build(&text))
+            .ok();
+        let pending = std::cell::Cell::new(pending);
+        // Called before the bundled document's diagnostics are located.
+        let install = |locator: &Locator| {
+            let index = pending.take().and_then(|handle| handle.join().ok());
+            if let (Some(file), Some(index)) = (locator.files.first(), index) {
+                if file.text == text {
+                    file.set_index(index);
+                }
+            }
+        };
+        load_root(root, key, &install)
+    })
+}
+
+fn load_root(
+    mut root: Source,
+    key: Option<PathBuf>,
+    install_index: &dyn Fn(&Locator),
+) -> Result<Loaded, Diagnostics> {
     let root_display = root.display.clone();
     let source_text = root.text.clone();
     let located = |d: Diagnostic, text: &str| {
@@ -220,6 +249,7 @@ fn pipeline(mut root: Source, key: Option<PathBuf>) -> Result<Loaded, Diagnostic
         relocations: bundled.relocations,
     };
     let fail = |locator: &Locator, warnings: Vec<Diagnostic>, errors: Vec<Diagnostic>| {
+        install_index(locator);
         let all = warnings
             .into_iter()
             .chain(errors)
@@ -244,6 +274,7 @@ fn pipeline(mut root: Source, key: Option<PathBuf>) -> Result<Loaded, Diagnostic
         Ok(doc) => doc,
         Err(errors) => return fail(&locator, warnings, errors),
     };
+    install_index(&locator);
     let warnings = warnings.into_iter().map(|d| locator.locate(d)).collect();
     Ok(Loaded {
         document,

@@ -165,6 +165,12 @@ impl SourceInfo {
         }
     }
 
+    /// Install a position index built ahead of time (see `load::pipeline`); it must be the
+    /// index of this file's text.
+    pub(crate) fn set_index(&self, index: PosIndex) {
+        let _ = self.index.set(index);
+    }
+
     pub(crate) fn position(&self, pointer: &str) -> Option<Position> {
         self.index
             .get_or_init(|| PosIndex::build(&self.text))
