@@ -17,6 +17,10 @@ const KEYWORDS: &[&str] = &[
     "override", "priv", "try", "typeof", "unsized", "virtual", "yield", "union",
 ];
 
+/// Associated items of the generated client that operation names must not take (the client's
+/// other methods, such as its credential setters, give way to operations instead).
+pub const CLIENT_ITEMS: &[&str] = &["new", "with_client", "base_url", "client", "default"];
+
 /// Type names that would shadow the prelude or types generated code relies on.
 const RESERVED_TYPES: &[&str] = &[
     "Option",

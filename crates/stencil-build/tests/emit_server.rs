@@ -52,6 +52,7 @@ snapshot!(kitchen_sink_31, "specs/fixtures/kitchen-sink-3.1.yaml");
 snapshot!(petstore, "specs/fixtures/petstore-3.0.json");
 snapshot!(multi_file, "specs/fixtures/multi-file/api.yaml");
 snapshot!(hostile, "specs/fixtures/hostile.yaml");
+snapshot!(real_world, "specs/fixtures/real-world.yaml");
 
 /// Every spec in `specs/` (outside `invalid/`) has a snapshot above.
 #[test]
@@ -65,6 +66,7 @@ fn every_spec_is_covered() {
         "specs/fixtures/petstore-3.0.json",
         "specs/fixtures/multi-file/api.yaml",
         "specs/fixtures/hostile.yaml",
+        "specs/fixtures/real-world.yaml",
     ];
     let mut found = Vec::new();
     for dir in ["specs/pathstack", "specs/fixtures"] {

@@ -936,7 +936,6 @@ components:
             Output = Result<TypeResponse, Self::Error>,
         > + Send;
 
-        ///
         /// `PUT /things/{id}` (`Type`)
         fn type_2(
             &self,
@@ -945,7 +944,6 @@ components:
             Output = Result<Type2Response, Self::Error>,
         > + Send;
 
-        ///
         /// `POST /match` (`match`)
         fn match_(
             &self,
@@ -954,7 +952,6 @@ components:
             Output = Result<MatchResponse, Self::Error>,
         > + Send;
 
-        ///
         /// `GET /1` (`1get`)
         fn f_1get(
             &self,
@@ -963,7 +960,6 @@ components:
             Output = Result<F1getResponse, Self::Error>,
         > + Send;
 
-        ///
         /// `DELETE /ü` (`löschen`)
         fn l_u00f6_schen(
             &self,
@@ -972,7 +968,6 @@ components:
             Output = Result<LU00f6SchenResponse, Self::Error>,
         > + Send;
 
-        ///
         /// `PATCH /ü` (`Löschen`)
         fn l_u00f6_schen_2(
             &self,
@@ -1150,7 +1145,7 @@ components:
     pub fn router_with<A: Api>(
         server: ::std::sync::Arc<rt::Server<A>>,
     ) -> ::stencil::axum::Router {
-        let routes: &[fn(::std::sync::Arc<rt::Server<A>>) -> ::stencil::axum::Router] = &[
+        let routes: &[fn(_) -> ::stencil::axum::Router] = &[
             routes::type_::<A>,
             routes::type_2::<A>,
             routes::match_::<A>,

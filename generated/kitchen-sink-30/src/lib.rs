@@ -2581,7 +2581,7 @@ components:
     pub fn router_with<A: Api>(
         server: ::std::sync::Arc<rt::Server<A>>,
     ) -> ::stencil::axum::Router {
-        let routes: &[fn(::std::sync::Arc<rt::Server<A>>) -> ::stencil::axum::Router] = &[
+        let routes: &[fn(_) -> ::stencil::axum::Router] = &[
             routes::list_publications::<A>,
             routes::upsert_publication::<A>,
             routes::get_publication::<A>,

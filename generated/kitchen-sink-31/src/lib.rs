@@ -4616,7 +4616,7 @@ components:
     pub fn router_with<A: Api>(
         server: ::std::sync::Arc<rt::Server<A>>,
     ) -> ::stencil::axum::Router {
-        let routes: &[fn(::std::sync::Arc<rt::Server<A>>) -> ::stencil::axum::Router] = &[
+        let routes: &[fn(_) -> ::stencil::axum::Router] = &[
             routes::login::<A>,
             routes::list_animals::<A>,
             routes::create_animal::<A>,

@@ -1071,7 +1071,7 @@ pub mod server {
     pub fn router_with<A: Api>(
         server: ::std::sync::Arc<rt::Server<A>>,
     ) -> ::stencil::axum::Router {
-        let routes: &[fn(::std::sync::Arc<rt::Server<A>>) -> ::stencil::axum::Router] = &[
+        let routes: &[fn(_) -> ::stencil::axum::Router] = &[
             routes::list_pets::<A>,
             routes::create_pet::<A>,
             routes::get_pet::<A>,

@@ -565,9 +565,7 @@ components:
     pub fn router_with<A: Api>(
         server: ::std::sync::Arc<rt::Server<A>>,
     ) -> ::stencil::axum::Router {
-        let routes: &[fn(::std::sync::Arc<rt::Server<A>>) -> ::stencil::axum::Router] = &[
-            routes::login::<A>,
-        ];
+        let routes: &[fn(_) -> ::stencil::axum::Router] = &[routes::login::<A>];
         let mut router = ::stencil::axum::Router::new();
         for route in routes {
             router = router.merge(route(server.clone()));

@@ -3166,7 +3166,6 @@ components:
             Output = Result<GetRealtimePositionsResponse, Self::Error>,
         > + Send;
 
-        ///
         /// `POST /webhook` (`POST /webhook`)
         fn post_webhook(
             &self,
@@ -3610,7 +3609,7 @@ components:
     pub fn router_with<A: Api>(
         server: ::std::sync::Arc<rt::Server<A>>,
     ) -> ::stencil::axum::Router {
-        let routes: &[fn(::std::sync::Arc<rt::Server<A>>) -> ::stencil::axum::Router] = &[
+        let routes: &[fn(_) -> ::stencil::axum::Router] = &[
             routes::login::<A>,
             routes::refresh::<A>,
             routes::account_summary::<A>,

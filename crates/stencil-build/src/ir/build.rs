@@ -5,7 +5,8 @@
 //! 2. **convert**: component schemas ([`convert`](super::convert)), then operations
 //!    ([`operations`](super::operations)) in document order; inline objects, enums and unions
 //!    get slots of their own, deduplicated by structure;
-//! 3. **finalise**: discriminators, pydantic generics, names (components first, then inline
+//! 3. **finalise**: discriminators, inheritance (a parent with a discriminator becomes a
+//!    union of its descendants), pydantic generics, names (components first, then inline
 //!    types from their context), `Box` on every recursive cycle, and the arena sorted by name.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -142,13 +143,14 @@ pub fn build(loaded: &Loaded, warnings: &mut Vec<Diagnostic>) -> Result<Api, Dia
     let security_schemes = b.security_schemes();
     // Phase 3: finalise.
     b.discriminators();
+    b.inheritance();
     b.generics();
     b.assign_names();
     let mut api = Api {
         title: doc.info.title.clone(),
         version: doc.info.version.clone(),
         description: doc.info.description.clone(),
-        servers: doc.servers.iter().map(|s| s.url.clone()).collect(),
+        servers: doc.servers.iter().map(server_url).collect(),
         types: Vec::new(),
         operations,
         security_schemes,
@@ -180,6 +182,17 @@ pub fn build(loaded: &Loaded, warnings: &mut Vec<Diagnostic>) -> Result<Api, Dia
         ));
     }
     Ok(api)
+}
+
+/// A server's URL with its variables replaced by their defaults
+/// (`https://{region}.example.com` → `https://eu.example.com`). A variable without a
+/// definition stays as written.
+fn server_url(server: &openapiv3::Server) -> String {
+    let mut url = server.url.clone();
+    for (name, variable) in server.variables.iter().flatten() {
+        url = url.replace(&format!("{{{name}}}"), &variable.default);
+    }
+    url
 }
 
 impl<'a> Builder<'a> {

@@ -50,6 +50,22 @@ pub fn media_kind(media_type: &str) -> MediaKind {
     }
 }
 
+/// The media type and kind a content entry is generated as. A wildcard (`*/*`,
+/// `application/*`) with a schema that is not raw bytes is JSON: Spring (springdoc) documents
+/// every JSON response as `*/*`, and a client or server must send some concrete type.
+fn content_kind(media_type: &str, ty: Option<&TypeRef>) -> (String, MediaKind) {
+    let essence = media_type.split(';').next().unwrap_or("").trim();
+    let wildcard = essence == "*/*" || essence.eq_ignore_ascii_case("application/*");
+    let bytes = matches!(
+        ty,
+        None | Some(TypeRef::Primitive(Primitive::Binary | Primitive::String))
+    );
+    if wildcard && !bytes {
+        return ("application/json".to_owned(), MediaKind::Json);
+    }
+    (media_type.to_owned(), media_kind(media_type))
+}
+
 impl Builder<'_> {
     pub(crate) fn operations(&mut self) -> Vec<Operation> {
         let doc = self.doc;
@@ -94,7 +110,7 @@ impl Builder<'_> {
         for c in &cleaned {
             *counts.entry(c.as_str()).or_default() += 1;
         }
-        let mut scope = naming::Scope::with_reserved(&["new", "with_client", "base_url", "client"]);
+        let mut scope = naming::Scope::with_reserved(naming::CLIENT_ITEMS);
         let mut ops = Vec::new();
         for ((path, item, _key, method, op, ptr), clean) in found.iter().zip(&cleaned) {
             let wanted = match (&op.operation_id, counts[clean.as_str()]) {
@@ -103,11 +119,18 @@ impl Builder<'_> {
             };
             let (name, renamed) = scope.claim(&wanted);
             if renamed {
-                self.warning(
-                    ptr,
-                    format!("operation name `{wanted}` is used twice; this one is `{name}`"),
-                    "give the operations distinct operationIds",
-                );
+                let (message, hint) = if naming::CLIENT_ITEMS.contains(&wanted.as_str()) {
+                    (
+                        format!("operation name `{wanted}` is a method of the generated client; this operation is `{name}`"),
+                        "give the operation another operationId to choose its Rust name",
+                    )
+                } else {
+                    (
+                        format!("operation name `{wanted}` is used twice; this one is `{name}`"),
+                        "give the operations distinct operationIds",
+                    )
+                };
+                self.warning(ptr, message, hint);
             }
             let type_name = naming::type_name(&name);
             let id = op
@@ -300,8 +323,7 @@ impl Builder<'_> {
         let several = body.content.len() > 1;
         let mut contents = Vec::new();
         for (media_type, m) in &body.content {
-            let kind = media_kind(media_type);
-            let suffix = match (several, kind) {
+            let suffix = match (several, media_kind(media_type)) {
                 (true, MediaKind::Form) => "Form",
                 (true, MediaKind::Multipart) => "Multipart",
                 _ => "Body",
@@ -311,8 +333,15 @@ impl Builder<'_> {
                 self.type_of(s, &mptr, Hint::root(format!("{op}{suffix}")))
                     .ty
             });
+            let (media_type, kind) = content_kind(media_type, ty.as_ref());
+            if contents
+                .iter()
+                .any(|c: &Content| c.media_type == media_type)
+            {
+                continue;
+            }
             contents.push(Content {
-                media_type: media_type.clone(),
+                media_type,
                 kind,
                 ty,
             });
@@ -375,9 +404,16 @@ impl Builder<'_> {
                     .schema
                     .as_ref()
                     .map(|s| self.type_of(s, &mptr, hint.clone()).ty);
+                let (media_type, kind) = content_kind(media_type, ty.as_ref());
+                if contents
+                    .iter()
+                    .any(|c: &Content| c.media_type == media_type)
+                {
+                    continue;
+                }
                 contents.push(Content {
-                    media_type: media_type.clone(),
-                    kind: media_kind(media_type),
+                    media_type,
+                    kind,
                     ty,
                 });
             }

@@ -127,3 +127,132 @@ impl Builder<'_> {
         None
     }
 }
+
+impl Builder<'_> {
+    /// Inheritance as Swagger-era documents write it: a component schema with a
+    /// `discriminator` and no `oneOf`/`anyOf` (the *parent*), which other components extend
+    /// with `allOf: [{$ref: parent}, ...]` or which its `mapping` names. A value of the parent
+    /// type may be any of them, so references to the parent become a tagged union: one variant
+    /// per descendant (transitively, in document order) and a first one for the parent's own
+    /// fields, a new struct `{Parent}Base`. Tag values come from the mapping, else the schema
+    /// keys. The descendants keep their merged fields, so decoding keeps every field of the
+    /// actual subtype instead of dropping what the parent does not declare.
+    pub(crate) fn inheritance(&mut self) {
+        use openapiv3::{ReferenceOr, SchemaKind};
+        const PREFIX: &str = "#/components/schemas/";
+        let Some(components) = self.doc.components.as_ref() else {
+            return;
+        };
+        let key_of = |reference: &str| reference.strip_prefix(PREFIX).map(str::to_owned);
+        // Parent key → the components whose allOf names it, in document order.
+        let mut children: std::collections::HashMap<String, Vec<String>> = Default::default();
+        for (key, schema) in &components.schemas {
+            let ReferenceOr::Item(s) = schema else {
+                continue;
+            };
+            if let SchemaKind::AllOf { all_of } = &s.schema_kind {
+                for part in all_of {
+                    if let ReferenceOr::Reference { reference } = part {
+                        if let Some(parent) = key_of(reference).filter(|p| p != key) {
+                            children.entry(parent).or_default().push(key.clone());
+                        }
+                    }
+                }
+            }
+        }
+        // The parents: a discriminator on a struct whose tag is one of its fields, and
+        // something that extends it.
+        let mut parents = Vec::new();
+        for (key, schema) in &components.schemas {
+            let ReferenceOr::Item(s) = schema else {
+                continue;
+            };
+            let Some(d) = &s.schema_data.discriminator else {
+                continue;
+            };
+            let Some(&id) = self.schema_ids.get(&format!("{PREFIX}{key}")) else {
+                continue;
+            };
+            let Some(TypeKind::Struct(fields)) = &self.slots[id.0 as usize].kind else {
+                continue;
+            };
+            if !fields.fields.iter().any(|f| f.wire_name == d.property_name) {
+                continue;
+            }
+            let mut descendants: Vec<String> = Vec::new();
+            let mut queue: Vec<String> = children.get(key).cloned().unwrap_or_default();
+            queue.extend(d.mapping.values().filter_map(|t| key_of(t)));
+            let mut i = 0;
+            while i < queue.len() {
+                let k = queue[i].clone();
+                i += 1;
+                if k == *key || descendants.contains(&k) {
+                    continue;
+                }
+                if !self.schema_ids.contains_key(&format!("{PREFIX}{k}")) {
+                    continue;
+                }
+                queue.extend(children.get(&k).cloned().unwrap_or_default());
+                descendants.push(k);
+            }
+            if descendants.is_empty() {
+                continue;
+            }
+            let order = |k: &String| components.schemas.get_index_of(k).unwrap_or(usize::MAX);
+            descendants.sort_by_key(order);
+            parents.push((key.clone(), id, d.clone(), descendants));
+        }
+        // Every parent's own fields move to `{Parent}Base` first, so that a parent extending
+        // another is a variant by its base, not a union nested in a union.
+        let mut bases = std::collections::HashMap::new();
+        for (key, id, _, _) in &parents {
+            let slot = &self.slots[id.0 as usize];
+            let (kind, docs, origin) = (slot.kind.clone(), slot.docs.clone(), slot.origin.clone());
+            let base = self.reserve(&origin, super::build::Hint::under(*id, "Base"), None);
+            if let Some(kind) = kind {
+                self.set(base, kind, docs);
+            }
+            bases.insert(key.clone(), base);
+        }
+        for (key, id, d, descendants) in parents {
+            let tag_values = |k: &str| -> Vec<String> {
+                let full = format!("{PREFIX}{k}");
+                let values: Vec<String> = d
+                    .mapping
+                    .iter()
+                    .filter(|(_, target)| **target == full || *target == k)
+                    .map(|(value, _)| value.clone())
+                    .collect();
+                if values.is_empty() {
+                    vec![k.to_owned()]
+                } else {
+                    values
+                }
+            };
+            let mut scope = crate::naming::Scope::new();
+            let mut variants = Vec::new();
+            for k in std::iter::once(&key).chain(&descendants) {
+                let ty = match bases.get(k) {
+                    Some(base) => *base,
+                    None => self.schema_ids[&format!("{PREFIX}{k}")],
+                };
+                let (name, _) = scope.claim(&crate::naming::variant_name(k));
+                variants.push(UnionVariant {
+                    name,
+                    tag_values: tag_values(k),
+                    ty: TypeRef::Named(ty, Vec::new()),
+                    docs: Default::default(),
+                });
+            }
+            let docs = self.slots[id.0 as usize].docs.clone();
+            self.set(
+                id,
+                TypeKind::Union(crate::ir::Union {
+                    tag: Some(d.property_name.clone()),
+                    variants,
+                }),
+                docs,
+            );
+        }
+    }
+}

@@ -26,4 +26,5 @@ pub const SPECS: &[(&str, &str)] = &[
     ("petstore_3_0", "specs/fixtures/petstore-3.0.json"),
     ("multi_file", "specs/fixtures/multi-file/api.yaml"),
     ("hostile", "specs/fixtures/hostile.yaml"),
+    ("real_world", "specs/fixtures/real-world.yaml"),
 ];

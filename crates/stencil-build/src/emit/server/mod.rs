@@ -28,7 +28,7 @@ mod schemas;
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::emit::{doc_attrs, docs, ident, markdown_lines};
+use crate::emit::{doc_attrs, ident, markdown_lines};
 use crate::ir::{Api, MediaKind, Operation, ParamLocation, ParamStyle, SecurityKind, Status};
 use crate::naming::Scope;
 use crate::pipeline::Options;
@@ -484,9 +484,17 @@ impl<'a> Cx<'a> {
             let method = ident(&op.name);
             let request = format_ident!("{}Request", op.type_name);
             let response = format_ident!("{}Response", op.type_name);
-            let mut doc = docs(&op.docs);
-            let line = format!(" `{} {}` (`{}`)", op.method.as_str(), op.path.replace('`', "'"), op.id.replace('`', "'"));
-            doc.extend(quote!(#[doc = ""] #[doc = #line]));
+            let mut lines = crate::emit::doc_lines(&op.docs);
+            if !lines.is_empty() {
+                lines.push(String::new());
+            }
+            lines.push(format!("`{} {}` (`{}`)", op.method.as_str(), op.path.replace('`', "'"), op.id.replace('`', "'")));
+            let doc = doc_attrs(&lines);
+            // The method is named after the operation, which may be `into_*`, `to_*`, ...
+            let allow = ["into_", "to_", "as_", "from_", "is_"]
+                .iter()
+                .any(|prefix| op.name.starts_with(prefix))
+                .then(|| quote!(#[allow(clippy::wrong_self_convention)]));
             let principal = match principal_kind(op) {
                 Principal::None => TokenStream::new(),
                 Principal::Required => quote!(principal: Self::Principal,),
@@ -494,6 +502,7 @@ impl<'a> Cx<'a> {
             };
             quote! {
                 #doc
+                #allow
                 fn #method(&self, #principal request: #request) -> impl ::std::future::Future<Output = Result<#response, Self::Error>> + Send;
             }
         }).collect();
@@ -704,7 +713,7 @@ impl<'a> Cx<'a> {
 
             /// [`router`] with settings: `router_with(rt::Server::with_config(api, config))`.
             pub fn router_with<A: Api>(server: ::std::sync::Arc<rt::Server<A>>) -> ::stencil::axum::Router {
-                let routes: &[fn(::std::sync::Arc<rt::Server<A>>) -> ::stencil::axum::Router] = &[
+                let routes: &[fn(_) -> ::stencil::axum::Router] = &[
                     #(#route_fns),*
                 ];
                 let mut router = ::stencil::axum::Router::new();
