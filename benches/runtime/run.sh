@@ -11,7 +11,8 @@
 # cores), SERVER_THREADS=1 (tokio workers of each server), CLIENT_REQUESTS=20000,
 # INPROC_REQUESTS=200000, LATENCY_RUNS=1 (also a 1-connection wrk run per server for unloaded
 # latency; 0 skips it), NICE=0 (e.g. NICE=-10 as root: run the measured processes at a higher
-# priority than builds sharing the machine).
+# priority than builds sharing the machine), BIN=DIR (run the binaries already in DIR instead of
+# building them, e.g. a copy of an earlier build to compare against under the same load).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -37,9 +38,13 @@ if ! command -v wrk >/dev/null; then
     fi
 fi
 
-echo "== build (release)"
-cargo build --release -q -p stencil-runtime-bench
-BIN=target/release
+if [ -n "${BIN:-}" ]; then
+    echo "== binaries from $BIN (not built)"
+else
+    echo "== build (release)"
+    cargo build --release -q -p stencil-runtime-bench
+    BIN=target/release
+fi
 LUA=benches/runtime/login.lua
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/stencil-runtime-bench.XXXXXX")
 PIDS=()

@@ -64,9 +64,9 @@ async fn through(router: &axum::Router, n: usize) -> Duration {
 // ---- the generated handler, stage by stage -------------------------------------------------
 
 const STAGES: [&str; 6] = [
-    "Input::new (parts, path/query/cookie/header params, x-api-version default)",
-    "Input::read_body (collect, content type, JSON -> Value, validate)",
-    "Input::param + Input::body (Value -> NaiveDate, Value -> UsernamePassword)",
+    "Input::new (parts, declared params only, x-api-version default)",
+    "Input::read_body (collect, content type; plain-schema JSON kept as bytes)",
+    "Input::param + Input::body (Value -> NaiveDate, bytes -> UsernamePassword)",
     "Input::check + Api::login (the user's code)",
     "rt::respond (LoginResponse -> JSON response, OperationInfo extension)",
     "total inside the handler",

@@ -2,12 +2,15 @@
 //! (size-limited, content type checked, decoded, validated), collecting every violation.
 
 use axum::body::{Body as AxumBody, Bytes};
+use std::sync::OnceLock;
+
 use axum::extract::{FromRequestParts, RawPathParams, Request};
-use http::{header, HeaderMap};
+use http::{header, HeaderMap, Uri};
 use http_body_util::BodyExt as _;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Number, Value};
 
+use super::direct;
 use super::error::ErrorReport;
 use super::schema::{Content, Location, MediaKind, Operation, Param, Schema, Style};
 use super::validate::validate;
@@ -23,6 +26,15 @@ enum BodyState {
     Rejected,
     Value(Value),
     Raw(Bytes),
+    /// A JSON body whose schema serde enforces by itself ([`direct::may_decode`]): kept as
+    /// bytes, decoded straight into the Rust type by [`Input::body`]. Only when that fails is it
+    /// decoded and validated as a `Value`, and its violations are then put where `read_body`
+    /// would have recorded them (index `at`), so the violation list is the same either way.
+    Json {
+        bytes: Bytes,
+        schema: &'static Schema,
+        at: usize,
+    },
 }
 
 /// A request being turned into an operation's typed request struct. Generated handlers create
@@ -33,8 +45,10 @@ enum BodyState {
 pub struct Input {
     op: &'static Operation,
     headers: HeaderMap,
-    query: Vec<(String, String)>,
-    cookies: Vec<(String, String)>,
+    uri: Uri,
+    /// The query pairs and cookies, split on first use (many operations read neither).
+    query: OnceLock<Vec<(String, String)>>,
+    cookies: OnceLock<Vec<(String, String)>>,
     /// Decoded and validated parameter values, by index in `op.params`; `None` once taken or
     /// when invalid.
     params: Vec<Option<Value>>,
@@ -48,7 +62,10 @@ impl Input {
     pub async fn new(op: &'static Operation, request: Request) -> (Input, AxumBody) {
         let (mut parts, body) = request.into_parts();
         let mut violations = Vec::new();
-        let path: Vec<(String, String)> =
+        // A template without captures has no path parameters to extract (nor to fail on).
+        let path: Vec<(String, String)> = if !op.path.contains('{') {
+            Vec::new()
+        } else {
             match RawPathParams::from_request_parts(&mut parts, &()).await {
                 Ok(params) => params
                     .iter()
@@ -62,29 +79,14 @@ impl Input {
                 ));
                     Vec::new()
                 }
-            };
-        let query: Vec<(String, String)> = parts
-            .uri
-            .query()
-            .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
-            .unwrap_or_default();
-        let cookies: Vec<(String, String)> = parts
-            .headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|c| {
-                c.trim()
-                    .split_once('=')
-                    .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
-            })
-            .collect();
+            }
+        };
         let mut input = Input {
             op,
             headers: parts.headers,
-            query,
-            cookies,
+            uri: parts.uri,
+            query: OnceLock::new(),
+            cookies: OnceLock::new(),
             params: Vec::with_capacity(op.params.len()),
             body: BodyState::None,
             content: 0,
@@ -95,6 +97,31 @@ impl Input {
             input.params.push(value);
         }
         (input, body)
+    }
+
+    fn query_pairs(&self) -> &[(String, String)] {
+        self.query.get_or_init(|| {
+            self.uri
+                .query()
+                .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+                .unwrap_or_default()
+        })
+    }
+
+    fn cookie_pairs(&self) -> &[(String, String)] {
+        self.cookies.get_or_init(|| {
+            self.headers
+                .get_all(header::COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(';'))
+                .filter_map(|c| {
+                    c.trim()
+                        .split_once('=')
+                        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+                })
+                .collect()
+        })
     }
 
     /// The operation this input is for.
@@ -109,7 +136,7 @@ impl Input {
 
     /// The last value of a query parameter.
     pub fn query_last(&self, name: &str) -> Option<&str> {
-        self.query
+        self.query_pairs()
             .iter()
             .rev()
             .find(|(k, _)| k == name)
@@ -118,13 +145,15 @@ impl Input {
 
     /// A cookie's value.
     pub fn cookie(&self, name: &str) -> Option<&str> {
-        self.cookies
+        self.cookie_pairs()
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     }
 
-    /// Every violation recorded so far.
+    /// Every violation recorded so far. The violations of a JSON body that is decoded straight
+    /// into its Rust type are recorded when [`Input::body`] (or [`Input::check`],
+    /// [`Input::reject`], [`Input::raw_body`]) takes it.
     pub fn violations(&self) -> &[Violation] {
         &self.violations
     }
@@ -142,22 +171,26 @@ impl Input {
                 .find(|(k, _)| k == p.name)
                 .map(|(_, v)| Raw::One(v.clone())),
             Location::Header => {
-                let values: Vec<&str> = self
+                // Several lines are joined with `,`; one line (the usual case) is one copy.
+                let mut values = self
                     .headers
                     .get_all(p.name)
                     .iter()
-                    .filter_map(|v| v.to_str().ok())
-                    .collect();
-                (!values.is_empty()).then(|| Raw::One(values.join(",")))
+                    .filter_map(|v| v.to_str().ok());
+                values.next().map(|first| {
+                    let mut joined = first.to_owned();
+                    for v in values {
+                        joined.push(',');
+                        joined.push_str(v);
+                    }
+                    Raw::One(joined)
+                })
             }
             Location::Cookie => self.cookie(p.name).map(|v| Raw::One(v.to_owned())),
             Location::Query => self.query_raw(p),
         };
         let value = match raw {
-            None => match p
-                .default
-                .and_then(|d| serde_json::from_str::<Value>(d).ok())
-            {
+            None => match p.default.and_then(default_value) {
                 Some(default) => return Some(default),
                 None if p.required => {
                     self.violations.push(Violation::missing(loc()));
@@ -173,9 +206,15 @@ impl Input {
                 }
             },
         };
-        let before = self.violations.len();
+        // Validate without a location first (no allocation when the value is valid); only a
+        // failing value is validated again with its location, for the violations.
+        let mut failed = Vec::new();
+        validate(p.schema, &value, &mut Vec::new(), &mut failed);
+        if failed.is_empty() {
+            return Some(value);
+        }
         validate(p.schema, &value, &mut loc(), &mut self.violations);
-        (self.violations.len() == before).then_some(value)
+        None
     }
 
     fn query_raw(&self, p: &Param) -> Option<Raw> {
@@ -185,7 +224,7 @@ impl Input {
             p.style == Style::DeepObject || (p.style == Style::Form && p.explode),
         ) {
             let mut fields = Vec::new();
-            for (k, v) in &self.query {
+            for (k, v) in self.query_pairs() {
                 let key = if p.style == Style::DeepObject {
                     match k
                         .strip_prefix(p.name)
@@ -205,7 +244,7 @@ impl Input {
             return (!fields.is_empty()).then_some(Raw::Fields(fields));
         }
         let values: Vec<String> = self
-            .query
+            .query_pairs()
             .iter()
             .filter(|(k, _)| k == p.name)
             .map(|(_, v)| v.clone())
@@ -266,49 +305,48 @@ impl Input {
             }
             return Ok(());
         }
+        // Borrows only `headers`, so the other fields stay writable below.
         let content_type = self
-            .header(header::CONTENT_TYPE.as_str())
-            .map(str::to_owned);
-        let Some((index, content)) = choose_content(spec.contents, content_type.as_deref()) else {
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok());
+        let Some((index, content)) = choose_content(spec.contents, content_type) else {
             let expected: Vec<&str> = spec.contents.iter().map(|c| c.media_type).collect();
             self.violations.push(Violation::new(
                 vec!["body".into()],
                 "content_type",
                 format!(
                     "Unsupported content type '{}'; expected {}",
-                    content_type.as_deref().unwrap_or(""),
+                    content_type.unwrap_or(""),
                     expected.join(" or ")
                 ),
             ));
             return Ok(());
         };
         self.content = index;
-        let mut loc = vec![LocSegment::from("body")];
         let value = match content.kind {
             MediaKind::Binary => {
                 self.body = BodyState::Raw(bytes);
                 return Ok(());
             }
-            MediaKind::Json => match serde_json::from_slice::<Value>(&bytes) {
-                Ok(v) => v,
-                Err(e) => {
-                    let offset = if e.is_eof() {
-                        bytes.len()
-                    } else {
-                        byte_offset(&bytes, e.line(), e.column())
+            MediaKind::Json => match content.schema {
+                Some(schema) if direct::may_decode(schema, &bytes) => {
+                    self.body = BodyState::Json {
+                        bytes,
+                        schema,
+                        at: self.violations.len(),
                     };
-                    self.violations.push(Violation::new(
-                        vec!["body".into(), offset.into()],
-                        "json_invalid",
-                        "JSON decode error",
-                    ));
                     return Ok(());
                 }
+                _ => match json_value(&bytes, &mut self.violations) {
+                    Some(v) => v,
+                    None => return Ok(()),
+                },
             },
             MediaKind::Text => match String::from_utf8(bytes.to_vec()) {
                 Ok(s) => Value::String(s),
                 Err(_) => {
-                    self.violations.push(Violation::new(loc, "string_unicode", "Input should be a valid string, unable to parse raw data as a unicode string"));
+                    self.violations.push(Violation::new(vec!["body".into()], "string_unicode", "Input should be a valid string, unable to parse raw data as a unicode string"));
                     return Ok(());
                 }
             },
@@ -324,7 +362,7 @@ impl Input {
                 }
             }
             MediaKind::Multipart => {
-                let boundary = content_type.as_deref().and_then(boundary);
+                let boundary = content_type.and_then(boundary);
                 match boundary.and_then(|b| super::multipart::parse(&bytes, &b)) {
                     Some(parts) => match super::multipart::to_value(content.schema, parts) {
                         Ok(v) => v,
@@ -335,7 +373,7 @@ impl Input {
                     },
                     None => {
                         self.violations.push(Violation::new(
-                            loc,
+                            vec!["body".into()],
                             "multipart",
                             "Malformed multipart/form-data body",
                         ));
@@ -345,14 +383,29 @@ impl Input {
             }
         };
         if let Some(schema) = content.schema {
-            let before = self.violations.len();
-            validate(schema, &value, &mut loc, &mut self.violations);
-            if self.violations.len() != before {
+            if !validate_body(schema, &value, &mut self.violations) {
                 return Ok(());
             }
         }
         self.body = BodyState::Value(value);
         Ok(())
+    }
+
+    /// Turn a body kept as JSON bytes into what `read_body` makes of other bodies: a validated
+    /// `Value`, or `Rejected` with its violations recorded where `read_body` would have put them.
+    fn settle_json(&mut self) {
+        let (bytes, schema, at) = match std::mem::replace(&mut self.body, BodyState::None) {
+            BodyState::Json { bytes, schema, at } => (bytes, schema, at),
+            other => {
+                self.body = other;
+                return;
+            }
+        };
+        let later = self.violations.split_off(at.min(self.violations.len()));
+        let value = json_value(&bytes, &mut self.violations)
+            .filter(|value| validate_body(schema, value, &mut self.violations));
+        self.body = value.map_or(BodyState::Rejected, BodyState::Value);
+        self.violations.extend(later);
     }
 
     /// The index (in the operation's declared contents) of the media type the body came as.
@@ -375,6 +428,15 @@ impl Input {
     /// Take the body as its Rust type (`Option<T>` for an optional body). `None`: a violation
     /// was recorded.
     pub fn body<T: DeserializeOwned>(&mut self) -> Option<T> {
+        if let BodyState::Json { bytes, .. } = &self.body {
+            // Serde enforces everything the schema says (`direct::may_decode`): when it accepts
+            // the bytes, validation would have too, and `Value` -> `T` gives the same value.
+            if let Ok(t) = serde_json::from_slice::<T>(bytes) {
+                self.body = BodyState::None;
+                return Some(t);
+            }
+            self.settle_json();
+        }
         match std::mem::replace(&mut self.body, BodyState::None) {
             BodyState::Value(v) => self.convert(v, || vec!["body".into()]),
             BodyState::Raw(bytes) => self.convert(
@@ -382,21 +444,23 @@ impl Input {
                 || vec!["body".into()],
             ),
             BodyState::None => self.convert(Value::Null, || vec!["body".into()]),
-            BodyState::Rejected => None,
+            BodyState::Rejected | BodyState::Json { .. } => None,
         }
     }
 
     /// Take the raw body bytes (binary media types); `None` when there was no body.
     pub fn raw_body(&mut self) -> Option<Bytes> {
+        self.settle_json();
         match std::mem::replace(&mut self.body, BodyState::None) {
             BodyState::Raw(bytes) => Some(bytes),
             BodyState::Value(v) => Some(Bytes::from(v.to_string())),
-            BodyState::None | BodyState::Rejected => None,
+            BodyState::None | BodyState::Rejected | BodyState::Json { .. } => None,
         }
     }
 
     /// Take the raw body of a required binary body; `None` means a violation was recorded.
     pub fn raw_body_required(&mut self) -> Option<Bytes> {
+        self.settle_json();
         let rejected = matches!(self.body, BodyState::Rejected);
         let body = self.raw_body();
         if body.is_none() && !rejected {
@@ -448,6 +512,7 @@ impl Input {
 
     /// Fail with every violation recorded, if there is any.
     pub fn check(&mut self) -> Result<(), ErrorReport> {
+        self.settle_json();
         if self.violations.is_empty() {
             Ok(())
         } else {
@@ -459,7 +524,8 @@ impl Input {
     }
 
     /// The rejection listing every violation recorded.
-    pub fn reject(self) -> ErrorReport {
+    pub fn reject(mut self) -> ErrorReport {
+        self.settle_json();
         if self.violations.is_empty() {
             // Cannot happen through generated code; never answer a bad request with a 500.
             return ErrorReport::validation(
@@ -472,6 +538,51 @@ impl Input {
             );
         }
         ErrorReport::validation(self.op, self.violations)
+    }
+}
+
+/// A JSON body as a `Value`; invalid JSON is a `json_invalid` violation at its byte offset.
+fn json_value(bytes: &[u8], violations: &mut Vec<Violation>) -> Option<Value> {
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let offset = if e.is_eof() {
+                bytes.len()
+            } else {
+                byte_offset(bytes, e.line(), e.column())
+            };
+            violations.push(Violation::new(
+                vec!["body".into(), offset.into()],
+                "json_invalid",
+                "JSON decode error",
+            ));
+            None
+        }
+    }
+}
+
+/// Validate a decoded body at location `body`; whether it is valid.
+fn validate_body(schema: &Schema, value: &Value, violations: &mut Vec<Violation>) -> bool {
+    let before = violations.len();
+    validate(
+        schema,
+        value,
+        &mut vec![LocSegment::from("body")],
+        violations,
+    );
+    violations.len() == before
+}
+
+/// A parameter's default (JSON text) as a value. A plain string literal, the usual case, is
+/// copied without running the JSON parser.
+fn default_value(text: &str) -> Option<Value> {
+    let plain = text
+        .strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .filter(|t| !t.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20));
+    match plain {
+        Some(s) => Some(Value::String(s.to_owned())),
+        None => serde_json::from_str(text).ok(),
     }
 }
 
@@ -693,20 +804,18 @@ fn choose_content(
     let Some(ct) = content_type else {
         return contents.first().map(|c| (0, c));
     };
-    let essence = ct
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    let json_like = essence == "application/json" || essence.ends_with("+json");
+    // Compared without allocating: ASCII case-insensitively, as the media types are.
+    let essence = ct.split(';').next().unwrap_or("").trim().as_bytes();
+    let json_like = essence.eq_ignore_ascii_case(b"application/json")
+        || (essence.len() >= 5 && essence[essence.len() - 5..].eq_ignore_ascii_case(b"+json"));
     let exact = contents.iter().position(|c| {
         c.media_type
             .split(';')
             .next()
             .unwrap_or("")
             .trim()
-            .eq_ignore_ascii_case(&essence)
+            .as_bytes()
+            .eq_ignore_ascii_case(essence)
     });
     let index = exact
         .or_else(|| {
@@ -716,10 +825,13 @@ fn choose_content(
         })
         .or_else(|| {
             contents.iter().position(|c| {
-                let m = c.media_type.to_ascii_lowercase();
-                m == "*/*"
-                    || m.strip_suffix("/*")
-                        .is_some_and(|major| essence.starts_with(&format!("{major}/")))
+                let m = c.media_type.as_bytes();
+                m == b"*/*"
+                    || m.strip_suffix(b"/*").is_some_and(|major| {
+                        essence.len() > major.len()
+                            && essence[..major.len()].eq_ignore_ascii_case(major)
+                            && essence[major.len()] == b'/'
+                    })
             })
         })?;
     Some((index, &contents[index]))
@@ -744,4 +856,283 @@ fn byte_offset(bytes: &[u8], line: usize, column: usize) -> usize {
         offset += l.len() + 1;
     }
     bytes.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::direct::tests::LOGIN as USER;
+    use crate::server::schema::{Body, IntKind};
+    use serde::Deserialize;
+
+    /// The futures here never wait (the body is in memory): poll once.
+    fn ready<F: std::future::Future>(future: F) -> F::Output {
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        match std::pin::pin!(future).poll(&mut cx) {
+            std::task::Poll::Ready(out) => out,
+            std::task::Poll::Pending => panic!("the future waited"),
+        }
+    }
+
+    /// The same shape with a rule: never decoded directly.
+    static RULED_USER: Schema = Schema::Checked(
+        &USER,
+        &crate::server::schema::Rules {
+            min_items: Some(0),
+            ..crate::server::schema::Rules::NONE
+        },
+    );
+
+    const fn op(body: &'static Body) -> Operation {
+        Operation {
+            id: "create_user",
+            name: "create_user",
+            method: "POST",
+            path: "/users",
+            params: &[Param {
+                name: "x-version",
+                location: Location::Header,
+                required: false,
+                style: Style::Simple,
+                explode: false,
+                schema: &Schema::Int(IntKind::U8),
+                default: Some("1"),
+            }],
+            body: Some(body),
+            security: &[],
+            errors: &[],
+            fallback: None,
+        }
+    }
+    /// An operation with the header parameter and a required JSON body of `schema`.
+    macro_rules! json_op {
+        ($schema:expr) => {
+            op(&Body {
+                required: true,
+                contents: &[Content {
+                    media_type: "application/json",
+                    kind: MediaKind::Json,
+                    schema: Some($schema),
+                }],
+            })
+        };
+    }
+    static DIRECT: Operation = json_op!(&USER);
+    static USUAL: Operation = json_op!(&RULED_USER);
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct User {
+        username: String,
+        age: Option<u8>,
+    }
+
+    /// What the generated handler does: the parameter, the body, then every violation.
+    fn run(
+        op: &'static Operation,
+        version: &str,
+        body: &str,
+    ) -> (bool, Result<(u8, User), Vec<Violation>>) {
+        let request = http::Request::post("/users")
+            .header("x-version", version)
+            .header("content-type", "application/json")
+            .body(AxumBody::from(body.to_owned()))
+            .unwrap();
+        let (mut input, body) = ready(Input::new(op, request));
+        ready(input.read_body(body, &Config::default())).unwrap();
+        let direct = matches!(input.body, BodyState::Json { .. });
+        let (Some(version), Some(user)) = (input.param::<u8>(0), input.body::<User>()) else {
+            return (direct, Err(input.reject().violations));
+        };
+        input.check().unwrap();
+        (direct, Ok((version, user)))
+    }
+
+    fn kinds(violations: Vec<Violation>) -> Vec<(String, String)> {
+        violations
+            .into_iter()
+            .map(|v| (v.loc_string(), v.kind))
+            .collect()
+    }
+
+    #[test]
+    fn a_good_body_is_decoded_directly() {
+        let (direct, result) = run(&DIRECT, "7", r#"{"username":"Al","age":3,"extra":{"a":1}}"#);
+        assert!(direct);
+        let user = User {
+            username: "Al".into(),
+            age: Some(3),
+        };
+        assert_eq!(result.unwrap(), (7, user));
+        assert!(!run(&USUAL, "7", r#"{"username":"Al"}"#).0);
+    }
+
+    #[test]
+    fn direct_and_usual_paths_give_the_same_answers() {
+        let bodies = [
+            r#"{"username":"Al","age":3}"#,
+            r#"{"username":"Al"}"#,
+            // serde would take these, validation does not: the bytes send them the usual way.
+            r#"{"username":"Al","age":null}"#,
+            r#"["Al",3]"#,
+            // serde fails: decoded again as a `Value` for the violations.
+            r#"{"age":300}"#,
+            r#"{"username":1,"age":-1}"#,
+            r#"{"username":"Al","age":3.5}"#,
+            r#"{"username":"Al","username":"Bo"}"#,
+            // serde skips unknown properties with fewer checks than a `Value` gets.
+            "{\"username\":\"Al\",\"x\":\"\u{0}\"}",
+            r#"{"username":"Al","x":"\ud800"}"#,
+            r#"{"username":"Al","x":1e400}"#,
+            r#"{"username":"Al","x":{"y":null}}"#,
+            r#"{"username":"Al""#,
+            r#"{"username":"Al"} x"#,
+            "true",
+        ];
+        let deep = format!(
+            r#"{{"username":"Al","x":{}1{}}}"#,
+            "[".repeat(200),
+            "]".repeat(200)
+        );
+        for body in bodies.iter().copied().chain([deep.as_str()]) {
+            for version in ["7", "x"] {
+                let (_, direct) = run(&DIRECT, version, body);
+                let (_, usual) = run(&USUAL, version, body);
+                assert_eq!(direct, usual, "{body} with version {version}");
+            }
+        }
+        let (_, result) = run(&DIRECT, "x", r#"{"username":1,"age":300}"#);
+        assert_eq!(
+            kinds(result.unwrap_err()),
+            vec![
+                ("header.x-version".to_owned(), "int_parsing".to_owned()),
+                ("body.username".to_owned(), "string_type".to_owned()),
+                ("body.age".to_owned(), "less_than_equal".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn direct_and_usual_paths_agree_on_generated_bodies() {
+        // Bodies built from fragments (valid and invalid JSON), by a fixed pseudo-random walk.
+        const VALUES: [&str; 16] = [
+            r#""Al""#,
+            "1",
+            "300",
+            "-1",
+            "1.5",
+            "1e400",
+            "1E2",
+            "null",
+            "true",
+            "[]",
+            "{}",
+            r#""\u0041""#,
+            r#""\ud800""#,
+            r#"["a",{"b":null}]"#,
+            r#"{"y":[1,2]}"#,
+            r#""a\"b""#,
+        ];
+        const KEYS: [&str; 4] = ["username", "age", "x", "na\\me"];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..3000 {
+            let fields = next(4);
+            let mut body = String::from("{");
+            for i in 0..fields {
+                if i > 0 {
+                    body.push(',');
+                }
+                body.push_str(&format!(r#""{}":{}"#, KEYS[next(4)], VALUES[next(16)]));
+            }
+            body.push('}');
+            if next(8) == 0 {
+                body.truncate(next(body.len() + 1));
+            }
+            let version = ["7", "x"][next(2)];
+            assert_eq!(
+                run(&DIRECT, version, &body).1,
+                run(&USUAL, version, &body).1,
+                "{body}"
+            );
+        }
+    }
+
+    #[test]
+    fn body_violations_keep_their_place() {
+        // Violations recorded after `read_body` (by `param` and `body` conversions) come after
+        // the body's, as when the body was validated in `read_body`.
+        let (direct, result) = run(&DIRECT, "7", r#"{"username":1}"#);
+        assert!(direct);
+        assert_eq!(
+            kinds(result.unwrap_err()),
+            vec![("body.username".to_owned(), "string_type".to_owned())]
+        );
+        let request = http::Request::post("/users")
+            .header("content-type", "application/json")
+            .body(AxumBody::from(r#"{"username":1}"#))
+            .unwrap();
+        let (mut input, body) = ready(Input::new(&DIRECT, request));
+        ready(input.read_body(body, &Config::default())).unwrap();
+        // The default applies; then a violation recorded before the body is taken.
+        assert_eq!(input.param::<u8>(0), Some(1));
+        assert_eq!(input.param::<u8>(0), None);
+        input
+            .violations
+            .push(Violation::new(vec!["later".into()], "x", "x"));
+        assert!(input.body::<User>().is_none());
+        let locs: Vec<String> = input
+            .violations()
+            .iter()
+            .map(Violation::loc_string)
+            .collect();
+        assert_eq!(locs, ["body.username", "later"]);
+    }
+
+    #[test]
+    fn defaults_and_content_types() {
+        assert_eq!(
+            default_value(r#""2024-03-26""#),
+            Some(Value::String("2024-03-26".into()))
+        );
+        assert_eq!(
+            default_value(r#""a\"b""#),
+            Some(Value::String("a\"b".into()))
+        );
+        assert_eq!(
+            default_value(r#""a\u0041""#),
+            Some(Value::String("aA".into()))
+        );
+        assert_eq!(default_value("12"), Some(Value::from(12)));
+        assert_eq!(default_value(r#""open"#), None);
+        static CONTENTS: [Content; 3] = [
+            Content {
+                media_type: "application/json",
+                kind: MediaKind::Json,
+                schema: None,
+            },
+            Content {
+                media_type: "text/plain",
+                kind: MediaKind::Text,
+                schema: None,
+            },
+            Content {
+                media_type: "image/*",
+                kind: MediaKind::Binary,
+                schema: None,
+            },
+        ];
+        let index = |ct| choose_content(&CONTENTS, ct).map(|(i, _)| i);
+        assert_eq!(index(None), Some(0));
+        assert_eq!(index(Some("Application/JSON; charset=utf-8")), Some(0));
+        assert_eq!(index(Some("application/problem+JSON")), Some(0));
+        assert_eq!(index(Some("TEXT/plain")), Some(1));
+        assert_eq!(index(Some("IMAGE/png")), Some(2));
+        assert_eq!(index(Some("image")), None);
+        assert_eq!(index(Some("text/html")), None);
+    }
 }

@@ -17,6 +17,7 @@
 //! Everything here is public API for generated code.
 
 mod auth;
+mod direct;
 mod error;
 mod input;
 mod multipart;
@@ -28,7 +29,7 @@ use std::sync::Arc;
 
 use axum::response::{IntoResponse, Response};
 use axum::routing::{on, MethodFilter};
-use axum::{Extension, Router};
+use axum::Router;
 use http::{header, HeaderName, HeaderValue, StatusCode};
 use serde::Serialize;
 use serde_json::Value;
@@ -144,11 +145,29 @@ where
         _ => MethodFilter::TRACE,
     };
     Router::new()
-        .route(
-            op.path,
-            on(filter, handler).layer(Extension(OperationInfo(op))),
-        )
+        .route(op.path, on(filter, WithOperation { handler, op }))
         .with_state(state)
+}
+
+/// A handler that puts [`OperationInfo`] in the request extensions, then runs `handler`. The
+/// same as `handler.layer(Extension(OperationInfo(op)))` as far as the handler and every layer
+/// can see, without a second boxed service and boxed future per request.
+#[derive(Clone, Copy)]
+struct WithOperation<H> {
+    handler: H,
+    op: &'static Operation,
+}
+
+impl<H, T, S> axum::handler::Handler<T, S> for WithOperation<H>
+where
+    H: axum::handler::Handler<T, S>,
+{
+    type Future = H::Future;
+
+    fn call(self, mut request: axum::extract::Request, state: S) -> Self::Future {
+        request.extensions_mut().insert(OperationInfo(self.op));
+        self.handler.call(request, state)
+    }
 }
 
 /// A router serving `document` (the embedded OpenAPI document) at `path`, as JSON or YAML as
@@ -195,7 +214,8 @@ fn with_type(code: u16, media_type: &'static str, body: impl Into<axum::body::Bo
 
 /// A JSON response. A body that cannot be serialized (a non-finite float) is a logged 500.
 pub fn json<T: Serialize>(code: u16, media_type: &'static str, body: &T) -> Response {
-    let mut bytes = Vec::with_capacity(128);
+    // Room for a typical small document without growing (each growth copies what was written).
+    let mut bytes = Vec::with_capacity(256);
     match serde_json::to_writer(&mut bytes, body) {
         Ok(()) => with_type(code, media_type, bytes),
         Err(e) => {
