@@ -1145,19 +1145,15 @@ components:
     pub fn router_with<A: Api>(
         server: ::std::sync::Arc<rt::Server<A>>,
     ) -> ::stencil::axum::Router {
-        let routes: &[fn(_) -> ::stencil::axum::Router] = &[
-            routes::type_::<A>,
-            routes::type_2::<A>,
-            routes::match_::<A>,
-            routes::f_1get::<A>,
-            routes::l_u00f6_schen::<A>,
-            routes::l_u00f6_schen_2::<A>,
+        let routes: &[(&rt::Operation, rt::RouteFn<A>)] = &[
+            (&operations::TYPE_, routes::type_::<A>),
+            (&operations::TYPE_2, routes::type_2::<A>),
+            (&operations::MATCH_, routes::match_::<A>),
+            (&operations::F_1GET, routes::f_1get::<A>),
+            (&operations::L_U00F6_SCHEN, routes::l_u00f6_schen::<A>),
+            (&operations::L_U00F6_SCHEN_2, routes::l_u00f6_schen_2::<A>),
         ];
-        let mut router = ::stencil::axum::Router::new();
-        for route in routes {
-            router = router.merge(route(server.clone()));
-        }
-        router
+        rt::assemble(routes.iter().map(|(op, route)| (*op, route(server.clone()))))
     }
 
     /// The operation a request is for: set on requests inside generated routes, found by

@@ -2581,23 +2581,19 @@ components:
     pub fn router_with<A: Api>(
         server: ::std::sync::Arc<rt::Server<A>>,
     ) -> ::stencil::axum::Router {
-        let routes: &[fn(_) -> ::stencil::axum::Router] = &[
-            routes::list_publications::<A>,
-            routes::upsert_publication::<A>,
-            routes::get_publication::<A>,
-            routes::delete_publication::<A>,
-            routes::get_cover::<A>,
-            routes::upload_cover::<A>,
-            routes::get_shelf_row::<A>,
-            routes::register_member::<A>,
-            routes::list_loans::<A>,
-            routes::set_loan_note::<A>,
+        let routes: &[(&rt::Operation, rt::RouteFn<A>)] = &[
+            (&operations::LIST_PUBLICATIONS, routes::list_publications::<A>),
+            (&operations::UPSERT_PUBLICATION, routes::upsert_publication::<A>),
+            (&operations::GET_PUBLICATION, routes::get_publication::<A>),
+            (&operations::DELETE_PUBLICATION, routes::delete_publication::<A>),
+            (&operations::GET_COVER, routes::get_cover::<A>),
+            (&operations::UPLOAD_COVER, routes::upload_cover::<A>),
+            (&operations::GET_SHELF_ROW, routes::get_shelf_row::<A>),
+            (&operations::REGISTER_MEMBER, routes::register_member::<A>),
+            (&operations::LIST_LOANS, routes::list_loans::<A>),
+            (&operations::SET_LOAN_NOTE, routes::set_loan_note::<A>),
         ];
-        let mut router = ::stencil::axum::Router::new();
-        for route in routes {
-            router = router.merge(route(server.clone()));
-        }
-        router
+        rt::assemble(routes.iter().map(|(op, route)| (*op, route(server.clone()))))
     }
 
     /// The operation a request is for: set on requests inside generated routes, found by

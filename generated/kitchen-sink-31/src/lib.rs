@@ -4616,28 +4616,24 @@ components:
     pub fn router_with<A: Api>(
         server: ::std::sync::Arc<rt::Server<A>>,
     ) -> ::stencil::axum::Router {
-        let routes: &[fn(_) -> ::stencil::axum::Router] = &[
-            routes::login::<A>,
-            routes::list_animals::<A>,
-            routes::create_animal::<A>,
-            routes::get_animal::<A>,
-            routes::delete_animal::<A>,
-            routes::upload_photo::<A>,
-            routes::download_photo::<A>,
-            routes::replace_photo::<A>,
-            routes::get_habitat::<A>,
-            routes::add_note::<A>,
-            routes::list_keepers::<A>,
-            routes::schedule_feeding::<A>,
-            routes::get_search::<A>,
-            routes::get_catalog::<A>,
-            routes::echo_hostile::<A>,
+        let routes: &[(&rt::Operation, rt::RouteFn<A>)] = &[
+            (&operations::LOGIN, routes::login::<A>),
+            (&operations::LIST_ANIMALS, routes::list_animals::<A>),
+            (&operations::CREATE_ANIMAL, routes::create_animal::<A>),
+            (&operations::GET_ANIMAL, routes::get_animal::<A>),
+            (&operations::DELETE_ANIMAL, routes::delete_animal::<A>),
+            (&operations::UPLOAD_PHOTO, routes::upload_photo::<A>),
+            (&operations::DOWNLOAD_PHOTO, routes::download_photo::<A>),
+            (&operations::REPLACE_PHOTO, routes::replace_photo::<A>),
+            (&operations::GET_HABITAT, routes::get_habitat::<A>),
+            (&operations::ADD_NOTE, routes::add_note::<A>),
+            (&operations::LIST_KEEPERS, routes::list_keepers::<A>),
+            (&operations::SCHEDULE_FEEDING, routes::schedule_feeding::<A>),
+            (&operations::GET_SEARCH, routes::get_search::<A>),
+            (&operations::GET_CATALOG, routes::get_catalog::<A>),
+            (&operations::ECHO_HOSTILE, routes::echo_hostile::<A>),
         ];
-        let mut router = ::stencil::axum::Router::new();
-        for route in routes {
-            router = router.merge(route(server.clone()));
-        }
-        router
+        rt::assemble(routes.iter().map(|(op, route)| (*op, route(server.clone()))))
     }
 
     /// The operation a request is for: set on requests inside generated routes, found by

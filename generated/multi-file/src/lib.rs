@@ -1071,17 +1071,13 @@ pub mod server {
     pub fn router_with<A: Api>(
         server: ::std::sync::Arc<rt::Server<A>>,
     ) -> ::stencil::axum::Router {
-        let routes: &[fn(_) -> ::stencil::axum::Router] = &[
-            routes::list_pets::<A>,
-            routes::create_pet::<A>,
-            routes::get_pet::<A>,
-            routes::get_owner::<A>,
+        let routes: &[(&rt::Operation, rt::RouteFn<A>)] = &[
+            (&operations::LIST_PETS, routes::list_pets::<A>),
+            (&operations::CREATE_PET, routes::create_pet::<A>),
+            (&operations::GET_PET, routes::get_pet::<A>),
+            (&operations::GET_OWNER, routes::get_owner::<A>),
         ];
-        let mut router = ::stencil::axum::Router::new();
-        for route in routes {
-            router = router.merge(route(server.clone()));
-        }
-        router
+        rt::assemble(routes.iter().map(|(op, route)| (*op, route(server.clone()))))
     }
 
     /// The operation a request is for: set on requests inside generated routes, found by

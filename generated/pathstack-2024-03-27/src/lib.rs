@@ -1369,17 +1369,16 @@ components:
     pub fn router_with<A: Api>(
         server: ::std::sync::Arc<rt::Server<A>>,
     ) -> ::stencil::axum::Router {
-        let routes: &[fn(_) -> ::stencil::axum::Router] = &[
-            routes::login::<A>,
-            routes::refresh::<A>,
-            routes::connection_credentials_by_id::<A>,
-            routes::events::<A>,
+        let routes: &[(&rt::Operation, rt::RouteFn<A>)] = &[
+            (&operations::LOGIN, routes::login::<A>),
+            (&operations::REFRESH, routes::refresh::<A>),
+            (
+                &operations::CONNECTION_CREDENTIALS_BY_ID,
+                routes::connection_credentials_by_id::<A>,
+            ),
+            (&operations::EVENTS, routes::events::<A>),
         ];
-        let mut router = ::stencil::axum::Router::new();
-        for route in routes {
-            router = router.merge(route(server.clone()));
-        }
-        router
+        rt::assemble(routes.iter().map(|(op, route)| (*op, route(server.clone()))))
     }
 
     /// The operation a request is for: set on requests inside generated routes, found by

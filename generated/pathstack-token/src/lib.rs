@@ -565,12 +565,10 @@ components:
     pub fn router_with<A: Api>(
         server: ::std::sync::Arc<rt::Server<A>>,
     ) -> ::stencil::axum::Router {
-        let routes: &[fn(_) -> ::stencil::axum::Router] = &[routes::login::<A>];
-        let mut router = ::stencil::axum::Router::new();
-        for route in routes {
-            router = router.merge(route(server.clone()));
-        }
-        router
+        let routes: &[(&rt::Operation, rt::RouteFn<A>)] = &[
+            (&operations::LOGIN, routes::login::<A>),
+        ];
+        rt::assemble(routes.iter().map(|(op, route)| (*op, route(server.clone()))))
     }
 
     /// The operation a request is for: set on requests inside generated routes, found by

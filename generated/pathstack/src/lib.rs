@@ -3609,25 +3609,27 @@ components:
     pub fn router_with<A: Api>(
         server: ::std::sync::Arc<rt::Server<A>>,
     ) -> ::stencil::axum::Router {
-        let routes: &[fn(_) -> ::stencil::axum::Router] = &[
-            routes::login::<A>,
-            routes::refresh::<A>,
-            routes::account_summary::<A>,
-            routes::account_activity_summary::<A>,
-            routes::update_connection::<A>,
-            routes::update_connection_credentials::<A>,
-            routes::update_device_by_id::<A>,
-            routes::trips::<A>,
-            routes::trip_by_id::<A>,
-            routes::positions_by_trip_id::<A>,
-            routes::get_realtime_positions::<A>,
-            routes::post_webhook::<A>,
+        let routes: &[(&rt::Operation, rt::RouteFn<A>)] = &[
+            (&operations::LOGIN, routes::login::<A>),
+            (&operations::REFRESH, routes::refresh::<A>),
+            (&operations::ACCOUNT_SUMMARY, routes::account_summary::<A>),
+            (
+                &operations::ACCOUNT_ACTIVITY_SUMMARY,
+                routes::account_activity_summary::<A>,
+            ),
+            (&operations::UPDATE_CONNECTION, routes::update_connection::<A>),
+            (
+                &operations::UPDATE_CONNECTION_CREDENTIALS,
+                routes::update_connection_credentials::<A>,
+            ),
+            (&operations::UPDATE_DEVICE_BY_ID, routes::update_device_by_id::<A>),
+            (&operations::TRIPS, routes::trips::<A>),
+            (&operations::TRIP_BY_ID, routes::trip_by_id::<A>),
+            (&operations::POSITIONS_BY_TRIP_ID, routes::positions_by_trip_id::<A>),
+            (&operations::GET_REALTIME_POSITIONS, routes::get_realtime_positions::<A>),
+            (&operations::POST_WEBHOOK, routes::post_webhook::<A>),
         ];
-        let mut router = ::stencil::axum::Router::new();
-        for route in routes {
-            router = router.merge(route(server.clone()));
-        }
-        router
+        rt::assemble(routes.iter().map(|(op, route)| (*op, route(server.clone()))))
     }
 
     /// The operation a request is for: set on requests inside generated routes, found by

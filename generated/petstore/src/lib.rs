@@ -1038,17 +1038,13 @@ pub mod server {
     pub fn router_with<A: Api>(
         server: ::std::sync::Arc<rt::Server<A>>,
     ) -> ::stencil::axum::Router {
-        let routes: &[fn(_) -> ::stencil::axum::Router] = &[
-            routes::list_pets::<A>,
-            routes::create_pets::<A>,
-            routes::show_pet_by_id::<A>,
-            routes::delete_pet::<A>,
+        let routes: &[(&rt::Operation, rt::RouteFn<A>)] = &[
+            (&operations::LIST_PETS, routes::list_pets::<A>),
+            (&operations::CREATE_PETS, routes::create_pets::<A>),
+            (&operations::SHOW_PET_BY_ID, routes::show_pet_by_id::<A>),
+            (&operations::DELETE_PET, routes::delete_pet::<A>),
         ];
-        let mut router = ::stencil::axum::Router::new();
-        for route in routes {
-            router = router.merge(route(server.clone()));
-        }
-        router
+        rt::assemble(routes.iter().map(|(op, route)| (*op, route(server.clone()))))
     }
 
     /// The operation a request is for: set on requests inside generated routes, found by

@@ -406,6 +406,35 @@ pub mod client {
             }
         }
 
+        /// `GET /pets/{id}?view=full`; see [`GetFullPetRequest`].
+        pub fn get_full_pet(&self, id: impl Into<String>) -> GetFullPetRequest<'_> {
+            GetFullPetRequest {
+                client: self,
+                id: id.into(),
+            }
+        }
+
+        /// `DELETE /pets/{petId}`; see [`DeletePetRequest`].
+        pub fn delete_pet(&self, pet_id: impl Into<String>) -> DeletePetRequest<'_> {
+            DeletePetRequest {
+                client: self,
+                pet_id: pet_id.into(),
+            }
+        }
+
+        /// `GET /stats(from={from},to={to})`; see [`StatsRequest`].
+        pub fn stats(
+            &self,
+            from: ::stencil::chrono::NaiveDate,
+            to: ::stencil::chrono::NaiveDate,
+        ) -> StatsRequest<'_> {
+            StatsRequest {
+                client: self,
+                from,
+                to,
+            }
+        }
+
         /// `GET /events`; see [`IntoFutureRequest`].
         #[allow(clippy::wrong_self_convention)]
         pub fn into_future(&self) -> IntoFutureRequest<'_> {
@@ -645,6 +674,151 @@ pub mod client {
         }
     }
 
+    /// A request of [`Client::get_full_pet`] (`GET /pets/{id}?view=full`).
+    ///
+    /// Send it with `.await` (or `send`).
+    #[derive(Debug, Clone)]
+    #[must_use = "a request does nothing until it is awaited or sent"]
+    pub struct GetFullPetRequest<'a> {
+        client: &'a Client,
+        id: String,
+    }
+
+    impl GetFullPetRequest<'_> {
+        /// Send the request and decode the response by its status.
+        #[allow(clippy::result_large_err)]
+        pub async fn send(
+            self,
+        ) -> Result<
+            ::stencil::client::ResponseValue<super::types::Pet>,
+            ::stencil::client::Error<::std::convert::Infallible>,
+        > {
+            self.client
+                .core
+                .request(::stencil::reqwest::Method::GET)
+                .path("/pets/")
+                .path_param("id", &self.id, ::stencil::client::Style::Simple, false)
+                .path("?view=full")
+                .send(|response| match response.status() {
+                    200 => response.ok(::stencil::client::json),
+                    _ => response.unexpected(),
+                })
+                .await
+        }
+    }
+
+    impl<'a> ::std::future::IntoFuture for GetFullPetRequest<'a> {
+        type Output = Result<
+            ::stencil::client::ResponseValue<super::types::Pet>,
+            ::stencil::client::Error<::std::convert::Infallible>,
+        >;
+
+        type IntoFuture = ::stencil::client::BoxFuture<'a, Self::Output>;
+
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// A request of [`Client::delete_pet`] (`DELETE /pets/{petId}`).
+    ///
+    /// Send it with `.await` (or `send`).
+    #[derive(Debug, Clone)]
+    #[must_use = "a request does nothing until it is awaited or sent"]
+    pub struct DeletePetRequest<'a> {
+        client: &'a Client,
+        pet_id: String,
+    }
+
+    impl DeletePetRequest<'_> {
+        /// Send the request and decode the response by its status.
+        #[allow(clippy::result_large_err)]
+        pub async fn send(
+            self,
+        ) -> Result<
+            ::stencil::client::ResponseValue<()>,
+            ::stencil::client::Error<::std::convert::Infallible>,
+        > {
+            self.client
+                .core
+                .request(::stencil::reqwest::Method::DELETE)
+                .path("/pets/")
+                .path_param(
+                    "petId",
+                    &self.pet_id,
+                    ::stencil::client::Style::Simple,
+                    false,
+                )
+                .send(|response| match response.status() {
+                    204 => response.ok(::stencil::client::empty),
+                    _ => response.unexpected(),
+                })
+                .await
+        }
+    }
+
+    impl<'a> ::std::future::IntoFuture for DeletePetRequest<'a> {
+        type Output = Result<
+            ::stencil::client::ResponseValue<()>,
+            ::stencil::client::Error<::std::convert::Infallible>,
+        >;
+
+        type IntoFuture = ::stencil::client::BoxFuture<'a, Self::Output>;
+
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// A request of [`Client::stats`] (`GET /stats(from={from},to={to})`).
+    ///
+    /// Send it with `.await` (or `send`).
+    #[derive(Debug, Clone)]
+    #[must_use = "a request does nothing until it is awaited or sent"]
+    pub struct StatsRequest<'a> {
+        client: &'a Client,
+        from: ::stencil::chrono::NaiveDate,
+        to: ::stencil::chrono::NaiveDate,
+    }
+
+    impl StatsRequest<'_> {
+        /// Send the request and decode the response by its status.
+        #[allow(clippy::result_large_err)]
+        pub async fn send(
+            self,
+        ) -> Result<
+            ::stencil::client::ResponseValue<::std::collections::BTreeMap<String, i64>>,
+            ::stencil::client::Error<::std::convert::Infallible>,
+        > {
+            self.client
+                .core
+                .request(::stencil::reqwest::Method::GET)
+                .path("/stats(from=")
+                .path_param("from", &self.from, ::stencil::client::Style::Simple, false)
+                .path(",to=")
+                .path_param("to", &self.to, ::stencil::client::Style::Simple, false)
+                .path(")")
+                .send(|response| match response.status() {
+                    200 => response.ok(::stencil::client::json),
+                    _ => response.unexpected(),
+                })
+                .await
+        }
+    }
+
+    impl<'a> ::std::future::IntoFuture for StatsRequest<'a> {
+        type Output = Result<
+            ::stencil::client::ResponseValue<::std::collections::BTreeMap<String, i64>>,
+            ::stencil::client::Error<::std::convert::Infallible>,
+        >;
+
+        type IntoFuture = ::stencil::client::BoxFuture<'a, Self::Output>;
+
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
     /// A request of [`Client::into_future`] (`GET /events`).
     ///
     /// Send it with `.await` (or `send`).
@@ -811,6 +985,36 @@ paths:
       responses:
         "200":
           $ref: "#/components/responses/PetResponse"
+  # The same route as /pets/{id} but for a required query pair (Anthropic's `?beta=true`).
+  /pets/{id}?view=full:
+    get:
+      operationId: get_full_pet
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        "200":
+          $ref: "#/components/responses/PetResponse"
+  # The same shape as /pets/{id} with another parameter name (axum refuses to merge those).
+  /pets/{petId}:
+    delete:
+      operationId: delete_pet
+      parameters:
+        - {name: petId, in: path, required: true, schema: {type: string}}
+      responses:
+        "204": {description: Deleted}
+  # Several parameters in one segment, as Microsoft Graph's functions write them.
+  /stats(from={from},to={to}):
+    get:
+      operationId: stats
+      parameters:
+        - {name: from, in: path, required: true, schema: {type: string, format: date}}
+        - {name: to, in: path, required: true, schema: {type: string, format: date}}
+      responses:
+        "200":
+          description: Counts
+          content:
+            application/json:
+              schema: {type: object, additionalProperties: {type: integer}}
   /events:
     get:
       operationId: into_future
@@ -971,6 +1175,30 @@ components:
             Output = Result<WithClient2Response, Self::Error>,
         > + Send;
 
+        /// `GET /pets/{id}?view=full` (`get_full_pet`)
+        fn get_full_pet(
+            &self,
+            request: GetFullPetRequest,
+        ) -> impl ::std::future::Future<
+            Output = Result<GetFullPetResponse, Self::Error>,
+        > + Send;
+
+        /// `DELETE /pets/{petId}` (`delete_pet`)
+        fn delete_pet(
+            &self,
+            request: DeletePetRequest,
+        ) -> impl ::std::future::Future<
+            Output = Result<DeletePetResponse, Self::Error>,
+        > + Send;
+
+        /// `GET /stats(from={from},to={to})` (`stats`)
+        fn stats(
+            &self,
+            request: StatsRequest,
+        ) -> impl ::std::future::Future<
+            Output = Result<StatsResponse, Self::Error>,
+        > + Send;
+
         /// `GET /events` (`into_future`)
         #[allow(clippy::wrong_self_convention)]
         fn into_future(
@@ -1112,6 +1340,81 @@ components:
         }
     }
 
+    /// The request of [`Api::get_full_pet`]: `GET /pets/{id}?view=full`.
+    #[derive(Debug)]
+    pub struct GetFullPetRequest {
+        /// Path parameter `id`.
+        pub id: String,
+    }
+
+    /// The responses of [`Api::get_full_pet`], one variant per declared status.
+    #[derive(Debug)]
+    #[allow(clippy::large_enum_variant)]
+    pub enum GetFullPetResponse {
+        /// 200: A pet
+        ///
+        /// Sent as `application/json`.
+        Ok(super::types::Pet),
+    }
+
+    impl ::stencil::axum::response::IntoResponse for GetFullPetResponse {
+        fn into_response(self) -> ::stencil::axum::response::Response {
+            match self {
+                Self::Ok(body) => rt::json(200, "application/json", &body),
+            }
+        }
+    }
+
+    /// The request of [`Api::delete_pet`]: `DELETE /pets/{petId}`.
+    #[derive(Debug)]
+    pub struct DeletePetRequest {
+        /// Path parameter `petId`.
+        pub pet_id: String,
+    }
+
+    /// The responses of [`Api::delete_pet`], one variant per declared status.
+    #[derive(Debug)]
+    #[allow(clippy::large_enum_variant)]
+    pub enum DeletePetResponse {
+        /// 204: Deleted
+        NoContent,
+    }
+
+    impl ::stencil::axum::response::IntoResponse for DeletePetResponse {
+        fn into_response(self) -> ::stencil::axum::response::Response {
+            match self {
+                Self::NoContent => rt::empty(204),
+            }
+        }
+    }
+
+    /// The request of [`Api::stats`]: `GET /stats(from={from},to={to})`.
+    #[derive(Debug)]
+    pub struct StatsRequest {
+        /// Path parameter `from`.
+        pub from: ::stencil::chrono::NaiveDate,
+        /// Path parameter `to`.
+        pub to: ::stencil::chrono::NaiveDate,
+    }
+
+    /// The responses of [`Api::stats`], one variant per declared status.
+    #[derive(Debug)]
+    #[allow(clippy::large_enum_variant)]
+    pub enum StatsResponse {
+        /// 200: Counts
+        ///
+        /// Sent as `application/json`.
+        Ok(::std::collections::BTreeMap<String, i64>),
+    }
+
+    impl ::stencil::axum::response::IntoResponse for StatsResponse {
+        fn into_response(self) -> ::stencil::axum::response::Response {
+            match self {
+                Self::Ok(body) => rt::json(200, "application/json", &body),
+            }
+        }
+    }
+
     /// The request of [`Api::into_future`]: `GET /events`.
     #[derive(Debug)]
     pub struct IntoFutureRequest {}
@@ -1174,18 +1477,17 @@ components:
     pub fn router_with<A: Api>(
         server: ::std::sync::Arc<rt::Server<A>>,
     ) -> ::stencil::axum::Router {
-        let routes: &[fn(_) -> ::stencil::axum::Router] = &[
-            routes::new_2::<A>,
-            routes::send::<A>,
-            routes::with_client_2::<A>,
-            routes::into_future::<A>,
-            routes::default_2::<A>,
+        let routes: &[(&rt::Operation, rt::RouteFn<A>)] = &[
+            (&operations::NEW_2, routes::new_2::<A>),
+            (&operations::SEND, routes::send::<A>),
+            (&operations::WITH_CLIENT_2, routes::with_client_2::<A>),
+            (&operations::GET_FULL_PET, routes::get_full_pet::<A>),
+            (&operations::DELETE_PET, routes::delete_pet::<A>),
+            (&operations::STATS, routes::stats::<A>),
+            (&operations::INTO_FUTURE, routes::into_future::<A>),
+            (&operations::DEFAULT_2, routes::default_2::<A>),
         ];
-        let mut router = ::stencil::axum::Router::new();
-        for route in routes {
-            router = router.merge(route(server.clone()));
-        }
-        router
+        rt::assemble(routes.iter().map(|(op, route)| (*op, route(server.clone()))))
     }
 
     /// The operation a request is for: set on requests inside generated routes, found by
@@ -1223,6 +1525,35 @@ components:
                 super::handle_with_client_2::<A>,
                 server,
             )
+        }
+
+        /// `GET /pets/{id}?view=full`: [`Api::get_full_pet`](super::Api::get_full_pet).
+        pub fn get_full_pet<A: super::Api>(
+            server: ::std::sync::Arc<rt::Server<A>>,
+        ) -> ::stencil::axum::Router {
+            rt::route(
+                &super::operations::GET_FULL_PET,
+                super::handle_get_full_pet::<A>,
+                server,
+            )
+        }
+
+        /// `DELETE /pets/{petId}`: [`Api::delete_pet`](super::Api::delete_pet).
+        pub fn delete_pet<A: super::Api>(
+            server: ::std::sync::Arc<rt::Server<A>>,
+        ) -> ::stencil::axum::Router {
+            rt::route(
+                &super::operations::DELETE_PET,
+                super::handle_delete_pet::<A>,
+                server,
+            )
+        }
+
+        /// `GET /stats(from={from},to={to})`: [`Api::stats`](super::Api::stats).
+        pub fn stats<A: super::Api>(
+            server: ::std::sync::Arc<rt::Server<A>>,
+        ) -> ::stencil::axum::Router {
+            rt::route(&super::operations::STATS, super::handle_stats::<A>, server)
         }
 
         /// `GET /events`: [`Api::into_future`](super::Api::into_future).
@@ -1324,6 +1655,62 @@ components:
             input.check()?;
             let request = WithClient2Request { id };
             rt::respond(op, server.api().with_client_2(request).await)
+        }
+            .await;
+        result.unwrap_or_else(|report| server.api().render_error(report))
+    }
+
+    async fn handle_get_full_pet<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> ::stencil::axum::response::Response {
+        let op = &operations::GET_FULL_PET;
+        let result = async {
+            let (mut input, _) = rt::Input::new(op, request).await;
+            let Some(id) = input.param(0) else { return Err(input.reject()) };
+            input.check()?;
+            let request = GetFullPetRequest { id };
+            rt::respond(op, server.api().get_full_pet(request).await)
+        }
+            .await;
+        result.unwrap_or_else(|report| server.api().render_error(report))
+    }
+
+    async fn handle_delete_pet<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> ::stencil::axum::response::Response {
+        let op = &operations::DELETE_PET;
+        let result = async {
+            let (mut input, _) = rt::Input::new(op, request).await;
+            let Some(pet_id) = input.param(0) else { return Err(input.reject()) };
+            input.check()?;
+            let request = DeletePetRequest { pet_id };
+            rt::respond(op, server.api().delete_pet(request).await)
+        }
+            .await;
+        result.unwrap_or_else(|report| server.api().render_error(report))
+    }
+
+    async fn handle_stats<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> ::stencil::axum::response::Response {
+        let op = &operations::STATS;
+        let result = async {
+            let (mut input, _) = rt::Input::new(op, request).await;
+            let (Some(from), Some(to)) = (input.param(0), input.param(1)) else {
+                return Err(input.reject())
+            };
+            input.check()?;
+            let request = StatsRequest { from, to };
+            rt::respond(op, server.api().stats(request).await)
         }
             .await;
         result.unwrap_or_else(|report| server.api().render_error(report))
@@ -1519,6 +1906,74 @@ components:
             fallback: Some(&FALLBACK),
         };
 
+        /// `GET /pets/{id}?view=full`
+        pub static GET_FULL_PET: rt::Operation = rt::Operation {
+            id: "get_full_pet",
+            name: "get_full_pet",
+            method: "GET",
+            path: "/pets/{id}?view=full",
+            params: &[PARAM_1],
+            body: None,
+            security: &[],
+            errors: &[],
+            fallback: Some(&FALLBACK),
+        };
+
+        /// `DELETE /pets/{petId}`
+        pub static DELETE_PET: rt::Operation = rt::Operation {
+            id: "delete_pet",
+            name: "delete_pet",
+            method: "DELETE",
+            path: "/pets/{petId}",
+            params: &[
+                rt::Param {
+                    name: "petId",
+                    location: rt::Location::Path,
+                    required: true,
+                    style: rt::Style::Simple,
+                    explode: false,
+                    schema: &rt::Schema::Str(None),
+                    default: None,
+                },
+            ],
+            body: None,
+            security: &[],
+            errors: &[],
+            fallback: Some(&FALLBACK),
+        };
+
+        /// `GET /stats(from={from},to={to})`
+        pub static STATS: rt::Operation = rt::Operation {
+            id: "stats",
+            name: "stats",
+            method: "GET",
+            path: "/stats(from={from},to={to})",
+            params: &[
+                rt::Param {
+                    name: "from",
+                    location: rt::Location::Path,
+                    required: true,
+                    style: rt::Style::Simple,
+                    explode: false,
+                    schema: &rt::Schema::Str(Some("date")),
+                    default: None,
+                },
+                rt::Param {
+                    name: "to",
+                    location: rt::Location::Path,
+                    required: true,
+                    style: rt::Style::Simple,
+                    explode: false,
+                    schema: &rt::Schema::Str(Some("date")),
+                    default: None,
+                },
+            ],
+            body: None,
+            security: &[],
+            errors: &[],
+            fallback: Some(&FALLBACK),
+        };
+
         /// `GET /events`
         pub static INTO_FUTURE: rt::Operation = rt::Operation {
             id: "into_future",
@@ -1561,6 +2016,9 @@ components:
             &NEW_2,
             &SEND,
             &WITH_CLIENT_2,
+            &GET_FULL_PET,
+            &DELETE_PET,
+            &STATS,
             &INTO_FUTURE,
             &DEFAULT_2,
         ];

@@ -67,10 +67,18 @@ impl Input {
             Vec::new()
         } else {
             match RawPathParams::from_request_parts(&mut parts, &()).await {
-                Ok(params) => params
-                    .iter()
-                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                    .collect(),
+                Ok(params) => {
+                    let raw: Vec<(String, String)> = params
+                        .iter()
+                        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                        .collect();
+                    // Captures of patterned segments (`{id}.json`) hold several parameters.
+                    if raw.iter().any(|(k, _)| k.starts_with("__")) {
+                        super::route::Shape::parse(op.path).path_params(raw)
+                    } else {
+                        raw
+                    }
+                }
                 Err(_) => {
                     violations.push(Violation::new(
                     vec!["path".into()],

@@ -21,6 +21,7 @@ mod direct;
 mod error;
 mod input;
 mod multipart;
+mod route;
 mod schema;
 mod validate;
 mod violation;
@@ -39,6 +40,7 @@ pub use bytes::Bytes;
 pub use error::{fill_envelope, ApiError, Error, ErrorKind, ErrorReport};
 pub use http;
 pub use input::Input;
+pub use route::{assemble, Shape};
 pub use schema::{
     find_operation, Body, Content, ErrorResponse, Field, IntKind, Location, MediaKind, Object,
     Operation, Param, Rules, Schema, Scheme, SchemeKind, SchemeUse, StatusSpec, Style, Union,
@@ -127,7 +129,11 @@ pub fn operation_of<B>(
     find_operation(operations, request.method(), matched.as_str())
 }
 
-/// A single-route router for `op`, with `state` applied and [`OperationInfo`] set.
+/// A generated route function (`routes::<operation>`): the operation's router over `server`.
+pub type RouteFn<A> = fn(Arc<Server<A>>) -> Router;
+
+/// A single-route router for `op`, with `state` applied and [`OperationInfo`] set. The route
+/// is the template as axum can take it ([`Shape`]); [`assemble`] combines these routers.
 pub fn route<H, T, S>(op: &'static Operation, handler: H, state: S) -> Router
 where
     H: axum::handler::Handler<T, S>,
@@ -145,7 +151,10 @@ where
         _ => MethodFilter::TRACE,
     };
     Router::new()
-        .route(op.path, on(filter, WithOperation { handler, op }))
+        .route(
+            &Shape::parse(op.path).route,
+            on(filter, WithOperation { handler, op }),
+        )
         .with_state(state)
 }
 

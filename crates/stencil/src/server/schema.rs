@@ -344,8 +344,9 @@ pub fn find_operation(
     method: &http::Method,
     matched_path: &str,
 ) -> Option<&'static Operation> {
-    operations
-        .iter()
-        .copied()
-        .find(|op| op.method == method.as_str() && op.path == matched_path)
+    operations.iter().copied().find(|op| {
+        op.method == method.as_str()
+            && (op.path == matched_path
+                || super::route::Shape::parse(op.path).route == matched_path)
+    })
 }

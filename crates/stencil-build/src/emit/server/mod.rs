@@ -700,9 +700,10 @@ impl<'a> Cx<'a> {
             .collect();
         // A flat list, not a chain of `.merge(..)` calls: a chain of thousands of calls is an
         // expression nested thousands deep, which overflows rustc's stack (Microsoft Graph).
-        let route_fns = api.operations.iter().map(|op| {
+        let route_fns = api.operations.iter().enumerate().map(|(i, op)| {
             let name = ident(&op.name);
-            quote!(routes::#name::<A>)
+            let stat = &self.statics[i];
+            quote!((&operations::#stat, routes::#name::<A>))
         });
         quote! {
             /// Every operation's route, serving `api` with the default [`rt::Config`]. Compose it
@@ -713,14 +714,10 @@ impl<'a> Cx<'a> {
 
             /// [`router`] with settings: `router_with(rt::Server::with_config(api, config))`.
             pub fn router_with<A: Api>(server: ::std::sync::Arc<rt::Server<A>>) -> ::stencil::axum::Router {
-                let routes: &[fn(_) -> ::stencil::axum::Router] = &[
+                let routes: &[(&rt::Operation, rt::RouteFn<A>)] = &[
                     #(#route_fns),*
                 ];
-                let mut router = ::stencil::axum::Router::new();
-                for route in routes {
-                    router = router.merge(route(server.clone()));
-                }
-                router
+                rt::assemble(routes.iter().map(|(op, route)| (*op, route(server.clone()))))
             }
 
             /// The operation a request is for: set on requests inside generated routes, found by
