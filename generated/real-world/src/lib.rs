@@ -435,6 +435,19 @@ pub mod client {
             }
         }
 
+        /// `GET /owners/{ownerId}/pets/{petId}`; see [`OwnerPetRequest`].
+        pub fn owner_pet(
+            &self,
+            owner_id: impl Into<String>,
+            pet_id: i64,
+        ) -> OwnerPetRequest<'_> {
+            OwnerPetRequest {
+                client: self,
+                owner_id: owner_id.into(),
+                pet_id,
+            }
+        }
+
         /// `GET /events`; see [`IntoFutureRequest`].
         #[allow(clippy::wrong_self_convention)]
         pub fn into_future(&self) -> IntoFutureRequest<'_> {
@@ -819,6 +832,64 @@ pub mod client {
         }
     }
 
+    /// A request of [`Client::owner_pet`] (`GET /owners/{ownerId}/pets/{petId}`).
+    ///
+    /// Send it with `.await` (or `send`).
+    #[derive(Debug, Clone)]
+    #[must_use = "a request does nothing until it is awaited or sent"]
+    pub struct OwnerPetRequest<'a> {
+        client: &'a Client,
+        owner_id: String,
+        pet_id: i64,
+    }
+
+    impl OwnerPetRequest<'_> {
+        /// Send the request and decode the response by its status.
+        #[allow(clippy::result_large_err)]
+        pub async fn send(
+            self,
+        ) -> Result<
+            ::stencil::client::ResponseValue<super::types::Pet>,
+            ::stencil::client::Error<::std::convert::Infallible>,
+        > {
+            self.client
+                .core
+                .request(::stencil::reqwest::Method::GET)
+                .path("/owners/")
+                .path_param(
+                    "ownerId",
+                    &self.owner_id,
+                    ::stencil::client::Style::Simple,
+                    false,
+                )
+                .path("/pets/")
+                .path_param(
+                    "petId",
+                    &self.pet_id,
+                    ::stencil::client::Style::Simple,
+                    false,
+                )
+                .send(|response| match response.status() {
+                    200 => response.ok(::stencil::client::json),
+                    _ => response.unexpected(),
+                })
+                .await
+        }
+    }
+
+    impl<'a> ::std::future::IntoFuture for OwnerPetRequest<'a> {
+        type Output = Result<
+            ::stencil::client::ResponseValue<super::types::Pet>,
+            ::stencil::client::Error<::std::convert::Infallible>,
+        >;
+
+        type IntoFuture = ::stencil::client::BoxFuture<'a, Self::Output>;
+
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
     /// A request of [`Client::into_future`] (`GET /events`).
     ///
     /// Send it with `.await` (or `send`).
@@ -933,7 +1004,8 @@ info:
   title: Real-world oddities
   version: "1.0"
   description: |
-    Constructs seen in public documents that are legal but awkward for a code generator:
+    Constructs seen in public documents that are legal but awkward for a code generator (and a
+    few common mistakes):
     Swagger-style inheritance with a discriminator on the parent, defaults of the wrong type,
     parameters named like each other in several locations, operation names that collide with
     client methods, content-encoded parameters, wildcard media types and status ranges.
@@ -1015,6 +1087,17 @@ paths:
           content:
             application/json:
               schema: {type: object, additionalProperties: {type: integer}}
+  # Common mistakes: `{ownerId}` is in the path but not declared, `unused` is declared but not
+  # in the path (a server would require what no client sends).
+  /owners/{ownerId}/pets/{petId}:
+    get:
+      operationId: owner_pet
+      parameters:
+        - {name: petId, in: path, required: true, schema: {type: integer}}
+        - {name: unused, in: path, required: true, schema: {type: string}}
+      responses:
+        "200":
+          $ref: "#/components/responses/PetResponse"
   /events:
     get:
       operationId: into_future
@@ -1197,6 +1280,14 @@ components:
             request: StatsRequest,
         ) -> impl ::std::future::Future<
             Output = Result<StatsResponse, Self::Error>,
+        > + Send;
+
+        /// `GET /owners/{ownerId}/pets/{petId}` (`owner_pet`)
+        fn owner_pet(
+            &self,
+            request: OwnerPetRequest,
+        ) -> impl ::std::future::Future<
+            Output = Result<OwnerPetResponse, Self::Error>,
         > + Send;
 
         /// `GET /events` (`into_future`)
@@ -1415,6 +1506,33 @@ components:
         }
     }
 
+    /// The request of [`Api::owner_pet`]: `GET /owners/{ownerId}/pets/{petId}`.
+    #[derive(Debug)]
+    pub struct OwnerPetRequest {
+        /// Path parameter `ownerId`.
+        pub owner_id: String,
+        /// Path parameter `petId`.
+        pub pet_id: i64,
+    }
+
+    /// The responses of [`Api::owner_pet`], one variant per declared status.
+    #[derive(Debug)]
+    #[allow(clippy::large_enum_variant)]
+    pub enum OwnerPetResponse {
+        /// 200: A pet
+        ///
+        /// Sent as `application/json`.
+        Ok(super::types::Pet),
+    }
+
+    impl ::stencil::axum::response::IntoResponse for OwnerPetResponse {
+        fn into_response(self) -> ::stencil::axum::response::Response {
+            match self {
+                Self::Ok(body) => rt::json(200, "application/json", &body),
+            }
+        }
+    }
+
     /// The request of [`Api::into_future`]: `GET /events`.
     #[derive(Debug)]
     pub struct IntoFutureRequest {}
@@ -1484,6 +1602,7 @@ components:
             (&operations::GET_FULL_PET, routes::get_full_pet::<A>),
             (&operations::DELETE_PET, routes::delete_pet::<A>),
             (&operations::STATS, routes::stats::<A>),
+            (&operations::OWNER_PET, routes::owner_pet::<A>),
             (&operations::INTO_FUTURE, routes::into_future::<A>),
             (&operations::DEFAULT_2, routes::default_2::<A>),
         ];
@@ -1554,6 +1673,17 @@ components:
             server: ::std::sync::Arc<rt::Server<A>>,
         ) -> ::stencil::axum::Router {
             rt::route(&super::operations::STATS, super::handle_stats::<A>, server)
+        }
+
+        /// `GET /owners/{ownerId}/pets/{petId}`: [`Api::owner_pet`](super::Api::owner_pet).
+        pub fn owner_pet<A: super::Api>(
+            server: ::std::sync::Arc<rt::Server<A>>,
+        ) -> ::stencil::axum::Router {
+            rt::route(
+                &super::operations::OWNER_PET,
+                super::handle_owner_pet::<A>,
+                server,
+            )
         }
 
         /// `GET /events`: [`Api::into_future`](super::Api::into_future).
@@ -1711,6 +1841,29 @@ components:
             input.check()?;
             let request = StatsRequest { from, to };
             rt::respond(op, server.api().stats(request).await)
+        }
+            .await;
+        result.unwrap_or_else(|report| server.api().render_error(report))
+    }
+
+    async fn handle_owner_pet<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> ::stencil::axum::response::Response {
+        let op = &operations::OWNER_PET;
+        let result = async {
+            let (mut input, _) = rt::Input::new(op, request).await;
+            let (Some(owner_id), Some(pet_id)) = (input.param(0), input.param(1)) else {
+                return Err(input.reject())
+            };
+            input.check()?;
+            let request = OwnerPetRequest {
+                owner_id,
+                pet_id,
+            };
+            rt::respond(op, server.api().owner_pet(request).await)
         }
             .await;
         result.unwrap_or_else(|report| server.api().render_error(report))
@@ -1974,6 +2127,38 @@ components:
             fallback: Some(&FALLBACK),
         };
 
+        /// `GET /owners/{ownerId}/pets/{petId}`
+        pub static OWNER_PET: rt::Operation = rt::Operation {
+            id: "owner_pet",
+            name: "owner_pet",
+            method: "GET",
+            path: "/owners/{ownerId}/pets/{petId}",
+            params: &[
+                rt::Param {
+                    name: "ownerId",
+                    location: rt::Location::Path,
+                    required: true,
+                    style: rt::Style::Simple,
+                    explode: false,
+                    schema: &rt::Schema::Str(None),
+                    default: None,
+                },
+                rt::Param {
+                    name: "petId",
+                    location: rt::Location::Path,
+                    required: true,
+                    style: rt::Style::Simple,
+                    explode: false,
+                    schema: &rt::Schema::Int(rt::IntKind::I64),
+                    default: None,
+                },
+            ],
+            body: None,
+            security: &[],
+            errors: &[],
+            fallback: Some(&FALLBACK),
+        };
+
         /// `GET /events`
         pub static INTO_FUTURE: rt::Operation = rt::Operation {
             id: "into_future",
@@ -2019,6 +2204,7 @@ components:
             &GET_FULL_PET,
             &DELETE_PET,
             &STATS,
+            &OWNER_PET,
             &INTO_FUTURE,
             &DEFAULT_2,
         ];
