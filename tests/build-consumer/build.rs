@@ -22,5 +22,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .module_name("per_tag")
         .server_traits_per_tag(true)
         .compile("../../specs/pathstack/openapi_2024-03-26.yaml")?;
+    // A fourth, unformatted (`Config::format(false)`, for very large documents).
+    stencil_build::Config::new()
+        .module_name("unformatted")
+        .format(false)
+        .compile("../../specs/pathstack/openapi_2024-03-26.yaml")?;
     Ok(())
 }

@@ -18,13 +18,15 @@ use std::time::{Duration, Instant};
 use stencil_build::{Options, Stage};
 
 pub const USAGE: &str = "\
-Usage: cargo xtask bench [--runs N] [--no-client] [--no-server] [--out DIR] [FILES...]
+Usage: cargo xtask bench [--runs N] [--no-client] [--no-server] [--no-format] [--out DIR]
+                         [FILES...]
 
   FILES        OpenAPI documents (default: every document under specs/, except the must-reject
                fixtures in specs/fixtures/invalid/)
   --runs N     generate each document N times and report the fastest run (default: 1)
   --no-client  do not generate the client
   --no-server  do not generate the server
+  --no-format  write the code unformatted (Options::format = false)
   --out DIR    where the generated files are written (default: target/bench)
 ";
 
@@ -151,6 +153,7 @@ fn parse(args: &[&str], root: &Path) -> Result<Args, String> {
             }
             "--no-client" => parsed.options.client = false,
             "--no-server" => parsed.options.server = false,
+            "--no-format" => parsed.options.format = false,
             "--out" => parsed.out = PathBuf::from(args.next().ok_or("--out needs a directory")?),
             flag if flag.starts_with('-') => return Err(format!("unknown option {flag}")),
             file => parsed.files.push(PathBuf::from(file)),
@@ -285,8 +288,9 @@ pub fn main(args: &[&str]) -> ExitCode {
     }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!(
-        "stencil generation benchmark: {cores} cores, client {}, server {}, best of {} run(s)",
-        args.options.client, args.options.server, args.runs
+        "stencil generation benchmark: {cores} cores, client {}, server {}, format {}, best of {} \
+         run(s)",
+        args.options.client, args.options.server, args.options.format, args.runs
     );
     println!("times in seconds; memory in MiB (peak live heap during the stage)");
     println!(

@@ -183,6 +183,7 @@ pub fn plan(root: &Path, generator: Generator<'_>) -> Result<Plan, Error> {
             regenerate_command: REGEN_COMMAND.to_owned(),
             type_replacements: Vec::new(),
             server_traits_per_tag: false,
+            format: true,
         };
         let spec = join(root, &entry.spec);
         match generator(&spec, &options) {

@@ -34,6 +34,8 @@ Options:
   --name NAME            package name (default: SPEC's file stem, made a valid crate name)
   --no-client            do not generate the reqwest client
   --no-server            do not generate the axum server
+  --no-format            write the code unformatted (long lines; several times faster, for
+                         very large documents)
   --runtime-version VER  depend on the stencil runtime from crates.io: stencil = \"VER\"
                          (default: the version of this stencil, {VERSION})
   --runtime-path PATH    depend on the stencil runtime at PATH (relative to the current
@@ -55,8 +57,8 @@ Usage: stencil check SPEC --against DIR [OPTIONS]
 
 Options:
   --against DIR          the generated crate to compare with (required)
-  --name NAME, --no-client, --no-server, --runtime-version VER, --runtime-path PATH,
-  --runtime-git URL, --standalone
+  --name NAME, --no-client, --no-server, --no-format, --runtime-version VER,
+  --runtime-path PATH, --runtime-git URL, --standalone
                          as for `stencil generate`
   -h, --help             print this help
 
@@ -136,6 +138,8 @@ pub struct CrateArgs {
     pub name: Option<String>,
     pub client: bool,
     pub server: bool,
+    /// Format the code with prettyplease (`--no-format` turns it off).
+    pub format: bool,
     pub runtime: Option<Runtime>,
     pub standalone: bool,
 }
@@ -226,6 +230,7 @@ fn parse_command(cmd: Cmd, args: impl Iterator<Item = String>) -> Result<Command
     let mut name: Option<String> = None;
     let mut client = true;
     let mut server = true;
+    let mut format = true;
     let mut standalone = false;
     let mut runtime: Option<(String, Runtime)> = None;
 
@@ -257,7 +262,10 @@ fn parse_command(cmd: Cmd, args: impl Iterator<Item = String>) -> Result<Command
             flag,
             "--name" | "--runtime-path" | "--runtime-version" | "--runtime-git"
         ) || Some(flag) == dir_flag;
-        let is_switch = matches!(flag, "--no-client" | "--no-server" | "--standalone");
+        let is_switch = matches!(
+            flag,
+            "--no-client" | "--no-server" | "--no-format" | "--standalone"
+        );
         if cmd == Cmd::Lint || !(takes_value || is_switch) {
             return Err(err(format!(
                 "unknown option `{flag}` for `stencil {}`",
@@ -271,6 +279,7 @@ fn parse_command(cmd: Cmd, args: impl Iterator<Item = String>) -> Result<Command
             match flag {
                 "--no-client" => client = false,
                 "--no-server" => server = false,
+                "--no-format" => format = false,
                 _ => standalone = true,
             }
             continue;
@@ -346,6 +355,7 @@ fn parse_command(cmd: Cmd, args: impl Iterator<Item = String>) -> Result<Command
         name,
         client,
         server,
+        format,
         runtime: runtime.map(|(_, rt)| rt),
         standalone,
     };
@@ -381,6 +391,7 @@ mod tests {
                 name: None,
                 client: true,
                 server: true,
+                format: true,
                 runtime: None,
                 standalone: false,
             }

@@ -43,6 +43,7 @@ pub fn generate(
         regenerate_command: command.clone(),
         type_replacements: Vec::new(),
         server_traits_per_tag: false,
+        format: args.format,
     };
     let generated = generator(&spec, &options)?;
     let cargo_toml = cargo_toml(args, cwd, &command);
@@ -71,6 +72,9 @@ pub fn regenerate_command(args: &CrateArgs) -> String {
     }
     if !args.server {
         words.push("--no-server".to_owned());
+    }
+    if !args.format {
+        words.push("--no-format".to_owned());
     }
     match &args.runtime {
         None => {}
@@ -341,6 +345,7 @@ mod tests {
             name: None,
             client: true,
             server: true,
+            format: true,
             runtime: None,
             standalone: false,
         }

@@ -23,6 +23,11 @@ pub mod per_tag {
     stencil::include_api!("per_tag");
 }
 
+/// The same API, written unformatted (`Config::format(false)`).
+pub mod unformatted {
+    stencil::include_api!("unformatted");
+}
+
 /// The crate's own trip type, used by `replaced` wherever the document says `Trip`.
 #[derive(Debug, Clone, PartialEq, stencil::serde::Serialize, stencil::serde::Deserialize)]
 #[serde(crate = "stencil::serde")]
@@ -33,6 +38,28 @@ pub struct MyTrip {
 
 #[cfg(test)]
 mod tests {
+    /// The unformatted module is the same API: same types, same wire format.
+    #[test]
+    fn unformatted_code_is_the_same_api() {
+        let formatted = crate::types::UsernamePassword {
+            username: "ann".into(),
+            password: "pw".into(),
+        };
+        let unformatted = crate::unformatted::types::UsernamePassword {
+            username: "ann".into(),
+            password: "pw".into(),
+        };
+        assert_eq!(
+            stencil::serde_json::to_string(&formatted).unwrap(),
+            stencil::serde_json::to_string(&unformatted).unwrap()
+        );
+        let _client = crate::unformatted::client::Client::default();
+        assert_eq!(
+            crate::unformatted::server::OPENAPI_DOCUMENT,
+            crate::server::OPENAPI_DOCUMENT
+        );
+    }
+
     /// A server implementing the per-tag traits: `login` for real, the rest a domain error.
     mod per_tag_server {
         use crate::per_tag::server::*;
