@@ -23,13 +23,15 @@ use std::time::{Duration, Instant};
 
 pub const USAGE: &str = "\
 Usage: cargo xtask corpus DIR [--jobs N] [--timeout SECS] [--max-lines N] [--no-check]
-                              [--only NAME]...
+                              [--only NAME]... [--scratch DIR]
 
   For every *.json / *.yaml / *.yml document in DIR: generate client and server (child process,
   --timeout seconds each, default 300), write it as a crate of the scratch workspace
   target/corpus/ws, `cargo check` all of them (shared target dir target/corpus/target, --jobs
   crates at a time, default 2), and print a table ending in `N passed, M failed`.
   Output over --max-lines lines (default 400000) is not checked and counts as skipped.
+  --scratch DIR holds the workspace and target directory instead of target/corpus (to run two
+  sweeps at once).
 ";
 
 struct Args {
@@ -39,6 +41,7 @@ struct Args {
     max_lines: usize,
     check: bool,
     only: Vec<String>,
+    scratch: Option<PathBuf>,
 }
 
 fn parse_args(args: &[&str]) -> Result<Args, String> {
@@ -49,6 +52,7 @@ fn parse_args(args: &[&str]) -> Result<Args, String> {
         max_lines: 400_000,
         check: true,
         only: Vec::new(),
+        scratch: None,
     };
     let mut dir = None;
     let mut it = args.iter();
@@ -73,6 +77,7 @@ fn parse_args(args: &[&str]) -> Result<Args, String> {
             }
             "--no-check" => out.check = false,
             "--only" => out.only.push(value(arg)?),
+            "--scratch" => out.scratch = Some(PathBuf::from(value(arg)?)),
             _ if arg.starts_with('-') => return Err(format!("unknown option {arg}")),
             _ if dir.is_none() => dir = Some(PathBuf::from(arg)),
             _ => return Err(format!("unexpected argument {arg}")),
@@ -224,7 +229,12 @@ enum Compile {
 
 fn sweep(args: &Args) -> ExitCode {
     let root = crate_root();
-    let scratch = root.join("target/corpus");
+    let scratch = match &args.scratch {
+        Some(dir) => std::env::current_dir()
+            .map(|cwd| cwd.join(dir))
+            .unwrap_or_else(|_| dir.clone()),
+        None => root.join("target/corpus"),
+    };
     let ws = scratch.join("ws");
     let _ = std::fs::remove_dir_all(&ws);
     if let Err(e) = std::fs::create_dir_all(&ws) {
