@@ -1,5 +1,7 @@
 //! Rendering: token stream → formatted, deterministic Rust source with a `// @generated` header.
 
+mod chunks;
+
 use proc_macro2::TokenStream;
 
 /// Longest header line before it is split in two.
@@ -40,14 +42,21 @@ impl Piece {
 
 /// Format some top-level items: the pieces of one file can be formatted separately (on several
 /// threads) and [`assemble`]d into exactly the text [`render`] makes of all their tokens.
+/// A part that is one module is formatted a few items at a time (`chunks`), which gives the
+/// same text without holding every item's syntax tree at once.
 pub fn render_part(tokens: TokenStream) -> Result<Piece, String> {
-    let file: syn::File = syn::parse2(tokens).map_err(|error| {
-        format!(
-            "Stencil generated code that does not parse as Rust ({error}); please report this bug"
-        )
-    })?;
-    let unparsed = prettyplease::unparse(&file);
-    drop(file);
+    let unparsed = match chunks::unparse_module(tokens) {
+        Ok(text) => text?,
+        Err(tokens) => {
+            let file: syn::File = syn::parse2(tokens).map_err(|error| {
+                format!(
+                    "Stencil generated code that does not parse as Rust ({error}); please \
+                     report this bug"
+                )
+            })?;
+            prettyplease::unparse(&file)
+        }
+    };
     let (text, ends_item) = space_items(&unparsed);
     Ok(Piece { text, ends_item })
 }

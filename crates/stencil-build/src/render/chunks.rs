@@ -1,0 +1,303 @@
+//! Formatting a module a few items at a time.
+//!
+//! prettyplease formats a whole `syn::File`, so formatting a part in one go holds the syntax
+//! tree of every item at once (gigabytes for Microsoft Graph's document). Items format
+//! independently, so a module is formatted as its header (`pub mod name {`), then its items in
+//! chunks, each chunk wrapped in as many throwaway modules as the real one is nested deep (so
+//! prettyplease indents it as it would in place, and breaks lines at the same columns), the
+//! wrapper lines cut off again, then the closing `}`. Nested modules are formatted the same
+//! way. The text is exactly what formatting the whole module gives (checked against it in the
+//! tests and by `cargo xtask regen --check`).
+
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
+use quote::quote;
+
+/// Items formatted together: small enough to bound the syntax trees alive at once (Microsoft
+/// Graph: 4.8 GB peak formatted whole, 2.2 GB in chunks), large enough that the per-chunk
+/// cost stays small (64-item chunks took twice the CPU time on Graph).
+const CHUNK_ITEMS: usize = 8192;
+
+/// A `mod name { body }` item: everything before the body (attributes, visibility, `mod`,
+/// name), and the body.
+struct Module {
+    head: TokenStream,
+    body: TokenStream,
+}
+
+/// The unspaced prettyplease text of `tokens`, formatted chunk by chunk when they are one
+/// module item; the tokens back when they are not (the caller formats them whole). The tokens
+/// are consumed chunk by chunk, so their memory goes as the text grows.
+pub(super) fn unparse_module(tokens: TokenStream) -> Result<Result<String, String>, TokenStream> {
+    unparse_module_in(tokens, CHUNK_ITEMS)
+}
+
+/// [`unparse_module`] with `chunk_items` items per chunk.
+fn unparse_module_in(
+    tokens: TokenStream,
+    chunk_items: usize,
+) -> Result<Result<String, String>, TokenStream> {
+    let module = as_module(tokens)?;
+    let mut out = String::new();
+    Ok(module_text(module, 0, chunk_items, &mut out).map(|()| out))
+}
+
+/// `tokens` as a module item with a non-empty body, if it is one (else the tokens back).
+fn as_module(tokens: TokenStream) -> Result<Module, TokenStream> {
+    let mut trees: Vec<TokenTree> = tokens.into_iter().collect();
+    if !is_module(&trees) {
+        return Err(trees.into_iter().collect());
+    }
+    let Some(TokenTree::Group(group)) = trees.pop() else {
+        unreachable!("is_module checked the last tree");
+    };
+    let body = group.stream();
+    // The body's only owner from here: taking it apart moves its trees instead of copying them.
+    drop(group);
+    Ok(Module {
+        head: trees.into_iter().collect(),
+        body,
+    })
+}
+
+/// Whether `trees` are `#[attr]... pub(...) mod name { non-empty body }`.
+fn is_module(trees: &[TokenTree]) -> bool {
+    let Some((last, rest)) = trees.split_last() else {
+        return false;
+    };
+    let TokenTree::Group(body) = last else {
+        return false;
+    };
+    if body.delimiter() != Delimiter::Brace || body.stream().is_empty() {
+        return false;
+    }
+    let [prefix @ .., TokenTree::Ident(keyword), TokenTree::Ident(_)] = rest else {
+        return false;
+    };
+    if keyword != "mod" {
+        return false;
+    }
+    // Only outer attributes and a visibility may come first.
+    let mut i = 0;
+    while i < prefix.len() {
+        match (&prefix[i], prefix.get(i + 1)) {
+            (TokenTree::Punct(p), Some(TokenTree::Group(g)))
+                if p.as_char() == '#' && g.delimiter() == Delimiter::Bracket =>
+            {
+                i += 2;
+            }
+            (TokenTree::Ident(v), Some(TokenTree::Group(g)))
+                if v == "pub" && g.delimiter() == Delimiter::Parenthesis =>
+            {
+                i += 2;
+            }
+            (TokenTree::Ident(v), _) if v == "pub" => i += 1,
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// The items of a module body: each ends after a `;`, or after a `{ ... }` group that no `;`
+/// or `else` follows. Inner attributes stay with the first item. Each item comes with whether
+/// it may be a module (`mod` then a name at its top level), so that only those are examined.
+fn items(body: TokenStream) -> Vec<(TokenStream, bool)> {
+    let mut out = Vec::new();
+    let mut item = TokenStream::new();
+    let mut module = false;
+    let mut after_mod = false;
+    let mut trees = body.into_iter().peekable();
+    while let Some(tree) = trees.next() {
+        if let TokenTree::Ident(ident) = &tree {
+            module |= after_mod;
+            after_mod = ident == "mod";
+        } else {
+            after_mod = false;
+        }
+        let ends = match &tree {
+            TokenTree::Punct(p) => p.as_char() == ';',
+            TokenTree::Group(g) => {
+                g.delimiter() == Delimiter::Brace
+                    && !matches!(trees.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ';')
+                    && !matches!(trees.peek(), Some(TokenTree::Ident(i)) if i == "else")
+            }
+            _ => false,
+        };
+        item.extend(std::iter::once(tree));
+        if ends {
+            out.push((std::mem::take(&mut item), std::mem::take(&mut module)));
+            after_mod = false;
+        }
+    }
+    if !item.is_empty() {
+        out.push((item, module));
+    }
+    out
+}
+
+/// Append the module at nesting `depth` (0: top level of the file).
+fn module_text(
+    module: Module,
+    depth: usize,
+    chunk_items: usize,
+    out: &mut String,
+) -> Result<(), String> {
+    // The header: the module with an empty body, `{}` opened.
+    let head = &module.head;
+    let header = unparse_at(quote!(#head {}), depth)?;
+    let header = header.trim_end();
+    let header = header.strip_suffix("{}").ok_or_else(|| {
+        format!("formatting a module header gave {header:?}; please report this bug")
+    })?;
+    out.push_str(header);
+    out.push_str("{\n");
+    let mut chunk: Vec<TokenStream> = Vec::new();
+    for (item, maybe_module) in items(module.body) {
+        let item = if maybe_module {
+            match as_module(item) {
+                Ok(inner) => {
+                    flush(&mut chunk, depth + 1, out)?;
+                    module_text(inner, depth + 1, chunk_items, out)?;
+                    continue;
+                }
+                Err(item) => item,
+            }
+        } else {
+            item
+        };
+        {
+            chunk.push(item);
+            if chunk.len() == chunk_items {
+                flush(&mut chunk, depth + 1, out)?;
+            }
+        }
+    }
+    flush(&mut chunk, depth + 1, out)?;
+    out.push_str(&"    ".repeat(depth));
+    out.push_str("}\n");
+    Ok(())
+}
+
+fn flush(chunk: &mut Vec<TokenStream>, depth: usize, out: &mut String) -> Result<(), String> {
+    if chunk.is_empty() {
+        return Ok(());
+    }
+    let tokens: TokenStream = std::mem::take(chunk).into_iter().collect();
+    out.push_str(&unparse_at(tokens, depth)?);
+    Ok(())
+}
+
+/// prettyplease's text for `tokens` as if they stood `depth` modules deep.
+fn unparse_at(tokens: TokenStream, depth: usize) -> Result<String, String> {
+    let mut wrapped = tokens;
+    for _ in 0..depth {
+        wrapped = quote!(mod __stencil_chunk { #wrapped });
+    }
+    let file: syn::File = syn::parse2(wrapped).map_err(|error| {
+        format!(
+            "Stencil generated code that does not parse as Rust ({error}); please report this bug"
+        )
+    })?;
+    let text = prettyplease::unparse(&file);
+    drop(file);
+    if depth == 0 {
+        return Ok(text);
+    }
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    if lines.len() < 2 * depth {
+        return Err("formatting a chunk of items lost its wrapper; please report this bug".into());
+    }
+    Ok(lines[depth..lines.len() - depth].concat())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn whole(tokens: TokenStream) -> String {
+        prettyplease::unparse(&syn::parse2::<syn::File>(tokens).unwrap())
+    }
+
+    #[test]
+    fn chunks_format_as_the_whole_module_does() {
+        let many: Vec<TokenStream> = (0..150)
+            .map(|i| {
+                let name = quote::format_ident!("Item{i}");
+                quote! {
+                    #[derive(Debug)]
+                    pub struct #name { pub a_field_with_a_long_name: ::std::collections::BTreeMap<String, Vec<Option<::std::sync::Arc<String>>>> }
+                    impl #name { pub fn f(&self) -> usize { match self.a_field_with_a_long_name.len() { 0 => 1, n => n } } }
+                    pub static X: [&str; 2] = ["a", "b"];
+                }
+            })
+            .collect();
+        let tokens = quote! {
+            #[doc = " Docs."]
+            #[cfg(feature = "x")]
+            pub mod outer {
+                #![allow(clippy::all)]
+                use ::std::fmt;
+                #(#many)*
+                pub mod inner {
+                    const A: &str = r#"multi
+        line"#;
+                    #(#many)*
+                    mod empty {}
+                }
+                pub const LAST: u8 = 1;
+            }
+        };
+        let whole = whole(tokens.clone());
+        for chunk_items in [1, 7, 64, CHUNK_ITEMS] {
+            let chunked = unparse_module_in(tokens.clone(), chunk_items)
+                .unwrap()
+                .unwrap();
+            assert_eq!(chunked, whole, "{chunk_items} items per chunk");
+        }
+    }
+
+    /// Every part of the fixtures' generated code formats the same chunked and whole.
+    #[test]
+    fn generated_parts_format_as_whole_files_do() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs");
+        for spec in [
+            "pathstack/openapi_2024-03-26.yaml",
+            "fixtures/kitchen-sink-3.1.yaml",
+            "fixtures/kitchen-sink-3.0.yaml",
+            "fixtures/hostile.yaml",
+            "fixtures/real-world.yaml",
+        ] {
+            let loaded = crate::load::load(&root.join(spec)).unwrap();
+            let api = crate::ir::build(&loaded, &mut Vec::new()).unwrap();
+            let options = crate::Options {
+                feature_gates: true,
+                ..Default::default()
+            };
+            for part in crate::emit::Part::wanted(&options) {
+                let tokens = crate::emit::part_for_render(&api, &options, part);
+                let chunked = unparse_module_in(tokens.clone(), 5)
+                    .expect("a module")
+                    .unwrap();
+                assert_eq!(chunked, whole(tokens), "{spec} {part:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn other_items_are_not_chunked() {
+        assert!(unparse_module(quote!(
+            pub struct A;
+        ))
+        .is_err());
+        assert!(unparse_module(quote!(
+            pub mod a {}
+        ))
+        .is_err());
+        assert!(unparse_module(quote!(
+            pub struct A;
+            pub mod a {
+                struct B;
+            }
+        ))
+        .is_err());
+    }
+}
