@@ -78,24 +78,53 @@ fn one_of<T: fmt::Display>(values: &[T], quote: bool) -> String {
     }
 }
 
+// The generic functions below are instantiated once per generated enum (hundreds in a large
+// document): they only call `from_wire`/`from_value` and leave everything else (messages,
+// allocation) to the non-generic helpers, which are compiled once.
+
+/// The [`UnknownValue`] of a text that is none of `values`.
+#[cold]
+fn unknown_value(text: &str, expected: String) -> UnknownValue {
+    UnknownValue {
+        value: text.to_owned(),
+        expected,
+    }
+}
+
+/// `one_of` for string values (not generic: compiled once).
+fn one_of_strings(values: &[&str]) -> String {
+    one_of(values, true)
+}
+
+/// `one_of` for integer values (not generic: compiled once).
+fn one_of_ints(values: &[i64]) -> String {
+    one_of(values, false)
+}
+
+/// `Visitor::expecting` of string enums.
+fn expecting_strings(f: &mut fmt::Formatter<'_>, values: &[&str]) -> fmt::Result {
+    f.write_str(&one_of_strings(values))
+}
+
+/// `Visitor::expecting` of integer enums.
+fn expecting_ints(f: &mut fmt::Formatter<'_>, values: &[i64]) -> fmt::Result {
+    f.write_str(&one_of_ints(values))
+}
+
 /// `FromStr` of a [`StringEnum`].
 pub fn parse_string_enum<T: StringEnum>(text: &str) -> Result<T, UnknownValue> {
-    T::from_wire(text).ok_or_else(|| UnknownValue {
-        value: text.to_owned(),
-        expected: one_of(T::VALUES, true),
-    })
+    match T::from_wire(text) {
+        Some(value) => Ok(value),
+        None => Err(unknown_value(text, one_of_strings(T::VALUES))),
+    }
 }
 
 /// `FromStr` of an [`IntEnum`]: the decimal value.
 pub fn parse_int_enum<T: IntEnum>(text: &str) -> Result<T, UnknownValue> {
-    text.trim()
-        .parse::<i64>()
-        .ok()
-        .and_then(T::from_value)
-        .ok_or_else(|| UnknownValue {
-            value: text.to_owned(),
-            expected: one_of(T::VALUES, false),
-        })
+    match text.trim().parse::<i64>().ok().and_then(T::from_value) {
+        Some(value) => Ok(value),
+        None => Err(unknown_value(text, one_of_ints(T::VALUES))),
+    }
 }
 
 /// `Deserialize` of a [`StringEnum`]: unknown values are serde's `unknown variant` error.
@@ -110,7 +139,7 @@ where
         type Value = T;
 
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(f, "{}", one_of(T::VALUES, true))
+            expecting_strings(f, T::VALUES)
         }
 
         fn visit_str<E: de::Error>(self, value: &str) -> Result<T, E> {
@@ -133,7 +162,7 @@ where
         type Value = T;
 
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(f, "{}", one_of(T::VALUES, false))
+            expecting_ints(f, T::VALUES)
         }
 
         fn visit_i64<E: de::Error>(self, value: i64) -> Result<T, E> {

@@ -443,12 +443,15 @@ pub mod client {
         }
 
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<super::types::SelfType>,
-            ::stencil::client::Error<::std::convert::Infallible>,
+        ) -> ::stencil::client::Sending<
+            super::types::SelfType,
+            ::std::convert::Infallible,
         > {
             self.client
                 .core
@@ -486,7 +489,6 @@ pub mod client {
                     200 => response.ok(::stencil::client::json),
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -524,13 +526,11 @@ pub mod client {
         }
 
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
-            self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<()>,
-            ::stencil::client::Error<::std::convert::Infallible>,
-        > {
+        pub fn send(self) -> ::stencil::client::Sending<(), ::std::convert::Infallible> {
             let mut request = self
                 .client
                 .core
@@ -545,7 +545,6 @@ pub mod client {
                     204 => response.ok(::stencil::client::empty),
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -573,12 +572,15 @@ pub mod client {
 
     impl MatchRequest<'_> {
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<super::types::Everything>,
-            ::stencil::client::Error<::std::convert::Infallible>,
+        ) -> ::stencil::client::Sending<
+            super::types::Everything,
+            ::std::convert::Infallible,
         > {
             self.client
                 .core
@@ -588,7 +590,6 @@ pub mod client {
                     200 => response.ok(::stencil::client::json),
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -616,12 +617,15 @@ pub mod client {
 
     impl F1getRequest<'_> {
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<super::types::T123abc>,
-            ::stencil::client::Error<::std::convert::Infallible>,
+        ) -> ::stencil::client::Sending<
+            super::types::T123abc,
+            ::std::convert::Infallible,
         > {
             self.client
                 .core
@@ -631,7 +635,6 @@ pub mod client {
                     200 => response.ok(::stencil::client::json),
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -659,13 +662,11 @@ pub mod client {
 
     impl LU00f6SchenRequest<'_> {
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
-            self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<()>,
-            ::stencil::client::Error<::std::convert::Infallible>,
-        > {
+        pub fn send(self) -> ::stencil::client::Sending<(), ::std::convert::Infallible> {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::DELETE)
@@ -674,7 +675,6 @@ pub mod client {
                     204 => response.ok(::stencil::client::empty),
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -702,13 +702,11 @@ pub mod client {
 
     impl LU00f6Schen2Request<'_> {
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
-            self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<()>,
-            ::stencil::client::Error<::std::convert::Infallible>,
-        > {
+        pub fn send(self) -> ::stencil::client::Sending<(), ::std::convert::Infallible> {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::PATCH)
@@ -717,7 +715,6 @@ pub mod client {
                     204 => response.ok(::stencil::client::empty),
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 

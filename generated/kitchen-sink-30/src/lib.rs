@@ -876,12 +876,15 @@ pub mod client {
         }
 
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<Vec<super::types::Publication>>,
-            ::stencil::client::Error<ListPublicationsError>,
+        ) -> ::stencil::client::Sending<
+            Vec<super::types::Publication>,
+            ListPublicationsError,
         > {
             self.client
                 .core
@@ -924,7 +927,6 @@ pub mod client {
                             .err(::stencil::client::json, ListPublicationsError::Default)
                     }
                 })
-                .await
         }
     }
 
@@ -962,12 +964,15 @@ pub mod client {
 
     impl UpsertPublicationRequest<'_> {
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<UpsertPublicationSuccess>,
-            ::stencil::client::Error<UpsertPublicationError>,
+        ) -> ::stencil::client::Sending<
+            UpsertPublicationSuccess,
+            UpsertPublicationError,
         > {
             self.client
                 .core
@@ -999,7 +1004,6 @@ pub mod client {
                     }
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -1028,12 +1032,15 @@ pub mod client {
 
     impl UpsertPublicationFormRequest<'_> {
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<UpsertPublicationSuccess>,
-            ::stencil::client::Error<UpsertPublicationError>,
+        ) -> ::stencil::client::Sending<
+            UpsertPublicationSuccess,
+            UpsertPublicationError,
         > {
             self.client
                 .core
@@ -1065,7 +1072,6 @@ pub mod client {
                     }
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -1113,13 +1119,13 @@ pub mod client {
 
     impl GetPublicationRequest<'_> {
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<super::types::Publication>,
-            ::stencil::client::Error<GetPublicationError>,
-        > {
+        ) -> ::stencil::client::Sending<super::types::Publication, GetPublicationError> {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
@@ -1141,7 +1147,6 @@ pub mod client {
                     }
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -1182,13 +1187,11 @@ pub mod client {
 
     impl DeletePublicationRequest<'_> {
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
-            self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<()>,
-            ::stencil::client::Error<::std::convert::Infallible>,
-        > {
+        pub fn send(self) -> ::stencil::client::Sending<(), ::std::convert::Infallible> {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::DELETE)
@@ -1199,7 +1202,6 @@ pub mod client {
                     204 => response.ok(::stencil::client::empty),
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -1228,12 +1230,15 @@ pub mod client {
 
     impl GetCoverRequest<'_> {
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<::stencil::bytes::Bytes>,
-            ::stencil::client::Error<::std::convert::Infallible>,
+        ) -> ::stencil::client::Sending<
+            ::stencil::bytes::Bytes,
+            ::std::convert::Infallible,
         > {
             self.client
                 .core
@@ -1246,7 +1251,6 @@ pub mod client {
                     200 => response.ok(::stencil::client::bytes),
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -1290,13 +1294,11 @@ pub mod client {
         }
 
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
-            self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<()>,
-            ::stencil::client::Error<::std::convert::Infallible>,
-        > {
+        pub fn send(self) -> ::stencil::client::Sending<(), ::std::convert::Infallible> {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::POST)
@@ -1318,7 +1320,6 @@ pub mod client {
                     204 => response.ok(::stencil::client::empty),
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -1348,12 +1349,15 @@ pub mod client {
 
     impl GetShelfRowRequest<'_> {
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<Vec<Vec<super::types::Publication>>>,
-            ::stencil::client::Error<::std::convert::Infallible>,
+        ) -> ::stencil::client::Sending<
+            Vec<Vec<super::types::Publication>>,
+            ::std::convert::Infallible,
         > {
             self.client
                 .core
@@ -1367,7 +1371,6 @@ pub mod client {
                     200 => response.ok(::stencil::client::json),
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -1396,13 +1399,13 @@ pub mod client {
 
     impl RegisterMemberRequest<'_> {
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<super::types::Member>,
-            ::stencil::client::Error<RegisterMemberError>,
-        > {
+        ) -> ::stencil::client::Sending<super::types::Member, RegisterMemberError> {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::POST)
@@ -1416,7 +1419,6 @@ pub mod client {
                     }
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -1461,12 +1463,15 @@ pub mod client {
         }
 
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<Vec<super::types::Loan>>,
-            ::stencil::client::Error<::std::convert::Infallible>,
+        ) -> ::stencil::client::Sending<
+            Vec<super::types::Loan>,
+            ::std::convert::Infallible,
         > {
             self.client
                 .core
@@ -1491,7 +1496,6 @@ pub mod client {
                     200 => response.ok(::stencil::client::json),
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -1529,13 +1533,11 @@ pub mod client {
         }
 
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
-            self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<()>,
-            ::stencil::client::Error<::std::convert::Infallible>,
-        > {
+        pub fn send(self) -> ::stencil::client::Sending<(), ::std::convert::Infallible> {
             let mut request = self
                 .client
                 .core
@@ -1557,7 +1559,6 @@ pub mod client {
                     204 => response.ok(::stencil::client::empty),
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 

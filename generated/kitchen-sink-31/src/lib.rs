@@ -1758,13 +1758,13 @@ pub mod client {
         }
 
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<super::types::SuccessToken>,
-            ::stencil::client::Error<LoginError>,
-        > {
+        ) -> ::stencil::client::Sending<super::types::SuccessToken, LoginError> {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::POST)
@@ -1778,7 +1778,6 @@ pub mod client {
                     }
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -1875,13 +1874,13 @@ pub mod client {
         }
 
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<super::types::PageAnimal>,
-            ::stencil::client::Error<ListAnimalsError>,
-        > {
+        ) -> ::stencil::client::Sending<super::types::PageAnimal, ListAnimalsError> {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
@@ -1928,7 +1927,6 @@ pub mod client {
                     }
                     _ => response.err(::stencil::client::json, ListAnimalsError::Default),
                 })
-                .await
         }
     }
 
@@ -1982,13 +1980,13 @@ pub mod client {
         }
 
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<CreateAnimalSuccess>,
-            ::stencil::client::Error<CreateAnimalError>,
-        > {
+        ) -> ::stencil::client::Sending<CreateAnimalSuccess, CreateAnimalError> {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::POST)
@@ -2012,7 +2010,6 @@ pub mod client {
                         response.err(::stencil::client::json, CreateAnimalError::Default)
                     }
                 })
-                .await
         }
     }
 
@@ -2048,13 +2045,13 @@ pub mod client {
         }
 
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<CreateAnimalSuccess>,
-            ::stencil::client::Error<CreateAnimalError>,
-        > {
+        ) -> ::stencil::client::Sending<CreateAnimalSuccess, CreateAnimalError> {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::POST)
@@ -2078,7 +2075,6 @@ pub mod client {
                         response.err(::stencil::client::json, CreateAnimalError::Default)
                     }
                 })
-                .await
         }
     }
 
@@ -2126,13 +2122,13 @@ pub mod client {
 
     impl GetAnimalRequest<'_> {
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<super::types::AnimalDetail>,
-            ::stencil::client::Error<GetAnimalError>,
-        > {
+        ) -> ::stencil::client::Sending<super::types::AnimalDetail, GetAnimalError> {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
@@ -2155,7 +2151,6 @@ pub mod client {
                     }
                     _ => response.err(::stencil::client::json, GetAnimalError::Default),
                 })
-                .await
         }
     }
 
@@ -2198,13 +2193,11 @@ pub mod client {
 
     impl DeleteAnimalRequest<'_> {
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
-            self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<()>,
-            ::stencil::client::Error<DeleteAnimalError>,
-        > {
+        pub fn send(self) -> ::stencil::client::Sending<(), DeleteAnimalError> {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::DELETE)
@@ -2224,7 +2217,6 @@ pub mod client {
                     }
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -2277,12 +2269,15 @@ pub mod client {
         }
 
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<super::types::PhotoMetadata>,
-            ::stencil::client::Error<::std::convert::Infallible>,
+        ) -> ::stencil::client::Sending<
+            super::types::PhotoMetadata,
+            ::std::convert::Infallible,
         > {
             self.client
                 .core
@@ -2311,7 +2306,6 @@ pub mod client {
                     201 => response.ok(::stencil::client::json),
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -2341,13 +2335,13 @@ pub mod client {
 
     impl DownloadPhotoRequest<'_> {
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<::stencil::bytes::Bytes>,
-            ::stencil::client::Error<DownloadPhotoError>,
-        > {
+        ) -> ::stencil::client::Sending<::stencil::bytes::Bytes, DownloadPhotoError> {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
@@ -2374,7 +2368,6 @@ pub mod client {
                     }
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -2414,13 +2407,11 @@ pub mod client {
 
     impl ReplacePhotoRequest<'_> {
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
-            self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<()>,
-            ::stencil::client::Error<::std::convert::Infallible>,
-        > {
+        pub fn send(self) -> ::stencil::client::Sending<(), ::std::convert::Infallible> {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::PUT)
@@ -2444,7 +2435,6 @@ pub mod client {
                     204 => response.ok(::stencil::client::empty),
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -2473,12 +2463,15 @@ pub mod client {
 
     impl GetHabitatRequest<'_> {
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<super::types::Habitat>,
-            ::stencil::client::Error<::std::convert::Infallible>,
+        ) -> ::stencil::client::Sending<
+            super::types::Habitat,
+            ::std::convert::Infallible,
         > {
             self.client
                 .core
@@ -2495,7 +2488,6 @@ pub mod client {
                     200 => response.ok(::stencil::client::json),
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -2525,13 +2517,13 @@ pub mod client {
 
     impl AddNoteRequest<'_> {
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<String>,
-            ::stencil::client::Error<::std::convert::Infallible>,
-        > {
+        ) -> ::stencil::client::Sending<String, ::std::convert::Infallible> {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::POST)
@@ -2549,7 +2541,6 @@ pub mod client {
                     200 => response.ok(::stencil::client::text),
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -2586,12 +2577,15 @@ pub mod client {
         }
 
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<super::types::PageKeeper>,
-            ::stencil::client::Error<::std::convert::Infallible>,
+        ) -> ::stencil::client::Sending<
+            super::types::PageKeeper,
+            ::std::convert::Infallible,
         > {
             self.client
                 .core
@@ -2603,7 +2597,6 @@ pub mod client {
                     200 => response.ok(::stencil::client::json),
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -2632,12 +2625,15 @@ pub mod client {
 
     impl ScheduleFeedingRequest<'_> {
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<super::types::Feeding>,
-            ::stencil::client::Error<::std::convert::Infallible>,
+        ) -> ::stencil::client::Sending<
+            super::types::Feeding,
+            ::std::convert::Infallible,
         > {
             self.client
                 .core
@@ -2649,7 +2645,6 @@ pub mod client {
                     201 => response.ok(::stencil::client::json),
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -2699,12 +2694,15 @@ pub mod client {
         }
 
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<super::types::SuccessListUnionAnimalKeeper>,
-            ::stencil::client::Error<::std::convert::Infallible>,
+        ) -> ::stencil::client::Sending<
+            super::types::SuccessListUnionAnimalKeeper,
+            ::std::convert::Infallible,
         > {
             self.client
                 .core
@@ -2719,7 +2717,6 @@ pub mod client {
                     200 => response.ok(::stencil::client::json),
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -2747,12 +2744,15 @@ pub mod client {
 
     impl GetCatalogRequest<'_> {
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<super::types::Catalog>,
-            ::stencil::client::Error<::std::convert::Infallible>,
+        ) -> ::stencil::client::Sending<
+            super::types::Catalog,
+            ::std::convert::Infallible,
         > {
             self.client
                 .core
@@ -2763,7 +2763,6 @@ pub mod client {
                     200 => response.ok(::stencil::client::json),
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -2792,12 +2791,15 @@ pub mod client {
 
     impl EchoHostileRequest<'_> {
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<super::types::Hostile>,
-            ::stencil::client::Error<::std::convert::Infallible>,
+        ) -> ::stencil::client::Sending<
+            super::types::Hostile,
+            ::std::convert::Infallible,
         > {
             self.client
                 .core
@@ -2809,7 +2811,6 @@ pub mod client {
                     200 => response.ok(::stencil::client::json),
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 

@@ -249,13 +249,13 @@ pub mod client {
         }
 
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<super::types::PetPage>,
-            ::stencil::client::Error<ListPetsError>,
-        > {
+        ) -> ::stencil::client::Sending<super::types::PetPage, ListPetsError> {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
@@ -267,7 +267,6 @@ pub mod client {
                     200 => response.ok(::stencil::client::json),
                     _ => response.err(::stencil::client::json, ListPetsError::Default),
                 })
-                .await
         }
     }
 
@@ -305,13 +304,13 @@ pub mod client {
 
     impl CreatePetRequest<'_> {
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<super::types::Pet>,
-            ::stencil::client::Error<CreatePetError>,
-        > {
+        ) -> ::stencil::client::Sending<super::types::Pet, CreatePetError> {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::POST)
@@ -322,7 +321,6 @@ pub mod client {
                     201 => response.ok(::stencil::client::json),
                     _ => response.err(::stencil::client::json, CreatePetError::Default),
                 })
-                .await
         }
     }
 
@@ -360,13 +358,11 @@ pub mod client {
 
     impl GetPetRequest<'_> {
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
-            self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<super::types::Pet>,
-            ::stencil::client::Error<GetPetError>,
-        > {
+        pub fn send(self) -> ::stencil::client::Sending<super::types::Pet, GetPetError> {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
@@ -383,7 +379,6 @@ pub mod client {
                     404 => response.err(::stencil::client::json, GetPetError::NotFound),
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -421,13 +416,13 @@ pub mod client {
 
     impl GetOwnerRequest<'_> {
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<super::types::Owner>,
-            ::stencil::client::Error<GetOwnerError>,
-        > {
+        ) -> ::stencil::client::Sending<super::types::Owner, GetOwnerError> {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
@@ -444,7 +439,6 @@ pub mod client {
                     404 => response.err(::stencil::client::json, GetOwnerError::NotFound),
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 

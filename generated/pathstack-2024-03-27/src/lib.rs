@@ -421,12 +421,15 @@ pub mod client {
         }
 
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<super::types::SuccessAuthenticationResult>,
-            ::stencil::client::Error<::std::convert::Infallible>,
+        ) -> ::stencil::client::Sending<
+            super::types::SuccessAuthenticationResult,
+            ::std::convert::Infallible,
         > {
             self.client
                 .core
@@ -438,7 +441,6 @@ pub mod client {
                     200 => response.ok(::stencil::client::json),
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -474,12 +476,15 @@ pub mod client {
         }
 
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<super::types::SuccessRefreshResult>,
-            ::stencil::client::Error<RefreshError>,
+        ) -> ::stencil::client::Sending<
+            super::types::SuccessRefreshResult,
+            RefreshError,
         > {
             self.client
                 .core
@@ -494,7 +499,6 @@ pub mod client {
                     }
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -539,12 +543,15 @@ pub mod client {
         }
 
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<super::types::SuccessConnectionCredentials>,
-            ::stencil::client::Error<::std::convert::Infallible>,
+        ) -> ::stencil::client::Sending<
+            super::types::SuccessConnectionCredentials,
+            ::std::convert::Infallible,
         > {
             self.client
                 .core
@@ -563,7 +570,6 @@ pub mod client {
                     200 => response.ok(::stencil::client::json),
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -635,12 +641,15 @@ pub mod client {
         }
 
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<super::types::EventsResponse>,
-            ::stencil::client::Error<::std::convert::Infallible>,
+        ) -> ::stencil::client::Sending<
+            super::types::EventsResponse,
+            ::std::convert::Infallible,
         > {
             self.client
                 .core
@@ -678,7 +687,6 @@ pub mod client {
                     200 => response.ok(::stencil::client::json),
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 

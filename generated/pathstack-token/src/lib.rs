@@ -205,12 +205,15 @@ pub mod client {
         }
 
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<super::types::SuccessAuthenticationResult>,
-            ::stencil::client::Error<LoginError>,
+        ) -> ::stencil::client::Sending<
+            super::types::SuccessAuthenticationResult,
+            LoginError,
         > {
             self.client
                 .core
@@ -234,7 +237,6 @@ pub mod client {
                     }
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 

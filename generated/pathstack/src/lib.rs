@@ -825,12 +825,15 @@ pub mod client {
         }
 
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<super::types::SuccessAuthenticationResult>,
-            ::stencil::client::Error<LoginError>,
+        ) -> ::stencil::client::Sending<
+            super::types::SuccessAuthenticationResult,
+            LoginError,
         > {
             self.client
                 .core
@@ -854,7 +857,6 @@ pub mod client {
                     }
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -906,12 +908,15 @@ pub mod client {
         }
 
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<super::types::SuccessRefreshResult>,
-            ::stencil::client::Error<RefreshError>,
+        ) -> ::stencil::client::Sending<
+            super::types::SuccessRefreshResult,
+            RefreshError,
         > {
             self.client
                 .core
@@ -926,7 +931,6 @@ pub mod client {
                     }
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -970,12 +974,15 @@ pub mod client {
         }
 
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<super::types::SuccessAccountSummary>,
-            ::stencil::client::Error<::std::convert::Infallible>,
+        ) -> ::stencil::client::Sending<
+            super::types::SuccessAccountSummary,
+            ::std::convert::Infallible,
         > {
             self.client
                 .core
@@ -987,7 +994,6 @@ pub mod client {
                     200 => response.ok(::stencil::client::json),
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -1040,12 +1046,15 @@ pub mod client {
         }
 
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<super::types::SuccessActivitySummary>,
-            ::stencil::client::Error<::std::convert::Infallible>,
+        ) -> ::stencil::client::Sending<
+            super::types::SuccessActivitySummary,
+            ::std::convert::Infallible,
         > {
             self.client
                 .core
@@ -1059,7 +1068,6 @@ pub mod client {
                     200 => response.ok(::stencil::client::json),
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -1096,14 +1104,15 @@ pub mod client {
         }
 
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<
-                super::types::SuccessConnectionNoCredentials,
-            >,
-            ::stencil::client::Error<::std::convert::Infallible>,
+        ) -> ::stencil::client::Sending<
+            super::types::SuccessConnectionNoCredentials,
+            ::std::convert::Infallible,
         > {
             self.client
                 .core
@@ -1122,7 +1131,6 @@ pub mod client {
                     200 => response.ok(::stencil::client::json),
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -1161,12 +1169,15 @@ pub mod client {
         }
 
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<super::types::SuccessConnectionCredentials>,
-            ::stencil::client::Error<::std::convert::Infallible>,
+        ) -> ::stencil::client::Sending<
+            super::types::SuccessConnectionCredentials,
+            ::std::convert::Infallible,
         > {
             self.client
                 .core
@@ -1186,7 +1197,6 @@ pub mod client {
                     200 => response.ok(::stencil::client::json),
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -1223,12 +1233,15 @@ pub mod client {
         }
 
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<super::types::SuccessDevice>,
-            ::stencil::client::Error<UpdateDeviceByIdError>,
+        ) -> ::stencil::client::Sending<
+            super::types::SuccessDevice,
+            UpdateDeviceByIdError,
         > {
             self.client
                 .core
@@ -1254,7 +1267,6 @@ pub mod client {
                     }
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -1350,12 +1362,15 @@ pub mod client {
         }
 
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<super::types::TripsResponse>,
-            ::stencil::client::Error<::std::convert::Infallible>,
+        ) -> ::stencil::client::Sending<
+            super::types::TripsResponse,
+            ::std::convert::Infallible,
         > {
             self.client
                 .core
@@ -1399,7 +1414,6 @@ pub mod client {
                     200 => response.ok(::stencil::client::json),
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -1435,13 +1449,13 @@ pub mod client {
         }
 
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<super::types::SuccessTrip>,
-            ::stencil::client::Error<TripByIdError>,
-        > {
+        ) -> ::stencil::client::Sending<super::types::SuccessTrip, TripByIdError> {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
@@ -1461,7 +1475,6 @@ pub mod client {
                     }
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -1522,12 +1535,15 @@ pub mod client {
         }
 
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<super::types::PositionsByTripIdResponse>,
-            ::stencil::client::Error<::std::convert::Infallible>,
+        ) -> ::stencil::client::Sending<
+            super::types::PositionsByTripIdResponse,
+            ::std::convert::Infallible,
         > {
             self.client
                 .core
@@ -1553,7 +1569,6 @@ pub mod client {
                     200 => response.ok(::stencil::client::json),
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -1589,14 +1604,15 @@ pub mod client {
         }
 
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<
-                super::types::SuccessListUnionRealtimeValidStateRealtimeTimeoutState,
-            >,
-            ::stencil::client::Error<GetRealtimePositionsError>,
+        ) -> ::stencil::client::Sending<
+            super::types::SuccessListUnionRealtimeValidStateRealtimeTimeoutState,
+            GetRealtimePositionsError,
         > {
             self.client
                 .core
@@ -1616,7 +1632,6 @@ pub mod client {
                     }
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -1656,12 +1671,15 @@ pub mod client {
 
     impl PostWebhookRequest<'_> {
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<super::types::PostWebhookResponse>,
-            ::stencil::client::Error<::std::convert::Infallible>,
+        ) -> ::stencil::client::Sending<
+            super::types::PostWebhookResponse,
+            ::std::convert::Infallible,
         > {
             self.client
                 .core
@@ -1673,7 +1691,6 @@ pub mod client {
                     200 => response.ok(::stencil::client::json),
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 

@@ -252,13 +252,13 @@ pub mod client {
         }
 
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<super::types::Pets>,
-            ::stencil::client::Error<ListPetsError>,
-        > {
+        ) -> ::stencil::client::Sending<super::types::Pets, ListPetsError> {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
@@ -270,7 +270,6 @@ pub mod client {
                     200 => response.ok(::stencil::client::json),
                     _ => response.err(::stencil::client::json, ListPetsError::Default),
                 })
-                .await
         }
     }
 
@@ -308,13 +307,13 @@ pub mod client {
 
     impl CreatePetsRequest<'_> {
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<super::types::Pet>,
-            ::stencil::client::Error<CreatePetsError>,
-        > {
+        ) -> ::stencil::client::Sending<super::types::Pet, CreatePetsError> {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::POST)
@@ -325,7 +324,6 @@ pub mod client {
                     201 => response.ok(::stencil::client::json),
                     _ => response.err(::stencil::client::json, CreatePetsError::Default),
                 })
-                .await
         }
     }
 
@@ -363,13 +361,13 @@ pub mod client {
 
     impl ShowPetByIdRequest<'_> {
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<super::types::Pet>,
-            ::stencil::client::Error<ShowPetByIdError>,
-        > {
+        ) -> ::stencil::client::Sending<super::types::Pet, ShowPetByIdError> {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
@@ -392,7 +390,6 @@ pub mod client {
                     }
                     _ => response.err(::stencil::client::json, ShowPetByIdError::Default),
                 })
-                .await
         }
     }
 
@@ -433,13 +430,11 @@ pub mod client {
 
     impl DeletePetRequest<'_> {
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
-            self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<()>,
-            ::stencil::client::Error<DeletePetError>,
-        > {
+        pub fn send(self) -> ::stencil::client::Sending<(), DeletePetError> {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::DELETE)
@@ -455,7 +450,6 @@ pub mod client {
                     204 => response.ok(::stencil::client::empty),
                     _ => response.err(::stencil::client::json, DeletePetError::Default),
                 })
-                .await
         }
     }
 

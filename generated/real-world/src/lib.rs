@@ -524,13 +524,11 @@ pub mod client {
         }
 
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
-            self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<super::types::Pet>,
-            ::stencil::client::Error<New2Error>,
-        > {
+        pub fn send(self) -> ::stencil::client::Sending<super::types::Pet, New2Error> {
             self.client_2
                 .core
                 .request(::stencil::reqwest::Method::GET)
@@ -549,7 +547,6 @@ pub mod client {
                     }
                     _ => response.err(::stencil::client::empty, |()| New2Error::Default),
                 })
-                .await
         }
     }
 
@@ -591,13 +588,11 @@ pub mod client {
 
     impl SendTypeRequest<'_> {
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
-            self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<()>,
-            ::stencil::client::Error<SendTypeError>,
-        > {
+        pub fn send(self) -> ::stencil::client::Sending<(), SendTypeError> {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::PUT)
@@ -615,7 +610,6 @@ pub mod client {
                     }
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -653,13 +647,13 @@ pub mod client {
 
     impl WithClient2Request<'_> {
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<super::types::Pet>,
-            ::stencil::client::Error<::std::convert::Infallible>,
-        > {
+        ) -> ::stencil::client::Sending<super::types::Pet, ::std::convert::Infallible> {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
@@ -670,7 +664,6 @@ pub mod client {
                     200 => response.ok(::stencil::client::json),
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -699,13 +692,13 @@ pub mod client {
 
     impl GetFullPetRequest<'_> {
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<super::types::Pet>,
-            ::stencil::client::Error<::std::convert::Infallible>,
-        > {
+        ) -> ::stencil::client::Sending<super::types::Pet, ::std::convert::Infallible> {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
@@ -716,7 +709,6 @@ pub mod client {
                     200 => response.ok(::stencil::client::json),
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -745,13 +737,11 @@ pub mod client {
 
     impl DeletePetRequest<'_> {
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
-            self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<()>,
-            ::stencil::client::Error<::std::convert::Infallible>,
-        > {
+        pub fn send(self) -> ::stencil::client::Sending<(), ::std::convert::Infallible> {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::DELETE)
@@ -766,7 +756,6 @@ pub mod client {
                     204 => response.ok(::stencil::client::empty),
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -796,12 +785,15 @@ pub mod client {
 
     impl StatsRequest<'_> {
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<::std::collections::BTreeMap<String, i64>>,
-            ::stencil::client::Error<::std::convert::Infallible>,
+        ) -> ::stencil::client::Sending<
+            ::std::collections::BTreeMap<String, i64>,
+            ::std::convert::Infallible,
         > {
             self.client
                 .core
@@ -815,7 +807,6 @@ pub mod client {
                     200 => response.ok(::stencil::client::json),
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -845,13 +836,13 @@ pub mod client {
 
     impl OwnerPetRequest<'_> {
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<super::types::Pet>,
-            ::stencil::client::Error<::std::convert::Infallible>,
-        > {
+        ) -> ::stencil::client::Sending<super::types::Pet, ::std::convert::Infallible> {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
@@ -873,7 +864,6 @@ pub mod client {
                     200 => response.ok(::stencil::client::json),
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -901,13 +891,13 @@ pub mod client {
 
     impl IntoFutureRequest<'_> {
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<String>,
-            ::stencil::client::Error<::std::convert::Infallible>,
-        > {
+        ) -> ::stencil::client::Sending<String, ::std::convert::Infallible> {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
@@ -917,7 +907,6 @@ pub mod client {
                     200 => response.ok(::stencil::client::text),
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 
@@ -954,13 +943,11 @@ pub mod client {
         }
 
         /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
         #[allow(clippy::result_large_err)]
-        pub async fn send(
-            self,
-        ) -> Result<
-            ::stencil::client::ResponseValue<()>,
-            ::stencil::client::Error<::std::convert::Infallible>,
-        > {
+        pub fn send(self) -> ::stencil::client::Sending<(), ::std::convert::Infallible> {
             let mut request = self
                 .client
                 .core
@@ -974,7 +961,6 @@ pub mod client {
                     201 => response.ok(::stencil::client::empty),
                     _ => response.unexpected(),
                 })
-                .await
         }
     }
 

@@ -27,7 +27,7 @@ use std::pin::Pin;
 use std::sync::{Arc, RwLock};
 
 pub use multipart::{FileParts, Multipart};
-pub use request::{Request, Style};
+pub use request::{Decode, Request, Sending, Style};
 pub use response::{bytes, empty, json, text, Error, Response, ResponseValue};
 
 /// The future behind a generated request builder's `IntoFuture` impl.

@@ -1,6 +1,8 @@
 //! [`Request`]: one HTTP request of a generated operation, assembled from its parameters.
 
 use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use base64::Engine as _;
 use bytes::Bytes;
@@ -324,22 +326,46 @@ impl<'a> Request<'a> {
 
     /// Send the request, read the whole response and hand it to `decode`, which maps the
     /// status code to the operation's typed result.
-    pub fn send<S, E, F>(
-        self,
-        decode: F,
-    ) -> impl Future<Output = Result<ResponseValue<S>, Error<E>>> + Send + 'a
-    where
-        F: FnOnce(Response) -> Result<ResponseValue<S>, Error<E>> + Send + 'a,
-    {
-        // The exchange itself is not generic: compiled once, not once per operation.
-        let exchange = exchange(self.build());
-        async move {
-            match exchange.await {
-                Ok(response) => decode(response),
-                Err(Failure::Invalid(message)) => Err(Error::InvalidRequest(message)),
-                Err(Failure::Transport(error)) => Err(Error::Transport(error)),
-            }
+    ///
+    /// The request is assembled now; it is sent when the returned future is first polled.
+    pub fn send<S, E>(self, decode: Decode<S, E>) -> Sending<S, E> {
+        Sending {
+            // The exchange itself is not generic: compiled once, not once per operation.
+            exchange: exchange(self.build()),
+            decode,
         }
+    }
+}
+
+/// The decoding function of an operation: maps a response to its typed result by status.
+pub type Decode<S, E> = fn(Response) -> Result<ResponseValue<S>, Error<E>>;
+
+/// The future of [`Request::send`]: the exchange, then the operation's decoding.
+///
+/// A plain struct rather than an `async` block, so that each operation adds one small `poll`
+/// instead of a state machine of its own.
+#[must_use = "futures do nothing unless polled"]
+pub struct Sending<S, E> {
+    exchange: super::BoxFuture<'static, Result<Response, Failure>>,
+    decode: Decode<S, E>,
+}
+
+impl<S, E> Future for Sending<S, E> {
+    type Output = Result<ResponseValue<S>, Error<E>>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let outcome = std::task::ready!(self.exchange.as_mut().poll(cx));
+        Poll::Ready(match outcome {
+            Ok(response) => (self.decode)(response),
+            Err(Failure::Invalid(message)) => Err(Error::InvalidRequest(message)),
+            Err(Failure::Transport(error)) => Err(Error::Transport(error)),
+        })
+    }
+}
+
+impl<S, E> std::fmt::Debug for Sending<S, E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sending").finish_non_exhaustive()
     }
 }
 

@@ -301,23 +301,30 @@ impl Response {
         self.status.as_u16()
     }
 
-    fn decode<T, E>(&self, decoder: Decoder<T>) -> Result<T, Error<E>> {
-        decoder(&self.body).map_err(|message| Error::Decode {
+    // `ok`, `ok_with` and `err` are instantiated once per status arm of every operation: they
+    // only move the decoded value into place; the failure path is `decode_error`.
+
+    /// [`Error::Decode`]: the body of a declared status does not decode.
+    #[cold]
+    fn decode_error<E>(self, message: String) -> Error<E> {
+        Error::Decode {
             status: self.status,
-            headers: self.headers.clone(),
-            body: self.body.clone(),
+            headers: self.headers,
+            body: self.body,
             message,
-        })
+        }
     }
 
     /// A declared success status whose body is the operation's success type.
     pub fn ok<T, E>(self, decoder: Decoder<T>) -> Result<ResponseValue<T>, Error<E>> {
-        let value = self.decode(decoder)?;
-        Ok(ResponseValue {
-            inner: value,
-            status: self.status,
-            headers: self.headers,
-        })
+        match decoder(&self.body) {
+            Ok(inner) => Ok(ResponseValue {
+                inner,
+                status: self.status,
+                headers: self.headers,
+            }),
+            Err(message) => Err(self.decode_error(message)),
+        }
     }
 
     /// A declared success status whose body is one variant of the operation's success enum.
@@ -326,12 +333,14 @@ impl Response {
         decoder: Decoder<T>,
         wrap: fn(T) -> S,
     ) -> Result<ResponseValue<S>, Error<E>> {
-        let value = self.decode(decoder)?;
-        Ok(ResponseValue {
-            inner: wrap(value),
-            status: self.status,
-            headers: self.headers,
-        })
+        match decoder(&self.body) {
+            Ok(value) => Ok(ResponseValue {
+                inner: wrap(value),
+                status: self.status,
+                headers: self.headers,
+            }),
+            Err(message) => Err(self.decode_error(message)),
+        }
     }
 
     /// A declared error status: [`Error::Api`] with the variant `wrap` makes.
@@ -340,12 +349,14 @@ impl Response {
         decoder: Decoder<T>,
         wrap: fn(T) -> E,
     ) -> Result<ResponseValue<S>, Error<E>> {
-        let value = self.decode(decoder)?;
-        Err(Error::Api(ResponseValue {
-            inner: wrap(value),
-            status: self.status,
-            headers: self.headers,
-        }))
+        match decoder(&self.body) {
+            Ok(value) => Err(Error::Api(ResponseValue {
+                inner: wrap(value),
+                status: self.status,
+                headers: self.headers,
+            })),
+            Err(message) => Err(self.decode_error(message)),
+        }
     }
 
     /// A status the operation does not declare.

@@ -399,7 +399,7 @@ fn call_items(api: &Api, plan: &Plan<'_>, call: &Call<'_>) -> TokenStream {
         Some(_) if body_required => {
             let body = body_call(quote!(self.body));
             quote! {
-                self.#client.core #(#chain)* #body .send(#decode).await
+                self.#client.core #(#chain)* #body .send(#decode)
             }
         }
         Some(_) => {
@@ -409,11 +409,11 @@ fn call_items(api: &Api, plan: &Plan<'_>, call: &Call<'_>) -> TokenStream {
                 if let Some(body) = self.body {
                     request = request #body;
                 }
-                request.send(#decode).await
+                request.send(#decode)
             }
         }
         None => quote! {
-            self.#client.core #(#chain)* .send(#decode).await
+            self.#client.core #(#chain)* .send(#decode)
         },
     };
 
@@ -452,9 +452,13 @@ fn call_items(api: &Api, plan: &Plan<'_>, call: &Call<'_>) -> TokenStream {
             #(#setters)*
 
             /// Send the request and decode the response by its status.
-            // `Error<E>` is as large as the document's error bodies make it.
+            ///
+            /// The request is assembled when this is called and sent when the future is
+            /// first polled.
+            // `Error<E>` (returned by the decoding closure) is as large as the document's error
+            // bodies make it.
             #[allow(clippy::result_large_err)]
-            pub async fn send(self) -> #output {
+            pub fn send(self) -> ::stencil::client::Sending<#success, #error> {
                 #send_body
             }
         }
