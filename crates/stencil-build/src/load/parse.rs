@@ -115,6 +115,11 @@ pub(crate) fn openapi_lenient(
 ) -> Result<openapiv3::OpenAPI, Vec<Diagnostic>> {
     let mut last = Vec::new();
     for _ in 0..MAX_REPAIR_ROUNDS {
+        // Plain deserialisation first: tracking the path costs an allocation per key, and is
+        // only needed to locate a failure.
+        if let Ok(doc) = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&*raw) {
+            return Ok(doc);
+        }
         let e = match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&*raw) {
             Ok(doc) => return Ok(doc),
             Err(e) => e,
