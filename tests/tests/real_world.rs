@@ -175,6 +175,14 @@ impl Api for Shelter {
         })))
     }
 
+    async fn legacy(&self, _: api::LegacyRequest) -> Result<api::LegacyResponse, Error> {
+        Ok(api::LegacyResponse::Ok("literal".into()))
+    }
+
+    async fn relative(&self, _: api::RelativeRequest) -> Result<api::RelativeResponse, Error> {
+        Ok(api::RelativeResponse::NoContent)
+    }
+
     async fn stats(&self, request: api::StatsRequest) -> Result<api::StatsResponse, Error> {
         let days = (request.to - request.from).num_days();
         Ok(api::StatsResponse::Ok([("days".to_owned(), days)].into()))
@@ -244,6 +252,11 @@ async fn templates_axum_cannot_take_are_dispatched_to_their_operation() {
     // parameter the path does not name is not required of anyone.
     let pet = client.owner_pet("ann", 3).await.unwrap().into_inner();
     assert!(matches!(pet, Pet::Pet(PetBase { ref name, .. }) if name == "3 of ann"));
+
+    // `/legacy/:id/*` is literal text (axum refuses it as a route), `relative/path` gets its `/`.
+    let legacy = client.legacy().await.unwrap().into_inner();
+    assert_eq!(legacy, "literal");
+    assert_eq!(client.relative().await.unwrap().status().as_u16(), 204);
 
     let date = |s: &str| s.parse::<stencil::chrono::NaiveDate>().unwrap();
     let stats = client

@@ -448,6 +448,16 @@ pub mod client {
             }
         }
 
+        /// `GET /legacy/:id/*`; see [`LegacyRequest`].
+        pub fn legacy(&self) -> LegacyRequest<'_> {
+            LegacyRequest { client: self }
+        }
+
+        /// `GET /relative/path`; see [`RelativeRequest`].
+        pub fn relative(&self) -> RelativeRequest<'_> {
+            RelativeRequest { client: self }
+        }
+
         /// `GET /events`; see [`IntoFutureRequest`].
         #[allow(clippy::wrong_self_convention)]
         pub fn into_future(&self) -> IntoFutureRequest<'_> {
@@ -880,6 +890,88 @@ pub mod client {
         }
     }
 
+    /// A request of [`Client::legacy`] (`GET /legacy/:id/*`).
+    ///
+    /// Send it with `.await` (or `send`).
+    #[derive(Debug, Clone)]
+    #[must_use = "a request does nothing until it is awaited or sent"]
+    pub struct LegacyRequest<'a> {
+        client: &'a Client,
+    }
+
+    impl LegacyRequest<'_> {
+        /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
+        #[allow(clippy::result_large_err)]
+        pub fn send(
+            self,
+        ) -> ::stencil::client::Sending<String, ::std::convert::Infallible> {
+            self.client
+                .core
+                .request(::stencil::reqwest::Method::GET)
+                .path("/legacy/:id/*")
+                .send(|response| match response.status() {
+                    200 => response.ok(::stencil::client::text),
+                    _ => response.unexpected(),
+                })
+        }
+    }
+
+    impl<'a> ::std::future::IntoFuture for LegacyRequest<'a> {
+        type Output = Result<
+            ::stencil::client::ResponseValue<String>,
+            ::stencil::client::Error<::std::convert::Infallible>,
+        >;
+
+        type IntoFuture = ::stencil::client::BoxFuture<'a, Self::Output>;
+
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// A request of [`Client::relative`] (`GET /relative/path`).
+    ///
+    /// Send it with `.await` (or `send`).
+    #[derive(Debug, Clone)]
+    #[must_use = "a request does nothing until it is awaited or sent"]
+    pub struct RelativeRequest<'a> {
+        client: &'a Client,
+    }
+
+    impl RelativeRequest<'_> {
+        /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
+        #[allow(clippy::result_large_err)]
+        pub fn send(self) -> ::stencil::client::Sending<(), ::std::convert::Infallible> {
+            self.client
+                .core
+                .request(::stencil::reqwest::Method::GET)
+                .path("/relative/path")
+                .send(|response| match response.status() {
+                    204 => response.ok(::stencil::client::empty),
+                    _ => response.unexpected(),
+                })
+        }
+    }
+
+    impl<'a> ::std::future::IntoFuture for RelativeRequest<'a> {
+        type Output = Result<
+            ::stencil::client::ResponseValue<()>,
+            ::stencil::client::Error<::std::convert::Infallible>,
+        >;
+
+        type IntoFuture = ::stencil::client::BoxFuture<'a, Self::Output>;
+
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
     /// A request of [`Client::into_future`] (`GET /events`).
     ///
     /// Send it with `.await` (or `send`).
@@ -1084,6 +1176,21 @@ paths:
       responses:
         "200":
           $ref: "#/components/responses/PetResponse"
+  # Literal segments in axum 0.7's parameter syntax, and a path without its leading `/`.
+  /legacy/:id/*:
+    get:
+      operationId: legacy
+      responses:
+        "200":
+          description: Matched literally
+          content:
+            text/plain:
+              schema: {type: string}
+  relative/path:
+    get:
+      operationId: relative
+      responses:
+        "204": {description: Found}
   /events:
     get:
       operationId: into_future
@@ -1274,6 +1381,22 @@ components:
             request: OwnerPetRequest,
         ) -> impl ::std::future::Future<
             Output = Result<OwnerPetResponse, Self::Error>,
+        > + Send;
+
+        /// `GET /legacy/:id/*` (`legacy`)
+        fn legacy(
+            &self,
+            request: LegacyRequest,
+        ) -> impl ::std::future::Future<
+            Output = Result<LegacyResponse, Self::Error>,
+        > + Send;
+
+        /// `GET /relative/path` (`relative`)
+        fn relative(
+            &self,
+            request: RelativeRequest,
+        ) -> impl ::std::future::Future<
+            Output = Result<RelativeResponse, Self::Error>,
         > + Send;
 
         /// `GET /events` (`into_future`)
@@ -1519,6 +1642,48 @@ components:
         }
     }
 
+    /// The request of [`Api::legacy`]: `GET /legacy/:id/*`.
+    #[derive(Debug)]
+    pub struct LegacyRequest {}
+
+    /// The responses of [`Api::legacy`], one variant per declared status.
+    #[derive(Debug)]
+    #[allow(clippy::large_enum_variant)]
+    pub enum LegacyResponse {
+        /// 200: Matched literally
+        ///
+        /// Sent as `text/plain`.
+        Ok(String),
+    }
+
+    impl ::stencil::axum::response::IntoResponse for LegacyResponse {
+        fn into_response(self) -> ::stencil::axum::response::Response {
+            match self {
+                Self::Ok(body) => rt::text(200, "text/plain", body),
+            }
+        }
+    }
+
+    /// The request of [`Api::relative`]: `GET /relative/path`.
+    #[derive(Debug)]
+    pub struct RelativeRequest {}
+
+    /// The responses of [`Api::relative`], one variant per declared status.
+    #[derive(Debug)]
+    #[allow(clippy::large_enum_variant)]
+    pub enum RelativeResponse {
+        /// 204: Found
+        NoContent,
+    }
+
+    impl ::stencil::axum::response::IntoResponse for RelativeResponse {
+        fn into_response(self) -> ::stencil::axum::response::Response {
+            match self {
+                Self::NoContent => rt::empty(204),
+            }
+        }
+    }
+
     /// The request of [`Api::into_future`]: `GET /events`.
     #[derive(Debug)]
     pub struct IntoFutureRequest {}
@@ -1589,6 +1754,8 @@ components:
             (&operations::DELETE_PET, routes::delete_pet::<A>),
             (&operations::STATS, routes::stats::<A>),
             (&operations::OWNER_PET, routes::owner_pet::<A>),
+            (&operations::LEGACY, routes::legacy::<A>),
+            (&operations::RELATIVE, routes::relative::<A>),
             (&operations::INTO_FUTURE, routes::into_future::<A>),
             (&operations::DEFAULT_2, routes::default_2::<A>),
         ];
@@ -1670,6 +1837,20 @@ components:
                 super::handle_owner_pet::<A>,
                 server,
             )
+        }
+
+        /// `GET /legacy/:id/*`: [`Api::legacy`](super::Api::legacy).
+        pub fn legacy<A: super::Api>(
+            server: ::std::sync::Arc<rt::Server<A>>,
+        ) -> ::stencil::axum::Router {
+            rt::route(&super::operations::LEGACY, super::handle_legacy::<A>, server)
+        }
+
+        /// `GET /relative/path`: [`Api::relative`](super::Api::relative).
+        pub fn relative<A: super::Api>(
+            server: ::std::sync::Arc<rt::Server<A>>,
+        ) -> ::stencil::axum::Router {
+            rt::route(&super::operations::RELATIVE, super::handle_relative::<A>, server)
         }
 
         /// `GET /events`: [`Api::into_future`](super::Api::into_future).
@@ -1850,6 +2031,40 @@ components:
                 pet_id,
             };
             rt::respond(op, server.api().owner_pet(request).await)
+        }
+            .await;
+        result.unwrap_or_else(|report| server.api().render_error(report))
+    }
+
+    async fn handle_legacy<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> ::stencil::axum::response::Response {
+        let op = &operations::LEGACY;
+        let result = async {
+            let (mut input, _) = rt::Input::new(op, request).await;
+            input.check()?;
+            let request = LegacyRequest {};
+            rt::respond(op, server.api().legacy(request).await)
+        }
+            .await;
+        result.unwrap_or_else(|report| server.api().render_error(report))
+    }
+
+    async fn handle_relative<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> ::stencil::axum::response::Response {
+        let op = &operations::RELATIVE;
+        let result = async {
+            let (mut input, _) = rt::Input::new(op, request).await;
+            input.check()?;
+            let request = RelativeRequest {};
+            rt::respond(op, server.api().relative(request).await)
         }
             .await;
         result.unwrap_or_else(|report| server.api().render_error(report))
@@ -2145,6 +2360,32 @@ components:
             fallback: Some(&FALLBACK),
         };
 
+        /// `GET /legacy/:id/*`
+        pub static LEGACY: rt::Operation = rt::Operation {
+            id: "legacy",
+            name: "legacy",
+            method: "GET",
+            path: "/legacy/:id/*",
+            params: &[],
+            body: None,
+            security: &[],
+            errors: &[],
+            fallback: Some(&FALLBACK),
+        };
+
+        /// `GET /relative/path`
+        pub static RELATIVE: rt::Operation = rt::Operation {
+            id: "relative",
+            name: "relative",
+            method: "GET",
+            path: "/relative/path",
+            params: &[],
+            body: None,
+            security: &[],
+            errors: &[],
+            fallback: Some(&FALLBACK),
+        };
+
         /// `GET /events`
         pub static INTO_FUTURE: rt::Operation = rt::Operation {
             id: "into_future",
@@ -2191,6 +2432,8 @@ components:
             &DELETE_PET,
             &STATS,
             &OWNER_PET,
+            &LEGACY,
+            &RELATIVE,
             &INTO_FUTURE,
             &DEFAULT_2,
         ];

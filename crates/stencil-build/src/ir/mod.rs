@@ -17,6 +17,7 @@ mod convert;
 mod cycles;
 mod generics;
 mod operations;
+mod paths;
 mod schema;
 mod unions;
 mod walk;

@@ -33,12 +33,55 @@ pub(crate) fn root(doc: &mut Value, v31: bool, warnings: &mut Vec<Diagnostic>) {
         }
     }
     m.shift_remove("jsonSchemaDialect");
+    absolute_paths(m, warnings);
     info(m, warnings);
     if let Some(Value::Object(license)) = m.get_mut("info").and_then(|i| i.get_mut("license")) {
         license.shift_remove("identifier");
     }
     if v31 {
         m.insert("openapi".to_owned(), json!("3.0.3"));
+    }
+}
+
+/// Keys under `paths` that do not start with `/` (openapiv3 drops them silently) get one, with
+/// a warning; `x-` keys are extensions. A key that would then collide stays dropped, warned.
+fn absolute_paths(m: &mut Object, warnings: &mut Vec<Diagnostic>) {
+    let Some(Value::Object(paths)) = m.get_mut("paths") else {
+        return;
+    };
+    if paths
+        .keys()
+        .all(|k| k.starts_with('/') || k.starts_with("x-"))
+    {
+        return;
+    }
+    let entries = std::mem::take(paths);
+    let taken: std::collections::HashSet<String> = entries.keys().cloned().collect();
+    for (key, item) in entries {
+        if key.starts_with('/') || key.starts_with("x-") {
+            paths.insert(key, item);
+            continue;
+        }
+        let pointer = crate::diag::join("/paths", &key);
+        let fixed = format!("/{key}");
+        if taken.contains(&fixed) {
+            warnings.push(
+                Diagnostic::warning(
+                    pointer,
+                    format!("the path `{key}` does not start with `/`, and `{fixed}` exists; it is not generated"),
+                )
+                .with_hint("start every key under `paths` with `/`"),
+            );
+            continue;
+        }
+        warnings.push(
+            Diagnostic::warning(
+                pointer,
+                format!("the path `{key}` does not start with `/`; it is served as `{fixed}`"),
+            )
+            .with_hint("start every key under `paths` with `/`"),
+        );
+        paths.insert(fixed, item);
     }
 }
 

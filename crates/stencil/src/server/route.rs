@@ -70,7 +70,9 @@ impl Shape {
                     route.push(String::new());
                     key.push(String::new());
                 }
-                [Piece::Literal(text)] => {
+                // axum refuses literal segments that start with `:` or `*` (0.7 syntax); they
+                // are matched as patterns instead.
+                [Piece::Literal(text)] if !text.starts_with([':', '*']) => {
                     route.push(text.clone());
                     key.push(text.clone());
                 }
@@ -374,6 +376,17 @@ mod tests {
         let shape = Shape::parse("/files/{id}#add_link");
         assert_eq!(shape.route, "/files/{id}");
         assert!(shape.is_plain());
+    }
+
+    #[test]
+    fn segments_axum_takes_for_old_syntax_are_patterns() {
+        let shape = Shape::parse("/a/:id/*");
+        assert_eq!(shape.route, "/a/{__2}/{__3}");
+        assert!(shape.matches("/a/:id/*", None));
+        assert!(!shape.matches("/a/7/*", None));
+        assert!(shape
+            .path_params(vec![("__2".into(), ":id".into())])
+            .is_empty());
     }
 
     #[test]
