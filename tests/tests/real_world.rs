@@ -66,6 +66,20 @@ fn a_parent_with_a_discriminator_decodes_as_its_subtypes() {
 }
 
 #[test]
+fn a_discriminator_without_mapping_takes_names_and_declared_values() {
+    use real_world::types::{Circle, Figure};
+    for tag in ["Circle", "circle"] {
+        let figure: Figure = serde_json::from_value(json!({"kind": tag, "radius": 2.0})).unwrap();
+        assert!(
+            matches!(figure, Figure::Circle(Circle { radius, .. }) if radius == 2.0),
+            "{tag}"
+        );
+    }
+    let square: Figure = serde_json::from_value(json!({"kind": "square", "side": 1.5})).unwrap();
+    assert!(matches!(square, Figure::Square(_)));
+}
+
+#[test]
 fn property_names_that_collide_keep_their_wire_names() {
     let reactions = Reactions {
         f_1: Some(1),

@@ -70,6 +70,40 @@ pub mod types {
 
     ::stencil::impl_string_enum!(CatHuntingSkill);
 
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "::stencil::serde")]
+    pub struct Circle {
+        pub kind: CircleKind,
+        pub radius: f64,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum CircleKind {
+        Circle,
+        /// A value that was not in the document when this code was generated.
+        Other(String),
+    }
+
+    impl ::stencil::StringEnum for CircleKind {
+        const VALUES: &'static [&'static str] = &["circle"];
+
+        fn as_str(&self) -> &str {
+            match self {
+                Self::Circle => "circle",
+                Self::Other(value) => value,
+            }
+        }
+
+        fn from_wire(value: &str) -> Option<Self> {
+            match value {
+                "circle" => Some(Self::Circle),
+                other => Some(Self::Other(other.to_owned())),
+            }
+        }
+    }
+
+    ::stencil::impl_string_enum!(CircleKind);
+
     pub type Client = String;
 
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -91,6 +125,36 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
     }
+
+    #[derive(Debug, Clone, PartialEq, Serialize)]
+    #[serde(crate = "::stencil::serde", untagged)]
+    #[allow(clippy::large_enum_variant)]
+    pub enum Figure {
+        Circle(Circle),
+        Square(Square),
+    }
+
+    impl ::stencil::TaggedUnion for Figure {
+        const TAG: &'static str = "kind";
+        const TAGS: &'static [&'static str] = &["Circle", "circle", "Square", "square"];
+
+        fn from_tagged(
+            tag: &str,
+            value: ::stencil::serde_json::Value,
+        ) -> Option<Result<Self, ::stencil::serde_json::Error>> {
+            match tag {
+                "Circle" | "circle" => {
+                    Some(::stencil::serde_json::from_value(value).map(Self::Circle))
+                }
+                "Square" | "square" => {
+                    Some(::stencil::serde_json::from_value(value).map(Self::Square))
+                }
+                _ => None,
+            }
+        }
+    }
+
+    ::stencil::impl_tagged_union!(Figure);
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
@@ -313,6 +377,40 @@ pub mod types {
     }
 
     ::stencil::impl_string_enum!(ResultType);
+
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "::stencil::serde")]
+    pub struct Square {
+        pub kind: SquareKind,
+        pub side: f64,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum SquareKind {
+        Square,
+        /// A value that was not in the document when this code was generated.
+        Other(String),
+    }
+
+    impl ::stencil::StringEnum for SquareKind {
+        const VALUES: &'static [&'static str] = &["square"];
+
+        fn as_str(&self) -> &str {
+            match self {
+                Self::Square => "square",
+                Self::Other(value) => value,
+            }
+        }
+
+        fn from_wire(value: &str) -> Option<Self> {
+            match value {
+                "square" => Some(Self::Square),
+                other => Some(Self::Other(other.to_owned())),
+            }
+        }
+    }
+
+    ::stencil::impl_string_enum!(SquareKind);
 
     pub type VecType = Vec<OptionType>;
 }
@@ -1295,6 +1393,25 @@ components:
         "": {type: string}
         _: {type: string}
         __: {type: string}
+    # A discriminator without a mapping whose branches declare their own tag value: both the
+    # schema name (what the specification says) and the declared value select the branch.
+    Figure:
+      oneOf:
+        - {$ref: "#/components/schemas/Circle"}
+        - {$ref: "#/components/schemas/Square"}
+      discriminator: {propertyName: kind}
+    Circle:
+      type: object
+      required: [kind, radius]
+      properties:
+        kind: {type: string, enum: [circle]}
+        radius: {type: number}
+    Square:
+      type: object
+      required: [kind, side]
+      properties:
+        kind: {type: string, enum: [square]}
+        side: {type: number}
     Mixed:
       description: An enum of mixed types.
       enum: [1, "one", true, null, 2.5]

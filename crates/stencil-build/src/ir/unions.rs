@@ -48,8 +48,12 @@ impl Builder<'_> {
             match u.tag.clone() {
                 Some(tag) => {
                     for variant in &mut u.variants {
-                        if variant.tag_values.is_empty() {
-                            if let Some(value) = self.const_of(&variant.ty, &tag) {
+                        // The branch's own single value for the tag property is accepted too:
+                        // without a mapping, the tag is the schema name by the specification,
+                        // but documents often mean the value the branch declares
+                        // (`kind: {const: circle}` in `Circle`).
+                        if let Some(value) = self.const_of(&variant.ty, &tag) {
+                            if !variant.tag_values.contains(&value) {
                                 variant.tag_values.push(value);
                             }
                         }
