@@ -337,3 +337,28 @@ proptest! {
         }
     }
 }
+
+/// Two branches declaring the same tag value (a copy-paste slip): the value selects the first
+/// branch only, so the generated match has no unreachable arm.
+#[test]
+fn a_tag_value_two_branches_declare_selects_one() {
+    let (code, _) = generate(
+        r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Figure:
+      oneOf: [{$ref: "#/components/schemas/Circle"}, {$ref: "#/components/schemas/Disc"}]
+      discriminator: {propertyName: kind}
+    Circle: {type: object, required: [kind], properties: {kind: {type: string, enum: [round]}}}
+    Disc: {type: object, required: [kind], properties: {kind: {type: string, enum: [round]}}}
+"##,
+    )
+    .unwrap();
+    assert!(
+        code.contains(r#"const TAGS: &'static [&'static str] = &["Circle", "round", "Disc"];"#),
+        "{code}"
+    );
+}

@@ -47,15 +47,17 @@ impl Builder<'_> {
             let mut u = u.clone();
             match u.tag.clone() {
                 Some(tag) => {
-                    for variant in &mut u.variants {
-                        // The branch's own single value for the tag property is accepted too:
-                        // without a mapping, the tag is the schema name by the specification,
-                        // but documents often mean the value the branch declares
-                        // (`kind: {const: circle}` in `Circle`).
-                        if let Some(value) = self.const_of(&variant.ty, &tag) {
-                            if !variant.tag_values.contains(&value) {
-                                variant.tag_values.push(value);
-                            }
+                    // The branch's own single value for the tag property is accepted too:
+                    // without a mapping, the tag is the schema name by the specification, but
+                    // documents often mean the value the branch declares (`kind: {const:
+                    // circle}` in `Circle`). Only values no branch has yet: a value selects one
+                    // branch.
+                    for i in 0..u.variants.len() {
+                        let Some(value) = self.const_of(&u.variants[i].ty, &tag) else {
+                            continue;
+                        };
+                        if !u.variants.iter().any(|v| v.tag_values.contains(&value)) {
+                            u.variants[i].tag_values.push(value);
                         }
                     }
                     if u.variants.iter().any(|v| v.tag_values.is_empty()) {
