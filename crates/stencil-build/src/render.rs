@@ -96,45 +96,21 @@ pub fn unformatted_part(tokens: TokenStream) -> Result<Piece, String> {
 }
 
 fn unformatted_items(tokens: TokenStream, text: &mut String) {
-    use proc_macro2::{Delimiter, TokenTree};
-    let mut item = TokenStream::new();
-    // Whether the item so far is `... mod name` (its brace group is a module body).
-    let mut after_mod = 0u8;
-    let mut trees = tokens.into_iter().peekable();
-    while let Some(tree) = trees.next() {
-        match &tree {
-            TokenTree::Group(g) if g.delimiter() == Delimiter::Brace && after_mod == 2 => {
-                text.push_str(&std::mem::take(&mut item).to_string());
-                text.push_str(" {\n");
-                unformatted_items(g.stream(), text);
-                text.push_str("}\n");
-                after_mod = 0;
-                continue;
+    for (item, maybe_module) in chunks::items(tokens) {
+        let item = if maybe_module {
+            match chunks::as_module(item) {
+                Ok(module) => {
+                    text.push_str(&module.head.to_string());
+                    text.push_str(" {\n");
+                    unformatted_items(module.body, text);
+                    text.push_str("}\n");
+                    continue;
+                }
+                Err(item) => item,
             }
-            _ => {}
-        }
-        // An item ends after `;`, or after a brace group that no `;` or `else` follows.
-        let ends = match &tree {
-            TokenTree::Punct(p) => p.as_char() == ';',
-            TokenTree::Group(g) => {
-                g.delimiter() == Delimiter::Brace
-                    && !matches!(trees.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ';')
-                    && !matches!(trees.peek(), Some(TokenTree::Ident(i)) if i == "else")
-            }
-            _ => false,
+        } else {
+            item
         };
-        after_mod = match (&tree, after_mod) {
-            (TokenTree::Ident(i), _) if i == "mod" => 1,
-            (TokenTree::Ident(_), 1) => 2,
-            _ => 0,
-        };
-        item.extend(std::iter::once(tree));
-        if ends {
-            text.push_str(&std::mem::take(&mut item).to_string());
-            text.push('\n');
-        }
-    }
-    if !item.is_empty() {
         text.push_str(&item.to_string());
         text.push('\n');
     }

@@ -19,9 +19,9 @@ const CHUNK_ITEMS: usize = 8192;
 
 /// A `mod name { body }` item: everything before the body (attributes, visibility, `mod`,
 /// name), and the body.
-struct Module {
-    head: TokenStream,
-    body: TokenStream,
+pub(super) struct Module {
+    pub(super) head: TokenStream,
+    pub(super) body: TokenStream,
 }
 
 /// The unspaced prettyplease text of `tokens`, formatted chunk by chunk when they are one
@@ -42,7 +42,7 @@ fn unparse_module_in(
 }
 
 /// `tokens` as a module item with a non-empty body, if it is one (else the tokens back).
-fn as_module(tokens: TokenStream) -> Result<Module, TokenStream> {
+pub(super) fn as_module(tokens: TokenStream) -> Result<Module, TokenStream> {
     let mut trees: Vec<TokenTree> = tokens.into_iter().collect();
     if !is_module(&trees) {
         return Err(trees.into_iter().collect());
@@ -100,7 +100,7 @@ fn is_module(trees: &[TokenTree]) -> bool {
 /// The items of a module body: each ends after a `;`, or after a `{ ... }` group that no `;`
 /// or `else` follows. Inner attributes stay with the first item. Each item comes with whether
 /// it may be a module (`mod` then a name at its top level), so that only those are examined.
-fn items(body: TokenStream) -> Vec<(TokenStream, bool)> {
+pub(super) fn items(body: TokenStream) -> Vec<(TokenStream, bool)> {
     let mut out = Vec::new();
     let mut item = TokenStream::new();
     let mut module = false;
