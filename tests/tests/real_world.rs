@@ -1,5 +1,7 @@
 //! The generated `real-world` crate (specs/fixtures/real-world.yaml): Swagger-style inheritance
 //! (a discriminator on the parent, children extending it with `allOf`) decoded polymorphically,
+//! unions inside `allOf` or next to properties distributed over the other parts, `allOf` parts
+//! that only annotate,
 //! operations and parameters named like the client's own items, a JSON-encoded query parameter,
 //! `*/*` responses typed as JSON, and status ranges, through the generated client and server.
 
@@ -77,6 +79,104 @@ fn a_discriminator_without_mapping_takes_names_and_declared_values() {
     }
     let square: Figure = serde_json::from_value(json!({"kind": "square", "side": 1.5})).unwrap();
     assert!(matches!(square, Figure::Square(_)));
+}
+
+#[test]
+fn a_union_inside_all_of_is_distributed_over_the_other_parts() {
+    use real_world::types::{Tagged, TaggedCircle, TaggedSquare};
+    let value = json!({"id": "s1", "label": "big", "kind": "circle", "radius": 2.0});
+    let tagged: Tagged = serde_json::from_value(value.clone()).unwrap();
+    let Tagged::Circle(TaggedCircle {
+        id, label, radius, ..
+    }) = &tagged
+    else {
+        panic!("not a circle: {tagged:?}");
+    };
+    assert_eq!((id.as_str(), label.as_str(), *radius), ("s1", "big", 2.0));
+    assert_eq!(serde_json::to_value(&tagged).unwrap(), value);
+    let square: Tagged = serde_json::from_value(
+        json!({"id": "s2", "label": "small", "kind": "square", "side": 1.0}),
+    )
+    .unwrap();
+    assert!(matches!(square, Tagged::Square(TaggedSquare { side, .. }) if side == 1.0));
+    // Every part's required fields are required in every branch.
+    let error =
+        serde_json::from_value::<Tagged>(json!({"label": "x", "kind": "circle", "radius": 1}))
+            .unwrap_err()
+            .to_string();
+    assert!(error.contains("id"), "{error}");
+}
+
+#[test]
+fn properties_next_to_one_of_belong_to_every_branch() {
+    use real_world::types::{Note, NoteCircle, NoteVariant1};
+    let circle: Note =
+        serde_json::from_value(json!({"label": "c", "kind": "circle", "radius": 3.0})).unwrap();
+    assert!(
+        matches!(circle, Note::Circle(NoteCircle { ref label, radius, .. }) if label.as_deref() == Some("c") && radius == 3.0),
+        "{circle:?}"
+    );
+    let text: Note = serde_json::from_value(json!({"label": "t", "text": "hello"})).unwrap();
+    assert_eq!(
+        text,
+        Note::Variant1(NoteVariant1 {
+            label: Some("t".into()),
+            text: "hello".into()
+        })
+    );
+}
+
+#[test]
+fn constraint_only_branches_leave_one_struct() {
+    use real_world::types::Batch;
+    let batch: Batch = serde_json::from_value(json!({"fileIds": ["a", "b"]})).unwrap();
+    assert_eq!(
+        batch.file_ids.as_deref(),
+        Some(&["a".to_owned(), "b".to_owned()][..])
+    );
+    assert_eq!(batch.files, None);
+}
+
+#[test]
+fn a_parent_listing_its_children_has_them_as_variants() {
+    use real_world::types::{Animal, Lion, Zebra};
+    let lion: Animal = serde_json::from_value(json!({"type": "Lion", "roar": true})).unwrap();
+    assert!(matches!(
+        lion,
+        Animal::Lion(Lion {
+            roar: Some(true),
+            ..
+        })
+    ));
+    let zebra: Animal = serde_json::from_value(json!({"type": "Zebra", "stripes": 40})).unwrap();
+    assert!(matches!(
+        zebra,
+        Animal::Zebra(Zebra {
+            stripes: Some(40),
+            ..
+        })
+    ));
+}
+
+#[test]
+fn all_of_parts_that_only_annotate_keep_the_referenced_type() {
+    use real_world::types::{Circle, Figure, Hamster, Sketch, Square};
+    let sketch: Sketch = serde_json::from_value(json!({
+        "figure": null,
+        "shape": {"kind": "square", "side": 2.0}
+    }))
+    .unwrap();
+    assert_eq!(sketch.figure, Some(None));
+    assert!(matches!(sketch.shape, Some(Figure::Square(Square { side, .. })) if side == 2.0));
+    let sketch: Sketch =
+        serde_json::from_value(json!({"figure": {"kind": "circle", "radius": 1.0}})).unwrap();
+    assert!(matches!(
+        sketch.figure,
+        Some(Some(Figure::Circle(Circle { .. })))
+    ));
+    // A child of `Pet` written with `type: object` next to its `allOf` is a variant of `Pet`.
+    let pet: Pet = serde_json::from_value(json!({"petType": "Hamster", "name": "Hammy"})).unwrap();
+    assert!(matches!(pet, Pet::Hamster(Hamster { ref name, .. }) if name == "Hammy"));
 }
 
 #[test]

@@ -5,7 +5,44 @@
 pub mod types {
     use ::stencil::serde::{Deserialize, Serialize};
 
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[serde(crate = "::stencil::serde", untagged)]
+    #[allow(clippy::large_enum_variant)]
+    pub enum Animal {
+        Lion(Lion),
+        Zebra(Zebra),
+    }
+
+    impl ::stencil::TaggedUnion for Animal {
+        const TAG: &'static str = "type";
+        const TAGS: &'static [&'static str] = &["Lion", "Zebra"];
+
+        fn from_tagged(
+            tag: &str,
+            value: ::stencil::serde_json::Value,
+        ) -> Option<Result<Self, ::stencil::serde_json::Error>> {
+            match tag {
+                "Lion" => Some(::stencil::serde_json::from_value(value).map(Self::Lion)),
+                "Zebra" => {
+                    Some(::stencil::serde_json::from_value(value).map(Self::Zebra))
+                }
+                _ => None,
+            }
+        }
+    }
+
+    ::stencil::impl_tagged_union!(Animal);
+
     pub type Api = String;
+
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[serde(crate = "::stencil::serde")]
+    pub struct Batch {
+        #[serde(rename = "fileIds", default, skip_serializing_if = "Option::is_none")]
+        pub file_ids: Option<Vec<String>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub files: Option<Vec<String>>,
+    }
 
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
@@ -169,8 +206,52 @@ pub mod types {
         >,
     }
 
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "::stencil::serde")]
+    pub struct Hamster {
+        #[serde(rename = "petType")]
+        pub pet_type: String,
+        pub name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub owner: Option<Owner>,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(crate = "::stencil::serde")]
+    pub struct Lion {
+        #[serde(rename = "type")]
+        pub type_: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub roar: Option<bool>,
+    }
+
     /// An enum of mixed types.
     pub type Mixed = ::stencil::serde_json::Value;
+
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "::stencil::serde", untagged)]
+    #[allow(clippy::large_enum_variant)]
+    pub enum Note {
+        Circle(NoteCircle),
+        Variant1(NoteVariant1),
+    }
+
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "::stencil::serde")]
+    pub struct NoteCircle {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub label: Option<String>,
+        pub kind: CircleKind,
+        pub radius: f64,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(crate = "::stencil::serde")]
+    pub struct NoteVariant1 {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub label: Option<String>,
+        pub text: String,
+    }
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum Numbers {
@@ -278,11 +359,12 @@ pub mod types {
         Pet(PetBase),
         Cat(Cat),
         Dog(Dog),
+        Hamster(Hamster),
     }
 
     impl ::stencil::TaggedUnion for Pet {
         const TAG: &'static str = "petType";
-        const TAGS: &'static [&'static str] = &["Pet", "cat", "dog"];
+        const TAGS: &'static [&'static str] = &["Pet", "cat", "dog", "Hamster"];
 
         fn from_tagged(
             tag: &str,
@@ -292,6 +374,9 @@ pub mod types {
                 "Pet" => Some(::stencil::serde_json::from_value(value).map(Self::Pet)),
                 "cat" => Some(::stencil::serde_json::from_value(value).map(Self::Cat)),
                 "dog" => Some(::stencil::serde_json::from_value(value).map(Self::Dog)),
+                "Hamster" => {
+                    Some(::stencil::serde_json::from_value(value).map(Self::Hamster))
+                }
                 _ => None,
             }
         }
@@ -378,6 +463,20 @@ pub mod types {
 
     ::stencil::impl_string_enum!(ResultType);
 
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(crate = "::stencil::serde")]
+    pub struct Sketch {
+        /// The figure, if there is one.
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "::stencil::double_option"
+        )]
+        pub figure: Option<Option<Figure>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub shape: Option<Figure>,
+    }
+
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct Square {
@@ -412,7 +511,70 @@ pub mod types {
 
     ::stencil::impl_string_enum!(SquareKind);
 
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(crate = "::stencil::serde")]
+    pub struct Stamp {
+        pub id: String,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Serialize)]
+    #[serde(crate = "::stencil::serde", untagged)]
+    #[allow(clippy::large_enum_variant)]
+    pub enum Tagged {
+        Circle(TaggedCircle),
+        Square(TaggedSquare),
+    }
+
+    impl ::stencil::TaggedUnion for Tagged {
+        const TAG: &'static str = "kind";
+        const TAGS: &'static [&'static str] = &["Circle", "circle", "Square", "square"];
+
+        fn from_tagged(
+            tag: &str,
+            value: ::stencil::serde_json::Value,
+        ) -> Option<Result<Self, ::stencil::serde_json::Error>> {
+            match tag {
+                "Circle" | "circle" => {
+                    Some(::stencil::serde_json::from_value(value).map(Self::Circle))
+                }
+                "Square" | "square" => {
+                    Some(::stencil::serde_json::from_value(value).map(Self::Square))
+                }
+                _ => None,
+            }
+        }
+    }
+
+    ::stencil::impl_tagged_union!(Tagged);
+
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "::stencil::serde")]
+    pub struct TaggedCircle {
+        pub id: String,
+        pub kind: CircleKind,
+        pub radius: f64,
+        pub label: String,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "::stencil::serde")]
+    pub struct TaggedSquare {
+        pub id: String,
+        pub kind: SquareKind,
+        pub side: f64,
+        pub label: String,
+    }
+
     pub type VecType = Vec<OptionType>;
+
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(crate = "::stencil::serde")]
+    pub struct Zebra {
+        #[serde(rename = "type")]
+        pub type_: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub stripes: Option<i64>,
+    }
 }
 
 #[cfg(feature = "client")]
@@ -1430,6 +1592,82 @@ components:
     Client: {type: string}
     Api: {type: string}
     Error: {type: object, properties: {message: {type: string}}}
+    # Compositions with unions (ir/compose.rs). `allOf` over a discriminated union: one struct
+    # per branch with the fields of every part, still told apart by the tag.
+    Tagged:
+      allOf:
+        - $ref: "#/components/schemas/Stamp"
+        - $ref: "#/components/schemas/Figure"
+      required: [label]
+      properties:
+        label: {type: string}
+    Stamp:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string}
+    # Properties next to the schema's own oneOf: each branch gets them.
+    Note:
+      type: object
+      properties:
+        label: {type: string}
+      oneOf:
+        - $ref: "#/components/schemas/Circle"
+        - type: object
+          required: [text]
+          properties:
+            text: {type: string}
+    # Branches that only constrain which properties are present: one struct.
+    Batch:
+      type: object
+      properties:
+        fileIds: {type: array, items: {type: string}}
+        files: {type: array, items: {type: string}}
+      anyOf:
+        - required: [fileIds]
+        - required: [files]
+    # A parent listing the children that extend it: the children are the variants as they are.
+    Animal:
+      type: object
+      required: [type]
+      properties:
+        type: {type: string}
+      oneOf:
+        - $ref: "#/components/schemas/Lion"
+        - $ref: "#/components/schemas/Zebra"
+      discriminator: {propertyName: type}
+    Lion:
+      allOf:
+        - $ref: "#/components/schemas/Animal"
+        - type: object
+          properties:
+            roar: {type: boolean}
+    Zebra:
+      allOf:
+        - $ref: "#/components/schemas/Animal"
+        - type: object
+          properties:
+            stripes: {type: integer}
+    # `allOf` parts that only annotate: `figure` is a nullable `Figure`.
+    Sketch:
+      type: object
+      properties:
+        figure:
+          allOf:
+            - $ref: "#/components/schemas/Figure"
+            - nullable: true
+              description: The figure, if there is one.
+        shape:
+          type: object
+          allOf:
+            - $ref: "#/components/schemas/Figure"
+            - title: Shape
+    # A child of `Pet` (next to `type: object`, with only an annotation of its own).
+    Hamster:
+      type: object
+      allOf:
+        - $ref: "#/components/schemas/Pet"
+        - description: A hamster has nothing of its own.
 "##;
 
     /// A router serving [`OPENAPI_DOCUMENT`] at `path` (e.g. `/openapi.yaml`).
@@ -2788,6 +3026,32 @@ components:
             },
         );
 
+        pub static HAMSTER: rt::Schema = rt::Schema::Object(
+            &rt::Object {
+                fields: &[
+                    rt::Field {
+                        name: "petType",
+                        schema: &rt::Schema::Str(None),
+                        required: true,
+                        nullable: false,
+                    },
+                    rt::Field {
+                        name: "name",
+                        schema: &rt::Schema::Str(None),
+                        required: true,
+                        nullable: false,
+                    },
+                    rt::Field {
+                        name: "owner",
+                        schema: &super::schemas::OWNER,
+                        required: false,
+                        nullable: false,
+                    },
+                ],
+                additional: None,
+            },
+        );
+
         pub static PET: rt::Schema = rt::Schema::Union(
             &rt::Union {
                 tag: Some("petType"),
@@ -2803,6 +3067,10 @@ components:
                     rt::Variant {
                         tags: &["dog"],
                         schema: &super::schemas::DOG,
+                    },
+                    rt::Variant {
+                        tags: &["Hamster"],
+                        schema: &super::schemas::HAMSTER,
                     },
                 ],
             },

@@ -32,7 +32,7 @@ pub struct Typed {
 }
 
 impl Typed {
-    fn plain(ty: TypeRef) -> Self {
+    pub(crate) fn plain(ty: TypeRef) -> Self {
         Typed {
             ty,
             nullable: false,
@@ -184,23 +184,59 @@ impl Builder<'_> {
         }
         // A single-branch composition without a shape of its own is the branch itself
         // (`allOf: [$ref]` with a description, `anyOf: [X, null]` after normalisation).
-        if !v.has_own_shape() && v.enumeration.is_empty() {
-            let parts: Vec<(&str, &ReferenceOr<Schema>)> = [
+        // `allOf` parts that only annotate (`{nullable: true}`, `{description: ...}`) do not
+        // count as branches: `allOf: [$ref: Union, {nullable: true}]` is a nullable `Union`.
+        if v.properties.is_empty() && v.additional.is_none() && v.enumeration.is_empty() {
+            let annotations: Vec<View> = v
+                .all_of
+                .iter()
+                .filter_map(|p| match p {
+                    ReferenceOr::Item(s) if View::new(s).only_annotates() => Some(View::new(s)),
+                    _ => None,
+                })
+                .collect();
+            let parts: Vec<(&str, usize, &ReferenceOr<Schema>)> = [
                 ("allOf", v.all_of),
                 ("anyOf", v.any_of),
                 ("oneOf", v.one_of),
             ]
             .into_iter()
-            .flat_map(|(k, xs)| xs.iter().map(move |x| (k, x)))
+            .flat_map(|(k, xs)| xs.iter().enumerate().map(move |(i, x)| (k, i, x)))
+            .filter(|(k, _, x)| {
+                *k != "allOf" || !matches!(x, ReferenceOr::Item(s) if View::new(s).only_annotates())
+            })
             .collect();
-            if parts.len() == 1 {
-                let (k, part) = parts[0];
-                let p = join(&join(ptr, k), "0");
+            // A `type` next to `allOf: [$ref]` adds nothing either (`{type: string, allOf:
+            // [$ref: SomeEnum]}`); the part's own type wins.
+            let annotated = parts.first().is_some_and(|p| p.0 == "allOf");
+            // A component extending a discriminator's parent stays a struct of its own: it is a
+            // variant of the parent's union (see `inheritance`), not an alias of it.
+            let extends_parent = target.is_some()
+                && parts.first().is_some_and(|(k, _, p)| {
+                    *k == "allOf"
+                        && matches!(p, ReferenceOr::Reference { reference }
+                            if self.lookup_schema(reference)
+                                .is_some_and(|(s, _)| s.schema_data.discriminator.is_some()))
+                });
+            if parts.len() == 1 && (!v.has_own_shape() || annotated) && !extends_parent {
+                let (k, i, part) = parts[0];
+                let p = join(&join(ptr, k), &i.to_string());
                 let mut t = self.type_of(part, &p, hint);
-                if !matches!(part, ReferenceOr::Reference { .. }) {
-                    return t;
+                if matches!(part, ReferenceOr::Reference { .. }) {
+                    t.docs = Docs::default();
                 }
-                t.docs = Docs::default();
+                for a in &annotations {
+                    t.nullable |= a.data.nullable;
+                    t.read_only |= a.data.read_only;
+                    t.write_only |= a.data.write_only;
+                    if a.data.default.is_some() {
+                        t.default = a.data.default.clone();
+                    }
+                    if t.docs.description.is_none() {
+                        t.docs.description = a.data.description.clone();
+                    }
+                    t.docs.deprecated |= a.data.deprecated;
+                }
                 return t;
             }
         }
@@ -209,16 +245,16 @@ impl Builder<'_> {
                 return t;
             }
         }
-        if !v.one_of.is_empty() || !v.any_of.is_empty() {
+        if !v.all_of.is_empty() || (!v.properties.is_empty() && v.has_union()) {
+            return self.composed(v, ptr, hint, target);
+        }
+        if v.has_union() {
             let (key, branches) = if v.one_of.is_empty() {
                 ("anyOf", v.any_of)
             } else {
                 ("oneOf", v.one_of)
             };
             return self.union(v, branches, &join(ptr, key), hint, target);
-        }
-        if !v.all_of.is_empty() {
-            return self.all_of(v, ptr, hint, target);
         }
         match v.kind {
             Kind::Object => self.object(v, ptr, hint, target),
@@ -346,7 +382,7 @@ impl Builder<'_> {
         Some(t)
     }
 
-    fn union(
+    pub(crate) fn union(
         &mut self,
         v: &View,
         branches: &[ReferenceOr<Schema>],
@@ -392,77 +428,8 @@ impl Builder<'_> {
         t
     }
 
-    fn is_null_only(&self, b: &ReferenceOr<Schema>) -> bool {
+    pub(crate) fn is_null_only(&self, b: &ReferenceOr<Schema>) -> bool {
         matches!(b, ReferenceOr::Item(s) if s.schema_data.extensions.contains_key(ext::NULL_TYPE))
-    }
-
-    fn all_of(&mut self, v: &View, ptr: &str, hint: Hint, target: Option<TypeId>) -> Typed {
-        let id = self.reserve(ptr, hint, target);
-        let mut st = Struct::default();
-        let mut seen_parts = Vec::new();
-        for (i, part) in v.all_of.iter().enumerate() {
-            let p = join(&join(ptr, "allOf"), &i.to_string());
-            self.merge_part(part, &p, id, &mut st, &mut seen_parts, 0);
-        }
-        // The schema's own properties next to allOf.
-        if !v.properties.is_empty() || v.additional.is_some() {
-            let own = self.fields_of(v, ptr, id);
-            merge_fields(&mut st, own);
-        }
-        let ty = self.finish(id, TypeKind::Struct(st), docs_of(v), target.is_some());
-        Typed::plain(ty)
-    }
-
-    fn merge_part(
-        &mut self,
-        part: &ReferenceOr<Schema>,
-        ptr: &str,
-        id: TypeId,
-        st: &mut Struct,
-        seen: &mut Vec<String>,
-        depth: usize,
-    ) {
-        if depth > 32 {
-            return;
-        }
-        let (schema, p): (&Schema, String) = match part {
-            ReferenceOr::Reference { reference } => {
-                if seen.contains(reference) {
-                    return;
-                }
-                seen.push(reference.clone());
-                match self.lookup_schema(reference) {
-                    Some((s, p)) => (s, p),
-                    None => {
-                        self.reference(reference, ptr);
-                        return;
-                    }
-                }
-            }
-            ReferenceOr::Item(s) => (s, ptr.to_owned()),
-        };
-        let v = View::new(schema);
-        for (k, xs) in [("allOf", v.all_of)] {
-            for (i, x) in xs.iter().enumerate() {
-                self.merge_part(
-                    x,
-                    &join(&join(&p, k), &i.to_string()),
-                    id,
-                    st,
-                    seen,
-                    depth + 1,
-                );
-            }
-        }
-        if !v.one_of.is_empty() || !v.any_of.is_empty() {
-            self.warning(
-                &p,
-                "oneOf/anyOf inside allOf is not merged; its properties are not typed",
-                "move the union into a property",
-            );
-        }
-        let own = self.fields_of(&v, &p, id);
-        merge_fields(st, own);
     }
 
     fn object(&mut self, v: &View, ptr: &str, hint: Hint, target: Option<TypeId>) -> Typed {
@@ -487,7 +454,7 @@ impl Builder<'_> {
     }
 
     /// The fields of an object schema (not its allOf parts).
-    fn fields_of(&mut self, v: &View, ptr: &str, owner: TypeId) -> Struct {
+    pub(crate) fn fields_of(&mut self, v: &View, ptr: &str, owner: TypeId) -> Struct {
         let mut st = Struct::default();
         let mut scope = naming::Scope::with_reserved(&["additional_properties"]);
         for (wire, prop) in &v.properties {
@@ -534,23 +501,8 @@ impl Builder<'_> {
     }
 }
 
-/// Merge `b`'s fields into `a` (allOf): later parts override same-named fields, required wins.
-fn merge_fields(a: &mut Struct, b: Struct) {
-    for f in b.fields {
-        if let Some(existing) = a.fields.iter_mut().find(|x| x.wire_name == f.wire_name) {
-            let required = existing.required || f.required;
-            *existing = Field { required, ..f };
-        } else {
-            a.fields.push(f);
-        }
-    }
-    if b.additional.is_some() {
-        a.additional = b.additional;
-    }
-}
-
 /// A nullable value inside an array, map or tuple becomes `Option<T>`.
-fn wrap_nullable(t: Typed) -> TypeRef {
+pub(crate) fn wrap_nullable(t: Typed) -> TypeRef {
     if t.nullable && t.ty != TypeRef::Any {
         TypeRef::Option(Box::new(t.ty))
     } else {

@@ -13,6 +13,7 @@
 //! - Type, field, variant, method and parameter names are unique in their scope.
 
 pub mod build;
+mod compose;
 mod convert;
 mod cycles;
 mod generics;

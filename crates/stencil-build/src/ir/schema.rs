@@ -208,4 +208,43 @@ impl<'a> View<'a> {
     pub fn has_own_shape(&self) -> bool {
         self.kind != Kind::Unknown || !self.properties.is_empty() || self.additional.is_some()
     }
+
+    /// Whether the schema has its own `oneOf` or `anyOf`.
+    pub fn has_union(&self) -> bool {
+        !self.one_of.is_empty() || !self.any_of.is_empty()
+    }
+
+    /// The schema's own union: its keyword and branches (`oneOf` first).
+    pub fn union(&self) -> Option<(&'static str, &'a [ReferenceOr<Schema>])> {
+        if !self.one_of.is_empty() {
+            Some(("oneOf", self.one_of))
+        } else if !self.any_of.is_empty() {
+            Some(("anyOf", self.any_of))
+        } else {
+            None
+        }
+    }
+
+    /// A schema that only constrains an object without shaping it: `{required: [a]}`, `{not:
+    /// ...}` (the branches of `oneOf: [{required: [a]}, {required: [b]}]`).
+    pub fn only_constrains(&self) -> bool {
+        matches!(self.kind, Kind::Unknown | Kind::Object)
+            && self.properties.is_empty()
+            && self.additional.is_none()
+            && self.enumeration.is_empty()
+            && self.one_of.is_empty()
+            && self.any_of.is_empty()
+            && self.all_of.is_empty()
+            && self.items.is_none()
+    }
+
+    /// A schema that only annotates (`{nullable: true}`, `{description: ...}`, `{type: object,
+    /// title: ...}`): no keywords that constrain the value beyond being an object.
+    pub fn only_annotates(&self) -> bool {
+        self.only_constrains()
+            && self.required.is_empty()
+            && !self.not
+            && self.constraints.is_empty()
+            && self.data.extensions.is_empty()
+    }
 }

@@ -144,7 +144,7 @@ impl Builder<'_> {
     /// keys. The descendants keep their merged fields, so decoding keeps every field of the
     /// actual subtype instead of dropping what the parent does not declare.
     pub(crate) fn inheritance(&mut self) {
-        use openapiv3::{ReferenceOr, SchemaKind};
+        use openapiv3::ReferenceOr;
         const PREFIX: &str = "#/components/schemas/";
         let Some(components) = self.doc.components.as_ref() else {
             return;
@@ -156,8 +156,10 @@ impl Builder<'_> {
             let ReferenceOr::Item(s) = schema else {
                 continue;
             };
-            if let SchemaKind::AllOf { all_of } = &s.schema_kind {
-                for part in all_of {
+            // `allOf` next to other keywords (`type: object`) is `SchemaKind::Any`: the view
+            // sees both.
+            {
+                for part in View::new(s).all_of {
                     if let ReferenceOr::Reference { reference } = part {
                         if let Some(parent) = key_of(reference).filter(|p| p != key) {
                             children.entry(parent).or_default().push(key.clone());
