@@ -93,7 +93,7 @@ fn extract(input: &Input, uses: &'static [SchemeUse]) -> Option<Vec<Provided>> {
     for u in uses {
         let credential = match u.scheme.kind {
             SchemeKind::Bearer => {
-                let value = input.header(header::AUTHORIZATION.as_str())?;
+                let value = input.known_header(&header::AUTHORIZATION)?;
                 let (scheme, token) = value.trim().split_once(' ')?;
                 let token = token.trim();
                 if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() {
@@ -102,7 +102,7 @@ fn extract(input: &Input, uses: &'static [SchemeUse]) -> Option<Vec<Provided>> {
                 Credential::Bearer(token.to_owned())
             }
             SchemeKind::Basic => {
-                let value = input.header(header::AUTHORIZATION.as_str())?;
+                let value = input.known_header(&header::AUTHORIZATION)?;
                 let (scheme, encoded) = value.trim().split_once(' ')?;
                 if !scheme.eq_ignore_ascii_case("basic") {
                     return None;

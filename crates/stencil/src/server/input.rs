@@ -51,7 +51,7 @@ pub struct Input {
     cookies: OnceLock<Vec<(String, String)>>,
     /// Decoded and validated parameter values, by index in `op.params`; `None` once taken or
     /// when invalid.
-    params: Vec<Option<Value>>,
+    params: Vec<Option<Decoded>>,
     body: BodyState,
     content: usize,
     violations: Vec<Violation>,
@@ -142,6 +142,11 @@ impl Input {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
+    /// A standard header's value, without parsing its name (as `header` does).
+    pub(crate) fn known_header(&self, name: &header::HeaderName) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
     /// The last value of a query parameter.
     pub fn query_last(&self, name: &str) -> Option<&str> {
         self.query_pairs()
@@ -166,7 +171,7 @@ impl Input {
         &self.violations
     }
 
-    fn decode_param(&mut self, p: &'static Param, path: &[(String, String)]) -> Option<Value> {
+    fn decode_param(&mut self, p: &'static Param, path: &[(String, String)]) -> Option<Decoded> {
         let loc = || {
             vec![
                 LocSegment::from(p.location.as_str()),
@@ -180,11 +185,13 @@ impl Input {
                 .map(|(_, v)| Raw::One(v.clone())),
             Location::Header => {
                 // Several lines are joined with `,`; one line (the usual case) is one copy.
+                // Names are compared as they are instead of parsed into a `HeaderName` for a
+                // lookup (which costs more than scanning the few headers a request has).
                 let mut values = self
                     .headers
-                    .get_all(p.name)
                     .iter()
-                    .filter_map(|v| v.to_str().ok());
+                    .filter(|(name, _)| name.as_str().eq_ignore_ascii_case(p.name))
+                    .filter_map(|(_, v)| v.to_str().ok());
                 values.next().map(|first| {
                     let mut joined = first.to_owned();
                     for v in values {
@@ -198,13 +205,13 @@ impl Input {
             Location::Query => self.query_raw(p),
         };
         let value = match raw {
-            None => match p.default.and_then(default_value) {
-                Some(default) => return Some(default),
+            None => match p.default {
+                Some(text) => return Some(Decoded::Default(text)),
                 None if p.required => {
                     self.violations.push(Violation::missing(loc()));
                     return None;
                 }
-                None => return Some(Value::Null),
+                None => return Some(Decoded::Value(Value::Null)),
             },
             Some(raw) => match coerce_param(p, raw) {
                 Ok(v) => v,
@@ -219,7 +226,7 @@ impl Input {
         let mut failed = Vec::new();
         validate(p.schema, &value, &mut Vec::new(), &mut failed);
         if failed.is_empty() {
-            return Some(value);
+            return Some(Decoded::Value(value));
         }
         validate(p.schema, &value, &mut loc(), &mut self.violations);
         None
@@ -287,7 +294,7 @@ impl Input {
         };
         let limit = config.body_limit;
         let declared = self
-            .header(header::CONTENT_LENGTH.as_str())
+            .known_header(&header::CONTENT_LENGTH)
             .and_then(|v| v.trim().parse::<u64>().ok());
         if declared.is_some_and(|n| n > limit as u64) {
             return Err(ErrorReport::payload_too_large(self.op, limit));
@@ -422,8 +429,15 @@ impl Input {
     }
 
     /// Take parameter `index` as its Rust type. `None`: a violation was recorded.
-    pub fn param<T: DeserializeOwned>(&mut self, index: usize) -> Option<T> {
-        let value = self.params.get_mut(index).and_then(Option::take)?;
+    pub fn param<T: DeserializeOwned + Clone + 'static>(&mut self, index: usize) -> Option<T> {
+        let value = match self.params.get_mut(index).and_then(Option::take)? {
+            Decoded::Value(value) => value,
+            Decoded::Default(text) => match cached_default::<T>(text) {
+                Some(t) => return Some(t),
+                // Not decodable as `T`: the usual path records why.
+                None => default_value(text).unwrap_or(Value::Null),
+            },
+        };
         let p = &self.op.params[index];
         self.convert(value, || {
             vec![
@@ -583,6 +597,66 @@ fn validate_body(schema: &Schema, value: &Value, violations: &mut Vec<Violation>
 
 /// A parameter's default (JSON text) as a value. A plain string literal, the usual case, is
 /// copied without running the JSON parser.
+/// A parameter as [`Input::new`] left it.
+#[derive(Debug)]
+enum Decoded {
+    /// Sent, decoded and validated.
+    Value(Value),
+    /// Not sent: the schema's default (JSON text) applies.
+    Default(&'static str),
+}
+
+/// A parameter default decoded as `T`, once per thread and default: parsing it on every
+/// request (chrono parsing a date default, say) cost more than the rest of the parameter.
+/// `None` when the text is not a `T`.
+fn cached_default<T: DeserializeOwned + Clone + 'static>(text: &'static str) -> Option<T> {
+    use std::any::{Any, TypeId};
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    type Key = (usize, usize, TypeId);
+    type Cache = HashMap<Key, Option<Box<dyn Any>>, std::hash::BuildHasherDefault<KeyHasher>>;
+    thread_local! {
+        static CACHE: RefCell<Cache> = RefCell::new(HashMap::default());
+    }
+    let key = (text.as_ptr() as usize, text.len(), TypeId::of::<T>());
+    CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let entry = cache.entry(key).or_insert_with(|| {
+            let value = default_value(text)?;
+            let t = T::deserialize(&value).ok()?;
+            Some(Box::new(t) as Box<dyn Any>)
+        });
+        entry.as_ref()?.downcast_ref::<T>().cloned()
+    })
+}
+
+/// A multiply-rotate hasher for the default cache's keys (a pointer, a length and a
+/// `TypeId`: no attacker chooses them, and SipHash cost more than the lookup saves).
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
+
 fn default_value(text: &str) -> Option<Value> {
     let plain = text
         .strip_prefix('"')
@@ -1099,6 +1173,85 @@ mod tests {
             .map(Violation::loc_string)
             .collect();
         assert_eq!(locs, ["body.username", "later"]);
+    }
+
+    /// An operation with one optional header parameter named `name` with default `default`.
+    macro_rules! header_op {
+        ($name:expr, $schema:expr, $default:expr) => {
+            Operation {
+                id: "h",
+                name: "h",
+                method: "GET",
+                path: "/h",
+                params: &[Param {
+                    name: $name,
+                    location: Location::Header,
+                    required: false,
+                    style: Style::Simple,
+                    explode: false,
+                    schema: $schema,
+                    default: $default,
+                }],
+                body: None,
+                security: &[],
+                errors: &[],
+                fallback: None,
+            }
+        };
+    }
+
+    #[test]
+    fn header_parameters_match_names_in_any_case_and_join_lines() {
+        static OP: Operation = header_op!("X-Trace-Id", &Schema::Str(None), None);
+        let request = http::Request::get("/h")
+            .header("accept", "*/*")
+            .header("x-trace-id", "a")
+            .header("X-TRACE-ID", "b")
+            .body(AxumBody::empty())
+            .unwrap();
+        let (mut input, _) = ready(Input::new(&OP, request));
+        assert_eq!(input.param::<String>(0).as_deref(), Some("a,b"));
+        let request = http::Request::get("/h").body(AxumBody::empty()).unwrap();
+        let (mut input, _) = ready(Input::new(&OP, request));
+        assert_eq!(input.param::<Option<String>>(0), Some(None));
+    }
+
+    #[test]
+    fn defaults_are_decoded_once_per_type_and_fail_as_before() {
+        static DATE: Operation = header_op!(
+            "x-api-version",
+            &Schema::Str(Some("date")),
+            Some("\"2024-03-26\"")
+        );
+        let expected = chrono::NaiveDate::from_ymd_opt(2024, 3, 26).unwrap();
+        for _ in 0..3 {
+            let request = http::Request::get("/h").body(AxumBody::empty()).unwrap();
+            let (mut input, _) = ready(Input::new(&DATE, request));
+            assert_eq!(input.param::<chrono::NaiveDate>(0), Some(expected));
+            // The same default text as another type is its own entry.
+            let request = http::Request::get("/h").body(AxumBody::empty()).unwrap();
+            let (mut input, _) = ready(Input::new(&DATE, request));
+            assert_eq!(input.param::<String>(0).as_deref(), Some("2024-03-26"));
+        }
+        // A sent value wins over the cached default.
+        let request = http::Request::get("/h")
+            .header("x-api-version", "2025-01-02")
+            .body(AxumBody::empty())
+            .unwrap();
+        let (mut input, _) = ready(Input::new(&DATE, request));
+        assert_eq!(
+            input.param::<chrono::NaiveDate>(0),
+            chrono::NaiveDate::from_ymd_opt(2025, 1, 2)
+        );
+        // A default that is not a value of the type is a violation, every time.
+        static BAD: Operation = header_op!("x-n", &Schema::Int(IntKind::U8), Some("\"many\""));
+        for _ in 0..2 {
+            let request = http::Request::get("/h").body(AxumBody::empty()).unwrap();
+            let (mut input, _) = ready(Input::new(&BAD, request));
+            assert_eq!(input.param::<u8>(0), None);
+            assert_eq!(input.violations().len(), 1);
+            assert_eq!(input.violations()[0].loc_string(), "header.x-n");
+        }
     }
 
     #[test]

@@ -214,10 +214,15 @@ fn status(code: u16) -> StatusCode {
 }
 
 fn with_type(code: u16, media_type: &'static str, body: impl Into<axum::body::Body>) -> Response {
+    // Checked at compile time; `from_static` at run time checks every byte of the text.
+    const JSON: HeaderValue = HeaderValue::from_static("application/json");
+    let value = if media_type == "application/json" {
+        JSON
+    } else {
+        HeaderValue::from_static(media_type)
+    };
     let mut response = (status(code), body.into()).into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));
+    response.headers_mut().insert(header::CONTENT_TYPE, value);
     response
 }
 
