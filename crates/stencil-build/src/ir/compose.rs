@@ -91,7 +91,8 @@ impl<'a> Builder<'a> {
         }
         let Some(which) = distributed else {
             let id = self.reserve(ptr, hint, target);
-            let st = self.merged(v, ptr, &parts, id, None, &seen);
+            let shared = self.shared_fields(v, ptr, &parts, id);
+            let st = self.merged(v, &shared, id, None, &seen);
             let ty = self.finish(id, TypeKind::Struct(st), docs_of(v), target.is_some());
             return Typed::plain(ty);
         };
@@ -103,6 +104,9 @@ impl<'a> Builder<'a> {
             return Typed::plain(TypeRef::Any);
         };
         let id = self.reserve(ptr, hint, target);
+        // The other parts' fields are converted once, under the union's name, and copied into
+        // every variant (converting them per branch would multiply with every level of nesting).
+        let shared = self.shared_fields(v, ptr, &parts, id);
         let mut variants = Vec::new();
         let mut branch_ids = Vec::new();
         let mut scope = naming::Scope::new();
@@ -133,7 +137,7 @@ impl<'a> Builder<'a> {
                 self.type_of(branch, &bp, Hint::under(id, &base)).ty
             } else {
                 let vid = self.reserve(&bp, Hint::under(id, &base), None);
-                let st = self.merged(v, ptr, &parts, vid, Some((which, branch, &bp)), &seen);
+                let st = self.merged(v, &shared, vid, Some((which, branch, &bp)), &seen);
                 let docs = match branch {
                     ReferenceOr::Reference { reference } => self
                         .lookup_schema(reference)
@@ -159,14 +163,34 @@ impl<'a> Builder<'a> {
         t
     }
 
-    /// The struct of a composition: the fields of every part in order, then the schema's own.
-    /// With a branch, the union at `which` (a part, or the schema's own with `None`) contributes
-    /// that branch's fields after its own.
-    fn merged<'s>(
+    /// The fields of each part and then of the schema itself, converted once with `owner`'s
+    /// name for the types they define.
+    fn shared_fields<'s>(
         &mut self,
         v: &View<'s>,
         ptr: &str,
         parts: &[Part<'s>],
+        owner: TypeId,
+    ) -> Vec<Struct>
+    where
+        'a: 's,
+    {
+        let mut out: Vec<Struct> = parts
+            .iter()
+            .map(|p| self.fields_of(&p.view, &p.ptr, owner))
+            .collect();
+        out.push(self.fields_of(v, ptr, owner));
+        out
+    }
+
+    /// The struct of a composition: the fields of every part in order, then the schema's own
+    /// (`shared`, one entry per part and a last for the schema). With a branch, the union at
+    /// `which` (a part, or the schema's own with `None`) contributes that branch's fields after
+    /// its own.
+    fn merged<'s>(
+        &mut self,
+        v: &View<'s>,
+        shared: &[Struct],
         owner: TypeId,
         branch: Option<(Option<usize>, &'s ReferenceOr<Schema>, &str)>,
         seen: &[String],
@@ -176,19 +200,15 @@ impl<'a> Builder<'a> {
     {
         let mut st = Struct::default();
         let mut seen = seen.to_vec();
-        for (i, p) in parts.iter().enumerate() {
-            let own = self.fields_of(&p.view, &p.ptr, owner);
-            merge_fields(&mut st, own);
-            if let Some((Some(at), b, bp)) = branch {
-                if at == i {
+        let own = shared.len() - 1;
+        for (i, fields) in shared.iter().enumerate() {
+            merge_fields(&mut st, fields.clone());
+            let at = if i == own { None } else { Some(i) };
+            if let Some((which, b, bp)) = branch {
+                if which == at {
                     self.merge_part(b, bp, owner, &mut st, &mut seen, 0);
                 }
             }
-        }
-        let own = self.fields_of(v, ptr, owner);
-        merge_fields(&mut st, own);
-        if let Some((None, b, bp)) = branch {
-            self.merge_part(b, bp, owner, &mut st, &mut seen, 0);
         }
         // `required` next to `allOf` names fields of the parts.
         for f in &mut st.fields {
