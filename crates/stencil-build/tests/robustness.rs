@@ -233,6 +233,37 @@ fn deep_but_allowed_nesting_generates_or_is_diagnosed() {
         .unwrap();
 }
 
+/// Unions next to properties, nested in those properties 20 deep, 4 branches each: the
+/// properties are converted once per level, not once per branch (4^20 conversions would not
+/// finish). Every level is a union of 4 structs that carry the shared fields.
+#[test]
+fn unions_with_properties_nested_deep_stay_linear() {
+    fn level(depth: usize) -> serde_json::Value {
+        if depth == 0 {
+            return serde_json::json!({"type": "string"});
+        }
+        let branches: Vec<serde_json::Value> = (0..4)
+            .map(|i| serde_json::json!({"type": "object", "properties": {format!("b{i}"): {"type": "string"}}}))
+            .collect();
+        serde_json::json!({
+            "type": "object",
+            "properties": {"inner": level(depth - 1), "n": {"type": "integer"}},
+            "oneOf": branches,
+        })
+    }
+    let doc = serde_json::json!({
+        "openapi": "3.0.3",
+        "info": {"title": "deep unions", "version": "1"},
+        "paths": {},
+        "components": {"schemas": {"Deep": level(20)}},
+    });
+    let (code, _) = generate(&doc.to_string()).unwrap();
+    let types = code.split("pub mod client").next().unwrap();
+    let unions = types.matches("pub enum ").count();
+    let structs = types.matches("pub struct ").count();
+    assert_eq!((unions, structs), (20, 80), "{code}");
+}
+
 /// A 50 MB document: 2,000 schemas of 10 properties with long descriptions.
 /// `cargo test --release -p stencil-build --test robustness -- --ignored fifty`
 #[test]
