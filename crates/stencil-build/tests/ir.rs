@@ -221,6 +221,24 @@ fn kitchen_sinks_build() {
 }
 
 #[test]
+fn root_aliases_of_other_files_name_the_types() {
+    // `Pet: {$ref: schemas/pet.yaml}` and `Error: {$ref: common.yaml#/...}`: the imported
+    // schemas are the structs `Pet` and `Error`, not `Pet2` / `Error2` behind aliases.
+    let (api, _) = build("specs/fixtures/multi-file/api.yaml");
+    for name in ["Pet", "Error"] {
+        assert!(
+            matches!(named(&api, name).kind, TypeKind::Struct(_)),
+            "{name}: {:?}",
+            named(&api, name).kind
+        );
+    }
+    assert!(!api
+        .types
+        .iter()
+        .any(|t| t.name == "Pet2" || t.name == "Error2"));
+}
+
+#[test]
 fn recursion_is_boxed() {
     let (api, _) = build("specs/fixtures/kitchen-sink-3.0.yaml");
     let TypeKind::Struct(series) = &named(&api, "Series").kind else {

@@ -5,12 +5,10 @@
 pub mod types {
     use ::stencil::serde::{Deserialize, Serialize};
 
-    pub type Error = Error2;
-
     /// Error
     #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
-    pub struct Error2 {
+    pub struct Error {
         pub code: i64,
         pub message: String,
     }
@@ -23,17 +21,15 @@ pub mod types {
         pub id: ::stencil::uuid::Uuid,
         pub name: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub pets: Option<Vec<Pet2>>,
+        pub pets: Option<Vec<Pet>>,
     }
-
-    pub type Pet = Pet2;
 
     /// Pet
     ///
     /// A registered pet.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
-    pub struct Pet2 {
+    pub struct Pet {
         /// Read-only: sent by the server, ignored in requests. Constraints: `format: int64`.
         pub id: i64,
         /// Constraints: `minLength: 1`.
@@ -46,7 +42,7 @@ pub mod types {
             skip_serializing_if = "Option::is_none",
             with = "::stencil::double_option"
         )]
-        pub last_error: Option<Option<Error2>>,
+        pub last_error: Option<Option<Error>>,
     }
 
     /// PetPage
@@ -185,7 +181,7 @@ pub mod client {
         /// `POST /pets`; see [`CreatePetRequest`].
         ///
         /// Sends the `bearer` credentials set on the client.
-        pub fn create_pet(&self, body: super::types::Pet2) -> CreatePetRequest<'_> {
+        pub fn create_pet(&self, body: super::types::Pet) -> CreatePetRequest<'_> {
             CreatePetRequest {
                 client: self,
                 body,
@@ -289,7 +285,7 @@ pub mod client {
     #[derive(Debug, Clone, PartialEq)]
     pub enum ListPetsError {
         /// Any other status (`default`): Unexpected error
-        Default(super::types::Error2),
+        Default(super::types::Error),
     }
 
     /// A request of [`Client::create_pet`] (`POST /pets`).
@@ -299,7 +295,7 @@ pub mod client {
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct CreatePetRequest<'a> {
         client: &'a Client,
-        body: super::types::Pet2,
+        body: super::types::Pet,
     }
 
     impl CreatePetRequest<'_> {
@@ -343,7 +339,7 @@ pub mod client {
     #[derive(Debug, Clone, PartialEq)]
     pub enum CreatePetError {
         /// Any other status (`default`): Unexpected error
-        Default(super::types::Error2),
+        Default(super::types::Error),
     }
 
     /// A request of [`Client::get_pet`] (`GET /pets/{pet_id}`).
@@ -401,7 +397,7 @@ pub mod client {
     #[derive(Debug, Clone, PartialEq)]
     pub enum GetPetError {
         /// Status 404: Not Found
-        NotFound(super::types::Error2),
+        NotFound(super::types::Error),
     }
 
     /// A request of [`Client::get_owner`] (`GET /owners/{owner_id}`).
@@ -461,7 +457,7 @@ pub mod client {
     #[derive(Debug, Clone, PartialEq)]
     pub enum GetOwnerError {
         /// Status 404: Not Found
-        NotFound(super::types::Error2),
+        NotFound(super::types::Error),
     }
 }
 
@@ -536,7 +532,7 @@ pub mod server {
           "content": {
             "application/json": {
               "schema": {
-                "$ref": "#/components/schemas/pet"
+                "$ref": "#/components/schemas/Pet"
               }
             }
           }
@@ -626,10 +622,55 @@ pub mod server {
   "components": {
     "schemas": {
       "Pet": {
-        "$ref": "#/components/schemas/pet"
+        "title": "Pet",
+        "description": "A registered pet.",
+        "type": "object",
+        "required": [
+          "id",
+          "name",
+          "kind"
+        ],
+        "properties": {
+          "id": {
+            "type": "integer",
+            "format": "int64",
+            "readOnly": true
+          },
+          "name": {
+            "type": "string",
+            "minLength": 1
+          },
+          "kind": {
+            "$ref": "#/components/schemas/pet_PetKind"
+          },
+          "owner": {
+            "$ref": "#/components/schemas/Owner"
+          },
+          "last_error": {
+            "anyOf": [
+              {
+                "$ref": "#/components/schemas/Error"
+              }
+            ],
+            "nullable": true
+          }
+        }
       },
       "Error": {
-        "$ref": "#/components/schemas/Error2"
+        "properties": {
+          "code": {
+            "type": "integer"
+          },
+          "message": {
+            "type": "string"
+          }
+        },
+        "type": "object",
+        "required": [
+          "code",
+          "message"
+        ],
+        "title": "Error"
       },
       "PetPage": {
         "properties": {
@@ -667,41 +708,6 @@ pub mod server {
           "other"
         ]
       },
-      "pet": {
-        "title": "Pet",
-        "description": "A registered pet.",
-        "type": "object",
-        "required": [
-          "id",
-          "name",
-          "kind"
-        ],
-        "properties": {
-          "id": {
-            "type": "integer",
-            "format": "int64",
-            "readOnly": true
-          },
-          "name": {
-            "type": "string",
-            "minLength": 1
-          },
-          "kind": {
-            "$ref": "#/components/schemas/pet_PetKind"
-          },
-          "owner": {
-            "$ref": "#/components/schemas/Owner"
-          },
-          "last_error": {
-            "anyOf": [
-              {
-                "$ref": "#/components/schemas/Error2"
-              }
-            ],
-            "nullable": true
-          }
-        }
-      },
       "Owner": {
         "properties": {
           "id": {
@@ -714,7 +720,7 @@ pub mod server {
           "pets": {
             "type": "array",
             "items": {
-              "$ref": "#/components/schemas/pet"
+              "$ref": "#/components/schemas/Pet"
             }
           }
         },
@@ -724,22 +730,6 @@ pub mod server {
           "name"
         ],
         "title": "Owner"
-      },
-      "Error2": {
-        "properties": {
-          "code": {
-            "type": "integer"
-          },
-          "message": {
-            "type": "string"
-          }
-        },
-        "type": "object",
-        "required": [
-          "code",
-          "message"
-        ],
-        "title": "Error"
       }
     },
     "securitySchemes": {
@@ -776,7 +766,7 @@ pub mod server {
         "content": {
           "application/json": {
             "schema": {
-              "$ref": "#/components/schemas/Error2"
+              "$ref": "#/components/schemas/Error"
             }
           }
         }
@@ -791,7 +781,7 @@ pub mod server {
         "content": {
           "application/json": {
             "schema": {
-              "$ref": "#/components/schemas/Error2"
+              "$ref": "#/components/schemas/Error"
             }
           }
         }
@@ -910,7 +900,7 @@ pub mod server {
         Default {
             /// The status to answer with.
             status: ::stencil::server::http::StatusCode,
-            body: super::types::Error2,
+            body: super::types::Error,
         },
     }
 
@@ -937,7 +927,7 @@ pub mod server {
     #[derive(Debug)]
     pub struct CreatePetRequest {
         /// The request body.
-        pub body: super::types::Pet2,
+        pub body: super::types::Pet,
     }
 
     /// The responses of [`Api::create_pet`], one variant per declared status.
@@ -954,7 +944,7 @@ pub mod server {
         Default {
             /// The status to answer with.
             status: ::stencil::server::http::StatusCode,
-            body: super::types::Error2,
+            body: super::types::Error,
         },
     }
 
@@ -988,7 +978,7 @@ pub mod server {
         ///
         /// Sent as `application/json`.
         NotFound {
-            body: super::types::Error2,
+            body: super::types::Error,
             /// Requests left in the current window.
             /// The `X-Rate-Limit-Remaining` header.
             x_rate_limit_remaining: Option<i64>,
@@ -1031,7 +1021,7 @@ pub mod server {
         ///
         /// Sent as `application/json`.
         NotFound {
-            body: super::types::Error2,
+            body: super::types::Error,
             /// Requests left in the current window.
             /// The `X-Rate-Limit-Remaining` header.
             x_rate_limit_remaining: Option<i64>,
@@ -1235,7 +1225,7 @@ pub mod server {
             rt::ErrorResponse {
                 status: rt::StatusSpec::Default,
                 media_type: Some("application/json"),
-                schema: Some(&super::schemas::ERROR2),
+                schema: Some(&super::schemas::ERROR),
             },
         ];
 
@@ -1243,7 +1233,7 @@ pub mod server {
             rt::ErrorResponse {
                 status: rt::StatusSpec::Code(404),
                 media_type: Some("application/json"),
-                schema: Some(&super::schemas::ERROR2),
+                schema: Some(&super::schemas::ERROR),
             },
         ];
 
@@ -1255,7 +1245,7 @@ pub mod server {
         static FALLBACK: rt::ErrorResponse = rt::ErrorResponse {
             status: rt::StatusSpec::Code(404),
             media_type: Some("application/json"),
-            schema: Some(&super::schemas::ERROR2),
+            schema: Some(&super::schemas::ERROR),
         };
 
         /// `GET /pets`
@@ -1318,7 +1308,7 @@ pub mod server {
                         rt::Content {
                             media_type: "application/json",
                             kind: rt::MediaKind::Json,
-                            schema: Some(&super::schemas::PET2),
+                            schema: Some(&super::schemas::PET),
                         },
                     ],
                 },
@@ -1410,7 +1400,7 @@ pub mod server {
         #![allow(clippy::approx_constant)]
         use ::stencil::server as rt;
 
-        pub static ERROR2: rt::Schema = rt::Schema::Object(
+        pub static ERROR: rt::Schema = rt::Schema::Object(
             &rt::Object {
                 fields: &[
                     rt::Field {
@@ -1451,7 +1441,7 @@ pub mod server {
                     },
                     rt::Field {
                         name: "pets",
-                        schema: &rt::Schema::Array(&super::schemas::PET2),
+                        schema: &rt::Schema::Array(&super::schemas::PET),
                         required: false,
                         nullable: false,
                     },
@@ -1460,7 +1450,7 @@ pub mod server {
             },
         );
 
-        pub static PET2: rt::Schema = rt::Schema::Object(
+        pub static PET: rt::Schema = rt::Schema::Object(
             &rt::Object {
                 fields: &[
                     rt::Field {
@@ -1495,7 +1485,7 @@ pub mod server {
                     },
                     rt::Field {
                         name: "last_error",
-                        schema: &super::schemas::ERROR2,
+                        schema: &super::schemas::ERROR,
                         required: false,
                         nullable: true,
                     },

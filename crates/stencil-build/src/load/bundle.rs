@@ -105,6 +105,7 @@ pub(crate) fn bundle(root: Source, root_key: Option<PathBuf>) -> Bundled {
         b.by_path.insert(key, Ok(0));
     }
     b.sources.push(root);
+    b.claim_aliases();
     b.collect();
     let (doc, relocations) = if b.errors.is_empty() {
         let (doc, relocations) = b.assemble();
@@ -201,6 +202,48 @@ impl Bundler {
 
     // -----------------------------------------------------------------------------------------
     // Collect
+
+    /// Root schema components that are only a `$ref` to another file (`Pet: {$ref:
+    /// schemas/pet.yaml}`) give the file's schema their name: its copy takes the alias's place,
+    /// instead of a second component (`pet`) that the alias points to and that would need a
+    /// numbered Rust name next to `Pet`. First come in document order; references that fail to
+    /// resolve are left to `collect`, which reports them.
+    fn claim_aliases(&mut self) {
+        let aliases: Vec<(String, String)> = match self.sources[0]
+            .value
+            .get("components")
+            .and_then(|c| c.get("schemas"))
+        {
+            Some(Value::Object(schemas)) => schemas
+                .iter()
+                .filter_map(|(name, node)| {
+                    let r = pure_ref(node, Kind::Schema)?;
+                    (!r.starts_with('#')).then(|| (name.clone(), r.to_owned()))
+                })
+                .collect(),
+            _ => return,
+        };
+        for (name, r) in aliases {
+            let Ok(key) = self.resolve(0, &r) else {
+                continue;
+            };
+            let chained = pointer::get(&self.sources[key.0].value, &key.1)
+                .is_none_or(|node| pure_ref(node, Kind::Schema).is_some());
+            if key.0 == 0 || chained || self.targets.contains_key(&key) {
+                continue;
+            }
+            let dest = vec!["components".to_owned(), "schemas".to_owned(), name];
+            self.targets.insert(
+                key.clone(),
+                Target {
+                    action: Action::Copy,
+                    dest,
+                    inline: None,
+                },
+            );
+            self.work.push((key.0, key.1, Kind::Schema));
+        }
+    }
 
     fn collect(&mut self) {
         self.work.push((0, Vec::new(), Kind::Root));
