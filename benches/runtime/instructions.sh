@@ -12,6 +12,7 @@
 # To see where the difference is: callgrind_annotate --inclusive=yes on the files it names.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. benches/runtime/common.sh
 
 SECONDS_UNDER_LOAD=${SECONDS_UNDER_LOAD:-15}
 CONNS=${CONNS:-8}
@@ -37,17 +38,7 @@ for mode in generated hand; do
         target/release/runtime-bench-server --mode "$mode" --addr 127.0.0.1:0 \
         --max-seconds $((SECONDS_UNDER_LOAD + 20)) >"$WORK/$mode.out" 2>"$WORK/$mode.err" &
     pid=$!
-    url=""
-    for _ in $(seq 1 600); do
-        url=$(sed -n 's/^listening on \(http:\/\/[0-9.:]*\).*/\1/p' "$WORK/$mode.out")
-        [ -n "$url" ] && break
-        sleep 0.05
-    done
-    if [ -z "$url" ]; then
-        echo "the $mode server did not start under valgrind:" >&2
-        cat "$WORK/$mode.err" >&2
-        exit 1
-    fi
+    url=$(server_url "$WORK/$mode.out" "$WORK/$mode.err" "$mode" 600)
     requests=$(wrk -t1 -c"$CONNS" -d"${SECONDS_UNDER_LOAD}s" -s benches/runtime/login.lua "$url/token" |
         awk '/ requests in / { print $1 }')
     # The server exits by itself after --max-seconds; callgrind writes its file then.

@@ -15,6 +15,7 @@
 # building them, e.g. a copy of an earlier build to compare against under the same load).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. benches/runtime/common.sh
 
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-5}
@@ -69,17 +70,8 @@ start_server() {
         --threads "$SERVER_THREADS" --max-seconds 1800 >"$out" 2>"$WORK/$mode.err" &
     local pid=$!
     PIDS+=("$pid")
-    local url=""
-    for _ in $(seq 1 100); do
-        url=$(sed -n 's/^listening on \(http:\/\/[0-9.:]*\).*/\1/p' "$out")
-        [ -n "$url" ] && break
-        sleep 0.05
-    done
-    if [ -z "$url" ]; then
-        echo "the $mode server did not start:" >&2
-        cat "$WORK/$mode.err" >&2
-        exit 1
-    fi
+    local url
+    url=$(server_url "$out" "$WORK/$mode.err" "$mode" 100)
     printf -v "URL_$mode" '%s' "$url"
     printf -v "PID_$mode" '%s' "$pid"
 }
