@@ -181,6 +181,15 @@ pub mod types {
 
     pub type LoopB = ::stencil::serde_json::Value;
 
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[serde(crate = "::stencil::serde")]
+    pub struct Mistyped {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub timecode: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub kind: Option<::stencil::serde_json::Value>,
+    }
+
     pub type OptionType = i64;
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -376,6 +385,11 @@ pub mod client {
             LU00f6Schen2Request {
                 client: self,
             }
+        }
+
+        /// `GET /wrong-kinds`; see [`WrongKindsRequest`].
+        pub fn wrong_kinds(&self) -> WrongKindsRequest<'_> {
+            WrongKindsRequest { client: self }
         }
     }
 
@@ -730,6 +744,48 @@ pub mod client {
             Box::pin(self.send())
         }
     }
+
+    /// A request of [`Client::wrong_kinds`] (`GET /wrong-kinds`).
+    ///
+    /// Send it with `.await` (or `send`).
+    #[derive(Debug, Clone)]
+    #[must_use = "a request does nothing until it is awaited or sent"]
+    pub struct WrongKindsRequest<'a> {
+        client: &'a Client,
+    }
+
+    impl WrongKindsRequest<'_> {
+        /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
+        #[allow(clippy::result_large_err)]
+        pub fn send(
+            self,
+        ) -> ::stencil::client::Sending<String, ::std::convert::Infallible> {
+            self.client
+                .core
+                .request(::stencil::reqwest::Method::GET)
+                .path("/wrong-kinds")
+                .send(|response| match response.status() {
+                    200 => response.ok(::stencil::client::text),
+                    _ => response.unexpected(),
+                })
+        }
+    }
+
+    impl<'a> ::std::future::IntoFuture for WrongKindsRequest<'a> {
+        type Output = Result<
+            ::stencil::client::ResponseValue<String>,
+            ::stencil::client::Error<::std::convert::Infallible>,
+        >;
+
+        type IntoFuture = ::stencil::client::BoxFuture<'a, Self::Output>;
+
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
 }
 
 #[cfg(feature = "server")]
@@ -812,8 +868,39 @@ paths:
       operationId: Löschen
       responses:
         "204": {description: gone}
+  # Invalid documents from the APIs.guru directory that degrade instead of being rejected:
+  # references to the wrong kind of component, and a callback `openapiv3` cannot read.
+  /wrong-kinds:
+    get:
+      operationId: wrong_kinds
+      parameters:
+        - {$ref: "#/components/schemas/Mistyped"}
+      callbacks:
+        onEvent: {$ref: "#/components/callbacks/Event"}
+      responses:
+        "200":
+          description: ok
+          content:
+            text/plain:
+              schema: {$ref: "#/components/responses/Plain"}
+        "400": {$ref: "#/components/schemas/Mistyped"}
 components:
+  responses:
+    Plain: {description: plain text}
+  callbacks:
+    Event:
+      "{$request.body#/url}":
+        post:
+          responses:
+            "200": {description: ok}
   schemas:
+    # Schema keywords of the wrong type (api.video, codat): dropped with a warning.
+    Mistyped:
+      type: object
+      properties:
+        timecode: {type: string, pattern: 0}
+        kind:
+          type: {description: a schema where a type name belongs, type: string}
     # Keyword and prelude names
     Self:
       type: object
@@ -971,6 +1058,14 @@ components:
             request: LU00f6Schen2Request,
         ) -> impl ::std::future::Future<
             Output = Result<LU00f6Schen2Response, Self::Error>,
+        > + Send;
+
+        /// `GET /wrong-kinds` (`wrong_kinds`)
+        fn wrong_kinds(
+            &self,
+            request: WrongKindsRequest,
+        ) -> impl ::std::future::Future<
+            Output = Result<WrongKindsResponse, Self::Error>,
         > + Send;
 
         /// Render a rejected request or a domain error. The default fills the operation's
@@ -1132,6 +1227,28 @@ components:
         }
     }
 
+    /// The request of [`Api::wrong_kinds`]: `GET /wrong-kinds`.
+    #[derive(Debug)]
+    pub struct WrongKindsRequest {}
+
+    /// The responses of [`Api::wrong_kinds`], one variant per declared status.
+    #[derive(Debug)]
+    #[allow(clippy::large_enum_variant)]
+    pub enum WrongKindsResponse {
+        /// 200: ok
+        ///
+        /// Sent as `text/plain`.
+        Ok(::stencil::serde_json::Value),
+    }
+
+    impl ::stencil::axum::response::IntoResponse for WrongKindsResponse {
+        fn into_response(self) -> ::stencil::axum::response::Response {
+            match self {
+                Self::Ok(body) => rt::json(200, "text/plain", &body),
+            }
+        }
+    }
+
     /// Every operation's route, serving `api` with the default [`rt::Config`]. Compose it
     /// with other routes (`Router::merge`, `Router::nest`) and tower layers.
     pub fn router<A: Api>(api: A) -> ::stencil::axum::Router {
@@ -1149,6 +1266,7 @@ components:
             (&operations::F_1GET, routes::f_1get::<A>),
             (&operations::L_U00F6_SCHEN, routes::l_u00f6_schen::<A>),
             (&operations::L_U00F6_SCHEN_2, routes::l_u00f6_schen_2::<A>),
+            (&operations::WRONG_KINDS, routes::wrong_kinds::<A>),
         ];
         rt::assemble(routes.iter().map(|(op, route)| (*op, route(server.clone()))))
     }
@@ -1211,6 +1329,17 @@ components:
             rt::route(
                 &super::operations::L_U00F6_SCHEN_2,
                 super::handle_l_u00f6_schen_2::<A>,
+                server,
+            )
+        }
+
+        /// `GET /wrong-kinds`: [`Api::wrong_kinds`](super::Api::wrong_kinds).
+        pub fn wrong_kinds<A: super::Api>(
+            server: ::std::sync::Arc<rt::Server<A>>,
+        ) -> ::stencil::axum::Router {
+            rt::route(
+                &super::operations::WRONG_KINDS,
+                super::handle_wrong_kinds::<A>,
                 server,
             )
         }
@@ -1345,6 +1474,23 @@ components:
             input.check()?;
             let request = LU00f6Schen2Request {};
             rt::respond(op, server.api().l_u00f6_schen_2(request).await)
+        }
+            .await;
+        result.unwrap_or_else(|report| server.api().render_error(report))
+    }
+
+    async fn handle_wrong_kinds<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> ::stencil::axum::response::Response {
+        let op = &operations::WRONG_KINDS;
+        let result = async {
+            let (mut input, _) = rt::Input::new(op, request).await;
+            input.check()?;
+            let request = WrongKindsRequest {};
+            rt::respond(op, server.api().wrong_kinds(request).await)
         }
             .await;
         result.unwrap_or_else(|report| server.api().render_error(report))
@@ -1519,6 +1665,19 @@ components:
             fallback: None,
         };
 
+        /// `GET /wrong-kinds`
+        pub static WRONG_KINDS: rt::Operation = rt::Operation {
+            id: "wrong_kinds",
+            name: "wrong_kinds",
+            method: "GET",
+            path: "/wrong-kinds",
+            params: &[],
+            body: None,
+            security: &[],
+            errors: &[],
+            fallback: None,
+        };
+
         /// Every operation, in document order.
         pub static ALL: &[&rt::Operation] = &[
             &TYPE_,
@@ -1527,6 +1686,7 @@ components:
             &F_1GET,
             &L_U00F6_SCHEN,
             &L_U00F6_SCHEN_2,
+            &WRONG_KINDS,
         ];
     }
 

@@ -98,10 +98,10 @@ impl Builder<'_> {
                 t
             }
             None => {
-                self.error(
+                self.warning(
                     ptr,
                     format!(
-                        "`$ref: {reference}` does not name a schema under #/components/schemas"
+                        "`$ref: {reference}` does not name a schema under #/components/schemas; typed as any JSON value"
                     ),
                     "point the reference at a schema component",
                 );

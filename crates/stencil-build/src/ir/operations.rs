@@ -214,10 +214,10 @@ impl Builder<'_> {
                 match found {
                     Some(ReferenceOr::Item(p)) => Some(p.clone()),
                     _ => {
-                        self.error(
+                        self.warning(
                             ptr,
                             format!(
-                                "parameter `$ref: {reference}` does not resolve to a parameter"
+                                "parameter `$ref: {reference}` does not resolve to a parameter; the parameter is skipped"
                             ),
                             "point it at an entry of #/components/parameters",
                         );
@@ -311,9 +311,9 @@ impl Builder<'_> {
                 match key.and_then(|k| self.doc.components.as_ref()?.request_bodies.get(k)) {
                     Some(ReferenceOr::Item(b)) => b.clone(),
                     _ => {
-                        self.error(
+                        self.warning(
                             ptr,
-                            format!("request body `$ref: {reference}` does not resolve"),
+                            format!("request body `$ref: {reference}` does not resolve to a request body; the operation takes no body"),
                             "point it at an entry of #/components/requestBodies",
                         );
                         return None;
@@ -459,9 +459,9 @@ impl Builder<'_> {
                 match key.and_then(|k| self.doc.components.as_ref()?.responses.get(k)) {
                     Some(ReferenceOr::Item(r)) => Some(r.clone()),
                     _ => {
-                        self.error(
+                        self.warning(
                             ptr,
-                            format!("response `$ref: {reference}` does not resolve"),
+                            format!("response `$ref: {reference}` does not resolve to a response; the status is left undeclared"),
                             "point it at an entry of #/components/responses",
                         );
                         None
@@ -479,9 +479,9 @@ impl Builder<'_> {
                 match key.and_then(|k| self.doc.components.as_ref()?.headers.get(k)) {
                     Some(ReferenceOr::Item(h)) => Some(h.clone()),
                     _ => {
-                        self.error(
+                        self.warning(
                             ptr,
-                            format!("header `$ref: {reference}` does not resolve"),
+                            format!("header `$ref: {reference}` does not resolve to a header; the header is skipped"),
                             "point it at an entry of #/components/headers",
                         );
                         None

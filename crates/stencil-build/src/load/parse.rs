@@ -144,9 +144,75 @@ pub(crate) fn openapi_lenient(
     Err(last.iter().map(Failure::diagnostic).collect())
 }
 
-/// Make the failing object parse by dropping one mistyped documentation keyword. Returns the
+/// Make the failing object parse: drop mistyped documentation keywords, a mistyped schema
+/// keyword, or a callback `openapiv3` cannot read (callbacks are not generated). Returns the
 /// warning to give.
 fn repair(raw: &mut Value, f: &Failure) -> Option<Diagnostic> {
+    if let Some(w) = repair_documentation(raw, f) {
+        return Some(w);
+    }
+    if f.at.iter().chain(&f.inner).any(|t| t == "callbacks") {
+        return drop_callback(raw, f);
+    }
+    match f.kind {
+        Kind::Schema => repair_schema(raw, f),
+        _ => None,
+    }
+}
+
+/// A schema keyword of the wrong type (`pattern: 0`, `type: {...}`) is dropped: the schema is
+/// typed more loosely instead of the document being rejected. The failing keyword when serde
+/// names it, else the first keyword whose removal makes the schema parse.
+fn repair_schema(raw: &mut Value, f: &Failure) -> Option<Diagnostic> {
+    let node = pointer::get_mut(raw, &f.at)?;
+    let object = node.as_object()?;
+    let named = f.inner.first().filter(|k| object.contains_key(k.as_str()));
+    let candidates: Vec<String> = match named {
+        Some(k) => vec![k.clone()],
+        None => object.keys().filter(|k| *k != "$ref").cloned().collect(),
+    };
+    for key in candidates {
+        let mut without = node.clone();
+        without.as_object_mut()?.shift_remove(&key);
+        // A named keyword goes even when another one still fails (the next round finds it).
+        if named.is_some() || check_kind(&without, Kind::Schema).is_ok() {
+            *node = without;
+            let mut at = f.at.clone();
+            at.push(key.clone());
+            return Some(
+                Diagnostic::warning(
+                    pointer::render(&at),
+                    format!("ignored schema keyword `{key}`: {}", f.message),
+                )
+                .with_hint(
+                    "fix the keyword's value (see the JSON Schema specification) to have it used",
+                ),
+            );
+        }
+    }
+    None
+}
+
+/// A callback `openapiv3` cannot read (a `$ref` to a callback component, say) is dropped.
+fn drop_callback(raw: &mut Value, f: &Failure) -> Option<Diagnostic> {
+    // `openapiv3` reads `callbacks` without references: the failure may be reported at the
+    // operation, with the callback in the inner path.
+    let full: Tokens = f.at.iter().chain(&f.inner).cloned().collect();
+    let i = full.iter().rposition(|t| t == "callbacks")?;
+    let name = full.get(i + 1)?;
+    let callbacks = pointer::get_mut(raw, &full[..=i])?.as_object_mut()?;
+    callbacks.shift_remove(name)?;
+    Some(
+        Diagnostic::warning(
+            pointer::render(&full[..=i + 1]),
+            format!("ignored callback `{name}`: {}", f.message),
+        )
+        .with_hint("callbacks are not generated; write the callback inline to have it checked"),
+    )
+}
+
+/// Drop the object's mistyped documentation keywords.
+fn repair_documentation(raw: &mut Value, f: &Failure) -> Option<Diagnostic> {
     let node = pointer::get_mut(raw, &f.at)?;
     let object = node.as_object()?;
     // The failing keyword, or (inside `openapiv3`'s flattened schemas, where the path is lost)
