@@ -99,6 +99,39 @@ paths:
 }
 
 #[test]
+fn a_discriminator_mapping_to_a_missing_file_is_ignored() {
+    // digitalocean.com in the APIs.guru directory: mapping values name files of the original
+    // multi-file layout, which the single-file copy does not have.
+    let doc = r##"openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    Record:
+      oneOf:
+        - {$ref: '#/components/schemas/A'}
+        - {$ref: '#/components/schemas/B'}
+      discriminator:
+        propertyName: kind
+        mapping:
+          a: 'models/missing.yml#/A'
+          b: '#/components/schemas/B'
+    A: {type: object, required: [kind], properties: {kind: {type: string}}}
+    B: {type: object, required: [kind], properties: {kind: {type: string}}}
+"##;
+    let (code, warnings) = generate(doc).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].contains("mapping entry is ignored")
+            && warnings[0].contains("/components/schemas/Record/discriminator/mapping/a"),
+        "{}",
+        warnings[0]
+    );
+    // The other entry still applies; the branch without one is told apart by its name.
+    assert!(code.contains(r#"&["A", "b"]"#), "{code}");
+}
+
+#[test]
 fn yaml_integers_beyond_64_bits() {
     let doc = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    \
                Big: {type: integer, minimum: -9223372036854776000, maximum: 340282366920938463463374607431768211456}\n";

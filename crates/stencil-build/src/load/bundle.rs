@@ -46,6 +46,7 @@ pub(crate) struct Bundled {
     /// Bundled pointer prefix → (file, pointer prefix in that file).
     pub relocations: HashMap<String, (usize, String)>,
     pub errors: Vec<Diagnostic>,
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// A `$ref` target: a file and a pointer in it.
@@ -88,6 +89,7 @@ struct Bundler {
     taken: HashMap<&'static str, HashSet<String>>,
     work: Vec<(usize, Tokens, Kind)>,
     errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
 }
 
 /// Bundle the document `root` (already parsed, version-checked).
@@ -100,6 +102,7 @@ pub(crate) fn bundle(root: Source, root_key: Option<PathBuf>) -> Bundled {
         taken: HashMap::new(),
         work: Vec::new(),
         errors: Vec::new(),
+        warnings: Vec::new(),
     };
     if let Some(key) = root_key {
         b.by_path.insert(key, Ok(0));
@@ -125,6 +128,7 @@ pub(crate) fn bundle(root: Source, root_key: Option<PathBuf>) -> Bundled {
         files,
         relocations,
         errors: b.errors,
+        warnings: b.warnings,
     }
 }
 
@@ -270,6 +274,19 @@ impl Bundler {
             }
         };
         if let Err(Fail::Site(message, hint)) = result {
+            // A discriminator mapping entry only names a branch's tag value: without it the
+            // branch is still told apart by its schema name.
+            if at.contains("/discriminator/mapping/") {
+                let display = self.sources[from].display.clone();
+                let mut d = Diagnostic::warning(
+                    at.to_owned(),
+                    format!("{message}; the discriminator mapping entry is ignored"),
+                )
+                .with_hint(hint);
+                d.file = display.into();
+                self.warnings.push(d);
+                return;
+            }
             self.error(from, at.to_owned(), message, hint);
         }
     }

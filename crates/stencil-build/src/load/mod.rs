@@ -243,7 +243,8 @@ fn load_root(
     }
 
     // 3. Bundle.
-    let bundled = bundle::bundle(root, key);
+    let mut bundled = bundle::bundle(root, key);
+    warnings.append(&mut bundled.warnings);
     let mut locator = Locator {
         files: bundled.sources,
         relocations: bundled.relocations,
