@@ -132,6 +132,45 @@ components:
 }
 
 #[test]
+fn a_schema_reference_to_a_parameter_copies_it() {
+    // enode.io in the APIs.guru directory: a schema's `items` points at a parameter object in
+    // the paths. The parameter stays where it is (moving it into the schemas would leave the
+    // operation a parameter `$ref` to a schema); the schema gets a copy.
+    let doc = r##"openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /vehicles/{id}:
+    get:
+      operationId: get_vehicle
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+        - {name: "field[]", in: query, schema: {type: array, items: {type: string}}}
+      responses: {'204': {description: ok}}
+  /vehicles:
+    get:
+      operationId: list_vehicles
+      parameters:
+        - name: fields
+          in: query
+          schema:
+            type: array
+            items: {$ref: '#/paths/~1vehicles~1%7Bid%7D/get/parameters/1'}
+      responses: {'204': {description: ok}}
+"##;
+    let (code, warnings) = generate(doc).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].contains("a reference to this parameter uses it as a schema; it gets a copy")
+            && warnings[0].contains("/paths/~1vehicles~1{id}/get/parameters/1"),
+        "{}",
+        warnings[0]
+    );
+    // Both operations keep their query parameters.
+    assert!(code.contains(r#"name: "field[]""#), "{code}");
+    assert!(code.contains(r#"name: "fields""#), "{code}");
+}
+
+#[test]
 fn yaml_integers_beyond_64_bits() {
     let doc = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    \
                Big: {type: integer, minimum: -9223372036854776000, maximum: 340282366920938463463374607431768211456}\n";

@@ -362,7 +362,26 @@ impl Bundler {
                         .to_owned(),
                 ));
             }
-            Action::Move
+            // A `$ref` of one kind to an object of another (a schema's `$ref` to a parameter
+            // in the paths, enode.io): moving the object would take it from its own place, so
+            // the reference gets a copy.
+            match super::walk::kind_at(&self.sources[0].value, frag) {
+                Some(at) if at != kind && at.section().is_some() => {
+                    let mut d = Diagnostic::warning(
+                        pointer::render(frag),
+                        format!(
+                            "a reference to this {} uses it as a {}; it gets a copy",
+                            at.name(),
+                            kind.name()
+                        ),
+                    )
+                    .with_hint("point the reference at an object of its own kind");
+                    d.file = self.sources[0].display.clone().into();
+                    self.warnings.push(d);
+                    Action::Copy
+                }
+                _ => Action::Move,
+            }
         } else {
             Action::Copy
         };

@@ -46,6 +46,27 @@ impl Kind {
         })
     }
 
+    /// The kind's name in messages.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Kind::Root => "document",
+            Kind::Components => "components object",
+            Kind::PathItem => "path item",
+            Kind::Operation => "operation",
+            Kind::Parameter => "parameter",
+            Kind::Header => "header",
+            Kind::RequestBody => "request body",
+            Kind::Response => "response",
+            Kind::MediaType => "media type",
+            Kind::Encoding => "encoding",
+            Kind::Schema => "schema",
+            Kind::Example => "example",
+            Kind::Link => "link",
+            Kind::Callback => "callback",
+            Kind::SecurityScheme => "security scheme",
+        }
+    }
+
     /// Whether an object of this kind may be a Reference Object (`{$ref: ...}`).
     pub(crate) fn allows_ref(self) -> bool {
         self.section().is_some() || self == Kind::PathItem
@@ -243,6 +264,20 @@ pub(crate) fn children(node: &Value, kind: Kind) -> Vec<(Vec<String>, Kind)> {
         out.push((std::iter::once(a).chain(b).map(owned).collect(), k));
     });
     out
+}
+
+/// The kind of object at `tokens` under `root` (a document root), when the walk reaches it.
+pub(crate) fn kind_at(root: &Value, tokens: &[String]) -> Option<Kind> {
+    let (mut node, mut kind, mut rest) = (root, Kind::Root, tokens);
+    while !rest.is_empty() {
+        let (steps, k) = children(node, kind)
+            .into_iter()
+            .find(|(steps, _)| rest.starts_with(steps))?;
+        node = crate::load::pointer::get(node, &steps)?;
+        kind = k;
+        rest = &rest[steps.len()..];
+    }
+    Some(kind)
 }
 
 #[cfg(test)]

@@ -41,8 +41,15 @@ impl Bundler {
         // Copies of external nodes.
         for (key, t) in &self.targets {
             if t.action == Action::Copy {
-                if let Some(node) = pointer::get(&self.sources[key.0].value, &key.1) {
-                    pointer::insert(&mut doc, &t.dest, node.clone());
+                // Copies from the root (a reference of another kind) read the document itself,
+                // before any node moves.
+                let source = if key.0 == 0 {
+                    &doc
+                } else {
+                    &self.sources[key.0].value
+                };
+                if let Some(node) = pointer::get(source, &key.1).cloned() {
+                    pointer::insert(&mut doc, &t.dest, node);
                     relocations.insert(pointer::render(&t.dest), (key.0, pointer::render(&key.1)));
                 }
             }
