@@ -21,6 +21,10 @@ const KEYWORDS: &[&str] = &[
 /// other methods, such as its credential setters, give way to operations instead).
 pub const CLIENT_ITEMS: &[&str] = &["new", "with_client", "base_url", "client", "default"];
 
+/// Locals of a generated server handler that the bindings of its parameters must not shadow
+/// (a parameter named `server` would hide the server the handler calls).
+pub const HANDLER_LOCALS: &[&str] = &["server", "op", "input", "principal"];
+
 /// Type names that would shadow the prelude or types generated code relies on.
 const RESERVED_TYPES: &[&str] = &[
     "Option",

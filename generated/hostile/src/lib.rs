@@ -306,7 +306,7 @@ pub mod client {
     }
 
     /// The security schemes of the document, in order; operations refer to them by index.
-    const SCHEMES: &[::stencil::client::Scheme] = &[];
+    const SCHEMES: &[::stencil::client::Scheme] = &[::stencil::client::Scheme::Bearer];
 
     impl Client {
         /// A client for the API at `base_url`, with a default `reqwest::Client`.
@@ -335,6 +335,18 @@ pub mod client {
         /// The underlying `reqwest::Client`.
         pub fn http_client(&self) -> &::stencil::reqwest::Client {
             self.core.http_client()
+        }
+
+        /// Set the bearer token of `token`, sent as `Authorization: Bearer <token>`.
+        ///
+        /// Takes effect for requests sent from now on, on this client and its clones; operations send it when their `security` asks for it.
+        pub fn set_token_token(&self, token: impl Into<String>) {
+            self.core.set_token(0, token.into());
+        }
+
+        /// Forget every credential set on this client (and its clones).
+        pub fn clear_credentials(&self) {
+            self.core.clear_all();
         }
 
         /// */ "# `x`
@@ -390,6 +402,20 @@ pub mod client {
         /// `GET /wrong-kinds`; see [`WrongKindsRequest`].
         pub fn wrong_kinds(&self) -> WrongKindsRequest<'_> {
             WrongKindsRequest { client: self }
+        }
+
+        /// `GET /shadow/{server}`; see [`ShadowRequest`].
+        ///
+        /// Sends the `token` credentials set on the client.
+        pub fn shadow(&self, server: impl Into<String>) -> ShadowRequest<'_> {
+            ShadowRequest {
+                client: self,
+                server: server.into(),
+                op: None,
+                input: None,
+                principal: None,
+                request: None,
+            }
         }
     }
 
@@ -786,6 +812,86 @@ pub mod client {
             Box::pin(self.send())
         }
     }
+
+    /// A request of [`Client::shadow`] (`GET /shadow/{server}`).
+    ///
+    /// Set optional parameters with the setters, then `.await` it (or call `send`).
+    #[derive(Debug, Clone)]
+    #[must_use = "a request does nothing until it is awaited or sent"]
+    pub struct ShadowRequest<'a> {
+        client: &'a Client,
+        server: String,
+        op: Option<String>,
+        input: Option<i64>,
+        principal: Option<String>,
+        request: Option<bool>,
+    }
+
+    impl ShadowRequest<'_> {
+        /// The `op` query parameter.
+        pub fn op(mut self, value: impl Into<String>) -> Self {
+            self.op = Some(value.into());
+            self
+        }
+
+        /// The `input` query parameter.
+        pub fn input(mut self, value: i64) -> Self {
+            self.input = Some(value);
+            self
+        }
+
+        /// The `principal` header.
+        pub fn principal(mut self, value: impl Into<String>) -> Self {
+            self.principal = Some(value.into());
+            self
+        }
+
+        /// The `request` query parameter.
+        pub fn request(mut self, value: bool) -> Self {
+            self.request = Some(value);
+            self
+        }
+
+        /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
+        #[allow(clippy::result_large_err)]
+        pub fn send(self) -> ::stencil::client::Sending<(), ::std::convert::Infallible> {
+            self.client
+                .core
+                .request(::stencil::reqwest::Method::GET)
+                .path("/shadow/")
+                .path_param(
+                    "server",
+                    &self.server,
+                    ::stencil::client::Style::Simple,
+                    false,
+                )
+                .query("op", &self.op, ::stencil::client::Style::Form, true)
+                .query("input", &self.input, ::stencil::client::Style::Form, true)
+                .header("principal", &self.principal, false)
+                .query("request", &self.request, ::stencil::client::Style::Form, true)
+                .auth(&[&[0]])
+                .send(|response| match response.status() {
+                    204 => response.ok(::stencil::client::empty),
+                    _ => response.unexpected(),
+                })
+        }
+    }
+
+    impl<'a> ::std::future::IntoFuture for ShadowRequest<'a> {
+        type Output = Result<
+            ::stencil::client::ResponseValue<()>,
+            ::stencil::client::Error<::std::convert::Infallible>,
+        >;
+
+        type IntoFuture = ::stencil::client::BoxFuture<'a, Self::Output>;
+
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
 }
 
 #[cfg(feature = "server")]
@@ -884,7 +990,22 @@ paths:
             text/plain:
               schema: {$ref: "#/components/responses/Plain"}
         "400": {$ref: "#/components/schemas/Mistyped"}
+  # Parameters named like the generated handler's own locals (illumidesk.com: `server`).
+  /shadow/{server}:
+    get:
+      operationId: shadow
+      security: [{token: []}]
+      parameters:
+        - {name: server, in: path, required: true, schema: {type: string}}
+        - {name: op, in: query, schema: {type: string}}
+        - {name: input, in: query, schema: {type: integer}}
+        - {name: principal, in: header, schema: {type: string}}
+        - {name: request, in: query, schema: {type: boolean}}
+      responses:
+        "204": {description: done}
 components:
+  securitySchemes:
+    token: {type: http, scheme: bearer}
   responses:
     Plain: {description: plain text}
   callbacks:
@@ -1008,6 +1129,20 @@ components:
         /// logged 500 that shows nothing of it.
         type Error: rt::ApiError;
 
+        /// What [`Api::authenticate`] makes of valid credentials (a user, a tenant, ...); handlers of secured operations receive it.
+        type Principal: Send + Sync + 'static;
+
+        /// Check the credentials of a request to a secured operation (its declared schemes,
+        /// extracted: bearer token, basic user and password, API key). Return the principal,
+        /// or an error: a 4xx status is answered in the operation's declared envelope
+        /// (401 when it declares one).
+        fn authenticate(
+            &self,
+            credentials: rt::Credentials,
+        ) -> impl ::std::future::Future<
+            Output = Result<Self::Principal, Self::Error>,
+        > + Send;
+
         /// */ "# `x`
         ///
         /// second paragraph /* unclosed
@@ -1066,6 +1201,15 @@ components:
             request: WrongKindsRequest,
         ) -> impl ::std::future::Future<
             Output = Result<WrongKindsResponse, Self::Error>,
+        > + Send;
+
+        /// `GET /shadow/{server}` (`shadow`)
+        fn shadow(
+            &self,
+            principal: Self::Principal,
+            request: ShadowRequest,
+        ) -> impl ::std::future::Future<
+            Output = Result<ShadowResponse, Self::Error>,
         > + Send;
 
         /// Render a rejected request or a domain error. The default fills the operation's
@@ -1249,6 +1393,37 @@ components:
         }
     }
 
+    /// The request of [`Api::shadow`]: `GET /shadow/{server}`.
+    #[derive(Debug)]
+    pub struct ShadowRequest {
+        /// Path parameter `server`.
+        pub server: String,
+        /// Query parameter `op`.
+        pub op: Option<String>,
+        /// Query parameter `input`.
+        pub input: Option<i64>,
+        /// Header parameter `principal`.
+        pub principal: Option<String>,
+        /// Query parameter `request`.
+        pub request: Option<bool>,
+    }
+
+    /// The responses of [`Api::shadow`], one variant per declared status.
+    #[derive(Debug)]
+    #[allow(clippy::large_enum_variant)]
+    pub enum ShadowResponse {
+        /// 204: done
+        NoContent,
+    }
+
+    impl ::stencil::axum::response::IntoResponse for ShadowResponse {
+        fn into_response(self) -> ::stencil::axum::response::Response {
+            match self {
+                Self::NoContent => rt::empty(204),
+            }
+        }
+    }
+
     /// Every operation's route, serving `api` with the default [`rt::Config`]. Compose it
     /// with other routes (`Router::merge`, `Router::nest`) and tower layers.
     pub fn router<A: Api>(api: A) -> ::stencil::axum::Router {
@@ -1267,6 +1442,7 @@ components:
             (&operations::L_U00F6_SCHEN, routes::l_u00f6_schen::<A>),
             (&operations::L_U00F6_SCHEN_2, routes::l_u00f6_schen_2::<A>),
             (&operations::WRONG_KINDS, routes::wrong_kinds::<A>),
+            (&operations::SHADOW, routes::shadow::<A>),
         ];
         rt::assemble(routes.iter().map(|(op, route)| (*op, route(server.clone()))))
     }
@@ -1342,6 +1518,13 @@ components:
                 super::handle_wrong_kinds::<A>,
                 server,
             )
+        }
+
+        /// `GET /shadow/{server}`: [`Api::shadow`](super::Api::shadow).
+        pub fn shadow<A: super::Api>(
+            server: ::std::sync::Arc<rt::Server<A>>,
+        ) -> ::stencil::axum::Router {
+            rt::route(&super::operations::SHADOW, super::handle_shadow::<A>, server)
         }
     }
 
@@ -1496,6 +1679,48 @@ components:
         result.unwrap_or_else(|report| server.api().render_error(report))
     }
 
+    async fn handle_shadow<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> ::stencil::axum::response::Response {
+        let op = &operations::SHADOW;
+        let result = async {
+            let (mut input, _) = rt::Input::new(op, request).await;
+            let principal = rt::authenticate(
+                    op,
+                    &input,
+                    |c| server.api().authenticate(c),
+                )
+                .await?;
+            let (
+                Some(server_2),
+                Some(op_2),
+                Some(input_2),
+                Some(principal_2),
+                Some(request),
+            ) = (
+                input.param(0),
+                input.param(1),
+                input.param(2),
+                input.param(3),
+                input.param(4),
+            ) else { return Err(input.reject()) };
+            input.check()?;
+            let request = ShadowRequest {
+                server: server_2,
+                op: op_2,
+                input: input_2,
+                principal: principal_2,
+                request,
+            };
+            rt::respond(op, server.api().shadow(principal, request).await)
+        }
+            .await;
+        result.unwrap_or_else(|report| server.api().render_error(report))
+    }
+
     /// The operations, described for the runtime (and for middleware: see
     /// [`operation_of`](super::operation_of)).
     pub mod operations {
@@ -1509,6 +1734,11 @@ components:
             explode: false,
             schema: &rt::Schema::Str(None),
             default: None,
+        };
+
+        static SCHEME_TOKEN: rt::Scheme = rt::Scheme {
+            key: "token",
+            kind: rt::SchemeKind::Bearer,
         };
 
         /// `GET /things/{id}`
@@ -1678,6 +1908,72 @@ components:
             fallback: None,
         };
 
+        /// `GET /shadow/{server}`
+        pub static SHADOW: rt::Operation = rt::Operation {
+            id: "shadow",
+            name: "shadow",
+            method: "GET",
+            path: "/shadow/{server}",
+            params: &[
+                rt::Param {
+                    name: "server",
+                    location: rt::Location::Path,
+                    required: true,
+                    style: rt::Style::Simple,
+                    explode: false,
+                    schema: &rt::Schema::Str(None),
+                    default: None,
+                },
+                rt::Param {
+                    name: "op",
+                    location: rt::Location::Query,
+                    required: false,
+                    style: rt::Style::Form,
+                    explode: true,
+                    schema: &rt::Schema::Str(None),
+                    default: None,
+                },
+                rt::Param {
+                    name: "input",
+                    location: rt::Location::Query,
+                    required: false,
+                    style: rt::Style::Form,
+                    explode: true,
+                    schema: &rt::Schema::Int(rt::IntKind::I64),
+                    default: None,
+                },
+                rt::Param {
+                    name: "principal",
+                    location: rt::Location::Header,
+                    required: false,
+                    style: rt::Style::Simple,
+                    explode: false,
+                    schema: &rt::Schema::Str(None),
+                    default: None,
+                },
+                rt::Param {
+                    name: "request",
+                    location: rt::Location::Query,
+                    required: false,
+                    style: rt::Style::Form,
+                    explode: true,
+                    schema: &rt::Schema::Bool,
+                    default: None,
+                },
+            ],
+            body: None,
+            security: &[
+                &[
+                    rt::SchemeUse {
+                        scheme: &SCHEME_TOKEN,
+                        scopes: &[],
+                    },
+                ],
+            ],
+            errors: &[],
+            fallback: None,
+        };
+
         /// Every operation, in document order.
         pub static ALL: &[&rt::Operation] = &[
             &TYPE_,
@@ -1687,6 +1983,7 @@ components:
             &L_U00F6_SCHEN,
             &L_U00F6_SCHEN_2,
             &WRONG_KINDS,
+            &SHADOW,
         ];
     }
 

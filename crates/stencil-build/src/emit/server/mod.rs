@@ -615,11 +615,20 @@ impl<'a> Cx<'a> {
             steps.push(quote!(input.read_body(body, server.config()).await?;));
         }
         let mut names = Vec::new();
+        let mut inits = Vec::new();
         let mut takes = Vec::new();
+        let mut locals = crate::naming::Scope::with_reserved(crate::naming::HANDLER_LOCALS);
         for (i, p) in op.params.iter().enumerate() {
             let field = ident(&p.name);
+            let (local, renamed) = locals.claim(&p.name);
+            let local = ident(&local);
             let i = Literal::usize_unsuffixed(i);
-            names.push(quote!(#field));
+            inits.push(if renamed {
+                quote!(#field: #local)
+            } else {
+                quote!(#field)
+            });
+            names.push(quote!(#local));
             takes.push(quote!(input.param(#i)));
         }
         let required_body = op.body.as_ref().is_some_and(|b| b.required);
@@ -627,6 +636,7 @@ impl<'a> Cx<'a> {
             BodyShape::None => {}
             BodyShape::Single { raw, .. } => {
                 names.push(quote!(body));
+                inits.push(quote!(body));
                 takes.push(match (raw, required_body) {
                     (true, true) => quote!(input.raw_body_required()),
                     (true, false) => quote!(Some(input.raw_body())),
@@ -652,6 +662,7 @@ impl<'a> Cx<'a> {
                 });
                 steps.push(quote!(let body = match input.content() { #(#arms)* };));
                 names.push(quote!(body));
+                inits.push(quote!(body));
                 takes.push(quote!(body));
             }
         }
@@ -664,7 +675,7 @@ impl<'a> Cx<'a> {
             _ => steps.push(quote!(let (#(Some(#names)),*) = (#(#takes),*) else { return Err(input.reject()) };)),
         }
         steps.push(quote!(input.check()?;));
-        steps.push(quote!(let request = #request_ty { #(#names),* };));
+        steps.push(quote!(let request = #request_ty { #(#inits),* };));
         steps.push(quote!(rt::respond(op, server.api().#method(#principal_arg request).await)));
         quote! {
             async fn #handler<A: Api>(
