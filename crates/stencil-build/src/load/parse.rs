@@ -160,6 +160,9 @@ fn repair(raw: &mut Value, f: &Failure) -> Option<Diagnostic> {
     }
 }
 
+/// Keywords of one failing schema tried for removal when serde does not name the failing one.
+const MAX_SCHEMA_TRIES: usize = 32;
+
 /// A schema keyword of the wrong type (`pattern: 0`, `type: {...}`) is dropped: the schema is
 /// typed more loosely instead of the document being rejected. The failing keyword when serde
 /// names it, else the first keyword whose removal makes the schema parse.
@@ -167,9 +170,16 @@ fn repair_schema(raw: &mut Value, f: &Failure) -> Option<Diagnostic> {
     let node = pointer::get_mut(raw, &f.at)?;
     let object = node.as_object()?;
     let named = f.inner.first().filter(|k| object.contains_key(k.as_str()));
+    // Each try parses the schema again: a bounded number of them, so a huge failing schema
+    // cannot make this quadratic.
     let candidates: Vec<String> = match named {
         Some(k) => vec![k.clone()],
-        None => object.keys().filter(|k| *k != "$ref").cloned().collect(),
+        None => object
+            .keys()
+            .filter(|k| *k != "$ref")
+            .take(MAX_SCHEMA_TRIES)
+            .cloned()
+            .collect(),
     };
     for key in candidates {
         let mut without = node.clone();
