@@ -98,6 +98,18 @@ paths:
     insta::assert_snapshot!("mistyped_doc_keywords", warnings.join("\n"));
 }
 
+/// Generate `doc`, which must give exactly one warning, containing `message` and `at`; the code.
+fn with_one_warning(doc: &str, message: &str, at: &str) -> String {
+    let (code, warnings) = generate(doc).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].contains(message) && warnings[0].contains(at),
+        "{}",
+        warnings[0]
+    );
+    code
+}
+
 #[test]
 fn a_discriminator_mapping_to_a_missing_file_is_ignored() {
     // digitalocean.com in the APIs.guru directory: mapping values name files of the original
@@ -119,13 +131,10 @@ components:
     A: {type: object, required: [kind], properties: {kind: {type: string}}}
     B: {type: object, required: [kind], properties: {kind: {type: string}}}
 "##;
-    let (code, warnings) = generate(doc).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(warnings.len(), 1, "{warnings:?}");
-    assert!(
-        warnings[0].contains("mapping entry is ignored")
-            && warnings[0].contains("/components/schemas/Record/discriminator/mapping/a"),
-        "{}",
-        warnings[0]
+    let code = with_one_warning(
+        doc,
+        "mapping entry is ignored",
+        "/components/schemas/Record/discriminator/mapping/a",
     );
     // The other entry still applies; the branch without one is told apart by its name.
     assert!(code.contains(r#"&["A", "b"]"#), "{code}");
@@ -157,13 +166,10 @@ paths:
             items: {$ref: '#/paths/~1vehicles~1%7Bid%7D/get/parameters/1'}
       responses: {'204': {description: ok}}
 "##;
-    let (code, warnings) = generate(doc).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(warnings.len(), 1, "{warnings:?}");
-    assert!(
-        warnings[0].contains("a reference to this parameter uses it as a schema; it gets a copy")
-            && warnings[0].contains("/paths/~1vehicles~1{id}/get/parameters/1"),
-        "{}",
-        warnings[0]
+    let code = with_one_warning(
+        doc,
+        "a reference to this parameter uses it as a schema; it gets a copy",
+        "/paths/~1vehicles~1{id}/get/parameters/1",
     );
     // Both operations keep their query parameters.
     assert!(code.contains(r#"name: "field[]""#), "{code}");

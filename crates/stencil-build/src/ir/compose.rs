@@ -64,24 +64,23 @@ impl<'a> Builder<'a> {
             let p = join(&join(ptr, "allOf"), &i.to_string());
             self.flatten(part, p, &mut parts, &mut seen, 0);
         }
+        // The parts whose union is one of alternatives of shape.
+        let typed: Vec<bool> = parts
+            .iter()
+            .map(|p| {
+                p.view.has_union() && self.role(&p.view, p.reference.as_deref()) == Role::Types
+            })
+            .collect();
         // The union to distribute: the schema's own first, else the first among the parts.
         let own_role = v.union().map(|_| self.role(v, own_ref.as_deref()));
         let distributed = if matches!(own_role, Some(Role::Types | Role::Inheritance)) {
             Some(None)
         } else {
-            parts
-                .iter()
-                .position(|p| {
-                    p.view.has_union() && self.role(&p.view, p.reference.as_deref()) == Role::Types
-                })
-                .map(Some)
+            typed.iter().position(|t| *t).map(Some)
         };
         // Unions left in the parts that are alternatives of shape are not typed.
         for (i, p) in parts.iter().enumerate() {
-            if p.view.has_union()
-                && distributed != Some(Some(i))
-                && self.role(&p.view, p.reference.as_deref()) == Role::Types
-            {
+            if typed[i] && distributed != Some(Some(i)) {
                 self.warning(
                     &p.ptr,
                     "a second oneOf/anyOf in the same allOf is not merged; its properties are not typed",
