@@ -1,6 +1,6 @@
 //! `cargo xtask bench [OPTIONS] [FILES...]`: how long generation takes and how much memory it
-//! uses, per document and per stage (load, IR, emit, render, write), plus the size of the
-//! generated code.
+//! uses, per document and per stage (load, IR, emit and format, assemble, write; how much of
+//! the emit stage was formatting), plus the size of the generated code.
 //!
 //! Always measured in a release build: when this xtask binary is a debug build, it re-runs
 //! itself through `cargo run --release`. Memory is measured by a counting global allocator
@@ -106,7 +106,7 @@ fn max_rss() -> Option<usize> {
     Some(kb * 1024)
 }
 
-/// load, ir, emit, render (as [`Stage::ALL`]), then write.
+/// load, ir, emit (emit and format, interleaved), assemble (as [`Stage::ALL`]), then write.
 const STAGES: usize = 5;
 
 #[derive(Clone, Copy, Default)]
@@ -114,6 +114,9 @@ struct Figures {
     time: [Duration; STAGES],
     /// Peak live heap during each stage.
     peak: [usize; STAGES],
+    /// Time spent formatting (syn and prettyplease), summed over the worker threads: the part
+    /// of `emit` that is formatting, in CPU time.
+    format: Duration,
     lines: usize,
     bytes: usize,
 }
@@ -203,6 +206,7 @@ fn is_root_document(path: &Path) -> bool {
 fn run_once(spec: &Path, options: &Options, out: &Path) -> Result<Figures, String> {
     let mut figures = Figures::default();
     let mut start = Instant::now();
+    let format_before = stencil_build::render::format_time();
     let generated = stencil_build::generate_observed(spec, options, &mut |stage, begins| {
         let i = Stage::ALL.iter().position(|s| *s == stage).unwrap_or(0);
         if begins {
@@ -221,6 +225,7 @@ fn run_once(spec: &Path, options: &Options, out: &Path) -> Result<Figures, Strin
             first.unwrap_or_default()
         )
     })?;
+    figures.format = stencil_build::render::format_time().saturating_sub(format_before);
     reset_peak();
     let start = Instant::now();
     let name = spec
@@ -292,11 +297,14 @@ pub fn main(args: &[&str]) -> ExitCode {
          run(s)",
         args.options.client, args.options.server, args.options.format, args.runs
     );
-    println!("times in seconds; memory in MiB (peak live heap during the stage)");
     println!(
-        "{:<40} {:>7} | {:>6} {:>6} {:>6} {:>6} {:>6} {:>7} | {:>7} {:>7} {:>7} {:>7} {:>7} | {:>9} {:>8}",
-        "document", "MiB in", "load", "ir", "emit", "render", "write", "total",
-        "load", "ir", "emit", "render", "write", "lines", "MiB out"
+        "times in seconds (wall; `fmt cpu`: the formatting inside `emit`, CPU time summed over \
+         threads); memory in MiB (peak live heap during the stage)"
+    );
+    println!(
+        "{:<40} {:>7} | {:>6} {:>6} {:>6} {:>7} {:>8} {:>6} {:>7} | {:>7} {:>7} {:>7} {:>8} {:>7} | {:>9} {:>8}",
+        "document", "MiB in", "load", "ir", "emit", "fmt cpu", "assemble", "write", "total",
+        "load", "ir", "emit", "assemble", "write", "lines", "MiB out"
     );
     let mut failed = false;
     for file in &args.files {
@@ -328,12 +336,13 @@ pub fn main(args: &[&str]) -> ExitCode {
             name
         };
         println!(
-            "{:<40} {:>7} | {:>6} {:>6} {:>6} {:>6} {:>6} {:>7} | {:>7} {:>7} {:>7} {:>7} {:>7} | {:>9} {:>8}",
+            "{:<40} {:>7} | {:>6} {:>6} {:>6} {:>7} {:>8} {:>6} {:>7} | {:>7} {:>7} {:>7} {:>8} {:>7} | {:>9} {:>8}",
             name,
             mib(size),
             secs(f.time[0]),
             secs(f.time[1]),
             secs(f.time[2]),
+            secs(f.format),
             secs(f.time[3]),
             secs(f.time[4]),
             secs(f.total()),

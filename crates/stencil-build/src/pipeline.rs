@@ -68,9 +68,10 @@ pub struct Timings {
     /// Reading, parsing, bundling, normalising and `openapiv3` deserialisation.
     pub load: Duration,
     pub ir: Duration,
+    /// Emitting and formatting the parts (interleaved, on worker threads).
     pub emit: Duration,
-    /// prettyplease and the header.
-    pub render: Duration,
+    /// Joining the parts under the `// @generated` header, the document spliced in.
+    pub assemble: Duration,
 }
 
 /// A stage of the pipeline, as reported to a [`generate_observed`] observer.
@@ -78,21 +79,24 @@ pub struct Timings {
 pub enum Stage {
     Load,
     Ir,
+    /// Emitting the parts and formatting them as they are emitted (a few items at a time, on
+    /// worker threads; `render::format_time` tells how much of it was formatting).
     Emit,
-    Render,
+    /// Joining the formatted parts into the file.
+    Assemble,
 }
 
 impl Stage {
     /// Every stage, in pipeline order.
-    pub const ALL: [Stage; 4] = [Stage::Load, Stage::Ir, Stage::Emit, Stage::Render];
+    pub const ALL: [Stage; 4] = [Stage::Load, Stage::Ir, Stage::Emit, Stage::Assemble];
 
-    /// `load`, `ir`, `emit`, `render`.
+    /// `load`, `ir`, `emit`, `assemble`.
     pub fn name(self) -> &'static str {
         match self {
             Stage::Load => "load",
             Stage::Ir => "ir",
             Stage::Emit => "emit",
-            Stage::Render => "render",
+            Stage::Assemble => "assemble",
         }
     }
 }
@@ -111,7 +115,7 @@ pub fn generate_timed(spec: &Path, options: &Options) -> Result<(Generated, Timi
             Stage::Load => timings.load = elapsed,
             Stage::Ir => timings.ir = elapsed,
             Stage::Emit => timings.emit = elapsed,
-            Stage::Render => timings.render = elapsed,
+            Stage::Assemble => timings.assemble = elapsed,
         }
     })?;
     Ok((generated, timings))
@@ -140,7 +144,7 @@ pub fn generate_observed(
     observer(Stage::Ir, false);
     let pieces = emit_and_render_pieces(&api, options, observer)?;
     let code = crate::render::assemble(pieces, &options.regenerate_command, &root_display);
-    observer(Stage::Render, false);
+    observer(Stage::Assemble, false);
     Ok(Generated {
         code,
         files,
@@ -168,12 +172,11 @@ pub fn emit_and_render(
 /// builds use a lot of stack per frame). Only the pages touched are ever committed.
 const WORKER_STACK: usize = 256 << 20;
 
-/// Emit the parts of the file (types, client, server), then render each, on up to
-/// `available_parallelism` threads. Tokens (`proc_macro2` values are not `Send`) stay on the
-/// thread that emitted them: each worker emits its parts, every worker reaches the end of the
-/// emit stage, then each renders its own parts, so the stages keep exact wall times for
-/// [`generate_observed`]. The output does not depend on the number of threads or on their
-/// timing: pieces are assembled in file order.
+/// Emit the parts of the file (types, client, server) and format them as they are emitted
+/// (`render::Formatter`), on up to `available_parallelism` threads. Tokens (`proc_macro2`
+/// values are not `Send`) stay on the thread that made them; only text crosses. The output
+/// does not depend on the number of threads or on their timing: pieces are assembled in file
+/// order.
 ///
 /// A panic in an emitter (a Stencil bug, never an input problem) becomes an error diagnostic
 /// instead of unwinding into the caller's build script.
@@ -193,58 +196,38 @@ fn emit_and_render_on(
     threads: usize,
     observer: &mut dyn FnMut(Stage, bool),
 ) -> Result<Vec<crate::render::Piece>, Diagnostics> {
-    use std::sync::mpsc;
-
     use crate::emit::Part;
 
     let parts = Part::wanted(options);
     let plan = plan_workers(api, &parts, threads);
     observer(Stage::Emit, true);
     let results = std::thread::scope(|scope| {
-        let (done_tx, done_rx) = mpsc::channel::<()>();
         let mut workers = Vec::new();
         let mut on_this_thread = Vec::new();
         for assigned in plan {
-            let (go_tx, go_rx) = mpsc::channel::<()>();
-            let done_tx = done_tx.clone();
             let job = assigned.clone();
             let parts = &parts;
             let spawned = std::thread::Builder::new()
                 .name("stencil-emit".to_owned())
                 .stack_size(WORKER_STACK)
-                .spawn_scoped(scope, move || {
-                    let emitted = emit_parts(api, options, parts, &job);
-                    let _ = done_tx.send(());
-                    // Wait for the other workers to finish emitting (or for the caller to go
-                    // away, in which case rendering still finishes cleanly).
-                    let _ = go_rx.recv();
-                    render_parts(job, emitted, options.format)
-                });
+                .spawn_scoped(scope, move || make_parts(api, options, parts, &job));
             match spawned {
-                Ok(handle) => workers.push((handle, go_tx)),
+                Ok(handle) => workers.push(handle),
                 // No thread to be had: this thread does the work.
                 Err(_) => on_this_thread.extend(assigned),
             }
         }
-        drop(done_tx);
-        let local = emit_parts(api, options, &parts, &on_this_thread);
-        for _ in 0..workers.len() {
-            let _ = done_rx.recv();
-        }
-        observer(Stage::Emit, false);
-        observer(Stage::Render, true);
-        for (_, go) in &workers {
-            let _ = go.send(());
-        }
-        let mut results = render_parts(on_this_thread, local, options.format);
-        for (handle, _) in workers {
+        let mut results = make_parts(api, options, &parts, &on_this_thread);
+        for handle in workers {
             match handle.join() {
-                Ok(rendered) => results.extend(rendered),
+                Ok(made) => results.extend(made),
                 Err(_) => results.push((usize::MAX, Err(Failure::Render))),
             }
         }
         results
     });
+    observer(Stage::Emit, false);
+    observer(Stage::Assemble, true);
     let mut pieces: Vec<(usize, crate::render::Piece)> = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
     for (index, result) in results {
@@ -278,7 +261,6 @@ fn emit_and_render_on(
 /// Why emitting or rendering a part failed (never an input problem).
 #[derive(Debug)]
 enum Failure {
-    Emit,
     Render,
     /// Tokens that do not parse as Rust.
     Invalid(String),
@@ -286,66 +268,35 @@ enum Failure {
 
 impl Failure {
     fn diagnostic(self) -> Diagnostic {
-        let internal = |what: &str| {
-            format!(
-                "internal error while {what} (a Stencil bug; please report it with the document)"
-            )
-        };
         match self {
-            Failure::Emit => Diagnostic::error("", internal("emitting code")),
-            Failure::Render => Diagnostic::error("", internal("formatting the generated code")),
+            Failure::Render => Diagnostic::error(
+                "",
+                "internal error while emitting or formatting code (a Stencil bug; please \
+                 report it with the document)",
+            ),
             Failure::Invalid(message) => Diagnostic::error("", message),
         }
     }
 }
 
-type Emitted = Result<Vec<(usize, proc_macro2::TokenStream)>, Failure>;
-
-/// Emit `parts[i]` for each `i` in `job`.
-fn emit_parts(
+/// Emit and format `parts[i]` for each `i` in `job`, each piece with its part's index.
+fn make_parts(
     api: &crate::ir::Api,
     options: &Options,
     parts: &[crate::emit::Part],
     job: &[usize],
-) -> Emitted {
-    use std::panic::{catch_unwind, AssertUnwindSafe};
-    catch_unwind(AssertUnwindSafe(|| {
-        job.iter()
-            .map(|&i| {
-                let tokens = if options.format {
-                    crate::emit::part_for_render(api, options, parts[i])
-                } else {
-                    crate::emit::part(api, options, parts[i])
-                };
-                (i, tokens)
-            })
-            .collect()
-    }))
-    .map_err(|_| Failure::Emit)
-}
-
-/// Render what [`emit_parts`] made, each piece with its part's index.
-fn render_parts(
-    job: Vec<usize>,
-    emitted: Emitted,
-    format: bool,
 ) -> Vec<(usize, Result<crate::render::Piece, Failure>)> {
     use std::panic::{catch_unwind, AssertUnwindSafe};
-    let emitted = match emitted {
-        Ok(emitted) => emitted,
-        Err(failure) => return vec![(job.first().copied().unwrap_or(0), Err(failure))],
-    };
-    emitted
-        .into_iter()
-        .map(|(i, tokens)| {
-            let render = || {
-                if format {
-                    crate::render::render_part(tokens)
-                } else {
-                    crate::render::unformatted_part(tokens)
-                }
+    job.iter()
+        .map(|&i| {
+            let make = || {
+                let mut formatter = crate::render::Formatter::new(options.format);
+                // With formatting, the document is spliced in afterwards (see
+                // `render::splice_document`).
+                crate::emit::part_into(api, options, parts[i], !options.format, &mut formatter);
+                formatter.finish()
             };
-            let piece = catch_unwind(AssertUnwindSafe(render))
+            let piece = catch_unwind(AssertUnwindSafe(make))
                 .map_err(|_| Failure::Render)
                 .and_then(|r| r.map_err(Failure::Invalid));
             (i, piece)

@@ -1,6 +1,9 @@
 //! Rendering: token stream → formatted, deterministic Rust source with a `// @generated` header.
 
 mod chunks;
+mod formatter;
+
+pub use formatter::{format_time, Formatter};
 
 use proc_macro2::TokenStream;
 
@@ -293,6 +296,26 @@ fn space_items(code: &str) -> (String, bool) {
 
 fn is_ident_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
+}
+
+/// The IR of each fixture document, for the renderer's tests.
+#[cfg(test)]
+fn fixture_apis() -> Vec<(String, crate::ir::Api)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs");
+    [
+        "pathstack/openapi_2024-03-26.yaml",
+        "fixtures/kitchen-sink-3.1.yaml",
+        "fixtures/kitchen-sink-3.0.yaml",
+        "fixtures/hostile.yaml",
+        "fixtures/real-world.yaml",
+    ]
+    .into_iter()
+    .map(|spec| {
+        let loaded = crate::load::load(&root.join(spec)).expect("fixture loads");
+        let api = crate::ir::build(&loaded, &mut Vec::new()).expect("fixture builds");
+        (spec.to_owned(), api)
+    })
+    .collect()
 }
 
 #[cfg(test)]

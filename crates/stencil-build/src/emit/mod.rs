@@ -15,6 +15,7 @@
 pub mod client;
 mod docs;
 pub mod server;
+mod sink;
 pub mod types;
 
 use proc_macro2::{Ident, Span, TokenStream};
@@ -26,6 +27,7 @@ use crate::pipeline::Options;
 pub use self::docs::{
     code_span, doc_attrs, doc_lines, docs, join_paragraphs, markdown_lines, text_literal,
 };
+pub use self::sink::{Collect, Sink, Slot};
 
 /// The whole generated file: `pub mod types { ... }`, and `client`/`server` as the options ask.
 pub fn api(api: &Api, options: &Options) -> TokenStream {
@@ -62,26 +64,38 @@ impl Part {
 /// One top-level module: `pub mod types { ... }`, `pub mod client { ... }` or
 /// `pub mod server { ... }` (feature-gated as the options ask).
 pub fn part(api: &Api, options: &Options, part: Part) -> TokenStream {
-    part_with(api, options, part, true)
+    let mut sink = Collect::new();
+    part_into(api, options, part, true, &mut sink);
+    sink.finish()
 }
 
 /// [`part`] for the pipeline: the server's `OPENAPI_DOCUMENT` is an empty literal, which
 /// [`crate::render::splice_document`] replaces with the document once the part is rendered.
 pub fn part_for_render(api: &Api, options: &Options, part: Part) -> TokenStream {
-    part_with(api, options, part, false)
+    let mut sink = Collect::new();
+    part_into(api, options, part, false, &mut sink);
+    sink.finish()
 }
 
-fn part_with(api: &Api, options: &Options, part: Part, embed_document: bool) -> TokenStream {
-    match part {
-        Part::Types => types::types(api, options),
-        Part::Client => {
-            let client = client::client(api, options);
-            if options.feature_gates {
-                quote!(#[cfg(feature = "client")] #client)
-            } else {
-                client
-            }
+/// [`part`] (or, when `embed_document` is false, [`part_for_render`]) into `sink`, a few items
+/// at a time.
+pub fn part_into(
+    api: &Api,
+    options: &Options,
+    part: Part,
+    embed_document: bool,
+    sink: &mut dyn Sink,
+) {
+    let gate = |feature: &str| {
+        if options.feature_gates {
+            quote!(#[cfg(feature = #feature)])
+        } else {
+            TokenStream::new()
         }
+    };
+    match part {
+        Part::Types => types::types_into(api, options, TokenStream::new(), sink),
+        Part::Client => client::client_into(api, options, gate("client"), sink),
         Part::Server => {
             let document = (!api.document.is_empty()).then(|| {
                 if embed_document {
@@ -90,12 +104,7 @@ fn part_with(api: &Api, options: &Options, part: Part, embed_document: bool) -> 
                     server::Document::Placeholder
                 }
             });
-            let server = server::server_with_document(api, options, document);
-            if options.feature_gates {
-                quote!(#[cfg(feature = "server")] #server)
-            } else {
-                server
-            }
+            server::server_into(api, options, document, gate("server"), sink);
         }
     }
 }

@@ -22,13 +22,21 @@ mod responses;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::{doc_attrs, ident, markdown_lines};
+use super::{doc_attrs, ident, markdown_lines, Sink};
 use crate::ir::{Api, MediaKind, Operation, ParamLocation, SecurityKind};
 use crate::naming::{self, Scope};
 use crate::pipeline::Options;
 
 /// `pub mod client { ... }`.
-pub fn client(api: &Api, _options: &Options) -> TokenStream {
+pub fn client(api: &Api, options: &Options) -> TokenStream {
+    let mut sink = super::Collect::new();
+    client_into(api, options, TokenStream::new(), &mut sink);
+    sink.finish()
+}
+
+/// [`client`] into `sink`, one operation at a time; `gate` goes before the module (its
+/// `#[cfg]`).
+pub fn client_into(api: &Api, _options: &Options, gate: TokenStream, sink: &mut dyn Sink) {
     let mut methods = Scope::new();
     let mut types = Scope::with_reserved(&["Client", "Error", "ResponseValue"]);
     for op in &api.operations {
@@ -40,8 +48,6 @@ pub fn client(api: &Api, _options: &Options) -> TokenStream {
         .iter()
         .map(|op| call::plan(api, op, &mut methods, &mut types))
         .collect();
-    let client_impl = client_impl(api, &plans, &mut methods);
-    let items = plans.iter().map(|plan| call::items(api, plan));
 
     let title = api.title.trim();
     let title = if title.is_empty() { "the API" } else { title };
@@ -58,15 +64,15 @@ pub fn client(api: &Api, _options: &Options) -> TokenStream {
             .to_owned(),
     ]);
     let module_docs = doc_attrs(&lines);
-    quote! {
-        #module_docs
-        pub mod client {
-            pub use ::stencil::client::{Error, ResponseValue};
-
-            #client_impl
-            #(#items)*
-        }
+    sink.open(quote!(#gate #module_docs pub mod client));
+    sink.items(quote!(
+        pub use ::stencil::client::{Error, ResponseValue};
+    ));
+    sink.items(client_impl(api, &plans, &mut methods));
+    for plan in &plans {
+        sink.items(call::items(api, plan));
     }
+    sink.close();
 }
 
 /// The `Client` struct, its constructors, credential setters and operation methods.

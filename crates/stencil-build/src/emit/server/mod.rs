@@ -28,7 +28,7 @@ mod schemas;
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::emit::{doc_attrs, ident, markdown_lines};
+use crate::emit::{doc_attrs, ident, markdown_lines, Sink};
 use crate::ir::{Api, MediaKind, Operation, ParamLocation, ParamStyle, SecurityKind, Status};
 use crate::naming::Scope;
 use crate::pipeline::Options;
@@ -58,8 +58,21 @@ pub fn server_with_document(
     options: &Options,
     document: Option<Document<'_>>,
 ) -> TokenStream {
+    let mut sink = super::Collect::new();
+    server_into(api, options, document, TokenStream::new(), &mut sink);
+    sink.finish()
+}
+
+/// [`server_with_document`] into `sink`, an operation at a time; `gate` goes before the module
+/// (its `#[cfg]`).
+pub fn server_into(
+    api: &Api,
+    options: &Options,
+    document: Option<Document<'_>>,
+    gate: TokenStream,
+    sink: &mut dyn Sink,
+) {
     let mut cx = Cx::new(api, options.server_traits_per_tag);
-    let body = cx.module(document);
     let title = if api.title.trim().is_empty() {
         "the API"
     } else {
@@ -75,12 +88,9 @@ pub fn server_with_document(
         "An axum server for {title}: {implement}, then serve \
          [`server::router`](crate::server::router)."
     )));
-    quote! {
-        #heading
-        pub mod server {
-            #body
-        }
-    }
+    sink.open(quote!(#gate #heading pub mod server));
+    cx.module(document, sink);
+    sink.close();
 }
 
 struct Cx<'a> {
@@ -172,35 +182,17 @@ impl<'a> Cx<'a> {
         self.api.operations.iter().any(|op| !op.security.is_empty())
     }
 
-    fn module(&mut self, document: Option<Document<'_>>) -> TokenStream {
+    fn module(&mut self, document: Option<Document<'_>>, sink: &mut dyn Sink) {
         let api = self.api;
-        let operations = self.operations();
-        let schema_items = std::mem::replace(&mut self.schemas, Schemas::new(api)).into_items();
-        let messages: Vec<TokenStream> = api
-            .operations
-            .iter()
-            .enumerate()
-            .map(|(i, op)| {
-                let handler_trait = self.operation_trait(i).to_string();
-                let request = messages::request_types(api, op, &handler_trait);
-                let response = messages::response_type(api, op, &handler_trait);
-                quote!(#request #response)
-            })
-            .collect();
-        let handler_trait = self.handler_trait();
-        let handlers: Vec<TokenStream> = api
-            .operations
-            .iter()
-            .enumerate()
-            .map(|(i, op)| self.handler(i, op))
-            .collect();
-        let router = self.router();
+        sink.items(quote!(
+            use ::stencil::server as rt;
+        ));
         let literal = |document| match document {
             Document::Text(text) => crate::emit::text_literal(text),
             Document::Placeholder => proc_macro2::Literal::string(""),
         };
-        let document = match document.map(literal) {
-            Some(text) => quote! {
+        if let Some(text) = document.map(literal) {
+            sink.items(quote! {
                 /// The OpenAPI document this server was generated from: as written, or bundled into one
                 /// document when it spans several files.
                 pub const OPENAPI_DOCUMENT: &str = #text;
@@ -209,25 +201,34 @@ impl<'a> Cx<'a> {
                 pub fn openapi_route(path: &str) -> ::stencil::axum::Router {
                     rt::document_route(path, OPENAPI_DOCUMENT)
                 }
-            },
-            None => TokenStream::new(),
-        };
-        quote! {
-            use ::stencil::server as rt;
-            #document
-            #handler_trait
-            #(#messages)*
-            #router
-            #(#handlers)*
-            #operations
+            });
+        }
+        sink.items(self.handler_trait());
+        for (i, op) in api.operations.iter().enumerate() {
+            let handler_trait = self.operation_trait(i).to_string();
+            sink.items(messages::request_types(api, op, &handler_trait));
+            sink.items(messages::response_type(api, op, &handler_trait));
+        }
+        sink.items(self.router());
+        for (i, op) in api.operations.iter().enumerate() {
+            sink.items(self.handler(i, op));
+        }
+        // The operation table names the schemas it checks; they are written after it.
+        sink.items(self.operations());
+        let schema_items = std::mem::replace(&mut self.schemas, Schemas::new(api)).into_items();
+        sink.open(quote! {
             /// What validation checks: one description per schema a request can carry, and per
             /// error envelope.
-            pub mod schemas {
-                #![allow(clippy::approx_constant)]
-                use ::stencil::server as rt;
-                #(#schema_items)*
-            }
+            pub mod schemas
+        });
+        sink.items(quote! {
+            #![allow(clippy::approx_constant)]
+            use ::stencil::server as rt;
+        });
+        for item in schema_items {
+            sink.items(item);
         }
+        sink.close();
     }
 
     // -----------------------------------------------------------------------------------------

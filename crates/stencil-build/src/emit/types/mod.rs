@@ -31,7 +31,7 @@ use quote::{quote, ToTokens};
 use self::docs::constraint_line;
 use super::{
     derive_attr, doc_attrs, doc_lines, extra_derives, ident, join_paragraphs, serde_attrs,
-    type_ref_generic,
+    type_ref_generic, Sink,
 };
 use crate::ir::{Api, Constraints, TypeDef, TypeKind, TypeRef};
 use crate::naming::Scope;
@@ -41,6 +41,13 @@ pub use self::analysis::Analysis;
 
 /// `pub mod types { ... }`.
 pub fn types(api: &Api, options: &Options) -> TokenStream {
+    let mut sink = super::Collect::new();
+    types_into(api, options, TokenStream::new(), &mut sink);
+    sink.finish()
+}
+
+/// [`types`] into `sink`, one type at a time; `gate` goes before the module (its `#[cfg]`).
+pub fn types_into(api: &Api, options: &Options, gate: TokenStream, sink: &mut dyn Sink) {
     let (extra, errors) = extra_derives(options);
     let mut cx = Cx {
         api,
@@ -54,19 +61,6 @@ pub fn types(api: &Api, options: &Options) -> TokenStream {
         uses_serialize: false,
         uses_deserialize: false,
     };
-    let items: Vec<TokenStream> = api.types.iter().map(|def| cx.type_def(def)).collect();
-    let imports = match (cx.uses_serialize, cx.uses_deserialize) {
-        (true, true) => quote!(
-            use ::stencil::serde::{Deserialize, Serialize};
-        ),
-        (true, false) => quote!(
-            use ::stencil::serde::Serialize;
-        ),
-        (false, true) => quote!(
-            use ::stencil::serde::Deserialize;
-        ),
-        (false, false) => TokenStream::new(),
-    };
     let title = if api.title.trim().is_empty() {
         "the API".to_owned()
     } else {
@@ -78,14 +72,27 @@ pub fn types(api: &Api, options: &Options) -> TokenStream {
     }
     heading.push('.');
     let module_docs = doc_attrs(&super::markdown_lines(&heading));
-    quote! {
-        #module_docs
-        pub mod types {
-            #imports
-            #errors
-            #(#items)*
-        }
+    sink.open(quote!(#gate #module_docs pub mod types));
+    // The imports depend on what the types derive: known once they are all emitted.
+    let imports = sink.reserve();
+    sink.items(errors);
+    for def in &api.types {
+        sink.items(cx.type_def(def));
     }
+    let imports_tokens = match (cx.uses_serialize, cx.uses_deserialize) {
+        (true, true) => quote!(
+            use ::stencil::serde::{Deserialize, Serialize};
+        ),
+        (true, false) => quote!(
+            use ::stencil::serde::Serialize;
+        ),
+        (false, true) => quote!(
+            use ::stencil::serde::Deserialize;
+        ),
+        (false, false) => TokenStream::new(),
+    };
+    sink.fill(imports, imports_tokens);
+    sink.close();
 }
 
 struct Cx<'a> {
