@@ -130,7 +130,11 @@ pub fn generate_observed(
     observer: &mut dyn FnMut(Stage, bool),
 ) -> Result<Generated, Diagnostics> {
     observer(Stage::Load, true);
-    let loaded = crate::load::load(spec)?;
+    let mut loaded = crate::load::load(spec)?;
+    if loaded.files.len() <= 1 {
+        // The JSON form of the document is only needed to embed a multi-file document.
+        loaded.raw = serde_json::Value::Null;
+    }
     observer(Stage::Load, false);
     observer(Stage::Ir, true);
     let mut warnings = loaded.warnings.clone();
@@ -141,6 +145,7 @@ pub fn generate_observed(
     let files = loaded.files.clone();
     let root_display = loaded.root_display.clone();
     drop(loaded);
+    release_freed_memory();
     observer(Stage::Ir, false);
     let pieces = emit_and_render_pieces(&api, options, observer)?;
     let code = crate::render::assemble(pieces, &options.regenerate_command, &root_display);
@@ -150,6 +155,20 @@ pub fn generate_observed(
         files,
         warnings,
     })
+}
+
+/// Give the pages freed with the document back to the OS. The document was parsed on the
+/// loading thread, in that thread's malloc arena; the emit workers allocate in their own and
+/// cannot reuse those pages, so without this they stay resident for the rest of the run.
+/// Measured with `stencil generate` (2 cores): peak RSS for OpenAI's document 69 → 51 MB;
+/// Microsoft Graph's 0.93–1.05 → 0.92–0.93 GB. Only glibc has (and needs) it.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `malloc_trim` has no preconditions: it returns free pages to the kernel and
+    // changes nothing a program can observe but its resident size.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// Emit and render `api` as one file (the IR is already built): what [`generate`] does after
