@@ -86,9 +86,9 @@ pub fn splice_document(piece: &mut Piece, document: &str) -> bool {
     false
 }
 
-/// Some top-level items as their token stream prints, one line per item (module bodies
-/// opened, one item per line inside): what `Options::format == false` writes (no syn parse,
-/// no prettyplease).
+/// Some top-level items as their token stream prints, one line per item (the bodies of
+/// modules, traits and impl blocks opened, one item per line inside): what
+/// `Options::format == false` writes (no syn parse, no prettyplease).
 pub fn unformatted_part(tokens: TokenStream) -> Result<Piece, String> {
     let mut text = String::new();
     unformatted_items(tokens, &mut text);
@@ -99,23 +99,19 @@ pub fn unformatted_part(tokens: TokenStream) -> Result<Piece, String> {
 }
 
 fn unformatted_items(tokens: TokenStream, text: &mut String) {
-    for (item, maybe_module) in chunks::items(tokens) {
-        let item = if maybe_module {
-            match chunks::as_module(item) {
-                Ok(module) => {
-                    text.push_str(&module.head.to_string());
-                    text.push_str(" {\n");
-                    unformatted_items(module.body, text);
-                    text.push_str("}\n");
-                    continue;
-                }
-                Err(item) => item,
+    for (item, _) in chunks::items(tokens) {
+        match chunks::as_block(item) {
+            Ok((_, block)) => {
+                text.push_str(&block.head.to_string());
+                text.push_str(" {\n");
+                unformatted_items(block.body, text);
+                text.push_str("}\n");
             }
-        } else {
-            item
-        };
-        text.push_str(&item.to_string());
-        text.push('\n');
+            Err(item) => {
+                text.push_str(&item.to_string());
+                text.push('\n');
+            }
+        }
     }
 }
 

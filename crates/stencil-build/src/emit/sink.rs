@@ -14,15 +14,16 @@ use quote::quote;
 /// Receives a part's items in file order.
 ///
 /// Rules (each sink relies on them): every [`Sink::items`] call is one or more whole items; a
-/// module is opened, filled and closed ([`Sink::open`] ... [`Sink::close`]) or given whole to
-/// `items`; a reserved [`Slot`] is filled before its module is closed.
+/// block is opened, filled and closed ([`Sink::open`] ... [`Sink::close`]) or given whole to
+/// `items`; a reserved [`Slot`] is filled before its block is closed.
 pub trait Sink {
     /// One or more items, at the current position.
     fn items(&mut self, tokens: TokenStream);
-    /// Open a module whose items follow: `head` is everything before its body (docs,
-    /// attributes, visibility, `mod name`).
+    /// Open a block whose items follow: a module, a trait or an impl block. `head` is
+    /// everything before its `{` (docs, attributes, visibility, `mod name`, `trait Name: Bounds`,
+    /// `impl Type`).
     fn open(&mut self, head: TokenStream);
-    /// Close the innermost open module.
+    /// Close the innermost open block.
     fn close(&mut self);
     /// Keep the current position for items known only later (an import that depends on what
     /// the items use), given with [`Sink::fill`].

@@ -40,7 +40,7 @@ fn unparse_module_in(
 ) -> Result<Result<String, String>, TokenStream> {
     let module = as_module(tokens)?;
     let mut out = String::new();
-    Ok(module_text(module, 0, chunk_items, &mut out).map(|()| out))
+    Ok(module_text(module, &[], chunk_items, &mut out).map(|()| out))
 }
 
 /// `tokens` as a module item with a non-empty body, if it is one (else the tokens back).
@@ -59,6 +59,60 @@ pub(super) fn as_module(tokens: TokenStream) -> Result<Module, TokenStream> {
         head: trees.into_iter().collect(),
         body,
     })
+}
+
+/// The block `trees` (an item's, without its body) open: the keyword after the outer
+/// attributes, the visibility and `unsafe`.
+fn block_kind(trees: &[TokenTree]) -> Option<Wrapper> {
+    let mut i = 0;
+    loop {
+        match (trees.get(i)?, trees.get(i + 1)) {
+            (TokenTree::Punct(p), Some(TokenTree::Group(g)))
+                if p.as_char() == '#' && g.delimiter() == Delimiter::Bracket =>
+            {
+                i += 2;
+            }
+            (TokenTree::Ident(v), Some(TokenTree::Group(g)))
+                if v == "pub" && g.delimiter() == Delimiter::Parenthesis =>
+            {
+                i += 2;
+            }
+            (TokenTree::Ident(v), _) if v == "pub" || v == "unsafe" => i += 1,
+            (TokenTree::Ident(v), _) if v == "mod" => return Some(Wrapper::Module),
+            (TokenTree::Ident(v), _) if v == "trait" => return Some(Wrapper::Trait),
+            (TokenTree::Ident(v), _) if v == "impl" => return Some(Wrapper::Impl),
+            _ => return None,
+        }
+    }
+}
+
+/// `tokens` as a module, trait or impl block with a non-empty body, if they are one item of
+/// that kind (else the tokens back).
+pub(super) fn as_block(tokens: TokenStream) -> Result<(Wrapper, Module), TokenStream> {
+    let mut trees: Vec<TokenTree> = tokens.into_iter().collect();
+    let kind = match trees.split_last() {
+        Some((TokenTree::Group(body), rest))
+            if body.delimiter() == Delimiter::Brace && !body.stream().is_empty() =>
+        {
+            block_kind(rest)
+        }
+        _ => None,
+    };
+    let Some(kind) = kind else {
+        return Err(trees.into_iter().collect());
+    };
+    let Some(TokenTree::Group(group)) = trees.pop() else {
+        unreachable!("checked above");
+    };
+    let body = group.stream();
+    drop(group);
+    Ok((
+        kind,
+        Module {
+            head: trees.into_iter().collect(),
+            body,
+        },
+    ))
 }
 
 /// Whether `trees` are `#[attr]... pub(...) mod name { non-empty body }`.
@@ -136,39 +190,66 @@ pub(super) fn items(body: TokenStream) -> Vec<(TokenStream, bool)> {
     out
 }
 
-/// Append the module at nesting `depth` (0: top level of the file).
+/// What items stand in: their formatting is the same in any block of that kind, so a chunk of
+/// them is formatted in a throwaway one (`mod __stencil_chunk { ... }`, ...).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Wrapper {
+    Module,
+    Trait,
+    Impl,
+}
+
+impl Wrapper {
+    /// The kind of block `head` (everything before a block's `{`) opens: `mod`, `trait` or
+    /// `impl` after its attributes and visibility (and `unsafe`).
+    pub(super) fn of(head: &TokenStream) -> Option<Wrapper> {
+        let trees: Vec<TokenTree> = head.clone().into_iter().collect();
+        block_kind(&trees)
+    }
+
+    fn wrap(self, inner: TokenStream) -> TokenStream {
+        match self {
+            Wrapper::Module => quote!(mod __stencil_chunk { #inner }),
+            Wrapper::Trait => quote!(trait __StencilChunk { #inner }),
+            Wrapper::Impl => quote!(impl __StencilChunk { #inner }),
+        }
+    }
+}
+
+/// Append the module standing in `wrappers` (none: the top level of the file).
 fn module_text(
     module: Module,
-    depth: usize,
+    wrappers: &[Wrapper],
     chunk_items: usize,
     out: &mut String,
 ) -> Result<(), String> {
-    out.push_str(&module_header(&module.head, depth)?);
+    out.push_str(&block_header(&module.head, wrappers)?);
     out.push_str("{\n");
-    items_text(module.body, depth + 1, chunk_items, out)?;
-    out.push_str(&"    ".repeat(depth));
+    let inside = [wrappers, &[Wrapper::Module]].concat();
+    items_text(module.body, &inside, chunk_items, out)?;
+    out.push_str(&"    ".repeat(wrappers.len()));
     out.push_str("}\n");
     Ok(())
 }
 
-/// A module's first line as prettyplease writes it, up to its `{` (excluded): its head with an
-/// empty body, formatted `depth` modules deep, `{}` cut off.
-pub(super) fn module_header(head: &TokenStream, depth: usize) -> Result<String, String> {
-    let header = unparse_at(quote!(#head {}), depth)?;
+/// A block's first lines as prettyplease writes them, up to its `{` (excluded): its head with
+/// an empty body, formatted inside `wrappers`, `{}` cut off.
+pub(super) fn block_header(head: &TokenStream, wrappers: &[Wrapper]) -> Result<String, String> {
+    let header = unparse_in(quote!(#head {}), wrappers)?;
     let header = header.trim_end();
     match header.strip_suffix("{}") {
         Some(header) => Ok(header.to_owned()),
         None => Err(format!(
-            "formatting a module header gave {header:?}; please report this bug"
+            "formatting a block header gave {header:?}; please report this bug"
         )),
     }
 }
 
-/// Append items standing `depth` modules deep, formatted `chunk_items` at a time (modules
-/// among them opened and formatted the same way).
+/// Append items standing in `wrappers`, formatted `chunk_items` at a time (modules among them
+/// opened and formatted the same way).
 pub(super) fn items_text(
     tokens: TokenStream,
-    depth: usize,
+    wrappers: &[Wrapper],
     chunk_items: usize,
     out: &mut String,
 ) -> Result<(), String> {
@@ -177,8 +258,8 @@ pub(super) fn items_text(
         let item = if maybe_module {
             match as_module(item) {
                 Ok(inner) => {
-                    flush(&mut chunk, depth, out)?;
-                    module_text(inner, depth, chunk_items, out)?;
+                    flush(&mut chunk, wrappers, out)?;
+                    module_text(inner, wrappers, chunk_items, out)?;
                     continue;
                 }
                 Err(item) => item,
@@ -188,26 +269,30 @@ pub(super) fn items_text(
         };
         chunk.push(item);
         if chunk.len() == chunk_items {
-            flush(&mut chunk, depth, out)?;
+            flush(&mut chunk, wrappers, out)?;
         }
     }
-    flush(&mut chunk, depth, out)
+    flush(&mut chunk, wrappers, out)
 }
 
-fn flush(chunk: &mut Vec<TokenStream>, depth: usize, out: &mut String) -> Result<(), String> {
+fn flush(
+    chunk: &mut Vec<TokenStream>,
+    wrappers: &[Wrapper],
+    out: &mut String,
+) -> Result<(), String> {
     if chunk.is_empty() {
         return Ok(());
     }
     let tokens: TokenStream = std::mem::take(chunk).into_iter().collect();
-    out.push_str(&unparse_at(tokens, depth)?);
+    out.push_str(&unparse_in(tokens, wrappers)?);
     Ok(())
 }
 
-/// prettyplease's text for `tokens` as if they stood `depth` modules deep.
-fn unparse_at(tokens: TokenStream, depth: usize) -> Result<String, String> {
+/// prettyplease's text for `tokens` as if they stood in `wrappers` (outermost first).
+fn unparse_in(tokens: TokenStream, wrappers: &[Wrapper]) -> Result<String, String> {
     let mut wrapped = tokens;
-    for _ in 0..depth {
-        wrapped = quote!(mod __stencil_chunk { #wrapped });
+    for wrapper in wrappers.iter().rev() {
+        wrapped = wrapper.wrap(wrapped);
     }
     let file: syn::File = syn::parse2(wrapped).map_err(|error| {
         format!(
@@ -216,6 +301,7 @@ fn unparse_at(tokens: TokenStream, depth: usize) -> Result<String, String> {
     })?;
     let text = prettyplease::unparse(&file);
     drop(file);
+    let depth = wrappers.len();
     if depth == 0 {
         return Ok(text);
     }

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use proc_macro2::TokenStream;
 
-use super::chunks;
+use super::chunks::{self, Wrapper};
 use super::Piece;
 use crate::emit::{Sink, Slot};
 
@@ -34,12 +34,12 @@ pub fn format_time() -> Duration {
 /// A sink that formats (or, with `format == false`, prints unformatted) what it is given.
 pub struct Formatter {
     format: bool,
-    /// How many modules deep the items given now stand.
-    depth: usize,
+    /// The blocks (modules, traits, impls) the items given now stand in, outermost first.
+    wrappers: Vec<Wrapper>,
     pending: Vec<TokenStream>,
     text: String,
-    /// Reserved positions: where in `text`, how deep, and the text filled in.
-    slots: Vec<(usize, usize, String)>,
+    /// Reserved positions: where in `text`, in which blocks, and the text filled in.
+    slots: Vec<(usize, Vec<Wrapper>, String)>,
     /// Each open module: where its body begins in `text`, and the slots reserved before it.
     open: Vec<(usize, usize)>,
     /// Modules closed with nothing in them but slots: the text of `{` to the end of `}`, and
@@ -52,7 +52,7 @@ impl Formatter {
     pub fn new(format: bool) -> Self {
         Formatter {
             format,
-            depth: 0,
+            wrappers: Vec::new(),
             pending: Vec::new(),
             text: String::new(),
             slots: Vec::new(),
@@ -116,12 +116,13 @@ impl Formatter {
             return;
         }
         let tokens: TokenStream = std::mem::take(&mut self.pending).into_iter().collect();
-        let text = self.items_text(tokens, self.depth);
+        let wrappers = self.wrappers.clone();
+        let text = self.items_text(tokens, &wrappers);
         self.text.push_str(&text);
     }
 
-    /// `tokens`' items as text, standing `depth` modules deep.
-    fn items_text(&mut self, tokens: TokenStream, depth: usize) -> String {
+    /// `tokens`' items as text, standing in `wrappers`.
+    fn items_text(&mut self, tokens: TokenStream, wrappers: &[Wrapper]) -> String {
         let mut text = String::new();
         if self.error.is_some() {
             return text;
@@ -131,7 +132,7 @@ impl Formatter {
             return text;
         }
         let start = Instant::now();
-        if let Err(error) = chunks::items_text(tokens, depth, chunks::CHUNK_ITEMS, &mut text) {
+        if let Err(error) = chunks::items_text(tokens, wrappers, chunks::CHUNK_ITEMS, &mut text) {
             self.error = Some(error);
         }
         count(start);
@@ -159,7 +160,7 @@ impl Sink for Formatter {
         self.flush();
         if self.format {
             let start = Instant::now();
-            match chunks::module_header(&head, self.depth) {
+            match chunks::block_header(&head, &self.wrappers) {
                 Ok(header) => self.text.push_str(&header),
                 Err(error) => self.error = Some(error),
             }
@@ -170,7 +171,10 @@ impl Sink for Formatter {
         }
         self.open.push((self.text.len(), self.slots.len()));
         self.text.push_str("{\n");
-        self.depth += 1;
+        // A head that opens no block is a bug of the emitter; formatting its items as a
+        // module's reports it (they will not parse where they stand).
+        self.wrappers
+            .push(Wrapper::of(&head).unwrap_or(Wrapper::Module));
     }
 
     fn close(&mut self) {
@@ -178,12 +182,13 @@ impl Sink for Formatter {
         let Some((body, slots)) = self.open.pop() else {
             return;
         };
-        self.depth -= 1;
+        self.wrappers.pop();
+        let depth = self.wrappers.len();
         if self.format {
-            self.text.push_str(&"    ".repeat(self.depth));
+            self.text.push_str(&"    ".repeat(depth));
         }
         self.text.push_str("}\n");
-        if self.text.len() == body + "{\n".len() + 4 * self.depth * usize::from(self.format) + 2 {
+        if self.text.len() == body + "{\n".len() + 4 * depth * usize::from(self.format) + 2 {
             self.empty
                 .push((body..self.text.len(), slots..self.slots.len()));
         }
@@ -192,15 +197,16 @@ impl Sink for Formatter {
     fn reserve(&mut self) -> Slot {
         self.flush();
         self.slots
-            .push((self.text.len(), self.depth, String::new()));
+            .push((self.text.len(), self.wrappers.clone(), String::new()));
         Slot(self.slots.len() - 1)
     }
 
     fn fill(&mut self, slot: Slot, tokens: TokenStream) {
-        let Some(&(_, depth, _)) = self.slots.get(slot.0) else {
+        let Some((_, wrappers, _)) = self.slots.get(slot.0) else {
             return;
         };
-        let text = self.items_text(tokens, depth);
+        let wrappers = wrappers.clone();
+        let text = self.items_text(tokens, &wrappers);
         self.slots[slot.0].2 = text;
     }
 }

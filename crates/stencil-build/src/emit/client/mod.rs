@@ -68,15 +68,16 @@ pub fn client_into(api: &Api, _options: &Options, gate: TokenStream, sink: &mut 
     sink.items(quote!(
         pub use ::stencil::client::{Error, ResponseValue};
     ));
-    sink.items(client_impl(api, &plans, &mut methods));
+    client_impl(api, &plans, &mut methods, sink);
     for plan in &plans {
         sink.items(call::items(api, plan));
     }
     sink.close();
 }
 
-/// The `Client` struct, its constructors, credential setters and operation methods.
-fn client_impl(api: &Api, plans: &[call::Plan], methods: &mut Scope) -> TokenStream {
+/// The `Client` struct, its constructors, credential setters and operation methods, a method
+/// at a time.
+fn client_impl(api: &Api, plans: &[call::Plan], methods: &mut Scope, sink: &mut dyn Sink) {
     let default_url =
         api.servers.first().map(|s| s.trim()).filter(|s| {
             (s.starts_with("http://") || s.starts_with("https://")) && !s.contains('{')
@@ -141,14 +142,10 @@ fn client_impl(api: &Api, plans: &[call::Plan], methods: &mut Scope) -> TokenStr
     } else {
         TokenStream::new()
     };
-    let operations = plans
-        .iter()
-        .flat_map(|plan| plan.calls.iter().map(move |c| call::method(api, plan, c)));
-
     let new_doc = doc_attrs(&[format!(
         "A client for the API at `base_url`{url_doc}, with a default `reqwest::Client`."
     )]);
-    quote! {
+    sink.items(quote! {
         /// The API's client. Clones share the connection pool and the credentials.
         ///
         /// Each operation is a method taking the required parameters (and the request body)
@@ -163,8 +160,9 @@ fn client_impl(api: &Api, plans: &[call::Plan], methods: &mut Scope) -> TokenStr
 
         /// The security schemes of the document, in order; operations refer to them by index.
         const SCHEMES: &[::stencil::client::Scheme] = &[#(#schemes),*];
-
-        impl Client {
+    });
+    sink.open(quote!(impl Client));
+    sink.items(quote! {
             #default_const
 
             #new_doc
@@ -190,11 +188,14 @@ fn client_impl(api: &Api, plans: &[call::Plan], methods: &mut Scope) -> TokenStr
 
             #(#setters)*
             #clear
-            #(#operations)*
+    });
+    for plan in plans {
+        for call in &plan.calls {
+            sink.items(call::method(api, plan, call));
         }
-
-        #default_impl
     }
+    sink.close();
+    sink.items(default_impl);
 }
 
 /// `set_<scheme>_token`, `set_<scheme>(user, password)`, `set_<scheme>(key)`.

@@ -203,7 +203,7 @@ impl<'a> Cx<'a> {
                 }
             });
         }
-        sink.items(self.handler_trait());
+        self.handler_trait(sink);
         for (i, op) in api.operations.iter().enumerate() {
             let handler_trait = self.operation_trait(i).to_string();
             sink.items(messages::request_types(api, op, &handler_trait));
@@ -459,7 +459,8 @@ impl<'a> Cx<'a> {
     // -----------------------------------------------------------------------------------------
     // The handler trait
 
-    fn handler_trait(&self) -> TokenStream {
+    /// The handler trait(s), a method at a time.
+    fn handler_trait(&self, sink: &mut dyn Sink) {
         let api = self.api;
         let authenticate = &self.authenticate;
         let render_error = &self.render_error;
@@ -481,7 +482,7 @@ impl<'a> Cx<'a> {
         } else {
             TokenStream::new()
         };
-        let methods: Vec<TokenStream> = api.operations.iter().map(|op| {
+        let method = |op: &Operation| {
             let method = ident(&op.name);
             let request = format_ident!("{}Request", op.type_name);
             let response = format_ident!("{}Response", op.type_name);
@@ -489,7 +490,12 @@ impl<'a> Cx<'a> {
             if !lines.is_empty() {
                 lines.push(String::new());
             }
-            lines.push(format!("`{} {}` (`{}`)", op.method.as_str(), op.path.replace('`', "'"), op.id.replace('`', "'")));
+            lines.push(format!(
+                "`{} {}` (`{}`)",
+                op.method.as_str(),
+                op.path.replace('`', "'"),
+                op.id.replace('`', "'")
+            ));
             let doc = doc_attrs(&lines);
             // The method is named after the operation, which may be `into_*`, `to_*`, ...
             let allow = ["into_", "to_", "as_", "from_", "is_"]
@@ -506,7 +512,7 @@ impl<'a> Cx<'a> {
                 #allow
                 fn #method(&self, #principal request: #request) -> impl ::std::future::Future<Output = Result<#response, Self::Error>> + Send;
             }
-        }).collect();
+        };
         let title = api.title.trim();
         let doc = doc_attrs(&markdown_lines(&format!(
             "The operations of {}, to implement. Each method receives its request (parameters with \
@@ -529,25 +535,7 @@ impl<'a> Cx<'a> {
                 "What every handler trait of {} shares: the domain error, the principal and the hooks.",
                 if title.is_empty() { "the API" } else { title }
             )));
-            let traits = per_tag.traits.iter().enumerate().map(|(t, (name, tag))| {
-                let doc = match tag {
-                    Some(tag) => format!(" The operations tagged `{}`.", tag.replace('`', "'")),
-                    None => " The operations without a tag.".to_owned(),
-                };
-                let methods = methods
-                    .iter()
-                    .zip(&per_tag.of_operation)
-                    .filter(|(_, of)| **of == t)
-                    .map(|(m, _)| m);
-                quote! {
-                    #[doc = #doc]
-                    pub trait #name: #base + Send + Sync + 'static {
-                        #(#methods)*
-                    }
-                }
-            });
-            let names: Vec<&Ident> = per_tag.traits.iter().map(|(name, _)| name).collect();
-            return quote! {
+            sink.items(quote! {
                 #base_doc
                 pub trait #base: Send + Sync + 'static {
                     #error_doc
@@ -559,28 +547,55 @@ impl<'a> Cx<'a> {
                         report.render()
                     }
                 }
-                #(#traits)*
+            });
+            for (t, (name, tag)) in per_tag.traits.iter().enumerate() {
+                let doc = match tag {
+                    Some(tag) => format!(" The operations tagged `{}`.", tag.replace('`', "'")),
+                    None => " The operations without a tag.".to_owned(),
+                };
+                sink.open(quote! {
+                    #[doc = #doc]
+                    pub trait #name: #base + Send + Sync + 'static
+                });
+                for (op, _) in api
+                    .operations
+                    .iter()
+                    .zip(&per_tag.of_operation)
+                    .filter(|(_, of)| **of == t)
+                {
+                    sink.items(method(op));
+                }
+                sink.close();
+            }
+            let names: Vec<&Ident> = per_tag.traits.iter().map(|(name, _)| name).collect();
+            sink.items(quote! {
                 #doc
                 ///
                 /// Implemented for every type implementing [`ApiBase`] and each per-tag trait.
                 pub trait Api: #base #(+ #names)* {}
                 impl<T: #base #(+ #names)*> Api for T {}
-            };
+            });
+            return;
         }
-        quote! {
+        sink.open(quote! {
             #doc
-            pub trait Api: Send + Sync + 'static {
-                #error_doc
-                type Error: rt::ApiError;
-                #principal
-                #(#methods)*
-
-                #render_doc
-                fn #render_error(&self, report: rt::ErrorReport) -> ::stencil::axum::response::Response {
-                    report.render()
-                }
-            }
+            pub trait Api: Send + Sync + 'static
+        });
+        sink.items(quote! {
+            #error_doc
+            type Error: rt::ApiError;
+            #principal
+        });
+        for op in &api.operations {
+            sink.items(method(op));
         }
+        sink.items(quote! {
+            #render_doc
+            fn #render_error(&self, report: rt::ErrorReport) -> ::stencil::axum::response::Response {
+                report.render()
+            }
+        });
+        sink.close();
     }
 
     // -----------------------------------------------------------------------------------------
