@@ -117,40 +117,14 @@ pub(super) fn as_block(tokens: TokenStream) -> Result<(Wrapper, Module), TokenSt
 
 /// Whether `trees` are `#[attr]... pub(...) mod name { non-empty body }`.
 fn is_module(trees: &[TokenTree]) -> bool {
-    let Some((last, rest)) = trees.split_last() else {
-        return false;
-    };
-    let TokenTree::Group(body) = last else {
+    let Some((TokenTree::Group(body), rest)) = trees.split_last() else {
         return false;
     };
     if body.delimiter() != Delimiter::Brace || body.stream().is_empty() {
         return false;
     }
-    let [prefix @ .., TokenTree::Ident(keyword), TokenTree::Ident(_)] = rest else {
-        return false;
-    };
-    if keyword != "mod" {
-        return false;
-    }
-    // Only outer attributes and a visibility may come first.
-    let mut i = 0;
-    while i < prefix.len() {
-        match (&prefix[i], prefix.get(i + 1)) {
-            (TokenTree::Punct(p), Some(TokenTree::Group(g)))
-                if p.as_char() == '#' && g.delimiter() == Delimiter::Bracket =>
-            {
-                i += 2;
-            }
-            (TokenTree::Ident(v), Some(TokenTree::Group(g)))
-                if v == "pub" && g.delimiter() == Delimiter::Parenthesis =>
-            {
-                i += 2;
-            }
-            (TokenTree::Ident(v), _) if v == "pub" => i += 1,
-            _ => return false,
-        }
-    }
-    true
+    matches!(rest, [.., TokenTree::Ident(keyword), TokenTree::Ident(_)] if keyword == "mod")
+        && block_kind(rest) == Some(Wrapper::Module)
 }
 
 /// The items of a module body: each ends after a `;`, or after a `{ ... }` group that no `;`
