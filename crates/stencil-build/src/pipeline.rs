@@ -148,6 +148,8 @@ pub fn generate_observed(
     release_freed_memory();
     observer(Stage::Ir, false);
     let pieces = emit_and_render_pieces(&api, options, observer)?;
+    // Nor is the IR needed past emitting.
+    drop(api);
     let code = crate::render::assemble(pieces, &options.regenerate_command, &root_display);
     observer(Stage::Assemble, false);
     Ok(Generated {

@@ -209,12 +209,12 @@ impl<'a> Cx<'a> {
             sink.items(messages::request_types(api, op, &handler_trait));
             sink.items(messages::response_type(api, op, &handler_trait));
         }
-        sink.items(self.router());
+        self.router(sink);
         for (i, op) in api.operations.iter().enumerate() {
             sink.items(self.handler(i, op));
         }
         // The operation table names the schemas it checks; they are written after it.
-        sink.items(self.operations());
+        self.operations(sink);
         let schema_items = std::mem::replace(&mut self.schemas, Schemas::new(api)).into_items();
         sink.open(quote! {
             /// What validation checks: one description per schema a request can carry, and per
@@ -234,7 +234,9 @@ impl<'a> Cx<'a> {
     // -----------------------------------------------------------------------------------------
     // Static descriptions
 
-    fn operations(&mut self) -> TokenStream {
+    /// `pub mod operations`: the static description of each operation, into `sink` an
+    /// operation at a time (after the parameters and error lists they share).
+    fn operations(&mut self, sink: &mut dyn Sink) {
         let api = self.api;
         let mut items = Vec::new();
         // Security schemes.
@@ -365,13 +367,29 @@ impl<'a> Cx<'a> {
         }
         shared.params.seal();
         shared.errors.seal();
+        sink.open(quote! {
+            /// The operations, described for the runtime (and for middleware: see
+            /// [`operation_of`](super::operation_of)).
+            pub mod operations
+        });
+        let params = shared.params.constants("PARAM", quote!(rt::Param));
+        let errors = shared
+            .errors
+            .constants("ERRORS", quote!(&[rt::ErrorResponse]));
+        sink.items(quote! {
+            use ::stencil::server as rt;
+            #(#params)*
+            #(#errors)*
+            // The security schemes and the fallback error envelope.
+            #(#items)*
+        });
         for (doc, name, id, method_name, method, path, params, body, security, errors) in ops {
             let params = params.into_iter().map(|p| shared.params.get(p, "PARAM"));
             let errors = match errors {
                 Some(errors) => shared.errors.get(errors, "ERRORS"),
                 None => quote!(&[]),
             };
-            items.push(quote! {
+            sink.items(quote! {
                 #[doc = #doc]
                 pub static #name: rt::Operation = rt::Operation {
                     id: #id,
@@ -386,22 +404,11 @@ impl<'a> Cx<'a> {
                 };
             });
         }
-        let params = shared.params.constants("PARAM", quote!(rt::Param));
-        let errors = shared
-            .errors
-            .constants("ERRORS", quote!(&[rt::ErrorResponse]));
-        quote! {
-            /// The operations, described for the runtime (and for middleware: see
-            /// [`operation_of`](super::operation_of)).
-            pub mod operations {
-                use ::stencil::server as rt;
-                #(#params)*
-                #(#errors)*
-                #(#items)*
-                /// Every operation, in document order.
-                pub static ALL: &[&rt::Operation] = &[#(#all),*];
-            }
-        }
+        sink.items(quote! {
+            /// Every operation, in document order.
+            pub static ALL: &[&rt::Operation] = &[#(#all),*];
+        });
+        sink.close();
     }
 
     fn error_response(&mut self, r: &crate::ir::Response) -> TokenStream {
@@ -705,26 +712,28 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn router(&self) -> TokenStream {
+    /// `router`, `router_with`, `operation_of` and `pub mod routes`, a route at a time.
+    fn router(&self, sink: &mut dyn Sink) {
         let api = self.api;
-        let routes: Vec<TokenStream> = api
-            .operations
-            .iter()
-            .enumerate()
-            .map(|(i, op)| {
-                let name = ident(&op.name);
-                let handler = format_ident!("handle_{}", op.name);
-                let stat = &self.statics[i];
-                let t = self.operation_trait(i);
-                let doc = format!(" `{} {}`: [`{t}::{}`](super::{t}::{}).", op.method.as_str(), op.path.replace('`', "'"), op.name, op.name);
-                quote! {
-                    #[doc = #doc]
-                    pub fn #name<A: super::Api>(server: ::std::sync::Arc<rt::Server<A>>) -> ::stencil::axum::Router {
-                        rt::route(&super::operations::#stat, super::#handler::<A>, server)
-                    }
+        let route = |i: usize, op: &Operation| {
+            let name = ident(&op.name);
+            let handler = format_ident!("handle_{}", op.name);
+            let stat = &self.statics[i];
+            let t = self.operation_trait(i);
+            let doc = format!(
+                " `{} {}`: [`{t}::{}`](super::{t}::{}).",
+                op.method.as_str(),
+                op.path.replace('`', "'"),
+                op.name,
+                op.name
+            );
+            quote! {
+                #[doc = #doc]
+                pub fn #name<A: super::Api>(server: ::std::sync::Arc<rt::Server<A>>) -> ::stencil::axum::Router {
+                    rt::route(&super::operations::#stat, super::#handler::<A>, server)
                 }
-            })
-            .collect();
+            }
+        };
         // A flat list, not a chain of `.merge(..)` calls: a chain of thousands of calls is an
         // expression nested thousands deep, which overflows rustc's stack (Microsoft Graph).
         let route_fns = api.operations.iter().enumerate().map(|(i, op)| {
@@ -732,7 +741,7 @@ impl<'a> Cx<'a> {
             let stat = &self.statics[i];
             quote!((&operations::#stat, routes::#name::<A>))
         });
-        quote! {
+        sink.items(quote! {
             /// Every operation's route, serving `api` with the default [`rt::Config`]. Compose it
             /// with other routes (`Router::merge`, `Router::nest`) and tower layers.
             pub fn router<A: Api>(api: A) -> ::stencil::axum::Router {
@@ -753,12 +762,18 @@ impl<'a> Cx<'a> {
                 rt::operation_of(operations::ALL, request)
             }
 
+        });
+        sink.open(quote! {
             /// One route per operation, for mounting by hand.
-            pub mod routes {
-                use ::stencil::server as rt;
-                #(#routes)*
-            }
+            pub mod routes
+        });
+        sink.items(quote! {
+            use ::stencil::server as rt;
+        });
+        for (i, op) in api.operations.iter().enumerate() {
+            sink.items(route(i, op));
         }
+        sink.close();
     }
 }
 
