@@ -432,6 +432,53 @@ mod tests {
         assert!(!one.contains("OPENAPI_DOCUMENT: &str = \"\";"));
     }
 
+    /// The file made of parts formatted as they are emitted, on two threads, is the file made
+    /// by formatting each part's whole token stream at once, whatever the options.
+    #[test]
+    fn streaming_makes_the_whole_file() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs");
+        for spec in [
+            "pathstack/openapi_2024-03-26.yaml",
+            "fixtures/kitchen-sink-3.1.yaml",
+            "fixtures/hostile.yaml",
+        ] {
+            let loaded = crate::load::load(&root.join(spec)).expect("fixture loads");
+            let api = crate::ir::build(&loaded, &mut Vec::new()).expect("fixture builds");
+            for (feature_gates, server_traits_per_tag, client) in [
+                (false, false, true),
+                (true, true, true),
+                (false, true, false),
+            ] {
+                let options = Options {
+                    feature_gates,
+                    server_traits_per_tag,
+                    client,
+                    ..Options::default()
+                };
+                let pieces = emit_and_render_on(&api, &options, 2, &mut |_, _| {})
+                    .expect("fixture generates");
+                let streamed = crate::render::assemble(pieces, "x", "y");
+                // Each part's whole token stream formatted at once (the document spliced in
+                // the same way).
+                let mut whole: Vec<crate::render::Piece> = crate::emit::Part::wanted(&options)
+                    .into_iter()
+                    .map(|part| {
+                        let tokens = crate::emit::part_for_render(&api, &options, part);
+                        crate::render::render_part(tokens).expect("fixture renders")
+                    })
+                    .collect();
+                let server = whole.last_mut().expect("a server part");
+                assert!(crate::render::splice_document(server, &api.document));
+                let whole = crate::render::assemble(whole, "x", "y");
+                assert!(
+                    streamed == whole,
+                    "{spec} (gates {feature_gates}, per tag {server_traits_per_tag}, client \
+                     {client}): the streamed file differs from the whole"
+                );
+            }
+        }
+    }
+
     #[test]
     fn parts_are_spread_over_workers() {
         use crate::emit::Part;
