@@ -16,6 +16,10 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let options = stencil_build::Options::default();
-    let tokens = stencil_build::emit::api(&api, &options);
-    let _ = stencil_build::render::render(tokens, "fuzz", "fuzz.yaml");
+    // The pipeline's own path: parts emitted and formatted as they go, on worker threads. Once
+    // the IR is built, nothing may fail: an error here is an emitter panicking or making code
+    // that is not Rust.
+    if let Err(diagnostics) = stencil_build::emit_and_render(&api, &options, "fuzz.yaml") {
+        panic!("emitting or formatting failed: {diagnostics:?}");
+    }
 });
