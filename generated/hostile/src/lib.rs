@@ -497,7 +497,7 @@ pub mod client {
                 .core
                 .request(::stencil::reqwest::Method::GET)
                 .path("/things/")
-                .path_param("id", &self.id, ::stencil::client::Style::Simple, false)
+                .segment("id", &self.id)
                 .query(
                     "page-size",
                     &self.page_size,
@@ -576,7 +576,7 @@ pub mod client {
                 .core
                 .request(::stencil::reqwest::Method::PUT)
                 .path("/things/")
-                .path_param("id", &self.id, ::stencil::client::Style::Simple, false);
+                .segment("id", &self.id);
             if let Some(body) = self.body {
                 request = request.json(&body, "application/json");
             }
@@ -862,12 +862,7 @@ pub mod client {
                 .core
                 .request(::stencil::reqwest::Method::GET)
                 .path("/shadow/")
-                .path_param(
-                    "server",
-                    &self.server,
-                    ::stencil::client::Style::Simple,
-                    false,
-                )
+                .segment("server", &self.server)
                 .query("op", &self.op, ::stencil::client::Style::Form, true)
                 .query("input", &self.input, ::stencil::client::Style::Form, true)
                 .header("principal", &self.principal, false)

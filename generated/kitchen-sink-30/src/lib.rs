@@ -1130,7 +1130,7 @@ pub mod client {
                 .core
                 .request(::stencil::reqwest::Method::GET)
                 .path("/publications/")
-                .path_param("id", &self.id, ::stencil::client::Style::Simple, false)
+                .segment("id", &self.id)
                 .auth(&[&[0]])
                 .send(|response| match response.status() {
                     200 => response.ok(::stencil::client::json),
@@ -1196,7 +1196,7 @@ pub mod client {
                 .core
                 .request(::stencil::reqwest::Method::DELETE)
                 .path("/publications/")
-                .path_param("id", &self.id, ::stencil::client::Style::Simple, false)
+                .segment("id", &self.id)
                 .auth(&[&[0, 2]])
                 .send(|response| match response.status() {
                     204 => response.ok(::stencil::client::empty),
@@ -1244,7 +1244,7 @@ pub mod client {
                 .core
                 .request(::stencil::reqwest::Method::GET)
                 .path("/publications/")
-                .path_param("id", &self.id, ::stencil::client::Style::Simple, false)
+                .segment("id", &self.id)
                 .path("/cover")
                 .accept("image/jpeg, application/octet-stream")
                 .send(|response| match response.status() {
@@ -1303,7 +1303,7 @@ pub mod client {
                 .core
                 .request(::stencil::reqwest::Method::POST)
                 .path("/publications/")
-                .path_param("id", &self.id, ::stencil::client::Style::Simple, false)
+                .segment("id", &self.id)
                 .path("/cover")
                 .auth(&[&[0]])
                 .multipart(
@@ -1477,12 +1477,7 @@ pub mod client {
                 .core
                 .request(::stencil::reqwest::Method::GET)
                 .path("/members/")
-                .path_param(
-                    "member_id",
-                    &self.member_id,
-                    ::stencil::client::Style::Simple,
-                    false,
-                )
+                .segment("member_id", &self.member_id)
                 .path("/loans")
                 .query(
                     "overdue_only",
@@ -1543,12 +1538,7 @@ pub mod client {
                 .core
                 .request(::stencil::reqwest::Method::PUT)
                 .path("/loans/")
-                .path_param(
-                    "loan_id",
-                    &self.loan_id,
-                    ::stencil::client::Style::Simple,
-                    false,
-                )
+                .segment("loan_id", &self.loan_id)
                 .path("/note")
                 .auth(&[&[1]]);
             if let Some(body) = self.body {

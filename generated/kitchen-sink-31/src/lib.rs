@@ -2133,12 +2133,7 @@ pub mod client {
                 .core
                 .request(::stencil::reqwest::Method::GET)
                 .path("/animals/")
-                .path_param(
-                    "animal_id",
-                    &self.animal_id,
-                    ::stencil::client::Style::Simple,
-                    false,
-                )
+                .segment("animal_id", &self.animal_id)
                 .auth(&[&[0]])
                 .send(|response| match response.status() {
                     200 => response.ok(::stencil::client::json),
@@ -2202,12 +2197,7 @@ pub mod client {
                 .core
                 .request(::stencil::reqwest::Method::DELETE)
                 .path("/animals/")
-                .path_param(
-                    "animal_id",
-                    &self.animal_id,
-                    ::stencil::client::Style::Simple,
-                    false,
-                )
+                .segment("animal_id", &self.animal_id)
                 .auth(&[&[0, 2]])
                 .send(|response| match response.status() {
                     204 => response.ok(::stencil::client::empty),
@@ -2283,12 +2273,7 @@ pub mod client {
                 .core
                 .request(::stencil::reqwest::Method::POST)
                 .path("/animals/")
-                .path_param(
-                    "animal_id",
-                    &self.animal_id,
-                    ::stencil::client::Style::Simple,
-                    false,
-                )
+                .segment("animal_id", &self.animal_id)
                 .path("/photos")
                 .auth(&[&[0]])
                 .multipart(
@@ -2346,19 +2331,9 @@ pub mod client {
                 .core
                 .request(::stencil::reqwest::Method::GET)
                 .path("/animals/")
-                .path_param(
-                    "animal_id",
-                    &self.animal_id,
-                    ::stencil::client::Style::Simple,
-                    false,
-                )
+                .segment("animal_id", &self.animal_id)
                 .path("/photos/")
-                .path_param(
-                    "photo_index",
-                    &self.photo_index,
-                    ::stencil::client::Style::Simple,
-                    false,
-                )
+                .segment("photo_index", &self.photo_index)
                 .auth(&[&[1]])
                 .send(|response| match response.status() {
                     200 => response.ok(::stencil::client::bytes),
@@ -2416,19 +2391,9 @@ pub mod client {
                 .core
                 .request(::stencil::reqwest::Method::PUT)
                 .path("/animals/")
-                .path_param(
-                    "animal_id",
-                    &self.animal_id,
-                    ::stencil::client::Style::Simple,
-                    false,
-                )
+                .segment("animal_id", &self.animal_id)
                 .path("/photos/")
-                .path_param(
-                    "photo_index",
-                    &self.photo_index,
-                    ::stencil::client::Style::Simple,
-                    false,
-                )
+                .segment("photo_index", &self.photo_index)
                 .auth(&[&[0]])
                 .bytes(self.body, "application/octet-stream")
                 .send(|response| match response.status() {
@@ -2477,12 +2442,7 @@ pub mod client {
                 .core
                 .request(::stencil::reqwest::Method::GET)
                 .path("/enclosures/")
-                .path_param(
-                    "enclosure_code",
-                    &self.enclosure_code,
-                    ::stencil::client::Style::Simple,
-                    false,
-                )
+                .segment("enclosure_code", &self.enclosure_code)
                 .auth(&[&[0]])
                 .send(|response| match response.status() {
                     200 => response.ok(::stencil::client::json),
@@ -2528,12 +2488,7 @@ pub mod client {
                 .core
                 .request(::stencil::reqwest::Method::POST)
                 .path("/enclosures/")
-                .path_param(
-                    "enclosure_code",
-                    &self.enclosure_code,
-                    ::stencil::client::Style::Simple,
-                    false,
-                )
+                .segment("enclosure_code", &self.enclosure_code)
                 .path("/notes")
                 .auth(&[&[0]])
                 .text(self.body, "text/plain")

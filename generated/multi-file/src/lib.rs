@@ -363,12 +363,7 @@ pub mod client {
                 .core
                 .request(::stencil::reqwest::Method::GET)
                 .path("/pets/")
-                .path_param(
-                    "pet_id",
-                    &self.pet_id,
-                    ::stencil::client::Style::Simple,
-                    false,
-                )
+                .segment("pet_id", &self.pet_id)
                 .auth(&[&[0]])
                 .send(|response| match response.status() {
                     200 => response.ok(::stencil::client::json),
@@ -423,12 +418,7 @@ pub mod client {
                 .core
                 .request(::stencil::reqwest::Method::GET)
                 .path("/owners/")
-                .path_param(
-                    "owner_id",
-                    &self.owner_id,
-                    ::stencil::client::Style::Simple,
-                    false,
-                )
+                .segment("owner_id", &self.owner_id)
                 .auth(&[&[0]])
                 .send(|response| match response.status() {
                     200 => response.ok(::stencil::client::json),

@@ -557,12 +557,7 @@ pub mod client {
                 .core
                 .request(::stencil::reqwest::Method::GET)
                 .path("/connection/")
-                .path_param(
-                    "connection_id",
-                    &self.connection_id,
-                    ::stencil::client::Style::Simple,
-                    false,
-                )
+                .segment("connection_id", &self.connection_id)
                 .path("/credentials")
                 .header_or("x-api-version", &self.x_api_version, "2024-03-27", false)
                 .auth(&[&[0]])
@@ -655,12 +650,7 @@ pub mod client {
                 .core
                 .request(::stencil::reqwest::Method::GET)
                 .path("/device/")
-                .path_param(
-                    "device_id",
-                    &self.device_id,
-                    ::stencil::client::Style::Simple,
-                    false,
-                )
+                .segment("device_id", &self.device_id)
                 .path("/event")
                 .query(
                     "event_type",

@@ -1118,12 +1118,7 @@ pub mod client {
                 .core
                 .request(::stencil::reqwest::Method::PATCH)
                 .path("/connection/")
-                .path_param(
-                    "connection_id",
-                    &self.connection_id,
-                    ::stencil::client::Style::Simple,
-                    false,
-                )
+                .segment("connection_id", &self.connection_id)
                 .header_or("x-api-version", &self.x_api_version, "2024-03-26", false)
                 .auth(&[&[0]])
                 .json(&self.body, "application/json")
@@ -1183,12 +1178,7 @@ pub mod client {
                 .core
                 .request(::stencil::reqwest::Method::PATCH)
                 .path("/connection/")
-                .path_param(
-                    "connection_id",
-                    &self.connection_id,
-                    ::stencil::client::Style::Simple,
-                    false,
-                )
+                .segment("connection_id", &self.connection_id)
                 .path("/credentials")
                 .header_or("x-api-version", &self.x_api_version, "2024-03-26", false)
                 .auth(&[&[0]])
@@ -1247,12 +1237,7 @@ pub mod client {
                 .core
                 .request(::stencil::reqwest::Method::PATCH)
                 .path("/device/")
-                .path_param(
-                    "device_id",
-                    &self.device_id,
-                    ::stencil::client::Style::Simple,
-                    false,
-                )
+                .segment("device_id", &self.device_id)
                 .header_or("x-api-version", &self.x_api_version, "2024-03-26", false)
                 .auth(&[&[0]])
                 .json(&self.body, "application/json")
@@ -1376,12 +1361,7 @@ pub mod client {
                 .core
                 .request(::stencil::reqwest::Method::GET)
                 .path("/device/")
-                .path_param(
-                    "device_id",
-                    &self.device_id,
-                    ::stencil::client::Style::Simple,
-                    false,
-                )
+                .segment("device_id", &self.device_id)
                 .path("/trip")
                 .query(
                     "start_time_utc",
@@ -1460,12 +1440,7 @@ pub mod client {
                 .core
                 .request(::stencil::reqwest::Method::GET)
                 .path("/trip/")
-                .path_param(
-                    "trip_id",
-                    &self.trip_id,
-                    ::stencil::client::Style::Simple,
-                    false,
-                )
+                .segment("trip_id", &self.trip_id)
                 .header_or("x-api-version", &self.x_api_version, "2024-03-26", false)
                 .auth(&[&[0]])
                 .send(|response| match response.status() {
@@ -1549,12 +1524,7 @@ pub mod client {
                 .core
                 .request(::stencil::reqwest::Method::GET)
                 .path("/trip/")
-                .path_param(
-                    "trip_id",
-                    &self.trip_id,
-                    ::stencil::client::Style::Simple,
-                    false,
-                )
+                .segment("trip_id", &self.trip_id)
                 .path("/position")
                 .query("page", &self.page, ::stencil::client::Style::Form, true)
                 .query(

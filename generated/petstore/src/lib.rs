@@ -372,12 +372,7 @@ pub mod client {
                 .core
                 .request(::stencil::reqwest::Method::GET)
                 .path("/pets/")
-                .path_param(
-                    "petId",
-                    &self.pet_id,
-                    ::stencil::client::Style::Simple,
-                    false,
-                )
+                .segment("petId", &self.pet_id)
                 .auth(&[&[0]])
                 .send(|response| match response.status() {
                     200 => response.ok(::stencil::client::json),
@@ -439,12 +434,7 @@ pub mod client {
                 .core
                 .request(::stencil::reqwest::Method::DELETE)
                 .path("/pets/")
-                .path_param(
-                    "petId",
-                    &self.pet_id,
-                    ::stencil::client::Style::Simple,
-                    false,
-                )
+                .segment("petId", &self.pet_id)
                 .auth(&[&[0, 1]])
                 .send(|response| match response.status() {
                     204 => response.ok(::stencil::client::empty),

@@ -803,7 +803,7 @@ pub mod client {
                 .core
                 .request(::stencil::reqwest::Method::GET)
                 .path("/pets/")
-                .path_param("id", &self.id, ::stencil::client::Style::Simple, false)
+                .segment("id", &self.id)
                 .query("id", &self.id_2, ::stencil::client::Style::Form, true)
                 .header("ID", &self.id_3, false)
                 .query("filter", &self.filter, ::stencil::client::Style::Form, true)
@@ -867,7 +867,7 @@ pub mod client {
                 .core
                 .request(::stencil::reqwest::Method::PUT)
                 .path("/pets/")
-                .path_param("id", &self.id, ::stencil::client::Style::Simple, false)
+                .segment("id", &self.id)
                 .json(&self.body, "application/json")
                 .send(|response| match response.status() {
                     204 => response.ok(::stencil::client::empty),
@@ -928,7 +928,7 @@ pub mod client {
                 .core
                 .request(::stencil::reqwest::Method::GET)
                 .path("/pets/")
-                .path_param("id", &self.id, ::stencil::client::Style::Simple, false)
+                .segment("id", &self.id)
                 .path(".json")
                 .send(|response| match response.status() {
                     200 => response.ok(::stencil::client::json),
@@ -973,7 +973,7 @@ pub mod client {
                 .core
                 .request(::stencil::reqwest::Method::GET)
                 .path("/pets/")
-                .path_param("id", &self.id, ::stencil::client::Style::Simple, false)
+                .segment("id", &self.id)
                 .path("?view=full")
                 .send(|response| match response.status() {
                     200 => response.ok(::stencil::client::json),
@@ -1016,12 +1016,7 @@ pub mod client {
                 .core
                 .request(::stencil::reqwest::Method::DELETE)
                 .path("/pets/")
-                .path_param(
-                    "petId",
-                    &self.pet_id,
-                    ::stencil::client::Style::Simple,
-                    false,
-                )
+                .segment("petId", &self.pet_id)
                 .send(|response| match response.status() {
                     204 => response.ok(::stencil::client::empty),
                     _ => response.unexpected(),
@@ -1069,9 +1064,9 @@ pub mod client {
                 .core
                 .request(::stencil::reqwest::Method::GET)
                 .path("/stats(from=")
-                .path_param("from", &self.from, ::stencil::client::Style::Simple, false)
+                .segment("from", &self.from)
                 .path(",to=")
-                .path_param("to", &self.to, ::stencil::client::Style::Simple, false)
+                .segment("to", &self.to)
                 .path(")")
                 .send(|response| match response.status() {
                     200 => response.ok(::stencil::client::json),
@@ -1117,19 +1112,9 @@ pub mod client {
                 .core
                 .request(::stencil::reqwest::Method::GET)
                 .path("/owners/")
-                .path_param(
-                    "ownerId",
-                    &self.owner_id,
-                    ::stencil::client::Style::Simple,
-                    false,
-                )
+                .segment("ownerId", &self.owner_id)
                 .path("/pets/")
-                .path_param(
-                    "petId",
-                    &self.pet_id,
-                    ::stencil::client::Style::Simple,
-                    false,
-                )
+                .segment("petId", &self.pet_id)
                 .send(|response| match response.status() {
                     200 => response.ok(::stencil::client::json),
                     _ => response.unexpected(),

@@ -158,8 +158,9 @@ fn unchanged_document_does_not_rewrite_the_file() {
 }
 
 /// `Config::format(false)` writes the same tokens without prettyplease: one item per line
-/// (most of the lines left are the embedded document's) under the same kind of header, and
-/// the crate compiles it (`src/lib.rs`, module `unformatted`).
+/// (modules, traits and impl blocks opened, their items one per line; most of the lines left
+/// are the embedded document's) under the same kind of header, and the crate compiles it
+/// (`src/lib.rs`, module `unformatted`).
 #[test]
 fn unformatted_output_is_long_lines_under_the_header() {
     let formatted = read(&out_dir().join("api.rs"));
@@ -171,7 +172,7 @@ fn unformatted_output_is_long_lines_under_the_header() {
     );
     let lines = unformatted.lines().count();
     assert!(
-        lines * 3 < formatted.lines().count(),
+        lines * 2 < formatted.lines().count(),
         "{lines} unformatted lines against {} formatted",
         formatted.lines().count()
     );

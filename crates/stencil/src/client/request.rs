@@ -127,6 +127,13 @@ impl<'a> Request<'a> {
         self
     }
 
+    /// Append a path parameter in the default style (`simple`, not exploded):
+    /// `path_param(name, value, Style::Simple, false)`, shorter in generated code (most path
+    /// parameters of most documents).
+    pub fn segment<T: Serialize + ?Sized>(self, name: &str, value: &T) -> Self {
+        self.path_param(name, value, Style::Simple, false)
+    }
+
     /// Add a query parameter; `None` (an unset optional parameter) adds nothing.
     pub fn query<T: Serialize + ?Sized>(
         mut self,

@@ -178,6 +178,36 @@ fn invalid_requests_are_not_built() {
         .path_param("id", "...", Style::Simple, false)
         .build()
         .is_ok());
+    // `segment` is the simple style: the same checks, the same URL.
+    assert!(err(core
+        .request(reqwest::Method::GET)
+        .path("/a/")
+        .segment("id", ".."))
+    .contains(".."));
+    let url = |r: Request<'_>| {
+        r.build()
+            .ok()
+            .and_then(|b| b.build().ok())
+            .map(|r| r.url().to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        url(core
+            .request(reqwest::Method::GET)
+            .path("/a/")
+            .segment("id", "x y/z")),
+        url(core.request(reqwest::Method::GET).path("/a/").path_param(
+            "id",
+            "x y/z",
+            Style::Simple,
+            false
+        )),
+    );
+    assert!(url(core
+        .request(reqwest::Method::GET)
+        .path("/a/")
+        .segment("id", "x y/z"))
+    .ends_with("/a/x%20y%2Fz"));
     core.set_token(0, "bad\ntoken".into());
     assert!(
         err(core.request(reqwest::Method::GET).path("/a").auth(&[&[0]])).contains("authorization")

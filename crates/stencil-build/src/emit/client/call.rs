@@ -292,9 +292,14 @@ fn call_items(api: &Api, plan: &Plan<'_>, call: &Call<'_>) -> TokenStream {
                     literal.clear();
                 }
                 let field = ident(&p.name);
-                let style = style(p);
-                let explode = p.explode;
-                chain.push(quote!(.path_param(#name, &self.#field, #style, #explode)));
+                if p.style == ParamStyle::Simple && !p.explode {
+                    // The default style, in short.
+                    chain.push(quote!(.segment(#name, &self.#field)));
+                } else {
+                    let style = style(p);
+                    let explode = p.explode;
+                    chain.push(quote!(.path_param(#name, &self.#field, #style, #explode)));
+                }
             }
             // A template name without a parameter is kept as written (and percent-encoded by
             // the URL parser).
