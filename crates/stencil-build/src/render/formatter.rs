@@ -4,9 +4,10 @@
 //! small (Microsoft Graph's document: see `notes/generation.md`).
 //!
 //! The text is exactly what formatting the collected tokens whole gives ([`super::render_part`]
-//! of [`crate::emit::Collect`]'s stream): items format independently of their neighbours, a
-//! module's items are formatted as if wrapped in as many modules as it is deep (`chunks`), and
-//! the tests compare the two on every fixture.
+//! of [`crate::emit::Collect`]'s stream): items format independently of their neighbours, the
+//! items of a block are formatted inside throwaway blocks of the kinds they stand in
+//! (`chunks::Wrapper`: modules, traits, impl blocks), and the tests compare the two on every
+//! fixture.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -40,10 +41,11 @@ pub struct Formatter {
     text: String,
     /// Reserved positions: where in `text`, in which blocks, and the text filled in.
     slots: Vec<(usize, Vec<Wrapper>, String)>,
-    /// Each open module: where its body begins in `text`, and the slots reserved before it.
+    /// Each block opened here and not yet closed: where its body begins in `text`, and the
+    /// slots reserved before it.
     open: Vec<(usize, usize)>,
-    /// Modules closed with nothing in them but slots: the text of `{` to the end of `}`, and
-    /// the range of slots inside. They become `{}` if those slots stay empty.
+    /// Blocks closed with nothing in them but slots: the text of `{` to the end of `}`, and the
+    /// range of slots inside. They become `{}` if those slots stay empty.
     empty: Vec<(std::ops::Range<usize>, std::ops::Range<usize>)>,
     error: Option<String>,
 }
