@@ -436,14 +436,7 @@ mod tests {
     /// by formatting each part's whole token stream at once, whatever the options.
     #[test]
     fn streaming_makes_the_whole_file() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs");
-        for spec in [
-            "pathstack/openapi_2024-03-26.yaml",
-            "fixtures/kitchen-sink-3.1.yaml",
-            "fixtures/hostile.yaml",
-        ] {
-            let loaded = crate::load::load(&root.join(spec)).expect("fixture loads");
-            let api = crate::ir::build(&loaded, &mut Vec::new()).expect("fixture builds");
+        for (spec, api) in crate::render::fixture_apis() {
             for (feature_gates, server_traits_per_tag, client) in [
                 (false, false, true),
                 (true, true, true),

@@ -300,9 +300,9 @@ fn is_ident_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
-/// The IR of each fixture document, for the renderer's tests.
+/// The IR of each fixture document, for the renderer's and the pipeline's tests.
 #[cfg(test)]
-fn fixture_apis() -> Vec<(String, crate::ir::Api)> {
+pub(crate) fn fixture_apis() -> Vec<(String, crate::ir::Api)> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs");
     [
         "pathstack/openapi_2024-03-26.yaml",
