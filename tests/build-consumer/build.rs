@@ -27,5 +27,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .module_name("unformatted")
         .format(false)
         .compile("../../specs/pathstack/openapi_2024-03-26.yaml")?;
+    // A fifth, with only `POST /token` and the types it uses (`Config::include_path`).
+    stencil_build::Config::new()
+        .module_name("login_only")
+        .feature_gates(true)
+        .include_path("/token#POST")
+        .compile("../../specs/pathstack/openapi_2024-03-26.yaml")?;
     Ok(())
 }

@@ -184,6 +184,8 @@ pub fn plan(root: &Path, generator: Generator<'_>) -> Result<Plan, Error> {
             type_replacements: Vec::new(),
             server_traits_per_tag: false,
             format: true,
+            include_paths: entry.include_paths.clone(),
+            exclude_paths: entry.exclude_paths.clone(),
         };
         let spec = join(root, &entry.spec);
         match generator(&spec, &options) {
@@ -384,6 +386,8 @@ mod tests {
             client: true,
             server: true,
             derive: vec![],
+            include_paths: vec![],
+            exclude_paths: vec![],
         };
         assert_eq!(
             cargo_toml(&entry),

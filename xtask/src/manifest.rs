@@ -28,6 +28,10 @@ pub struct CrateEntry {
     pub client: bool,
     pub server: bool,
     pub derive: Vec<String>,
+    /// Only the operations whose path matches one of these globs (all when empty).
+    pub include_paths: Vec<String>,
+    /// Leave out the operations whose path matches one of these globs.
+    pub exclude_paths: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -127,6 +131,8 @@ pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
         let mut client = true;
         let mut server = true;
         let mut derive = Vec::new();
+        let mut include_paths = Vec::new();
+        let mut exclude_paths = Vec::new();
         for (n, key, value) in keys {
             let expected =
                 |what: &str| err(n, format!("`{key}` must be {what}, found {}", value.kind()));
@@ -137,14 +143,19 @@ pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
                 ("client", Value::Bool(b)) => client = *b,
                 ("server", Value::Bool(b)) => server = *b,
                 ("derive", Value::Array(items)) => derive = items.clone(),
+                ("include_paths", Value::Array(items)) => include_paths = items.clone(),
+                ("exclude_paths", Value::Array(items)) => exclude_paths = items.clone(),
                 ("name" | "spec" | "out", _) => return Err(expected("a string")),
                 ("client" | "server", _) => return Err(expected("a boolean")),
-                ("derive", _) => return Err(expected("an array of strings")),
+                ("derive" | "include_paths" | "exclude_paths", _) => {
+                    return Err(expected("an array of strings"))
+                }
                 _ => {
                     return Err(err(
                         n,
                         format!(
-                            "unknown key `{key}` (known: name, spec, out, client, server, derive)"
+                            "unknown key `{key}` (known: name, spec, out, client, server, derive, \
+                             include_paths, exclude_paths)"
                         ),
                     ))
                 }
@@ -169,6 +180,8 @@ pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
             client,
             server,
             derive,
+            include_paths,
+            exclude_paths,
         });
     }
 
@@ -309,6 +322,8 @@ mod tests {
              client = true\n\
              server = false\n\
              derive = [\"PartialEq\", 'Eq' ]\n\
+             include_paths = [\"/token#POST\", \"/users/**\"]\n\
+             exclude_paths = [\"/users/*/photo\"]\n\
              \n\
              [[crate]]\n\
              name = \"b\"\n\
@@ -325,6 +340,8 @@ mod tests {
                 client: true,
                 server: false,
                 derive: vec!["PartialEq".into(), "Eq".into()],
+                include_paths: vec!["/token#POST".into(), "/users/**".into()],
+                exclude_paths: vec!["/users/*/photo".into()],
             }
         );
         assert_eq!(m.crates[1].name, "b");

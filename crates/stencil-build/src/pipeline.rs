@@ -29,6 +29,12 @@ pub struct Options {
     /// several times faster, for documents so large nobody reads the output (as
     /// prost-build's `format(false)`).
     pub format: bool,
+    /// Generate only the operations whose path matches one of these patterns (all when empty),
+    /// and only the types they use: `/users/**`, `/token#POST` (see [`crate::ir::select`]).
+    pub include_paths: Vec<String>,
+    /// Leave out the operations whose path matches one of these patterns (after
+    /// `include_paths`), and the types only they use.
+    pub exclude_paths: Vec<String>,
 }
 
 impl Default for Options {
@@ -42,6 +48,8 @@ impl Default for Options {
             type_replacements: Vec::new(),
             server_traits_per_tag: false,
             format: true,
+            include_paths: Vec::new(),
+            exclude_paths: Vec::new(),
         }
     }
 }
@@ -139,7 +147,30 @@ pub fn generate_observed(
     observer(Stage::Ir, true);
     let mut warnings = loaded.warnings.clone();
     let mut api = crate::ir::build(&loaded, &mut warnings)?;
-    replace_types(&mut api, &options.type_replacements, &mut warnings)?;
+    // The options' diagnostics point into the document (a replaced schema, `/paths`): located
+    // while it is at hand.
+    let before = warnings.len();
+    let chosen = replace_types(&mut api, &options.type_replacements, &mut warnings)
+        .and_then(|()| select_operations(&mut api, options, &mut warnings));
+    let locate = |d: Diagnostic| {
+        if d.pointer.is_empty() {
+            d
+        } else {
+            loaded.locate(d)
+        }
+    };
+    match chosen {
+        Ok(()) => {
+            let added: Vec<Diagnostic> = warnings.drain(before..).map(locate).collect();
+            warnings.extend(added);
+        }
+        Err(Diagnostics(all)) => {
+            let (earlier, added) = all.split_at(before.min(all.len()));
+            let mut all = earlier.to_vec();
+            all.extend(added.iter().cloned().map(locate));
+            return Err(Diagnostics(all));
+        }
+    }
     // The document is not needed past the IR: freed early, it does not add to the peak memory
     // of the later stages.
     let files = loaded.files.clone();
@@ -406,9 +437,113 @@ fn replace_types(
     }
 }
 
+/// Apply `include_paths` and `exclude_paths`. A pattern that does not parse is an error; one
+/// that matches nothing is a warning (a typo would otherwise go unnoticed), and so is an
+/// include list that leaves no operation.
+fn select_operations(
+    api: &mut crate::ir::Api,
+    options: &Options,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<(), Diagnostics> {
+    use crate::ir::select::{select, PathPattern};
+    let mut errors = Vec::new();
+    let mut parse = |patterns: &[String], flag: &str| -> Vec<PathPattern> {
+        patterns
+            .iter()
+            .filter_map(|p| match PathPattern::parse(p) {
+                Ok(p) => Some(p),
+                Err(why) => {
+                    errors.push(Diagnostic::error("", format!("{flag}: {why}")).with_hint(
+                        "write a path glob such as `/users/**` or `/users/*/messages#GET,POST`",
+                    ));
+                    None
+                }
+            })
+            .collect()
+    };
+    let include = parse(&options.include_paths, "include path");
+    let exclude = parse(&options.exclude_paths, "exclude path");
+    if !errors.is_empty() {
+        warnings.extend(errors);
+        return Err(Diagnostics(std::mem::take(warnings)));
+    }
+    let selection = select(api, &include, &exclude);
+    let unmatched = [
+        (&include, &selection.unmatched_include, "include path"),
+        (&exclude, &selection.unmatched_exclude, "exclude path"),
+    ];
+    for (patterns, which, flag) in unmatched {
+        for &i in which {
+            warnings.push(
+                Diagnostic::warning(
+                    "/paths",
+                    format!("{flag} `{}` matches no operation", patterns[i].text),
+                )
+                .with_hint(
+                    "patterns match path templates as the document writes them \
+                     (`/users/{user-id}`); `*` matches within a segment, `**` across segments",
+                ),
+            );
+        }
+    }
+    if api.operations.is_empty() && !include.is_empty() {
+        warnings.push(
+            Diagnostic::warning("/paths", "the path patterns leave no operation to generate")
+                .with_hint("check `include_paths` / `--include-path` against the document's paths"),
+        );
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn pathstack() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs/pathstack/openapi_2024-03-26.yaml")
+    }
+
+    /// Path patterns select operations and their types; a typo is a located warning, a pattern
+    /// that cannot be read an error naming it.
+    #[test]
+    fn path_patterns_select_and_explain() {
+        let options = Options {
+            include_paths: vec!["/device/**".into(), "/devices/**".into()],
+            exclude_paths: vec!["/device/*/trip#GET".into()],
+            ..Options::default()
+        };
+        let generated = generate(&pathstack(), &options).expect("PathStack generates");
+        let code = &generated.code;
+        assert!(code.contains("pub fn update_device_by_id("));
+        assert!(!code.contains("pub fn trips("), "excluded");
+        assert!(!code.contains("pub fn login("), "not included");
+        assert!(!code.contains("pub struct UsernamePassword"), "unused type");
+        assert!(code.contains("pub type DeviceUpdate = "));
+        let typo: Vec<String> = generated
+            .warnings
+            .iter()
+            .filter(|w| w.message.contains("matches no operation"))
+            .map(|w| w.to_string())
+            .collect();
+        assert_eq!(typo.len(), 1, "{typo:?}");
+        assert!(typo[0].contains("include path `/devices/**` matches no operation"));
+        // Located at the document's `paths`.
+        assert!(
+            typo[0].contains("openapi_2024-03-26.yaml:24:1"),
+            "{}",
+            typo[0]
+        );
+
+        let bad = Options {
+            include_paths: vec!["device/**".into()],
+            exclude_paths: vec!["/x#FETCH".into()],
+            ..Options::default()
+        };
+        let errors = generate(&pathstack(), &bad).expect_err("bad patterns fail");
+        let text = errors.to_string();
+        assert!(text.contains("include path: path pattern `device/**` does not start with `/`"));
+        assert!(text.contains("exclude path: path pattern `/x#FETCH`: `FETCH` is not an HTTP"));
+    }
 
     /// The file is the same whatever the number of threads, and the embedded document is the
     /// literal that emitting it directly gives.

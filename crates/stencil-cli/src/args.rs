@@ -36,6 +36,12 @@ Options:
   --no-server            do not generate the axum server
   --no-format            write the code unformatted (long lines; several times faster, for
                          very large documents)
+  --include-path GLOB    generate only the operations whose path matches GLOB (repeatable),
+                         and only the types they use: `/users/**`, `/users/*/messages#GET`.
+                         `*` matches within a path segment, `**` any number of segments,
+                         `#GET,POST` limits the methods
+  --exclude-path GLOB    leave out the operations whose path matches GLOB (repeatable; after
+                         --include-path), and the types only they use
   --runtime-version VER  depend on the stencil runtime from crates.io: stencil = \"VER\"
                          (default: the version of this stencil, {VERSION})
   --runtime-path PATH    depend on the stencil runtime at PATH (relative to the current
@@ -57,8 +63,9 @@ Usage: stencil check SPEC --against DIR [OPTIONS]
 
 Options:
   --against DIR          the generated crate to compare with (required)
-  --name NAME, --no-client, --no-server, --no-format, --runtime-version VER,
-  --runtime-path PATH, --runtime-git URL, --standalone
+  --name NAME, --no-client, --no-server, --no-format, --include-path GLOB,
+  --exclude-path GLOB, --runtime-version VER, --runtime-path PATH, --runtime-git URL,
+  --standalone
                          as for `stencil generate`
   -h, --help             print this help
 
@@ -140,6 +147,10 @@ pub struct CrateArgs {
     pub server: bool,
     /// Format the code with prettyplease (`--no-format` turns it off).
     pub format: bool,
+    /// `--include-path` patterns, in the order given.
+    pub include_paths: Vec<String>,
+    /// `--exclude-path` patterns, in the order given.
+    pub exclude_paths: Vec<String>,
     pub runtime: Option<Runtime>,
     pub standalone: bool,
 }
@@ -231,6 +242,8 @@ fn parse_command(cmd: Cmd, args: impl Iterator<Item = String>) -> Result<Command
     let mut client = true;
     let mut server = true;
     let mut format = true;
+    let mut include_paths = Vec::new();
+    let mut exclude_paths = Vec::new();
     let mut standalone = false;
     let mut runtime: Option<(String, Runtime)> = None;
 
@@ -260,7 +273,12 @@ fn parse_command(cmd: Cmd, args: impl Iterator<Item = String>) -> Result<Command
         };
         let takes_value = matches!(
             flag,
-            "--name" | "--runtime-path" | "--runtime-version" | "--runtime-git"
+            "--name"
+                | "--runtime-path"
+                | "--runtime-version"
+                | "--runtime-git"
+                | "--include-path"
+                | "--exclude-path"
         ) || Some(flag) == dir_flag;
         let is_switch = matches!(
             flag,
@@ -312,6 +330,8 @@ fn parse_command(cmd: Cmd, args: impl Iterator<Item = String>) -> Result<Command
                 }
                 name = Some(value);
             }
+            "--include-path" => include_paths.push(value),
+            "--exclude-path" => exclude_paths.push(value),
             "--runtime-path" | "--runtime-version" | "--runtime-git" => {
                 if let Some((previous, _)) = &runtime {
                     return Err(err(if previous == flag {
@@ -356,6 +376,8 @@ fn parse_command(cmd: Cmd, args: impl Iterator<Item = String>) -> Result<Command
         client,
         server,
         format,
+        include_paths,
+        exclude_paths,
         runtime: runtime.map(|(_, rt)| rt),
         standalone,
     };
@@ -392,9 +414,34 @@ mod tests {
                 client: true,
                 server: true,
                 format: true,
+                include_paths: Vec::new(),
+                exclude_paths: Vec::new(),
                 runtime: None,
                 standalone: false,
             }
+        );
+    }
+
+    #[test]
+    fn path_patterns_repeat_in_order() {
+        let Command::Check(args) = parse_str(&[
+            "check",
+            "api.yaml",
+            "--against",
+            "gen",
+            "--include-path",
+            "/users/**",
+            "--exclude-path=/users/*/photo",
+            "--include-path=/me#GET",
+        ])
+        .unwrap() else {
+            panic!()
+        };
+        assert_eq!(args.include_paths, ["/users/**", "/me#GET"]);
+        assert_eq!(args.exclude_paths, ["/users/*/photo"]);
+        assert_eq!(
+            message(&["generate", "a.yaml", "--out", "g", "--include-path"]),
+            "`--include-path` needs a value"
         );
     }
 

@@ -44,6 +44,8 @@ pub fn generate(
         type_replacements: Vec::new(),
         server_traits_per_tag: false,
         format: args.format,
+        include_paths: args.include_paths.clone(),
+        exclude_paths: args.exclude_paths.clone(),
     };
     let generated = generator(&spec, &options)?;
     let cargo_toml = cargo_toml(args, cwd, &command);
@@ -75,6 +77,12 @@ pub fn regenerate_command(args: &CrateArgs) -> String {
     }
     if !args.format {
         words.push("--no-format".to_owned());
+    }
+    for pattern in &args.include_paths {
+        words.extend(["--include-path".to_owned(), shell_quote(pattern)]);
+    }
+    for pattern in &args.exclude_paths {
+        words.extend(["--exclude-path".to_owned(), shell_quote(pattern)]);
     }
     match &args.runtime {
         None => {}
@@ -346,6 +354,8 @@ mod tests {
             client: true,
             server: true,
             format: true,
+            include_paths: Vec::new(),
+            exclude_paths: Vec::new(),
             runtime: None,
             standalone: false,
         }
@@ -415,12 +425,15 @@ mod tests {
         a.spec = "./my specs/api.yaml".into();
         a.name = Some("api".into());
         a.server = false;
+        a.include_paths = vec!["/users/**".into(), "/me#GET".into()];
+        a.exclude_paths = vec!["/users/{id}/photo".into()];
         a.runtime = Some(Runtime::Git("https://example.com/stencil.git".into()));
         a.standalone = true;
         assert_eq!(
             regenerate_command(&a),
             "stencil generate 'my specs/api.yaml' --out gen/pathstack --name api --no-server \
-             --runtime-git https://example.com/stencil.git --standalone"
+             --include-path '/users/**' --include-path '/me#GET' \
+             --exclude-path '/users/{id}/photo' --runtime-git https://example.com/stencil.git --standalone"
         );
     }
 

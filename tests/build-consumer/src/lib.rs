@@ -28,6 +28,11 @@ pub mod unformatted {
     stencil::include_api!("unformatted");
 }
 
+/// Only `POST /token` of the same API, and the types it uses (`Config::include_path`).
+pub mod login_only {
+    stencil::include_api!("login_only");
+}
+
 /// The crate's own trip type, used by `replaced` wherever the document says `Trip`.
 #[derive(Debug, Clone, PartialEq, stencil::serde::Serialize, stencil::serde::Deserialize)]
 #[serde(crate = "stencil::serde")]

@@ -20,6 +20,7 @@ mod generics;
 mod operations;
 mod paths;
 mod schema;
+pub mod select;
 mod unions;
 mod walk;
 

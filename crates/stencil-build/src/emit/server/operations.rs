@@ -21,7 +21,17 @@ impl Cx<'_> {
             .iter()
             .map(|s| format_ident!("SCHEME_{}", s.name.to_ascii_uppercase()))
             .collect();
-        for (s, name) in api.security_schemes.iter().zip(&schemes) {
+        // Only the schemes an operation uses (a scheme the document declares but no operation
+        // names, or that a path selection left unused, would be dead code).
+        let used: std::collections::BTreeSet<usize> = api
+            .operations
+            .iter()
+            .flat_map(|op| op.security.iter().flatten().map(|u| u.scheme))
+            .collect();
+        for (i, (s, name)) in api.security_schemes.iter().zip(&schemes).enumerate() {
+            if !used.contains(&i) {
+                continue;
+            }
             let key = &s.key;
             let kind = match &s.kind {
                 SecurityKind::HttpBearer | SecurityKind::OAuth2 => quote!(rt::SchemeKind::Bearer),
