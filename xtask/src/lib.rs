@@ -182,7 +182,7 @@ pub fn plan(root: &Path, generator: Generator<'_>) -> Result<Plan, Error> {
             extra_derives: entry.derive.clone(),
             regenerate_command: REGEN_COMMAND.to_owned(),
             type_replacements: Vec::new(),
-            server_traits_per_tag: false,
+            server_traits_per_tag: entry.server_traits_per_tag,
             format: true,
             include_paths: entry.include_paths.clone(),
             exclude_paths: entry.exclude_paths.clone(),
@@ -386,6 +386,7 @@ mod tests {
             client: true,
             server: true,
             derive: vec![],
+            server_traits_per_tag: false,
             include_paths: vec![],
             exclude_paths: vec![],
         };

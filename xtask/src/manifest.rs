@@ -28,6 +28,8 @@ pub struct CrateEntry {
     pub client: bool,
     pub server: bool,
     pub derive: Vec<String>,
+    /// One server handler trait per tag.
+    pub server_traits_per_tag: bool,
     /// Only the operations whose path matches one of these globs (all when empty).
     pub include_paths: Vec<String>,
     /// Leave out the operations whose path matches one of these globs.
@@ -131,6 +133,7 @@ pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
         let mut client = true;
         let mut server = true;
         let mut derive = Vec::new();
+        let mut server_traits_per_tag = false;
         let mut include_paths = Vec::new();
         let mut exclude_paths = Vec::new();
         for (n, key, value) in keys {
@@ -142,11 +145,14 @@ pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
                 ("out", Value::Str(s)) => out = Some((n, s.clone())),
                 ("client", Value::Bool(b)) => client = *b,
                 ("server", Value::Bool(b)) => server = *b,
+                ("server_traits_per_tag", Value::Bool(b)) => server_traits_per_tag = *b,
                 ("derive", Value::Array(items)) => derive = items.clone(),
                 ("include_paths", Value::Array(items)) => include_paths = items.clone(),
                 ("exclude_paths", Value::Array(items)) => exclude_paths = items.clone(),
                 ("name" | "spec" | "out", _) => return Err(expected("a string")),
-                ("client" | "server", _) => return Err(expected("a boolean")),
+                ("client" | "server" | "server_traits_per_tag", _) => {
+                    return Err(expected("a boolean"))
+                }
                 ("derive" | "include_paths" | "exclude_paths", _) => {
                     return Err(expected("an array of strings"))
                 }
@@ -155,7 +161,7 @@ pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
                         n,
                         format!(
                             "unknown key `{key}` (known: name, spec, out, client, server, derive, \
-                             include_paths, exclude_paths)"
+                             server_traits_per_tag, include_paths, exclude_paths)"
                         ),
                     ))
                 }
@@ -180,6 +186,7 @@ pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
             client,
             server,
             derive,
+            server_traits_per_tag,
             include_paths,
             exclude_paths,
         });
@@ -322,6 +329,7 @@ mod tests {
              client = true\n\
              server = false\n\
              derive = [\"PartialEq\", 'Eq' ]\n\
+             server_traits_per_tag = true\n\
              include_paths = [\"/token#POST\", \"/users/**\"]\n\
              exclude_paths = [\"/users/*/photo\"]\n\
              \n\
@@ -340,6 +348,7 @@ mod tests {
                 client: true,
                 server: false,
                 derive: vec!["PartialEq".into(), "Eq".into()],
+                server_traits_per_tag: true,
                 include_paths: vec!["/token#POST".into(), "/users/**".into()],
                 exclude_paths: vec!["/users/*/photo".into()],
             }
@@ -361,7 +370,8 @@ mod tests {
         );
         assert_eq!(
             e("[[crate]]\nnmae = \"x\"\n"),
-            "codegen.toml:2: unknown key `nmae` (known: name, spec, out, client, server, derive)"
+            "codegen.toml:2: unknown key `nmae` (known: name, spec, out, client, server, derive, \
+             server_traits_per_tag, include_paths, exclude_paths)"
         );
         assert_eq!(
             e("[[crate]]\nclient = \"yes\"\n"),

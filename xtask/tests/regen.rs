@@ -478,7 +478,8 @@ fn a_bad_manifest_is_reported_with_its_line() {
     let err = xtask::check(root, FAKE).unwrap_err().to_string();
     assert_eq!(
         err,
-        "error: codegen.toml:3: unknown key `sepc` (known: name, spec, out, client, server, derive)"
+        "error: codegen.toml:3: unknown key `sepc` (known: name, spec, out, client, server, derive, \
+         server_traits_per_tag, include_paths, exclude_paths)"
     );
 }
 

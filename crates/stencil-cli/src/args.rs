@@ -36,6 +36,11 @@ Options:
   --no-server            do not generate the axum server
   --no-format            write the code unformatted (long lines; several times faster, for
                          very large documents)
+  --server-traits-per-tag
+                         split the server's handler trait: one trait per tag (`<Tag>Api`),
+                         the hooks in `ApiBase`. Much faster to compile for APIs with
+                         thousands of operations (rustc checks a trait's `impl Future`
+                         methods in quadratic time)
   --include-path GLOB    generate only the operations whose path matches GLOB (repeatable),
                          and only the types they use: `/users/**`, `/users/*/messages#GET`.
                          `*` matches within a path segment, `**` any number of segments,
@@ -63,9 +68,9 @@ Usage: stencil check SPEC --against DIR [OPTIONS]
 
 Options:
   --against DIR          the generated crate to compare with (required)
-  --name NAME, --no-client, --no-server, --no-format, --include-path GLOB,
-  --exclude-path GLOB, --runtime-version VER, --runtime-path PATH, --runtime-git URL,
-  --standalone
+  --name NAME, --no-client, --no-server, --no-format, --server-traits-per-tag,
+  --include-path GLOB, --exclude-path GLOB, --runtime-version VER, --runtime-path PATH,
+  --runtime-git URL, --standalone
                          as for `stencil generate`
   -h, --help             print this help
 
@@ -147,6 +152,8 @@ pub struct CrateArgs {
     pub server: bool,
     /// Format the code with prettyplease (`--no-format` turns it off).
     pub format: bool,
+    /// One handler trait per tag (`--server-traits-per-tag`).
+    pub server_traits_per_tag: bool,
     /// `--include-path` patterns, in the order given.
     pub include_paths: Vec<String>,
     /// `--exclude-path` patterns, in the order given.
@@ -242,6 +249,7 @@ fn parse_command(cmd: Cmd, args: impl Iterator<Item = String>) -> Result<Command
     let mut client = true;
     let mut server = true;
     let mut format = true;
+    let mut server_traits_per_tag = false;
     let mut include_paths = Vec::new();
     let mut exclude_paths = Vec::new();
     let mut standalone = false;
@@ -282,7 +290,11 @@ fn parse_command(cmd: Cmd, args: impl Iterator<Item = String>) -> Result<Command
         ) || Some(flag) == dir_flag;
         let is_switch = matches!(
             flag,
-            "--no-client" | "--no-server" | "--no-format" | "--standalone"
+            "--no-client"
+                | "--no-server"
+                | "--no-format"
+                | "--server-traits-per-tag"
+                | "--standalone"
         );
         if cmd == Cmd::Lint || !(takes_value || is_switch) {
             return Err(err(format!(
@@ -298,6 +310,7 @@ fn parse_command(cmd: Cmd, args: impl Iterator<Item = String>) -> Result<Command
                 "--no-client" => client = false,
                 "--no-server" => server = false,
                 "--no-format" => format = false,
+                "--server-traits-per-tag" => server_traits_per_tag = true,
                 _ => standalone = true,
             }
             continue;
@@ -376,6 +389,7 @@ fn parse_command(cmd: Cmd, args: impl Iterator<Item = String>) -> Result<Command
         client,
         server,
         format,
+        server_traits_per_tag,
         include_paths,
         exclude_paths,
         runtime: runtime.map(|(_, rt)| rt),
@@ -414,6 +428,7 @@ mod tests {
                 client: true,
                 server: true,
                 format: true,
+                server_traits_per_tag: false,
                 include_paths: Vec::new(),
                 exclude_paths: Vec::new(),
                 runtime: None,
@@ -433,12 +448,14 @@ mod tests {
             "/users/**",
             "--exclude-path=/users/*/photo",
             "--include-path=/me#GET",
+            "--server-traits-per-tag",
         ])
         .unwrap() else {
             panic!()
         };
         assert_eq!(args.include_paths, ["/users/**", "/me#GET"]);
         assert_eq!(args.exclude_paths, ["/users/*/photo"]);
+        assert!(args.server_traits_per_tag);
         assert_eq!(
             message(&["generate", "a.yaml", "--out", "g", "--include-path"]),
             "`--include-path` needs a value"

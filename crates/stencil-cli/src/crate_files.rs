@@ -42,7 +42,7 @@ pub fn generate(
         extra_derives: Vec::new(),
         regenerate_command: command.clone(),
         type_replacements: Vec::new(),
-        server_traits_per_tag: false,
+        server_traits_per_tag: args.server_traits_per_tag,
         format: args.format,
         include_paths: args.include_paths.clone(),
         exclude_paths: args.exclude_paths.clone(),
@@ -77,6 +77,9 @@ pub fn regenerate_command(args: &CrateArgs) -> String {
     }
     if !args.format {
         words.push("--no-format".to_owned());
+    }
+    if args.server_traits_per_tag {
+        words.push("--server-traits-per-tag".to_owned());
     }
     for pattern in &args.include_paths {
         words.extend(["--include-path".to_owned(), shell_quote(pattern)]);
@@ -354,6 +357,7 @@ mod tests {
             client: true,
             server: true,
             format: true,
+            server_traits_per_tag: false,
             include_paths: Vec::new(),
             exclude_paths: Vec::new(),
             runtime: None,
@@ -425,6 +429,7 @@ mod tests {
         a.spec = "./my specs/api.yaml".into();
         a.name = Some("api".into());
         a.server = false;
+        a.server_traits_per_tag = true;
         a.include_paths = vec!["/users/**".into(), "/me#GET".into()];
         a.exclude_paths = vec!["/users/{id}/photo".into()];
         a.runtime = Some(Runtime::Git("https://example.com/stencil.git".into()));
@@ -432,7 +437,7 @@ mod tests {
         assert_eq!(
             regenerate_command(&a),
             "stencil generate 'my specs/api.yaml' --out gen/pathstack --name api --no-server \
-             --include-path '/users/**' --include-path '/me#GET' \
+             --server-traits-per-tag --include-path '/users/**' --include-path '/me#GET' \
              --exclude-path '/users/{id}/photo' --runtime-git https://example.com/stencil.git --standalone"
         );
     }

@@ -471,8 +471,12 @@ impl<'a> Cx<'a> {
         steps.push(quote!(input.check()?;));
         steps.push(quote!(let request = #request_ty { #(#inits),* };));
         steps.push(quote!(rt::respond(op, server.api().#method(#principal_arg request).await)));
+        // With one trait per tag, the operation's own trait (its supertrait `ApiBase` has the
+        // hooks): a bound on `Api`, whose supertraits are every tag's trait, would make rustc
+        // elaborate hundreds of traits in every handler (Microsoft Graph: 289 tags).
+        let bound = self.operation_trait(index);
         quote! {
-            async fn #handler<A: Api>(
+            async fn #handler<A: #bound>(
                 ::stencil::axum::extract::State(server): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
                 request: ::stencil::axum::extract::Request,
             ) -> ::stencil::axum::response::Response {
@@ -500,7 +504,7 @@ impl<'a> Cx<'a> {
             );
             quote! {
                 #[doc = #doc]
-                pub fn #name<A: super::Api>(server: ::std::sync::Arc<rt::Server<A>>) -> ::stencil::axum::Router {
+                pub fn #name<A: super::#t>(server: ::std::sync::Arc<rt::Server<A>>) -> ::stencil::axum::Router {
                     rt::route(&super::operations::#stat, super::#handler::<A>, server)
                 }
             }
