@@ -33,6 +33,16 @@ pub mod login_only {
     stencil::include_api!("login_only");
 }
 
+/// Only `GET /device/{device_id}/trip` (nothing in its request to validate against a schema).
+pub mod trips_only {
+    stencil::include_api!("trips_only");
+}
+
+/// No operation at all (`exclude_path("/**")`): empty client and server, no types.
+pub mod no_operations {
+    stencil::include_api!("no_operations");
+}
+
 /// The crate's own trip type, used by `replaced` wherever the document says `Trip`.
 #[derive(Debug, Clone, PartialEq, stencil::serde::Serialize, stencil::serde::Deserialize)]
 #[serde(crate = "stencil::serde")]

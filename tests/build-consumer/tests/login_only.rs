@@ -127,3 +127,25 @@ fn only_the_types_login_uses_are_generated() {
         all.len()
     );
 }
+
+#[test]
+fn the_other_selections_are_what_they_say() {
+    use stencil_build_consumer::{no_operations, trips_only};
+    assert_eq!(trips_only::server::operations::ALL.len(), 1);
+    assert_eq!(
+        trips_only::server::operations::ALL[0].path,
+        "/device/{device_id}/trip"
+    );
+    let _: fn(
+        &trips_only::client::Client,
+        stencil::uuid::Uuid,
+    ) -> trips_only::client::TripsRequest<'_> = trips_only::client::Client::trips;
+    assert!(no_operations::server::operations::ALL.is_empty());
+    let code = fs::read_to_string(Path::new(env!("OUT_DIR")).join("no_operations.rs")).unwrap();
+    let types = code
+        .split("pub mod types {")
+        .nth(1)
+        .and_then(|rest| rest.split("pub mod client").next())
+        .expect("a types module before the client");
+    assert!(!types.contains("pub struct ") && !types.contains("pub enum "), "{types}");
+}

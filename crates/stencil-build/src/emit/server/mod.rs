@@ -224,9 +224,15 @@ impl<'a> Cx<'a> {
             /// error envelope.
             pub mod schemas
         });
+        // (Empty when no operation carries a schema: then the import would be unused.)
+        let import = (!schema_items.is_empty()).then(|| {
+            quote!(
+                use ::stencil::server as rt;
+            )
+        });
         sink.items(quote! {
             #![allow(clippy::approx_constant)]
-            use ::stencil::server as rt;
+            #import
         });
         for item in schema_items {
             sink.items(item);
@@ -542,9 +548,12 @@ impl<'a> Cx<'a> {
             /// One route per operation, for mounting by hand.
             pub mod routes
         });
-        sink.items(quote! {
-            use ::stencil::server as rt;
-        });
+        // (Empty when the API, or the selection of it, has no operation.)
+        if !api.operations.is_empty() {
+            sink.items(quote! {
+                use ::stencil::server as rt;
+            });
+        }
         for (i, op) in api.operations.iter().enumerate() {
             sink.items(route(i, op));
         }
