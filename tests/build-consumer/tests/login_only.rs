@@ -147,5 +147,8 @@ fn the_other_selections_are_what_they_say() {
         .nth(1)
         .and_then(|rest| rest.split("pub mod client").next())
         .expect("a types module before the client");
-    assert!(!types.contains("pub struct ") && !types.contains("pub enum "), "{types}");
+    assert!(
+        !types.contains("pub struct ") && !types.contains("pub enum "),
+        "{types}"
+    );
 }
