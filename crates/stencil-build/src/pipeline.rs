@@ -177,6 +177,14 @@ pub fn generate_observed(
     let root_display = loaded.root_display.clone();
     drop(loaded);
     release_freed_memory();
+    let selected = !(options.include_paths.is_empty() && options.exclude_paths.is_empty());
+    if selected && !api.document.is_empty() {
+        // The server serves the document it implements: the selected operations only (read
+        // again once the loaded document is freed, so the peak memory stays loading's).
+        if let Some(document) = crate::ir::select::document_for(&api, &api.document) {
+            api.document = document;
+        }
+    }
     observer(Stage::Ir, false);
     let pieces = emit_and_render_pieces(&api, options, observer)?;
     // Nor is the IR needed past emitting.

@@ -80,6 +80,17 @@ async fn the_selected_operation_works_end_to_end() {
 }
 
 #[test]
+fn the_served_document_has_the_selected_operation_only() {
+    let doc: stencil::serde_json::Value =
+        stencil::serde_json::from_str(server::OPENAPI_DOCUMENT).expect("JSON");
+    let paths = doc["paths"].as_object().expect("paths");
+    assert_eq!(paths.keys().collect::<Vec<_>>(), ["/token"]);
+    let methods: Vec<&String> = paths["/token"].as_object().unwrap().keys().collect();
+    assert_eq!(methods, ["post"]);
+    assert_eq!(doc["info"]["version"], "2024-03-26");
+}
+
+#[test]
 fn only_the_types_login_uses_are_generated() {
     let code = fs::read_to_string(Path::new(env!("OUT_DIR")).join("login_only.rs")).unwrap();
     let full = fs::read_to_string(Path::new(env!("OUT_DIR")).join("api.rs")).unwrap();

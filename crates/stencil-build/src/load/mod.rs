@@ -77,6 +77,11 @@ impl Loaded {
     }
 }
 
+/// The document `text` (YAML or JSON) as a JSON value; `None` when it does not parse.
+pub(crate) fn parse_text(text: &str) -> Option<Value> {
+    source::parse(text).ok()
+}
+
 /// Load the document at `path`, and the files its `$ref`s name.
 pub fn load(path: &Path) -> Result<Loaded, Diagnostics> {
     let display = bundle::display_path(path);
