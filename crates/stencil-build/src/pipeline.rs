@@ -150,8 +150,15 @@ pub fn generate_observed(
     // The options' diagnostics point into the document (a replaced schema, `/paths`): located
     // while it is at hand.
     let before = warnings.len();
-    let chosen = replace_types(&mut api, &options.type_replacements, &mut warnings)
-        .and_then(|()| select_operations(&mut api, options, &mut warnings));
+    let chosen =
+        replace_types(&mut api, &options.type_replacements, &mut warnings).and_then(|()| {
+            crate::ir::select::apply(
+                &mut api,
+                &options.include_paths,
+                &options.exclude_paths,
+                &mut warnings,
+            )
+        });
     let locate = |d: Diagnostic| {
         if d.pointer.is_empty() {
             d
@@ -443,64 +450,6 @@ fn replace_types(
         warnings.extend(errors);
         Err(Diagnostics(std::mem::take(warnings)))
     }
-}
-
-/// Apply `include_paths` and `exclude_paths`. A pattern that does not parse is an error; one
-/// that matches nothing is a warning (a typo would otherwise go unnoticed), and so is an
-/// include list that leaves no operation.
-fn select_operations(
-    api: &mut crate::ir::Api,
-    options: &Options,
-    warnings: &mut Vec<Diagnostic>,
-) -> Result<(), Diagnostics> {
-    use crate::ir::select::{select, PathPattern};
-    let mut errors = Vec::new();
-    let mut parse = |patterns: &[String], flag: &str| -> Vec<PathPattern> {
-        patterns
-            .iter()
-            .filter_map(|p| match PathPattern::parse(p) {
-                Ok(p) => Some(p),
-                Err(why) => {
-                    errors.push(Diagnostic::error("", format!("{flag}: {why}")).with_hint(
-                        "write a path glob such as `/users/**` or `/users/*/messages#GET,POST`",
-                    ));
-                    None
-                }
-            })
-            .collect()
-    };
-    let include = parse(&options.include_paths, "include path");
-    let exclude = parse(&options.exclude_paths, "exclude path");
-    if !errors.is_empty() {
-        warnings.extend(errors);
-        return Err(Diagnostics(std::mem::take(warnings)));
-    }
-    let selection = select(api, &include, &exclude);
-    let unmatched = [
-        (&include, &selection.unmatched_include, "include path"),
-        (&exclude, &selection.unmatched_exclude, "exclude path"),
-    ];
-    for (patterns, which, flag) in unmatched {
-        for &i in which {
-            warnings.push(
-                Diagnostic::warning(
-                    "/paths",
-                    format!("{flag} `{}` matches no operation", patterns[i].text),
-                )
-                .with_hint(
-                    "patterns match path templates as the document writes them \
-                     (`/users/{user-id}`); `*` matches within a segment, `**` across segments",
-                ),
-            );
-        }
-    }
-    if api.operations.is_empty() && !include.is_empty() {
-        warnings.push(
-            Diagnostic::warning("/paths", "the path patterns leave no operation to generate")
-                .with_hint("check `include_paths` / `--include-path` against the document's paths"),
-        );
-    }
-    Ok(())
 }
 
 #[cfg(test)]
