@@ -1,6 +1,6 @@
 //! `cargo xtask tidy`: keep the architecture true (issue 16). [`check`] returns every finding;
-//! the test `tidy_repository` (`xtask/tests/tidy.rs`) fails on any, in the style of
-//! rust-analyzer's `xtask/src/tidy.rs`.
+//! the test `tidy_repository` (`tidy/tests.rs`) fails on any, in the style of rust-analyzer's
+//! `xtask/src/tidy.rs`.
 //!
 //! The rules:
 //!
@@ -36,6 +36,8 @@
 //! import, and keep `mod.rs` to declarations, re-exports and what only it uses).
 
 mod imports;
+#[cfg(test)]
+mod tests;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;

@@ -1,16 +1,16 @@
-//! The architecture rules of `xtask/src/tidy.rs`: `tidy_repository` runs them on the
-//! repository; the other tests plant one violation of each rule in a small temporary tree and
-//! check that it is reported (and that a clean tree reports nothing).
+//! `tidy_repository` runs the rules on the repository; the other tests plant one violation of
+//! each rule in a small temporary tree and check that it is reported (and that a clean tree
+//! reports nothing).
 
 use std::fs;
 
+use super::{check, long_files, Finding, Rule, MAX_LINES};
 use tempfile::TempDir;
-use xtask::tidy::{check, long_files, Finding, Rule, MAX_LINES};
 
 #[test]
 #[ignore = "enabled once the issue-16 refactor lands"]
 fn tidy_repository() {
-    let findings = check(&xtask::project_root());
+    let findings = check(&crate::project_root());
     let list: Vec<String> = findings.iter().map(ToString::to_string).collect();
     assert!(
         findings.is_empty(),
