@@ -1,4 +1,5 @@
-//! `cargo xtask regen [--check]` and `cargo xtask test` (in [`test_all`]).
+//! `cargo xtask regen [--check]`, `cargo xtask test` (in [`test_all`]) and `cargo xtask tidy`
+//! (in [`tidy`]).
 //!
 //! `regen` regenerates the crates listed in `codegen.toml` (rust-analyzer
 //! style: one function both writes and checks, and a test calls the check).
@@ -11,6 +12,7 @@
 
 pub mod manifest;
 pub mod test_all;
+pub mod tidy;
 
 use std::collections::BTreeMap;
 use std::fmt;

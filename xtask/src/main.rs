@@ -1,4 +1,4 @@
-//! `cargo xtask regen [--check]` and `cargo xtask test`. See `xtask/src/lib.rs`.
+//! `cargo xtask regen [--check]`, `cargo xtask test` and `cargo xtask tidy`. See `xtask/src/lib.rs`.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -17,6 +17,9 @@ Commands:
   regen --check  write nothing; fail with a diff when anything is stale, missing or orphaned
   test           run every test: cargo test --workspace --all-features, then the contract
                  test tests/contract/run.sh (schemathesis against the generated server)
+  tidy [DIR]     check the architecture rules (stage order, no import cycles, no runtime →
+                 generator dependency, files at most 600 lines) on the repository (or on a
+                 checkout in DIR); print every finding, fail if any
   corpus DIR     generate + cargo check every OpenAPI document in DIR, print a table
                  (`cargo xtask corpus --help`)
   bench [FILES]  generation time, memory and output size per document and stage, in release
@@ -37,9 +40,11 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             };
         }
+        ["tidy"] => return tidy(&xtask::project_root()),
+        ["tidy", dir] if !dir.starts_with('-') => return tidy(Path::new(dir)),
         ["regen"] => false,
         ["regen", "--check"] | ["regen", "-c"] => true,
-        ["help" | "--help" | "-h"] | ["regen" | "test", "--help" | "-h"] => {
+        ["help" | "--help" | "-h"] | ["regen" | "test" | "tidy", "--help" | "-h"] => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
         }
@@ -91,6 +96,24 @@ fn main() -> ExitCode {
             eprintln!("{e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// `cargo xtask tidy [DIR]`: the findings on stdout, the verdict on stderr.
+fn tidy(root: &Path) -> ExitCode {
+    let findings = xtask::tidy::check(root);
+    for finding in &findings {
+        println!("{finding}");
+    }
+    if findings.is_empty() {
+        eprintln!("tidy: no findings");
+        ExitCode::SUCCESS
+    } else {
+        eprintln!(
+            "tidy: {} findings (rules: xtask/src/tidy.rs)",
+            findings.len()
+        );
+        ExitCode::FAILURE
     }
 }
 
