@@ -17,12 +17,17 @@
 //! In a debug build the command re-runs itself with `cargo run --release` (generation of a
 //! multi-megabyte document is much faster optimised).
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+mod check;
+mod report;
+
+use check::{check_apart, check_workspace};
+use report::{one_line, summary, table, truncate, Compile, Row};
 
 pub const USAGE: &str = "\
 Usage: cargo xtask corpus DIR [--jobs N] [--timeout SECS] [--max-lines N] [--skip-large]
@@ -210,36 +215,6 @@ fn diag_exit(d: &stencil_build::Diagnostics) -> ExitCode {
     ExitCode::FAILURE
 }
 
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-#[derive(Clone, Debug)]
-struct Row {
-    doc: String,
-    package: String,
-    version: String,
-    bytes: u64,
-    ops: Option<usize>,
-    types: Option<usize>,
-    lines: usize,
-    warnings: usize,
-    generate: Result<(), String>,
-    compile: Compile,
-    gen_time: Duration,
-}
-
-#[derive(Clone, Debug, Default)]
-enum Compile {
-    #[default]
-    NotRun,
-    Skipped(String),
-    Ok,
-    /// Too large for one `cargo check`: client and server checked apart, both clean.
-    OkApart,
-    Failed(String),
-}
-
 fn sweep(args: &Args) -> ExitCode {
     let root = crate_root();
     let scratch = match &args.scratch {
@@ -419,16 +394,6 @@ fn sweep(args: &Args) -> ExitCode {
     }
 }
 
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_owned()
-    } else {
-        let mut t: String = s.chars().take(n).collect();
-        t.push('…');
-        t
-    }
-}
-
 fn package_name(doc: &str) -> String {
     let stem = doc.rsplit_once('.').map_or(doc, |(s, _)| s);
     let mut name = String::from("corpus-");
@@ -559,224 +524,4 @@ fn generate_child(
         }
     };
     Err((what, elapsed))
-}
-
-/// One `cargo check --workspace --keep-going` over `members` (the `large` crates are members
-/// of the workspace but left to [`check_apart`]); returns (package, first error) for each
-/// package that failed.
-fn check_workspace(
-    root: &Path,
-    ws: &Path,
-    scratch: &Path,
-    members: &[String],
-    large: &[String],
-    jobs: usize,
-) -> Result<Vec<(String, String)>, String> {
-    let stencil = root.join("crates/stencil");
-    let mut manifest = String::from(
-        "# Written by `cargo xtask corpus`; scratch, rewritten on every run.\n[workspace]\nresolver = \"2\"\nmembers = [\n",
-    );
-    for m in members.iter().chain(large) {
-        let _ = writeln!(manifest, "    \"{m}\",");
-        let cargo_toml = format!(
-            "[package]\nname = \"{m}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[lib]\npath = \"src/lib.rs\"\ndoctest = false\n\n[lints.rust]\nwarnings = \"allow\"\n\n[features]\ndefault = [\"client\", \"server\"]\nclient = [\"stencil/client\"]\nserver = [\"stencil/server\"]\n\n[dependencies]\nstencil = {{ path = \"{}\" }}\n",
-            stencil.display()
-        );
-        std::fs::write(ws.join(m).join("Cargo.toml"), cargo_toml).map_err(|e| e.to_string())?;
-    }
-    manifest.push_str("]\n");
-    std::fs::write(ws.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
-    // The project's lock file: the same dependency versions, no resolution over the network.
-    let _ = std::fs::copy(root.join("Cargo.lock"), ws.join("Cargo.lock"));
-    if members.is_empty() {
-        return Ok(Vec::new());
-    }
-    eprintln!(
-        "checking {} crates (cargo check --jobs {jobs})",
-        members.len()
-    );
-    let start = Instant::now();
-    let mut command = cargo_check(ws, scratch);
-    command.args(["--workspace", "--keep-going"]);
-    for m in large {
-        command.args(["--exclude", m]);
-    }
-    let output = command
-        .args(["--jobs", &jobs.to_string()])
-        .output()
-        .map_err(|e| format!("cannot run cargo check: {e}"))?;
-    eprintln!("cargo check finished in {:.0?}", start.elapsed());
-    let errors = first_errors(&output.stdout, members);
-    // A crate cargo could not even start (manifest errors etc.) shows on stderr, not as JSON.
-    if !output.status.success() && errors.is_empty() {
-        return Err("cargo check failed without compiler errors (see above)".into());
-    }
-    Ok(errors)
-}
-
-/// Check a crate too large for one `cargo check` as two: its client, then its server (each
-/// with the types), alone.
-fn check_apart(ws: &Path, scratch: &Path, package: &str) -> Compile {
-    for feature in ["client", "server"] {
-        eprintln!("checking {package} with only its {feature} (too large to check whole)");
-        let start = Instant::now();
-        let output = cargo_check(ws, scratch)
-            .args([
-                "-p",
-                package,
-                "--no-default-features",
-                "--features",
-                feature,
-            ])
-            .output();
-        eprintln!("cargo check finished in {:.0?}", start.elapsed());
-        let output = match output {
-            Ok(o) => o,
-            Err(e) => return Compile::Failed(format!("cannot run cargo check: {e}")),
-        };
-        let members = [package.to_owned()];
-        if let Some((_, e)) = first_errors(&output.stdout, &members).into_iter().next() {
-            return Compile::Failed(format!("{feature}: {e}"));
-        }
-        if !output.status.success() {
-            return Compile::Failed(format!(
-                "{feature}: cargo check failed ({}) without compiler errors; out of memory?",
-                output.status
-            ));
-        }
-    }
-    Compile::OkApart
-}
-
-fn cargo_check(ws: &Path, scratch: &Path) -> Command {
-    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    command
-        .current_dir(ws)
-        .args(["check", "--message-format=json"])
-        .env("CARGO_TARGET_DIR", scratch.join("target"))
-        .stderr(Stdio::inherit());
-    command
-}
-
-/// The first compiler error of each package in cargo's JSON messages.
-fn first_errors(stdout: &[u8], members: &[String]) -> Vec<(String, String)> {
-    let stdout = String::from_utf8_lossy(stdout);
-    let mut errors: Vec<(String, String)> = Vec::new();
-    for line in stdout.lines() {
-        let Ok(msg) = serde_json::from_str::<serde_json::Value>(line) else {
-            continue;
-        };
-        if msg["reason"] != "compiler-message" || msg["message"]["level"] != "error" {
-            continue;
-        }
-        let Some(package) = package_of(&msg, members) else {
-            continue;
-        };
-        if errors.iter().any(|(p, _)| *p == package) {
-            continue;
-        }
-        let m = &msg["message"];
-        let mut text = m["message"].as_str().unwrap_or("?").to_owned();
-        if let Some(span) = m["spans"]
-            .as_array()
-            .and_then(|s| s.iter().find(|s| s["is_primary"] == true))
-        {
-            let _ = write!(
-                text,
-                " at lib.rs:{}:{}",
-                span["line_start"], span["column_start"]
-            );
-        }
-        errors.push((package, one_line(&text)));
-    }
-    errors
-}
-
-fn package_of(msg: &serde_json::Value, members: &[String]) -> Option<String> {
-    let id = msg["package_id"].as_str()?;
-    // `path+file:///.../ws/corpus-x#0.0.0` (new) or `corpus-x 0.0.0 (path+file://...)` (old).
-    members
-        .iter()
-        .find(|m| {
-            id.starts_with(&format!("{m} "))
-                || id.contains(&format!("/{m}#"))
-                || id.contains(&format!("#{m}@"))
-        })
-        .cloned()
-}
-
-fn size_class(bytes: u64) -> &'static str {
-    match bytes {
-        0..=49_999 => "S (<50 KB)",
-        50_000..=499_999 => "M (50-500 KB)",
-        500_000..=4_999_999 => "L (0.5-5 MB)",
-        _ => "XL (>=5 MB)",
-    }
-}
-
-fn table(rows: &[Row]) -> String {
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "\n| document | openapi | size | ops | types | generate | compile | gen time |\n|---|---|---:|---:|---:|---|---|---:|"
-    );
-    for r in rows {
-        let opt = |v: Option<usize>| v.map_or("-".to_owned(), |v| v.to_string());
-        let generate = match &r.generate {
-            Ok(()) if r.warnings > 0 => format!("ok ({} warnings)", r.warnings),
-            Ok(()) => "ok".to_owned(),
-            Err(e) => truncate(e, 160),
-        };
-        let compile = match &r.compile {
-            Compile::NotRun => "-".to_owned(),
-            Compile::Skipped(why) => format!("skipped: {why}"),
-            Compile::Ok => "ok".to_owned(),
-            Compile::OkApart => "ok (client, server apart)".to_owned(),
-            Compile::Failed(e) => truncate(e, 160),
-        };
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} KB | {} | {} | {} | {} | {:.2}s |",
-            r.doc,
-            r.version,
-            r.bytes / 1000,
-            opt(r.ops),
-            opt(r.types),
-            generate.replace('|', "\\|"),
-            compile.replace('|', "\\|"),
-            r.gen_time.as_secs_f64()
-        );
-    }
-    s
-}
-
-/// Pass rate by OpenAPI version and by size class.
-fn summary(rows: &[Row]) -> String {
-    let mut s = String::from("\n");
-    let passed =
-        |r: &&Row| r.generate.is_ok() && matches!(r.compile, Compile::Ok | Compile::OkApart);
-    let mut groups: Vec<(String, usize, usize)> = Vec::new();
-    for r in rows {
-        let minor = if r.version.starts_with("3.1") {
-            "OpenAPI 3.1"
-        } else if r.version.starts_with("3.0") {
-            "OpenAPI 3.0"
-        } else {
-            "other version"
-        };
-        for key in [minor.to_owned(), format!("size {}", size_class(r.bytes))] {
-            match groups.iter_mut().find(|(k, _, _)| *k == key) {
-                Some(g) => {
-                    g.1 += 1;
-                    g.2 += usize::from(passed(&r));
-                }
-                None => groups.push((key, 1, usize::from(passed(&r)))),
-            }
-        }
-    }
-    groups.sort();
-    for (k, n, p) in groups {
-        let _ = writeln!(s, "{k:<24} {p}/{n} passed");
-    }
-    s
 }
