@@ -224,7 +224,7 @@ impl ErrorReport {
         }
         response
             .extensions_mut()
-            .insert(super::OperationInfo(self.operation));
+            .insert(super::schema::OperationInfo(self.operation));
         response
     }
 }

@@ -336,17 +336,16 @@ impl Operation {
     }
 }
 
-/// Find the operation a request was routed to from its method and the route's path template
-/// (axum's `MatchedPath`), e.g. in a middleware added with `Router::layer`, which runs before
-/// the route's own extensions are set.
-pub fn find_operation(
-    operations: &[&'static Operation],
-    method: &http::Method,
-    matched_path: &str,
-) -> Option<&'static Operation> {
-    operations.iter().copied().find(|op| {
-        op.method == method.as_str()
-            && (op.path == matched_path
-                || super::route::Shape::parse(op.path).route == matched_path)
-    })
+/// The operation a request was routed to. Generated routes put it in the request extensions
+/// (for extractors and layers added to a single route) and in the response extensions (for
+/// every middleware, e.g. logging and metrics). Middleware added with `Router::layer` runs
+/// before the route and finds the operation with the generated `operation_of`.
+#[derive(Clone, Copy, Debug)]
+pub struct OperationInfo(pub &'static Operation);
+
+impl OperationInfo {
+    /// The `operationId`.
+    pub fn id(&self) -> &'static str {
+        self.0.id
+    }
 }
