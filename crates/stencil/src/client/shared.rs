@@ -7,8 +7,11 @@ use std::sync::{Arc, RwLock};
 /// Where an API key travels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KeyLocation {
+    /// A request header.
     Header,
+    /// A query parameter.
     Query,
+    /// A cookie.
     Cookie,
 }
 
@@ -22,7 +25,9 @@ pub enum Scheme {
     Basic,
     /// An API key in a header, query parameter or cookie named `name`.
     ApiKey {
+        /// Where the key travels.
         location: KeyLocation,
+        /// The header, query parameter or cookie name.
         name: &'static str,
     },
     /// A scheme the client cannot send (mutual TLS, other HTTP schemes): operations that
@@ -118,6 +123,7 @@ impl Core {
         &self.base_url
     }
 
+    /// The HTTP client requests are sent with.
     pub fn http_client(&self) -> &reqwest::Client {
         &self.http
     }

@@ -60,18 +60,22 @@ pub struct Server<A> {
 }
 
 impl<A> Server<A> {
+    /// A server with the default [`Config`].
     pub fn new(api: A) -> Arc<Self> {
         Server::with_config(api, Config::default())
     }
 
+    /// A server with `config`.
     pub fn with_config(api: A, config: Config) -> Arc<Self> {
         Arc::new(Server { api, config })
     }
 
+    /// The user's handler implementation.
     pub fn api(&self) -> &A {
         &self.api
     }
 
+    /// The settings.
     pub fn config(&self) -> &Config {
         &self.config
     }
