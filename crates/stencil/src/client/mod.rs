@@ -10,9 +10,9 @@
 //! - [`Core`], [`Scheme`] and the credential setters: authentication from `securitySchemes`;
 //! - [`Request`] and [`Style`]: path, query, header and cookie parameters in every OpenAPI style,
 //!   and JSON, form, multipart, text and binary bodies;
-//! - [`Response`], the decoders [`json`], [`text`], [`bytes`] and [`empty`]: decoding by status;
+//! - [`Response`], the decoders [`json`], [`text`], [`bytes()`] and [`empty`]: decoding by status;
 //! - [`ResponseValue`] and [`Error`]: what an operation returns;
-//! - [`FilePart`] support for multipart file fields ([`Multipart`]).
+//! - [`Multipart`] forms, and [`FileParts`] for their binary file fields.
 //!
 //! Nothing here panics on anything a server sends: every failure is an [`Error`].
 
