@@ -338,7 +338,7 @@ fn parse_command(cmd: Cmd, args: impl Iterator<Item = String>) -> Result<Command
         match flag {
             "--name" => {
                 once(&name)?;
-                if let Err(problem) = crate::crate_files::validate_crate_name(&value) {
+                if let Err(problem) = crate::crate_name::validate_crate_name(&value) {
                     return Err(err(format!("invalid --name `{value}`: {problem}")));
                 }
                 name = Some(value);

@@ -2,6 +2,7 @@
 
 mod args;
 mod crate_files;
+mod crate_name;
 mod diff;
 mod write;
 

@@ -29,14 +29,17 @@ const URL_SAFE_LENIENT: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::
 pub struct Base64(pub Vec<u8>);
 
 impl Base64 {
+    /// Wraps the bytes.
     pub fn new(bytes: impl Into<Vec<u8>>) -> Self {
         Base64(bytes.into())
     }
 
+    /// The bytes.
     pub fn into_inner(self) -> Vec<u8> {
         self.0
     }
 
+    /// The bytes, borrowed.
     pub fn as_bytes(&self) -> &[u8] {
         &self.0
     }

@@ -274,7 +274,7 @@ macro_rules! impl_int_enum {
 
 #[cfg(test)]
 mod tests {
-    use crate::{IntEnum, StringEnum};
+    use super::{IntEnum, StringEnum};
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     enum Color {
@@ -303,7 +303,7 @@ mod tests {
         }
     }
 
-    crate::impl_string_enum!(Color);
+    impl_string_enum!(Color);
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     enum Strict {
@@ -330,7 +330,7 @@ mod tests {
         }
     }
 
-    crate::impl_string_enum!(Strict);
+    impl_string_enum!(Strict);
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     enum Level {
@@ -359,7 +359,7 @@ mod tests {
         }
     }
 
-    crate::impl_int_enum!(Level);
+    impl_int_enum!(Level);
 
     #[test]
     fn string_enum_round_trips_and_keeps_unknown_values() {

@@ -19,6 +19,8 @@
 //! Everything here is public API for generated code: changing it is a breaking change for every
 //! generated crate.
 
+#![warn(missing_docs)]
+
 mod base64_bytes;
 mod defaults;
 pub mod double_option;

@@ -98,7 +98,7 @@ mod tests {
     use serde::{Deserialize, Serialize};
     use serde_json::{json, Value};
 
-    use crate::TaggedUnion;
+    use super::TaggedUnion;
 
     #[derive(Debug, PartialEq, Serialize, Deserialize)]
     struct Cat {
@@ -134,7 +134,7 @@ mod tests {
         }
     }
 
-    crate::impl_tagged_union!(Pet);
+    impl_tagged_union!(Pet);
 
     fn error(value: Value) -> String {
         serde_json::from_value::<Pet>(value)

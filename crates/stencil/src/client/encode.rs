@@ -8,6 +8,25 @@
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::Value;
 
+/// An OpenAPI parameter `style`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Style {
+    /// Path and header parameters: `v`, `a,b`.
+    Simple,
+    /// Path: `.v`, `.a.b`.
+    Label,
+    /// Path: `;name=v`.
+    Matrix,
+    /// Query and cookie parameters: `name=v`, `name=a&name=b` or `name=a,b`.
+    Form,
+    /// Query: `name=a%20b`.
+    SpaceDelimited,
+    /// Query: `name=a|b`.
+    PipeDelimited,
+    /// Query: `name[key]=v`.
+    DeepObject,
+}
+
 /// Everything outside RFC 3986 `unreserved` (`A-Z a-z 0-9 - . _ ~`) is percent-encoded.
 const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
@@ -158,14 +177,7 @@ pub(crate) fn matrix(name: &str, v: &Value, explode: bool) -> Option<String> {
 
 /// Query pairs for `form`, `spaceDelimited`, `pipeDelimited` and `deepObject`, already
 /// percent-encoded (delimiters `,` `|` `[` `]` are written as-is, `%20` for spaces).
-pub(crate) fn query(
-    out: &mut Vec<String>,
-    name: &str,
-    v: &Value,
-    style: super::Style,
-    explode: bool,
-) {
-    use super::Style;
+pub(crate) fn query(out: &mut Vec<String>, name: &str, v: &Value, style: Style, explode: bool) {
     let ename = pct(name);
     if style == Style::DeepObject {
         deep_object(out, &ename, v);

@@ -10,9 +10,9 @@
 //! - [`Core`], [`Scheme`] and the credential setters: authentication from `securitySchemes`;
 //! - [`Request`] and [`Style`]: path, query, header and cookie parameters in every OpenAPI style,
 //!   and JSON, form, multipart, text and binary bodies;
-//! - [`Response`], the decoders [`json`], [`text`], [`bytes`] and [`empty`]: decoding by status;
+//! - [`Response`], the decoders [`json`], [`text`], [`bytes()`] and [`empty`]: decoding by status;
 //! - [`ResponseValue`] and [`Error`]: what an operation returns;
-//! - [`FilePart`] support for multipart file fields ([`Multipart`]).
+//! - [`Multipart`] forms, and [`FileParts`] for their binary file fields.
 //!
 //! Nothing here panics on anything a server sends: every failure is an [`Error`].
 
@@ -20,187 +20,13 @@ mod encode;
 mod multipart;
 mod request;
 mod response;
+mod shared;
 
-use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
-use std::sync::{Arc, RwLock};
-
+pub use encode::Style;
 pub use multipart::{FileParts, Multipart};
-pub use request::{Decode, Request, Sending, Style};
+pub use request::{BoxFuture, Decode, Request, Sending};
 pub use response::{bytes, empty, json, text, Error, Response, ResponseValue};
-
-/// The future behind a generated request builder's `IntoFuture` impl.
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
-
-/// Where an API key travels.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum KeyLocation {
-    Header,
-    Query,
-    Cookie,
-}
-
-/// A security scheme as a generated client declares it (`components/securitySchemes`), in
-/// document order: the index of a scheme in that list is how operations refer to it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Scheme {
-    /// HTTP bearer, OAuth2 and OpenID Connect: `Authorization: Bearer <token>`.
-    Bearer,
-    /// HTTP basic: `Authorization: Basic base64(user:password)`.
-    Basic,
-    /// An API key in a header, query parameter or cookie named `name`.
-    ApiKey {
-        location: KeyLocation,
-        name: &'static str,
-    },
-    /// A scheme the client cannot send (mutual TLS, other HTTP schemes): operations that
-    /// require it alone send no credentials.
-    Unsupported,
-}
-
-/// A credential set on a client.
-#[derive(Clone, PartialEq, Eq)]
-enum Credential {
-    Token(String),
-    Basic { user: String, password: String },
-    Key(String),
-}
-
-/// Credentials, one slot per scheme, shared by every clone of a client.
-#[derive(Clone)]
-struct Credentials {
-    schemes: &'static [Scheme],
-    slots: Arc<RwLock<Vec<Option<Credential>>>>,
-}
-
-impl Credentials {
-    fn new(schemes: &'static [Scheme]) -> Self {
-        Credentials {
-            schemes,
-            slots: Arc::new(RwLock::new(vec![None; schemes.len()])),
-        }
-    }
-
-    fn set(&self, scheme: usize, credential: Option<Credential>) {
-        // A poisoned lock only means another thread panicked while holding it; the slots are
-        // plain values and stay consistent.
-        let mut slots = self.slots.write().unwrap_or_else(|e| e.into_inner());
-        if let Some(slot) = slots.get_mut(scheme) {
-            *slot = credential;
-        }
-    }
-
-    /// The credentials of the first alternative whose schemes all have one set.
-    fn select(&self, alternatives: &[&[usize]]) -> Option<Vec<(Scheme, Credential)>> {
-        let slots = self.slots.read().unwrap_or_else(|e| e.into_inner());
-        'alternatives: for set in alternatives {
-            let mut chosen = Vec::with_capacity(set.len());
-            for &index in *set {
-                match (self.schemes.get(index), slots.get(index)) {
-                    (Some(scheme), Some(Some(credential))) if *scheme != Scheme::Unsupported => {
-                        chosen.push((*scheme, credential.clone()))
-                    }
-                    _ => continue 'alternatives,
-                }
-            }
-            return Some(chosen);
-        }
-        None
-    }
-}
-
-/// What a generated `Client` holds: base URL, HTTP client and credentials. Clones share the
-/// credentials (setting a token on one clone is seen by all) and the HTTP connection pool.
-#[derive(Clone)]
-pub struct Core {
-    http: reqwest::Client,
-    base_url: Arc<str>,
-    credentials: Credentials,
-}
-
-impl Core {
-    /// A core with a default [`reqwest::Client`].
-    pub fn new(base_url: impl Into<String>, schemes: &'static [Scheme]) -> Self {
-        Self::with_client(base_url, reqwest::Client::new(), schemes)
-    }
-
-    /// A core using `http` as it is configured (timeouts, proxies, TLS, default headers).
-    pub fn with_client(
-        base_url: impl Into<String>,
-        http: reqwest::Client,
-        schemes: &'static [Scheme],
-    ) -> Self {
-        let mut base_url: String = base_url.into();
-        while base_url.ends_with('/') {
-            base_url.pop();
-        }
-        Core {
-            http,
-            base_url: base_url.into(),
-            credentials: Credentials::new(schemes),
-        }
-    }
-
-    /// The base URL, without a trailing `/`.
-    pub fn base_url(&self) -> &str {
-        &self.base_url
-    }
-
-    pub fn http_client(&self) -> &reqwest::Client {
-        &self.http
-    }
-
-    /// Set the token of a bearer / OAuth2 scheme.
-    pub fn set_token(&self, scheme: usize, token: String) {
-        self.credentials.set(scheme, Some(Credential::Token(token)));
-    }
-
-    /// Set the user and password of an HTTP basic scheme.
-    pub fn set_basic(&self, scheme: usize, user: String, password: String) {
-        self.credentials
-            .set(scheme, Some(Credential::Basic { user, password }));
-    }
-
-    /// Set the key of an API key scheme.
-    pub fn set_api_key(&self, scheme: usize, key: String) {
-        self.credentials.set(scheme, Some(Credential::Key(key)));
-    }
-
-    /// Forget the credential of one scheme.
-    pub fn clear(&self, scheme: usize) {
-        self.credentials.set(scheme, None);
-    }
-
-    /// Forget every credential.
-    pub fn clear_all(&self) {
-        for scheme in 0..self.credentials.schemes.len() {
-            self.credentials.set(scheme, None);
-        }
-    }
-
-    /// Start a request; `path` segments and parameters are added by the [`Request`] methods.
-    pub fn request(&self, method: reqwest::Method) -> Request<'_> {
-        Request::new(self, method)
-    }
-}
-
-impl fmt::Debug for Core {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let slots = self
-            .credentials
-            .slots
-            .read()
-            .unwrap_or_else(|e| e.into_inner());
-        let set: Vec<bool> = slots.iter().map(Option::is_some).collect();
-        f.debug_struct("Core")
-            .field("base_url", &self.base_url)
-            .field("schemes", &self.credentials.schemes)
-            // Secrets are never printed, only whether they are set.
-            .field("credentials_set", &set)
-            .finish_non_exhaustive()
-    }
-}
+pub use shared::{Core, KeyLocation, Scheme};
 
 #[cfg(test)]
 mod tests;

@@ -35,6 +35,7 @@ impl Default for Multipart {
 
 /// The contents of a binary multipart field: `Bytes`, and optional or repeated ones.
 pub trait FileParts {
+    /// Each part to send for this field: one for a value, none for `None`, one per item of a list.
     fn file_parts(&self) -> Vec<Bytes>;
 }
 
@@ -69,6 +70,7 @@ impl<T: FileParts + ?Sized> FileParts for Box<T> {
 }
 
 impl Multipart {
+    /// An empty form.
     pub fn new() -> Self {
         Multipart {
             form: Form::new(),

@@ -13,28 +13,19 @@ use reqwest::Method;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::encode;
+use super::encode::{self, Style};
 use super::multipart::Multipart;
 use super::response::{Error, Response, ResponseValue};
-use super::{Core, Credential, KeyLocation, Scheme};
+use super::shared::{Core, Credential, KeyLocation, Scheme};
 
-/// An OpenAPI parameter `style`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Style {
-    /// Path and header parameters: `v`, `a,b`.
-    Simple,
-    /// Path: `.v`, `.a.b`.
-    Label,
-    /// Path: `;name=v`.
-    Matrix,
-    /// Query and cookie parameters: `name=v`, `name=a&name=b` or `name=a,b`.
-    Form,
-    /// Query: `name=a%20b`.
-    SpaceDelimited,
-    /// Query: `name=a|b`.
-    PipeDelimited,
-    /// Query: `name[key]=v`.
-    DeepObject,
+/// The future behind a generated request builder's `IntoFuture` impl.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+impl Core {
+    /// Start a request; `path` segments and parameters are added by the [`Request`] methods.
+    pub fn request(&self, method: reqwest::Method) -> Request<'_> {
+        Request::new(self, method)
+    }
 }
 
 enum Body {
@@ -353,7 +344,7 @@ pub type Decode<S, E> = fn(Response) -> Result<ResponseValue<S>, Error<E>>;
 /// instead of a state machine of its own.
 #[must_use = "futures do nothing unless polled"]
 pub struct Sending<S, E> {
-    exchange: super::BoxFuture<'static, Result<Response, Failure>>,
+    exchange: BoxFuture<'static, Result<Response, Failure>>,
     decode: Decode<S, E>,
 }
 
@@ -385,7 +376,7 @@ enum Failure {
 /// Send a built request and read the whole response.
 fn exchange(
     built: Result<reqwest::RequestBuilder, String>,
-) -> super::BoxFuture<'static, Result<Response, Failure>> {
+) -> BoxFuture<'static, Result<Response, Failure>> {
     Box::pin(async move {
         let builder = built.map_err(Failure::Invalid)?;
         let response = builder.send().await.map_err(Failure::Transport)?;

@@ -18,6 +18,7 @@ pub struct ResponseValue<T> {
 }
 
 impl<T> ResponseValue<T> {
+    /// A body with the status and headers of its response.
     pub fn new(inner: T, status: StatusCode, headers: HeaderMap) -> Self {
         ResponseValue {
             inner,
@@ -31,6 +32,7 @@ impl<T> ResponseValue<T> {
         self.inner
     }
 
+    /// The response status.
     pub fn status(&self) -> StatusCode {
         self.status
     }
@@ -50,6 +52,7 @@ impl<T> ResponseValue<T> {
         self.header(name).map(str::parse)
     }
 
+    /// The body, the status and the headers.
     pub fn into_parts(self) -> (T, StatusCode, HeaderMap) {
         (self.inner, self.status, *self.headers)
     }
@@ -87,15 +90,22 @@ pub enum Error<E> {
     ///
     /// (`headers` is boxed to keep this type small.)
     UnexpectedStatus {
+        /// The response status.
         status: StatusCode,
+        /// The response headers.
         headers: Box<HeaderMap>,
+        /// The raw body.
         body: Bytes,
     },
     /// The status is declared but the body does not decode as declared.
     Decode {
+        /// The response status.
         status: StatusCode,
+        /// The response headers.
         headers: Box<HeaderMap>,
+        /// The raw body.
         body: Bytes,
+        /// Why the body did not decode.
         message: String,
     },
     /// Connecting, sending, or reading the response failed.

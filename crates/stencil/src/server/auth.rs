@@ -16,7 +16,12 @@ pub enum Credential {
     /// `Authorization: Bearer <token>` (HTTP bearer, OAuth 2, OpenID Connect).
     Bearer(String),
     /// `Authorization: Basic ...`, decoded.
-    Basic { username: String, password: String },
+    Basic {
+        /// The user name.
+        username: String,
+        /// The password.
+        password: String,
+    },
     /// An API key from its header, query parameter or cookie.
     ApiKey(String),
 }
@@ -41,6 +46,7 @@ pub struct Provided {
     pub scheme: &'static str,
     /// The scopes the operation asks of this scheme.
     pub scopes: &'static [&'static str],
+    /// The credential the request carried for this scheme.
     pub credential: Credential,
 }
 
@@ -48,7 +54,9 @@ pub struct Provided {
 /// security alternative the request satisfies (all of its schemes).
 #[derive(Clone, Debug)]
 pub struct Credentials {
+    /// The operation the request is for.
     pub operation: &'static Operation,
+    /// One credential per scheme of the satisfied alternative, in the alternative's order.
     pub provided: Vec<Provided>,
 }
 

@@ -25,29 +25,37 @@ pub trait ApiError: fmt::Display + Send + 'static {
 /// A ready-made domain error: a status and a public message.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Error {
+    /// The response status.
     pub status: StatusCode,
+    /// A public message (sent to the client).
     pub message: String,
 }
 
 impl Error {
+    /// An error with any status.
     pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
         Error {
             status,
             message: message.into(),
         }
     }
+    /// 400 Bad Request.
     pub fn bad_request(message: impl Into<String>) -> Self {
         Error::new(StatusCode::BAD_REQUEST, message)
     }
+    /// 401 Unauthorized.
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Error::new(StatusCode::UNAUTHORIZED, message)
     }
+    /// 403 Forbidden.
     pub fn forbidden(message: impl Into<String>) -> Self {
         Error::new(StatusCode::FORBIDDEN, message)
     }
+    /// 404 Not Found.
     pub fn not_found(message: impl Into<String>) -> Self {
         Error::new(StatusCode::NOT_FOUND, message)
     }
+    /// 500 Internal Server Error.
     pub fn internal(message: impl Into<String>) -> Self {
         Error::new(StatusCode::INTERNAL_SERVER_ERROR, message)
     }
@@ -90,11 +98,15 @@ pub enum ErrorKind {
 /// method receives every one of them: override it there to change how errors look.
 #[derive(Clone, Debug)]
 pub struct ErrorReport {
+    /// The operation the request was routed to.
     pub operation: &'static Operation,
+    /// The response status.
     pub status: StatusCode,
+    /// The cause.
     pub kind: ErrorKind,
     /// A public message.
     pub message: String,
+    /// Every violation, for validation rejections; empty otherwise.
     pub violations: Vec<Violation>,
 }
 
@@ -112,6 +124,7 @@ impl ErrorReport {
         }
     }
 
+    /// A 401 rejection: credentials missing or refused.
     pub fn unauthenticated(operation: &'static Operation, message: impl Into<String>) -> Self {
         ErrorReport {
             operation,
@@ -122,6 +135,7 @@ impl ErrorReport {
         }
     }
 
+    /// A 413 rejection: the body is larger than `limit` bytes.
     pub fn payload_too_large(operation: &'static Operation, limit: usize) -> Self {
         ErrorReport {
             operation,
@@ -224,7 +238,7 @@ impl ErrorReport {
         }
         response
             .extensions_mut()
-            .insert(super::OperationInfo(self.operation));
+            .insert(super::schema::OperationInfo(self.operation));
         response
     }
 }

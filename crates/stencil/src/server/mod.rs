@@ -17,6 +17,8 @@
 //! Everything here is public API for generated code.
 
 mod auth;
+mod coerce;
+mod config;
 mod direct;
 mod error;
 mod input;
@@ -37,44 +39,18 @@ use serde_json::Value;
 
 pub use auth::{authenticate, authenticate_optional, Credential, Credentials, Provided};
 pub use bytes::Bytes;
+pub use config::{Config, DEFAULT_BODY_LIMIT};
 pub use error::{fill_envelope, ApiError, Error, ErrorKind, ErrorReport};
 pub use http;
 pub use input::Input;
-pub use route::{assemble, Shape};
+pub use route::{assemble, find_operation, Shape};
 pub use schema::{
-    find_operation, Body, Content, ErrorResponse, Field, IntKind, Location, MediaKind, Object,
-    Operation, Param, Rules, Schema, Scheme, SchemeKind, SchemeUse, StatusSpec, Style, Union,
+    Body, Content, ErrorResponse, Field, IntKind, Location, MediaKind, Object, Operation,
+    OperationInfo, Param, Rules, Schema, Scheme, SchemeKind, SchemeUse, StatusSpec, Style, Union,
     Variant,
 };
 pub use validate::{check_format, matches_pattern, validate};
 pub use violation::{summary, LocSegment, Violation};
-
-/// The default request body limit: 2 MiB.
-pub const DEFAULT_BODY_LIMIT: usize = 2 * 1024 * 1024;
-
-/// Server settings.
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct Config {
-    /// Bodies larger than this many bytes are answered with 413.
-    pub body_limit: usize,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            body_limit: DEFAULT_BODY_LIMIT,
-        }
-    }
-}
-
-impl Config {
-    /// Set the request body limit in bytes.
-    pub fn body_limit(mut self, bytes: usize) -> Self {
-        self.body_limit = bytes;
-        self
-    }
-}
 
 /// A handler implementation and its settings: the state of generated routes.
 #[derive(Debug)]
@@ -84,34 +60,24 @@ pub struct Server<A> {
 }
 
 impl<A> Server<A> {
+    /// A server with the default [`Config`].
     pub fn new(api: A) -> Arc<Self> {
         Server::with_config(api, Config::default())
     }
 
+    /// A server with `config`.
     pub fn with_config(api: A, config: Config) -> Arc<Self> {
         Arc::new(Server { api, config })
     }
 
+    /// The user's handler implementation.
     pub fn api(&self) -> &A {
         &self.api
     }
 
+    /// The settings.
     pub fn config(&self) -> &Config {
         &self.config
-    }
-}
-
-/// The operation a request was routed to. Generated routes put it in the request extensions
-/// (for extractors and layers added to a single route) and in the response extensions (for
-/// every middleware, e.g. logging and metrics). Middleware added with `Router::layer` runs
-/// before the route and finds the operation with the generated `operation_of`.
-#[derive(Clone, Copy, Debug)]
-pub struct OperationInfo(pub &'static Operation);
-
-impl OperationInfo {
-    /// The `operationId`.
-    pub fn id(&self) -> &'static str {
-        self.0.id
     }
 }
 

@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use super::input::coerce_scalar;
+use super::coerce::coerce_scalar;
 use super::schema::Schema;
 use super::violation::{LocSegment, Violation};
 
@@ -130,8 +130,8 @@ pub(crate) fn to_value(schema: Option<&Schema>, parts: Vec<Part>) -> Result<Valu
             match item_schema {
                 Some(s) => match coerce_scalar(s, &text) {
                     Ok(v) => v,
-                    Err((kind, msg)) => {
-                        violations.push(Violation::new(loc(), kind, msg));
+                    Err(failure) => {
+                        violations.push(failure.at(loc()));
                         continue;
                     }
                 },

@@ -27,7 +27,21 @@ use axum::Router;
 use http::StatusCode;
 use tower::ServiceExt;
 
-use super::Operation;
+use super::schema::Operation;
+
+/// Find the operation a request was routed to from its method and the route's path template
+/// (axum's `MatchedPath`), e.g. in a middleware added with `Router::layer`, which runs before
+/// the route's own extensions are set.
+pub fn find_operation(
+    operations: &[&'static Operation],
+    method: &http::Method,
+    matched_path: &str,
+) -> Option<&'static Operation> {
+    operations.iter().copied().find(|op| {
+        op.method == method.as_str()
+            && (op.path == matched_path || Shape::parse(op.path).route == matched_path)
+    })
+}
 
 /// One piece of a patterned segment.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -10,6 +10,7 @@
 pub enum Schema {
     /// Any JSON value.
     Any,
+    /// `true` or `false`.
     Bool,
     /// An integer that must fit the given Rust type.
     Int(IntKind),
@@ -18,15 +19,19 @@ pub enum Schema {
     /// A string, with the `format` its Rust type depends on (`date`, `date-time`, `uuid`,
     /// `byte`, `binary`) or `None`.
     Str(Option<&'static str>),
+    /// An array whose items have this schema.
     Array(&'static Schema),
     /// A JSON object with arbitrary keys whose values have this schema.
     Map(&'static Schema),
+    /// A fixed-length array whose members have these schemas (`prefixItems`).
     Tuple(&'static [&'static Schema]),
+    /// A JSON object with declared properties.
     Object(&'static Object),
     /// A string with one of these values.
     StringEnum(&'static [&'static str]),
     /// An integer with one of these values.
     IntEnum(&'static [i64]),
+    /// A value matching one of the variants (`oneOf`/`anyOf`).
     Union(&'static Union),
     /// `null` or the inner schema (nullable array items, map values and tuple members).
     Nullable(&'static Schema),
@@ -37,13 +42,21 @@ pub enum Schema {
 /// Which Rust integer type a value must fit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum IntKind {
+    /// `i8`.
     I8,
+    /// `i16`.
     I16,
+    /// `i32`.
     I32,
+    /// `i64`.
     I64,
+    /// `u8`.
     U8,
+    /// `u16`.
     U16,
+    /// `u32`.
     U32,
+    /// `u64`.
     U64,
 }
 
@@ -65,6 +78,7 @@ impl IntKind {
 /// An object with declared properties.
 #[derive(Debug)]
 pub struct Object {
+    /// The declared properties, in document order.
     pub fields: &'static [Field],
     /// The schema of undeclared properties (`additionalProperties`), when declared.
     pub additional: Option<&'static Schema>,
@@ -75,8 +89,11 @@ pub struct Object {
 pub struct Field {
     /// The name on the wire.
     pub name: &'static str,
+    /// The property's schema.
     pub schema: &'static Schema,
+    /// Whether the property must be present.
     pub required: bool,
+    /// Whether the property may be `null`.
     pub nullable: bool,
 }
 
@@ -85,30 +102,45 @@ pub struct Field {
 pub struct Union {
     /// The discriminating property of a tagged union.
     pub tag: Option<&'static str>,
+    /// The alternatives, in document order.
     pub variants: &'static [Variant],
 }
 
+/// One alternative of a [`Union`].
 #[derive(Debug)]
 pub struct Variant {
     /// Tag values that select this variant (tagged unions).
     pub tags: &'static [&'static str],
+    /// The variant's schema.
     pub schema: &'static Schema,
 }
 
 /// Validation keywords (JSON Schema semantics: each applies to values of its kind only).
 #[derive(Debug, Clone, Copy)]
 pub struct Rules {
+    /// `minimum`.
     pub minimum: Option<f64>,
+    /// `maximum`.
     pub maximum: Option<f64>,
+    /// Whether `minimum` is exclusive.
     pub exclusive_minimum: bool,
+    /// Whether `maximum` is exclusive.
     pub exclusive_maximum: bool,
+    /// `multipleOf`.
     pub multiple_of: Option<f64>,
+    /// `minLength`, in characters.
     pub min_length: Option<u64>,
+    /// `maxLength`, in characters.
     pub max_length: Option<u64>,
+    /// `pattern`: a regular expression the string must match somewhere.
     pub pattern: Option<&'static str>,
+    /// `minItems`.
     pub min_items: Option<u64>,
+    /// `maxItems`.
     pub max_items: Option<u64>,
+    /// `uniqueItems`.
     pub unique_items: bool,
+    /// `format`, checked for the formats the runtime knows (`email`, `ipv4`, ...).
     pub format: Option<&'static str>,
 }
 
@@ -154,9 +186,13 @@ impl Schema {
 /// Where a parameter travels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Location {
+    /// A path segment.
     Path,
+    /// The query string.
     Query,
+    /// A request header.
     Header,
+    /// A cookie.
     Cookie,
 }
 
@@ -175,12 +211,19 @@ impl Location {
 /// OpenAPI parameter serialisation styles.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Style {
+    /// `v`, `a,b`, `k,v` (path and header default).
     Simple,
+    /// `name=v`, `name=a&name=b` (query and cookie default).
     Form,
+    /// `.v`, `.a.b` (path).
     Label,
+    /// `;name=v` (path).
     Matrix,
+    /// `name=a b` (query arrays).
     SpaceDelimited,
+    /// `name=a|b` (query arrays).
     PipeDelimited,
+    /// `name[key]=v` (query objects).
     DeepObject,
 }
 
@@ -189,10 +232,15 @@ pub enum Style {
 pub struct Param {
     /// The name on the wire.
     pub name: &'static str,
+    /// Where it travels.
     pub location: Location,
+    /// Whether the request must carry it.
     pub required: bool,
+    /// Its `style`.
     pub style: Style,
+    /// Its `explode`.
     pub explode: bool,
+    /// Its value's schema.
     pub schema: &'static Schema,
     /// The schema's default, as JSON text.
     pub default: Option<&'static str>,
@@ -201,17 +249,24 @@ pub struct Param {
 /// How a request or response body is encoded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MediaKind {
+    /// JSON (`application/json`, `+json`).
     Json,
+    /// `application/x-www-form-urlencoded`.
     Form,
+    /// `multipart/form-data`.
     Multipart,
+    /// Text, read as a UTF-8 string.
     Text,
+    /// Anything else, as bytes.
     Binary,
 }
 
 /// One media type a request body may have.
 #[derive(Debug)]
 pub struct Content {
+    /// The media type as declared, e.g. `application/json`.
     pub media_type: &'static str,
+    /// How it is decoded.
     pub kind: MediaKind,
     /// `None` when the media type declares no schema.
     pub schema: Option<&'static Schema>,
@@ -220,16 +275,20 @@ pub struct Content {
 /// A declared request body.
 #[derive(Debug)]
 pub struct Body {
+    /// Whether the request must carry a body.
     pub required: bool,
+    /// The media types the body may have, in document order.
     pub contents: &'static [Content],
 }
 
 /// The status a response is declared for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StatusSpec {
+    /// Exactly this status.
     Code(u16),
     /// `4XX`: the first digit.
     Range(u16),
+    /// `default`: any status.
     Default,
 }
 
@@ -247,9 +306,11 @@ impl StatusSpec {
 /// A declared error response: where a rejection of that status is rendered.
 #[derive(Debug)]
 pub struct ErrorResponse {
+    /// The status it is declared for.
     pub status: StatusSpec,
     /// The first media type of the response, `None` for a response without content.
     pub media_type: Option<&'static str>,
+    /// The response's schema, when it declares one.
     pub schema: Option<&'static Schema>,
 }
 
@@ -258,9 +319,11 @@ pub struct ErrorResponse {
 pub struct Scheme {
     /// The key under `components/securitySchemes`.
     pub key: &'static str,
+    /// What the scheme checks.
     pub kind: SchemeKind,
 }
 
+/// What a security scheme checks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SchemeKind {
     /// `Authorization: Bearer <token>` (HTTP bearer, OAuth 2, OpenID Connect).
@@ -276,7 +339,9 @@ pub enum SchemeKind {
 /// A scheme an operation requires, with the scopes it asks for.
 #[derive(Debug)]
 pub struct SchemeUse {
+    /// The scheme.
     pub scheme: &'static Scheme,
+    /// The scopes the operation asks of it.
     pub scopes: &'static [&'static str],
 }
 
@@ -291,7 +356,9 @@ pub struct Operation {
     pub method: &'static str,
     /// The path template as written in the document.
     pub path: &'static str,
+    /// The parameters, in document order.
     pub params: &'static [Param],
+    /// The request body, when one is declared.
     pub body: Option<&'static Body>,
     /// Alternatives (OR) of scheme sets (AND); empty: no authentication. An empty set makes
     /// authentication optional.
@@ -336,17 +403,16 @@ impl Operation {
     }
 }
 
-/// Find the operation a request was routed to from its method and the route's path template
-/// (axum's `MatchedPath`), e.g. in a middleware added with `Router::layer`, which runs before
-/// the route's own extensions are set.
-pub fn find_operation(
-    operations: &[&'static Operation],
-    method: &http::Method,
-    matched_path: &str,
-) -> Option<&'static Operation> {
-    operations.iter().copied().find(|op| {
-        op.method == method.as_str()
-            && (op.path == matched_path
-                || super::route::Shape::parse(op.path).route == matched_path)
-    })
+/// The operation a request was routed to. Generated routes put it in the request extensions
+/// (for extractors and layers added to a single route) and in the response extensions (for
+/// every middleware, e.g. logging and metrics). Middleware added with `Router::layer` runs
+/// before the route and finds the operation with the generated `operation_of`.
+#[derive(Clone, Copy, Debug)]
+pub struct OperationInfo(pub &'static Operation);
+
+impl OperationInfo {
+    /// The `operationId`.
+    pub fn id(&self) -> &'static str {
+        self.0.id
+    }
 }

@@ -8,7 +8,9 @@ use serde::Serialize;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum LocSegment {
+    /// A property name, or a location (`body`, `query`, ...).
     Key(String),
+    /// An array index.
     Index(usize),
 }
 
@@ -44,13 +46,17 @@ impl fmt::Display for LocSegment {
 /// vocabulary for `msg` and `kind`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Violation {
+    /// Where: the location segments, outermost first.
     pub loc: Vec<LocSegment>,
+    /// What: a human-readable message.
     pub msg: String,
+    /// Which kind of failure (serialised as `type`).
     #[serde(rename = "type")]
     pub kind: String,
 }
 
 impl Violation {
+    /// A violation at `loc` of kind `kind` with message `msg`.
     pub fn new(loc: Vec<LocSegment>, kind: impl Into<String>, msg: impl Into<String>) -> Self {
         Violation {
             loc,

@@ -1,0 +1,197 @@
+//! Text to typed JSON values: what query, path, header and cookie parameters, form fields and
+//! multipart text parts are coerced with before validation.
+
+use serde_json::{Map, Number, Value};
+
+use super::schema::Schema;
+use super::validate::validate;
+use super::violation::{LocSegment, Violation};
+
+/// Why a text could not be coerced: a violation without its location, which the caller knows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Failure {
+    /// The violation's `type` (`int_parsing`, ...).
+    pub(crate) kind: &'static str,
+    /// The violation's message.
+    pub(crate) message: String,
+}
+
+impl Failure {
+    fn new(kind: &'static str, message: &str) -> Self {
+        Failure {
+            kind,
+            message: message.to_owned(),
+        }
+    }
+
+    /// The violation at `loc`.
+    pub(crate) fn at(self, loc: Vec<LocSegment>) -> Violation {
+        Violation::new(loc, self.kind, self.message)
+    }
+}
+
+/// Text to a JSON value of the schema's kind (query, path, header, cookie and form values).
+pub(crate) fn coerce_scalar(schema: &Schema, text: &str) -> Result<Value, Failure> {
+    match schema.base() {
+        Schema::Bool => match text.to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" | "on" | "t" | "y" => Ok(Value::Bool(true)),
+            "false" | "0" | "no" | "off" | "f" | "n" => Ok(Value::Bool(false)),
+            _ => Err(Failure::new(
+                "bool_parsing",
+                "Input should be a valid boolean, unable to interpret input",
+            )),
+        },
+        Schema::Int(_) | Schema::IntEnum(_) => {
+            let t = text.trim();
+            if let Ok(n) = t.parse::<i64>() {
+                Ok(Value::Number(n.into()))
+            } else if let Ok(n) = t.parse::<u64>() {
+                Ok(Value::Number(n.into()))
+            } else {
+                Err(Failure::new(
+                    "int_parsing",
+                    "Input should be a valid integer, unable to parse string as an integer",
+                ))
+            }
+        }
+        Schema::Float => match text.trim().parse::<f64>().ok().and_then(Number::from_f64) {
+            Some(n) => Ok(Value::Number(n)),
+            None => Err(Failure::new(
+                "float_parsing",
+                "Input should be a valid number, unable to parse string as a number",
+            )),
+        },
+        Schema::Union(u) => {
+            for v in u.variants {
+                if let Ok(value) = coerce_scalar(v.schema, text) {
+                    let mut out = Vec::new();
+                    validate(v.schema, &value, &mut Vec::new(), &mut out);
+                    if out.is_empty() {
+                        return Ok(value);
+                    }
+                }
+            }
+            Ok(Value::String(text.to_owned()))
+        }
+        Schema::Array(_) | Schema::Object(_) | Schema::Map(_) | Schema::Tuple(_) => {
+            Ok(serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned())))
+        }
+        _ => Ok(Value::String(text.to_owned())),
+    }
+}
+
+/// Named text values (deepObject or exploded form parameters, form bodies) as a JSON object:
+/// each value coerced by its property's schema (an array property collects repeated names),
+/// a name the schema does not declare kept as a string.
+pub(crate) fn object_from_fields(
+    schema: &Schema,
+    fields: Vec<(String, String)>,
+) -> Result<Value, Failure> {
+    let object = schema.object();
+    let mut map = Map::new();
+    for (k, v) in fields {
+        let field_schema = object
+            .and_then(|o| {
+                o.fields
+                    .iter()
+                    .find(|f| f.name == k)
+                    .map(|f| f.schema)
+                    .or(o.additional)
+            })
+            .or(match schema.base() {
+                Schema::Map(values) => Some(*values),
+                _ => None,
+            });
+        let value = match field_schema.map(|s| (s, s.base())) {
+            Some((_, Schema::Array(items))) => {
+                let item = coerce_scalar(items, &v)?;
+                match map.get_mut(&k) {
+                    Some(Value::Array(xs)) => {
+                        xs.push(item);
+                        continue;
+                    }
+                    _ => Value::Array(vec![item]),
+                }
+            }
+            Some((s, _)) => coerce_scalar(s, &v)?,
+            None => Value::String(v),
+        };
+        map.insert(k, value);
+    }
+    Ok(Value::Object(map))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::schema::{IntKind, Union, Variant};
+
+    #[test]
+    fn text_becomes_a_value_of_the_schema_kind() {
+        for yes in ["true", "1", "YES", "on", "t", "y"] {
+            assert_eq!(coerce_scalar(&Schema::Bool, yes), Ok(Value::Bool(true)));
+        }
+        assert_eq!(coerce_scalar(&Schema::Bool, "Off"), Ok(Value::Bool(false)));
+        assert_eq!(
+            coerce_scalar(&Schema::Bool, "maybe").map_err(|f| f.kind),
+            Err("bool_parsing")
+        );
+        let int = Schema::Int(IntKind::U64);
+        assert_eq!(coerce_scalar(&int, " -3 "), Ok(Value::from(-3)));
+        assert_eq!(
+            coerce_scalar(&int, "18446744073709551615"),
+            Ok(Value::from(u64::MAX))
+        );
+        assert_eq!(
+            coerce_scalar(&int, "1.5").map_err(|f| f.kind),
+            Err("int_parsing")
+        );
+        assert_eq!(coerce_scalar(&Schema::Float, "1.5"), Ok(Value::from(1.5)));
+        assert_eq!(
+            coerce_scalar(&Schema::Float, "NaN").map_err(|f| f.kind),
+            Err("float_parsing")
+        );
+        assert_eq!(
+            coerce_scalar(&Schema::Array(&Schema::Any), "[1]"),
+            Ok(serde_json::json!([1]))
+        );
+        assert_eq!(
+            coerce_scalar(&Schema::Array(&Schema::Any), "[1"),
+            Ok(Value::from("[1"))
+        );
+        assert_eq!(
+            coerce_scalar(&Schema::Str(None), "007"),
+            Ok(Value::from("007"))
+        );
+    }
+
+    #[test]
+    fn a_union_takes_the_first_variant_the_text_is_valid_for() {
+        static EITHER: Union = Union {
+            variants: &[
+                Variant {
+                    tags: &[],
+                    schema: &Schema::Int(IntKind::U8),
+                },
+                Variant {
+                    tags: &[],
+                    schema: &Schema::Bool,
+                },
+            ],
+            tag: None,
+        };
+        let either = Schema::Union(&EITHER);
+        assert_eq!(coerce_scalar(&either, "7"), Ok(Value::from(7)));
+        assert_eq!(coerce_scalar(&either, "300"), Ok(Value::from("300")));
+        assert_eq!(coerce_scalar(&either, "yes"), Ok(Value::Bool(true)));
+        assert_eq!(coerce_scalar(&either, "x"), Ok(Value::from("x")));
+    }
+
+    #[test]
+    fn a_failure_becomes_a_violation_where_it_happened() {
+        let failure = coerce_scalar(&Schema::Bool, "x").unwrap_err();
+        let violation = failure.at(vec!["query".into(), "flag".into()]);
+        assert_eq!(violation.loc_string(), "query.flag");
+        assert_eq!(violation.kind, "bool_parsing");
+    }
+}

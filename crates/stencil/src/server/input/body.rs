@@ -1,0 +1,378 @@
+//! Reading a request body: size-limited, its content type matched to the operation's declared
+//! contents, decoded (JSON, text, form, multipart, binary) and validated.
+
+use axum::body::{Body as AxumBody, Bytes};
+use http::{header, HeaderMap};
+use http_body_util::BodyExt as _;
+use serde_json::{Map, Value};
+
+use crate::server::coerce::object_from_fields;
+use crate::server::config::Config;
+use crate::server::direct;
+use crate::server::error::ErrorReport;
+use crate::server::schema::{Content, MediaKind, Operation, Schema};
+use crate::server::validate::validate;
+use crate::server::violation::{LocSegment, Violation};
+
+/// The request body once read.
+#[derive(Debug)]
+pub(super) enum BodyState {
+    /// Not read (the operation has no body), or absent.
+    None,
+    /// Rejected: a violation says why.
+    Rejected,
+    Value(Value),
+    Raw(Bytes),
+    /// A JSON body whose schema serde enforces by itself ([`direct::may_decode`]): kept as
+    /// bytes, decoded straight into the Rust type by `Input::body`. Only when that fails is it
+    /// decoded and validated as a `Value`, and its violations are then put where `read_body`
+    /// would have recorded them (index `at`), so the violation list is the same either way.
+    Json {
+        bytes: Bytes,
+        schema: &'static Schema,
+        at: usize,
+    },
+}
+
+impl BodyState {
+    /// Turn a body kept as JSON bytes into what [`read`] makes of other bodies: a validated
+    /// `Value`, or `Rejected` with its violations recorded where `read` would have put them.
+    pub(super) fn settle(&mut self, violations: &mut Vec<Violation>) {
+        let (bytes, schema, at) = match std::mem::replace(self, BodyState::None) {
+            BodyState::Json { bytes, schema, at } => (bytes, schema, at),
+            other => {
+                *self = other;
+                return;
+            }
+        };
+        let later = violations.split_off(at.min(violations.len()));
+        let value =
+            json_value(&bytes, violations).filter(|value| validate_body(schema, value, violations));
+        *self = value.map_or(BodyState::Rejected, BodyState::Value);
+        violations.extend(later);
+    }
+}
+
+/// Read, decode and validate the body of `op` (`None` for operations without one), and the
+/// index of the declared content it came as. Fails only when the body is larger than the
+/// configured limit; other failures are violations, and the body is then `Rejected`.
+pub(super) async fn read(
+    op: &'static Operation,
+    headers: &HeaderMap,
+    body: AxumBody,
+    config: &Config,
+    violations: &mut Vec<Violation>,
+) -> Result<(BodyState, usize), ErrorReport> {
+    let before = violations.len();
+    let mut content = 0;
+    let state = read_inner(op, headers, body, config, violations, &mut content).await?;
+    if violations.len() != before {
+        return Ok((BodyState::Rejected, content));
+    }
+    Ok((state, content))
+}
+
+async fn read_inner(
+    op: &'static Operation,
+    headers: &HeaderMap,
+    body: AxumBody,
+    config: &Config,
+    violations: &mut Vec<Violation>,
+    content_index: &mut usize,
+) -> Result<BodyState, ErrorReport> {
+    let Some(spec) = op.body else {
+        return Ok(BodyState::None);
+    };
+    let limit = config.body_limit;
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(ErrorReport::payload_too_large(op, limit));
+    }
+    let bytes = match http_body_util::Limited::new(body, limit).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => {
+            return Err(ErrorReport::payload_too_large(op, limit));
+        }
+        Err(_) => {
+            violations.push(Violation::new(
+                vec!["body".into()],
+                "body_read",
+                "The request body could not be read",
+            ));
+            return Ok(BodyState::None);
+        }
+    };
+    if bytes.is_empty() {
+        if spec.required {
+            violations.push(Violation::missing(vec!["body".into()]));
+        }
+        return Ok(BodyState::None);
+    }
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    let Some((index, content)) = choose_content(spec.contents, content_type) else {
+        let expected: Vec<&str> = spec.contents.iter().map(|c| c.media_type).collect();
+        violations.push(Violation::new(
+            vec!["body".into()],
+            "content_type",
+            format!(
+                "Unsupported content type '{}'; expected {}",
+                content_type.unwrap_or(""),
+                expected.join(" or ")
+            ),
+        ));
+        return Ok(BodyState::None);
+    };
+    *content_index = index;
+    let value = match content.kind {
+        MediaKind::Binary => {
+            return Ok(BodyState::Raw(bytes));
+        }
+        MediaKind::Json => match content.schema {
+            Some(schema) if direct::may_decode(schema, &bytes) => {
+                return Ok(BodyState::Json {
+                    bytes,
+                    schema,
+                    at: violations.len(),
+                });
+            }
+            _ => match json_value(&bytes, violations) {
+                Some(v) => v,
+                None => return Ok(BodyState::None),
+            },
+        },
+        MediaKind::Text => {
+            match String::from_utf8(bytes.to_vec()) {
+                Ok(s) => Value::String(s),
+                Err(_) => {
+                    violations.push(Violation::new(vec!["body".into()], "string_unicode", "Input should be a valid string, unable to parse raw data as a unicode string"));
+                    return Ok(BodyState::None);
+                }
+            }
+        }
+        MediaKind::Form => {
+            let pairs: Vec<(String, String)> =
+                form_urlencoded::parse(&bytes).into_owned().collect();
+            match form_object(content.schema, pairs) {
+                Ok(v) => v,
+                Err(mut vs) => {
+                    violations.append(&mut vs);
+                    return Ok(BodyState::None);
+                }
+            }
+        }
+        MediaKind::Multipart => {
+            let boundary = content_type.and_then(boundary);
+            match boundary.and_then(|b| crate::server::multipart::parse(&bytes, &b)) {
+                Some(parts) => match crate::server::multipart::to_value(content.schema, parts) {
+                    Ok(v) => v,
+                    Err(mut vs) => {
+                        violations.append(&mut vs);
+                        return Ok(BodyState::None);
+                    }
+                },
+                None => {
+                    violations.push(Violation::new(
+                        vec!["body".into()],
+                        "multipart",
+                        "Malformed multipart/form-data body",
+                    ));
+                    return Ok(BodyState::None);
+                }
+            }
+        }
+    };
+    if let Some(schema) = content.schema {
+        if !validate_body(schema, &value, violations) {
+            return Ok(BodyState::None);
+        }
+    }
+    Ok(BodyState::Value(value))
+}
+
+/// A JSON body as a `Value`; invalid JSON is a `json_invalid` violation at its byte offset.
+fn json_value(bytes: &[u8], violations: &mut Vec<Violation>) -> Option<Value> {
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let offset = if e.is_eof() {
+                bytes.len()
+            } else {
+                byte_offset(bytes, e.line(), e.column())
+            };
+            violations.push(Violation::new(
+                vec!["body".into(), offset.into()],
+                "json_invalid",
+                "JSON decode error",
+            ));
+            None
+        }
+    }
+}
+
+/// Validate a decoded body at location `body`; whether it is valid.
+fn validate_body(schema: &Schema, value: &Value, violations: &mut Vec<Violation>) -> bool {
+    let before = violations.len();
+    validate(
+        schema,
+        value,
+        &mut vec![LocSegment::from("body")],
+        violations,
+    );
+    violations.len() == before
+}
+
+/// A form body as a JSON object, values typed by the body schema's properties.
+fn form_object(
+    schema: Option<&Schema>,
+    pairs: Vec<(String, String)>,
+) -> Result<Value, Vec<Violation>> {
+    let Some(schema) = schema else {
+        return Ok(Value::Object(
+            pairs
+                .into_iter()
+                .map(|(k, v)| (k, Value::String(v)))
+                .collect(),
+        ));
+    };
+    let mut violations = Vec::new();
+    let mut map = Map::new();
+    for (k, v) in pairs {
+        match object_from_fields(schema, vec![(k.clone(), v)]) {
+            Ok(Value::Object(one)) => {
+                for (key, value) in one {
+                    match (map.get_mut(&key), value) {
+                        (Some(Value::Array(xs)), Value::Array(mut more)) => xs.append(&mut more),
+                        (_, value) => {
+                            map.insert(key, value);
+                        }
+                    }
+                }
+            }
+            Ok(_) => {}
+            Err(failure) => violations.push(failure.at(vec!["body".into(), k.into()])),
+        }
+    }
+    if violations.is_empty() {
+        Ok(Value::Object(map))
+    } else {
+        Err(violations)
+    }
+}
+
+/// The declared content a request's `Content-Type` selects. A request without one is read as
+/// the first declared content (FastAPI reads such bodies as JSON, too).
+fn choose_content(
+    contents: &'static [Content],
+    content_type: Option<&str>,
+) -> Option<(usize, &'static Content)> {
+    let Some(ct) = content_type else {
+        return contents.first().map(|c| (0, c));
+    };
+    // Compared without allocating: ASCII case-insensitively, as the media types are.
+    let essence = ct.split(';').next().unwrap_or("").trim().as_bytes();
+    let json_like = essence.eq_ignore_ascii_case(b"application/json")
+        || (essence.len() >= 5 && essence[essence.len() - 5..].eq_ignore_ascii_case(b"+json"));
+    let exact = contents.iter().position(|c| {
+        c.media_type
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .as_bytes()
+            .eq_ignore_ascii_case(essence)
+    });
+    let index = exact
+        .or_else(|| {
+            contents
+                .iter()
+                .position(|c| c.kind == MediaKind::Json && json_like)
+        })
+        .or_else(|| {
+            contents.iter().position(|c| {
+                let m = c.media_type.as_bytes();
+                m == b"*/*"
+                    || m.strip_suffix(b"/*").is_some_and(|major| {
+                        essence.len() > major.len()
+                            && essence[..major.len()].eq_ignore_ascii_case(major)
+                            && essence[major.len()] == b'/'
+                    })
+            })
+        })?;
+    Some((index, &contents[index]))
+}
+
+fn boundary(content_type: &str) -> Option<String> {
+    content_type.split(';').skip(1).find_map(|p| {
+        let (k, v) = p.trim().split_once('=')?;
+        k.trim()
+            .eq_ignore_ascii_case("boundary")
+            .then(|| v.trim().trim_matches('"').to_owned())
+    })
+}
+
+/// The byte offset of a 1-based line and column (serde_json's error position).
+fn byte_offset(bytes: &[u8], line: usize, column: usize) -> usize {
+    let mut offset = 0;
+    for (i, l) in bytes.split(|b| *b == b'\n').enumerate() {
+        if i + 1 == line {
+            return offset + column.saturating_sub(1).min(l.len());
+        }
+        offset += l.len() + 1;
+    }
+    bytes.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_types_choose_the_declared_content() {
+        static CONTENTS: [Content; 3] = [
+            Content {
+                media_type: "application/json",
+                kind: MediaKind::Json,
+                schema: None,
+            },
+            Content {
+                media_type: "text/plain",
+                kind: MediaKind::Text,
+                schema: None,
+            },
+            Content {
+                media_type: "image/*",
+                kind: MediaKind::Binary,
+                schema: None,
+            },
+        ];
+        let index = |ct| choose_content(&CONTENTS, ct).map(|(i, _)| i);
+        assert_eq!(index(None), Some(0));
+        assert_eq!(index(Some("Application/JSON; charset=utf-8")), Some(0));
+        assert_eq!(index(Some("application/problem+JSON")), Some(0));
+        assert_eq!(index(Some("TEXT/plain")), Some(1));
+        assert_eq!(index(Some("IMAGE/png")), Some(2));
+        assert_eq!(index(Some("image")), None);
+        assert_eq!(index(Some("text/html")), None);
+    }
+
+    #[test]
+    fn multipart_boundaries_and_json_error_offsets() {
+        assert_eq!(
+            boundary("multipart/form-data; charset=utf-8; Boundary=\"a b\"").as_deref(),
+            Some("a b")
+        );
+        assert_eq!(boundary("multipart/form-data"), None);
+        assert_eq!(byte_offset(b"{\n  x\n}", 2, 3), 4);
+        assert_eq!(byte_offset(b"ab", 1, 9), 2);
+        assert_eq!(byte_offset(b"ab", 5, 1), 2);
+        let mut violations = Vec::new();
+        assert_eq!(json_value(b"[1,\n 2", &mut violations), None);
+        assert_eq!(violations[0].loc_string(), "body.6");
+        assert_eq!(violations[0].kind, "json_invalid");
+    }
+}
