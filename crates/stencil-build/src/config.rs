@@ -26,7 +26,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::diag::Diagnostics;
-use crate::pipeline::{Generated, Options};
+use crate::options::Options;
+use crate::pipeline::Generated;
 
 /// The command named in the `// @generated` header of code written by [`Config::compile`].
 const BUILD_RS_COMMAND: &str = "cargo build (stencil-build in build.rs)";

@@ -19,12 +19,13 @@ pub mod emit;
 pub mod ir;
 pub mod load;
 pub mod naming;
+mod options;
 mod pipeline;
 pub mod render;
 
 pub use config::{compile, Config, Error};
 pub use diag::{Diagnostic, Diagnostics, Position, Severity};
+pub use options::Options;
 pub use pipeline::{
-    emit_and_render, generate, generate_observed, generate_timed, Generated, Options, Stage,
-    Timings,
+    emit_and_render, generate, generate_observed, generate_timed, Generated, Stage, Timings,
 };

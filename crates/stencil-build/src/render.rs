@@ -64,11 +64,12 @@ pub fn render_part(tokens: TokenStream) -> Result<Piece, String> {
     Ok(Piece { text, ends_item })
 }
 
-/// The line [`crate::emit::part_for_render`] leaves for the embedded document (trimmed).
+/// The line the server emitter leaves for the embedded document (trimmed): see
+/// [`crate::emit::server::Document::Placeholder`].
 const DOCUMENT_PLACEHOLDER: &str = "pub const OPENAPI_DOCUMENT: &str = \"\";";
 
-/// Put `document`'s string literal in place of the empty one that
-/// [`crate::emit::part_for_render`] emits for `OPENAPI_DOCUMENT`. The result is the text that
+/// Put `document`'s string literal in place of the empty one that the server emitter emits for
+/// `OPENAPI_DOCUMENT` (given [`crate::emit::server::Document::Placeholder`]). The result is the text that
 /// rendering the literal itself gives, without syn and prettyplease parsing and printing
 /// megabytes of string. The placeholder is the first line that is exactly that item: only the
 /// module's `///` docs and its `use` come before it. Returns whether it was found.
@@ -318,6 +319,34 @@ pub(crate) fn fixture_apis() -> Vec<(String, crate::ir::Api)> {
         (spec.to_owned(), api)
     })
     .collect()
+}
+
+/// Emit `part` (0: types, 1: client, 2: server) of `api` into `sink` as the pipeline does with
+/// default options, feature gates as given, the server's document a placeholder when
+/// `placeholder` (for the renderer's tests).
+#[cfg(test)]
+pub(crate) fn emit_fixture_part(
+    api: &crate::ir::Api,
+    part: usize,
+    feature_gates: bool,
+    placeholder: bool,
+    sink: &mut dyn crate::emit::Sink,
+) {
+    use crate::emit::{client, server, types};
+    match part {
+        0 => types::types_into(api, &[], sink),
+        1 => client::client_into(api, feature_gates, sink),
+        _ => {
+            let document = (!api.document.is_empty()).then(|| {
+                if placeholder {
+                    server::Document::Placeholder
+                } else {
+                    server::Document::Text(&api.document)
+                }
+            });
+            server::server_into(api, false, document, feature_gates, sink);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -96,9 +96,7 @@ fn embeds_the_document() {
     let loaded = stencil_build::load::load(&path).expect("loads");
     let mut warnings = Vec::new();
     let api = stencil_build::ir::build(&loaded, &mut warnings).expect("builds");
-    let tokens = stencil_build::emit::server::server(&api, &Options::default());
-    let file: syn::File = syn::parse2(tokens).expect("valid Rust");
-    let text = prettyplease::unparse(&file);
+    let text = stencil_build::emit_and_render(&api, &Options::default(), "x").expect("renders");
     let embedded = format!(
         "pub const OPENAPI_DOCUMENT: &str = r#\"{}\"#;",
         loaded.source_text

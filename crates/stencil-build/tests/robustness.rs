@@ -25,8 +25,12 @@ fn generate(text: &str) -> Result<(String, Vec<String>), String> {
     let loaded = load::load_str(text, "t.yaml").map_err(|e| e.to_string())?;
     let mut warnings = loaded.warnings.clone();
     let api = stencil_build::ir::build(&loaded, &mut warnings).map_err(|e| e.to_string())?;
-    let tokens = stencil_build::emit::api(&api, &Options::default());
-    let code = stencil_build::render::render(tokens, "test", "t.yaml")?;
+    let options = Options {
+        regenerate_command: "test".to_owned(),
+        ..Options::default()
+    };
+    let code =
+        stencil_build::emit_and_render(&api, &options, "t.yaml").map_err(|e| e.to_string())?;
     Ok((code, warnings.iter().map(|w| w.to_string()).collect()))
 }
 

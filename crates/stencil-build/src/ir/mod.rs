@@ -19,12 +19,14 @@ mod cycles;
 mod generics;
 mod operations;
 mod paths;
+mod replace;
 mod schema;
 pub mod select;
 mod unions;
 mod walk;
 
 pub use build::build;
+pub use replace::replace_types;
 
 use serde_json::Value;
 

@@ -12,7 +12,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::Diagnostic;
 use crate::ir::walk::{kind_refs_mut, operation_refs_mut};
 use crate::ir::{Api, Method, Operation, TypeId, TypeRef};
 
@@ -138,40 +138,19 @@ fn glob<P, T>(
     pattern[p..].iter().all(is_star)
 }
 
-/// Apply `Options::include_paths` and `exclude_paths` to `api`. A pattern that does not parse is an error; one
-/// that matches nothing is a warning (a typo would otherwise go unnoticed), and so is an
-/// include list that leaves no operation.
+/// Keep the operations `include` and `exclude` select (see [`select`]). A pattern that
+/// matches nothing is a warning (a typo would otherwise go unnoticed), and so is an include
+/// list that leaves no operation.
 pub fn apply(
     api: &mut Api,
-    include_paths: &[String],
-    exclude_paths: &[String],
+    include: &[PathPattern],
+    exclude: &[PathPattern],
     warnings: &mut Vec<Diagnostic>,
-) -> Result<(), Diagnostics> {
-    let mut errors = Vec::new();
-    let mut parse = |patterns: &[String], flag: &str| -> Vec<PathPattern> {
-        patterns
-            .iter()
-            .filter_map(|p| match PathPattern::parse(p) {
-                Ok(p) => Some(p),
-                Err(why) => {
-                    errors.push(Diagnostic::error("", format!("{flag}: {why}")).with_hint(
-                        "write a path glob such as `/users/**` or `/users/*/messages#GET,POST`",
-                    ));
-                    None
-                }
-            })
-            .collect()
-    };
-    let include = parse(include_paths, "include path");
-    let exclude = parse(exclude_paths, "exclude path");
-    if !errors.is_empty() {
-        warnings.extend(errors);
-        return Err(Diagnostics(std::mem::take(warnings)));
-    }
-    let selection = select(api, &include, &exclude);
+) {
+    let selection = select(api, include, exclude);
     let unmatched = [
-        (&include, &selection.unmatched_include, "include path"),
-        (&exclude, &selection.unmatched_exclude, "exclude path"),
+        (include, &selection.unmatched_include, "include path"),
+        (exclude, &selection.unmatched_exclude, "exclude path"),
     ];
     for (patterns, which, flag) in unmatched {
         for &i in which {
@@ -193,7 +172,6 @@ pub fn apply(
                 .with_hint("check `include_paths` / `--include-path` against the document's paths"),
         );
     }
-    Ok(())
 }
 
 /// What [`select`] kept.

@@ -336,12 +336,10 @@ mod tests {
     #[test]
     fn generated_parts_format_as_whole_files_do() {
         for (spec, api) in super::super::fixture_apis() {
-            let options = crate::Options {
-                feature_gates: true,
-                ..Default::default()
-            };
-            for part in crate::emit::Part::wanted(&options) {
-                let tokens = crate::emit::part_for_render(&api, &options, part);
+            for part in 0..3 {
+                let mut collect = crate::emit::Collect::new();
+                super::super::emit_fixture_part(&api, part, true, true, &mut collect);
+                let tokens = collect.finish();
                 let chunked = unparse_module_in(tokens.clone(), 5)
                     .expect("a module")
                     .unwrap();

@@ -216,7 +216,7 @@ impl Sink for Formatter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::emit::{Collect, Part};
+    use crate::emit::Collect;
 
     fn piece_text(piece: Result<Piece, String>) -> String {
         piece.expect("renders").text
@@ -230,14 +230,16 @@ mod tests {
         apis.extend(super::super::fixture_apis());
         for (name, api) in &apis {
             for feature_gates in [false, true] {
-                let options = crate::Options {
-                    feature_gates,
-                    ..Default::default()
-                };
-                for part in Part::wanted(&options) {
+                for part in 0..3 {
                     for format in [true, false] {
                         let mut collect = Collect::new();
-                        crate::emit::part_into(api, &options, part, !format, &mut collect);
+                        super::super::emit_fixture_part(
+                            api,
+                            part,
+                            feature_gates,
+                            format,
+                            &mut collect,
+                        );
                         let tokens = collect.finish();
                         let whole = if format {
                             piece_text(super::super::render_part(tokens))
@@ -245,7 +247,13 @@ mod tests {
                             piece_text(super::super::unformatted_part(tokens))
                         };
                         let mut formatter = Formatter::new(format);
-                        crate::emit::part_into(api, &options, part, !format, &mut formatter);
+                        super::super::emit_fixture_part(
+                            api,
+                            part,
+                            feature_gates,
+                            format,
+                            &mut formatter,
+                        );
                         let streamed = piece_text(formatter.finish());
                         assert!(
                             streamed == whole,

@@ -25,18 +25,11 @@ use quote::quote;
 use super::{doc_attrs, ident, markdown_lines, Sink};
 use crate::ir::{Api, MediaKind, Operation, ParamLocation, SecurityKind};
 use crate::naming::{self, Scope};
-use crate::pipeline::Options;
 
-/// `pub mod client { ... }`.
-pub fn client(api: &Api, options: &Options) -> TokenStream {
-    let mut sink = super::Collect::new();
-    client_into(api, options, TokenStream::new(), &mut sink);
-    sink.finish()
-}
-
-/// [`client`] into `sink`, one operation at a time; `gate` goes before the module (its
-/// `#[cfg]`).
-pub fn client_into(api: &Api, _options: &Options, gate: TokenStream, sink: &mut dyn Sink) {
+/// `pub mod client { ... }` into `sink`, one operation at a time; `gated`: behind
+/// `#[cfg(feature = "client")]`.
+pub fn client_into(api: &Api, gated: bool, sink: &mut dyn Sink) {
+    let gate = super::feature_gate("client", gated);
     let mut methods = Scope::new();
     let mut types = Scope::with_reserved(&["Client", "Error", "ResponseValue"]);
     for op in &api.operations {
