@@ -17,6 +17,7 @@ mod config;
 pub mod diag;
 pub mod emit;
 pub mod ir;
+mod literals;
 pub mod load;
 pub mod naming;
 mod options;

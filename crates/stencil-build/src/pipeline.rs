@@ -142,7 +142,8 @@ pub fn generate_observed(
     if settings.selects() && !api.document.is_empty() {
         // The server serves the document it implements: the selected operations only (read
         // again once the loaded document is freed, so the peak memory stays loading's).
-        if let Some(document) = crate::ir::select::document_for(&api, &api.document) {
+        let kept = crate::ir::select::kept_operations(&api);
+        if let Some(document) = crate::load::trim_paths(&api.document, &kept) {
             api.document = document;
         }
     }
@@ -458,7 +459,7 @@ mod tests {
         let one = file(1);
         assert_eq!(one, file(2));
         assert_eq!(one, file(8));
-        let literal = crate::emit::text_literal(&api.document).to_string();
+        let literal = crate::literals::text(&api.document).to_string();
         assert!(one.contains(&format!("pub const OPENAPI_DOCUMENT: &str = {literal};")));
         assert!(!one.contains("OPENAPI_DOCUMENT: &str = \"\";"));
     }

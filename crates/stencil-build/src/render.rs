@@ -64,21 +64,17 @@ pub fn render_part(tokens: TokenStream) -> Result<Piece, String> {
     Ok(Piece { text, ends_item })
 }
 
-/// The line the server emitter leaves for the embedded document (trimmed): see
-/// [`crate::emit::server::Document::Placeholder`].
-const DOCUMENT_PLACEHOLDER: &str = "pub const OPENAPI_DOCUMENT: &str = \"\";";
-
-/// Put `document`'s string literal in place of the empty one that the server emitter emits for
-/// `OPENAPI_DOCUMENT` (given [`crate::emit::server::Document::Placeholder`]). The result is the text that
+/// Put `document`'s string literal in place of [`crate::literals::document_placeholder`], which
+/// the server emitter gives `OPENAPI_DOCUMENT` when the pipeline formats its output. The result is the text that
 /// rendering the literal itself gives, without syn and prettyplease parsing and printing
 /// megabytes of string. The placeholder is the first line that is exactly that item: only the
 /// module's `///` docs and its `use` come before it. Returns whether it was found.
 pub fn splice_document(piece: &mut Piece, document: &str) -> bool {
     let mut offset = 0;
     for line in piece.text.split_inclusive('\n') {
-        if line.trim() == DOCUMENT_PLACEHOLDER {
+        if crate::literals::is_document_placeholder(line.trim()) {
             let at = offset + line.find("\"\"").unwrap_or(0);
-            let literal = crate::emit::text_literal(document).to_string();
+            let literal = crate::literals::text(document).to_string();
             piece.text.replace_range(at..at + 2, &literal);
             return true;
         }

@@ -25,9 +25,7 @@ use quote::quote;
 
 use crate::ir::{Api, Primitive, TypeRef};
 
-pub use self::docs::{
-    code_span, doc_attrs, doc_lines, docs, join_paragraphs, markdown_lines, text_literal,
-};
+pub use self::docs::{code_span, doc_attrs, doc_lines, docs, join_paragraphs, markdown_lines};
 pub use self::sink::{Collect, Sink, Slot};
 
 /// `#[cfg(feature = "<feature>")]` when `gated`, else nothing: what goes before the client

@@ -218,32 +218,11 @@ pub fn select(api: &mut Api, include: &[PathPattern], exclude: &[PathPattern]) -
     selection
 }
 
-/// The document `text` with only the operations of `api` left under `paths` (a path item
-/// none of them uses is removed whole), as JSON: what a server generated for a selection
-/// embeds and serves. `None` when `text` does not parse (it did when it was loaded).
-pub fn document_for(api: &Api, text: &str) -> Option<String> {
-    const METHODS: [&str; 8] = [
-        "get", "put", "post", "delete", "options", "head", "patch", "trace",
-    ];
-    let mut doc = crate::load::parse_text(text)?;
-    if let Some(serde_json::Value::Object(paths)) = doc.get_mut("paths") {
-        paths.retain(|path, item| {
-            let kept: Vec<String> = api
-                .operations
-                .iter()
-                .filter(|op| op.path == *path)
-                .map(|op| op.method.as_str().to_ascii_lowercase())
-                .collect();
-            if kept.is_empty() {
-                return false;
-            }
-            if let serde_json::Value::Object(item) = item {
-                item.retain(|key, _| !METHODS.contains(&key.as_str()) || kept.contains(key));
-            }
-            true
-        });
-    }
-    serde_json::to_string_pretty(&doc).ok()
+/// The operations `api` keeps, as (path, lowercase method): what the server's embedded
+/// document keeps under `paths` (see [`crate::load::trim_paths`]).
+pub fn kept_operations(api: &Api) -> Vec<(String, String)> {
+    let key = |op: &Operation| (op.path.clone(), op.method.as_str().to_ascii_lowercase());
+    api.operations.iter().map(key).collect()
 }
 
 /// Drop the types no operation uses, keeping the arena's order (by name) and renumbering every
@@ -495,23 +474,6 @@ mod tests {
         assert_eq!(names(&api), ["B", "D"]);
         assert_eq!(s.unmatched_include, [1]);
         assert_eq!(s.unmatched_exclude, [1]);
-    }
-
-    #[test]
-    fn the_document_keeps_the_selected_operations() {
-        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    \
-                    summary: kept\n    get: {responses: {'200': {description: ok}}}\n    \
-                    post: {responses: {'200': {description: ok}}}\n  /b:\n    \
-                    get: {responses: {'200': {description: ok}}}\n";
-        let mut api = api();
-        api.operations.truncate(1); // GET /a
-        let doc: serde_json::Value =
-            serde_json::from_str(&document_for(&api, text).unwrap()).unwrap();
-        assert_eq!(
-            doc["paths"],
-            serde_json::json!({"/a": {"summary": "kept", "get": {"responses": {"200": {"description": "ok"}}}}})
-        );
-        assert_eq!(doc["info"]["title"], "t");
     }
 
     #[test]

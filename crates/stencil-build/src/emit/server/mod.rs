@@ -175,18 +175,20 @@ impl<'a> Cx<'a> {
             use ::stencil::server as rt;
         ));
         let literal = |document| match document {
-            Document::Text(text) => crate::emit::text_literal(text),
-            Document::Placeholder => proc_macro2::Literal::string(""),
+            Document::Text(text) => crate::literals::text(text),
+            Document::Placeholder => crate::literals::document_placeholder(),
         };
         if let Some(text) = document.map(literal) {
+            // The renderer finds the placeholder by this name (`literals::DOCUMENT_CONST`).
+            let name = format_ident!("{}", crate::literals::DOCUMENT_CONST);
             sink.items(quote! {
                 /// The OpenAPI document this server was generated from: as written, or bundled into one
                 /// document when it spans several files.
-                pub const OPENAPI_DOCUMENT: &str = #text;
+                pub const #name: &str = #text;
 
                 /// A router serving [`OPENAPI_DOCUMENT`] at `path` (e.g. `/openapi.yaml`).
                 pub fn openapi_route(path: &str) -> ::stencil::axum::Router {
-                    rt::document_route(path, OPENAPI_DOCUMENT)
+                    rt::document_route(path, #name)
                 }
             });
         }
