@@ -26,7 +26,7 @@ use quote::quote;
 use crate::ir::{Api, Primitive, TypeRef};
 
 pub use self::docs::{code_span, doc_attrs, doc_lines, docs, join_paragraphs, markdown_lines};
-pub use self::sink::{Collect, Sink, Slot};
+pub use self::sink::{Collect, Reserved, Sink};
 
 /// `#[cfg(feature = "<feature>")]` when `gated`, else nothing: what goes before the client
 /// and server modules of a generated crate with those features.

@@ -233,6 +233,28 @@ pub enum TypeRef {
     Any,
 }
 
+impl TypeRef {
+    /// This type inside a generic type instantiated with `args`: every `Generic(i)` replaced by
+    /// `args[i]` (by `Any` should the instantiation lack it), at any depth.
+    pub fn substitute(&self, args: &[TypeRef]) -> TypeRef {
+        if args.is_empty() {
+            return self.clone();
+        }
+        let each = |t: &TypeRef| t.substitute(args);
+        let boxed = |t: &TypeRef| Box::new(t.substitute(args));
+        match self {
+            TypeRef::Generic(i) => args.get(*i).cloned().unwrap_or(TypeRef::Any),
+            TypeRef::Named(id, inner) => TypeRef::Named(*id, inner.iter().map(each).collect()),
+            TypeRef::Tuple(items) => TypeRef::Tuple(items.iter().map(each).collect()),
+            TypeRef::Array(t) => TypeRef::Array(boxed(t)),
+            TypeRef::Map(t) => TypeRef::Map(boxed(t)),
+            TypeRef::Option(t) => TypeRef::Option(boxed(t)),
+            TypeRef::Boxed(t) => TypeRef::Boxed(boxed(t)),
+            TypeRef::Primitive(_) | TypeRef::Any => self.clone(),
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Primitive {
     String,
@@ -398,6 +420,15 @@ pub enum Status {
 }
 
 impl Status {
+    /// The variant naming this status in response enums (see [`crate::naming::status_variant`]).
+    pub fn variant_name(self) -> String {
+        match self {
+            Status::Code(code) => crate::naming::status_variant(Some(code), None),
+            Status::Range(class) => crate::naming::status_variant(None, Some(class)),
+            Status::Default => crate::naming::status_variant(None, None),
+        }
+    }
+
     pub fn is_success(self) -> bool {
         match self {
             Status::Code(c) => (200..300).contains(&c),

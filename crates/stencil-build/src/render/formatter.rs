@@ -16,7 +16,7 @@ use proc_macro2::TokenStream;
 
 use super::chunks::{self, Wrapper};
 use super::Piece;
-use crate::emit::{Sink, Slot};
+use crate::emit::{Reserved, Sink};
 
 /// How many [`Sink::items`] calls are formatted together (each is a type, or an operation's
 /// items). Measured on Microsoft Graph's document (2 cores): 4 → 9.5–9.8 s, 32 → 10.3–10.9 s,
@@ -196,14 +196,14 @@ impl Sink for Formatter {
         }
     }
 
-    fn reserve(&mut self) -> Slot {
+    fn reserve(&mut self) -> Reserved {
         self.flush();
         self.slots
             .push((self.text.len(), self.wrappers.clone(), String::new()));
-        Slot(self.slots.len() - 1)
+        Reserved(self.slots.len() - 1)
     }
 
-    fn fill(&mut self, slot: Slot, tokens: TokenStream) {
+    fn fill(&mut self, slot: Reserved, tokens: TokenStream) {
         let Some((_, wrappers, _)) = self.slots.get(slot.0) else {
             return;
         };

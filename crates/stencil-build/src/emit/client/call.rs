@@ -11,7 +11,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::super::{code_span, doc_attrs, doc_lines, ident, join_paragraphs, markdown_lines};
-use super::fields::{fields, multipart_struct, substitute, template, Field, Piece, What};
+use super::fields::{fields, multipart_struct, template, Field, TemplatePart, What};
 use super::responses::{self, header_default, is_binary};
 use super::{kind_suffix, route};
 use crate::ir::{Api, Content, MediaKind, Operation, Param, ParamLocation, ParamStyle};
@@ -279,14 +279,14 @@ fn call_items(api: &Api, plan: &Plan<'_>, call: &Call<'_>) -> TokenStream {
     let mut literal = String::new();
     for piece in template(&op.path) {
         let param = match piece {
-            Piece::Param(name) => op
+            TemplatePart::Param(name) => op
                 .params
                 .iter()
                 .find(|p| p.location == ParamLocation::Path && p.wire_name == name),
-            Piece::Literal(_) => None,
+            TemplatePart::Literal(_) => None,
         };
         match (piece, param) {
-            (Piece::Param(name), Some(p)) => {
+            (TemplatePart::Param(name), Some(p)) => {
                 if !literal.is_empty() {
                     chain.push(quote!(.path(#literal)));
                     literal.clear();
@@ -303,8 +303,8 @@ fn call_items(api: &Api, plan: &Plan<'_>, call: &Call<'_>) -> TokenStream {
             }
             // A template name without a parameter is kept as written (and percent-encoded by
             // the URL parser).
-            (Piece::Param(name), None) => literal.push_str(&format!("{{{name}}}")),
-            (Piece::Literal(text), _) => literal.push_str(text),
+            (TemplatePart::Param(name), None) => literal.push_str(&format!("{{{name}}}")),
+            (TemplatePart::Literal(text), _) => literal.push_str(text),
         }
     }
     if !literal.is_empty() {
@@ -371,7 +371,7 @@ fn call_items(api: &Api, plan: &Plan<'_>, call: &Call<'_>) -> TokenStream {
                 for f in &s.fields {
                     let name = ident(&f.name);
                     let wire = &f.wire_name;
-                    if is_binary(&substitute(&f.ty, &args)) {
+                    if is_binary(&f.ty.substitute(&args)) {
                         let file_name = fields
                             .iter()
                             .find(|b| matches!(&b.what, What::FileName(w) if w == wire));

@@ -19,7 +19,7 @@ use quote::quote;
 
 use super::super::{doc_attrs, ident, markdown_lines, normalize, type_ref};
 use crate::ir::{Api, Content, MediaKind, Operation, Primitive, Response, Status, TypeRef};
-use crate::naming::{self, Scope};
+use crate::naming::Scope;
 
 /// How a body is decoded and into what.
 #[derive(Clone, Debug, PartialEq)]
@@ -80,20 +80,6 @@ pub struct Plan {
     pub decode: TokenStream,
     /// `Accept`, when a response offers several media types.
     pub accept: Option<String>,
-}
-
-/// A response's variant name in the success or error enum.
-fn variant_name(status: Status) -> String {
-    match status {
-        Status::Code(code) => naming::status_name(code),
-        Status::Range(1) => "Informational".to_owned(),
-        Status::Range(2) => "Success".to_owned(),
-        Status::Range(3) => "Redirection".to_owned(),
-        Status::Range(4) => "ClientError".to_owned(),
-        Status::Range(5) => "ServerError".to_owned(),
-        Status::Range(r) => format!("Status{r}xx"),
-        Status::Default => "Default".to_owned(),
-    }
 }
 
 /// The match pattern of a status. A range leaves out the codes declared on their own (which
@@ -233,7 +219,7 @@ pub fn plan(api: &Api, op: &Operation, types: &mut Scope) -> Plan {
             let mut variants = Vec::new();
             let mut names = Vec::new();
             for (response, body) in successes.iter().zip(&bodies) {
-                let variant_str = variant_name(response.status);
+                let variant_str = response.status.variant_name();
                 let variant = ident(&variant_str);
                 names.push(variant_str);
                 let docs = variant_docs(response);
@@ -280,7 +266,7 @@ pub fn plan(api: &Api, op: &Operation, types: &mut Scope) -> Plan {
         let mut payloads = 0;
         for response in &errors {
             let body = Body::of_response(response);
-            let variant_str = variant_name(response.status);
+            let variant_str = response.status.variant_name();
             let variant = ident(&variant_str);
             names.push(variant_str);
             let docs = variant_docs(response);

@@ -43,25 +43,6 @@ pub(super) fn default_expr(api: &Api, ty: &TypeRef, value: &Value) -> Option<Def
 /// Recursion limit for walking values against types (a union may contain itself).
 const MAX_DEPTH: usize = 64;
 
-/// Replace the type parameters in `ty` by `args`.
-fn subst(ty: &TypeRef, args: &[TypeRef]) -> TypeRef {
-    if args.is_empty() {
-        return ty.clone();
-    }
-    match ty {
-        TypeRef::Generic(i) => args.get(*i).cloned().unwrap_or_else(|| ty.clone()),
-        TypeRef::Named(id, inner) => {
-            TypeRef::Named(*id, inner.iter().map(|a| subst(a, args)).collect())
-        }
-        TypeRef::Tuple(items) => TypeRef::Tuple(items.iter().map(|a| subst(a, args)).collect()),
-        TypeRef::Array(t) => TypeRef::Array(Box::new(subst(t, args))),
-        TypeRef::Map(t) => TypeRef::Map(Box::new(subst(t, args))),
-        TypeRef::Option(t) => TypeRef::Option(Box::new(subst(t, args))),
-        TypeRef::Boxed(t) => TypeRef::Boxed(Box::new(subst(t, args))),
-        TypeRef::Primitive(_) | TypeRef::Any => ty.clone(),
-    }
-}
-
 fn integer(p: Primitive, value: &Value) -> Option<TokenStream> {
     let (min, max): (i128, i128) = match p {
         Primitive::I8 => (i8::MIN.into(), i8::MAX.into()),
@@ -181,9 +162,9 @@ fn literal(
                         None
                     }
                 }
-                TypeKind::Alias(t) => recurse(&subst(t, &args), value),
+                TypeKind::Alias(t) => recurse(&t.substitute(&args), value),
                 TypeKind::Newtype(t, _) => {
-                    recurse(&subst(t, &args), value).map(|v| quote!(#name(#v)))
+                    recurse(&t.substitute(&args), value).map(|v| quote!(#name(#v)))
                 }
                 TypeKind::Struct(_) | TypeKind::Union(_) | TypeKind::External(_) => None,
             }
@@ -235,11 +216,14 @@ fn fits(api: &Api, ty: &TypeRef, value: &Value, depth: usize) -> bool {
                 TypeKind::IntEnum(e) => value
                     .as_i64()
                     .is_some_and(|n| e.fallback || e.variants.iter().any(|v| v.value == n)),
-                TypeKind::Alias(t) | TypeKind::Newtype(t, _) => fits(&subst(t, &args), value),
+                TypeKind::Alias(t) | TypeKind::Newtype(t, _) => fits(&t.substitute(&args), value),
                 // A default for a user's type cannot be checked here.
                 TypeKind::External(_) => false,
                 TypeKind::Union(u) => match &u.tag {
-                    None => u.variants.iter().any(|v| fits(&subst(&v.ty, &args), value)),
+                    None => u
+                        .variants
+                        .iter()
+                        .any(|v| fits(&v.ty.substitute(&args), value)),
                     Some(tag) => {
                         let Some(tag) = value.get(tag.as_str()).and_then(Value::as_str) else {
                             return false;
@@ -247,7 +231,9 @@ fn fits(api: &Api, ty: &TypeRef, value: &Value, depth: usize) -> bool {
                         u.variants
                             .iter()
                             .find(|v| v.tag_values.iter().any(|t| t == tag))
-                            .is_some_and(|v| value.is_object() && fits(&subst(&v.ty, &args), value))
+                            .is_some_and(|v| {
+                                value.is_object() && fits(&v.ty.substitute(&args), value)
+                            })
                     }
                 },
                 TypeKind::Struct(s) => {
@@ -255,7 +241,7 @@ fn fits(api: &Api, ty: &TypeRef, value: &Value, depth: usize) -> bool {
                         return false;
                     };
                     let declared = s.fields.iter().all(|f| {
-                        let ty = subst(&f.ty, &args);
+                        let ty = f.ty.substitute(&args);
                         match (object.get(&f.wire_name), f.presence()) {
                             (None, Presence::Required) => false,
                             (None, _) => true,
@@ -268,7 +254,7 @@ fn fits(api: &Api, ty: &TypeRef, value: &Value, depth: usize) -> bool {
                     let rest = match &s.additional {
                         None => true,
                         Some(t) => {
-                            let t = subst(t, &args);
+                            let t = t.substitute(&args);
                             object
                                 .iter()
                                 .filter(|(k, _)| !s.fields.iter().any(|f| &f.wire_name == *k))
