@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::super::{code_span, doc_lines, join_paragraphs, normalize, type_ref};
-use super::call::Call;
+use super::plan::Call;
 use super::responses::{header_default, is_binary};
 use crate::ir::{
     Api, Content, MediaKind, Operation, Param, ParamLocation, Primitive, Struct, TypeKind, TypeRef,
