@@ -62,6 +62,7 @@ const RESERVED_TYPES: &[&str] = &[
     "Future",
 ];
 
+/// Whether `s` is a Rust keyword (strict, reserved, or a name that cannot be a raw identifier).
 pub fn is_keyword(s: &str) -> bool {
     KEYWORDS.contains(&s)
 }
@@ -359,6 +360,7 @@ pub struct Scope {
 }
 
 impl Scope {
+    /// An empty scope.
     pub fn new() -> Self {
         Scope::default()
     }
@@ -370,6 +372,7 @@ impl Scope {
         }
     }
 
+    /// Whether `name` is taken.
     pub fn contains(&self, name: &str) -> bool {
         self.taken.contains(name)
     }

@@ -11,7 +11,9 @@ use crate::ir::select::PathPattern;
 /// What to generate. The build.rs, xtask and CLI surfaces all fill this in.
 #[derive(Clone, Debug)]
 pub struct Options {
+    /// Generate the `client` module.
     pub client: bool,
+    /// Generate the `server` module.
     pub server: bool,
     /// Wrap the client and server modules in `#[cfg(feature = "client")]` /
     /// `#[cfg(feature = "server")]` (for generated crates with those features).

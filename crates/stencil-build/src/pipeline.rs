@@ -29,6 +29,7 @@ pub fn generate(spec: &Path, options: &Options) -> Result<Generated, Diagnostics
 pub struct Timings {
     /// Reading, parsing, bundling, normalising and `openapiv3` deserialisation.
     pub load: Duration,
+    /// Building the IR (and applying the options to it).
     pub ir: Duration,
     /// Emitting and formatting the parts (interleaved, on worker threads).
     pub emit: Duration,
@@ -39,7 +40,9 @@ pub struct Timings {
 /// A stage of the pipeline, as reported to a [`generate_observed`] observer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stage {
+    /// Reading and parsing the document.
     Load,
+    /// Building the IR.
     Ir,
     /// Emitting the parts and formatting them as they are emitted (a few items at a time, on
     /// worker threads; `render::format_time` tells how much of it was formatting).

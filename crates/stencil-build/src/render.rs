@@ -16,6 +16,7 @@ const HEADER_WIDTH: usize = 100;
 /// The output depends only on the arguments (byte-deterministic). An `Err` means the emitters
 /// produced tokens that are not a Rust file: a Stencil bug, reported rather than panicking in a
 /// build script.
+#[cfg(test)]
 pub fn render(
     tokens: TokenStream,
     regenerate_command: &str,
@@ -36,17 +37,11 @@ pub struct Piece {
     ends_item: bool,
 }
 
-impl Piece {
-    /// The formatted text.
-    pub fn text(&self) -> &str {
-        &self.text
-    }
-}
-
 /// Format some top-level items: the pieces of one file can be formatted separately (on several
 /// threads) and [`assemble`]d into exactly the text [`render`] makes of all their tokens.
 /// A part that is one module is formatted a few items at a time (`chunks`), which gives the
 /// same text without holding every item's syntax tree at once.
+#[cfg(test)]
 pub fn render_part(tokens: TokenStream) -> Result<Piece, String> {
     let unparsed = match chunks::unparse_module(tokens) {
         Ok(text) => text?,
@@ -86,6 +81,7 @@ pub fn splice_document(piece: &mut Piece, document: &str) -> bool {
 /// Some top-level items as their token stream prints, one line per item (the bodies of
 /// modules, traits and impl blocks opened, one item per line inside): what
 /// `Options::format == false` writes (no syn parse, no prettyplease).
+#[cfg(test)]
 pub fn unformatted_part(tokens: TokenStream) -> Result<Piece, String> {
     let mut text = String::new();
     unformatted_items(tokens, &mut text);

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::json;
-use stencil_build::ir::{
+use stencil_build::stages::ir::{
     Api, Constraints, Docs, EnumVariant, Field, IntEnum, Primitive, StringEnum, Struct, TypeDef,
     TypeId, TypeKind, TypeRef, Union, UnionVariant,
 };
@@ -34,7 +34,7 @@ const TAGS: u32 = 16;
 const WRAPPER: u32 = 17;
 
 fn named(id: u32) -> TypeRef {
-    TypeRef::Named(TypeId(id), Vec::new())
+    TypeRef::Named(TypeId::at(id), Vec::new())
 }
 
 fn prim(p: Primitive) -> TypeRef {
@@ -99,7 +99,7 @@ fn defaulted(f: Field, value: serde_json::Value) -> Field {
 
 fn def(id: u32, name: &str, kind: TypeKind) -> TypeDef {
     TypeDef {
-        id: TypeId(id),
+        id: TypeId::at(id),
         name: name.to_owned(),
         origin: format!("#/components/schemas/{name}"),
         docs: Docs::default(),
@@ -392,7 +392,7 @@ fn kitchen_sink() -> Api {
     let success_pet = def(
         SUCCESS_PET,
         "SuccessPet",
-        TypeKind::Alias(TypeRef::Named(TypeId(SUCCESS), vec![named(PET)])),
+        TypeKind::Alias(TypeRef::Named(TypeId::at(SUCCESS), vec![named(PET)])),
     );
     let tags = def(TAGS, "Tags", TypeKind::Alias(array(string())));
     let mut wrapper = def(
@@ -430,31 +430,30 @@ fn kitchen_sink() -> Api {
     );
     page.generics = vec!["T".to_owned()];
 
-    Api {
-        title: "Kitchen */ Sink".to_owned(),
-        version: "1.0.0".to_owned(),
-        types: vec![
-            cat,
-            color,
-            dog,
-            email,
-            empty,
-            everything,
-            labels,
-            level,
-            node,
-            page,
-            pet,
-            settings,
-            shape,
-            strict_mode,
-            success,
-            success_pet,
-            tags,
-            wrapper,
-        ],
-        ..Api::default()
-    }
+    let mut api = Api::default();
+    api.title = "Kitchen */ Sink".to_owned();
+    api.version = "1.0.0".to_owned();
+    api.with_types(vec![
+        cat,
+        color,
+        dog,
+        email,
+        empty,
+        everything,
+        labels,
+        level,
+        node,
+        page,
+        pet,
+        settings,
+        shape,
+        strict_mode,
+        success,
+        success_pet,
+        tags,
+        wrapper,
+    ])
+    .expect("a consistent arena")
 }
 
 fn render(api: &Api) -> String {
@@ -464,14 +463,14 @@ fn render(api: &Api) -> String {
         regenerate_command: "cargo test -p stencil-build --test emit_types".to_owned(),
         ..Options::default()
     };
-    stencil_build::emit_and_render(api, &options, "kitchen-sink.yaml")
+    stencil_build::stages::emit_and_render(api, &options, "kitchen-sink.yaml")
         .expect("the emitted code parses")
 }
 
 #[test]
 fn arena_is_consistent() {
-    for (i, def) in kitchen_sink().types.iter().enumerate() {
-        assert_eq!(def.id, TypeId(i as u32), "{}", def.name);
+    for (i, def) in kitchen_sink().types().iter().enumerate() {
+        assert_eq!(def.id, TypeId::at(i as u32), "{}", def.name);
     }
 }
 
@@ -484,8 +483,11 @@ fn kitchen_sink_snapshot() {
 
 #[test]
 fn extra_derives_are_added_once() {
-    let mut api = kitchen_sink();
-    api.types.retain(|t| t.name == "Cat");
+    let mut cat = kitchen_sink().types()[CAT as usize].clone();
+    cat.id = TypeId::at(0);
+    let api = Api::default()
+        .with_types(vec![cat])
+        .expect("Cat stands alone");
     let options = Options {
         client: false,
         server: false,
@@ -496,7 +498,7 @@ fn extra_derives_are_added_once() {
         ],
         ..Options::default()
     };
-    let code = stencil_build::emit_and_render(&api, &options, "y").unwrap();
+    let code = stencil_build::stages::emit_and_render(&api, &options, "y").unwrap();
     let compact: String = code.split_whitespace().collect();
     assert!(
         compact.contains(
@@ -509,7 +511,7 @@ fn extra_derives_are_added_once() {
         extra_derives: vec!["not a path".to_owned()],
         ..options
     };
-    let errors = stencil_build::emit_and_render(&api, &bad, "y").expect_err("bad derive");
+    let errors = stencil_build::stages::emit_and_render(&api, &bad, "y").expect_err("bad derive");
     assert!(
         errors
             .to_string()

@@ -26,7 +26,9 @@ use quote::quote;
 use crate::ir::{Api, Primitive, TypeRef};
 
 pub use self::docs::{code_span, doc_attrs, doc_lines, docs, join_paragraphs, markdown_lines};
-pub use self::sink::{Collect, Reserved, Sink};
+#[cfg(test)]
+pub use self::sink::Collect;
+pub use self::sink::{Reserved, Sink};
 
 /// `#[cfg(feature = "<feature>")]` when `gated`, else nothing: what goes before the client
 /// and server modules of a generated crate with those features.

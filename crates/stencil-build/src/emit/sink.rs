@@ -9,6 +9,7 @@
 //! text of the collected tokens.
 
 use proc_macro2::TokenStream;
+#[cfg(test)]
 use quote::quote;
 
 /// Receives a part's items in file order.
@@ -36,7 +37,9 @@ pub trait Sink {
 #[derive(Debug)]
 pub struct Reserved(pub(crate) usize);
 
-/// A sink that puts the items back together into one token stream.
+/// A sink that puts the items back together into one token stream: what the streaming
+/// formatter is tested against.
+#[cfg(test)]
 #[derive(Default)]
 pub struct Collect {
     /// The file's top level, then each open module: its head and its entries so far (a
@@ -46,6 +49,7 @@ pub struct Collect {
     slots: Vec<(usize, usize)>,
 }
 
+#[cfg(test)]
 impl Collect {
     pub fn new() -> Self {
         Collect {
@@ -74,6 +78,7 @@ impl Collect {
     }
 }
 
+#[cfg(test)]
 impl Sink for Collect {
     fn items(&mut self, tokens: TokenStream) {
         self.entries().push(tokens);

@@ -12,7 +12,7 @@
 //!   `TypeRef::Boxed` somewhere on every cycle.
 //! - Type, field, variant, method and parameter names are unique in their scope.
 
-pub mod build;
+pub(crate) mod build;
 mod compose;
 mod convert;
 mod cycles;
@@ -21,7 +21,7 @@ mod operations;
 mod paths;
 mod replace;
 mod schema;
-pub mod select;
+pub(crate) mod select;
 mod unions;
 mod walk;
 
@@ -33,13 +33,20 @@ use serde_json::Value;
 /// A whole API: named types and operations.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Api {
+    /// `info.title`.
     pub title: String,
+    /// `info.version`.
     pub version: String,
+    /// `info.description`.
     pub description: Option<String>,
     /// Server URLs in document order; the first is the client's default base URL.
     pub servers: Vec<String>,
-    pub types: Vec<TypeDef>,
+    /// The type arena (see the invariants above): read it with [`Api::types`], set it with
+    /// [`Api::with_types`], which checks them.
+    pub(crate) types: Vec<TypeDef>,
+    /// The operations in document order.
     pub operations: Vec<Operation>,
+    /// `components/securitySchemes`, in document order; [`SecurityUse::scheme`] indexes it.
     pub security_schemes: Vec<SecurityScheme>,
     /// The document the API was built from, for servers to embed and serve: the root file's
     /// text as written when it is self-contained, else the bundled document as JSON.
@@ -47,42 +54,109 @@ pub struct Api {
 }
 
 impl Api {
+    /// The type `id` names.
     pub fn ty(&self, id: TypeId) -> &TypeDef {
         &self.types[id.0 as usize]
     }
+
+    /// The type arena, ordered by name; `types()[i].id` is the `i`-th [`TypeId`].
+    pub fn types(&self) -> &[TypeDef] {
+        &self.types
+    }
+
+    /// This API with `types` as its arena (IR built by hand, in tests), if they keep the
+    /// arena's invariants: each type's id is its index and every named reference points into
+    /// the arena. The error names the first type that does not.
+    pub fn with_types(mut self, mut types: Vec<TypeDef>) -> Result<Api, String> {
+        let len = types.len();
+        for (i, def) in types.iter_mut().enumerate() {
+            if def.id.index() != i {
+                return Err(format!(
+                    "type `{}` at index {i} has id {}",
+                    def.name, def.id.0
+                ));
+            }
+            let mut outside = None;
+            walk::kind_refs_mut(&mut def.kind, &mut |t| {
+                if let TypeRef::Named(id, _) = t {
+                    if id.index() >= len {
+                        outside = Some(id.0);
+                    }
+                }
+            });
+            if let Some(id) = outside {
+                return Err(format!(
+                    "type `{}` names type {id}, outside the arena",
+                    def.name
+                ));
+            }
+        }
+        self.types = types;
+        Ok(self)
+    }
 }
 
+/// A type's index in [`Api::types`]. Only the IR builder makes them (and [`TypeId::at`], for
+/// IR built by hand, which [`Api::with_types`] checks).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TypeId(pub u32);
+pub struct TypeId(pub(crate) u32);
+
+impl TypeId {
+    /// The id of the type at `index` in the arena.
+    pub fn at(index: u32) -> TypeId {
+        TypeId(index)
+    }
+
+    /// Its index in [`Api::types`].
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
 
 /// Documentation carried from the document to doc comments.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Docs {
+    /// `title`.
     pub title: Option<String>,
+    /// `description` (Markdown).
     pub description: Option<String>,
+    /// `example` / `examples`.
     pub examples: Vec<Value>,
+    /// `deprecated: true`.
     pub deprecated: bool,
 }
 
 /// Validation keywords, recorded for the server's validation and for docs.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Constraints {
+    /// `minimum`.
     pub minimum: Option<f64>,
+    /// `maximum`.
     pub maximum: Option<f64>,
+    /// Whether `minimum` is exclusive.
     pub exclusive_minimum: bool,
+    /// Whether `maximum` is exclusive.
     pub exclusive_maximum: bool,
+    /// `multipleOf`.
     pub multiple_of: Option<f64>,
+    /// `minLength`.
     pub min_length: Option<u64>,
+    /// `maxLength`.
     pub max_length: Option<u64>,
+    /// `pattern` (an ECMA-262 regular expression).
     pub pattern: Option<String>,
+    /// `minItems`.
     pub min_items: Option<u64>,
+    /// `maxItems`.
     pub max_items: Option<u64>,
+    /// `uniqueItems`.
     pub unique_items: bool,
     /// The declared `format`, even when it maps to no special Rust type (`email`, `uri`, ...).
     pub format: Option<String>,
 }
 
 impl Constraints {
+    /// Whether no keyword constrains the value.
     pub fn is_empty(&self) -> bool {
         *self == Constraints::default()
     }
@@ -91,23 +165,31 @@ impl Constraints {
 /// A named type.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TypeDef {
+    /// Its index in the arena.
     pub id: TypeId,
     /// Rust name (UpperCamelCase, unique among types).
     pub name: String,
     /// JSON pointer of the schema this type was made from (the first one, when structurally
     /// identical schemas were merged).
     pub origin: String,
+    /// Documentation from the schema.
     pub docs: Docs,
     /// Type parameters (`T`, `U`, ...) of a generic type; `TypeRef::Generic(i)` refers to them.
     pub generics: Vec<String>,
+    /// What the type is.
     pub kind: TypeKind,
 }
 
+/// The Rust shape of a named type.
 #[derive(Clone, Debug, PartialEq)]
 pub enum TypeKind {
+    /// A struct with named fields.
     Struct(Struct),
+    /// A string enum.
     StringEnum(StringEnum),
+    /// An integer enum.
     IntEnum(IntEnum),
+    /// A `oneOf` / `anyOf` union, tagged or not.
     Union(Union),
     /// `pub type Name = <TypeRef>;` (also used for generic instantiations).
     Alias(TypeRef),
@@ -119,13 +201,16 @@ pub enum TypeKind {
     External(String),
 }
 
+/// An object schema.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Struct {
+    /// Its properties, in document order.
     pub fields: Vec<Field>,
     /// `additionalProperties` next to declared properties: a flattened map of the rest.
     pub additional: Option<TypeRef>,
 }
 
+/// A property of a struct.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Field {
     /// Rust field name (snake_case, never a keyword).
@@ -134,12 +219,19 @@ pub struct Field {
     pub wire_name: String,
     /// The value type, without the `Option` that presence and nullability add.
     pub ty: TypeRef,
+    /// Listed in `required`.
     pub required: bool,
+    /// `null` is allowed.
     pub nullable: bool,
+    /// The schema's `default`.
     pub default: Option<Value>,
+    /// `readOnly`.
     pub read_only: bool,
+    /// `writeOnly`.
     pub write_only: bool,
+    /// Validation keywords of the property.
     pub constraints: Constraints,
+    /// Documentation from the property's schema.
     pub docs: Docs,
 }
 
@@ -171,25 +263,32 @@ pub enum Presence {
     OptionalNullable,
 }
 
+/// A string `enum`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StringEnum {
+    /// The values, in document order.
     pub variants: Vec<EnumVariant<String>>,
     /// Emit an `Other(String)` variant that keeps values this version did not know.
     pub fallback: bool,
 }
 
+/// An integer `enum`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IntEnum {
+    /// The values, in document order.
     pub variants: Vec<EnumVariant<i64>>,
     /// Emit an `Other(i64)` variant that keeps values this version did not know.
     pub fallback: bool,
 }
 
+/// A value of an enum.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EnumVariant<V> {
     /// Rust variant name (UpperCamelCase, unique in the enum).
     pub name: String,
+    /// The value on the wire.
     pub value: V,
+    /// Documentation (`x-enum-descriptions` and the like).
     pub docs: Docs,
 }
 
@@ -199,9 +298,11 @@ pub struct EnumVariant<V> {
 pub struct Union {
     /// Wire name of the discriminating property, for a tagged union.
     pub tag: Option<String>,
+    /// The branches, in document order.
     pub variants: Vec<UnionVariant>,
 }
 
+/// A branch of a union.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UnionVariant {
     /// Rust variant name (UpperCamelCase, unique in the enum).
@@ -209,7 +310,9 @@ pub struct UnionVariant {
     /// The tag values selecting this variant (tagged unions only; several when the
     /// discriminator mapping names the same schema more than once).
     pub tag_values: Vec<String>,
+    /// The branch's type.
     pub ty: TypeRef,
+    /// Documentation from the branch's schema.
     pub docs: Docs,
 }
 
@@ -220,10 +323,13 @@ pub enum TypeRef {
     Named(TypeId, Vec<TypeRef>),
     /// The i-th type parameter of the enclosing generic type.
     Generic(usize),
+    /// A built-in type.
     Primitive(Primitive),
+    /// A JSON array: `Vec<T>`.
     Array(Box<TypeRef>),
     /// A JSON object with string keys: `BTreeMap<String, T>` (ordered, so output is stable).
     Map(Box<TypeRef>),
+    /// A fixed-length array (`prefixItems`): a Rust tuple.
     Tuple(Vec<TypeRef>),
     /// A nullable value inside an array, map or tuple (fields carry nullability themselves).
     Option(Box<TypeRef>),
@@ -255,19 +361,32 @@ impl TypeRef {
     }
 }
 
+/// A type with a built-in Rust form (strings and numbers by `format`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Primitive {
+    /// `String`.
     String,
+    /// `bool`.
     Bool,
+    /// `i8`.
     I8,
+    /// `i16`.
     I16,
+    /// `i32`.
     I32,
+    /// `i64`.
     I64,
+    /// `u8`.
     U8,
+    /// `u16`.
     U16,
+    /// `u32`.
     U32,
+    /// `u64`.
     U64,
+    /// `f32`.
     F32,
+    /// `f64`.
     F64,
     /// `format: date` → `chrono::NaiveDate`
     Date,
@@ -284,6 +403,7 @@ pub enum Primitive {
 // ---------------------------------------------------------------------------------------------
 // Operations
 
+/// An operation: a method on a path.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Operation {
     /// The `operationId` as written, or one made from method and path.
@@ -293,13 +413,17 @@ pub struct Operation {
     pub name: String,
     /// UpperCamelCase form of `name`, prefix for the operation's own types.
     pub type_name: String,
+    /// The HTTP method.
     pub method: Method,
     /// Path template as written: `/device/{device_id}`.
     pub path: String,
+    /// `tags`, in document order.
     pub tags: Vec<String>,
     /// `summary` in `title`, `description` in `description`.
     pub docs: Docs,
+    /// Its parameters (the path item's and its own), in document order.
     pub params: Vec<Param>,
+    /// Its request body.
     pub body: Option<RequestBody>,
     /// In document order; `default` last.
     pub responses: Vec<Response>,
@@ -310,19 +434,29 @@ pub struct Operation {
     pub origin: String,
 }
 
+/// An HTTP method.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Method {
+    /// `GET`.
     Get,
+    /// `PUT`.
     Put,
+    /// `POST`.
     Post,
+    /// `DELETE`.
     Delete,
+    /// `OPTIONS`.
     Options,
+    /// `HEAD`.
     Head,
+    /// `PATCH`.
     Patch,
+    /// `TRACE`.
     Trace,
 }
 
 impl Method {
+    /// The method in upper case, as on the wire.
     pub fn as_str(self) -> &'static str {
         match self {
             Method::Get => "GET",
@@ -337,58 +471,86 @@ impl Method {
     }
 }
 
+/// A parameter of an operation.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Param {
     /// Name on the wire.
     pub wire_name: String,
     /// Rust name (snake_case, unique among the operation's parameters).
     pub name: String,
+    /// Where it is sent.
     pub location: ParamLocation,
+    /// `required`.
     pub required: bool,
+    /// Its type.
     pub ty: TypeRef,
+    /// The schema's `default`.
     pub default: Option<Value>,
+    /// How it is serialised.
     pub style: ParamStyle,
+    /// `explode`.
     pub explode: bool,
+    /// Validation keywords of its schema.
     pub constraints: Constraints,
+    /// Documentation.
     pub docs: Docs,
 }
 
+/// Where a parameter is sent (`in`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ParamLocation {
+    /// In the path template.
     Path,
+    /// In the query string.
     Query,
+    /// In a header.
     Header,
+    /// In a cookie.
     Cookie,
 }
 
+/// A parameter's `style`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ParamStyle {
+    /// `simple`.
     Simple,
+    /// `form`.
     Form,
+    /// `label`.
     Label,
+    /// `matrix`.
     Matrix,
+    /// `spaceDelimited`.
     SpaceDelimited,
+    /// `pipeDelimited`.
     PipeDelimited,
+    /// `deepObject`.
     DeepObject,
 }
 
+/// A request body.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RequestBody {
+    /// `required`.
     pub required: bool,
     /// One entry per media type offered, in document order.
     pub contents: Vec<Content>,
+    /// Documentation.
     pub docs: Docs,
 }
 
+/// A body in one media type.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Content {
     /// The media type as written (`application/json`, `application/vnd.x+json`, ...).
     pub media_type: String,
+    /// How it is encoded.
     pub kind: MediaKind,
     /// The body's type; `None` when the media type has no schema.
     pub ty: Option<TypeRef>,
 }
 
+/// How a body is encoded, by its media type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum MediaKind {
     /// `application/json` and `*/*+json`.
@@ -403,19 +565,27 @@ pub enum MediaKind {
     Binary,
 }
 
+/// A response an operation declares.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Response {
+    /// The status it answers.
     pub status: Status,
+    /// `description`.
     pub description: String,
+    /// Its bodies, one per media type.
     pub contents: Vec<Content>,
+    /// Its declared headers.
     pub headers: Vec<ResponseHeader>,
 }
 
+/// The status a response is declared for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Status {
+    /// One code: `404`.
     Code(u16),
     /// `1XX` .. `5XX`: the first digit.
     Range(u16),
+    /// `default`: any other status.
     Default,
 }
 
@@ -429,6 +599,7 @@ impl Status {
         }
     }
 
+    /// Whether the status is a 2xx one.
     pub fn is_success(self) -> bool {
         match self {
             Status::Code(c) => (200..300).contains(&c),
@@ -438,38 +609,55 @@ impl Status {
     }
 }
 
+/// A header a response declares.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ResponseHeader {
+    /// The header's name on the wire.
     pub wire_name: String,
+    /// Its Rust name.
     pub name: String,
+    /// `required`.
     pub required: bool,
+    /// Its type.
     pub ty: TypeRef,
+    /// Documentation.
     pub docs: Docs,
 }
 
+/// A security scheme an operation uses, with the scopes it needs.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SecurityUse {
     /// Index into `Api::security_schemes`.
     pub scheme: usize,
+    /// The OAuth2 scopes.
     pub scopes: Vec<String>,
 }
 
+/// A security scheme of the document.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SecurityScheme {
     /// Key under `components/securitySchemes`.
     pub key: String,
     /// Rust name (snake_case, unique among schemes).
     pub name: String,
+    /// What the client sends.
     pub kind: SecurityKind,
+    /// Documentation.
     pub docs: Docs,
 }
 
+/// What a security scheme sends.
 #[derive(Clone, Debug, PartialEq)]
 pub enum SecurityKind {
+    /// `http` `bearer`: `Authorization: Bearer`.
     HttpBearer,
+    /// `http` `basic`.
     HttpBasic,
+    /// `apiKey`: a key in a header, the query or a cookie.
     ApiKey {
+        /// Where the key goes.
         location: ParamLocation,
+        /// The header, query parameter or cookie name.
         wire_name: String,
     },
     /// OAuth2 and OpenID Connect are sent as bearer tokens.

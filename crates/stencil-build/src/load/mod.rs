@@ -53,6 +53,7 @@ pub mod ext {
 /// A loaded, bundled and normalised document.
 #[derive(Debug)]
 pub struct Loaded {
+    /// The document, as openapiv3 reads it (3.1 normalised into the 3.0 model).
     pub document: openapiv3::OpenAPI,
     /// The bundled, normalised document as JSON (what `document` was parsed from).
     pub raw: serde_json::Value,
@@ -62,6 +63,7 @@ pub struct Loaded {
     pub root_display: String,
     /// Every file read, the root first (for [`load_str`], the root is the given name).
     pub files: Vec<PathBuf>,
+    /// Warnings found while loading.
     pub warnings: Vec<Diagnostic>,
     /// Where each part of `raw` came from, to locate diagnostics.
     locator: Locator,

@@ -29,11 +29,13 @@ pub(super) struct Module {
 /// The unspaced prettyplease text of `tokens`, formatted chunk by chunk when they are one
 /// module item; the tokens back when they are not (the caller formats them whole). The tokens
 /// are consumed chunk by chunk, so their memory goes as the text grows.
+#[cfg(test)]
 pub(super) fn unparse_module(tokens: TokenStream) -> Result<Result<String, String>, TokenStream> {
     unparse_module_in(tokens, CHUNK_ITEMS)
 }
 
 /// [`unparse_module`] with `chunk_items` items per chunk.
+#[cfg(test)]
 fn unparse_module_in(
     tokens: TokenStream,
     chunk_items: usize,
