@@ -35,7 +35,8 @@ pub struct Options {
     /// prost-build's `format(false)`).
     pub format: bool,
     /// Generate only the operations whose path matches one of these patterns (all when empty),
-    /// and only the types they use: `/users/**`, `/token#POST` (see [`crate::ir::select`]).
+    /// and only the types they use: `/users/**`, `/token#POST`, `/me/*#GET,PATCH`. `*` matches
+    /// within a path segment, a `**` segment any number of segments.
     pub include_paths: Vec<String>,
     /// Leave out the operations whose path matches one of these patterns (after
     /// `include_paths`), and the types only they use.

@@ -27,7 +27,7 @@ const BATCH: usize = 4;
 /// began: benchmarks read it around a run to split its time between emitting and formatting.
 static FORMAT_NANOS: AtomicU64 = AtomicU64::new(0);
 
-/// Time spent formatting so far, summed over every thread (see [`FORMAT_NANOS`]).
+/// Time spent formatting so far, summed over every thread (for the benchmark).
 pub fn format_time() -> Duration {
     Duration::from_nanos(FORMAT_NANOS.load(Ordering::Relaxed))
 }
