@@ -212,7 +212,7 @@ impl Api for Shelter {
     async fn new_2(&self, request: api::New2Request) -> Result<api::New2Response, Error> {
         self.seen.lock().unwrap().push(format!("{request:?}"));
         if request.id == "missing" {
-            return Ok(api::New2Response::Status4xx {
+            return Ok(api::New2Response::ClientError {
                 status: StatusCode::NOT_FOUND,
                 body: real_world::types::Problem {
                     title: Some("No such pet".into()),
@@ -221,7 +221,7 @@ impl Api for Shelter {
                 },
             });
         }
-        Ok(api::New2Response::Status2xx {
+        Ok(api::New2Response::Success {
             status: StatusCode::OK,
             body: Pet::Dog(Dog {
                 pet_type: "dog".into(),

@@ -16,7 +16,8 @@ use std::process::{Command, ExitCode};
 use std::sync::atomic::{AtomicIsize, Ordering};
 use std::time::{Duration, Instant};
 
-use stencil_build::{Options, Stage};
+use stencil_build::stages::Stage;
+use stencil_build::Options;
 
 pub const USAGE: &str = "\
 Usage: cargo xtask bench [--runs N] [--no-client] [--no-server] [--no-format] [--out DIR]
@@ -234,26 +235,27 @@ fn is_root_document(path: &Path) -> bool {
 fn run_once(spec: &Path, options: &Options, out: &Path) -> Result<Figures, String> {
     let mut figures = Figures::default();
     let mut start = Instant::now();
-    let format_before = stencil_build::render::format_time();
-    let generated = stencil_build::generate_observed(spec, options, &mut |stage, begins| {
-        let i = Stage::ALL.iter().position(|s| *s == stage).unwrap_or(0);
-        if begins {
-            reset_peak();
-            start = Instant::now();
-        } else {
-            figures.time[i] = start.elapsed();
-            figures.peak[i] = peak();
-        }
-    })
-    .map_err(|diagnostics| {
-        let first = diagnostics.0.first().map(ToString::to_string);
-        format!(
-            "{} diagnostics; first: {}",
-            diagnostics.0.len(),
-            first.unwrap_or_default()
-        )
-    })?;
-    figures.format = stencil_build::render::format_time().saturating_sub(format_before);
+    let format_before = stencil_build::stages::format_time();
+    let generated =
+        stencil_build::stages::generate_observed(spec, options, &mut |stage, begins| {
+            let i = Stage::ALL.iter().position(|s| *s == stage).unwrap_or(0);
+            if begins {
+                reset_peak();
+                start = Instant::now();
+            } else {
+                figures.time[i] = start.elapsed();
+                figures.peak[i] = peak();
+            }
+        })
+        .map_err(|diagnostics| {
+            let first = diagnostics.0.first().map(ToString::to_string);
+            format!(
+                "{} diagnostics; first: {}",
+                diagnostics.0.len(),
+                first.unwrap_or_default()
+            )
+        })?;
+    figures.format = stencil_build::stages::format_time().saturating_sub(format_before);
     reset_peak();
     let start = Instant::now();
     let name = spec

@@ -160,12 +160,12 @@ fn crate_root() -> PathBuf {
 /// Child mode: generate one document into `out/src/lib.rs`, print one `STATS` line.
 fn one(spec: &Path, out: &Path) -> ExitCode {
     let start = Instant::now();
-    let loaded = match stencil_build::load::load(spec) {
+    let loaded = match stencil_build::stages::load::load(spec) {
         Ok(l) => l,
         Err(d) => return diag_exit(&d),
     };
     let mut warnings = loaded.warnings.clone();
-    let api = match stencil_build::ir::build(&loaded, &mut warnings) {
+    let api = match stencil_build::stages::ir::build(&loaded, &mut warnings) {
         Ok(a) => a,
         Err(d) => return diag_exit(&d),
     };
@@ -176,7 +176,7 @@ fn one(spec: &Path, out: &Path) -> ExitCode {
         feature_gates: true,
         ..Default::default()
     };
-    let code = match stencil_build::emit_and_render(&api, &options, "corpus") {
+    let code = match stencil_build::stages::emit_and_render(&api, &options, "corpus") {
         Ok(c) => c,
         Err(d) => return diag_exit(&d),
     };
@@ -193,7 +193,7 @@ fn one(spec: &Path, out: &Path) -> ExitCode {
     println!(
         "STATS\t{}\t{}\t{}\t{}\t{}",
         api.operations.len(),
-        api.types.len(),
+        api.types().len(),
         elapsed.as_millis(),
         code.lines().count(),
         warnings.len()

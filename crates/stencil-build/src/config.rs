@@ -26,7 +26,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::diag::Diagnostics;
-use crate::pipeline::{Generated, Options};
+use crate::options::Options;
+use crate::pipeline::Generated;
 
 /// The command named in the `// @generated` header of code written by [`Config::compile`].
 const BUILD_RS_COMMAND: &str = "cargo build (stencil-build in build.rs)";
@@ -294,11 +295,18 @@ pub enum Error {
     /// The document could not be turned into code; `diagnostics` holds every error (and the
     /// warnings found before them).
     Generate {
+        /// The document given to the build script.
         spec: PathBuf,
+        /// What went wrong.
         diagnostics: Diagnostics,
     },
     /// Writing the output failed.
-    Io { path: PathBuf, error: io::Error },
+    Io {
+        /// The file being written.
+        path: PathBuf,
+        /// Why it failed.
+        error: io::Error,
+    },
     /// Neither [`Config::out_dir`] was set nor the `OUT_DIR` environment variable.
     NoOutDir,
     /// [`Config::module_name`] was empty or not a plain file name.

@@ -4,21 +4,28 @@
 use std::fmt;
 use std::path::PathBuf;
 
+/// How bad a diagnostic is: a warning leaves the output usable, an error fails the run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
+    /// Generation goes on.
     Warning,
+    /// Generation fails.
     Error,
 }
 
 /// A position in a source file, 1-based.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Position {
+    /// Line, from 1.
     pub line: usize,
+    /// Column in characters, from 1.
     pub column: usize,
 }
 
+/// A problem found in the document or the options: where, what, and what to do about it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// Whether generation can go on.
     pub severity: Severity,
     /// The file the node lives in (as given by the user, or relative to the root document).
     pub file: PathBuf,
@@ -33,6 +40,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// An error at `pointer` (empty: not in the document, such as an option).
     pub fn error(pointer: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
@@ -44,6 +52,7 @@ impl Diagnostic {
         }
     }
 
+    /// A warning at `pointer`.
     pub fn warning(pointer: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
@@ -51,11 +60,13 @@ impl Diagnostic {
         }
     }
 
+    /// With a hint saying what the user can do.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
     }
 
+    /// Whether this is an error (not a warning).
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -91,6 +102,7 @@ impl fmt::Display for Diagnostic {
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl Diagnostics {
+    /// The errors among the diagnostics.
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.0.iter().filter(|d| d.is_error())
     }

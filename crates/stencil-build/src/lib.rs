@@ -13,18 +13,44 @@
 //! }
 //! ```
 
+#![warn(missing_docs)]
+
 mod config;
-pub mod diag;
-pub mod emit;
-pub mod ir;
-pub mod load;
-pub mod naming;
+mod diag;
+mod emit;
+mod ir;
+mod literals;
+mod load;
+mod naming;
+mod options;
 mod pipeline;
-pub mod render;
+mod render;
 
 pub use config::{compile, Config, Error};
 pub use diag::{Diagnostic, Diagnostics, Position, Severity};
-pub use pipeline::{
-    emit_and_render, generate, generate_observed, generate_timed, Generated, Options, Stage,
-    Timings,
-};
+pub use options::Options;
+pub use pipeline::{generate, Generated};
+
+/// The pipeline's stages one at a time, for xtask (benchmarks, the corpus sweep), the fuzz
+/// target and this crate's tests. Not part of the supported API: it changes with the code
+/// generator, as prost-build keeps its generator private.
+#[doc(hidden)]
+pub mod stages {
+    pub use crate::pipeline::{emit_and_render, generate_observed, generate_timed, Stage, Timings};
+    pub use crate::render::format_time;
+
+    /// Reading, bundling and normalising documents.
+    pub mod load {
+        pub use crate::load::*;
+    }
+
+    /// The intermediate representation and its builder.
+    pub mod ir {
+        pub use crate::ir::*;
+    }
+
+    /// Rust naming decisions.
+    pub mod naming {
+        pub use crate::naming::*;
+    }
+}

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Strict and reserved keywords of Rust 2015–2024, plus names that cannot be raw identifiers.
 const KEYWORDS: &[&str] = &[
@@ -62,6 +62,7 @@ const RESERVED_TYPES: &[&str] = &[
     "Future",
 ];
 
+/// Whether `s` is a Rust keyword (strict, reserved, or a name that cannot be a raw identifier).
 pub fn is_keyword(s: &str) -> bool {
     KEYWORDS.contains(&s)
 }
@@ -255,6 +256,39 @@ pub fn tag_trait_name(tag: Option<&str>) -> String {
     }
 }
 
+/// The function giving a field's schema default (`#[serde(default = "...")]`), before
+/// collision numbering: `default_<type>_<field>`.
+pub fn default_fn_name(type_name: &str, field: &str) -> String {
+    format!(
+        "default_{}_{}",
+        type_name.to_snake_case(),
+        field.trim_end_matches('_')
+    )
+}
+
+/// The `static` describing a schema for validation, before collision numbering: the type's
+/// name and its type arguments' words in SHOUTY_SNAKE_CASE (`Page_Pet` → `PAGE_PET`).
+pub fn schema_static_name(words: &str) -> String {
+    words.to_shouty_snake_case()
+}
+
+/// The enum variant naming a response status, in the client's and the server's response
+/// enums alike: a code's reason phrase (`404` → `NotFound`, see [`status_name`]), a class of
+/// codes by its first digit (`2XX` → `Success`, `4XX` → `ClientError`), `Default` for
+/// `default` (both `None`).
+pub fn status_variant(code: Option<u16>, class: Option<u16>) -> String {
+    match (code, class) {
+        (Some(code), _) => status_name(code),
+        (None, Some(1)) => "Informational".to_owned(),
+        (None, Some(2)) => "Success".to_owned(),
+        (None, Some(3)) => "Redirection".to_owned(),
+        (None, Some(4)) => "ClientError".to_owned(),
+        (None, Some(5)) => "ServerError".to_owned(),
+        (None, Some(class)) => format!("Status{class}xx"),
+        (None, None) => "Default".to_owned(),
+    }
+}
+
 /// The reason phrase of an HTTP status, as an UpperCamelCase word: 422 → `UnprocessableEntity`.
 pub fn status_name(code: u16) -> String {
     let phrase = match code {
@@ -326,6 +360,7 @@ pub struct Scope {
 }
 
 impl Scope {
+    /// An empty scope.
     pub fn new() -> Self {
         Scope::default()
     }
@@ -337,6 +372,7 @@ impl Scope {
         }
     }
 
+    /// Whether `name` is taken.
     pub fn contains(&self, name: &str) -> bool {
         self.taken.contains(name)
     }
@@ -383,6 +419,19 @@ mod tests {
             Some("update_device_by_id")
         );
         assert_eq!(fastapi_function_name("listPets", "get", "/pets"), None);
+    }
+
+    /// Client and server name status variants the same way.
+    #[test]
+    fn status_variants() {
+        assert_eq!(status_variant(Some(404), None), "NotFound");
+        assert_eq!(status_variant(None, Some(2)), "Success");
+        assert_eq!(status_variant(None, Some(4)), "ClientError");
+        assert_eq!(status_variant(None, Some(5)), "ServerError");
+        assert_eq!(status_variant(None, Some(9)), "Status9xx");
+        assert_eq!(status_variant(None, None), "Default");
+        assert_eq!(schema_static_name("Page_Pet"), "PAGE_PET");
+        assert_eq!(default_fn_name("PetList", "type_"), "default_pet_list_type");
     }
 
     #[test]

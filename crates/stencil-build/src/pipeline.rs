@@ -4,55 +4,9 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::diag::{Diagnostic, Diagnostics};
-
-/// What to generate. The build.rs, xtask and CLI surfaces all fill this in.
-#[derive(Clone, Debug)]
-pub struct Options {
-    pub client: bool,
-    pub server: bool,
-    /// Wrap the client and server modules in `#[cfg(feature = "client")]` /
-    /// `#[cfg(feature = "server")]` (for generated crates with those features).
-    pub feature_gates: bool,
-    /// Extra `#[derive(...)]` paths added to every generated type.
-    pub extra_derives: Vec<String>,
-    /// The command that regenerates the output, named in the `// @generated` header.
-    pub regenerate_command: String,
-    /// Schemas replaced by existing Rust types: schema (its key under `components/schemas`,
-    /// or its generated Rust name) → Rust path. The generated type becomes an alias of the path.
-    pub type_replacements: Vec<(String, String)>,
-    /// Split the server's handler trait: one trait per tag (`<Tag>Api`, operations without a
-    /// tag in `DefaultApi`), the hooks in `ApiBase`, and `Api` implemented for every type
-    /// implementing them all.
-    pub server_traits_per_tag: bool,
-    /// Format the output with prettyplease (default). Off, each part is written as its token
-    /// stream prints (valid, deterministic Rust on a few very long lines): generation is
-    /// several times faster, for documents so large nobody reads the output (as
-    /// prost-build's `format(false)`).
-    pub format: bool,
-    /// Generate only the operations whose path matches one of these patterns (all when empty),
-    /// and only the types they use: `/users/**`, `/token#POST` (see [`crate::ir::select`]).
-    pub include_paths: Vec<String>,
-    /// Leave out the operations whose path matches one of these patterns (after
-    /// `include_paths`), and the types only they use.
-    pub exclude_paths: Vec<String>,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            client: true,
-            server: true,
-            feature_gates: false,
-            extra_derives: Vec::new(),
-            regenerate_command: "stencil generate".to_owned(),
-            type_replacements: Vec::new(),
-            server_traits_per_tag: false,
-            format: true,
-            include_paths: Vec::new(),
-            exclude_paths: Vec::new(),
-        }
-    }
-}
+use crate::emit::Sink;
+use crate::ir::Api;
+use crate::options::{Options, Settings};
 
 /// Generated code and what it took to make it.
 #[derive(Clone, Debug)]
@@ -75,6 +29,7 @@ pub fn generate(spec: &Path, options: &Options) -> Result<Generated, Diagnostics
 pub struct Timings {
     /// Reading, parsing, bundling, normalising and `openapiv3` deserialisation.
     pub load: Duration,
+    /// Building the IR (and applying the options to it).
     pub ir: Duration,
     /// Emitting and formatting the parts (interleaved, on worker threads).
     pub emit: Duration,
@@ -85,7 +40,9 @@ pub struct Timings {
 /// A stage of the pipeline, as reported to a [`generate_observed`] observer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stage {
+    /// Reading and parsing the document.
     Load,
+    /// Building the IR.
     Ir,
     /// Emitting the parts and formatting them as they are emitted (a few items at a time, on
     /// worker threads; `render::format_time` tells how much of it was formatting).
@@ -137,6 +94,7 @@ pub fn generate_observed(
     options: &Options,
     observer: &mut dyn FnMut(Stage, bool),
 ) -> Result<Generated, Diagnostics> {
+    let settings = Settings::new(options)?;
     observer(Stage::Load, true);
     let mut loaded = crate::load::load(spec)?;
     if loaded.files.len() <= 1 {
@@ -150,15 +108,15 @@ pub fn generate_observed(
     // The options' diagnostics point into the document (a replaced schema, `/paths`): located
     // while it is at hand.
     let before = warnings.len();
-    let chosen =
-        replace_types(&mut api, &options.type_replacements, &mut warnings).and_then(|()| {
-            crate::ir::select::apply(
-                &mut api,
-                &options.include_paths,
-                &options.exclude_paths,
-                &mut warnings,
-            )
-        });
+    let replaced = crate::ir::replace_types(&mut api, &settings.replacements, &mut warnings);
+    if replaced.is_ok() {
+        crate::ir::select::apply(
+            &mut api,
+            &settings.include,
+            &settings.exclude,
+            &mut warnings,
+        );
+    }
     let locate = |d: Diagnostic| {
         if d.pointer.is_empty() {
             d
@@ -166,7 +124,7 @@ pub fn generate_observed(
             loaded.locate(d)
         }
     };
-    match chosen {
+    match replaced {
         Ok(()) => {
             let added: Vec<Diagnostic> = warnings.drain(before..).map(locate).collect();
             warnings.extend(added);
@@ -184,19 +142,19 @@ pub fn generate_observed(
     let root_display = loaded.root_display.clone();
     drop(loaded);
     release_freed_memory();
-    let selected = !(options.include_paths.is_empty() && options.exclude_paths.is_empty());
-    if selected && !api.document.is_empty() {
+    if settings.selects() && !api.document.is_empty() {
         // The server serves the document it implements: the selected operations only (read
         // again once the loaded document is freed, so the peak memory stays loading's).
-        if let Some(document) = crate::ir::select::document_for(&api, &api.document) {
+        let kept = crate::ir::select::kept_operations(&api);
+        if let Some(document) = crate::load::trim_paths(&api.document, &kept) {
             api.document = document;
         }
     }
     observer(Stage::Ir, false);
-    let pieces = emit_and_render_pieces(&api, options, observer)?;
+    let pieces = emit_and_render_pieces(&api, &settings, observer)?;
     // Nor is the IR needed past emitting.
     drop(api);
-    let code = crate::render::assemble(pieces, &options.regenerate_command, &root_display);
+    let code = crate::render::assemble(pieces, &settings.regenerate_command, &root_display);
     observer(Stage::Assemble, false);
     Ok(Generated {
         code,
@@ -220,16 +178,14 @@ fn release_freed_memory() {
 }
 
 /// Emit and render `api` as one file (the IR is already built): what [`generate`] does after
-/// its IR stage.
-pub fn emit_and_render(
-    api: &crate::ir::Api,
-    options: &Options,
-    source: &str,
-) -> Result<String, Diagnostics> {
-    let pieces = emit_and_render_pieces(api, options, &mut |_, _| {})?;
+/// its IR stage. The path patterns and type replacements of `options` are not applied (they
+/// are at the IR stage).
+pub fn emit_and_render(api: &Api, options: &Options, source: &str) -> Result<String, Diagnostics> {
+    let settings = Settings::new(options)?;
+    let pieces = emit_and_render_pieces(api, &settings, &mut |_, _| {})?;
     Ok(crate::render::assemble(
         pieces,
-        &options.regenerate_command,
+        &settings.regenerate_command,
         source,
     ))
 }
@@ -248,24 +204,22 @@ const WORKER_STACK: usize = 256 << 20;
 /// A panic in an emitter (a Stencil bug, never an input problem) becomes an error diagnostic
 /// instead of unwinding into the caller's build script.
 fn emit_and_render_pieces(
-    api: &crate::ir::Api,
-    options: &Options,
+    api: &Api,
+    settings: &Settings,
     observer: &mut dyn FnMut(Stage, bool),
 ) -> Result<Vec<crate::render::Piece>, Diagnostics> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    emit_and_render_on(api, options, threads, observer)
+    emit_and_render_on(api, settings, threads, observer)
 }
 
 /// [`emit_and_render_pieces`] on at most `threads` worker threads.
 fn emit_and_render_on(
-    api: &crate::ir::Api,
-    options: &Options,
+    api: &Api,
+    settings: &Settings,
     threads: usize,
     observer: &mut dyn FnMut(Stage, bool),
 ) -> Result<Vec<crate::render::Piece>, Diagnostics> {
-    use crate::emit::Part;
-
-    let parts = Part::wanted(options);
+    let parts = Part::wanted(settings);
     let plan = plan_workers(api, &parts, threads);
     observer(Stage::Emit, true);
     let results = std::thread::scope(|scope| {
@@ -277,14 +231,14 @@ fn emit_and_render_on(
             let spawned = std::thread::Builder::new()
                 .name("stencil-emit".to_owned())
                 .stack_size(WORKER_STACK)
-                .spawn_scoped(scope, move || make_parts(api, options, parts, &job));
+                .spawn_scoped(scope, move || make_parts(api, settings, parts, &job));
             match spawned {
                 Ok(handle) => workers.push(handle),
                 // No thread to be had: this thread does the work.
                 Err(_) => on_this_thread.extend(assigned),
             }
         }
-        let mut results = make_parts(api, options, &parts, &on_this_thread);
+        let mut results = make_parts(api, settings, &parts, &on_this_thread);
         for handle in workers {
             match handle.join() {
                 Ok(made) => results.extend(made),
@@ -309,7 +263,7 @@ fn emit_and_render_on(
     }
     pieces.sort_by_key(|(index, _)| *index);
     let mut pieces: Vec<crate::render::Piece> = pieces.into_iter().map(|(_, p)| p).collect();
-    if options.server && options.format && !api.document.is_empty() {
+    if settings.server && settings.format && !api.document.is_empty() {
         let server = parts.iter().position(|p| *p == Part::Server);
         let spliced = server
             .and_then(|i| pieces.get_mut(i))
@@ -323,6 +277,51 @@ fn emit_and_render_on(
         }
     }
     Ok(pieces)
+}
+
+/// A top-level module of the generated file. The file is the wanted parts in this order; each
+/// is emitted (and rendered) on its own, so that they can be made in parallel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Part {
+    Types,
+    Client,
+    Server,
+}
+
+impl Part {
+    /// The parts `settings` ask for, in file order.
+    fn wanted(settings: &Settings) -> Vec<Part> {
+        let mut parts = vec![Part::Types];
+        if settings.client {
+            parts.push(Part::Client);
+        }
+        if settings.server {
+            parts.push(Part::Server);
+        }
+        parts
+    }
+}
+
+/// Emit `part` into `sink`, each emitter given the settings it uses. With formatting, the
+/// server's document is a placeholder, spliced in once the part is rendered (see
+/// `render::splice_document`).
+fn emit_part(api: &Api, settings: &Settings, part: Part, sink: &mut dyn Sink) {
+    use crate::emit::{client, server, types};
+    match part {
+        Part::Types => types::types_into(api, &settings.derive_paths(), sink),
+        Part::Client => client::client_into(api, settings.feature_gates, sink),
+        Part::Server => {
+            let document = (!api.document.is_empty()).then(|| {
+                if settings.format {
+                    server::Document::Placeholder
+                } else {
+                    server::Document::Text(&api.document)
+                }
+            });
+            let per_tag = settings.server_traits_per_tag;
+            server::server_into(api, per_tag, document, settings.feature_gates, sink);
+        }
+    }
 }
 
 /// Why emitting or rendering a part failed (never an input problem).
@@ -348,19 +347,17 @@ impl Failure {
 
 /// Emit and format `parts[i]` for each `i` in `job`, each piece with its part's index.
 fn make_parts(
-    api: &crate::ir::Api,
-    options: &Options,
-    parts: &[crate::emit::Part],
+    api: &Api,
+    settings: &Settings,
+    parts: &[Part],
     job: &[usize],
 ) -> Vec<(usize, Result<crate::render::Piece, Failure>)> {
     use std::panic::{catch_unwind, AssertUnwindSafe};
     job.iter()
         .map(|&i| {
             let make = || {
-                let mut formatter = crate::render::Formatter::new(options.format);
-                // With formatting, the document is spliced in afterwards (see
-                // `render::splice_document`).
-                crate::emit::part_into(api, options, parts[i], !options.format, &mut formatter);
+                let mut formatter = crate::render::Formatter::new(settings.format);
+                emit_part(api, settings, parts[i], &mut formatter);
                 formatter.finish()
             };
             let piece = catch_unwind(AssertUnwindSafe(make))
@@ -374,12 +371,7 @@ fn make_parts(
 /// Which parts each worker emits and renders: longest first, each to the least loaded worker,
 /// by an estimate of the lines each part makes (it only balances the work; the output is the
 /// same whatever the plan).
-fn plan_workers(
-    api: &crate::ir::Api,
-    parts: &[crate::emit::Part],
-    threads: usize,
-) -> Vec<Vec<usize>> {
-    use crate::emit::Part;
+fn plan_workers(api: &Api, parts: &[Part], threads: usize) -> Vec<Vec<usize>> {
     let operations = api.operations.len();
     // Relative costs measured on OpenAI's document: ~150 µs per type, ~410 µs per client
     // operation and ~750 µs per server operation (emit + render).
@@ -401,55 +393,6 @@ fn plan_workers(
         .map(|(_, job)| job)
         .filter(|job| !job.is_empty())
         .collect()
-}
-
-/// Apply `Options::type_replacements`: each named schema becomes an alias of the user's type.
-/// A path that is not a Rust type is an error; a schema that does not exist is a warning.
-fn replace_types(
-    api: &mut crate::ir::Api,
-    replacements: &[(String, String)],
-    warnings: &mut Vec<Diagnostic>,
-) -> Result<(), Diagnostics> {
-    let mut errors = Vec::new();
-    for (schema, path) in replacements {
-        if syn::parse_str::<syn::Type>(path).is_err() {
-            errors.push(
-                Diagnostic::error(
-                    "",
-                    format!("type replacement for `{schema}`: `{path}` is not a Rust type"),
-                )
-                .with_hint("give a type path such as `my_crate::Money` or `::chrono::NaiveTime`"),
-            );
-            continue;
-        }
-        let pointer = crate::diag::join("/components/schemas", schema);
-        let found = api
-            .types
-            .iter_mut()
-            .find(|t| t.origin == pointer || t.name == *schema);
-        match found {
-            Some(def) if def.generics.is_empty() => {
-                def.kind = crate::ir::TypeKind::External(path.clone());
-            }
-            Some(def) => errors.push(Diagnostic::error(
-                def.origin.clone(),
-                format!("type replacement for `{schema}`: generic types cannot be replaced"),
-            )),
-            None => warnings.push(
-                Diagnostic::warning(
-                    pointer,
-                    format!("type replacement for `{schema}`: no such schema"),
-                )
-                .with_hint("name a key under #/components/schemas or a generated type name"),
-            ),
-        }
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        warnings.extend(errors);
-        Err(Diagnostics(std::mem::take(warnings)))
-    }
 }
 
 #[cfg(test)]
@@ -510,16 +453,16 @@ mod tests {
             .join("../../specs/pathstack/openapi_2024-03-26.yaml");
         let loaded = crate::load::load(&spec).expect("PathStack loads");
         let api = crate::ir::build(&loaded, &mut Vec::new()).expect("PathStack builds");
-        let options = Options::default();
+        let settings = Settings::new(&Options::default()).expect("default settings");
         let file = |threads| {
-            let pieces = emit_and_render_on(&api, &options, threads, &mut |_, _| {})
+            let pieces = emit_and_render_on(&api, &settings, threads, &mut |_, _| {})
                 .expect("PathStack generates");
             crate::render::assemble(pieces, "x", "y")
         };
         let one = file(1);
         assert_eq!(one, file(2));
         assert_eq!(one, file(8));
-        let literal = crate::emit::text_literal(&api.document).to_string();
+        let literal = crate::literals::text(&api.document).to_string();
         assert!(one.contains(&format!("pub const OPENAPI_DOCUMENT: &str = {literal};")));
         assert!(!one.contains("OPENAPI_DOCUMENT: &str = \"\";"));
     }
@@ -540,15 +483,18 @@ mod tests {
                     client,
                     ..Options::default()
                 };
-                let pieces = emit_and_render_on(&api, &options, 2, &mut |_, _| {})
+                let settings = Settings::new(&options).expect("valid options");
+                let pieces = emit_and_render_on(&api, &settings, 2, &mut |_, _| {})
                     .expect("fixture generates");
                 let streamed = crate::render::assemble(pieces, "x", "y");
                 // Each part's whole token stream formatted at once (the document spliced in
                 // the same way).
-                let mut whole: Vec<crate::render::Piece> = crate::emit::Part::wanted(&options)
+                let mut whole: Vec<crate::render::Piece> = Part::wanted(&settings)
                     .into_iter()
                     .map(|part| {
-                        let tokens = crate::emit::part_for_render(&api, &options, part);
+                        let mut collect = crate::emit::Collect::new();
+                        emit_part(&api, &settings, part, &mut collect);
+                        let tokens = collect.finish();
                         crate::render::render_part(tokens).expect("fixture renders")
                     })
                     .collect();
@@ -566,7 +512,6 @@ mod tests {
 
     #[test]
     fn parts_are_spread_over_workers() {
-        use crate::emit::Part;
         let api = crate::ir::Api::default();
         let parts = [Part::Types, Part::Client, Part::Server];
         assert_eq!(plan_workers(&api, &parts, 1), vec![vec![0, 1, 2]]);

@@ -16,6 +16,7 @@ const HEADER_WIDTH: usize = 100;
 /// The output depends only on the arguments (byte-deterministic). An `Err` means the emitters
 /// produced tokens that are not a Rust file: a Stencil bug, reported rather than panicking in a
 /// build script.
+#[cfg(test)]
 pub fn render(
     tokens: TokenStream,
     regenerate_command: &str,
@@ -36,17 +37,11 @@ pub struct Piece {
     ends_item: bool,
 }
 
-impl Piece {
-    /// The formatted text.
-    pub fn text(&self) -> &str {
-        &self.text
-    }
-}
-
 /// Format some top-level items: the pieces of one file can be formatted separately (on several
 /// threads) and [`assemble`]d into exactly the text [`render`] makes of all their tokens.
 /// A part that is one module is formatted a few items at a time (`chunks`), which gives the
 /// same text without holding every item's syntax tree at once.
+#[cfg(test)]
 pub fn render_part(tokens: TokenStream) -> Result<Piece, String> {
     let unparsed = match chunks::unparse_module(tokens) {
         Ok(text) => text?,
@@ -64,20 +59,17 @@ pub fn render_part(tokens: TokenStream) -> Result<Piece, String> {
     Ok(Piece { text, ends_item })
 }
 
-/// The line [`crate::emit::part_for_render`] leaves for the embedded document (trimmed).
-const DOCUMENT_PLACEHOLDER: &str = "pub const OPENAPI_DOCUMENT: &str = \"\";";
-
-/// Put `document`'s string literal in place of the empty one that
-/// [`crate::emit::part_for_render`] emits for `OPENAPI_DOCUMENT`. The result is the text that
+/// Put `document`'s string literal in place of [`crate::literals::document_placeholder`], which
+/// the server emitter gives `OPENAPI_DOCUMENT` when the pipeline formats its output. The result is the text that
 /// rendering the literal itself gives, without syn and prettyplease parsing and printing
 /// megabytes of string. The placeholder is the first line that is exactly that item: only the
 /// module's `///` docs and its `use` come before it. Returns whether it was found.
 pub fn splice_document(piece: &mut Piece, document: &str) -> bool {
     let mut offset = 0;
     for line in piece.text.split_inclusive('\n') {
-        if line.trim() == DOCUMENT_PLACEHOLDER {
+        if crate::literals::is_document_placeholder(line.trim()) {
             let at = offset + line.find("\"\"").unwrap_or(0);
-            let literal = crate::emit::text_literal(document).to_string();
+            let literal = crate::literals::text(document).to_string();
             piece.text.replace_range(at..at + 2, &literal);
             return true;
         }
@@ -89,6 +81,7 @@ pub fn splice_document(piece: &mut Piece, document: &str) -> bool {
 /// Some top-level items as their token stream prints, one line per item (the bodies of
 /// modules, traits and impl blocks opened, one item per line inside): what
 /// `Options::format == false` writes (no syn parse, no prettyplease).
+#[cfg(test)]
 pub fn unformatted_part(tokens: TokenStream) -> Result<Piece, String> {
     let mut text = String::new();
     unformatted_items(tokens, &mut text);
@@ -318,6 +311,34 @@ pub(crate) fn fixture_apis() -> Vec<(String, crate::ir::Api)> {
         (spec.to_owned(), api)
     })
     .collect()
+}
+
+/// Emit `part` (0: types, 1: client, 2: server) of `api` into `sink` as the pipeline does with
+/// default options, feature gates as given, the server's document a placeholder when
+/// `placeholder` (for the renderer's tests).
+#[cfg(test)]
+pub(crate) fn emit_fixture_part(
+    api: &crate::ir::Api,
+    part: usize,
+    feature_gates: bool,
+    placeholder: bool,
+    sink: &mut dyn crate::emit::Sink,
+) {
+    use crate::emit::{client, server, types};
+    match part {
+        0 => types::types_into(api, &[], sink),
+        1 => client::client_into(api, feature_gates, sink),
+        _ => {
+            let document = (!api.document.is_empty()).then(|| {
+                if placeholder {
+                    server::Document::Placeholder
+                } else {
+                    server::Document::Text(&api.document)
+                }
+            });
+            server::server_into(api, false, document, feature_gates, sink);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::json;
-use stencil_build::ir::{
+use stencil_build::stages::ir::{
     Api, Constraints, Docs, EnumVariant, Field, IntEnum, Primitive, StringEnum, Struct, TypeDef,
     TypeId, TypeKind, TypeRef, Union, UnionVariant,
 };
@@ -34,7 +34,7 @@ const TAGS: u32 = 16;
 const WRAPPER: u32 = 17;
 
 fn named(id: u32) -> TypeRef {
-    TypeRef::Named(TypeId(id), Vec::new())
+    TypeRef::Named(TypeId::at(id), Vec::new())
 }
 
 fn prim(p: Primitive) -> TypeRef {
@@ -99,7 +99,7 @@ fn defaulted(f: Field, value: serde_json::Value) -> Field {
 
 fn def(id: u32, name: &str, kind: TypeKind) -> TypeDef {
     TypeDef {
-        id: TypeId(id),
+        id: TypeId::at(id),
         name: name.to_owned(),
         origin: format!("#/components/schemas/{name}"),
         docs: Docs::default(),
@@ -392,7 +392,7 @@ fn kitchen_sink() -> Api {
     let success_pet = def(
         SUCCESS_PET,
         "SuccessPet",
-        TypeKind::Alias(TypeRef::Named(TypeId(SUCCESS), vec![named(PET)])),
+        TypeKind::Alias(TypeRef::Named(TypeId::at(SUCCESS), vec![named(PET)])),
     );
     let tags = def(TAGS, "Tags", TypeKind::Alias(array(string())));
     let mut wrapper = def(
@@ -430,52 +430,47 @@ fn kitchen_sink() -> Api {
     );
     page.generics = vec!["T".to_owned()];
 
-    Api {
-        title: "Kitchen */ Sink".to_owned(),
-        version: "1.0.0".to_owned(),
-        types: vec![
-            cat,
-            color,
-            dog,
-            email,
-            empty,
-            everything,
-            labels,
-            level,
-            node,
-            page,
-            pet,
-            settings,
-            shape,
-            strict_mode,
-            success,
-            success_pet,
-            tags,
-            wrapper,
-        ],
-        ..Api::default()
-    }
+    let mut api = Api::default();
+    api.title = "Kitchen */ Sink".to_owned();
+    api.version = "1.0.0".to_owned();
+    api.with_types(vec![
+        cat,
+        color,
+        dog,
+        email,
+        empty,
+        everything,
+        labels,
+        level,
+        node,
+        page,
+        pet,
+        settings,
+        shape,
+        strict_mode,
+        success,
+        success_pet,
+        tags,
+        wrapper,
+    ])
+    .expect("a consistent arena")
 }
 
 fn render(api: &Api) -> String {
     let options = Options {
         client: false,
         server: false,
+        regenerate_command: "cargo test -p stencil-build --test emit_types".to_owned(),
         ..Options::default()
     };
-    let tokens = stencil_build::emit::api(api, &options);
-    stencil_build::render::render(
-        tokens,
-        "cargo test -p stencil-build --test emit_types",
-        "kitchen-sink.yaml",
-    )
-    .expect("the emitted code parses")
+    stencil_build::stages::emit_and_render(api, &options, "kitchen-sink.yaml")
+        .expect("the emitted code parses")
 }
 
 #[test]
 fn arena_is_consistent() {
-    for (i, def) in kitchen_sink().types.iter().enumerate() {
-        assert_eq!(def.id, TypeId(i as u32), "{}", def.name);
+    for (i, def) in kitchen_sink().types().iter().enumerate() {
+        assert_eq!(def.id, TypeId::at(i as u32), "{}", def.name);
     }
 }
 
@@ -488,8 +483,11 @@ fn kitchen_sink_snapshot() {
 
 #[test]
 fn extra_derives_are_added_once() {
-    let mut api = kitchen_sink();
-    api.types.retain(|t| t.name == "Cat");
+    let mut cat = kitchen_sink().types()[CAT as usize].clone();
+    cat.id = TypeId::at(0);
+    let api = Api::default()
+        .with_types(vec![cat])
+        .expect("Cat stands alone");
     let options = Options {
         client: false,
         server: false,
@@ -497,12 +495,10 @@ fn extra_derives_are_added_once() {
             "Hash".to_owned(),
             "my_crate::Schema".to_owned(),
             "serde::Serialize".to_owned(),
-            "not a path".to_owned(),
         ],
         ..Options::default()
     };
-    let code =
-        stencil_build::render::render(stencil_build::emit::api(&api, &options), "x", "y").unwrap();
+    let code = stencil_build::stages::emit_and_render(&api, &options, "y").unwrap();
     let compact: String = code.split_whitespace().collect();
     assert!(
         compact.contains(
@@ -510,9 +506,17 @@ fn extra_derives_are_added_once() {
         ),
         "{code}"
     );
+    // A derive that is not a path is an error naming it, not code that fails to compile.
+    let bad = Options {
+        extra_derives: vec!["not a path".to_owned()],
+        ..options
+    };
+    let errors = stencil_build::stages::emit_and_render(&api, &bad, "y").expect_err("bad derive");
     assert!(
-        code.contains("compile_error!(\"Stencil: extra derive `not a path` is not a path\")"),
-        "{code}"
+        errors
+            .to_string()
+            .contains("extra derive `not a path` is not a path"),
+        "{errors}"
     );
 }
 

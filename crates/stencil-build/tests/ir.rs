@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use stencil_build::ir::{self, Api, Presence, Primitive, Status, TypeKind, TypeRef};
+use stencil_build::stages::ir::{self, Api, Presence, Primitive, Status, TypeKind, TypeRef};
 
 fn spec(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -11,21 +11,21 @@ fn spec(rel: &str) -> PathBuf {
 }
 
 fn build(rel: &str) -> (Api, Vec<stencil_build::Diagnostic>) {
-    let loaded =
-        stencil_build::load::load(&spec(rel)).unwrap_or_else(|e| panic!("{rel} loads:\n{e}"));
+    let loaded = stencil_build::stages::load::load(&spec(rel))
+        .unwrap_or_else(|e| panic!("{rel} loads:\n{e}"));
     let mut warnings = loaded.warnings.clone();
     let api = ir::build(&loaded, &mut warnings).unwrap_or_else(|e| panic!("{rel} builds:\n{e}"));
     (api, warnings)
 }
 
 fn named<'a>(api: &'a Api, name: &str) -> &'a ir::TypeDef {
-    api.types
+    api.types()
         .iter()
         .find(|t| t.name == name)
         .unwrap_or_else(|| {
             panic!(
                 "no type {name}; have {:?}",
-                api.types.iter().map(|t| &t.name).collect::<Vec<_>>()
+                api.types().iter().map(|t| &t.name).collect::<Vec<_>>()
             )
         })
 }
@@ -182,10 +182,10 @@ fn nullable_any_of_reaches_the_ir() {
 #[test]
 fn arena_is_sorted_and_ids_match() {
     let (api, _) = build(PATHSTACK);
-    for (i, t) in api.types.iter().enumerate() {
-        assert_eq!(t.id.0 as usize, i);
+    for (i, t) in api.types().iter().enumerate() {
+        assert_eq!(t.id.index(), i);
     }
-    let names: Vec<&String> = api.types.iter().map(|t| &t.name).collect();
+    let names: Vec<&String> = api.types().iter().map(|t| &t.name).collect();
     let mut sorted = names.clone();
     sorted.sort();
     assert_eq!(names, sorted);
@@ -198,9 +198,9 @@ fn adding_an_operation_renames_nothing() {
     // The token document is the Login operation alone; the full document adds eleven more.
     let (small, _) = build("specs/pathstack/openapi_2024-03-26.token.yaml");
     let (full, _) = build(PATHSTACK);
-    for t in &small.types {
+    for t in small.types() {
         assert!(
-            full.types.iter().any(|u| u.name == t.name),
+            full.types().iter().any(|u| u.name == t.name),
             "{} renamed when operations were added",
             t.name
         );
@@ -216,7 +216,10 @@ fn kitchen_sinks_build() {
         "specs/fixtures/multi-file/api.yaml",
     ] {
         let (api, _) = build(rel);
-        assert!(!api.types.is_empty() && !api.operations.is_empty(), "{rel}");
+        assert!(
+            !api.types().is_empty() && !api.operations.is_empty(),
+            "{rel}"
+        );
     }
 }
 
@@ -233,7 +236,7 @@ fn root_aliases_of_other_files_name_the_types() {
         );
     }
     assert!(!api
-        .types
+        .types()
         .iter()
         .any(|t| t.name == "Pet2" || t.name == "Error2"));
 }

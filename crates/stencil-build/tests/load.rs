@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use openapiv3::{ReferenceOr, SchemaKind, Type};
 use serde_json::{json, Value};
-use stencil_build::load::{self, ext, Loaded};
+use stencil_build::stages::load::{self, ext, Loaded};
 use stencil_build::{Diagnostic, Position};
 
 // ---------------------------------------------------------------------------------------------

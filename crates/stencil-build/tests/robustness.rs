@@ -12,7 +12,8 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use proptest::prelude::*;
-use stencil_build::{load, naming, Options};
+use stencil_build::stages::{load, naming};
+use stencil_build::Options;
 
 fn repo(path: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -24,9 +25,14 @@ fn repo(path: &str) -> PathBuf {
 fn generate(text: &str) -> Result<(String, Vec<String>), String> {
     let loaded = load::load_str(text, "t.yaml").map_err(|e| e.to_string())?;
     let mut warnings = loaded.warnings.clone();
-    let api = stencil_build::ir::build(&loaded, &mut warnings).map_err(|e| e.to_string())?;
-    let tokens = stencil_build::emit::api(&api, &Options::default());
-    let code = stencil_build::render::render(tokens, "test", "t.yaml")?;
+    let api =
+        stencil_build::stages::ir::build(&loaded, &mut warnings).map_err(|e| e.to_string())?;
+    let options = Options {
+        regenerate_command: "test".to_owned(),
+        ..Options::default()
+    };
+    let code = stencil_build::stages::emit_and_render(&api, &options, "t.yaml")
+        .map_err(|e| e.to_string())?;
     Ok((code, warnings.iter().map(|w| w.to_string()).collect()))
 }
 

@@ -2361,7 +2361,7 @@ components:
         /// 5XX: Something went wrong
         ///
         /// Sent as `application/problem+json`.
-        Status5xx {
+        ServerError {
             /// The status to answer with.
             status: ::stencil::server::http::StatusCode,
             body: super::types::Problem,
@@ -2373,7 +2373,7 @@ components:
             match self {
                 Self::Ok(body) => rt::json(200, "application/json", &body),
                 Self::NotFound(body) => rt::json(404, "application/problem+json", &body),
-                Self::Status5xx { status, body } => {
+                Self::ServerError { status, body } => {
                     rt::json(status.as_u16(), "application/problem+json", &body)
                 }
             }

@@ -4206,7 +4206,7 @@ components:
         /// 4XX: Any other client error
         ///
         /// Sent as `application/json`.
-        Status4xx {
+        ClientError {
             /// The status to answer with.
             status: ::stencil::server::http::StatusCode,
             body: super::types::Error,
@@ -4229,7 +4229,7 @@ components:
             match self {
                 Self::Ok(body) => rt::json(200, "application/json", &body),
                 Self::NotFound(body) => rt::json(404, "application/json", &body),
-                Self::Status4xx { status, body } => {
+                Self::ClientError { status, body } => {
                     rt::json(status.as_u16(), "application/json", &body)
                 }
                 Self::Default { status, body, x_rate_limit_remaining } => {

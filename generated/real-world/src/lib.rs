@@ -1793,7 +1793,7 @@ components:
         /// 2XX: Any success
         ///
         /// Sent as `application/json`.
-        Status2xx {
+        Success {
             /// The status to answer with.
             status: ::stencil::server::http::StatusCode,
             body: super::types::Pet,
@@ -1801,7 +1801,7 @@ components:
         /// 4XX: Client error
         ///
         /// Sent as `application/problem+json`.
-        Status4xx {
+        ClientError {
             /// The status to answer with.
             status: ::stencil::server::http::StatusCode,
             body: super::types::Problem,
@@ -1816,10 +1816,10 @@ components:
     impl ::stencil::axum::response::IntoResponse for New2Response {
         fn into_response(self) -> ::stencil::axum::response::Response {
             match self {
-                Self::Status2xx { status, body } => {
+                Self::Success { status, body } => {
                     rt::json(status.as_u16(), "application/json", &body)
                 }
-                Self::Status4xx { status, body } => {
+                Self::ClientError { status, body } => {
                     rt::json(status.as_u16(), "application/problem+json", &body)
                 }
                 Self::Default { status } => rt::empty(status.as_u16()),

@@ -342,24 +342,6 @@ fn list_item_content(line: &str) -> Option<usize> {
     Some(indent + marker + if spaces > 4 { 1 } else { spaces })
 }
 
-/// A string literal for a long multi-line text (an embedded document): a raw string
-/// `r#"..."#` with enough `#`s that the text cannot end it, so the generated file shows the
-/// text as written. Texts with a carriage return (not allowed in raw strings) fall back to an
-/// escaped literal.
-pub fn text_literal(text: &str) -> proc_macro2::Literal {
-    if text.contains('\r') {
-        return proc_macro2::Literal::string(text);
-    }
-    let mut hashes = 1;
-    while text.contains(&format!("\"{}", "#".repeat(hashes))) {
-        hashes += 1;
-    }
-    let fence = "#".repeat(hashes);
-    format!("r{fence}\"{text}\"{fence}")
-        .parse()
-        .unwrap_or_else(|_| proc_macro2::Literal::string(text))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

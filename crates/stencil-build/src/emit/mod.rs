@@ -1,12 +1,14 @@
 //! Emitters: IR → token streams. Small functions, one per concept.
 //!
-//! [`api`] assembles the generated file: `pub mod types` ([`types::types`]) always, then the
-//! client and server modules as the options ask. The helpers here are shared by every emitter:
+//! Each top-level module of the generated file has one entry, which gives its items to a
+//! [`Sink`] in file order: [`types::types_into`], [`client::client_into`],
+//! [`server::server_into`]. They take the plain values they use (derive paths, flags), not the
+//! options. The helpers here are shared by every emitter:
 //!
 //! - [`type_ref`] / [`type_ref_generic`]: the Rust type of a [`TypeRef`];
 //! - [`docs`](fn@docs), [`doc_lines`], [`doc_attrs`], [`markdown_lines`], [`code_span`]: `#[doc]`
 //!   attributes from document text, safe against any text and against clippy's doc lints;
-//! - [`ident`], [`serde_attrs`], [`derive_attr`], [`extra_derives`].
+//! - [`ident`], [`serde_attrs`], [`derive_attr`].
 //!
 //! Conventions of generated code: it names nothing outside `::stencil::...`, `::std::...` and
 //! the prelude (generated type names never shadow prelude names, see [`crate::naming`]); inside
@@ -22,90 +24,19 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::ir::{Api, Primitive, TypeRef};
-use crate::pipeline::Options;
 
-pub use self::docs::{
-    code_span, doc_attrs, doc_lines, docs, join_paragraphs, markdown_lines, text_literal,
-};
-pub use self::sink::{Collect, Sink, Slot};
+pub use self::docs::{code_span, doc_attrs, doc_lines, docs, join_paragraphs, markdown_lines};
+#[cfg(test)]
+pub use self::sink::Collect;
+pub use self::sink::{Reserved, Sink};
 
-/// The whole generated file: `pub mod types { ... }`, and `client`/`server` as the options ask.
-pub fn api(api: &Api, options: &Options) -> TokenStream {
-    let mut tokens = TokenStream::new();
-    for part in Part::wanted(options) {
-        tokens.extend(self::part(api, options, part));
-    }
-    tokens
-}
-
-/// A top-level module of the generated file. The file is the wanted parts in this order; each
-/// is emitted (and rendered) on its own, so that they can be made in parallel.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Part {
-    Types,
-    Client,
-    Server,
-}
-
-impl Part {
-    /// The parts `options` ask for, in file order.
-    pub fn wanted(options: &Options) -> Vec<Part> {
-        let mut parts = vec![Part::Types];
-        if options.client {
-            parts.push(Part::Client);
-        }
-        if options.server {
-            parts.push(Part::Server);
-        }
-        parts
-    }
-}
-
-/// One top-level module: `pub mod types { ... }`, `pub mod client { ... }` or
-/// `pub mod server { ... }` (feature-gated as the options ask).
-pub fn part(api: &Api, options: &Options, part: Part) -> TokenStream {
-    let mut sink = Collect::new();
-    part_into(api, options, part, true, &mut sink);
-    sink.finish()
-}
-
-/// [`part`] for the pipeline: the server's `OPENAPI_DOCUMENT` is an empty literal, which
-/// [`crate::render::splice_document`] replaces with the document once the part is rendered.
-pub fn part_for_render(api: &Api, options: &Options, part: Part) -> TokenStream {
-    let mut sink = Collect::new();
-    part_into(api, options, part, false, &mut sink);
-    sink.finish()
-}
-
-/// [`part`] (or, when `embed_document` is false, [`part_for_render`]) into `sink`, a few items
-/// at a time.
-pub fn part_into(
-    api: &Api,
-    options: &Options,
-    part: Part,
-    embed_document: bool,
-    sink: &mut dyn Sink,
-) {
-    let gate = |feature: &str| {
-        if options.feature_gates {
-            quote!(#[cfg(feature = #feature)])
-        } else {
-            TokenStream::new()
-        }
-    };
-    match part {
-        Part::Types => types::types_into(api, options, TokenStream::new(), sink),
-        Part::Client => client::client_into(api, options, gate("client"), sink),
-        Part::Server => {
-            let document = (!api.document.is_empty()).then(|| {
-                if embed_document {
-                    server::Document::Text(&api.document)
-                } else {
-                    server::Document::Placeholder
-                }
-            });
-            server::server_into(api, options, document, gate("server"), sink);
-        }
+/// `#[cfg(feature = "<feature>")]` when `gated`, else nothing: what goes before the client
+/// and server modules of a generated crate with those features.
+fn feature_gate(feature: &str, gated: bool) -> TokenStream {
+    if gated {
+        quote!(#[cfg(feature = #feature)])
+    } else {
+        TokenStream::new()
     }
 }
 
@@ -295,23 +226,6 @@ pub fn serde_attrs(extra: TokenStream) -> TokenStream {
     } else {
         quote!(#[serde(crate = "::stencil::serde", #extra)])
     }
-}
-
-/// `Options::extra_derives` as paths. A string that is not a path becomes a `compile_error!`
-/// (in `errors`), so that the mistake is reported where the derive would have gone.
-pub fn extra_derives(options: &Options) -> (Vec<syn::Path>, TokenStream) {
-    let mut paths = Vec::new();
-    let mut errors = TokenStream::new();
-    for text in &options.extra_derives {
-        match syn::parse_str::<syn::Path>(text.trim()) {
-            Ok(path) => paths.push(path),
-            Err(_) => {
-                let message = format!("Stencil: extra derive `{text}` is not a path");
-                errors.extend(quote!(::core::compile_error!(#message);));
-            }
-        }
-    }
-    (paths, errors)
 }
 
 #[cfg(test)]

@@ -9,13 +9,14 @@
 //! text of the collected tokens.
 
 use proc_macro2::TokenStream;
+#[cfg(test)]
 use quote::quote;
 
 /// Receives a part's items in file order.
 ///
 /// Rules (each sink relies on them): every [`Sink::items`] call is one or more whole items; a
 /// block is opened, filled and closed ([`Sink::open`] ... [`Sink::close`]) or given whole to
-/// `items`; a reserved [`Slot`] is filled before its block is closed.
+/// `items`; a [`Reserved`] position is filled before its block is closed.
 pub trait Sink {
     /// One or more items, at the current position.
     fn items(&mut self, tokens: TokenStream);
@@ -27,16 +28,18 @@ pub trait Sink {
     fn close(&mut self);
     /// Keep the current position for items known only later (an import that depends on what
     /// the items use), given with [`Sink::fill`].
-    fn reserve(&mut self) -> Slot;
+    fn reserve(&mut self) -> Reserved;
     /// The items of a reserved position.
-    fn fill(&mut self, slot: Slot, tokens: TokenStream);
+    fn fill(&mut self, slot: Reserved, tokens: TokenStream);
 }
 
 /// A position kept by [`Sink::reserve`].
 #[derive(Debug)]
-pub struct Slot(pub(crate) usize);
+pub struct Reserved(pub(crate) usize);
 
-/// A sink that puts the items back together into one token stream.
+/// A sink that puts the items back together into one token stream: what the streaming
+/// formatter is tested against.
+#[cfg(test)]
 #[derive(Default)]
 pub struct Collect {
     /// The file's top level, then each open module: its head and its entries so far (a
@@ -46,6 +49,7 @@ pub struct Collect {
     slots: Vec<(usize, usize)>,
 }
 
+#[cfg(test)]
 impl Collect {
     pub fn new() -> Self {
         Collect {
@@ -74,6 +78,7 @@ impl Collect {
     }
 }
 
+#[cfg(test)]
 impl Sink for Collect {
     fn items(&mut self, tokens: TokenStream) {
         self.entries().push(tokens);
@@ -94,16 +99,16 @@ impl Sink for Collect {
         }
     }
 
-    fn reserve(&mut self) -> Slot {
+    fn reserve(&mut self) -> Reserved {
         let entries = self.entries();
         entries.push(TokenStream::new());
         let entry = entries.len() - 1;
         let at = (self.stack.len() - 1, entry);
         self.slots.push(at);
-        Slot(self.slots.len() - 1)
+        Reserved(self.slots.len() - 1)
     }
 
-    fn fill(&mut self, slot: Slot, tokens: TokenStream) {
+    fn fill(&mut self, slot: Reserved, tokens: TokenStream) {
         let Some(&(level, entry)) = self.slots.get(slot.0) else {
             return;
         };

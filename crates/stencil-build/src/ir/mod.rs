@@ -12,32 +12,43 @@
 //!   `TypeRef::Boxed` somewhere on every cycle.
 //! - Type, field, variant, method and parameter names are unique in their scope.
 
-pub mod build;
+pub(crate) mod build;
 mod compose;
 mod convert;
 mod cycles;
 mod generics;
+mod http;
 mod operations;
 mod paths;
+mod replace;
 mod schema;
-pub mod select;
+pub(crate) mod select;
 mod unions;
 mod walk;
 
 pub use build::build;
+pub use http::*;
+pub use replace::replace_types;
 
 use serde_json::Value;
 
 /// A whole API: named types and operations.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Api {
+    /// `info.title`.
     pub title: String,
+    /// `info.version`.
     pub version: String,
+    /// `info.description`.
     pub description: Option<String>,
     /// Server URLs in document order; the first is the client's default base URL.
     pub servers: Vec<String>,
-    pub types: Vec<TypeDef>,
+    /// The type arena (see the invariants above): read it with [`Api::types`], set it with
+    /// [`Api::with_types`], which checks them.
+    pub(crate) types: Vec<TypeDef>,
+    /// The operations in document order.
     pub operations: Vec<Operation>,
+    /// `components/securitySchemes`, in document order; [`SecurityUse::scheme`] indexes it.
     pub security_schemes: Vec<SecurityScheme>,
     /// The document the API was built from, for servers to embed and serve: the root file's
     /// text as written when it is self-contained, else the bundled document as JSON.
@@ -45,42 +56,109 @@ pub struct Api {
 }
 
 impl Api {
+    /// The type `id` names.
     pub fn ty(&self, id: TypeId) -> &TypeDef {
         &self.types[id.0 as usize]
     }
+
+    /// The type arena, ordered by name; `types()[i].id` is the `i`-th [`TypeId`].
+    pub fn types(&self) -> &[TypeDef] {
+        &self.types
+    }
+
+    /// This API with `types` as its arena (IR built by hand, in tests), if they keep the
+    /// arena's invariants: each type's id is its index and every named reference points into
+    /// the arena. The error names the first type that does not.
+    pub fn with_types(mut self, mut types: Vec<TypeDef>) -> Result<Api, String> {
+        let len = types.len();
+        for (i, def) in types.iter_mut().enumerate() {
+            if def.id.index() != i {
+                return Err(format!(
+                    "type `{}` at index {i} has id {}",
+                    def.name, def.id.0
+                ));
+            }
+            let mut outside = None;
+            walk::kind_refs_mut(&mut def.kind, &mut |t| {
+                if let TypeRef::Named(id, _) = t {
+                    if id.index() >= len {
+                        outside = Some(id.0);
+                    }
+                }
+            });
+            if let Some(id) = outside {
+                return Err(format!(
+                    "type `{}` names type {id}, outside the arena",
+                    def.name
+                ));
+            }
+        }
+        self.types = types;
+        Ok(self)
+    }
 }
 
+/// A type's index in [`Api::types`]. Only the IR builder makes them (and [`TypeId::at`], for
+/// IR built by hand, which [`Api::with_types`] checks).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TypeId(pub u32);
+pub struct TypeId(pub(crate) u32);
+
+impl TypeId {
+    /// The id of the type at `index` in the arena.
+    pub fn at(index: u32) -> TypeId {
+        TypeId(index)
+    }
+
+    /// Its index in [`Api::types`].
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
 
 /// Documentation carried from the document to doc comments.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Docs {
+    /// `title`.
     pub title: Option<String>,
+    /// `description` (Markdown).
     pub description: Option<String>,
+    /// `example` / `examples`.
     pub examples: Vec<Value>,
+    /// `deprecated: true`.
     pub deprecated: bool,
 }
 
 /// Validation keywords, recorded for the server's validation and for docs.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Constraints {
+    /// `minimum`.
     pub minimum: Option<f64>,
+    /// `maximum`.
     pub maximum: Option<f64>,
+    /// Whether `minimum` is exclusive.
     pub exclusive_minimum: bool,
+    /// Whether `maximum` is exclusive.
     pub exclusive_maximum: bool,
+    /// `multipleOf`.
     pub multiple_of: Option<f64>,
+    /// `minLength`.
     pub min_length: Option<u64>,
+    /// `maxLength`.
     pub max_length: Option<u64>,
+    /// `pattern` (an ECMA-262 regular expression).
     pub pattern: Option<String>,
+    /// `minItems`.
     pub min_items: Option<u64>,
+    /// `maxItems`.
     pub max_items: Option<u64>,
+    /// `uniqueItems`.
     pub unique_items: bool,
     /// The declared `format`, even when it maps to no special Rust type (`email`, `uri`, ...).
     pub format: Option<String>,
 }
 
 impl Constraints {
+    /// Whether no keyword constrains the value.
     pub fn is_empty(&self) -> bool {
         *self == Constraints::default()
     }
@@ -89,23 +167,31 @@ impl Constraints {
 /// A named type.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TypeDef {
+    /// Its index in the arena.
     pub id: TypeId,
     /// Rust name (UpperCamelCase, unique among types).
     pub name: String,
     /// JSON pointer of the schema this type was made from (the first one, when structurally
     /// identical schemas were merged).
     pub origin: String,
+    /// Documentation from the schema.
     pub docs: Docs,
     /// Type parameters (`T`, `U`, ...) of a generic type; `TypeRef::Generic(i)` refers to them.
     pub generics: Vec<String>,
+    /// What the type is.
     pub kind: TypeKind,
 }
 
+/// The Rust shape of a named type.
 #[derive(Clone, Debug, PartialEq)]
 pub enum TypeKind {
+    /// A struct with named fields.
     Struct(Struct),
+    /// A string enum.
     StringEnum(StringEnum),
+    /// An integer enum.
     IntEnum(IntEnum),
+    /// A `oneOf` / `anyOf` union, tagged or not.
     Union(Union),
     /// `pub type Name = <TypeRef>;` (also used for generic instantiations).
     Alias(TypeRef),
@@ -117,13 +203,16 @@ pub enum TypeKind {
     External(String),
 }
 
+/// An object schema.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Struct {
+    /// Its properties, in document order.
     pub fields: Vec<Field>,
     /// `additionalProperties` next to declared properties: a flattened map of the rest.
     pub additional: Option<TypeRef>,
 }
 
+/// A property of a struct.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Field {
     /// Rust field name (snake_case, never a keyword).
@@ -132,12 +221,19 @@ pub struct Field {
     pub wire_name: String,
     /// The value type, without the `Option` that presence and nullability add.
     pub ty: TypeRef,
+    /// Listed in `required`.
     pub required: bool,
+    /// `null` is allowed.
     pub nullable: bool,
+    /// The schema's `default`.
     pub default: Option<Value>,
+    /// `readOnly`.
     pub read_only: bool,
+    /// `writeOnly`.
     pub write_only: bool,
+    /// Validation keywords of the property.
     pub constraints: Constraints,
+    /// Documentation from the property's schema.
     pub docs: Docs,
 }
 
@@ -169,25 +265,32 @@ pub enum Presence {
     OptionalNullable,
 }
 
+/// A string `enum`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StringEnum {
+    /// The values, in document order.
     pub variants: Vec<EnumVariant<String>>,
     /// Emit an `Other(String)` variant that keeps values this version did not know.
     pub fallback: bool,
 }
 
+/// An integer `enum`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IntEnum {
+    /// The values, in document order.
     pub variants: Vec<EnumVariant<i64>>,
     /// Emit an `Other(i64)` variant that keeps values this version did not know.
     pub fallback: bool,
 }
 
+/// A value of an enum.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EnumVariant<V> {
     /// Rust variant name (UpperCamelCase, unique in the enum).
     pub name: String,
+    /// The value on the wire.
     pub value: V,
+    /// Documentation (`x-enum-descriptions` and the like).
     pub docs: Docs,
 }
 
@@ -197,9 +300,11 @@ pub struct EnumVariant<V> {
 pub struct Union {
     /// Wire name of the discriminating property, for a tagged union.
     pub tag: Option<String>,
+    /// The branches, in document order.
     pub variants: Vec<UnionVariant>,
 }
 
+/// A branch of a union.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UnionVariant {
     /// Rust variant name (UpperCamelCase, unique in the enum).
@@ -207,7 +312,9 @@ pub struct UnionVariant {
     /// The tag values selecting this variant (tagged unions only; several when the
     /// discriminator mapping names the same schema more than once).
     pub tag_values: Vec<String>,
+    /// The branch's type.
     pub ty: TypeRef,
+    /// Documentation from the branch's schema.
     pub docs: Docs,
 }
 
@@ -218,10 +325,13 @@ pub enum TypeRef {
     Named(TypeId, Vec<TypeRef>),
     /// The i-th type parameter of the enclosing generic type.
     Generic(usize),
+    /// A built-in type.
     Primitive(Primitive),
+    /// A JSON array: `Vec<T>`.
     Array(Box<TypeRef>),
     /// A JSON object with string keys: `BTreeMap<String, T>` (ordered, so output is stable).
     Map(Box<TypeRef>),
+    /// A fixed-length array (`prefixItems`): a Rust tuple.
     Tuple(Vec<TypeRef>),
     /// A nullable value inside an array, map or tuple (fields carry nullability themselves).
     Option(Box<TypeRef>),
@@ -231,19 +341,54 @@ pub enum TypeRef {
     Any,
 }
 
+impl TypeRef {
+    /// This type inside a generic type instantiated with `args`: every `Generic(i)` replaced by
+    /// `args[i]` (by `Any` should the instantiation lack it), at any depth.
+    pub fn substitute(&self, args: &[TypeRef]) -> TypeRef {
+        if args.is_empty() {
+            return self.clone();
+        }
+        let each = |t: &TypeRef| t.substitute(args);
+        let boxed = |t: &TypeRef| Box::new(t.substitute(args));
+        match self {
+            TypeRef::Generic(i) => args.get(*i).cloned().unwrap_or(TypeRef::Any),
+            TypeRef::Named(id, inner) => TypeRef::Named(*id, inner.iter().map(each).collect()),
+            TypeRef::Tuple(items) => TypeRef::Tuple(items.iter().map(each).collect()),
+            TypeRef::Array(t) => TypeRef::Array(boxed(t)),
+            TypeRef::Map(t) => TypeRef::Map(boxed(t)),
+            TypeRef::Option(t) => TypeRef::Option(boxed(t)),
+            TypeRef::Boxed(t) => TypeRef::Boxed(boxed(t)),
+            TypeRef::Primitive(_) | TypeRef::Any => self.clone(),
+        }
+    }
+}
+
+/// A type with a built-in Rust form (strings and numbers by `format`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Primitive {
+    /// `String`.
     String,
+    /// `bool`.
     Bool,
+    /// `i8`.
     I8,
+    /// `i16`.
     I16,
+    /// `i32`.
     I32,
+    /// `i64`.
     I64,
+    /// `u8`.
     U8,
+    /// `u16`.
     U16,
+    /// `u32`.
     U32,
+    /// `u64`.
     U64,
+    /// `f32`.
     F32,
+    /// `f64`.
     F64,
     /// `format: date` → `chrono::NaiveDate`
     Date,
@@ -255,192 +400,4 @@ pub enum Primitive {
     Base64,
     /// `format: binary`: raw bytes (request/response bodies, multipart file parts).
     Binary,
-}
-
-// ---------------------------------------------------------------------------------------------
-// Operations
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Operation {
-    /// The `operationId` as written, or one made from method and path.
-    pub id: String,
-    /// Rust method name (snake_case, unique among operations), FastAPI suffixes removed where
-    /// the result stays unique: `login_token_post` → `login`.
-    pub name: String,
-    /// UpperCamelCase form of `name`, prefix for the operation's own types.
-    pub type_name: String,
-    pub method: Method,
-    /// Path template as written: `/device/{device_id}`.
-    pub path: String,
-    pub tags: Vec<String>,
-    /// `summary` in `title`, `description` in `description`.
-    pub docs: Docs,
-    pub params: Vec<Param>,
-    pub body: Option<RequestBody>,
-    /// In document order; `default` last.
-    pub responses: Vec<Response>,
-    /// Alternatives (OR) of scheme sets (AND). Empty: no authentication. A set that is empty
-    /// means authentication is optional.
-    pub security: Vec<Vec<SecurityUse>>,
-    /// JSON pointer of the operation object.
-    pub origin: String,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Method {
-    Get,
-    Put,
-    Post,
-    Delete,
-    Options,
-    Head,
-    Patch,
-    Trace,
-}
-
-impl Method {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::Get => "GET",
-            Method::Put => "PUT",
-            Method::Post => "POST",
-            Method::Delete => "DELETE",
-            Method::Options => "OPTIONS",
-            Method::Head => "HEAD",
-            Method::Patch => "PATCH",
-            Method::Trace => "TRACE",
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Param {
-    /// Name on the wire.
-    pub wire_name: String,
-    /// Rust name (snake_case, unique among the operation's parameters).
-    pub name: String,
-    pub location: ParamLocation,
-    pub required: bool,
-    pub ty: TypeRef,
-    pub default: Option<Value>,
-    pub style: ParamStyle,
-    pub explode: bool,
-    pub constraints: Constraints,
-    pub docs: Docs,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ParamLocation {
-    Path,
-    Query,
-    Header,
-    Cookie,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ParamStyle {
-    Simple,
-    Form,
-    Label,
-    Matrix,
-    SpaceDelimited,
-    PipeDelimited,
-    DeepObject,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct RequestBody {
-    pub required: bool,
-    /// One entry per media type offered, in document order.
-    pub contents: Vec<Content>,
-    pub docs: Docs,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Content {
-    /// The media type as written (`application/json`, `application/vnd.x+json`, ...).
-    pub media_type: String,
-    pub kind: MediaKind,
-    /// The body's type; `None` when the media type has no schema.
-    pub ty: Option<TypeRef>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum MediaKind {
-    /// `application/json` and `*/*+json`.
-    Json,
-    /// `application/x-www-form-urlencoded`.
-    Form,
-    /// `multipart/form-data`.
-    Multipart,
-    /// `text/*`.
-    Text,
-    /// Anything else: raw bytes (`application/octet-stream`, images, ...).
-    Binary,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Response {
-    pub status: Status,
-    pub description: String,
-    pub contents: Vec<Content>,
-    pub headers: Vec<ResponseHeader>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Status {
-    Code(u16),
-    /// `1XX` .. `5XX`: the first digit.
-    Range(u16),
-    Default,
-}
-
-impl Status {
-    pub fn is_success(self) -> bool {
-        match self {
-            Status::Code(c) => (200..300).contains(&c),
-            Status::Range(r) => r == 2,
-            Status::Default => false,
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct ResponseHeader {
-    pub wire_name: String,
-    pub name: String,
-    pub required: bool,
-    pub ty: TypeRef,
-    pub docs: Docs,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct SecurityUse {
-    /// Index into `Api::security_schemes`.
-    pub scheme: usize,
-    pub scopes: Vec<String>,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct SecurityScheme {
-    /// Key under `components/securitySchemes`.
-    pub key: String,
-    /// Rust name (snake_case, unique among schemes).
-    pub name: String,
-    pub kind: SecurityKind,
-    pub docs: Docs,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub enum SecurityKind {
-    HttpBearer,
-    HttpBasic,
-    ApiKey {
-        location: ParamLocation,
-        wire_name: String,
-    },
-    /// OAuth2 and OpenID Connect are sent as bearer tokens.
-    OAuth2,
-    /// A scheme Stencil does not implement (e.g. `mutualTLS`, other HTTP schemes).
-    Unsupported(String),
 }

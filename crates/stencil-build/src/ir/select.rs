@@ -12,7 +12,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::Diagnostic;
 use crate::ir::walk::{kind_refs_mut, operation_refs_mut};
 use crate::ir::{Api, Method, Operation, TypeId, TypeRef};
 
@@ -138,40 +138,19 @@ fn glob<P, T>(
     pattern[p..].iter().all(is_star)
 }
 
-/// Apply `Options::include_paths` and `exclude_paths` to `api`. A pattern that does not parse is an error; one
-/// that matches nothing is a warning (a typo would otherwise go unnoticed), and so is an
-/// include list that leaves no operation.
+/// Keep the operations `include` and `exclude` select (see [`select`]). A pattern that
+/// matches nothing is a warning (a typo would otherwise go unnoticed), and so is an include
+/// list that leaves no operation.
 pub fn apply(
     api: &mut Api,
-    include_paths: &[String],
-    exclude_paths: &[String],
+    include: &[PathPattern],
+    exclude: &[PathPattern],
     warnings: &mut Vec<Diagnostic>,
-) -> Result<(), Diagnostics> {
-    let mut errors = Vec::new();
-    let mut parse = |patterns: &[String], flag: &str| -> Vec<PathPattern> {
-        patterns
-            .iter()
-            .filter_map(|p| match PathPattern::parse(p) {
-                Ok(p) => Some(p),
-                Err(why) => {
-                    errors.push(Diagnostic::error("", format!("{flag}: {why}")).with_hint(
-                        "write a path glob such as `/users/**` or `/users/*/messages#GET,POST`",
-                    ));
-                    None
-                }
-            })
-            .collect()
-    };
-    let include = parse(include_paths, "include path");
-    let exclude = parse(exclude_paths, "exclude path");
-    if !errors.is_empty() {
-        warnings.extend(errors);
-        return Err(Diagnostics(std::mem::take(warnings)));
-    }
-    let selection = select(api, &include, &exclude);
+) {
+    let selection = select(api, include, exclude);
     let unmatched = [
-        (&include, &selection.unmatched_include, "include path"),
-        (&exclude, &selection.unmatched_exclude, "exclude path"),
+        (include, &selection.unmatched_include, "include path"),
+        (exclude, &selection.unmatched_exclude, "exclude path"),
     ];
     for (patterns, which, flag) in unmatched {
         for &i in which {
@@ -193,7 +172,6 @@ pub fn apply(
                 .with_hint("check `include_paths` / `--include-path` against the document's paths"),
         );
     }
-    Ok(())
 }
 
 /// What [`select`] kept.
@@ -240,32 +218,11 @@ pub fn select(api: &mut Api, include: &[PathPattern], exclude: &[PathPattern]) -
     selection
 }
 
-/// The document `text` with only the operations of `api` left under `paths` (a path item
-/// none of them uses is removed whole), as JSON: what a server generated for a selection
-/// embeds and serves. `None` when `text` does not parse (it did when it was loaded).
-pub fn document_for(api: &Api, text: &str) -> Option<String> {
-    const METHODS: [&str; 8] = [
-        "get", "put", "post", "delete", "options", "head", "patch", "trace",
-    ];
-    let mut doc = crate::load::parse_text(text)?;
-    if let Some(serde_json::Value::Object(paths)) = doc.get_mut("paths") {
-        paths.retain(|path, item| {
-            let kept: Vec<String> = api
-                .operations
-                .iter()
-                .filter(|op| op.path == *path)
-                .map(|op| op.method.as_str().to_ascii_lowercase())
-                .collect();
-            if kept.is_empty() {
-                return false;
-            }
-            if let serde_json::Value::Object(item) = item {
-                item.retain(|key, _| !METHODS.contains(&key.as_str()) || kept.contains(key));
-            }
-            true
-        });
-    }
-    serde_json::to_string_pretty(&doc).ok()
+/// The operations `api` keeps, as (path, lowercase method): what the server's embedded
+/// document keeps under `paths` (see [`crate::load::trim_paths`]).
+pub fn kept_operations(api: &Api) -> Vec<(String, String)> {
+    let key = |op: &Operation| (op.path.clone(), op.method.as_str().to_ascii_lowercase());
+    api.operations.iter().map(key).collect()
 }
 
 /// Drop the types no operation uses, keeping the arena's order (by name) and renumbering every
@@ -517,23 +474,6 @@ mod tests {
         assert_eq!(names(&api), ["B", "D"]);
         assert_eq!(s.unmatched_include, [1]);
         assert_eq!(s.unmatched_exclude, [1]);
-    }
-
-    #[test]
-    fn the_document_keeps_the_selected_operations() {
-        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    \
-                    summary: kept\n    get: {responses: {'200': {description: ok}}}\n    \
-                    post: {responses: {'200': {description: ok}}}\n  /b:\n    \
-                    get: {responses: {'200': {description: ok}}}\n";
-        let mut api = api();
-        api.operations.truncate(1); // GET /a
-        let doc: serde_json::Value =
-            serde_json::from_str(&document_for(&api, text).unwrap()).unwrap();
-        assert_eq!(
-            doc["paths"],
-            serde_json::json!({"/a": {"summary": "kept", "get": {"responses": {"200": {"description": "ok"}}}}})
-        );
-        assert_eq!(doc["info"]["title"], "t");
     }
 
     #[test]

@@ -53,6 +53,7 @@ pub mod ext {
 /// A loaded, bundled and normalised document.
 #[derive(Debug)]
 pub struct Loaded {
+    /// The document, as openapiv3 reads it (3.1 normalised into the 3.0 model).
     pub document: openapiv3::OpenAPI,
     /// The bundled, normalised document as JSON (what `document` was parsed from).
     pub raw: serde_json::Value,
@@ -62,6 +63,7 @@ pub struct Loaded {
     pub root_display: String,
     /// Every file read, the root first (for [`load_str`], the root is the given name).
     pub files: Vec<PathBuf>,
+    /// Warnings found while loading.
     pub warnings: Vec<Diagnostic>,
     /// Where each part of `raw` came from, to locate diagnostics.
     locator: Locator,
@@ -77,9 +79,34 @@ impl Loaded {
     }
 }
 
-/// The document `text` (YAML or JSON) as a JSON value; `None` when it does not parse.
-pub(crate) fn parse_text(text: &str) -> Option<Value> {
-    source::parse(text).ok()
+/// The document `text` (YAML or JSON) with only the operations in `keep` (path, lowercase
+/// method) left under `paths` (a path item none of them uses is removed whole), as JSON: what
+/// a server generated for a selection embeds and serves. `None` when `text` does not parse (it
+/// did when it was loaded).
+pub fn trim_paths(text: &str, keep: &[(String, String)]) -> Option<String> {
+    const METHODS: [&str; 8] = [
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
+    let mut doc = source::parse(text).ok()?;
+    if let Some(Value::Object(paths)) = doc.get_mut("paths") {
+        paths.retain(|path, item| {
+            let kept: Vec<&str> = keep
+                .iter()
+                .filter(|(p, _)| p == path)
+                .map(|(_, method)| method.as_str())
+                .collect();
+            if kept.is_empty() {
+                return false;
+            }
+            if let Value::Object(item) = item {
+                item.retain(|key, _| {
+                    !METHODS.contains(&key.as_str()) || kept.contains(&key.as_str())
+                });
+            }
+            true
+        });
+    }
+    serde_json::to_string_pretty(&doc).ok()
 }
 
 /// Load the document at `path`, and the files its `$ref`s name.
@@ -295,4 +322,22 @@ fn load_root(
         warnings,
         locator,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn trimmed_paths_keep_the_given_operations() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    \
+                    summary: kept\n    get: {responses: {'200': {description: ok}}}\n    \
+                    post: {responses: {'200': {description: ok}}}\n  /b:\n    \
+                    get: {responses: {'200': {description: ok}}}\n";
+        let trimmed = super::trim_paths(text, &[("/a".into(), "get".into())]).expect("parses");
+        let doc: serde_json::Value = serde_json::from_str(&trimmed).unwrap();
+        assert_eq!(
+            doc["paths"],
+            serde_json::json!({"/a": {"summary": "kept", "get": {"responses": {"200": {"description": "ok"}}}}})
+        );
+        assert_eq!(doc["info"]["title"], "t");
+    }
 }

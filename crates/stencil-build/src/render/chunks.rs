@@ -29,11 +29,13 @@ pub(super) struct Module {
 /// The unspaced prettyplease text of `tokens`, formatted chunk by chunk when they are one
 /// module item; the tokens back when they are not (the caller formats them whole). The tokens
 /// are consumed chunk by chunk, so their memory goes as the text grows.
+#[cfg(test)]
 pub(super) fn unparse_module(tokens: TokenStream) -> Result<Result<String, String>, TokenStream> {
     unparse_module_in(tokens, CHUNK_ITEMS)
 }
 
 /// [`unparse_module`] with `chunk_items` items per chunk.
+#[cfg(test)]
 fn unparse_module_in(
     tokens: TokenStream,
     chunk_items: usize,
@@ -336,12 +338,10 @@ mod tests {
     #[test]
     fn generated_parts_format_as_whole_files_do() {
         for (spec, api) in super::super::fixture_apis() {
-            let options = crate::Options {
-                feature_gates: true,
-                ..Default::default()
-            };
-            for part in crate::emit::Part::wanted(&options) {
-                let tokens = crate::emit::part_for_render(&api, &options, part);
+            for part in 0..3 {
+                let mut collect = crate::emit::Collect::new();
+                super::super::emit_fixture_part(&api, part, true, true, &mut collect);
+                let tokens = collect.finish();
                 let chunked = unparse_module_in(tokens.clone(), 5)
                     .expect("a module")
                     .unwrap();

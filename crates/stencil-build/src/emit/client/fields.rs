@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::super::{code_span, doc_lines, join_paragraphs, normalize, type_ref};
-use super::call::Call;
+use super::plan::Call;
 use super::responses::{header_default, is_binary};
 use crate::ir::{
     Api, Content, MediaKind, Operation, Param, ParamLocation, Primitive, Struct, TypeKind, TypeRef,
@@ -94,17 +94,6 @@ pub(super) fn multipart_struct<'a>(
     }
 }
 
-/// `ty` with the type parameters of a generic struct replaced by `args`.
-pub(super) fn substitute(ty: &TypeRef, args: &[TypeRef]) -> TypeRef {
-    match ty {
-        TypeRef::Generic(i) => args.get(*i).cloned().unwrap_or(TypeRef::Any),
-        TypeRef::Array(t) => TypeRef::Array(Box::new(substitute(t, args))),
-        TypeRef::Option(t) => TypeRef::Option(Box::new(substitute(t, args))),
-        TypeRef::Boxed(t) => TypeRef::Boxed(Box::new(substitute(t, args))),
-        other => other.clone(),
-    }
-}
-
 /// The fields of a call's request builder.
 pub(super) fn fields<'a>(api: &Api, op: &'a Operation, call: &Call<'a>) -> Vec<Field<'a>> {
     let mut names = Scope::new();
@@ -185,7 +174,7 @@ pub(super) fn fields<'a>(api: &Api, op: &'a Operation, call: &Call<'a>) -> Vec<F
                 for f in s
                     .fields
                     .iter()
-                    .filter(|f| is_binary(&substitute(&f.ty, &args)))
+                    .filter(|f| is_binary(&f.ty.substitute(&args)))
                 {
                     let wire = code_span(&f.wire_name);
                     let file_name = names.claim(&format!("{}_file_name", f.name)).0;
@@ -242,14 +231,14 @@ fn param_docs(p: &Param) -> Vec<String> {
 }
 
 #[derive(Clone, Copy)]
-pub(super) enum Piece<'p> {
+pub(super) enum TemplatePart<'p> {
     Literal(&'p str),
     Param(&'p str),
 }
 
 /// A path template in pieces: `/device/{device_id}/trip` → `/device/`, `device_id`, `/trip`.
 /// An unclosed `{` is literal text.
-pub(super) fn template(path: &str) -> Vec<Piece<'_>> {
+pub(super) fn template(path: &str) -> Vec<TemplatePart<'_>> {
     let mut pieces = Vec::new();
     let mut rest = path;
     while !rest.is_empty() {
@@ -257,13 +246,13 @@ pub(super) fn template(path: &str) -> Vec<Piece<'_>> {
             .find('{')
             .and_then(|o| Some((o, o + rest[o..].find('}')?)))
         else {
-            pieces.push(Piece::Literal(rest));
+            pieces.push(TemplatePart::Literal(rest));
             break;
         };
         if open > 0 {
-            pieces.push(Piece::Literal(&rest[..open]));
+            pieces.push(TemplatePart::Literal(&rest[..open]));
         }
-        pieces.push(Piece::Param(&rest[open + 1..close]));
+        pieces.push(TemplatePart::Param(&rest[open + 1..close]));
         rest = &rest[close + 1..];
     }
     pieces
@@ -274,8 +263,8 @@ fn path_names(path: &str) -> Vec<&str> {
     template(path)
         .into_iter()
         .filter_map(|p| match p {
-            Piece::Param(name) => Some(name),
-            Piece::Literal(_) => None,
+            TemplatePart::Param(name) => Some(name),
+            TemplatePart::Literal(_) => None,
         })
         .collect()
 }

@@ -17,36 +17,31 @@
 
 mod call;
 mod fields;
+mod plan;
+mod request;
 mod responses;
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::{doc_attrs, ident, markdown_lines, Sink};
-use crate::ir::{Api, MediaKind, Operation, ParamLocation, SecurityKind};
+use crate::ir::{Api, Operation, ParamLocation, SecurityKind};
 use crate::naming::{self, Scope};
-use crate::pipeline::Options;
 
-/// `pub mod client { ... }`.
-pub fn client(api: &Api, options: &Options) -> TokenStream {
-    let mut sink = super::Collect::new();
-    client_into(api, options, TokenStream::new(), &mut sink);
-    sink.finish()
-}
-
-/// [`client`] into `sink`, one operation at a time; `gate` goes before the module (its
-/// `#[cfg]`).
-pub fn client_into(api: &Api, _options: &Options, gate: TokenStream, sink: &mut dyn Sink) {
+/// `pub mod client { ... }` into `sink`, one operation at a time; `gated`: behind
+/// `#[cfg(feature = "client")]`.
+pub fn client_into(api: &Api, gated: bool, sink: &mut dyn Sink) {
+    let gate = super::feature_gate("client", gated);
     let mut methods = Scope::new();
     let mut types = Scope::with_reserved(&["Client", "Error", "ResponseValue"]);
     for op in &api.operations {
         methods.claim(&op.name);
     }
     // Per operation: its calls (one per media type of the body) and its response types.
-    let plans: Vec<call::Plan> = api
+    let plans: Vec<plan::Plan> = api
         .operations
         .iter()
-        .map(|op| call::plan(api, op, &mut methods, &mut types))
+        .map(|op| plan::plan(api, op, &mut methods, &mut types))
         .collect();
 
     let title = api.title.trim();
@@ -70,14 +65,14 @@ pub fn client_into(api: &Api, _options: &Options, gate: TokenStream, sink: &mut 
     ));
     client_impl(api, &plans, &mut methods, sink);
     for plan in &plans {
-        sink.items(call::items(api, plan));
+        sink.items(request::items(api, plan));
     }
     sink.close();
 }
 
 /// The `Client` struct, its constructors, credential setters and operation methods, a method
 /// at a time.
-fn client_impl(api: &Api, plans: &[call::Plan], methods: &mut Scope, sink: &mut dyn Sink) {
+fn client_impl(api: &Api, plans: &[plan::Plan], methods: &mut Scope, sink: &mut dyn Sink) {
     let default_url =
         api.servers.first().map(|s| s.trim()).filter(|s| {
             (s.starts_with("http://") || s.starts_with("https://")) && !s.contains('{')
@@ -266,18 +261,17 @@ fn credential_setters(api: &Api, methods: &mut Scope) -> Vec<TokenStream> {
     out
 }
 
-/// The Rust method-name suffix for a media kind (`create_animal_form`).
-fn kind_suffix(kind: MediaKind) -> &'static str {
-    match kind {
-        MediaKind::Json => "json",
-        MediaKind::Form => "form",
-        MediaKind::Multipart => "multipart",
-        MediaKind::Text => "text",
-        MediaKind::Binary => "bytes",
-    }
-}
-
 /// The first line of an operation's route: `` `POST /token` ``.
 fn route(op: &Operation) -> String {
     super::code_span(&format!("{} {}", op.method.as_str(), op.path))
+}
+
+/// `allow` for a method name clippy's `wrong_self_convention` reads as a conversion taking
+/// `self` differently: `prefixes` are the ones that clash with the method's receiver.
+fn self_convention_allow(name: &str, prefixes: &[&str]) -> TokenStream {
+    if prefixes.iter().any(|p| name.starts_with(p)) {
+        quote!(#[allow(clippy::wrong_self_convention)])
+    } else {
+        TokenStream::new()
+    }
 }

@@ -14,12 +14,12 @@
 //! (`serde_json::Value` without a schema), `text/*` and forms as `String`, anything else as
 //! `Bytes`.
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
 use super::super::{doc_attrs, ident, markdown_lines, normalize, type_ref};
 use crate::ir::{Api, Content, MediaKind, Operation, Primitive, Response, Status, TypeRef};
-use crate::naming::{self, Scope};
+use crate::naming::Scope;
 
 /// How a body is decoded and into what.
 #[derive(Clone, Debug, PartialEq)]
@@ -80,20 +80,6 @@ pub struct Plan {
     pub decode: TokenStream,
     /// `Accept`, when a response offers several media types.
     pub accept: Option<String>,
-}
-
-/// A response's variant name in the success or error enum.
-fn variant_name(status: Status) -> String {
-    match status {
-        Status::Code(code) => naming::status_name(code),
-        Status::Range(1) => "Informational".to_owned(),
-        Status::Range(2) => "Success".to_owned(),
-        Status::Range(3) => "Redirection".to_owned(),
-        Status::Range(4) => "ClientError".to_owned(),
-        Status::Range(5) => "ServerError".to_owned(),
-        Status::Range(r) => format!("Status{r}xx"),
-        Status::Default => "Default".to_owned(),
-    }
 }
 
 /// The match pattern of a status. A range leaves out the codes declared on their own (which
@@ -191,26 +177,37 @@ fn allows(names: &[String], payloads: usize) -> TokenStream {
     }
 }
 
+/// The response side of `op`: its success and error types (enums named in `types` when
+/// needed) and the closure decoding a response by status.
 pub fn plan(api: &Api, op: &Operation, types: &mut Scope) -> Plan {
-    let method = &op.name;
-    let successes: Vec<&Response> = op
-        .responses
-        .iter()
-        .filter(|r| r.status.is_success())
-        .collect();
-    let errors: Vec<&Response> = op
-        .responses
-        .iter()
-        .filter(|r| !r.status.is_success())
-        .collect();
-    let default = op.responses.iter().find(|r| r.status == Status::Default);
-
     let mut items = TokenStream::new();
     let mut arms: Vec<(Status, TokenStream)> = Vec::new();
+    let (successes, errors): (Vec<&Response>, Vec<&Response>) =
+        op.responses.iter().partition(|r| r.status.is_success());
+    let success = success_type(api, op, &successes, types, &mut items, &mut arms);
+    let error = error_type(api, op, &errors, types, &mut items, &mut arms);
+    Plan {
+        success,
+        error,
+        items,
+        decode: decode_closure(arms),
+        accept: accept(op),
+    }
+}
 
-    // Success.
-    let success = if successes.is_empty() {
-        match default {
+/// `S`: the body type shared by every success status, else `{Op}Success` (added to `items`);
+/// the success arms go to `arms`.
+fn success_type(
+    api: &Api,
+    op: &Operation,
+    successes: &[&Response],
+    types: &mut Scope,
+    items: &mut TokenStream,
+    arms: &mut Vec<(Status, TokenStream)>,
+) -> TokenStream {
+    if successes.is_empty() {
+        let default = op.responses.iter().find(|r| r.status == Status::Default);
+        return match default {
             // Only `default` describes the success body.
             Some(response) => {
                 let body = Body::of_response(response);
@@ -219,108 +216,103 @@ pub fn plan(api: &Api, op: &Operation, types: &mut Scope) -> Plan {
                 body.ty(api)
             }
             None => quote!(()),
+        };
+    }
+    let bodies: Vec<Body> = successes.iter().map(|r| Body::of_response(r)).collect();
+    if bodies.iter().all(|b| *b == bodies[0]) {
+        let decoder = bodies[0].decoder();
+        for response in successes {
+            arms.push((response.status, quote!(response.ok(#decoder))));
         }
-    } else {
-        let bodies: Vec<Body> = successes.iter().map(|r| Body::of_response(r)).collect();
-        if bodies.iter().all(|b| *b == bodies[0]) {
-            let decoder = bodies[0].decoder();
-            for response in &successes {
-                arms.push((response.status, quote!(response.ok(#decoder))));
-            }
-            bodies[0].ty(api)
+        return bodies[0].ty(api);
+    }
+    let name = ident(&types.claim(&format!("{}Success", op.type_name)).0);
+    let method = &op.name;
+    let docs = [format!(
+        "The successful responses of [`Client::{method}`], which differ by status."
+    )];
+    items.extend(response_enum(api, &name, successes, "ok_with", &docs, arms));
+    quote!(#name)
+}
+
+/// `E`: `{Op}Error` (added to `items`) with a variant per error status, or `Infallible`; the
+/// error arms go to `arms`.
+fn error_type(
+    api: &Api,
+    op: &Operation,
+    errors: &[&Response],
+    types: &mut Scope,
+    items: &mut TokenStream,
+    arms: &mut Vec<(Status, TokenStream)>,
+) -> TokenStream {
+    if errors.is_empty() {
+        return quote!(::std::convert::Infallible);
+    }
+    let name = ident(&types.claim(&format!("{}Error", op.type_name)).0);
+    let method = &op.name;
+    let docs = [
+        format!("The error responses of [`Client::{method}`]: one variant per status the document declares."),
+        String::new(),
+        "Returned in [`Error::Api`], whose [`ResponseValue`] also has the status and headers.".to_owned(),
+    ];
+    items.extend(response_enum(api, &name, errors, "err", &docs, arms));
+    quote!(#name)
+}
+
+/// An enum with a variant per response (its body, if any, as payload), and the arm decoding
+/// each (`response.<decode>(decoder, Variant)`).
+fn response_enum(
+    api: &Api,
+    name: &Ident,
+    responses: &[&Response],
+    decode: &str,
+    docs: &[String],
+    arms: &mut Vec<(Status, TokenStream)>,
+) -> TokenStream {
+    let decode = ident(decode);
+    let mut variants = Vec::new();
+    let mut names = Vec::new();
+    let mut payloads = 0;
+    for response in responses {
+        let body = Body::of_response(response);
+        let variant_str = response.status.variant_name();
+        let variant = ident(&variant_str);
+        names.push(variant_str);
+        let docs = variant_docs(response);
+        let decoder = body.decoder();
+        if body == Body::Empty {
+            variants.push(quote!(#docs #variant));
+            arms.push((
+                response.status,
+                quote!(response.#decode(#decoder, |()| #name::#variant)),
+            ));
         } else {
-            let name = ident(&types.claim(&format!("{}Success", op.type_name)).0);
-            let mut variants = Vec::new();
-            let mut names = Vec::new();
-            for (response, body) in successes.iter().zip(&bodies) {
-                let variant_str = variant_name(response.status);
-                let variant = ident(&variant_str);
-                names.push(variant_str);
-                let docs = variant_docs(response);
-                let decoder = body.decoder();
-                if *body == Body::Empty {
-                    variants.push(quote!(#docs #variant));
-                    arms.push((
-                        response.status,
-                        quote!(response.ok_with(#decoder, |()| #name::#variant)),
-                    ));
-                } else {
-                    let ty = body.ty(api);
-                    variants.push(quote!(#docs #variant(#ty)));
-                    arms.push((
-                        response.status,
-                        quote!(response.ok_with(#decoder, #name::#variant)),
-                    ));
-                }
+            if matches!(body, Body::Json(_)) {
+                payloads += 1;
             }
-            let payloads = bodies.iter().filter(|b| matches!(b, Body::Json(_))).count();
-            let allow = allows(&names, payloads);
-            let docs = doc_attrs(&[format!(
-                "The successful responses of [`Client::{method}`], which differ by status."
-            )]);
-            items.extend(quote! {
-                #docs
-                #[derive(Debug, Clone, PartialEq)]
-                #allow
-                pub enum #name {
-                    #(#variants,)*
-                }
-            });
-            quote!(#name)
+            let ty = body.ty(api);
+            variants.push(quote!(#docs #variant(#ty)));
+            arms.push((
+                response.status,
+                quote!(response.#decode(#decoder, #name::#variant)),
+            ));
         }
-    };
-
-    // Errors.
-    let error = if errors.is_empty() {
-        quote!(::std::convert::Infallible)
-    } else {
-        let name = ident(&types.claim(&format!("{}Error", op.type_name)).0);
-        let mut variants = Vec::new();
-        let mut names = Vec::new();
-        let mut payloads = 0;
-        for response in &errors {
-            let body = Body::of_response(response);
-            let variant_str = variant_name(response.status);
-            let variant = ident(&variant_str);
-            names.push(variant_str);
-            let docs = variant_docs(response);
-            let decoder = body.decoder();
-            if body == Body::Empty {
-                variants.push(quote!(#docs #variant));
-                arms.push((
-                    response.status,
-                    quote!(response.err(#decoder, |()| #name::#variant)),
-                ));
-            } else {
-                if matches!(body, Body::Json(_)) {
-                    payloads += 1;
-                }
-                let ty = body.ty(api);
-                variants.push(quote!(#docs #variant(#ty)));
-                arms.push((
-                    response.status,
-                    quote!(response.err(#decoder, #name::#variant)),
-                ));
-            }
+    }
+    let allow = allows(&names, payloads);
+    let docs = doc_attrs(docs);
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq)]
+        #allow
+        pub enum #name {
+            #(#variants,)*
         }
-        let allow = allows(&names, payloads);
-        let docs = doc_attrs(&[
-            format!("The error responses of [`Client::{method}`]: one variant per status the document declares."),
-            String::new(),
-            "Returned in [`Error::Api`], whose [`ResponseValue`] also has the status and headers.".to_owned(),
-        ]);
-        items.extend(quote! {
-            #docs
-            #[derive(Debug, Clone, PartialEq)]
-            #allow
-            pub enum #name {
-                #(#variants,)*
-            }
-        });
-        quote!(#name)
-    };
+    }
+}
 
-    // Codes first, then ranges, then `default` (`_`).
+/// `|response| match response.status() { .. }`: codes first, then ranges, then `default`
+/// (`_`), and `_ => unexpected` when there is no `default`.
+fn decode_closure(mut arms: Vec<(Status, TokenStream)>) -> TokenStream {
     arms.sort_by_key(|(status, _)| match status {
         Status::Code(_) => 0,
         Status::Range(_) => 1,
@@ -346,7 +338,7 @@ pub fn plan(api: &Api, op: &Operation, types: &mut Scope) -> Plan {
     if !has_default {
         match_arms.push(quote!(_ => response.unexpected()));
     }
-    let decode = if arms.is_empty() {
+    if arms.is_empty() {
         // Nothing declared: a `match` with only `_` would trip `clippy::match_single_binding`.
         quote!(|response| response.unexpected())
     } else {
@@ -355,14 +347,6 @@ pub fn plan(api: &Api, op: &Operation, types: &mut Scope) -> Plan {
                 #(#match_arms,)*
             }
         }
-    };
-
-    Plan {
-        success,
-        error,
-        items,
-        decode,
-        accept: accept(op),
     }
 }
 

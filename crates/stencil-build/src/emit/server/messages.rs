@@ -9,7 +9,7 @@ use crate::emit::{doc_attrs, docs, ident, markdown_lines, normalize, type_ref};
 use crate::ir::{
     Api, Content, MediaKind, Operation, Param, Primitive, Response, Status, TypeKind, TypeRef,
 };
-use crate::naming::{self, Scope};
+use crate::naming::Scope;
 
 /// How a parameter's value reaches the request struct.
 pub struct ParamField {
@@ -252,20 +252,12 @@ struct VariantInfo {
     code: u16,
 }
 
-fn variant_name(status: Status) -> String {
-    match status {
-        Status::Code(c) => naming::status_name(c),
-        Status::Range(r) => format!("Status{r}xx"),
-        Status::Default => "Default".to_owned(),
-    }
-}
-
 fn variants<'o>(api: &Api, op: &'o Operation) -> Vec<(VariantInfo, &'o Response)> {
     let mut scope = Scope::new();
     op.responses
         .iter()
         .map(|r| {
-            let name = ident(&scope.claim(&variant_name(r.status)).0);
+            let name = ident(&scope.claim(&r.status.variant_name()).0);
             let body = r.contents.first().map(|c| {
                 let (ty, _) = content_type(api, c);
                 let helper = match c.kind {

@@ -34,15 +34,8 @@ use quote::{format_ident, quote};
 use crate::emit::{doc_attrs, ident, markdown_lines, Sink};
 use crate::ir::{Api, Operation};
 use crate::naming::Scope;
-use crate::pipeline::Options;
 use messages::BodyShape;
 use schemas::Schemas;
-
-/// `pub mod server { ... }`, embedding the API's document as `OPENAPI_DOCUMENT`.
-pub fn server(api: &Api, options: &Options) -> TokenStream {
-    let document = (!api.document.is_empty()).then_some(Document::Text(api.document.as_str()));
-    server_with_document(api, options, document)
-}
 
 /// How `OPENAPI_DOCUMENT` is emitted.
 #[derive(Clone, Copy, Debug)]
@@ -55,27 +48,18 @@ pub enum Document<'a> {
     Placeholder,
 }
 
-/// `pub mod server { ... }`, embedding `document` (the source text) as `OPENAPI_DOCUMENT`.
-pub fn server_with_document(
-    api: &Api,
-    options: &Options,
-    document: Option<Document<'_>>,
-) -> TokenStream {
-    let mut sink = super::Collect::new();
-    server_into(api, options, document, TokenStream::new(), &mut sink);
-    sink.finish()
-}
-
-/// [`server_with_document`] into `sink`, an operation at a time; `gate` goes before the module
-/// (its `#[cfg]`).
+/// `pub mod server { ... }` into `sink`, an operation at a time, embedding `document` (the
+/// source text) as `OPENAPI_DOCUMENT`. `per_tag`: one handler trait per tag
+/// (`Options::server_traits_per_tag`); `gated`: behind `#[cfg(feature = "server")]`.
 pub fn server_into(
     api: &Api,
-    options: &Options,
+    per_tag: bool,
     document: Option<Document<'_>>,
-    gate: TokenStream,
+    gated: bool,
     sink: &mut dyn Sink,
 ) {
-    let mut cx = Cx::new(api, options.server_traits_per_tag);
+    let gate = super::feature_gate("server", gated);
+    let mut cx = Cx::new(api, per_tag);
     let title = if api.title.trim().is_empty() {
         "the API"
     } else {
@@ -191,18 +175,20 @@ impl<'a> Cx<'a> {
             use ::stencil::server as rt;
         ));
         let literal = |document| match document {
-            Document::Text(text) => crate::emit::text_literal(text),
-            Document::Placeholder => proc_macro2::Literal::string(""),
+            Document::Text(text) => crate::literals::text(text),
+            Document::Placeholder => crate::literals::document_placeholder(),
         };
         if let Some(text) = document.map(literal) {
+            // The renderer finds the placeholder by this name (`literals::DOCUMENT_CONST`).
+            let name = format_ident!("{}", crate::literals::DOCUMENT_CONST);
             sink.items(quote! {
                 /// The OpenAPI document this server was generated from: as written, or bundled into one
                 /// document when it spans several files.
-                pub const OPENAPI_DOCUMENT: &str = #text;
+                pub const #name: &str = #text;
 
                 /// A router serving [`OPENAPI_DOCUMENT`] at `path` (e.g. `/openapi.yaml`).
                 pub fn openapi_route(path: &str) -> ::stencil::axum::Router {
-                    rt::document_route(path, OPENAPI_DOCUMENT)
+                    rt::document_route(path, #name)
                 }
             });
         }

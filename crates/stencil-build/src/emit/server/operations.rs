@@ -9,44 +9,30 @@ use super::{messages, Cx};
 use crate::emit::Sink;
 use crate::ir::{MediaKind, ParamLocation, ParamStyle, SecurityKind, Status};
 
+/// One operation's static, its parameters and error list as indexes into [`Shared`] (known
+/// once every operation has been seen).
+struct OperationStatic {
+    /// `` `GET /path` ``
+    doc: String,
+    name: Ident,
+    params: Vec<usize>,
+    body: TokenStream,
+    security: Vec<TokenStream>,
+    /// `None`: no error response (an empty list is as short as a constant's name).
+    errors: Option<usize>,
+}
+
 impl Cx<'_> {
     /// `pub mod operations`: the static description of each operation, into `sink` an
     /// operation at a time (after the parameters and error lists they share).
     pub(super) fn operations(&mut self, sink: &mut dyn Sink) {
         let api = self.api;
-        let mut items = Vec::new();
-        // Security schemes.
         let schemes: Vec<Ident> = api
             .security_schemes
             .iter()
             .map(|s| format_ident!("SCHEME_{}", s.name.to_ascii_uppercase()))
             .collect();
-        // Only the schemes an operation uses (a scheme the document declares but no operation
-        // names, or that a path selection left unused, would be dead code).
-        let used: std::collections::BTreeSet<usize> = api
-            .operations
-            .iter()
-            .flat_map(|op| op.security.iter().flatten().map(|u| u.scheme))
-            .collect();
-        for (i, (s, name)) in api.security_schemes.iter().zip(&schemes).enumerate() {
-            if !used.contains(&i) {
-                continue;
-            }
-            let key = &s.key;
-            let kind = match &s.kind {
-                SecurityKind::HttpBearer | SecurityKind::OAuth2 => quote!(rt::SchemeKind::Bearer),
-                SecurityKind::HttpBasic => quote!(rt::SchemeKind::Basic),
-                SecurityKind::ApiKey {
-                    location,
-                    wire_name,
-                } => {
-                    let loc = location_tokens(*location);
-                    quote!(rt::SchemeKind::ApiKey(#loc, #wire_name))
-                }
-                SecurityKind::Unsupported(_) => quote!(rt::SchemeKind::Unsupported),
-            };
-            items.push(quote!(static #name: rt::Scheme = rt::Scheme { key: #key, kind: #kind };));
-        }
+        let mut items = scheme_statics(self, &schemes);
         // The API's usual error envelope.
         let fallback = self.fallback();
         let fallback_ref = match fallback {
@@ -60,97 +46,9 @@ impl Cx<'_> {
         // constants (big documents repeat the same query parameters and error responses on
         // thousands of operations).
         let mut shared = Shared::default();
-        let mut all = Vec::new();
-        let mut ops = Vec::new();
-        for (i, op) in api.operations.iter().enumerate() {
-            let name = self.statics[i].clone();
-            let id = &op.id;
-            let method_name = &op.name;
-            let method = op.method.as_str();
-            let path = &op.path;
-            let params: Vec<TokenStream> = op
-                .params
-                .iter()
-                .map(|p| {
-                    let pname = &p.wire_name;
-                    let location = location_tokens(p.location);
-                    let required = p.required;
-                    let style = style_tokens(p.style);
-                    let explode = p.explode;
-                    let schema = self.schemas.checked(&p.ty, &p.constraints);
-                    let default = match messages::param_field(api, p).default {
-                        Some(d) => {
-                            let text = d.to_string();
-                            quote!(Some(#text))
-                        }
-                        None => quote!(None),
-                    };
-                    quote!(rt::Param { name: #pname, location: #location, required: #required, style: #style, explode: #explode, schema: #schema, default: #default })
-                })
-                .collect();
-            let body = match &op.body {
-                Some(b) if !b.contents.is_empty() => {
-                    let required = b.required;
-                    let contents: Vec<TokenStream> = b
-                        .contents
-                        .iter()
-                        .map(|c| {
-                            let media_type = &c.media_type;
-                            let kind = media_kind_tokens(c.kind);
-                            let schema = match (&c.ty, c.kind) {
-                                (Some(ty), k) if k != MediaKind::Binary => {
-                                    let s = self.schemas.schema(ty);
-                                    quote!(Some(#s))
-                                }
-                                _ => quote!(None),
-                            };
-                            quote!(rt::Content { media_type: #media_type, kind: #kind, schema: #schema })
-                        })
-                        .collect();
-                    quote!(Some(&rt::Body { required: #required, contents: &[#(#contents),*] }))
-                }
-                _ => quote!(None),
-            };
-            let security: Vec<TokenStream> = op
-                .security
-                .iter()
-                .map(|set| {
-                    let uses = set.iter().filter_map(|u| {
-                        let scheme = schemes.get(u.scheme)?;
-                        let scopes = &u.scopes;
-                        Some(quote!(rt::SchemeUse { scheme: &#scheme, scopes: &[#(#scopes),*] }))
-                    });
-                    quote!(&[#(#uses),*])
-                })
-                .collect();
-            let errors: Vec<TokenStream> = op
-                .responses
-                .iter()
-                .filter(|r| !r.status.is_success())
-                .map(|r| self.error_response(r))
-                .collect();
-            let params: Vec<usize> = params.into_iter().map(|p| shared.params.add(p)).collect();
-            // An empty list is as short as a constant's name.
-            let errors = if errors.is_empty() {
-                None
-            } else {
-                Some(shared.errors.add(quote!(&[#(#errors),*])))
-            };
-            let doc = format!(" `{} {}`", method, path.replace('`', "'"));
-            ops.push((
-                doc,
-                name.clone(),
-                id,
-                method_name,
-                method,
-                path,
-                params,
-                body,
-                security,
-                errors,
-            ));
-            all.push(quote!(&#name));
-        }
+        let ops: Vec<OperationStatic> = (0..api.operations.len())
+            .map(|i| self.operation_static(i, &schemes, &mut shared))
+            .collect();
         shared.params.seal();
         shared.errors.seal();
         sink.open(quote! {
@@ -169,32 +67,135 @@ impl Cx<'_> {
             // The security schemes and the fallback error envelope.
             #(#items)*
         });
-        for (doc, name, id, method_name, method, path, params, body, security, errors) in ops {
-            let params = params.into_iter().map(|p| shared.params.get(p, "PARAM"));
-            let errors = match errors {
-                Some(errors) => shared.errors.get(errors, "ERRORS"),
-                None => quote!(&[]),
-            };
-            sink.items(quote! {
-                #[doc = #doc]
-                pub static #name: rt::Operation = rt::Operation {
-                    id: #id,
-                    name: #method_name,
-                    method: #method,
-                    path: #path,
-                    params: &[#(#params),*],
-                    body: #body,
-                    security: &[#(#security),*],
-                    errors: #errors,
-                    fallback: #fallback_ref,
-                };
-            });
+        for (i, op) in ops.into_iter().enumerate() {
+            sink.items(self.operation_item(i, op, &shared, &fallback_ref));
         }
+        let all = self.statics.iter();
         sink.items(quote! {
             /// Every operation, in document order.
-            pub static ALL: &[&rt::Operation] = &[#(#all),*];
+            pub static ALL: &[&rt::Operation] = &[#(&#all),*];
         });
         sink.close();
+    }
+
+    /// The parts of operation `i`'s static, its parameters and error list recorded in `shared`.
+    fn operation_static(
+        &mut self,
+        i: usize,
+        schemes: &[Ident],
+        shared: &mut Shared,
+    ) -> OperationStatic {
+        let op = &self.api.operations[i];
+        let params: Vec<TokenStream> = op.params.iter().map(|p| self.param(p)).collect();
+        let body = self.body(op);
+        let security: Vec<TokenStream> = op
+            .security
+            .iter()
+            .map(|set| {
+                let uses = set.iter().filter_map(|u| {
+                    let scheme = schemes.get(u.scheme)?;
+                    let scopes = &u.scopes;
+                    Some(quote!(rt::SchemeUse { scheme: &#scheme, scopes: &[#(#scopes),*] }))
+                });
+                quote!(&[#(#uses),*])
+            })
+            .collect();
+        let errors: Vec<TokenStream> = op
+            .responses
+            .iter()
+            .filter(|r| !r.status.is_success())
+            .map(|r| self.error_response(r))
+            .collect();
+        OperationStatic {
+            doc: format!(" `{} {}`", op.method.as_str(), op.path.replace('`', "'")),
+            name: self.statics[i].clone(),
+            params: params.into_iter().map(|p| shared.params.add(p)).collect(),
+            body,
+            security,
+            errors: (!errors.is_empty()).then(|| shared.errors.add(quote!(&[#(#errors),*]))),
+        }
+    }
+
+    /// `pub static <OP>: rt::Operation = ..;` for operation `i`.
+    fn operation_item(
+        &self,
+        i: usize,
+        parts: OperationStatic,
+        shared: &Shared,
+        fallback: &TokenStream,
+    ) -> TokenStream {
+        let op = &self.api.operations[i];
+        let (id, method_name, method, path) = (&op.id, &op.name, op.method.as_str(), &op.path);
+        let OperationStatic {
+            doc,
+            name,
+            params,
+            body,
+            security,
+            errors,
+        } = parts;
+        let params = params.into_iter().map(|p| shared.params.get(p, "PARAM"));
+        let errors = match errors {
+            Some(errors) => shared.errors.get(errors, "ERRORS"),
+            None => quote!(&[]),
+        };
+        quote! {
+            #[doc = #doc]
+            pub static #name: rt::Operation = rt::Operation {
+                id: #id,
+                name: #method_name,
+                method: #method,
+                path: #path,
+                params: &[#(#params),*],
+                body: #body,
+                security: &[#(#security),*],
+                errors: #errors,
+                fallback: #fallback,
+            };
+        }
+    }
+
+    /// `rt::Param { .. }`: a parameter as the runtime reads and checks it.
+    fn param(&mut self, p: &crate::ir::Param) -> TokenStream {
+        let pname = &p.wire_name;
+        let location = location_tokens(p.location);
+        let required = p.required;
+        let style = style_tokens(p.style);
+        let explode = p.explode;
+        let schema = self.schemas.checked(&p.ty, &p.constraints);
+        let default = match messages::param_field(self.api, p).default {
+            Some(d) => {
+                let text = d.to_string();
+                quote!(Some(#text))
+            }
+            None => quote!(None),
+        };
+        quote!(rt::Param { name: #pname, location: #location, required: #required, style: #style, explode: #explode, schema: #schema, default: #default })
+    }
+
+    /// `Some(&rt::Body { .. })` for an operation with a request body, else `None`.
+    fn body(&mut self, op: &crate::ir::Operation) -> TokenStream {
+        let Some(b) = op.body.as_ref().filter(|b| !b.contents.is_empty()) else {
+            return quote!(None);
+        };
+        let required = b.required;
+        let contents: Vec<TokenStream> = b
+            .contents
+            .iter()
+            .map(|c| {
+                let media_type = &c.media_type;
+                let kind = media_kind_tokens(c.kind);
+                let schema = match (&c.ty, c.kind) {
+                    (Some(ty), k) if k != MediaKind::Binary => {
+                        let s = self.schemas.schema(ty);
+                        quote!(Some(#s))
+                    }
+                    _ => quote!(None),
+                };
+                quote!(rt::Content { media_type: #media_type, kind: #kind, schema: #schema })
+            })
+            .collect();
+        quote!(Some(&rt::Body { required: #required, contents: &[#(#contents),*] }))
     }
 
     fn error_response(&mut self, r: &crate::ir::Response) -> TokenStream {
@@ -248,6 +249,39 @@ impl Cx<'_> {
             .or_else(|| pick(&|s| matches!(s, Status::Code(400..=499) | Status::Range(4))))?;
         Some(self.error_response(r))
     }
+}
+
+/// `static SCHEME_<NAME>: rt::Scheme` for each security scheme an operation uses (a scheme
+/// the document declares but no operation names, or that a path selection left unused, would
+/// be dead code).
+fn scheme_statics(cx: &Cx<'_>, schemes: &[Ident]) -> Vec<TokenStream> {
+    let api = cx.api;
+    let used: std::collections::BTreeSet<usize> = api
+        .operations
+        .iter()
+        .flat_map(|op| op.security.iter().flatten().map(|u| u.scheme))
+        .collect();
+    let mut items = Vec::new();
+    for (i, (s, name)) in api.security_schemes.iter().zip(schemes).enumerate() {
+        if !used.contains(&i) {
+            continue;
+        }
+        let key = &s.key;
+        let kind = match &s.kind {
+            SecurityKind::HttpBearer | SecurityKind::OAuth2 => quote!(rt::SchemeKind::Bearer),
+            SecurityKind::HttpBasic => quote!(rt::SchemeKind::Basic),
+            SecurityKind::ApiKey {
+                location,
+                wire_name,
+            } => {
+                let loc = location_tokens(*location);
+                quote!(rt::SchemeKind::ApiKey(#loc, #wire_name))
+            }
+            SecurityKind::Unsupported(_) => quote!(rt::SchemeKind::Unsupported),
+        };
+        items.push(quote!(static #name: rt::Scheme = rt::Scheme { key: #key, kind: #kind };));
+    }
+    items
 }
 
 /// The parameter descriptions and error lists of the operations, each distinct one once.

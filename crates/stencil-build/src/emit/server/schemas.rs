@@ -4,13 +4,12 @@
 
 use std::collections::BTreeMap;
 
-use heck::ToShoutySnakeCase;
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
 use crate::emit::{ident, normalize};
 use crate::ir::{Api, Constraints, Primitive, TypeKind, TypeRef};
-use crate::naming::Scope;
+use crate::naming::{self, Scope};
 
 /// Formats checked by `Rules::format`: those the Rust type does not already check.
 const CHECKED_FORMATS: &[&str] = &["email", "uri", "url", "ipv4", "ipv6", "time"];
@@ -55,7 +54,7 @@ impl<'a> Schemas<'a> {
                 let def = self.api.ty(*id);
                 // Aliases are their target (instantiated).
                 if let TypeKind::Alias(target) = &def.kind {
-                    return self.schema(&subst(target, args));
+                    return self.schema(&target.substitute(args));
                 }
                 if let Some(name) = self.memo.get(&ty) {
                     return quote!(&super::schemas::#name);
@@ -65,7 +64,7 @@ impl<'a> Schemas<'a> {
                     raw.push('_');
                     raw.push_str(&type_words(self.api, a));
                 }
-                let (name, _) = self.scope.claim(&raw.to_shouty_snake_case());
+                let (name, _) = self.scope.claim(&naming::schema_static_name(&raw));
                 let name = ident(&name);
                 self.memo.insert(ty.clone(), name.clone());
                 let body = self.named_body(&def.kind, args);
@@ -103,7 +102,7 @@ impl<'a> Schemas<'a> {
                     .iter()
                     .map(|f| {
                         let name = &f.wire_name;
-                        let schema = self.checked(&subst(&f.ty, args), &f.constraints);
+                        let schema = self.checked(&f.ty.substitute(args), &f.constraints);
                         let required = f.required;
                         let nullable = f.nullable;
                         quote!(rt::Field { name: #name, schema: #schema, required: #required, nullable: #nullable })
@@ -111,7 +110,7 @@ impl<'a> Schemas<'a> {
                     .collect();
                 let additional = match &st.additional {
                     Some(t) => {
-                        let s = self.schema(&subst(t, args));
+                        let s = self.schema(&t.substitute(args));
                         quote!(Some(#s))
                     }
                     None => quote!(None),
@@ -136,14 +135,14 @@ impl<'a> Schemas<'a> {
                     .iter()
                     .map(|v| {
                         let tags = &v.tag_values;
-                        let schema = self.schema(&subst(&v.ty, args));
+                        let schema = self.schema(&v.ty.substitute(args));
                         quote!(rt::Variant { tags: &[#(#tags),*], schema: #schema })
                     })
                     .collect();
                 quote!(rt::Schema::Union(&rt::Union { tag: #tag, variants: &[#(#variants),*] }))
             }
             TypeKind::Newtype(t, c) => {
-                let inner = self.schema(&subst(t, args));
+                let inner = self.schema(&t.substitute(args));
                 match rules(c) {
                     Some(rules) => quote!(rt::Schema::Checked(#inner, #rules)),
                     None => quote!(rt::Schema::Checked(#inner, &rt::Rules::NONE)),
@@ -153,7 +152,7 @@ impl<'a> Schemas<'a> {
             TypeKind::External(_) => self.schema(&TypeRef::Any),
             // Resolved in `schema`; kept total.
             TypeKind::Alias(t) => {
-                let inner = self.schema(&subst(t, args));
+                let inner = self.schema(&t.substitute(args));
                 quote!(rt::Schema::Checked(#inner, &rt::Rules::NONE))
             }
         }
@@ -178,25 +177,6 @@ fn type_words(api: &Api, ty: &TypeRef) -> String {
         TypeRef::Tuple(_) => "Tuple".to_owned(),
         TypeRef::Generic(i) => format!("T{i}"),
         TypeRef::Any => "Value".to_owned(),
-    }
-}
-
-/// Substitute a generic type's arguments.
-pub fn subst(ty: &TypeRef, args: &[TypeRef]) -> TypeRef {
-    if args.is_empty() {
-        return ty.clone();
-    }
-    match ty {
-        TypeRef::Generic(i) => args.get(*i).cloned().unwrap_or(TypeRef::Any),
-        TypeRef::Named(id, inner) => {
-            TypeRef::Named(*id, inner.iter().map(|a| subst(a, args)).collect())
-        }
-        TypeRef::Tuple(items) => TypeRef::Tuple(items.iter().map(|a| subst(a, args)).collect()),
-        TypeRef::Array(t) => TypeRef::Array(Box::new(subst(t, args))),
-        TypeRef::Map(t) => TypeRef::Map(Box::new(subst(t, args))),
-        TypeRef::Option(t) => TypeRef::Option(Box::new(subst(t, args))),
-        TypeRef::Boxed(t) => TypeRef::Boxed(Box::new(subst(t, args))),
-        TypeRef::Primitive(_) | TypeRef::Any => ty.clone(),
     }
 }
 

@@ -65,11 +65,6 @@ impl Analysis {
     pub fn default(&self, id: TypeId) -> bool {
         self.default.get(id.0 as usize).copied().unwrap_or(false)
     }
-
-    /// Whether a type reference implements `Eq` and `Hash`.
-    pub fn ty_eq_hash(&self, ty: &TypeRef) -> bool {
-        ty_eq_hash(ty, &self.eq_hash)
-    }
 }
 
 fn flag(flags: &[bool], id: TypeId) -> bool {

@@ -31,7 +31,7 @@ pub(super) fn default_expr(api: &Api, ty: &TypeRef, value: &Value) -> Option<Def
         });
     }
     if fits(api, ty, value, 0) {
-        let json = raw_string(&value.to_string());
+        let json = crate::literals::text(&value.to_string());
         return Some(DefaultExpr {
             tokens: quote!(::stencil::default_from_json(#json)),
             approx_constant: false,
@@ -42,108 +42,6 @@ pub(super) fn default_expr(api: &Api, ty: &TypeRef, value: &Value) -> Option<Def
 
 /// Recursion limit for walking values against types (a union may contain itself).
 const MAX_DEPTH: usize = 64;
-
-/// Replace the type parameters in `ty` by `args`.
-fn subst(ty: &TypeRef, args: &[TypeRef]) -> TypeRef {
-    if args.is_empty() {
-        return ty.clone();
-    }
-    match ty {
-        TypeRef::Generic(i) => args.get(*i).cloned().unwrap_or_else(|| ty.clone()),
-        TypeRef::Named(id, inner) => {
-            TypeRef::Named(*id, inner.iter().map(|a| subst(a, args)).collect())
-        }
-        TypeRef::Tuple(items) => TypeRef::Tuple(items.iter().map(|a| subst(a, args)).collect()),
-        TypeRef::Array(t) => TypeRef::Array(Box::new(subst(t, args))),
-        TypeRef::Map(t) => TypeRef::Map(Box::new(subst(t, args))),
-        TypeRef::Option(t) => TypeRef::Option(Box::new(subst(t, args))),
-        TypeRef::Boxed(t) => TypeRef::Boxed(Box::new(subst(t, args))),
-        TypeRef::Primitive(_) | TypeRef::Any => ty.clone(),
-    }
-}
-
-/// `r#"text"#` with enough `#`s (readable JSON in generated code); a plain string literal
-/// should the text not make a raw string.
-fn raw_string(text: &str) -> Literal {
-    let mut hashes = 1;
-    while text.contains(&format!("\"{}", "#".repeat(hashes))) {
-        hashes += 1;
-    }
-    let fence = "#".repeat(hashes);
-    if text.contains('\r') {
-        return Literal::string(text);
-    }
-    format!("r{fence}\"{text}\"{fence}")
-        .parse()
-        .unwrap_or_else(|_| Literal::string(text))
-}
-
-pub(super) fn int_literal(value: i64) -> TokenStream {
-    let abs = Literal::u64_unsuffixed(value.unsigned_abs());
-    if value < 0 {
-        quote!(-#abs)
-    } else {
-        quote!(#abs)
-    }
-}
-
-fn float_literal(value: f64, f32: bool, approx_constant: &mut bool) -> Option<TokenStream> {
-    let repr = if f32 {
-        let narrow = value as f32;
-        if !narrow.is_finite() {
-            return None;
-        }
-        format!("{:?}", narrow.abs())
-    } else {
-        if !value.is_finite() {
-            return None;
-        }
-        format!("{:?}", value.abs())
-    };
-    *approx_constant |= looks_like_constant(&repr);
-    let literal: Literal = repr.parse().ok()?;
-    Some(if value.is_sign_negative() && value != 0.0 {
-        quote!(-#literal)
-    } else {
-        quote!(#literal)
-    })
-}
-
-/// Whether clippy's `approx_constant` would take this literal for a `std::f64::consts` value.
-fn looks_like_constant(repr: &str) -> bool {
-    use std::f64::consts::*;
-    const CONSTANTS: &[f64] = &[
-        E,
-        FRAC_1_PI,
-        FRAC_1_SQRT_2,
-        FRAC_2_PI,
-        FRAC_2_SQRT_PI,
-        FRAC_PI_2,
-        FRAC_PI_3,
-        FRAC_PI_4,
-        FRAC_PI_6,
-        FRAC_PI_8,
-        LN_10,
-        LN_2,
-        LOG10_E,
-        LOG2_E,
-        LOG2_10,
-        LOG10_2,
-        PI,
-        SQRT_2,
-        TAU,
-    ];
-    let Some((_, decimals)) = repr.split_once('.') else {
-        return false;
-    };
-    if repr.len() < 4 || repr.contains('e') {
-        return false;
-    }
-    CONSTANTS.iter().any(|c| {
-        let full = c.to_string();
-        full.starts_with(repr) || format!("{c:.*}", decimals.len()) == repr
-    })
-}
 
 fn integer(p: Primitive, value: &Value) -> Option<TokenStream> {
     let (min, max): (i128, i128) = match p {
@@ -187,7 +85,7 @@ fn literal(
             Primitive::Bool => value.as_bool().map(|b| quote!(#b)),
             Primitive::F32 | Primitive::F64 => value
                 .as_f64()
-                .and_then(|f| float_literal(f, p == Primitive::F32, approx)),
+                .and_then(|f| crate::literals::float(f, p == Primitive::F32, approx)),
             Primitive::Uuid => value
                 .as_str()
                 .filter(|s| is_uuid(s))
@@ -258,15 +156,15 @@ fn literal(
                         let variant = ident(&v.name);
                         Some(quote!(#name::#variant))
                     } else if e.fallback {
-                        let n = int_literal(n);
+                        let n = crate::literals::int(n);
                         Some(quote!(#name::Other(#n)))
                     } else {
                         None
                     }
                 }
-                TypeKind::Alias(t) => recurse(&subst(t, &args), value),
+                TypeKind::Alias(t) => recurse(&t.substitute(&args), value),
                 TypeKind::Newtype(t, _) => {
-                    recurse(&subst(t, &args), value).map(|v| quote!(#name(#v)))
+                    recurse(&t.substitute(&args), value).map(|v| quote!(#name(#v)))
                 }
                 TypeKind::Struct(_) | TypeKind::Union(_) | TypeKind::External(_) => None,
             }
@@ -318,11 +216,14 @@ fn fits(api: &Api, ty: &TypeRef, value: &Value, depth: usize) -> bool {
                 TypeKind::IntEnum(e) => value
                     .as_i64()
                     .is_some_and(|n| e.fallback || e.variants.iter().any(|v| v.value == n)),
-                TypeKind::Alias(t) | TypeKind::Newtype(t, _) => fits(&subst(t, &args), value),
+                TypeKind::Alias(t) | TypeKind::Newtype(t, _) => fits(&t.substitute(&args), value),
                 // A default for a user's type cannot be checked here.
                 TypeKind::External(_) => false,
                 TypeKind::Union(u) => match &u.tag {
-                    None => u.variants.iter().any(|v| fits(&subst(&v.ty, &args), value)),
+                    None => u
+                        .variants
+                        .iter()
+                        .any(|v| fits(&v.ty.substitute(&args), value)),
                     Some(tag) => {
                         let Some(tag) = value.get(tag.as_str()).and_then(Value::as_str) else {
                             return false;
@@ -330,7 +231,9 @@ fn fits(api: &Api, ty: &TypeRef, value: &Value, depth: usize) -> bool {
                         u.variants
                             .iter()
                             .find(|v| v.tag_values.iter().any(|t| t == tag))
-                            .is_some_and(|v| value.is_object() && fits(&subst(&v.ty, &args), value))
+                            .is_some_and(|v| {
+                                value.is_object() && fits(&v.ty.substitute(&args), value)
+                            })
                     }
                 },
                 TypeKind::Struct(s) => {
@@ -338,7 +241,7 @@ fn fits(api: &Api, ty: &TypeRef, value: &Value, depth: usize) -> bool {
                         return false;
                     };
                     let declared = s.fields.iter().all(|f| {
-                        let ty = subst(&f.ty, &args);
+                        let ty = f.ty.substitute(&args);
                         match (object.get(&f.wire_name), f.presence()) {
                             (None, Presence::Required) => false,
                             (None, _) => true,
@@ -351,7 +254,7 @@ fn fits(api: &Api, ty: &TypeRef, value: &Value, depth: usize) -> bool {
                     let rest = match &s.additional {
                         None => true,
                         Some(t) => {
-                            let t = subst(t, &args);
+                            let t = t.substitute(&args);
                             object
                                 .iter()
                                 .filter(|(k, _)| !s.fields.iter().any(|f| &f.wire_name == *k))
@@ -362,19 +265,5 @@ fn fits(api: &Api, ty: &TypeRef, value: &Value, depth: usize) -> bool {
                 }
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn clippy_constants() {
-        assert!(looks_like_constant("3.14"));
-        assert!(looks_like_constant("2.718"));
-        assert!(!looks_like_constant("3.0"));
-        assert!(!looks_like_constant("0.5"));
-        assert!(!looks_like_constant("1.5"));
     }
 }

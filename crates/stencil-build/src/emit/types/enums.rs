@@ -5,10 +5,10 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::defaults::int_literal;
 use super::Cx;
 use crate::emit::{code_span, doc_attrs, doc_lines, ident};
 use crate::ir::{Docs, IntEnum, StringEnum, TypeDef};
+use crate::literals::int as int_literal;
 
 impl Cx<'_> {
     pub(super) fn string_enum(&mut self, def: &TypeDef, e: &StringEnum) -> TokenStream {

@@ -30,30 +30,21 @@ use quote::{quote, ToTokens};
 
 use self::docs::constraint_line;
 use super::{
-    derive_attr, doc_attrs, doc_lines, extra_derives, ident, join_paragraphs, serde_attrs,
-    type_ref_generic, Sink,
+    derive_attr, doc_attrs, doc_lines, ident, join_paragraphs, serde_attrs, type_ref_generic, Sink,
 };
 use crate::ir::{Api, Constraints, TypeDef, TypeKind, TypeRef};
 use crate::naming::Scope;
-use crate::pipeline::Options;
 
 pub use self::analysis::Analysis;
 
-/// `pub mod types { ... }`.
-pub fn types(api: &Api, options: &Options) -> TokenStream {
-    let mut sink = super::Collect::new();
-    types_into(api, options, TokenStream::new(), &mut sink);
-    sink.finish()
-}
-
-/// [`types`] into `sink`, one type at a time; `gate` goes before the module (its `#[cfg]`).
-pub fn types_into(api: &Api, options: &Options, gate: TokenStream, sink: &mut dyn Sink) {
-    let (extra, errors) = extra_derives(options);
+/// `pub mod types { ... }` into `sink`, one type at a time; every type also derives
+/// `derives` (those it does not derive already).
+pub fn types_into(api: &Api, derives: &[syn::Path], sink: &mut dyn Sink) {
     let mut cx = Cx {
         api,
         analysis: Analysis::new(api),
-        extra: extra.iter().map(ToTokens::to_token_stream).collect(),
-        extra_names: extra
+        extra: derives.iter().map(ToTokens::to_token_stream).collect(),
+        extra_names: derives
             .iter()
             .filter_map(|p| p.segments.last().map(|s| s.ident.to_string()))
             .collect(),
@@ -72,10 +63,9 @@ pub fn types_into(api: &Api, options: &Options, gate: TokenStream, sink: &mut dy
     }
     heading.push('.');
     let module_docs = doc_attrs(&super::markdown_lines(&heading));
-    sink.open(quote!(#gate #module_docs pub mod types));
+    sink.open(quote!(#module_docs pub mod types));
     // The imports depend on what the types derive: known once they are all emitted.
     let imports = sink.reserve();
-    sink.items(errors);
     for def in &api.types {
         sink.items(cx.type_def(def));
     }

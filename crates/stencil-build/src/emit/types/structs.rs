@@ -1,7 +1,6 @@
 //! Structs: fields by [`Presence`], schema defaults as functions, a hand-written `Default`
 //! when a field has one.
 
-use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
@@ -11,7 +10,7 @@ use super::docs::{constraint_line, short_json};
 use super::{generic_params, generics_used, impl_generics, Cx};
 use crate::emit::{doc_attrs, doc_lines, ident, join_paragraphs, serde_attrs};
 use crate::ir::{Field, Presence, Struct, TypeDef};
-use crate::naming::Scope;
+use crate::naming::{self, Scope};
 
 impl Cx<'_> {
     pub(super) fn struct_def(&mut self, def: &TypeDef, s: &Struct) -> TokenStream {
@@ -121,11 +120,9 @@ impl Cx<'_> {
             let shown = short_json(value);
             match default_expr(self.api, &field.ty, value) {
                 Some(expr) => {
-                    let fn_name = self.functions.claim(&format!(
-                        "default_{}_{}",
-                        def.name.to_snake_case(),
-                        field.name.trim_end_matches('_')
-                    ));
+                    let fn_name = self
+                        .functions
+                        .claim(&naming::default_fn_name(&def.name, &field.name));
                     let fn_name = ident(&fn_name.0);
                     let allow = if expr.approx_constant {
                         quote!(#[allow(clippy::approx_constant)]) // the document's number, not π

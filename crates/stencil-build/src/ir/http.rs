@@ -1,0 +1,269 @@
+//! The operations half of the data model: operations, their methods, parameters, bodies,
+//! responses and security (the types half is in `mod.rs`). Built by `operations.rs`.
+
+use serde_json::Value;
+
+use super::{Constraints, Docs, TypeRef};
+
+/// An operation: a method on a path.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Operation {
+    /// The `operationId` as written, or one made from method and path.
+    pub id: String,
+    /// Rust method name (snake_case, unique among operations), FastAPI suffixes removed where
+    /// the result stays unique: `login_token_post` → `login`.
+    pub name: String,
+    /// UpperCamelCase form of `name`, prefix for the operation's own types.
+    pub type_name: String,
+    /// The HTTP method.
+    pub method: Method,
+    /// Path template as written: `/device/{device_id}`.
+    pub path: String,
+    /// `tags`, in document order.
+    pub tags: Vec<String>,
+    /// `summary` in `title`, `description` in `description`.
+    pub docs: Docs,
+    /// Its parameters (the path item's and its own), in document order.
+    pub params: Vec<Param>,
+    /// Its request body.
+    pub body: Option<RequestBody>,
+    /// In document order; `default` last.
+    pub responses: Vec<Response>,
+    /// Alternatives (OR) of scheme sets (AND). Empty: no authentication. A set that is empty
+    /// means authentication is optional.
+    pub security: Vec<Vec<SecurityUse>>,
+    /// JSON pointer of the operation object.
+    pub origin: String,
+}
+
+/// An HTTP method.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Method {
+    /// `GET`.
+    Get,
+    /// `PUT`.
+    Put,
+    /// `POST`.
+    Post,
+    /// `DELETE`.
+    Delete,
+    /// `OPTIONS`.
+    Options,
+    /// `HEAD`.
+    Head,
+    /// `PATCH`.
+    Patch,
+    /// `TRACE`.
+    Trace,
+}
+
+impl Method {
+    /// The method in upper case, as on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+/// A parameter of an operation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    /// Name on the wire.
+    pub wire_name: String,
+    /// Rust name (snake_case, unique among the operation's parameters).
+    pub name: String,
+    /// Where it is sent.
+    pub location: ParamLocation,
+    /// `required`.
+    pub required: bool,
+    /// Its type.
+    pub ty: TypeRef,
+    /// The schema's `default`.
+    pub default: Option<Value>,
+    /// How it is serialised.
+    pub style: ParamStyle,
+    /// `explode`.
+    pub explode: bool,
+    /// Validation keywords of its schema.
+    pub constraints: Constraints,
+    /// Documentation.
+    pub docs: Docs,
+}
+
+/// Where a parameter is sent (`in`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ParamLocation {
+    /// In the path template.
+    Path,
+    /// In the query string.
+    Query,
+    /// In a header.
+    Header,
+    /// In a cookie.
+    Cookie,
+}
+
+/// A parameter's `style`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ParamStyle {
+    /// `simple`.
+    Simple,
+    /// `form`.
+    Form,
+    /// `label`.
+    Label,
+    /// `matrix`.
+    Matrix,
+    /// `spaceDelimited`.
+    SpaceDelimited,
+    /// `pipeDelimited`.
+    PipeDelimited,
+    /// `deepObject`.
+    DeepObject,
+}
+
+/// A request body.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RequestBody {
+    /// `required`.
+    pub required: bool,
+    /// One entry per media type offered, in document order.
+    pub contents: Vec<Content>,
+    /// Documentation.
+    pub docs: Docs,
+}
+
+/// A body in one media type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Content {
+    /// The media type as written (`application/json`, `application/vnd.x+json`, ...).
+    pub media_type: String,
+    /// How it is encoded.
+    pub kind: MediaKind,
+    /// The body's type; `None` when the media type has no schema.
+    pub ty: Option<TypeRef>,
+}
+
+/// How a body is encoded, by its media type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MediaKind {
+    /// `application/json` and `*/*+json`.
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// `multipart/form-data`.
+    Multipart,
+    /// `text/*`.
+    Text,
+    /// Anything else: raw bytes (`application/octet-stream`, images, ...).
+    Binary,
+}
+
+/// A response an operation declares.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Response {
+    /// The status it answers.
+    pub status: Status,
+    /// `description`.
+    pub description: String,
+    /// Its bodies, one per media type.
+    pub contents: Vec<Content>,
+    /// Its declared headers.
+    pub headers: Vec<ResponseHeader>,
+}
+
+/// The status a response is declared for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Status {
+    /// One code: `404`.
+    Code(u16),
+    /// `1XX` .. `5XX`: the first digit.
+    Range(u16),
+    /// `default`: any other status.
+    Default,
+}
+
+impl Status {
+    /// The variant naming this status in response enums (see [`crate::naming::status_variant`]).
+    pub fn variant_name(self) -> String {
+        match self {
+            Status::Code(code) => crate::naming::status_variant(Some(code), None),
+            Status::Range(class) => crate::naming::status_variant(None, Some(class)),
+            Status::Default => crate::naming::status_variant(None, None),
+        }
+    }
+
+    /// Whether the status is a 2xx one.
+    pub fn is_success(self) -> bool {
+        match self {
+            Status::Code(c) => (200..300).contains(&c),
+            Status::Range(r) => r == 2,
+            Status::Default => false,
+        }
+    }
+}
+
+/// A header a response declares.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResponseHeader {
+    /// The header's name on the wire.
+    pub wire_name: String,
+    /// Its Rust name.
+    pub name: String,
+    /// `required`.
+    pub required: bool,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Documentation.
+    pub docs: Docs,
+}
+
+/// A security scheme an operation uses, with the scopes it needs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SecurityUse {
+    /// Index into `Api::security_schemes`.
+    pub scheme: usize,
+    /// The OAuth2 scopes.
+    pub scopes: Vec<String>,
+}
+
+/// A security scheme of the document.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SecurityScheme {
+    /// Key under `components/securitySchemes`.
+    pub key: String,
+    /// Rust name (snake_case, unique among schemes).
+    pub name: String,
+    /// What the client sends.
+    pub kind: SecurityKind,
+    /// Documentation.
+    pub docs: Docs,
+}
+
+/// What a security scheme sends.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SecurityKind {
+    /// `http` `bearer`: `Authorization: Bearer`.
+    HttpBearer,
+    /// `http` `basic`.
+    HttpBasic,
+    /// `apiKey`: a key in a header, the query or a cookie.
+    ApiKey {
+        /// Where the key goes.
+        location: ParamLocation,
+        /// The header, query parameter or cookie name.
+        wire_name: String,
+    },
+    /// OAuth2 and OpenID Connect are sent as bearer tokens.
+    OAuth2,
+    /// A scheme Stencil does not implement (e.g. `mutualTLS`, other HTTP schemes).
+    Unsupported(String),
+}
