@@ -10,7 +10,7 @@ use super::super::{doc_attrs, ident};
 use super::fields::{fields, multipart_struct, template, Field, TemplatePart, What};
 use super::plan::{Call, Plan};
 use super::responses::{header_default, is_binary};
-use super::{route, self_convention_allow};
+use super::shared::{route, self_convention_allow};
 use crate::ir::{Api, Content, MediaKind, Operation, Param, ParamLocation, ParamStyle};
 use crate::naming::Scope;
 
