@@ -10,6 +10,7 @@
 //! independent of where the repository is checked out.
 
 pub mod manifest;
+pub mod package;
 pub mod test_all;
 
 use std::collections::BTreeMap;

@@ -19,10 +19,22 @@ Commands:
                  test tests/contract/run.sh (schemathesis against the generated server)
   corpus DIR     generate + cargo check every OpenAPI document in DIR, print a table
                  (`cargo xtask corpus --help`)
+  package        check the metadata of stencil, stencil-build and stencil-cli, then
+                 `cargo package` them (each built from its packaged files alone)
+  outside        install the CLI into a scratch directory outside the repository,
+                 generate the PathStack crate there and `cargo check` it (minutes)
   bench [FILES]  generation time, memory and output size per document and stage, in release
                  mode (default: specs/; `cargo xtask bench --help`)
   help           print this help
 ";
+
+fn exit(ok: bool) -> ExitCode {
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -37,6 +49,8 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             };
         }
+        ["package"] => return exit(xtask::package::run(&xtask::project_root())),
+        ["outside"] => return exit(xtask::package::outside(&xtask::project_root())),
         ["regen"] => false,
         ["regen", "--check"] | ["regen", "-c"] => true,
         ["help" | "--help" | "-h"] | ["regen" | "test", "--help" | "-h"] => {
