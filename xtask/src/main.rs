@@ -21,6 +21,7 @@ Commands:
                  (`cargo xtask corpus --help`)
   package        check the metadata of stencil, stencil-build and stencil-cli, then
                  `cargo package` them (each built from its packaged files alone)
+  docs           cargo doc --no-deps on every generated crate, rustdoc warnings denied
   outside        install the CLI into a scratch directory outside the repository,
                  generate the PathStack crate there and `cargo check` it (minutes)
   bench [FILES]  generation time, memory and output size per document and stage, in release
@@ -50,10 +51,12 @@ fn main() -> ExitCode {
             };
         }
         ["package"] => return exit(xtask::package::run(&xtask::project_root())),
+        ["docs"] => return exit(xtask::package::generated_docs(&xtask::project_root())),
         ["outside"] => return exit(xtask::package::outside(&xtask::project_root())),
         ["regen"] => false,
         ["regen", "--check"] | ["regen", "-c"] => true,
-        ["help" | "--help" | "-h"] | ["regen" | "test", "--help" | "-h"] => {
+        ["help" | "--help" | "-h"]
+        | ["regen" | "test" | "package" | "docs" | "outside", "--help" | "-h"] => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
         }

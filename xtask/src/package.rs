@@ -178,6 +178,41 @@ fn succeed(command: &mut Command) -> Result<(), String> {
     }
 }
 
+/// `cargo xtask docs`: rustdoc, warnings denied, on every crate `codegen.toml` lists (the
+/// crates under `generated/`), all features on: the generated docs are the first thing a user
+/// of a generated client reads. `false` (after saying why) on failure.
+pub fn generated_docs(root: &Path) -> bool {
+    let manifest = match crate::read_manifest(root) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return false;
+        }
+    };
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let flags = std::env::var("RUSTDOCFLAGS").unwrap_or_default();
+    let mut doc = Command::new(&cargo);
+    doc.args(["doc", "--no-deps", "--all-features", "--keep-going"])
+        .env("RUSTDOCFLAGS", format!("{flags} -D warnings").trim())
+        .current_dir(root);
+    for entry in &manifest.crates {
+        doc.args(["-p", &entry.name]);
+    }
+    match succeed(&mut doc) {
+        Ok(()) => {
+            eprintln!(
+                "the docs of {} generated crates build without warnings",
+                manifest.crates.len()
+            );
+            true
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            false
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
