@@ -4,9 +4,10 @@
 
 use std::io::IsTerminal as _;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use stencil_build::{Diagnostics, Generated, Options, Stage};
 
 /// Whether to show progress, given how the environment looks.
@@ -24,14 +25,31 @@ pub fn enabled() -> bool {
     })
 }
 
-/// [`stencil_build::generate`] with a spinner on stderr naming the current stage.
+/// Runs shorter than this show no progress (no flash of a spinner).
+const DELAY: Duration = Duration::from_millis(400);
+
+/// [`stencil_build::generate`] with a spinner on stderr naming the current stage, once the
+/// run has taken [`DELAY`].
 pub fn generate(spec: &Path, options: &Options) -> Result<Generated, Diagnostics> {
-    let bar = ProgressBar::new_spinner().with_style(
-        ProgressStyle::with_template("{spinner} [{pos}/{len}] {msg} ({elapsed})")
-            .expect("a valid template"),
-    );
-    bar.set_length(Stage::ALL.len() as u64);
-    bar.enable_steady_tick(Duration::from_millis(100));
+    let bar =
+        ProgressBar::with_draw_target(Some(Stage::ALL.len() as u64), ProgressDrawTarget::hidden())
+            .with_style(
+                ProgressStyle::with_template("{spinner} [{pos}/{len}] {msg} ({elapsed})")
+                    .expect("a valid template"),
+            );
+    // Held while the bar is shown or finished, so it is never shown after it finished.
+    let done = Arc::new(Mutex::new(false));
+    {
+        let (bar, done) = (bar.clone(), Arc::clone(&done));
+        std::thread::spawn(move || {
+            std::thread::sleep(DELAY);
+            let done = done.lock().unwrap_or_else(|e| e.into_inner());
+            if !*done {
+                bar.set_draw_target(ProgressDrawTarget::stderr());
+                bar.enable_steady_tick(Duration::from_millis(100));
+            }
+        });
+    }
     let result = stencil_build::generate_observed(spec, options, &mut |stage, started| {
         if started {
             let n = Stage::ALL.iter().position(|s| *s == stage).unwrap_or(0);
@@ -39,6 +57,8 @@ pub fn generate(spec: &Path, options: &Options) -> Result<Generated, Diagnostics
             bar.set_message(format!("{}: {}", spec.display(), stage.name()));
         }
     });
+    let mut done = done.lock().unwrap_or_else(|e| e.into_inner());
+    *done = true;
     bar.finish_and_clear();
     result
 }

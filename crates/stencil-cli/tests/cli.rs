@@ -27,6 +27,7 @@ where
         // Help is wrapped to the terminal's width, else to `COLUMNS`: fixed for the snapshots.
         .env("COLUMNS", "100")
         .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
         .current_dir(repo_root())
         .output()
         .expect("run stencil")
