@@ -490,7 +490,10 @@ fn generate_check_regenerate() {
     );
     // Built in this repository, the binary adds the path of its runtime's sources to the
     // version, so the crate builds before the runtime is published.
-    let runtime = repo_root().join("crates/stencil");
+    let runtime = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .join("stencil");
     assert!(
         cargo_toml.contains(&format!(
             "stencil = {{ version = \"{}\", path = \"{}\" }}\n",
