@@ -20,6 +20,8 @@ mod auth;
 mod coerce;
 mod config;
 mod direct;
+#[cfg(feature = "docs-ui")]
+mod docs_ui;
 mod error;
 mod input;
 mod multipart;
@@ -40,6 +42,8 @@ use serde_json::Value;
 pub use auth::{authenticate, authenticate_optional, Credential, Credentials, Provided};
 pub use bytes::Bytes;
 pub use config::{Config, DEFAULT_BODY_LIMIT};
+#[cfg(feature = "docs-ui")]
+pub use docs_ui::docs_route;
 pub use error::{fill_envelope, ApiError, Error, ErrorKind, ErrorReport};
 pub use http;
 pub use input::Input;
