@@ -1,0 +1,511 @@
+//! Streamed responses end to end: the runtime's server helpers on a real axum server on
+//! 127.0.0.1, the runtime's client streams reading them.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::Router;
+use bytes::Bytes;
+use futures_util::{stream, Stream, StreamExt};
+use serde::{Deserialize, Serialize};
+use stencil::client::{
+    json, json_event, Core, Error, Event, EventStream, Opening, Reconnect, Response, ResponseValue,
+    StreamConfig, StreamError,
+};
+use stencil::server::{body_stream, ByteStream, Events, JsonLines};
+use tokio::sync::{mpsc, oneshot};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct Tick {
+    n: u32,
+    text: String,
+}
+
+#[derive(Debug, PartialEq, Deserialize)]
+struct Problem {
+    message: String,
+}
+
+/// The declared statuses of the test operations other than the stream: 400 is a JSON problem.
+fn decode(response: Response) -> Result<ResponseValue<Infallible>, Error<Problem>> {
+    match response.status() {
+        400 => response.err(json, |p: Problem| p),
+        _ => response.unexpected(),
+    }
+}
+
+async fn serve(router: Router) -> Core {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    Core::new(format!("http://{address}"), &[])
+}
+
+/// The events of `GET /sse`.
+fn open(core: &Core, config: StreamConfig) -> Opening<EventStream<Tick, Problem>, Problem> {
+    core.request(reqwest::Method::GET)
+        .path("/sse")
+        .events(json_event::<Tick>, decode)
+        .config(config)
+}
+
+/// Fail instead of hanging.
+async fn within<T>(future: impl Future<Output = T>) -> T {
+    tokio::time::timeout(Duration::from_secs(30), future)
+        .await
+        .expect("the test took longer than 30 s")
+}
+
+/// A raw response with `content_type`, its body the chunks of `chunks`.
+fn raw<S>(content_type: &'static str, chunks: S) -> axum::response::Response
+where
+    S: Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static,
+{
+    ([("content-type", content_type)], Body::from_stream(chunks)).into_response()
+}
+
+fn chunks(parts: &[&'static str]) -> impl Stream<Item = Result<Bytes, std::io::Error>> {
+    stream::iter(
+        parts
+            .iter()
+            .map(|p| Ok(Bytes::from_static(p.as_bytes())))
+            .collect::<Vec<_>>(),
+    )
+}
+
+fn tick(n: u32) -> Tick {
+    Tick {
+        n,
+        text: format!("tick {n}"),
+    }
+}
+
+#[tokio::test]
+async fn ten_thousand_typed_events_arrive_in_order() {
+    let router = Router::new().route(
+        "/sse",
+        get(|| async {
+            Events::new(stream::iter(
+                (0..10_000).map(|n| Event::new(tick(n)).event("tick").id(n.to_string())),
+            ))
+        }),
+    );
+    let core = serve(router).await;
+    within(async {
+        let mut events = open(&core, StreamConfig::default()).await.unwrap();
+        assert_eq!(events.status(), 200);
+        let mut n = 0;
+        while let Some(event) = events.next().await {
+            let event = event.unwrap();
+            assert_eq!(event.data, tick(n));
+            assert_eq!(event.event, "tick");
+            assert_eq!(event.id.as_deref(), Some(n.to_string().as_str()));
+            n += 1;
+        }
+        assert_eq!(n, 10_000);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_first_event_arrives_before_the_server_produced_the_last() {
+    let (release, released) = oneshot::channel::<()>();
+    let released = Arc::new(tokio::sync::Mutex::new(Some(released)));
+    let router = Router::new().route(
+        "/sse",
+        get(move || {
+            let released = released.clone();
+            async move {
+                let gate = released.lock().await.take().unwrap();
+                let first = stream::once(async { Event::new(tick(1)) });
+                // The second event is produced only once the client has the first.
+                let second = stream::once(async move {
+                    gate.await.unwrap();
+                    Event::new(tick(2))
+                });
+                Events::new(first.chain(second))
+            }
+        }),
+    );
+    let core = serve(router).await;
+    within(async {
+        let mut events = open(&core, StreamConfig::default()).await.unwrap();
+        assert_eq!(events.next().await.unwrap().unwrap().data, tick(1));
+        release.send(()).unwrap();
+        assert_eq!(events.next().await.unwrap().unwrap().data, tick(2));
+        assert!(events.next().await.is_none());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn done_ends_the_stream_and_a_bad_event_does_not() {
+    let router = Router::new().route(
+        "/sse",
+        get(|| async {
+            let body = chunks(&[
+                ": a comment\n\nevent: tick\ndata: {\"n\": 1,",
+                " \"text\": \"one\"}\nretry: 250\n\n",
+                "id: 7\r\ndata: not json\r\n\r\n",
+                "data: {\"n\": 2, \"text\": \"two\"}\n\ndata: [DONE]\n\n",
+            ])
+            // After `[DONE]` the server keeps the connection open: the client must not wait.
+            .chain(stream::pending());
+            raw("text/event-stream; charset=utf-8", body)
+        }),
+    );
+    let core = serve(router).await;
+    within(async {
+        let mut events = open(&core, StreamConfig::default()).await.unwrap();
+        let first = events.next().await.unwrap().unwrap();
+        assert_eq!(first.event, "tick");
+        assert_eq!(first.retry, Some(Duration::from_millis(250)));
+        assert_eq!(first.data.text, "one");
+        match events.next().await.unwrap() {
+            Err(Error::Stream(StreamError::BadEvent { event, message })) => {
+                assert_eq!(event.data, "not json");
+                assert_eq!(event.id.as_deref(), Some("7"));
+                assert_eq!(event.event, "message");
+                assert!(message.contains("expected"), "{message}");
+            }
+            other => panic!("expected a bad event, got {other:?}"),
+        }
+        let third = events.next().await.unwrap().unwrap();
+        assert_eq!((third.data.n, third.id.as_deref()), (2, Some("7")));
+        assert!(events.next().await.is_none());
+        assert_eq!(events.last_event_id(), Some("7"));
+    })
+    .await;
+}
+
+/// Open `/sse` with `config` and collect every item, errors as their text.
+async fn collect(core: &Core, config: StreamConfig) -> Vec<Result<u32, String>> {
+    open(core, config)
+        .await
+        .unwrap()
+        .map(|item| item.map(|e| e.data.n).map_err(|e| format!("{e:?}")))
+        .collect()
+        .await
+}
+
+#[tokio::test]
+async fn an_over_long_line_ends_the_stream_with_an_error() {
+    let router = Router::new().route(
+        "/sse",
+        get(|| async {
+            let long = format!("data: \"{}\"\n\n", "x".repeat(5000));
+            let body = chunks(&["data: {\"n\": 1, \"text\": \"\"}\n\n"])
+                .chain(stream::iter([Ok(Bytes::from(long))]))
+                .chain(chunks(&["data: {\"n\": 2, \"text\": \"\"}\n\n"]));
+            raw("text/event-stream", body)
+        }),
+    );
+    let core = serve(router).await;
+    let got = within(collect(&core, StreamConfig::default().max_line(1024))).await;
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got[0], Ok(1));
+    assert_eq!(
+        got[1].as_ref().unwrap_err(),
+        "Stream(LineTooLong { limit: 1024 })"
+    );
+    // An event of many short lines is held to the event limit.
+    let got = within(collect(&core, StreamConfig::default().max_event(64))).await;
+    assert_eq!(got[0], Ok(1));
+    assert!(got[1].as_ref().unwrap_err().contains("EventTooLarge"));
+}
+
+#[tokio::test]
+async fn a_silent_server_times_out() {
+    let router = Router::new().route(
+        "/sse",
+        get(|| async {
+            raw(
+                "text/event-stream",
+                chunks(&["data: {\"n\": 1, \"text\": \"\"}\n\n"]).chain(stream::pending()),
+            )
+        }),
+    );
+    let core = serve(router).await;
+    let config = StreamConfig::default().read_timeout(Some(Duration::from_millis(200)));
+    let got = within(collect(&core, config)).await;
+    assert_eq!(got, vec![Ok(1), Err("Stream(Timeout(200ms))".to_owned())]);
+}
+
+#[tokio::test]
+async fn a_cut_connection_is_an_error() {
+    let router = Router::new().route(
+        "/sse",
+        get(|| async {
+            // Cut once the first event is surely on its way.
+            let cut = stream::once(async {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                Err(std::io::Error::other("cut"))
+            });
+            raw(
+                "text/event-stream",
+                chunks(&["data: {\"n\": 1, \"text\": \"\"}\n\ndata: {\"n\""]).chain(cut),
+            )
+        }),
+    );
+    let core = serve(router).await;
+    let got = within(collect(&core, StreamConfig::default())).await;
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got[0], Ok(1));
+    assert!(got[1]
+        .as_ref()
+        .unwrap_err()
+        .starts_with("Stream(Interrupted("));
+}
+
+#[tokio::test]
+async fn the_wrong_content_type_and_declared_errors_fail_before_streaming() {
+    let router = Router::new()
+        .route("/json", get(|| async { axum::Json(tick(1)) }))
+        .route(
+            "/problem",
+            get(|| async {
+                (
+                    axum::http::StatusCode::BAD_REQUEST,
+                    axum::Json(serde_json::json!({"message": "no"})),
+                )
+            }),
+        );
+    let core = serve(router).await;
+    within(async {
+        let open = |path: &'static str| {
+            core.request(reqwest::Method::GET)
+                .path(path)
+                .events(json_event::<Tick>, decode)
+        };
+        match open("/json").await {
+            Err(Error::UnexpectedContentType {
+                status,
+                content_type,
+                expected,
+                ..
+            }) => {
+                assert_eq!(status, 200);
+                assert_eq!(content_type.as_deref(), Some("application/json"));
+                assert_eq!(expected, ["text/event-stream"]);
+            }
+            other => panic!("expected a content type error, got {:?}", other.err()),
+        }
+        match open("/problem").await {
+            Err(Error::Api(problem)) => {
+                assert_eq!(problem.status(), 400);
+                assert_eq!(problem.message, "no");
+            }
+            other => panic!("expected the declared error, got {:?}", other.err()),
+        }
+    })
+    .await;
+}
+
+/// Sends `()` when dropped: the server's stream was dropped.
+struct Dropped(Option<oneshot::Sender<()>>);
+
+impl Drop for Dropped {
+    fn drop(&mut self) {
+        if let Some(tx) = self.0.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+#[tokio::test]
+async fn dropping_the_client_stream_ends_the_server_stream() {
+    let (tx, dropped) = oneshot::channel();
+    let guard = Arc::new(std::sync::Mutex::new(Some(Dropped(Some(tx)))));
+    let router = Router::new().route(
+        "/sse",
+        get(move || {
+            let guard = guard.lock().unwrap().take().unwrap();
+            async move {
+                // An endless stream that owns the guard.
+                let ticks = stream::unfold((0, guard), |(n, guard)| async move {
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                    Some((Event::new(tick(n)), (n + 1, guard)))
+                });
+                Events::new(ticks)
+            }
+        }),
+    );
+    let core = serve(router).await;
+    within(async {
+        let mut events = open(&core, StreamConfig::default()).await.unwrap();
+        assert_eq!(events.next().await.unwrap().unwrap().data.n, 0);
+        drop(events);
+        dropped.await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn reconnection_sends_the_last_event_id() {
+    let connections = Arc::new(AtomicUsize::new(0));
+    let seen = connections.clone();
+    let router = Router::new().route(
+        "/sse",
+        get(move |headers: axum::http::HeaderMap| {
+            let n = seen.fetch_add(1, Ordering::SeqCst);
+            async move {
+                let last = headers
+                    .get("last-event-id")
+                    .map(|v| v.to_str().unwrap().to_owned());
+                match (n, last.as_deref()) {
+                    (0, None) => raw(
+                        "text/event-stream",
+                        chunks(&[
+                            "retry: 10\nid: a\ndata: {\"n\": 1, \"text\": \"\"}\n\n",
+                            "id: b\ndata: {\"n\": 2, \"text\": \"\"}\n\n",
+                        ]),
+                    ),
+                    (1, Some("b")) => raw(
+                        "text/event-stream",
+                        chunks(&["id: c\ndata: {\"n\": 3, \"text\": \"\"}\n\ndata: [DONE]\n\n"]),
+                    ),
+                    _ => axum::http::StatusCode::CONFLICT.into_response(),
+                }
+            }
+        }),
+    );
+    let core = serve(router).await;
+    let got: Vec<u32> = within(async {
+        open(&core, StreamConfig::default())
+            .await
+            .unwrap()
+            .reconnect(Reconnect::default())
+            .map(|e| e.unwrap().data.n)
+            .collect()
+            .await
+    })
+    .await;
+    assert_eq!(got, [1, 2, 3]);
+    assert_eq!(connections.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn json_lines_and_sequences_decode_item_by_item() {
+    let router = Router::new()
+        .route(
+            "/ndjson",
+            get(|| async {
+                raw(
+                    "application/x-ndjson",
+                    chunks(&[
+                        "{\"n\":1,\"text\":\"a\"}\n\n{\"n\":",
+                        "2,\"text\":\"b\"}\r\nnope\n{\"n\":3,\"text\":\"c\"}",
+                    ]),
+                )
+            }),
+        )
+        .route(
+            "/seq",
+            get(|| async {
+                JsonLines::new(stream::iter([tick(1), tick(2)])).media_type("application/json-seq")
+            }),
+        );
+    let core = serve(router).await;
+    within(async {
+        let lines = core
+            .request(reqwest::Method::GET)
+            .path("/ndjson")
+            .json_lines(json::<Tick>, decode)
+            .await
+            .unwrap();
+        let got: Vec<_> = lines.collect().await;
+        assert_eq!(got.len(), 4);
+        assert_eq!(got[0].as_ref().unwrap().n, 1);
+        assert_eq!(got[1].as_ref().unwrap().n, 2);
+        match &got[2] {
+            Err(Error::Stream(StreamError::BadItem { item, .. })) => assert_eq!(item, "nope"),
+            other => panic!("expected a bad item, got {other:?}"),
+        }
+        assert_eq!(got[3].as_ref().unwrap().n, 3);
+
+        let records = core
+            .request(reqwest::Method::GET)
+            .path("/seq")
+            .json_lines(json::<Tick>, decode)
+            .await
+            .unwrap();
+        assert_eq!(records.headers()["content-type"], "application/json-seq");
+        let got: Vec<Tick> = records.map(Result::unwrap).collect().await;
+        assert_eq!(got, [tick(1), tick(2)]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn bytes_stream_both_ways_under_the_body_limit() {
+    let router = Router::new()
+        .route(
+            "/download",
+            get(|| async {
+                let chunks = stream::iter((0..100u8).map(|i| Ok::<_, Infallible>(vec![i; 1000])));
+                ByteStream::new(chunks, "application/octet-stream")
+            }),
+        )
+        .route(
+            "/upload",
+            post(|body: Body| async move {
+                let mut total = 0usize;
+                let mut chunks = body_stream(body, 50_000);
+                while let Some(chunk) = chunks.next().await {
+                    match chunk {
+                        Ok(chunk) => total += chunk.len(),
+                        Err(e) => return e.into_response(),
+                    }
+                }
+                total.to_string().into_response()
+            }),
+        );
+    let core = serve(router).await;
+    within(async {
+        let download = core
+            .request(reqwest::Method::GET)
+            .path("/download")
+            .byte_stream(decode)
+            .await
+            .unwrap();
+        let body: Vec<Bytes> = download.map(Result::unwrap).collect().await;
+        let body = body.concat();
+        assert_eq!(body.len(), 100_000);
+        assert!(body
+            .chunks(1000)
+            .enumerate()
+            .all(|(i, c)| c.iter().all(|b| *b as usize == i)));
+
+        for (chunks, expected) in [(40, Ok("40000")), (60, Err(413))] {
+            let (tx, rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(1);
+            tokio::spawn(async move {
+                for _ in 0..chunks {
+                    if tx.send(Ok(Bytes::from(vec![7u8; 1000]))).await.is_err() {
+                        break;
+                    }
+                }
+            });
+            let body = stream::unfold(rx, |mut rx| async { rx.recv().await.map(|c| (c, rx)) });
+            let sent = core
+                .request(reqwest::Method::POST)
+                .path("/upload")
+                .body_stream(reqwest::Body::wrap_stream(body), "application/octet-stream")
+                .send(|r| match r.status() {
+                    200 => r.ok(stencil::client::text),
+                    _ => r.unexpected::<String, Problem>(),
+                })
+                .await;
+            match expected {
+                Ok(total) => assert_eq!(sent.unwrap().into_inner(), total),
+                Err(status) => assert_eq!(sent.unwrap_err().status().unwrap(), status),
+            }
+        }
+    })
+    .await;
+}
