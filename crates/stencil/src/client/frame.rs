@@ -9,7 +9,7 @@ use std::time::Duration;
 use bytes::{Bytes, BytesMut};
 use futures_util::Stream;
 
-use super::stream::{StreamConfig, StreamError};
+use super::limits::{StreamConfig, StreamError};
 
 /// Why a stream stopped early. Every one ends the stream.
 #[derive(Debug)]

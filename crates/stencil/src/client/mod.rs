@@ -22,7 +22,9 @@
 
 mod encode;
 mod frame;
+mod limits;
 mod multipart;
+mod opening;
 mod request;
 mod response;
 mod shared;
@@ -31,16 +33,16 @@ mod stream;
 
 pub use crate::Event;
 pub use encode::Style;
+pub use limits::{StreamConfig, StreamError, DEFAULT_STREAM_LIMIT};
 pub use multipart::{FileParts, Multipart};
+pub use opening::{Opening, JSON_LINES};
 pub use request::{BoxFuture, Decode, Request, Sending};
 pub use response::{bytes, empty, json, text, Error, Response, ResponseValue};
 pub use shared::{Core, KeyLocation, Scheme};
 pub use sse::{
     from_event, json_event, text_event, EventDecoder, EventStream, FromEvent, Reconnect,
 };
-pub use stream::{
-    ByteStream, JsonLines, Opening, StreamConfig, StreamError, DEFAULT_STREAM_LIMIT, JSON_LINES,
-};
+pub use stream::{ByteStream, JsonLines};
 
 #[cfg(test)]
 mod tests;

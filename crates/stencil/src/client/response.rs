@@ -8,7 +8,7 @@ use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
-use super::stream::StreamError;
+use super::limits::StreamError;
 
 /// A decoded response body with the status and headers it came with. Derefs to the body.
 #[derive(Clone, Debug, PartialEq)]

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::sync::{Arc, RwLock};
 
-use super::stream::StreamConfig;
+use super::limits::StreamConfig;
 
 /// Where an API key travels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

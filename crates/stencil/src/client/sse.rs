@@ -18,12 +18,11 @@ use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
 use super::frame::{Body, Fail, Framer, Framing};
+use super::limits::{StreamConfig, StreamError};
+use super::opening::{classify, failed, response_parts, Head, Opened, Resend, SSE};
+use super::request::BoxFuture;
 use super::request::Decode;
 use super::response::Error;
-use super::stream::{
-    classify, failed, response_parts, Head, Opened, Resend, StreamConfig, StreamError, SSE,
-};
-use super::BoxFuture;
 use crate::Event;
 
 /// Decodes the `data` of an event of type `event` (the first argument).
