@@ -15,8 +15,8 @@ use bytes::Bytes;
 use futures_util::{stream, Stream, StreamExt};
 use serde::{Deserialize, Serialize};
 use stencil::client::{
-    json, json_event, Core, Error, Event, EventStream, Opening, Reconnect, Response, ResponseValue,
-    StreamConfig, StreamError,
+    from_event, json, json_event, text_event, Core, Error, Event, EventStream, FromEvent, Opening,
+    Reconnect, Response, ResponseValue, StreamConfig, StreamError,
 };
 use stencil::server::{body_stream, ByteStream, Events, JsonLines};
 use tokio::sync::{mpsc, oneshot};
@@ -354,6 +354,7 @@ async fn reconnection_sends_the_last_event_id() {
         "/sse",
         get(move |headers: axum::http::HeaderMap| {
             let n = seen.fetch_add(1, Ordering::SeqCst);
+            assert_eq!(headers["accept"], "text/event-stream");
             async move {
                 let last = headers
                     .get("last-event-id")
@@ -362,7 +363,8 @@ async fn reconnection_sends_the_last_event_id() {
                     (0, None) => raw(
                         "text/event-stream",
                         chunks(&[
-                            "retry: 10\nid: a\ndata: {\"n\": 1, \"text\": \"\"}\n\n",
+                            // `retry:` alone, before any event, sets the delay.
+                            "retry: 10\n\nid: a\ndata: {\"n\": 1, \"text\": \"\"}\n\n",
                             "id: b\ndata: {\"n\": 2, \"text\": \"\"}\n\n",
                         ]),
                     ),
@@ -380,7 +382,8 @@ async fn reconnection_sends_the_last_event_id() {
         open(&core, StreamConfig::default())
             .await
             .unwrap()
-            .reconnect(Reconnect::default())
+            // Without the server's `retry: 10` this would wait a minute.
+            .reconnect(Reconnect::default().delay(Duration::from_secs(60)))
             .map(|e| e.unwrap().data.n)
             .collect()
             .await
@@ -508,4 +511,80 @@ async fn bytes_stream_both_ways_under_the_body_limit() {
         }
     })
     .await;
+}
+
+/// A payload keyed by the event type, as generated for a 3.2 `itemSchema` `oneOf` over `event`.
+#[derive(Debug, PartialEq)]
+enum Update {
+    Tick(Tick),
+    Note(String),
+}
+
+impl FromEvent for Update {
+    fn from_event(event: &str, data: &str) -> Result<Self, String> {
+        match event {
+            "tick" => json_event(event, data).map(Update::Tick),
+            "note" => text_event(event, data).map(Update::Note),
+            other => Err(format!("unknown event type `{other}`")),
+        }
+    }
+}
+
+#[tokio::test]
+async fn payloads_keyed_by_event_type_and_text_events() {
+    let router = Router::new().route(
+        "/sse",
+        get(|| async {
+            Events::text(stream::iter([
+                Event::new(r#"{"n": 1, "text": "a"}"#.to_owned()).event("tick"),
+                // Line breaks of every kind become `data:` lines, joined by LF on arrival.
+                Event::new("two\r\nlines\rand\nmore".to_owned()).event("note"),
+                // An event type that cannot be written on one line is left out: `message`.
+                Event::new("x".to_owned()).event("bad\nname").id("bad\0id"),
+            ]))
+        }),
+    );
+    let core = serve(router).await;
+    let got: Vec<_> = within(async {
+        core.request(reqwest::Method::GET)
+            .path("/sse")
+            .events(from_event::<Update>, decode)
+            .await
+            .unwrap()
+            .map(|e| e.map(|e| e.data).map_err(|e| e.to_string()))
+            .collect()
+            .await
+    })
+    .await;
+    assert_eq!(got.len(), 3);
+    assert_eq!(got[0], Ok(Update::Tick(tick_text(1, "a"))));
+    assert_eq!(got[1], Ok(Update::Note("two\nlines\nand\nmore".to_owned())));
+    assert_eq!(
+        got[2],
+        Err("the `message` event does not decode: unknown event type `message`".to_owned())
+    );
+}
+
+fn tick_text(n: u32, text: &str) -> Tick {
+    Tick {
+        n,
+        text: text.to_owned(),
+    }
+}
+
+#[tokio::test]
+async fn keep_alive_comments_keep_a_quiet_stream_within_the_read_timeout() {
+    let router = Router::new().route(
+        "/sse",
+        get(|| async {
+            let late = stream::once(async {
+                tokio::time::sleep(Duration::from_millis(600)).await;
+                Event::new(tick(1))
+            });
+            Events::new(late).keep_alive(Duration::from_millis(50))
+        }),
+    );
+    let core = serve(router).await;
+    let config = StreamConfig::default().read_timeout(Some(Duration::from_millis(300)));
+    assert_eq!(within(collect(&core, config)).await, vec![Ok(1)]);
 }

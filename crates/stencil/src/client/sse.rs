@@ -7,6 +7,8 @@
 use std::convert::Infallible;
 use std::marker::PhantomData;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::task::{ready, Context, Poll};
 use std::time::Duration;
 
@@ -88,22 +90,57 @@ impl Reconnect {
 
 /// The lines of an event stream, as `eventsource-stream` takes them: UTF-8 checked here, so
 /// that its own decoder never holds bytes back.
-struct Lines(Framer);
+///
+/// `retry:` lines are also noted here: the parser reports `retry` only with an event that has
+/// data, while the standard applies it at once (servers often send `retry: N` alone, first).
+struct Lines {
+    framer: Framer,
+    retry: Arc<AtomicU64>,
+}
 
 impl Stream for Lines {
     type Item = Result<Bytes, Fail>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        Poll::Ready(match ready!(self.0.poll_line(cx)) {
+        Poll::Ready(match ready!(self.framer.poll_line(cx)) {
             Some(Ok(line)) if std::str::from_utf8(&line).is_err() => Some(Err(Fail::Utf8)),
+            Some(Ok(line)) => {
+                if let Some(ms) = retry_field(&line) {
+                    self.retry.store(ms, Ordering::Relaxed);
+                }
+                Some(Ok(line))
+            }
             other => other,
         })
     }
 }
 
-fn parser(response: reqwest::Response, config: &StreamConfig, last_id: &str) -> Box<Parser<Lines>> {
+/// The milliseconds of a `retry:` line; `None` for any other line and for a value that is not
+/// all ASCII digits (which the standard ignores).
+fn retry_field(line: &[u8]) -> Option<u64> {
+    let value = line.strip_prefix(b"retry:")?.trim_ascii_end();
+    let value = value.strip_prefix(b" ").unwrap_or(value);
+    if value.is_empty() || !value.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(value).ok()?.parse().ok()
+}
+
+/// No `retry:` seen yet.
+const NO_RETRY: u64 = u64::MAX;
+
+fn parser(
+    response: reqwest::Response,
+    config: &StreamConfig,
+    last_id: &str,
+    retry: &Arc<AtomicU64>,
+) -> Box<Parser<Lines>> {
     let body = Body::new(response, config.read_timeout);
-    let mut parser = Parser::new(Lines(Framer::new(body, Framing::Sse, config)));
+    let lines = Lines {
+        framer: Framer::new(body, Framing::Sse, config),
+        retry: retry.clone(),
+    };
+    let mut parser = Parser::new(lines);
     parser.set_last_event_id(last_id);
     Box::new(parser)
 }
@@ -130,7 +167,8 @@ pub struct EventStream<T, E> {
     decode: Decode<Infallible, E>,
     config: StreamConfig,
     last_id: String,
-    retry: Option<Duration>,
+    /// The server's last `retry:` in milliseconds, or [`NO_RETRY`].
+    retry: Arc<AtomicU64>,
     resend: Option<Resend>,
     reconnect: Option<Reconnect>,
     attempts: u32,
@@ -145,16 +183,17 @@ impl<T, E> EventStream<T, E> {
         decode: Decode<Infallible, E>,
     ) -> Self {
         let (status, headers) = (head.status(), head.headers());
+        let retry = Arc::new(AtomicU64::new(NO_RETRY));
         EventStream {
             status,
             headers,
-            state: State::Reading(parser(head.response, &config, "")),
+            state: State::Reading(parser(head.response, &config, "", &retry)),
             resend: head.resend,
             data,
             decode,
             config,
             last_id: String::new(),
-            retry: None,
+            retry,
             reconnect: None,
             attempts: 0,
             _error: PhantomData,
@@ -190,7 +229,10 @@ impl<T, E> EventStream<T, E> {
                 if retryable && self.resend.is_some() && self.attempts < policy.max_attempts =>
             {
                 self.attempts += 1;
-                let delay = self.retry.unwrap_or(policy.delay);
+                let delay = match self.retry.load(Ordering::Relaxed) {
+                    NO_RETRY => policy.delay,
+                    ms => Duration::from_millis(ms),
+                };
                 self.state = State::Waiting(Box::pin(tokio::time::sleep(delay)));
                 None
             }
@@ -232,9 +274,6 @@ impl<T, E> EventStream<T, E> {
     ) -> Option<Result<Event<T>, Error<E>>> {
         self.attempts = 0;
         self.last_id.clone_from(&raw.id);
-        if raw.retry.is_some() {
-            self.retry = raw.retry;
-        }
         if self.config.done.as_deref() == Some(raw.data.trim()) {
             self.state = State::Finished;
             return None;
@@ -303,7 +342,8 @@ impl<T, E> Stream for EventStream<T, E> {
                         }
                         opened => match failed(opened, this.decode, SSE) {
                             Ok(head) => {
-                                let parser = parser(head.response, &this.config, &this.last_id);
+                                let parser =
+                                    parser(head.response, &this.config, &this.last_id, &this.retry);
                                 this.state = State::Reading(parser);
                             }
                             Err(error) => {
@@ -315,5 +355,20 @@ impl<T, E> Stream for EventStream<T, E> {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::retry_field;
+
+    #[test]
+    fn retry_lines() {
+        assert_eq!(retry_field(b"retry: 250\n"), Some(250));
+        assert_eq!(retry_field(b"retry:7\r\n"), Some(7));
+        assert_eq!(retry_field(b"retry: 1.5\n"), None);
+        assert_eq!(retry_field(b"retry:\n"), None);
+        assert_eq!(retry_field(b"retry: 99999999999999999999999\n"), None);
+        assert_eq!(retry_field(b"data: retry: 5\n"), None);
     }
 }
