@@ -1,51 +1,25 @@
 //! Streamed responses end to end: the runtime's server helpers on a real axum server on
 //! 127.0.0.1, the runtime's client streams reading them.
 
-use std::convert::Infallible;
-use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::body::Body;
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use bytes::Bytes;
-use futures_util::{stream, Stream, StreamExt};
-use serde::{Deserialize, Serialize};
+use futures_util::{stream, StreamExt};
 use stencil::client::{
-    from_event, json, json_event, text_event, Core, Error, Event, EventStream, FromEvent, Opening,
-    Reconnect, Response, ResponseValue, StreamConfig, StreamError,
+    from_event, json_event, text_event, Core, Error, Event, EventStream, FromEvent, Opening,
+    Reconnect, StreamConfig, StreamError,
 };
-use stencil::server::{body_stream, ByteStream, Events, JsonLines};
-use tokio::sync::{mpsc, oneshot};
+use stencil::server::Events;
+use tokio::sync::oneshot;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-struct Tick {
-    n: u32,
-    text: String,
-}
+mod support;
 
-#[derive(Debug, PartialEq, Deserialize)]
-struct Problem {
-    message: String,
-}
-
-/// The declared statuses of the test operations other than the stream: 400 is a JSON problem.
-fn decode(response: Response) -> Result<ResponseValue<Infallible>, Error<Problem>> {
-    match response.status() {
-        400 => response.err(json, |p: Problem| p),
-        _ => response.unexpected(),
-    }
-}
-
-async fn serve(router: Router) -> Core {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    Core::new(format!("http://{address}"), &[])
-}
+use support::{chunks, decode, raw, serve, tick, within, Problem, Tick};
 
 /// The events of `GET /sse`.
 fn open(core: &Core, config: StreamConfig) -> Opening<EventStream<Tick, Problem>, Problem> {
@@ -53,37 +27,6 @@ fn open(core: &Core, config: StreamConfig) -> Opening<EventStream<Tick, Problem>
         .path("/sse")
         .events(json_event::<Tick>, decode)
         .config(config)
-}
-
-/// Fail instead of hanging.
-async fn within<T>(future: impl Future<Output = T>) -> T {
-    tokio::time::timeout(Duration::from_secs(30), future)
-        .await
-        .expect("the test took longer than 30 s")
-}
-
-/// A raw response with `content_type`, its body the chunks of `chunks`.
-fn raw<S>(content_type: &'static str, chunks: S) -> axum::response::Response
-where
-    S: Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static,
-{
-    ([("content-type", content_type)], Body::from_stream(chunks)).into_response()
-}
-
-fn chunks(parts: &[&'static str]) -> impl Stream<Item = Result<Bytes, std::io::Error>> {
-    stream::iter(
-        parts
-            .iter()
-            .map(|p| Ok(Bytes::from_static(p.as_bytes())))
-            .collect::<Vec<_>>(),
-    )
-}
-
-fn tick(n: u32) -> Tick {
-    Tick {
-        n,
-        text: format!("tick {n}"),
-    }
 }
 
 #[tokio::test]
@@ -391,126 +334,6 @@ async fn reconnection_sends_the_last_event_id() {
     .await;
     assert_eq!(got, [1, 2, 3]);
     assert_eq!(connections.load(Ordering::SeqCst), 2);
-}
-
-#[tokio::test]
-async fn json_lines_and_sequences_decode_item_by_item() {
-    let router = Router::new()
-        .route(
-            "/ndjson",
-            get(|| async {
-                raw(
-                    "application/x-ndjson",
-                    chunks(&[
-                        "{\"n\":1,\"text\":\"a\"}\n\n{\"n\":",
-                        "2,\"text\":\"b\"}\r\nnope\n{\"n\":3,\"text\":\"c\"}",
-                    ]),
-                )
-            }),
-        )
-        .route(
-            "/seq",
-            get(|| async {
-                JsonLines::new(stream::iter([tick(1), tick(2)])).media_type("application/json-seq")
-            }),
-        );
-    let core = serve(router).await;
-    within(async {
-        let lines = core
-            .request(reqwest::Method::GET)
-            .path("/ndjson")
-            .json_lines(json::<Tick>, decode)
-            .await
-            .unwrap();
-        let got: Vec<_> = lines.collect().await;
-        assert_eq!(got.len(), 4);
-        assert_eq!(got[0].as_ref().unwrap().n, 1);
-        assert_eq!(got[1].as_ref().unwrap().n, 2);
-        match &got[2] {
-            Err(Error::Stream(StreamError::BadItem { item, .. })) => assert_eq!(item, "nope"),
-            other => panic!("expected a bad item, got {other:?}"),
-        }
-        assert_eq!(got[3].as_ref().unwrap().n, 3);
-
-        let records = core
-            .request(reqwest::Method::GET)
-            .path("/seq")
-            .json_lines(json::<Tick>, decode)
-            .await
-            .unwrap();
-        assert_eq!(records.headers()["content-type"], "application/json-seq");
-        let got: Vec<Tick> = records.map(Result::unwrap).collect().await;
-        assert_eq!(got, [tick(1), tick(2)]);
-    })
-    .await;
-}
-
-#[tokio::test]
-async fn bytes_stream_both_ways_under_the_body_limit() {
-    let router = Router::new()
-        .route(
-            "/download",
-            get(|| async {
-                let chunks = stream::iter((0..100u8).map(|i| Ok::<_, Infallible>(vec![i; 1000])));
-                ByteStream::new(chunks, "application/octet-stream")
-            }),
-        )
-        .route(
-            "/upload",
-            post(|body: Body| async move {
-                let mut total = 0usize;
-                let mut chunks = body_stream(body, 50_000);
-                while let Some(chunk) = chunks.next().await {
-                    match chunk {
-                        Ok(chunk) => total += chunk.len(),
-                        Err(e) => return e.into_response(),
-                    }
-                }
-                total.to_string().into_response()
-            }),
-        );
-    let core = serve(router).await;
-    within(async {
-        let download = core
-            .request(reqwest::Method::GET)
-            .path("/download")
-            .byte_stream(decode)
-            .await
-            .unwrap();
-        let body: Vec<Bytes> = download.map(Result::unwrap).collect().await;
-        let body = body.concat();
-        assert_eq!(body.len(), 100_000);
-        assert!(body
-            .chunks(1000)
-            .enumerate()
-            .all(|(i, c)| c.iter().all(|b| *b as usize == i)));
-
-        for (chunks, expected) in [(40, Ok("40000")), (60, Err(413))] {
-            let (tx, rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(1);
-            tokio::spawn(async move {
-                for _ in 0..chunks {
-                    if tx.send(Ok(Bytes::from(vec![7u8; 1000]))).await.is_err() {
-                        break;
-                    }
-                }
-            });
-            let body = stream::unfold(rx, |mut rx| async { rx.recv().await.map(|c| (c, rx)) });
-            let sent = core
-                .request(reqwest::Method::POST)
-                .path("/upload")
-                .body_stream(reqwest::Body::wrap_stream(body), "application/octet-stream")
-                .send(|r| match r.status() {
-                    200 => r.ok(stencil::client::text),
-                    _ => r.unexpected::<String, Problem>(),
-                })
-                .await;
-            match expected {
-                Ok(total) => assert_eq!(sent.unwrap().into_inner(), total),
-                Err(status) => assert_eq!(sent.unwrap_err().status().unwrap(), status),
-            }
-        }
-    })
-    .await;
 }
 
 /// A payload keyed by the event type, as generated for a 3.2 `itemSchema` `oneOf` over `event`.

@@ -27,6 +27,7 @@ mod docs_ui;
 mod error;
 mod input;
 mod multipart;
+mod parts;
 mod route;
 mod schema;
 mod stream;
@@ -51,6 +52,7 @@ pub use docs_ui::docs_route;
 pub use error::{fill_envelope, ApiError, Error, ErrorKind, ErrorReport};
 pub use http;
 pub use input::Input;
+pub use parts::{multipart_parts, Part, Parts};
 pub use route::{assemble, find_operation, Shape};
 pub use schema::{
     Body, Content, ErrorResponse, Field, IntKind, Location, MediaKind, Object, Operation,

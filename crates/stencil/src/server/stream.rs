@@ -265,6 +265,8 @@ pub enum BodyError {
     },
     /// The connection failed while the body was read.
     Read(BoxError),
+    /// The body is not what it should be (e.g. a multipart body without its boundary).
+    Malformed(String),
 }
 
 impl fmt::Display for BodyError {
@@ -274,6 +276,7 @@ impl fmt::Display for BodyError {
                 write!(f, "the request body is larger than {limit} bytes")
             }
             BodyError::Read(e) => write!(f, "the request body could not be read: {e}"),
+            BodyError::Malformed(m) => write!(f, "the request body is malformed: {m}"),
         }
     }
 }
@@ -284,7 +287,7 @@ impl IntoResponse for BodyError {
     fn into_response(self) -> Response {
         let status = match self {
             BodyError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            BodyError::Read(_) => StatusCode::BAD_REQUEST,
+            BodyError::Read(_) | BodyError::Malformed(_) => StatusCode::BAD_REQUEST,
         };
         (status, self.to_string()).into_response()
     }
