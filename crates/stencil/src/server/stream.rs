@@ -250,7 +250,8 @@ impl IntoResponse for ByteStream {
 /// A streamed response with the status `code` (a generated response enum's arm).
 pub fn streamed(code: u16, body: impl IntoResponse) -> Response {
     let mut response = body.into_response();
-    *response.status_mut() = super::status(code);
+    *response.status_mut() =
+        StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     response
 }
 
