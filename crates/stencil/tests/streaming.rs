@@ -411,3 +411,14 @@ async fn keep_alive_comments_keep_a_quiet_stream_within_the_read_timeout() {
     let config = StreamConfig::default().read_timeout(Some(Duration::from_millis(300)));
     assert_eq!(within(collect(&core, config)).await, vec![Ok(1)]);
 }
+
+#[test]
+fn streams_and_their_futures_can_move_across_threads() {
+    fn send<T: Send + 'static>() {}
+    send::<Opening<EventStream<Tick, Problem>, Problem>>();
+    send::<EventStream<Tick, Problem>>();
+    send::<stencil::client::JsonLines<Tick, Problem>>();
+    send::<stencil::client::ByteStream<Problem>>();
+    send::<Events<Tick>>();
+    send::<stencil::server::Parts>();
+}

@@ -21,7 +21,8 @@ pub struct StreamConfig {
     /// The largest SSE event (its lines up to the blank line) in bytes.
     pub max_event: usize,
     /// The longest wait for the next bytes of a stream; `None` (the default) waits forever.
-    /// Keep-alive comments of an event stream count as bytes.
+    /// Keep-alive comments of an event stream count as bytes. Timing needs tokio's time driver
+    /// (on in `#[tokio::main]` runtimes; `Builder::enable_time` otherwise), as reconnection does.
     pub read_timeout: Option<Duration>,
     /// The `data` of an SSE event that ends the stream (`[DONE]`, as OpenAI sends); `None`
     /// decodes every event.
