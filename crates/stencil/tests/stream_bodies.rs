@@ -10,7 +10,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use bytes::Bytes;
 use futures_util::{stream, StreamExt};
-use stencil::client::{json, Error, StreamError};
+use stencil::client::{json, Error, ResponseValue, StreamError};
 use stencil::server::{body_stream, multipart_parts, ByteStream, JsonLines};
 use tokio::sync::mpsc;
 
@@ -194,6 +194,38 @@ async fn multipart_file_parts_arrive_as_streams_under_the_body_limit() {
             .await
             .unwrap();
         assert_eq!(not_multipart.status(), 400);
+    })
+    .await;
+}
+
+/// An operation whose 200 is JSON or text, decoded by the actual `Content-Type`.
+fn by_type(response: stencil::client::Response) -> Result<ResponseValue<String>, Error<Problem>> {
+    match (response.status(), response.media_type().as_deref()) {
+        (200, Some("application/json")) => response.ok(|b| json::<Tick>(b).map(|t| t.text)),
+        (200, Some("text/plain")) => response.ok(stencil::client::text),
+        (200, _) => response.wrong_type(&["application/json", "text/plain"]),
+        _ => response.unexpected(),
+    }
+}
+
+#[tokio::test]
+async fn several_media_types_decode_by_content_type() {
+    let router = Router::new()
+        .route("/json", get(|| async { axum::Json(tick(3)) }))
+        .route("/text", get(|| async { "plain" }))
+        .route("/csv", get(|| async { raw("text/csv", chunks(&["a,b"])) }));
+    let core = serve(router).await;
+    let get = |path: &'static str| core.request(reqwest::Method::GET).path(path).send(by_type);
+    within(async {
+        assert_eq!(get("/json").await.unwrap().into_inner(), "tick 3");
+        assert_eq!(get("/text").await.unwrap().into_inner(), "plain");
+        match get("/csv").await {
+            Err(e @ Error::UnexpectedContentType { .. }) => assert_eq!(
+                e.to_string(),
+                "the 200 OK response is text/csv, not application/json or text/plain"
+            ),
+            other => panic!("expected a content type error, got {other:?}"),
+        }
     })
     .await;
 }

@@ -7,12 +7,12 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 
-use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, CONTENT_TYPE};
 use reqwest::StatusCode;
 
 use super::limits::StreamConfig;
 use super::request::{BoxFuture, Decode};
-use super::response::{Error, Response};
+use super::response::{essence, Error, Response};
 
 /// A streamed response whose status and content type were accepted.
 pub(crate) struct Head {
@@ -47,13 +47,6 @@ pub(crate) enum Opened {
         headers: Box<HeaderMap>,
         content_type: Option<String>,
     },
-}
-
-/// The media type of a `Content-Type` value: lower case, without parameters.
-pub(crate) fn essence(value: Option<&HeaderValue>) -> Option<String> {
-    let text = value?.to_str().ok()?;
-    let essence = text.split(';').next().unwrap_or("").trim();
-    Some(essence.to_ascii_lowercase())
 }
 
 /// Whether `accept` (media types; empty: any) takes the response's content type.
@@ -230,3 +223,21 @@ macro_rules! response_parts {
     };
 }
 pub(crate) use response_parts;
+
+#[cfg(test)]
+mod tests {
+    use super::accepted;
+
+    #[test]
+    fn content_types() {
+        assert!(accepted(&[], None));
+        assert!(accepted(&["text/event-stream"], Some("text/event-stream")));
+        assert!(!accepted(&["text/event-stream"], Some("application/json")));
+        assert!(!accepted(&["text/event-stream"], None));
+        assert!(accepted(
+            super::JSON_LINES,
+            Some("application/geo+json-seq")
+        ));
+        assert!(accepted(super::JSON_LINES, Some("application/x-ndjson")));
+    }
+}

@@ -346,6 +346,13 @@ pub fn empty(_: &Bytes) -> Result<(), String> {
     Ok(())
 }
 
+/// The media type of a `Content-Type` value: lower case, without parameters.
+pub(crate) fn essence(value: Option<&reqwest::header::HeaderValue>) -> Option<String> {
+    let text = value?.to_str().ok()?;
+    let essence = text.split(';').next().unwrap_or("").trim();
+    Some(essence.to_ascii_lowercase())
+}
+
 /// A whole response, read, waiting to be decoded by status.
 pub struct Response {
     status: StatusCode,
@@ -365,6 +372,26 @@ impl Response {
     /// The status code, to match on.
     pub fn status(&self) -> u16 {
         self.status.as_u16()
+    }
+
+    /// The media type of the body (`Content-Type` lower case, without parameters), to choose a
+    /// decoder when a status declares several.
+    pub fn media_type(&self) -> Option<String> {
+        essence(self.headers.get(reqwest::header::CONTENT_TYPE))
+    }
+
+    /// A declared status whose `Content-Type` is none of `expected`:
+    /// [`Error::UnexpectedContentType`].
+    pub fn wrong_type<S, E>(
+        self,
+        expected: &'static [&'static str],
+    ) -> Result<ResponseValue<S>, Error<E>> {
+        Err(Error::UnexpectedContentType {
+            status: self.status,
+            content_type: self.media_type(),
+            headers: self.headers,
+            expected,
+        })
     }
 
     // `ok`, `ok_with` and `err` are instantiated once per status arm of every operation: they

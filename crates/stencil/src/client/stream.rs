@@ -13,9 +13,9 @@ use reqwest::StatusCode;
 
 use super::frame::{Body, Fail, Framer, Framing};
 use super::limits::{StreamConfig, StreamError};
-use super::opening::{essence, open, response_parts, Head, Make, Opening, JSON_LINES, SSE};
+use super::opening::{open, response_parts, Head, Make, Opening, JSON_LINES, SSE};
 use super::request::{Decode, Request};
-use super::response::{Decoder, Error};
+use super::response::{essence, Decoder, Error};
 use super::sse::{EventDecoder, EventStream};
 
 impl Request<'_> {
