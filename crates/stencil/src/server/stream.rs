@@ -210,6 +210,22 @@ impl<T: Serialize + Send + 'static> IntoResponse for JsonLines<T> {
     }
 }
 
+impl<T> fmt::Debug for JsonLines<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JsonLines")
+            .field("media_type", &self.media_type)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for ByteStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ByteStream")
+            .field("media_type", &self.media_type)
+            .finish_non_exhaustive()
+    }
+}
+
 fn with_type(media_type: &'static str, body: AxumBody) -> Response {
     let mut response = body.into_response();
     response
