@@ -60,7 +60,8 @@ pub use schema::{
     Variant,
 };
 pub use stream::{
-    body_stream, streamed, BodyError, BodyStream, ByteStream, Events, JsonLines, DEFAULT_KEEP_ALIVE,
+    body_stream, events, json_lines, streamed, BodyError, BodyStream, ByteStream, Events,
+    JsonLines, DEFAULT_KEEP_ALIVE,
 };
 pub use validate::{check_format, matches_pattern, validate};
 pub use violation::{summary, LocSegment, Violation};

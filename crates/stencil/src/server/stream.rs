@@ -263,6 +263,22 @@ impl IntoResponse for ByteStream {
     }
 }
 
+/// A server-sent events response with the status `code` (a generated response enum's arm; the
+/// media type is `text/event-stream`).
+pub fn events<T>(code: u16, _media_type: &'static str, body: Events<T>) -> Response {
+    streamed(code, body)
+}
+
+/// A JSON Lines response with the status `code` and the declared `media_type` (a generated
+/// response enum's arm).
+pub fn json_lines<T: Serialize + Send + 'static>(
+    code: u16,
+    media_type: &'static str,
+    body: JsonLines<T>,
+) -> Response {
+    streamed(code, body.media_type(media_type))
+}
+
 /// A streamed response with the status `code` (a generated response enum's arm).
 pub fn streamed(code: u16, body: impl IntoResponse) -> Response {
     let mut response = body.into_response();
