@@ -208,6 +208,15 @@ async fn json_lines_text_events_and_bytes() {
         assert_eq!(log, ["started", "two\nlines"]);
 
         assert_eq!(client.download().await.unwrap().len(), 100_000);
+        let chunks: Vec<_> = client
+            .download()
+            .send_stream()
+            .await
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+            .await;
+        assert_eq!(chunks.iter().map(|c| c.len()).sum::<usize>(), 100_000);
         assert_eq!(client.upload(vec![1u8; 12_345]).await.unwrap().size, 12_345);
     })
     .await;

@@ -122,18 +122,32 @@ fn stream_method(
     let (ty, error) = (&stream.ty, &plan.responses.error);
     // The runtime asks for the streamed media type (`Accept`) itself.
     let body = send_body(api, plan, call, fields, &stream.finish, false);
-    let what = if stream.kind == MediaKind::EventStream {
-        "Send the request and open the server-sent events of a success response, each event's"
-    } else {
-        "Send the request and open the JSON Lines items of a success response, each item's"
+    let (what, how) = match stream.kind {
+        MediaKind::EventStream => (
+            "Send the request and open the server-sent events of a success response, each event's",
+            "data decoded as it arrives.",
+        ),
+        MediaKind::JsonLines => (
+            "Send the request and open the JSON Lines items of a success response, each item's",
+            "data decoded as it arrives.",
+        ),
+        _ => (
+            "Send the request and open the body of a success response, chunk by chunk as it",
+            "arrives, never held whole.",
+        ),
     };
     let docs = doc_attrs(&[
         what.to_owned(),
-        "data decoded as it arrives.".to_owned(),
+        how.to_owned(),
         String::new(),
         "Declared error statuses are read whole and decoded (`Error::Api`) before anything"
             .to_owned(),
-        "streams; a success of another content type is `Error::UnexpectedContentType`.".to_owned(),
+        if stream.kind == MediaKind::Binary {
+            "streams.".to_owned()
+        } else {
+            "streams; a success of another content type is `Error::UnexpectedContentType`."
+                .to_owned()
+        },
         "Dropping the stream closes the connection.".to_owned(),
     ]);
     quote! {

@@ -10,6 +10,9 @@
 //!   with `stream: true`) adds a method per streamed kind, `send_events` / `send_lines`, next to
 //!   `send`, which keeps decoding the first media type.
 //!
+//! - A success of bytes (`application/octet-stream`, images, ...) keeps `send` (the whole body
+//!   as `Bytes`) and adds `send_stream`: `Opening<ByteStream<E>, E>`, chunks as they arrive.
+//!
 //! Either way every success status streams and the declared error statuses decode as usual
 //! (into `Error::Api`) before anything streams.
 
@@ -69,6 +72,20 @@ pub fn plan(
         }
     }
     let mut calls: Vec<Stream> = Vec::new();
+    // Bytes: `send` keeps the whole body (`Bytes`), `send_stream` hands it on as it arrives.
+    let bytes = |r: &&crate::ir::Response| {
+        r.contents
+            .first()
+            .is_some_and(|c| c.kind == MediaKind::Binary)
+    };
+    if !successes.is_empty() && successes.iter().all(bytes) {
+        calls.push(Stream {
+            method: "send_stream",
+            ty: quote!(::stencil::client::ByteStream<#error>),
+            finish: quote!(.byte_stream(#decode_errors)),
+            kind: MediaKind::Binary,
+        });
+    }
     for content in successes.iter().flat_map(|r| r.contents.iter().skip(1)) {
         if !content.kind.is_stream() || calls.iter().any(|c| c.kind == content.kind) {
             continue;
