@@ -4,7 +4,7 @@
 use serde_json::{Map, Number, Value};
 
 use super::schema::Schema;
-use super::validate::validate;
+use super::validate::{validate, Validation};
 use super::violation::{LocSegment, Violation};
 
 /// Why a text could not be coerced: a violation without its location, which the caller knows.
@@ -17,7 +17,7 @@ pub(crate) struct Failure {
 }
 
 impl Failure {
-    fn new(kind: &'static str, message: &str) -> Self {
+    pub(crate) fn new(kind: &'static str, message: &str) -> Self {
         Failure {
             kind,
             message: message.to_owned(),
@@ -63,9 +63,15 @@ pub(crate) fn coerce_scalar(schema: &Schema, text: &str) -> Result<Value, Failur
         },
         Schema::Union(u) => {
             for v in u.variants {
-                if let Ok(value) = coerce_scalar(v.schema, text) {
+                if let Ok(mut value) = coerce_scalar(v.schema, text) {
                     let mut out = Vec::new();
-                    validate(v.schema, &value, &mut Vec::new(), &mut out);
+                    validate(
+                        v.schema,
+                        &mut value,
+                        &mut Vec::new(),
+                        &mut out,
+                        Validation::Standard,
+                    );
                     if out.is_empty() {
                         return Ok(value);
                     }

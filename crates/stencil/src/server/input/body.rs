@@ -11,7 +11,7 @@ use crate::server::config::Config;
 use crate::server::direct;
 use crate::server::error::ErrorReport;
 use crate::server::schema::{Content, MediaKind, Operation, Schema};
-use crate::server::validate::validate;
+use crate::server::validate::{validate, Validation};
 use crate::server::violation::{LocSegment, Violation};
 
 /// The request body once read.
@@ -31,6 +31,7 @@ pub(super) enum BodyState {
         bytes: Bytes,
         schema: &'static Schema,
         at: usize,
+        mode: Validation,
     },
 }
 
@@ -38,16 +39,21 @@ impl BodyState {
     /// Turn a body kept as JSON bytes into what [`read`] makes of other bodies: a validated
     /// `Value`, or `Rejected` with its violations recorded where `read` would have put them.
     pub(super) fn settle(&mut self, violations: &mut Vec<Violation>) {
-        let (bytes, schema, at) = match std::mem::replace(self, BodyState::None) {
-            BodyState::Json { bytes, schema, at } => (bytes, schema, at),
+        let (bytes, schema, at, mode) = match std::mem::replace(self, BodyState::None) {
+            BodyState::Json {
+                bytes,
+                schema,
+                at,
+                mode,
+            } => (bytes, schema, at, mode),
             other => {
                 *self = other;
                 return;
             }
         };
         let later = violations.split_off(at.min(violations.len()));
-        let value =
-            json_value(&bytes, violations).filter(|value| validate_body(schema, value, violations));
+        let value = json_value(&bytes, violations)
+            .and_then(|value| validate_body(schema, value, violations, mode));
         *self = value.map_or(BodyState::Rejected, BodyState::Value);
         violations.extend(later);
     }
@@ -138,6 +144,7 @@ async fn read_inner(
                     bytes,
                     schema,
                     at: violations.len(),
+                    mode: Validation::of(op),
                 });
             }
             _ => match json_value(&bytes, violations) {
@@ -186,12 +193,11 @@ async fn read_inner(
             }
         }
     };
-    if let Some(schema) = content.schema {
-        if !validate_body(schema, &value, violations) {
-            return Ok(BodyState::None);
-        }
+    match content.schema {
+        Some(schema) => Ok(validate_body(schema, value, violations, Validation::of(op))
+            .map_or(BodyState::None, BodyState::Value)),
+        None => Ok(BodyState::Value(value)),
     }
-    Ok(BodyState::Value(value))
 }
 
 /// A JSON body as a `Value`; invalid JSON is a `json_invalid` violation at its byte offset.
@@ -214,16 +220,23 @@ fn json_value(bytes: &[u8], violations: &mut Vec<Violation>) -> Option<Value> {
     }
 }
 
-/// Validate a decoded body at location `body`; whether it is valid.
-fn validate_body(schema: &Schema, value: &Value, violations: &mut Vec<Violation>) -> bool {
+/// Validate a decoded body at location `body`: the value (as coerced in pydantic mode) when
+/// it is valid.
+fn validate_body(
+    schema: &Schema,
+    mut value: Value,
+    violations: &mut Vec<Violation>,
+    mode: Validation,
+) -> Option<Value> {
     let before = violations.len();
     validate(
         schema,
-        value,
+        &mut value,
         &mut vec![LocSegment::from("body")],
         violations,
+        mode,
     );
-    violations.len() == before
+    (violations.len() == before).then_some(value)
 }
 
 /// A form body as a JSON object, values typed by the body schema's properties.
