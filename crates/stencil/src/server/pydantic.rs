@@ -105,10 +105,13 @@ pub(crate) fn float(value: &Value) -> Result<Value, Failure> {
 pub(crate) fn boolean(value: &Value) -> Result<Value, Failure> {
     match value {
         Value::Bool(_) => Ok(value.clone()),
-        Value::Number(n) => match n.as_f64() {
-            Some(f) if f == 0.0 => Ok(Value::Bool(false)),
-            Some(f) if f == 1.0 => Ok(Value::Bool(true)),
-            _ => Err(fail(BOOL_PARSING)),
+        // Integers may be 0 or 1; floats are not booleans at all.
+        Value::Number(n) => match n.as_i64() {
+            Some(0) => Ok(Value::Bool(false)),
+            Some(1) => Ok(Value::Bool(true)),
+            Some(_) => Err(fail(BOOL_PARSING)),
+            None if n.is_u64() => Err(fail(BOOL_PARSING)),
+            None => Err(fail(BOOL_TYPE)),
         },
         Value::String(s) => match s.to_ascii_lowercase().as_str() {
             "1" | "on" | "t" | "true" | "y" | "yes" => Ok(Value::Bool(true)),
@@ -224,13 +227,34 @@ pub(crate) fn uuid(value: &Value) -> Result<Value, Failure> {
             Ok(u) => Ok(Value::String(u.to_string())),
             Err(e) => Err(Failure::new(
                 "uuid_parsing",
-                &format!("Input should be a valid UUID, {e}"),
+                &format!("Input should be a valid UUID, {}", uuid_error(s, &e)),
             )),
         },
         _ => Err(Failure::new(
             "uuid_type",
             "UUID input should be a string, bytes or UUID object",
         )),
+    }
+}
+
+/// The `uuid` error text pydantic-core prints: its `uuid` crate words an invalid character
+/// with the expected alphabet and a 1-based position.
+fn uuid_error(s: &str, e: &uuid::Error) -> String {
+    let body = s.strip_prefix("urn:uuid:").unwrap_or(s);
+    let offset = s.len() - body.len();
+    match body
+        .char_indices()
+        .find(|(_, c)| !(c.is_ascii_hexdigit() || *c == '-' || *c == '{' || *c == '}'))
+    {
+        Some((i, c)) => format!(
+            "invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `{c}` at {}",
+            offset + i + 1
+        ),
+        None => e.to_string().replacen(
+            "invalid length: found",
+            "invalid length: expected length 32 for simple format, found",
+            1,
+        ),
     }
 }
 
@@ -270,6 +294,7 @@ mod tests {
         assert_eq!(kind(boolean(&json!(-1))), Err("bool_parsing"));
         assert_eq!(kind(boolean(&json!("perhaps"))), Err("bool_parsing"));
         assert_eq!(kind(boolean(&json!([]))), Err("bool_type"));
+        assert_eq!(kind(boolean(&json!(1.5))), Err("bool_type"));
     }
 
     #[test]

@@ -111,16 +111,29 @@ async fn read_inner(
             return Ok(BodyState::None);
         }
     };
+    let mode = Validation::of(op);
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    let chosen = choose_content(spec.contents, content_type);
+    if mode == Validation::Pydantic {
+        // FastAPI reads a form operation's body as a form whatever it is: an empty or
+        // unreadable one is a form without fields, each required field then missing.
+        if let Some(form) = form_only(spec.contents).filter(|_| bytes.is_empty() || chosen.is_none()) {
+            return Ok(match form.schema {
+                Some(schema) => validate_body(schema, Value::Object(Map::new()), violations, mode)
+                    .map_or(BodyState::None, BodyState::Value),
+                None => BodyState::None,
+            });
+        }
+    }
     if bytes.is_empty() {
         if spec.required {
             violations.push(Violation::missing(vec!["body".into()]));
         }
         return Ok(BodyState::None);
     }
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok());
-    let Some((index, content)) = choose_content(spec.contents, content_type) else {
+    let Some((index, content)) = chosen else {
         let expected: Vec<&str> = spec.contents.iter().map(|c| c.media_type).collect();
         violations.push(Violation::new(
             vec!["body".into()],
@@ -148,6 +161,11 @@ async fn read_inner(
                 });
             }
             _ => match json_value(&bytes, violations) {
+                // FastAPI: a JSON `null` for a required body is no body.
+                Some(Value::Null) if spec.required && mode == Validation::Pydantic => {
+                    violations.push(Violation::missing(vec!["body".into()]));
+                    return Ok(BodyState::None);
+                }
                 Some(v) => v,
                 None => return Ok(BodyState::None),
             },
@@ -194,9 +212,17 @@ async fn read_inner(
         }
     };
     match content.schema {
-        Some(schema) => Ok(validate_body(schema, value, violations, Validation::of(op))
+        Some(schema) => Ok(validate_body(schema, value, violations, mode)
             .map_or(BodyState::None, BodyState::Value)),
         None => Ok(BodyState::Value(value)),
+    }
+}
+
+/// The content of an operation whose body is only a form (URL-encoded or multipart).
+fn form_only(contents: &'static [Content]) -> Option<&'static Content> {
+    match contents {
+        [one] if matches!(one.kind, MediaKind::Form | MediaKind::Multipart) => Some(one),
+        _ => None,
     }
 }
 
