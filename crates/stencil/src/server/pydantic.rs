@@ -11,7 +11,7 @@
 use serde_json::{Number, Value};
 use strum::EnumMessage as _;
 
-use super::coerce::Failure;
+use super::violation::Failure;
 
 const INT_TYPE: (&str, &str) = ("int_type", "Input should be a valid integer");
 const INT_PARSING: (&str, &str) = (
@@ -124,7 +124,7 @@ pub(crate) fn boolean(value: &Value) -> Result<Value, Failure> {
 
 fn parse_error(kind: &'static str, prefix: &str, e: &speedate::ParseError) -> Failure {
     let text = e.get_documentation().unwrap_or_default();
-    Failure::new(kind, &format!("{prefix}, {text}"))
+    Failure::new(kind, &format!("{prefix}, {text}")).with_ctx(serde_json::json!({ "error": text }))
 }
 
 fn timestamp(value: &Value) -> Option<(i64, u32)> {
@@ -225,10 +225,14 @@ pub(crate) fn uuid(value: &Value) -> Result<Value, Failure> {
     match value {
         Value::String(s) => match uuid::Uuid::parse_str(s) {
             Ok(u) => Ok(Value::String(u.to_string())),
-            Err(e) => Err(Failure::new(
-                "uuid_parsing",
-                &format!("Input should be a valid UUID, {}", uuid_error(s, &e)),
-            )),
+            Err(e) => {
+                let error = uuid_error(s, &e);
+                Err(Failure::new(
+                    "uuid_parsing",
+                    &format!("Input should be a valid UUID, {error}"),
+                )
+                .with_ctx(serde_json::json!({ "error": error })))
+            }
         },
         _ => Err(Failure::new(
             "uuid_type",

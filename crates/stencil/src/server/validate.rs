@@ -1,6 +1,6 @@
 //! Validation of JSON values against [`Schema`] descriptions, collecting every violation.
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use super::pydantic;
 use super::schema::{IntKind, Object, Operation, Schema, Union};
@@ -8,8 +8,8 @@ use super::violation::{LocSegment, Violation};
 
 mod rules;
 
-use rules::{check_rules, one_of, violation};
 pub use rules::{check_format, matches_pattern};
+use rules::{check_rules, one_of, violation};
 
 /// Nesting beyond this is not looked into (recursive schemas, hostile input).
 const MAX_DEPTH: usize = 64;
@@ -82,6 +82,10 @@ impl Walk<'_> {
         self.out.push(violation(self.loc, kind, msg));
     }
 
+    fn push_ctx(&mut self, kind: &str, msg: impl Into<String>, ctx: Value) {
+        self.out.push(violation(self.loc, kind, msg).with_ctx(ctx));
+    }
+
     fn at(&mut self, segment: LocSegment, f: impl FnOnce(&mut Self)) {
         self.loc.push(segment);
         f(self);
@@ -96,7 +100,7 @@ impl Walk<'_> {
     fn coerce(
         &mut self,
         value: &mut Value,
-        coerce: fn(&Value) -> Result<Value, super::coerce::Failure>,
+        coerce: fn(&Value) -> Result<Value, super::violation::Failure>,
     ) -> bool {
         match coerce(value) {
             Ok(v) => {
@@ -114,6 +118,25 @@ impl Walk<'_> {
         if depth > MAX_DEPTH {
             return;
         }
+        if !self.lax() {
+            return self.check_node(schema, value, depth);
+        }
+        // Pydantic gives the value as sent with each failure: a scalar is kept before it is
+        // coerced (cheap); a container is only copied when something failed at its location.
+        let before = self.out.len();
+        let original = (!value.is_object() && !value.is_array()).then(|| value.clone());
+        self.check_node(schema, value, depth);
+        if self.out.len() > before {
+            let input = original.unwrap_or_else(|| value.clone());
+            for v in &mut self.out[before..] {
+                if v.input.is_none() && v.loc == *self.loc {
+                    v.input = Some(input.clone());
+                }
+            }
+        }
+    }
+
+    fn check_node(&mut self, schema: &Schema, value: &mut Value, depth: usize) {
         let lax = self.lax();
         match schema {
             Schema::Any => {}
@@ -126,12 +149,12 @@ impl Walk<'_> {
                 let before = self.out.len();
                 self.check(inner, value, depth + 1);
                 if self.out.len() == before {
-                    check_rules(rules, value, self.loc, self.out);
+                    check_rules(rules, value, self.loc, self.out, whole(inner));
                 } else if lax && self.out.len() == before + 1 && beyond_i64(inner, value) {
                     // An integer too large for its Rust type: pydantic (whose integers have no
                     // size) reports the document's own bound instead, when one is broken.
                     let mut own = Vec::new();
-                    check_rules(rules, value, self.loc, &mut own);
+                    check_rules(rules, value, self.loc, &mut own, true);
                     if !own.is_empty() {
                         self.out.truncate(before);
                         self.out.append(&mut own);
@@ -182,13 +205,14 @@ impl Walk<'_> {
             },
             Schema::StringEnum(values) => match value.as_str() {
                 Some(s) if values.contains(&s) => {}
-                _ => self.push(
-                    "enum",
-                    format!(
-                        "Input should be {}",
-                        one_of(values.iter().map(|v| format!("'{v}'")))
-                    ),
-                ),
+                _ => {
+                    let expected = one_of(values.iter().map(|v| format!("'{v}'")));
+                    self.push_ctx(
+                        "enum",
+                        format!("Input should be {expected}"),
+                        json!({ "expected": expected }),
+                    );
+                }
             },
             Schema::IntEnum(values) => self.check_int_enum(values, value),
             Schema::Array(items) => match value.as_array_mut() {
@@ -204,7 +228,9 @@ impl Walk<'_> {
                 None => self.push("dict_type", "Input should be a valid dictionary"),
                 Some(map) => {
                     for (k, v) in map.iter_mut() {
-                        self.at(LocSegment::Key(k.clone()), |w| w.check(values, v, depth + 1));
+                        self.at(LocSegment::Key(k.clone()), |w| {
+                            w.check(values, v, depth + 1)
+                        });
                     }
                 }
             },
@@ -215,7 +241,10 @@ impl Walk<'_> {
 
     fn check_int_enum(&mut self, values: &[i64], value: &mut Value) {
         if self.lax() {
-            if value.as_f64().is_some_and(|f| f.fract() == 0.0 && f.abs() >= 9.2e18) {
+            if value
+                .as_f64()
+                .is_some_and(|f| f.fract() == 0.0 && f.abs() >= 9.2e18)
+            {
                 self.push(
                     "int_parsing_size",
                     "Unable to parse input string as an integer, exceeded maximum size",
@@ -228,13 +257,14 @@ impl Walk<'_> {
         }
         match value.as_i64() {
             Some(n) if values.contains(&n) => {}
-            _ => self.push(
-                "enum",
-                format!(
-                    "Input should be {}",
-                    one_of(values.iter().map(|v| v.to_string()))
-                ),
-            ),
+            _ => {
+                let expected = one_of(values.iter().map(|v| v.to_string()));
+                self.push_ctx(
+                    "enum",
+                    format!("Input should be {expected}"),
+                    json!({ "expected": expected }),
+                );
+            }
         }
     }
 
@@ -254,18 +284,22 @@ impl Walk<'_> {
         }
         if got > want {
             // Pydantic: too many items is one failure of the tuple.
-            self.push(
+            self.push_ctx(
                 "too_long",
                 format!("Tuple should have at most {want} items after validation, not {got}"),
+                json!({ "field_type": "Tuple", "max_length": want, "actual_length": got }),
             );
             return;
         }
         for (i, item) in items.iter().enumerate() {
             match xs.get_mut(i) {
                 Some(x) => self.at(LocSegment::Index(i), |w| w.check(item, x, depth + 1)),
-                None => self.at(LocSegment::Index(i), |w| {
-                    w.out.push(Violation::missing(w.loc.clone()))
-                }),
+                None => {
+                    let mut missing = Violation::missing(self.loc.clone());
+                    missing.loc.push(LocSegment::Index(i));
+                    missing.input = Some(Value::Array(xs.clone()));
+                    self.out.push(missing);
+                }
             }
         }
     }
@@ -284,13 +318,17 @@ impl Walk<'_> {
             );
             return;
         };
+        let mut missing = Vec::new();
         for field in object.fields {
             if Some(field.name) == skip {
                 continue;
             }
             self.at(LocSegment::Key(field.name.to_owned()), |w| {
                 match map.get_mut(field.name) {
-                    None if field.required => w.out.push(Violation::missing(w.loc.clone())),
+                    None if field.required => {
+                        missing.push(w.out.len());
+                        w.out.push(Violation::missing(w.loc.clone()));
+                    }
                     None => {}
                     Some(Value::Null) if field.nullable => {}
                     Some(v) => w.check(field.schema, v, depth + 1),
@@ -302,7 +340,16 @@ impl Walk<'_> {
                 if object.fields.iter().any(|f| f.name == k) || Some(k.as_str()) == skip {
                     continue;
                 }
-                self.at(LocSegment::Key(k.clone()), |w| w.check(additional, v, depth + 1));
+                self.at(LocSegment::Key(k.clone()), |w| {
+                    w.check(additional, v, depth + 1)
+                });
+            }
+        }
+        // Pydantic gives a missing field's input as the object it is missing from.
+        if self.lax() && !missing.is_empty() {
+            let input = Value::Object(map.clone());
+            for i in missing {
+                self.out[i].input = Some(input.clone());
             }
         }
     }
@@ -326,19 +373,27 @@ impl Walk<'_> {
         };
         let tags = union.variants.iter().flat_map(|v| v.tags.iter());
         let expected = if lax {
-            tags.map(|t| format!("'{t}'")).collect::<Vec<_>>().join(", ")
+            tags.map(|t| format!("'{t}'"))
+                .collect::<Vec<_>>()
+                .join(", ")
         } else {
             one_of(tags.map(|t| format!("'{t}'")))
         };
-        let invalid = |found: &str| {
-            format!(
-                "Input tag '{found}' found using '{tag}' does not match any of the expected tags: {expected}"
+        let invalid = |w: &mut Self, found: &str| {
+            w.push_ctx(
+                "union_tag_invalid",
+                format!("Input tag '{found}' found using '{tag}' does not match any of the expected tags: {expected}"),
+                json!({ "discriminator": format!("'{tag}'"), "tag": found, "expected_tags": expected }),
             )
         };
         let found = match map.get(tag) {
             None if lax => {
                 let msg = format!("Unable to extract tag using discriminator '{tag}'");
-                return self.push("union_tag_not_found", msg);
+                return self.push_ctx(
+                    "union_tag_not_found",
+                    msg,
+                    json!({ "discriminator": format!("'{tag}'") }),
+                );
             }
             None => {
                 return self.at(LocSegment::Key(tag.to_owned()), |w| {
@@ -346,15 +401,19 @@ impl Walk<'_> {
                 });
             }
             Some(Value::String(t)) => t.clone(),
-            Some(other) if lax => return self.push("union_tag_invalid", invalid(&python_str(other))),
+            Some(other) if lax => return invalid(self, &python_str(other)),
             Some(_) => {
                 return self.at(LocSegment::Key(tag.to_owned()), |w| {
                     w.push("string_type", "Input should be a valid string")
                 });
             }
         };
-        let Some(variant) = union.variants.iter().find(|v| v.tags.contains(&found.as_str())) else {
-            return self.push("union_tag_invalid", invalid(&found));
+        let Some(variant) = union
+            .variants
+            .iter()
+            .find(|v| v.tags.contains(&found.as_str()))
+        else {
+            return invalid(self, &found);
         };
         let mut inner = |w: &mut Self| match variant.schema.object() {
             Some(object) => w.check_object(object, Some(tag), value, depth + 1),
@@ -374,7 +433,12 @@ impl Walk<'_> {
         let mut best: Option<Vec<Violation>> = None;
         for variant in union.variants {
             let mut attempt = Vec::new();
-            Walk { loc: self.loc, out: &mut attempt, mode: self.mode }.check(variant.schema, value, depth + 1);
+            Walk {
+                loc: self.loc,
+                out: &mut attempt,
+                mode: self.mode,
+            }
+            .check(variant.schema, value, depth + 1);
             if attempt.is_empty() {
                 return;
             }
@@ -391,7 +455,12 @@ impl Walk<'_> {
     fn check_smart(&mut self, union: &Union, value: &mut Value, depth: usize) {
         for variant in union.variants {
             let mut attempt = Vec::new();
-            Walk { loc: self.loc, out: &mut attempt, mode: Validation::Standard }.check(variant.schema, value, depth + 1);
+            Walk {
+                loc: self.loc,
+                out: &mut attempt,
+                mode: Validation::Standard,
+            }
+            .check(variant.schema, value, depth + 1);
             if attempt.is_empty() {
                 return;
             }
@@ -404,10 +473,20 @@ impl Walk<'_> {
             match &labels {
                 Some(labels) => {
                     self.loc.push(LocSegment::Key(labels[i].clone()));
-                    Walk { loc: self.loc, out: &mut attempt, mode: self.mode }.check(variant.schema, &mut candidate, depth + 1);
+                    Walk {
+                        loc: self.loc,
+                        out: &mut attempt,
+                        mode: self.mode,
+                    }
+                    .check(variant.schema, &mut candidate, depth + 1);
                     self.loc.pop();
                 }
-                None => Walk { loc: self.loc, out: &mut attempt, mode: self.mode }.check(variant.schema, &mut candidate, depth + 1),
+                None => Walk {
+                    loc: self.loc,
+                    out: &mut attempt,
+                    mode: self.mode,
+                }
+                .check(variant.schema, &mut candidate, depth + 1),
             }
             if attempt.is_empty() {
                 *value = candidate;
@@ -437,27 +516,47 @@ impl Walk<'_> {
             // A whole number beyond 64 bits (pydantic mode keeps those as floats).
             None if self.lax() && value.as_f64().is_some_and(|f| f.fract() == 0.0) => {
                 if value.as_f64().is_some_and(|f| f < 0.0) {
-                    self.push("greater_than_equal", format!("Input should be greater than or equal to {min}"));
+                    self.push(
+                        "greater_than_equal",
+                        format!("Input should be greater than or equal to {min}"),
+                    );
                 } else {
-                    self.push("less_than_equal", format!("Input should be less than or equal to {max}"));
+                    self.push(
+                        "less_than_equal",
+                        format!("Input should be less than or equal to {max}"),
+                    );
                 }
             }
             None => {
                 if value.as_f64().is_some() {
-                    self.push("int_from_float", "Input should be a valid integer, got a number with a fractional part");
+                    self.push(
+                        "int_from_float",
+                        "Input should be a valid integer, got a number with a fractional part",
+                    );
                 } else {
                     self.push("int_type", "Input should be a valid integer");
                 }
             }
             Some(n) if n < min => {
-                self.push("greater_than_equal", format!("Input should be greater than or equal to {min}"));
+                self.push(
+                    "greater_than_equal",
+                    format!("Input should be greater than or equal to {min}"),
+                );
             }
             Some(n) if n > max => {
-                self.push("less_than_equal", format!("Input should be less than or equal to {max}"));
+                self.push(
+                    "less_than_equal",
+                    format!("Input should be less than or equal to {max}"),
+                );
             }
             Some(_) => {}
         }
     }
+}
+
+/// Whether values of `schema` are integers.
+fn whole(schema: &Schema) -> bool {
+    matches!(schema.base(), Schema::Int(_) | Schema::IntEnum(_))
 }
 
 /// Whether `schema` is an integer and `value` a whole number too large for 64 bits.

@@ -119,17 +119,18 @@ async fn read_inner(
     if mode == Validation::Pydantic {
         // FastAPI reads a form operation's body as a form whatever it is: an empty or
         // unreadable one is a form without fields, each required field then missing.
-        if let Some(form) = form_only(spec.contents).filter(|_| bytes.is_empty() || chosen.is_none()) {
+        if let Some(form) =
+            form_only(spec.contents).filter(|_| bytes.is_empty() || chosen.is_none())
+        {
             return Ok(match form.schema {
-                Some(schema) => validate_body(schema, Value::Object(Map::new()), violations, mode)
-                    .map_or(BodyState::None, BodyState::Value),
+                Some(schema) => validate_form(schema, Value::Object(Map::new()), violations, mode),
                 None => BodyState::None,
             });
         }
     }
     if bytes.is_empty() {
         if spec.required {
-            violations.push(Violation::missing(vec!["body".into()]));
+            violations.push(missing_body(mode));
         }
         return Ok(BodyState::None);
     }
@@ -163,7 +164,7 @@ async fn read_inner(
             _ => match json_value(&bytes, violations) {
                 // FastAPI: a JSON `null` for a required body is no body.
                 Some(Value::Null) if spec.required && mode == Validation::Pydantic => {
-                    violations.push(Violation::missing(vec!["body".into()]));
+                    violations.push(missing_body(mode));
                     return Ok(BodyState::None);
                 }
                 Some(v) => v,
@@ -182,7 +183,7 @@ async fn read_inner(
         MediaKind::Form => {
             let pairs: Vec<(String, String)> =
                 form_urlencoded::parse(&bytes).into_owned().collect();
-            match form_object(content.schema, pairs) {
+            match form_object(content.schema, pairs, mode) {
                 Ok(v) => v,
                 Err(mut vs) => {
                     violations.append(&mut vs);
@@ -193,13 +194,15 @@ async fn read_inner(
         MediaKind::Multipart => {
             let boundary = content_type.and_then(boundary);
             match boundary.and_then(|b| crate::server::multipart::parse(&bytes, &b)) {
-                Some(parts) => match crate::server::multipart::to_value(content.schema, parts) {
-                    Ok(v) => v,
-                    Err(mut vs) => {
-                        violations.append(&mut vs);
-                        return Ok(BodyState::None);
+                Some(parts) => {
+                    match crate::server::multipart::to_value(content.schema, parts, mode) {
+                        Ok(v) => v,
+                        Err(mut vs) => {
+                            violations.append(&mut vs);
+                            return Ok(BodyState::None);
+                        }
                     }
-                },
+                }
                 None => {
                     violations.push(Violation::new(
                         vec!["body".into()],
@@ -211,11 +214,42 @@ async fn read_inner(
             }
         }
     };
+    let form = matches!(content.kind, MediaKind::Form | MediaKind::Multipart);
     match content.schema {
+        Some(schema) if form => Ok(validate_form(schema, value, violations, mode)),
         Some(schema) => Ok(validate_body(schema, value, violations, mode)
             .map_or(BodyState::None, BodyState::Value)),
         None => Ok(BodyState::Value(value)),
     }
+}
+
+/// [`validate_body`] for a form: FastAPI reads each form field as a parameter of its own, so
+/// in pydantic mode a missing field's `input` is `null` (not the form).
+fn validate_form(
+    schema: &Schema,
+    value: Value,
+    violations: &mut Vec<Violation>,
+    mode: Validation,
+) -> BodyState {
+    let before = violations.len();
+    let valid = validate_body(schema, value, violations, mode);
+    if mode == Validation::Pydantic {
+        for v in &mut violations[before..] {
+            if v.kind == "missing" && v.loc.len() == 2 {
+                v.input = Some(Value::Null);
+            }
+        }
+    }
+    valid.map_or(BodyState::None, BodyState::Value)
+}
+
+/// `body`: `Field required` (with pydantic's `input`, `null`, in that mode).
+fn missing_body(mode: Validation) -> Violation {
+    let mut v = Violation::missing(vec!["body".into()]);
+    if mode == Validation::Pydantic {
+        v.input = Some(Value::Null);
+    }
+    v
 }
 
 /// The content of an operation whose body is only a form (URL-encoded or multipart).
@@ -269,6 +303,7 @@ fn validate_body(
 fn form_object(
     schema: Option<&Schema>,
     pairs: Vec<(String, String)>,
+    mode: Validation,
 ) -> Result<Value, Vec<Violation>> {
     let Some(schema) = schema else {
         return Ok(Value::Object(
@@ -281,7 +316,7 @@ fn form_object(
     let mut violations = Vec::new();
     let mut map = Map::new();
     for (k, v) in pairs {
-        match object_from_fields(schema, vec![(k.clone(), v)]) {
+        match object_from_fields(schema, vec![(k.clone(), v)], mode) {
             Ok(Value::Object(one)) => {
                 for (key, value) in one {
                     match (map.get_mut(&key), value) {

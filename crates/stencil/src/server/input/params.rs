@@ -5,9 +5,10 @@
 use http::{header, HeaderMap};
 use serde_json::Value;
 
-use crate::server::coerce::{coerce_scalar, object_from_fields, Failure};
+use crate::server::coerce::{coerce_scalar, object_from_fields};
 use crate::server::schema::{Param, Schema, Style};
 use crate::server::validate::{validate, Validation};
+use crate::server::violation::Failure;
 use crate::server::violation::{LocSegment, Violation};
 
 /// A parameter's raw text.
@@ -141,7 +142,11 @@ pub(super) fn decode(
         None => match p.default {
             Some(text) => return Some(Decoded::Default(text)),
             None if p.required => {
-                violations.push(Violation::missing(loc(p)));
+                let mut missing = Violation::missing(loc(p));
+                if mode == Validation::Pydantic {
+                    missing.input = Some(Value::Null);
+                }
+                violations.push(missing);
                 return None;
             }
             None => return Some(Decoded::Value(Value::Null)),
@@ -160,6 +165,12 @@ pub(super) fn decode(
     // Validate without a location first (no allocation when the value is valid); only a
     // failing value is validated again with its location, for the violations.
     let mut value = value;
+    if mode == Validation::Pydantic {
+        // Once, with the location: validation coerces the text in place.
+        let before = violations.len();
+        validate(p.schema, &mut value, &mut loc(p), violations, mode);
+        return (violations.len() == before).then_some(Decoded::Value(value));
+    }
     let mut failed = Vec::new();
     validate(p.schema, &mut value, &mut Vec::new(), &mut failed, mode);
     if failed.is_empty() {
@@ -178,9 +189,9 @@ fn text_param(p: &Param, raw: Raw) -> Result<Value, Failure> {
         )
     };
     match (p.schema.base(), raw) {
-        (Schema::Array(items), Raw::Many(values)) if scalar(items) => {
-            Ok(Value::Array(values.into_iter().map(Value::String).collect()))
-        }
+        (Schema::Array(items), Raw::Many(values)) if scalar(items) => Ok(Value::Array(
+            values.into_iter().map(Value::String).collect(),
+        )),
         (base, Raw::One(text)) if scalar(base) => {
             Ok(Value::String(strip_style_prefix(p, &text).to_owned()))
         }
@@ -192,7 +203,7 @@ fn text_param(p: &Param, raw: Raw) -> Result<Value, Failure> {
 pub(super) fn coerce_param(p: &Param, raw: Raw) -> Result<Value, Failure> {
     let base = p.schema.base();
     match raw {
-        Raw::Fields(fields) => object_from_fields(p.schema, fields),
+        Raw::Fields(fields) => object_from_fields(p.schema, fields, Validation::Standard),
         Raw::Many(values) => match base {
             Schema::Array(items) => values
                 .iter()
@@ -233,7 +244,7 @@ pub(super) fn coerce_param(p: &Param, raw: Raw) -> Result<Value, Failure> {
                             .map(|c| (c[0].to_owned(), c.get(1).copied().unwrap_or("").to_owned()))
                             .collect()
                     };
-                    object_from_fields(p.schema, pairs)
+                    object_from_fields(p.schema, pairs, Validation::Standard)
                 }
                 _ => coerce_scalar(p.schema, text),
             }
@@ -439,9 +450,18 @@ mod tests {
             Some(Decoded::Default("5"))
         );
         assert!(violations.is_empty());
-        assert_eq!(decode(&REQUIRED, None, &mut violations, Validation::Standard), None);
-        assert_eq!(decode(&REQUIRED, one("x"), &mut violations, Validation::Standard), None);
-        assert_eq!(decode(&REQUIRED, one("10"), &mut violations, Validation::Standard), None);
+        assert_eq!(
+            decode(&REQUIRED, None, &mut violations, Validation::Standard),
+            None
+        );
+        assert_eq!(
+            decode(&REQUIRED, one("x"), &mut violations, Validation::Standard),
+            None
+        );
+        assert_eq!(
+            decode(&REQUIRED, one("10"), &mut violations, Validation::Standard),
+            None
+        );
         let found: Vec<(String, &str)> = violations
             .iter()
             .map(|v| (v.loc_string(), v.kind.as_str()))

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use crate::server::schema::Rules;
 use crate::server::violation::{LocSegment, Violation};
@@ -15,11 +15,14 @@ pub(super) fn violation(loc: &[LocSegment], kind: &str, msg: impl Into<String>) 
 }
 
 /// Check the keywords of `rules` that apply to `value`'s kind.
+///
+/// `whole`: the value is an integer (bounds in `ctx` are then integers, as pydantic gives them).
 pub(super) fn check_rules(
     rules: &Rules,
     value: &Value,
     loc: &[LocSegment],
     out: &mut Vec<Violation>,
+    whole: bool,
 ) {
     match value {
         Value::Number(n) => {
@@ -27,43 +30,58 @@ pub(super) fn check_rules(
             let num = |f: f64| format_number(f);
             if let Some(min) = rules.minimum {
                 if rules.exclusive_minimum && x <= min {
-                    out.push(violation(
-                        loc,
-                        "greater_than",
-                        format!("Input should be greater than {}", num(min)),
-                    ));
+                    out.push(
+                        violation(
+                            loc,
+                            "greater_than",
+                            format!("Input should be greater than {}", num(min)),
+                        )
+                        .with_ctx(json!({ "gt": ctx_number(min, whole) })),
+                    );
                 } else if x < min {
-                    out.push(violation(
-                        loc,
-                        "greater_than_equal",
-                        format!("Input should be greater than or equal to {}", num(min)),
-                    ));
+                    out.push(
+                        violation(
+                            loc,
+                            "greater_than_equal",
+                            format!("Input should be greater than or equal to {}", num(min)),
+                        )
+                        .with_ctx(json!({ "ge": ctx_number(min, whole) })),
+                    );
                 }
             }
             if let Some(max) = rules.maximum {
                 if rules.exclusive_maximum && x >= max {
-                    out.push(violation(
-                        loc,
-                        "less_than",
-                        format!("Input should be less than {}", num(max)),
-                    ));
+                    out.push(
+                        violation(
+                            loc,
+                            "less_than",
+                            format!("Input should be less than {}", num(max)),
+                        )
+                        .with_ctx(json!({ "lt": ctx_number(max, whole) })),
+                    );
                 } else if x > max {
-                    out.push(violation(
-                        loc,
-                        "less_than_equal",
-                        format!("Input should be less than or equal to {}", num(max)),
-                    ));
+                    out.push(
+                        violation(
+                            loc,
+                            "less_than_equal",
+                            format!("Input should be less than or equal to {}", num(max)),
+                        )
+                        .with_ctx(json!({ "le": ctx_number(max, whole) })),
+                    );
                 }
             }
             if let Some(m) = rules.multiple_of {
                 if m > 0.0 {
                     let q = x / m;
                     if (q - q.round()).abs() > 1e-9 * q.abs().max(1.0) {
-                        out.push(violation(
-                            loc,
-                            "multiple_of",
-                            format!("Input should be a multiple of {}", num(m)),
-                        ));
+                        out.push(
+                            violation(
+                                loc,
+                                "multiple_of",
+                                format!("Input should be a multiple of {}", num(m)),
+                            )
+                            .with_ctx(json!({ "multiple_of": ctx_number(m, whole) })),
+                        );
                     }
                 }
             }
@@ -72,29 +90,38 @@ pub(super) fn check_rules(
             let len = s.chars().count() as u64;
             if let Some(min) = rules.min_length {
                 if len < min {
-                    out.push(violation(
-                        loc,
-                        "string_too_short",
-                        format!("String should have at least {min} character{}", plural(min)),
-                    ));
+                    out.push(
+                        violation(
+                            loc,
+                            "string_too_short",
+                            format!("String should have at least {min} character{}", plural(min)),
+                        )
+                        .with_ctx(json!({ "min_length": min })),
+                    );
                 }
             }
             if let Some(max) = rules.max_length {
                 if len > max {
-                    out.push(violation(
-                        loc,
-                        "string_too_long",
-                        format!("String should have at most {max} character{}", plural(max)),
-                    ));
+                    out.push(
+                        violation(
+                            loc,
+                            "string_too_long",
+                            format!("String should have at most {max} character{}", plural(max)),
+                        )
+                        .with_ctx(json!({ "max_length": max })),
+                    );
                 }
             }
             if let Some(pattern) = rules.pattern {
                 if !matches_pattern(pattern, s) {
-                    out.push(violation(
-                        loc,
-                        "string_pattern_mismatch",
-                        format!("String should match pattern '{pattern}'"),
-                    ));
+                    out.push(
+                        violation(
+                            loc,
+                            "string_pattern_mismatch",
+                            format!("String should match pattern '{pattern}'"),
+                        )
+                        .with_ctx(json!({ "pattern": pattern })),
+                    );
                 }
             }
             if let Some(format) = rules.format {
@@ -114,7 +141,7 @@ pub(super) fn check_rules(
                             "List should have at least {min} item{} after validation, not {len}",
                             plural(min)
                         ),
-                    ));
+                    ).with_ctx(json!({ "field_type": "List", "min_length": min, "actual_length": len })));
                 }
             }
             if let Some(max) = rules.max_items {
@@ -126,7 +153,7 @@ pub(super) fn check_rules(
                             "List should have at most {max} item{} after validation, not {len}",
                             plural(max)
                         ),
-                    ));
+                    ).with_ctx(json!({ "field_type": "List", "max_length": max, "actual_length": len })));
                 }
             }
             if rules.unique_items && xs.iter().enumerate().any(|(i, x)| xs[..i].contains(x)) {
@@ -138,6 +165,15 @@ pub(super) fn check_rules(
             }
         }
         _ => {}
+    }
+}
+
+/// A bound as pydantic's `ctx` gives it: an integer for integer values, else a float.
+fn ctx_number(f: f64, whole: bool) -> Value {
+    if whole && f.fract() == 0.0 && f.abs() < 1e15 {
+        Value::from(f as i64)
+    } else {
+        Value::from(f)
     }
 }
 
