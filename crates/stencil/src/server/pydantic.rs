@@ -54,7 +54,9 @@ fn float_as_int(f: f64) -> Result<Value, Failure> {
     if !f.is_finite() || f.fract() != 0.0 {
         return Err(fail(INT_FROM_FLOAT));
     }
-    if f >= -9.223_372_036_854_775_808e18 && f < 9.223_372_036_854_775_808e18 {
+    // -2^63 <= f < 2^63: an i64.
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    if (-LIMIT..LIMIT).contains(&f) {
         return Ok(Value::from(f as i64));
     }
     Ok(Number::from_f64(f).map_or(Value::Null, Value::Number))
