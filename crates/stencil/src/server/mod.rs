@@ -25,6 +25,7 @@ mod docs_ui;
 mod error;
 mod input;
 mod multipart;
+mod pydantic;
 mod route;
 mod schema;
 mod validate;
@@ -53,7 +54,7 @@ pub use schema::{
     OperationInfo, Param, Rules, Schema, Scheme, SchemeKind, SchemeUse, StatusSpec, Style, Union,
     Variant,
 };
-pub use validate::{check_format, matches_pattern, validate};
+pub use validate::{check_format, matches_pattern, validate, Validation};
 pub use violation::{summary, LocSegment, Violation};
 
 /// A handler implementation and its settings: the state of generated routes.
