@@ -28,6 +28,7 @@ mod error;
 mod input;
 mod multipart;
 mod parts;
+mod pydantic;
 mod route;
 mod schema;
 mod stream;
@@ -63,7 +64,7 @@ pub use stream::{
     body_stream, events, json_lines, streamed, BodyError, BodyStream, ByteStream, Events,
     JsonLines, DEFAULT_KEEP_ALIVE,
 };
-pub use validate::{check_format, matches_pattern, validate};
+pub use validate::{check_format, matches_pattern, validate, Validation};
 pub use violation::{summary, LocSegment, Violation};
 
 /// A handler implementation and its settings: the state of generated routes.
