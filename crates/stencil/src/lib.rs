@@ -14,7 +14,9 @@
 //!   serde, `Display` and `FromStr` impls of generated enums, which keep unknown values in their
 //!   `Other` variant;
 //! - [`TaggedUnion`] and [`impl_tagged_union!`]: deserializing a `oneOf` by its discriminator;
-//! - [`default_from_json`]: schema defaults that have no Rust literal form.
+//! - [`default_from_json`]: schema defaults that have no Rust literal form;
+//! - [`Event`]: a server-sent event with a typed payload, as `client` streams yield them and
+//!   `server` handlers send them.
 //!
 //! Everything here is public API for generated code: changing it is a breaking change for every
 //! generated crate.
@@ -25,6 +27,7 @@ mod base64_bytes;
 mod defaults;
 pub mod double_option;
 mod enums;
+mod event;
 mod include;
 mod tagged;
 
@@ -38,6 +41,7 @@ pub use uuid;
 pub use base64_bytes::Base64;
 pub use defaults::default_from_json;
 pub use enums::{IntEnum, StringEnum, UnknownValue};
+pub use event::Event;
 pub use tagged::{deserialize_tagged, TaggedUnion};
 
 /// Implementation details of the macros. Not public API.

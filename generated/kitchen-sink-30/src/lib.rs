@@ -1252,6 +1252,27 @@ pub mod client {
                     _ => response.unexpected(),
                 })
         }
+
+        /// Send the request and open the body of a success response, chunk by chunk as it
+        /// arrives, never held whole.
+        ///
+        /// Declared error statuses are read whole and decoded (`Error::Api`) before anything
+        /// streams.
+        /// Dropping the stream closes the connection.
+        pub fn send_stream(
+            self,
+        ) -> ::stencil::client::Opening<
+            ::stencil::client::ByteStream<::std::convert::Infallible>,
+            ::std::convert::Infallible,
+        > {
+            self.client
+                .core
+                .request(::stencil::reqwest::Method::GET)
+                .path("/publications/")
+                .segment("id", &self.id)
+                .path("/cover")
+                .byte_stream(|response| response.unexpected())
+        }
     }
 
     impl<'a> ::std::future::IntoFuture for GetCoverRequest<'a> {

@@ -2344,6 +2344,35 @@ pub mod client {
                     _ => response.unexpected(),
                 })
         }
+
+        /// Send the request and open the body of a success response, chunk by chunk as it
+        /// arrives, never held whole.
+        ///
+        /// Declared error statuses are read whole and decoded (`Error::Api`) before anything
+        /// streams.
+        /// Dropping the stream closes the connection.
+        pub fn send_stream(
+            self,
+        ) -> ::stencil::client::Opening<
+            ::stencil::client::ByteStream<DownloadPhotoError>,
+            DownloadPhotoError,
+        > {
+            self.client
+                .core
+                .request(::stencil::reqwest::Method::GET)
+                .path("/animals/")
+                .segment("animal_id", &self.animal_id)
+                .path("/photos/")
+                .segment("photo_index", &self.photo_index)
+                .auth(&[&[1]])
+                .byte_stream(|response| match response.status() {
+                    404 => {
+                        response
+                            .err(::stencil::client::json, DownloadPhotoError::NotFound)
+                    }
+                    _ => response.unexpected(),
+                })
+        }
     }
 
     impl<'a> ::std::future::IntoFuture for DownloadPhotoRequest<'a> {

@@ -1227,29 +1227,29 @@ pub mod client {
     }
 
     impl IntoFutureRequest<'_> {
-        /// Send the request and decode the response by its status.
+        /// Send the request and open the server-sent events of a success response, each event's
+        /// data decoded as it arrives.
         ///
-        /// The request is assembled when this is called and sent when the future is
-        /// first polled.
-        #[allow(clippy::result_large_err)]
+        /// Declared error statuses are read whole and decoded (`Error::Api`) before anything
+        /// streams; a success of another content type is `Error::UnexpectedContentType`.
+        /// Dropping the stream closes the connection.
         pub fn send(
             self,
-        ) -> ::stencil::client::Sending<String, ::std::convert::Infallible> {
+        ) -> ::stencil::client::Opening<
+            ::stencil::client::EventStream<String, ::std::convert::Infallible>,
+            ::std::convert::Infallible,
+        > {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
                 .path("/events")
-                .accept("text/event-stream")
-                .send(|response| match response.status() {
-                    200 => response.ok(::stencil::client::text),
-                    _ => response.unexpected(),
-                })
+                .events(::stencil::client::text_event, |response| response.unexpected())
         }
     }
 
     impl<'a> ::std::future::IntoFuture for IntoFutureRequest<'a> {
         type Output = Result<
-            ::stencil::client::ResponseValue<String>,
+            ::stencil::client::EventStream<String, ::std::convert::Infallible>,
             ::stencil::client::Error<::std::convert::Infallible>,
         >;
 
@@ -2035,13 +2035,13 @@ components:
         /// 200: A stream
         ///
         /// Sent as `text/event-stream`.
-        Ok(String),
+        Ok(::stencil::server::Events<String>),
     }
 
     impl ::stencil::axum::response::IntoResponse for IntoFutureResponse {
         fn into_response(self) -> ::stencil::axum::response::Response {
             match self {
-                Self::Ok(body) => rt::text(200, "text/event-stream", body),
+                Self::Ok(body) => rt::events(200, "text/event-stream", body),
             }
         }
     }

@@ -165,6 +165,19 @@ pub enum MediaKind {
     Text,
     /// Anything else: raw bytes (`application/octet-stream`, images, ...).
     Binary,
+    /// `text/event-stream` (responses only): server-sent events, the schema describing the
+    /// `data` of each event (how OpenAPI 3.0/3.1 documents write it).
+    EventStream,
+    /// JSON Lines, NDJSON and JSON text sequences (responses only): the schema describing
+    /// each item.
+    JsonLines,
+}
+
+impl MediaKind {
+    /// Whether a response of this kind is read as a stream of items.
+    pub fn is_stream(self) -> bool {
+        matches!(self, MediaKind::EventStream | MediaKind::JsonLines)
+    }
 }
 
 /// A response an operation declares.

@@ -19,6 +19,7 @@ mod convert;
 mod cycles;
 mod generics;
 mod http;
+mod media;
 mod operations;
 mod paths;
 mod replace;

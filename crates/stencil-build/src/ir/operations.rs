@@ -12,6 +12,7 @@ use serde_json::Value;
 use crate::diag::join;
 use crate::ir::build::{Builder, Hint};
 use crate::ir::convert::Typed;
+use crate::ir::media::{content_kind, media_kind};
 use crate::ir::{
     Content, Docs, MediaKind, Method, Operation, Param, ParamLocation, ParamStyle, Primitive,
     RequestBody, Response, ResponseHeader, SecurityKind, SecurityScheme, SecurityUse, Status,
@@ -29,42 +30,6 @@ const METHODS: [(&str, Method); 8] = [
     ("patch", Method::Patch),
     ("trace", Method::Trace),
 ];
-
-pub fn media_kind(media_type: &str) -> MediaKind {
-    let essence = media_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    if essence == "application/json" || essence.ends_with("+json") {
-        MediaKind::Json
-    } else if essence == "application/x-www-form-urlencoded" {
-        MediaKind::Form
-    } else if essence == "multipart/form-data" {
-        MediaKind::Multipart
-    } else if essence.starts_with("text/") {
-        MediaKind::Text
-    } else {
-        MediaKind::Binary
-    }
-}
-
-/// The media type and kind a content entry is generated as. A wildcard (`*/*`,
-/// `application/*`) with a schema that is not raw bytes is JSON: Spring (springdoc) documents
-/// every JSON response as `*/*`, and a client or server must send some concrete type.
-fn content_kind(media_type: &str, ty: Option<&TypeRef>) -> (String, MediaKind) {
-    let essence = media_type.split(';').next().unwrap_or("").trim();
-    let wildcard = essence == "*/*" || essence.eq_ignore_ascii_case("application/*");
-    let bytes = matches!(
-        ty,
-        None | Some(TypeRef::Primitive(Primitive::Binary | Primitive::String))
-    );
-    if wildcard && !bytes {
-        return ("application/json".to_owned(), MediaKind::Json);
-    }
-    (media_type.to_owned(), media_kind(media_type))
-}
 
 impl Builder<'_> {
     pub(crate) fn operations(&mut self) -> Vec<Operation> {
@@ -335,6 +300,12 @@ impl Builder<'_> {
                     .ty
             });
             let (media_type, kind) = content_kind(media_type, ty.as_ref());
+            // A request body of a streamed kind is sent and received as bytes.
+            let kind = if kind.is_stream() {
+                MediaKind::Binary
+            } else {
+                kind
+            };
             if contents
                 .iter()
                 .any(|c: &Content| c.media_type == media_type)

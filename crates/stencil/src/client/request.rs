@@ -31,6 +31,7 @@ impl Core {
 enum Body {
     Bytes(Bytes),
     Multipart(reqwest::multipart::Form),
+    Stream(reqwest::Body),
 }
 
 /// A request being assembled. Every method records the first problem it meets (a header value
@@ -38,11 +39,11 @@ enum Body {
 /// [`Error::InvalidRequest`] without sending anything.
 #[must_use = "a request does nothing until it is sent"]
 pub struct Request<'a> {
-    core: &'a Core,
+    pub(super) core: &'a Core,
     method: Method,
     path: String,
     query: Vec<String>,
-    headers: HeaderMap,
+    pub(super) headers: HeaderMap,
     cookies: Vec<String>,
     body: Option<Body>,
     auth: &'a [&'a [usize]],
@@ -233,6 +234,15 @@ impl<'a> Request<'a> {
         self
     }
 
+    /// A body read from a stream as it is sent (e.g. `reqwest::Body::wrap_stream` over a file),
+    /// never held whole. Such a request cannot be sent again, so an event stream it opens
+    /// cannot reconnect.
+    pub fn body_stream(mut self, body: reqwest::Body, content_type: &str) -> Self {
+        self.insert_header(CONTENT_TYPE.as_str(), content_type);
+        self.body = Some(Body::Stream(body));
+        self
+    }
+
     /// A `multipart/form-data` body.
     pub fn multipart(mut self, body: Multipart) -> Self {
         match body.into_form() {
@@ -319,6 +329,7 @@ impl<'a> Request<'a> {
             None => builder,
             Some(Body::Bytes(b)) => builder.body(b),
             Some(Body::Multipart(form)) => builder.multipart(form),
+            Some(Body::Stream(body)) => builder.body(body),
         })
     }
 

@@ -8,6 +8,8 @@ use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
+use super::limits::StreamError;
+
 /// A decoded response body with the status and headers it came with. Derefs to the body.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ResponseValue<T> {
@@ -108,6 +110,21 @@ pub enum Error<E> {
         /// Why the body did not decode.
         message: String,
     },
+    /// A success status whose `Content-Type` is not what the operation streams (`None`: the
+    /// header is absent). The body is not read.
+    UnexpectedContentType {
+        /// The response status.
+        status: StatusCode,
+        /// The response headers.
+        headers: Box<HeaderMap>,
+        /// The media type the server sent, lower case, without parameters.
+        content_type: Option<String>,
+        /// The media types the operation expected.
+        expected: &'static [&'static str],
+    },
+    /// A streamed response failed while streaming, or one item of it does not decode
+    /// ([`StreamError::is_fatal`] tells which).
+    Stream(StreamError),
     /// Connecting, sending, or reading the response failed.
     Transport(reqwest::Error),
     /// The request was not sent: a parameter cannot be put on the wire (a header value with
@@ -120,9 +137,11 @@ impl<E> Error<E> {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(v) => Some(v.status()),
-            Error::UnexpectedStatus { status, .. } | Error::Decode { status, .. } => Some(*status),
+            Error::UnexpectedStatus { status, .. }
+            | Error::Decode { status, .. }
+            | Error::UnexpectedContentType { status, .. } => Some(*status),
             Error::Transport(e) => e.status(),
-            Error::InvalidRequest(_) => None,
+            Error::Stream(_) | Error::InvalidRequest(_) => None,
         }
     }
 
@@ -130,10 +149,10 @@ impl<E> Error<E> {
     pub fn headers(&self) -> Option<&HeaderMap> {
         match self {
             Error::Api(v) => Some(v.headers()),
-            Error::UnexpectedStatus { headers, .. } | Error::Decode { headers, .. } => {
-                Some(headers)
-            }
-            Error::Transport(_) | Error::InvalidRequest(_) => None,
+            Error::UnexpectedStatus { headers, .. }
+            | Error::Decode { headers, .. }
+            | Error::UnexpectedContentType { headers, .. } => Some(headers),
+            Error::Stream(_) | Error::Transport(_) | Error::InvalidRequest(_) => None,
         }
     }
 
@@ -185,6 +204,18 @@ impl<E> Error<E> {
                 body,
                 message,
             },
+            Error::UnexpectedContentType {
+                status,
+                headers,
+                content_type,
+                expected,
+            } => Error::UnexpectedContentType {
+                status,
+                headers,
+                content_type,
+                expected,
+            },
+            Error::Stream(e) => Error::Stream(e),
             Error::Transport(e) => Error::Transport(e),
             Error::InvalidRequest(m) => Error::InvalidRequest(m),
         }
@@ -233,6 +264,19 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
                 .field("body", &Shown(body))
                 .field("message", message)
                 .finish(),
+            Error::UnexpectedContentType {
+                status,
+                headers,
+                content_type,
+                expected,
+            } => f
+                .debug_struct("UnexpectedContentType")
+                .field("status", status)
+                .field("headers", headers)
+                .field("content_type", content_type)
+                .field("expected", expected)
+                .finish(),
+            Error::Stream(e) => f.debug_tuple("Stream").field(e).finish(),
             Error::Transport(e) => f.debug_tuple("Transport").field(e).finish(),
             Error::InvalidRequest(m) => f.debug_tuple("InvalidRequest").field(m).finish(),
         }
@@ -251,6 +295,18 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             } => {
                 write!(f, "cannot decode the {status} response body: {message}")
             }
+            Error::UnexpectedContentType {
+                status,
+                content_type,
+                expected,
+                ..
+            } => write!(
+                f,
+                "the {status} response is {}, not {}",
+                content_type.as_deref().unwrap_or("without a content type"),
+                expected.join(" or ")
+            ),
+            Error::Stream(e) => write!(f, "{e}"),
             Error::Transport(e) => write!(f, "request failed: {e}"),
             Error::InvalidRequest(m) => write!(f, "invalid request: {m}"),
         }
@@ -260,7 +316,7 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
 impl<E: fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Transport(e) => Some(e),
+            Error::Transport(e) | Error::Stream(StreamError::Interrupted(e)) => Some(e),
             _ => None,
         }
     }
@@ -290,6 +346,13 @@ pub fn empty(_: &Bytes) -> Result<(), String> {
     Ok(())
 }
 
+/// The media type of a `Content-Type` value: lower case, without parameters.
+pub(crate) fn essence(value: Option<&reqwest::header::HeaderValue>) -> Option<String> {
+    let text = value?.to_str().ok()?;
+    let essence = text.split(';').next().unwrap_or("").trim();
+    Some(essence.to_ascii_lowercase())
+}
+
 /// A whole response, read, waiting to be decoded by status.
 pub struct Response {
     status: StatusCode,
@@ -309,6 +372,26 @@ impl Response {
     /// The status code, to match on.
     pub fn status(&self) -> u16 {
         self.status.as_u16()
+    }
+
+    /// The media type of the body (`Content-Type` lower case, without parameters), to choose a
+    /// decoder when a status declares several.
+    pub fn media_type(&self) -> Option<String> {
+        essence(self.headers.get(reqwest::header::CONTENT_TYPE))
+    }
+
+    /// A declared status whose `Content-Type` is none of `expected`:
+    /// [`Error::UnexpectedContentType`].
+    pub fn wrong_type<S, E>(
+        self,
+        expected: &'static [&'static str],
+    ) -> Result<ResponseValue<S>, Error<E>> {
+        Err(Error::UnexpectedContentType {
+            status: self.status,
+            content_type: self.media_type(),
+            headers: self.headers,
+            expected,
+        })
     }
 
     // `ok`, `ok_with` and `err` are instantiated once per status arm of every operation: they

@@ -4,6 +4,8 @@
 use std::fmt;
 use std::sync::{Arc, RwLock};
 
+use super::limits::StreamConfig;
+
 /// Where an API key travels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KeyLocation {
@@ -93,6 +95,7 @@ pub struct Core {
     pub(super) http: reqwest::Client,
     pub(super) base_url: Arc<str>,
     pub(super) credentials: Credentials,
+    stream_config: Arc<StreamConfig>,
 }
 
 impl Core {
@@ -115,7 +118,19 @@ impl Core {
             http,
             base_url: base_url.into(),
             credentials: Credentials::new(schemes),
+            stream_config: Arc::default(),
         }
+    }
+
+    /// The same core with `config` for its streamed responses (limits, read timeout).
+    pub fn with_stream_config(mut self, config: StreamConfig) -> Self {
+        self.stream_config = Arc::new(config);
+        self
+    }
+
+    /// The settings of streamed responses.
+    pub fn stream_config(&self) -> &StreamConfig {
+        &self.stream_config
     }
 
     /// The base URL, without a trailing `/`.

@@ -12,7 +12,9 @@
 //!   query parameter or cookie) and hands them to the user's hook;
 //! - [`ErrorReport`] renders rejections and domain errors in the operation's declared error
 //!   envelope ([`fill_envelope`]);
-//! - [`json`], [`text`], [`binary`], [`empty`] and [`set_header`] build typed responses.
+//! - [`json`], [`text`], [`binary`], [`empty`] and [`set_header`] build typed responses;
+//!   [`Events`] (server-sent events), [`JsonLines`] and [`ByteStream`] streamed ones, and
+//!   [`body_stream`] reads a request body as it arrives.
 //!
 //! Everything here is public API for generated code.
 
@@ -25,9 +27,11 @@ mod docs_ui;
 mod error;
 mod input;
 mod multipart;
+mod parts;
 mod pydantic;
 mod route;
 mod schema;
+mod stream;
 mod validate;
 mod violation;
 
@@ -40,6 +44,7 @@ use http::{header, HeaderName, HeaderValue, StatusCode};
 use serde::Serialize;
 use serde_json::Value;
 
+pub use crate::Event;
 pub use auth::{authenticate, authenticate_optional, Credential, Credentials, Provided};
 pub use bytes::Bytes;
 pub use config::{Config, DEFAULT_BODY_LIMIT};
@@ -48,11 +53,16 @@ pub use docs_ui::docs_route;
 pub use error::{fill_envelope, ApiError, Error, ErrorKind, ErrorReport};
 pub use http;
 pub use input::Input;
+pub use parts::{multipart_parts, Part, Parts};
 pub use route::{assemble, find_operation, Shape};
 pub use schema::{
     Body, Content, ErrorResponse, Field, IntKind, Location, MediaKind, Object, Operation,
     OperationInfo, Param, Rules, Schema, Scheme, SchemeKind, SchemeUse, StatusSpec, Style, Union,
     Variant,
+};
+pub use stream::{
+    body_stream, events, json_lines, streamed, BodyError, BodyStream, ByteStream, Events,
+    JsonLines, DEFAULT_KEEP_ALIVE,
 };
 pub use validate::{check_format, matches_pattern, validate, Validation};
 pub use violation::{summary, LocSegment, Violation};

@@ -57,7 +57,8 @@ fn body_type(api: &Api, content: &Content) -> (TokenStream, TokenStream, bool) {
             (ty.clone(), ty, false)
         }
         MediaKind::Text => (quote!(String), quote!(impl Into<String>), true),
-        MediaKind::Binary => (
+        // Request bodies of a streamed kind are bytes (the IR makes them `Binary`).
+        MediaKind::Binary | MediaKind::EventStream | MediaKind::JsonLines => (
             quote!(::stencil::bytes::Bytes),
             quote!(impl Into<::stencil::bytes::Bytes>),
             true,

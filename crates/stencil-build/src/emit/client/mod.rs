@@ -14,6 +14,9 @@
 //! - Per operation ([`responses`]): the success type (the body, or `{Op}Success` when success
 //!   statuses have different bodies) and `{Op}Error` (one variant per declared error status,
 //!   range and `default`), and the `match` that decodes a response by status.
+//! - Per operation ([`streams`]): a success answered as server-sent events or JSON Lines opens
+//!   a typed stream (`send` returns `Opening<EventStream<T, E>, E>` / `JsonLines`); a status
+//!   that offers such a media type after another adds `send_events` / `send_lines`.
 
 mod call;
 mod fields;
@@ -21,6 +24,7 @@ mod plan;
 mod request;
 mod responses;
 mod shared;
+mod streams;
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;

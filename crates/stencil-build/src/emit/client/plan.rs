@@ -80,5 +80,7 @@ fn kind_suffix(kind: MediaKind) -> &'static str {
         MediaKind::Multipart => "multipart",
         MediaKind::Text => "text",
         MediaKind::Binary => "bytes",
+        MediaKind::EventStream => "events",
+        MediaKind::JsonLines => "lines",
     }
 }

@@ -11,6 +11,7 @@ use super::fields::{fields, multipart_struct, template, Field, TemplatePart, Wha
 use super::plan::{Call, Plan};
 use super::responses::{header_default, is_binary};
 use super::shared::{route, self_convention_allow};
+use super::streams::Stream;
 use crate::ir::{Api, Content, MediaKind, Operation, Param, ParamLocation, ParamStyle};
 use crate::naming::Scope;
 
@@ -74,11 +75,13 @@ fn request_impl(api: &Api, plan: &Plan<'_>, call: &Call<'_>, fields: &[Field<'_>
     let success = &plan.responses.success;
     let error = &plan.responses.error;
     let setters = fields.iter().filter_map(setter);
-    let send_body = send_body(api, plan, call, fields);
-    quote! {
-        impl #request<'_> {
-            #(#setters)*
-
+    let streams = &plan.responses.streams;
+    let send = if streams.streamed {
+        TokenStream::new()
+    } else {
+        let decode = &plan.responses.decode;
+        let send_body = send_body(api, plan, call, fields, &quote!(.send(#decode)), true);
+        quote! {
             /// Send the request and decode the response by its status.
             ///
             /// The request is assembled when this is called and sent when the future is
@@ -89,6 +92,68 @@ fn request_impl(api: &Api, plan: &Plan<'_>, call: &Call<'_>, fields: &[Field<'_>
             pub fn send(self) -> ::stencil::client::Sending<#success, #error> {
                 #send_body
             }
+        }
+    };
+    let opens = streams
+        .calls
+        .iter()
+        .map(|stream| stream_method(api, plan, call, fields, stream));
+    quote! {
+        impl #request<'_> {
+            #(#setters)*
+
+            #send
+
+            #(#opens)*
+        }
+    }
+}
+
+/// A method opening the response as a stream (`send` of a streamed operation, `send_events`,
+/// `send_lines`).
+fn stream_method(
+    api: &Api,
+    plan: &Plan<'_>,
+    call: &Call<'_>,
+    fields: &[Field<'_>],
+    stream: &Stream,
+) -> TokenStream {
+    let method = ident(stream.method);
+    let (ty, error) = (&stream.ty, &plan.responses.error);
+    // The runtime asks for the streamed media type (`Accept`) itself.
+    let body = send_body(api, plan, call, fields, &stream.finish, false);
+    let (what, how) = match stream.kind {
+        MediaKind::EventStream => (
+            "Send the request and open the server-sent events of a success response, each event's",
+            "data decoded as it arrives.",
+        ),
+        MediaKind::JsonLines => (
+            "Send the request and open the JSON Lines items of a success response, each item's",
+            "data decoded as it arrives.",
+        ),
+        _ => (
+            "Send the request and open the body of a success response, chunk by chunk as it",
+            "arrives, never held whole.",
+        ),
+    };
+    let docs = doc_attrs(&[
+        what.to_owned(),
+        how.to_owned(),
+        String::new(),
+        "Declared error statuses are read whole and decoded (`Error::Api`) before anything"
+            .to_owned(),
+        if stream.kind == MediaKind::Binary {
+            "streams.".to_owned()
+        } else {
+            "streams; a success of another content type is `Error::UnexpectedContentType`."
+                .to_owned()
+        },
+        "Dropping the stream closes the connection.".to_owned(),
+    ]);
+    quote! {
+        #docs
+        pub fn #method(self) -> ::stencil::client::Opening<#ty, #error> {
+            #body
         }
     }
 }
@@ -121,7 +186,15 @@ fn into_future_impl(plan: &Plan<'_>, call: &Call<'_>) -> TokenStream {
     let request = ident(&call.request);
     let success = &plan.responses.success;
     let error = &plan.responses.error;
-    let output = quote!(Result<::stencil::client::ResponseValue<#success>, ::stencil::client::Error<#error>>);
+    let output = match plan.responses.streams.calls.first() {
+        Some(stream) if plan.responses.streams.streamed => {
+            let ty = &stream.ty;
+            quote!(Result<#ty, ::stencil::client::Error<#error>>)
+        }
+        _ => {
+            quote!(Result<::stencil::client::ResponseValue<#success>, ::stencil::client::Error<#error>>)
+        }
+    };
     quote! {
         impl<'a> ::std::future::IntoFuture for #request<'a> {
             type Output = #output;
@@ -134,24 +207,31 @@ fn into_future_impl(plan: &Plan<'_>, call: &Call<'_>) -> TokenStream {
     }
 }
 
-/// The body of `send`: the request chain, the body (optional or not), the decoder.
-fn send_body(api: &Api, plan: &Plan<'_>, call: &Call<'_>, fields: &[Field<'_>]) -> TokenStream {
+/// The body of `send`: the request chain, the body (optional or not), then `finish` (the
+/// decoding `.send(decode)`, or opening a stream); `accept`: with the `Accept` of the plan.
+fn send_body(
+    api: &Api,
+    plan: &Plan<'_>,
+    call: &Call<'_>,
+    fields: &[Field<'_>],
+    finish: &TokenStream,
+    accept: bool,
+) -> TokenStream {
     let op = plan.op;
     let client = ident(&fields[0].name);
     let mut chain = path_chain(op);
     chain.extend(param_chain(fields));
     chain.extend(auth_chain(op));
-    if let Some(accept) = &plan.responses.accept {
+    if let Some(accept) = plan.responses.accept.as_ref().filter(|_| accept) {
         chain.push(quote!(.accept(#accept)));
     }
     let body_field = fields.iter().find(|f| matches!(f.what, What::Body));
     let body_required = body_field.is_some_and(|f| f.positional.is_some());
-    let decode = &plan.responses.decode;
     match body_field {
         Some(_) if body_required => {
             let body = body_call(api, call.content, fields, quote!(self.body));
             quote! {
-                self.#client.core #(#chain)* #body .send(#decode)
+                self.#client.core #(#chain)* #body #finish
             }
         }
         Some(_) => {
@@ -161,11 +241,11 @@ fn send_body(api: &Api, plan: &Plan<'_>, call: &Call<'_>, fields: &[Field<'_>]) 
                 if let Some(body) = self.body {
                     request = request #body;
                 }
-                request.send(#decode)
+                request #finish
             }
         }
         None => quote! {
-            self.#client.core #(#chain)* .send(#decode)
+            self.#client.core #(#chain)* #finish
         },
     }
 }
@@ -281,7 +361,9 @@ fn body_call(
         MediaKind::Json => quote!(.json(&#value, #media_type)),
         MediaKind::Form => quote!(.form(&#value, #media_type)),
         MediaKind::Text => quote!(.text(#value, #media_type)),
-        MediaKind::Binary => quote!(.bytes(#value, #media_type)),
+        MediaKind::Binary | MediaKind::EventStream | MediaKind::JsonLines => {
+            quote!(.bytes(#value, #media_type))
+        }
         MediaKind::Multipart => multipart_call(api, content, fields, value),
     }
 }

@@ -18,6 +18,7 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
 use super::super::{doc_attrs, ident, markdown_lines, normalize, type_ref};
+use super::streams;
 use crate::ir::{Api, Content, MediaKind, Operation, Primitive, Response, Status, TypeRef};
 use crate::naming::Scope;
 
@@ -40,8 +41,10 @@ impl Body {
             MediaKind::Json => {
                 Body::Json(content.ty.as_ref().map(normalize).unwrap_or(TypeRef::Any))
             }
-            MediaKind::Text | MediaKind::Form => Body::Text,
-            MediaKind::Binary | MediaKind::Multipart => Body::Bytes,
+            // Read whole (an error status, a `send` beside `send_events`): event streams as
+            // text, JSON Lines as bytes; `streams.rs` reads them as streams.
+            MediaKind::Text | MediaKind::Form | MediaKind::EventStream => Body::Text,
+            MediaKind::Binary | MediaKind::Multipart | MediaKind::JsonLines => Body::Bytes,
         }
     }
 
@@ -80,6 +83,8 @@ pub struct Plan {
     pub decode: TokenStream,
     /// `Accept`, when a response offers several media types.
     pub accept: Option<String>,
+    /// The methods that open the response as a stream.
+    pub streams: streams::Streams,
 }
 
 /// The match pattern of a status. A range leaves out the codes declared on their own (which
@@ -185,13 +190,17 @@ pub fn plan(api: &Api, op: &Operation, types: &mut Scope) -> Plan {
     let (successes, errors): (Vec<&Response>, Vec<&Response>) =
         op.responses.iter().partition(|r| r.status.is_success());
     let success = success_type(api, op, &successes, types, &mut items, &mut arms);
-    let error = error_type(api, op, &errors, types, &mut items, &mut arms);
+    let mut error_arms = Vec::new();
+    let error = error_type(api, op, &errors, types, &mut items, &mut error_arms);
+    let streams = streams::plan(api, op, &error, &decode_closure(error_arms.clone()));
+    arms.extend(error_arms);
     Plan {
         success,
         error,
         items,
         decode: decode_closure(arms),
         accept: accept(op),
+        streams,
     }
 }
 

@@ -38,6 +38,21 @@ pub enum BodyShape {
 pub fn content_type(api: &Api, c: &Content) -> (TokenStream, bool) {
     let raw = c.kind == MediaKind::Binary;
     match (&c.ty, c.kind) {
+        // Responses only (request bodies of these kinds are `Binary`): the handler returns a
+        // stream of items, the schema describing one.
+        (Some(ty), MediaKind::EventStream) if !is_string(api, ty) => {
+            let item = type_ref(api, ty, false);
+            (quote!(::stencil::server::Events<#item>), false)
+        }
+        (_, MediaKind::EventStream) => (quote!(::stencil::server::Events<String>), false),
+        (Some(ty), MediaKind::JsonLines) => {
+            let item = type_ref(api, ty, false);
+            (quote!(::stencil::server::JsonLines<#item>), false)
+        }
+        (None, MediaKind::JsonLines) => (
+            quote!(::stencil::server::JsonLines<::stencil::serde_json::Value>),
+            false,
+        ),
         (Some(ty), MediaKind::Binary) if is_binary(api, ty) => (type_ref(api, ty, false), true),
         (_, MediaKind::Binary) => (quote!(::stencil::bytes::Bytes), raw),
         (None, MediaKind::Text) => (quote!(String), false),
@@ -148,7 +163,7 @@ pub fn body_shape(api: &Api, op: &Operation) -> BodyShape {
                 MediaKind::Form => "Form",
                 MediaKind::Multipart => "Multipart",
                 MediaKind::Text => "Text",
-                MediaKind::Binary => "Binary",
+                MediaKind::Binary | MediaKind::EventStream | MediaKind::JsonLines => "Binary",
             };
             (ident(&scope.claim(word).0), *raw)
         })
@@ -252,23 +267,32 @@ struct VariantInfo {
     code: u16,
 }
 
+/// The variant body of a response content: its type, the runtime helper answering it, its
+/// media type.
+fn variant_body(api: &Api, c: &Content) -> (TokenStream, &'static str, String) {
+    let (ty, _) = content_type(api, c);
+    let helper = match c.kind {
+        MediaKind::Binary => "binary",
+        MediaKind::EventStream => "events",
+        MediaKind::JsonLines => "json_lines",
+        MediaKind::Text if c.ty.as_ref().is_none_or(|t| is_string(api, t)) => "text",
+        _ => "json",
+    };
+    (ty, helper, c.media_type.clone())
+}
+
+/// One variant per response (its first media type), and one more per streamed media type the
+/// response also offers (`OkEvents`, `OkLines`: JSON or events for one status, as OpenAI's
+/// `stream: true`).
 fn variants<'o>(api: &Api, op: &'o Operation) -> Vec<(VariantInfo, &'o Response)> {
     let mut scope = Scope::new();
     op.responses
         .iter()
-        .map(|r| {
+        .flat_map(|r| {
             let name = ident(&scope.claim(&r.status.variant_name()).0);
-            let body = r.contents.first().map(|c| {
-                let (ty, _) = content_type(api, c);
-                let helper = match c.kind {
-                    MediaKind::Binary => "binary",
-                    MediaKind::Text if c.ty.as_ref().is_none_or(|t| is_string(api, t)) => "text",
-                    _ => "json",
-                };
-                (ty, helper, c.media_type.clone())
-            });
+            let body = r.contents.first().map(|c| variant_body(api, c));
             let mut hscope = Scope::with_reserved(&["body", "status"]);
-            let headers = r
+            let headers: Vec<_> = r
                 .headers
                 .iter()
                 .filter(|h| !h.wire_name.eq_ignore_ascii_case("content-type"))
@@ -288,16 +312,44 @@ fn variants<'o>(api: &Api, op: &'o Operation) -> Vec<(VariantInfo, &'o Response)
                 Status::Default => 500,
             };
             let has_status = !matches!(r.status, Status::Code(_));
-            (
-                VariantInfo {
-                    name,
-                    has_status,
-                    body,
-                    headers,
-                    code,
-                },
-                r,
-            )
+            let mut out = Vec::new();
+            let mut kinds = Vec::new();
+            for c in r.contents.iter().skip(1).filter(|c| c.kind.is_stream()) {
+                if kinds.contains(&c.kind) {
+                    continue;
+                }
+                kinds.push(c.kind);
+                let suffix = if c.kind == MediaKind::EventStream {
+                    "Events"
+                } else {
+                    "Lines"
+                };
+                let extra = format!("{}{suffix}", r.status.variant_name());
+                out.push((
+                    VariantInfo {
+                        name: ident(&scope.claim(&extra).0),
+                        has_status,
+                        body: Some(variant_body(api, c)),
+                        headers: headers.clone(),
+                        code,
+                    },
+                    r,
+                ));
+            }
+            out.insert(
+                0,
+                (
+                    VariantInfo {
+                        name,
+                        has_status,
+                        body,
+                        headers,
+                        code,
+                    },
+                    r,
+                ),
+            );
+            out
         })
         .collect()
 }

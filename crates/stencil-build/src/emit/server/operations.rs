@@ -376,6 +376,8 @@ fn media_kind_tokens(k: MediaKind) -> TokenStream {
         MediaKind::Form => quote!(rt::MediaKind::Form),
         MediaKind::Multipart => quote!(rt::MediaKind::Multipart),
         MediaKind::Text => quote!(rt::MediaKind::Text),
-        MediaKind::Binary => quote!(rt::MediaKind::Binary),
+        MediaKind::Binary | MediaKind::EventStream | MediaKind::JsonLines => {
+            quote!(rt::MediaKind::Binary)
+        }
     }
 }

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Streaming memory benchmark (issue 13): the client's peak RSS while SIZE bytes of
+# application/octet-stream (ByteStream) and of JSON Lines (JsonLines, ~1 KiB items) go through
+# it, against a server in another process that produces them lazily. For comparison, WHOLE=1
+# also reads the octet-stream whole (the `bytes` decoder), which holds SIZE bytes. Prints
+# figures; asserts nothing. Everything runs on 127.0.0.1 and stops by itself.
+#
+#   benches/runtime/stream.sh                 # 1 GiB each
+#   SIZE=20000000 PROFILE=dev benches/runtime/stream.sh   # a quick check
+#
+# Settings (environment): SIZE=1073741824 (bytes per body), WHOLE=0, PROFILE=release.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+. benches/runtime/common.sh
+
+SIZE=${SIZE:-1073741824}
+WHOLE=${WHOLE:-0}
+PROFILE=${PROFILE:-release}
+
+cargo build -q --profile "$PROFILE" -p stencil-runtime-bench --bin runtime-bench-stream
+target=${CARGO_TARGET_DIR:-target}
+dir=$([ "$PROFILE" = dev ] && echo debug || echo "$PROFILE")
+bin="$target/$dir/runtime-bench-stream"
+
+work=$(mktemp -d)
+"$bin" serve >"$work/out" 2>"$work/err" &
+server=$!
+trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
+url=$(server_url "$work/out" "$work/err" stream 200)
+
+echo "== $SIZE bytes per body, client peak RSS (the process that reads)"
+"$bin" consume "$url" bytes "$SIZE"
+"$bin" consume "$url" jsonl "$SIZE"
+if [ "$WHOLE" = 1 ]; then
+    "$bin" consume "$url" whole "$SIZE"
+fi

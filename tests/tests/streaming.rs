@@ -1,0 +1,223 @@
+//! The generated `streaming` crate (specs/fixtures/streaming.yaml): its client and server talk
+//! server-sent events, JSON Lines and JSON-or-events on 127.0.0.1, typed end to end.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use futures_util::{stream, StreamExt};
+use stencil::client::Error;
+use stencil::server::{Event, Events, JsonLines};
+use streaming::client::{Client, TicksError};
+use streaming::server::{self as api, Api};
+use streaming::types::{ChatChunk, ChatRequest, ChatResponse, Item, Problem, Received, Tick};
+use tokio::sync::oneshot;
+
+#[derive(Default)]
+struct Streams {
+    /// `GET /ticks?count=2` sends its second tick only once this is released.
+    gate: Mutex<Option<oneshot::Receiver<()>>>,
+}
+
+fn tick(n: i32) -> Tick {
+    Tick {
+        n,
+        text: format!("tick {n}"),
+    }
+}
+
+impl Api for Streams {
+    type Error = stencil::server::Error;
+
+    async fn ticks(&self, request: api::TicksRequest) -> Result<api::TicksResponse, Self::Error> {
+        if request.count > 100_000 {
+            return Ok(api::TicksResponse::BadRequest(Problem {
+                message: "too many".into(),
+            }));
+        }
+        let gate = self
+            .gate
+            .lock()
+            .unwrap()
+            .take()
+            .filter(|_| request.count == 2);
+        let ticks = stream::iter(0..request.count).map(|n| Event::new(tick(n)).id(n.to_string()));
+        Ok(api::TicksResponse::Ok(match gate {
+            // The second event is produced only once the client has the first.
+            Some(gate) => Events::new(stream::once(async { Event::new(tick(0)) }).chain(
+                stream::once(async move {
+                    gate.await.unwrap();
+                    Event::new(tick(1))
+                }),
+            )),
+            None => Events::new(ticks),
+        }))
+    }
+
+    async fn chat(&self, request: api::ChatRequest) -> Result<api::ChatResponse, Self::Error> {
+        let words: Vec<String> = request.body.prompt.split(' ').map(str::to_owned).collect();
+        if request.body.stream == Some(true) {
+            let chunks = stream::iter(words).map(|w| Event::new(ChatChunk { delta: w }));
+            return Ok(api::ChatResponse::OkEvents(Events::new(chunks)));
+        }
+        Ok(api::ChatResponse::Ok(ChatResponse {
+            text: words.join(" "),
+        }))
+    }
+
+    async fn items(&self, _: api::ItemsRequest) -> Result<api::ItemsResponse, Self::Error> {
+        let items = stream::iter(0..3).map(|id| Item {
+            id,
+            name: Some(format!("item {id}")),
+        });
+        Ok(api::ItemsResponse::Ok(JsonLines::new(items)))
+    }
+
+    async fn log(&self, _: api::LogRequest) -> Result<api::LogResponse, Self::Error> {
+        let lines = ["started", "two\nlines"].map(|l| Event::new(l.to_owned()));
+        Ok(api::LogResponse::Ok(Events::text(stream::iter(lines))))
+    }
+
+    async fn download(
+        &self,
+        _: api::DownloadRequest,
+    ) -> Result<api::DownloadResponse, Self::Error> {
+        Ok(api::DownloadResponse::Ok(vec![7u8; 100_000].into()))
+    }
+
+    async fn upload(
+        &self,
+        request: api::UploadRequest,
+    ) -> Result<api::UploadResponse, Self::Error> {
+        Ok(api::UploadResponse::Ok(Received {
+            size: request.body.len() as i64,
+        }))
+    }
+}
+
+async fn start(api: Streams) -> Client {
+    let router = api::router(api);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    Client::new(format!("http://{addr}"))
+}
+
+async fn within<T>(future: impl std::future::Future<Output = T>) -> T {
+    tokio::time::timeout(Duration::from_secs(30), future)
+        .await
+        .expect("the test took longer than 30 s")
+}
+
+#[tokio::test]
+async fn ten_thousand_typed_events_arrive_in_order() {
+    let client = start(Streams::default()).await;
+    within(async {
+        let mut events = client.ticks(10_000).await.unwrap();
+        let mut n = 0;
+        while let Some(event) = events.next().await {
+            let event = event.unwrap();
+            assert_eq!(event.data, tick(n));
+            assert_eq!(event.id, Some(n.to_string()));
+            n += 1;
+        }
+        assert_eq!(n, 10_000);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_first_event_arrives_before_the_server_produced_the_last() {
+    let (release, gate) = oneshot::channel();
+    let client = start(Streams {
+        gate: Mutex::new(Some(gate)),
+    })
+    .await;
+    within(async {
+        let mut events = client.ticks(2).await.unwrap();
+        assert_eq!(events.next().await.unwrap().unwrap().data, tick(0));
+        release.send(()).unwrap();
+        assert_eq!(events.next().await.unwrap().unwrap().data, tick(1));
+        assert!(events.next().await.is_none());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_declared_error_decodes_before_anything_streams() {
+    let client = start(Streams::default()).await;
+    match within(client.ticks(1_000_000).send()).await {
+        Err(Error::Api(e)) => {
+            assert_eq!(e.status(), 400);
+            assert!(matches!(e.into_inner(), TicksError::BadRequest(p) if p.message == "too many"));
+        }
+        other => panic!("expected the declared 400, got {:?}", other.err()),
+    }
+}
+
+#[tokio::test]
+async fn one_status_answers_json_or_events() {
+    let client = start(Streams::default()).await;
+    let ask = |stream| ChatRequest {
+        prompt: "hello streaming world".into(),
+        stream: Some(stream),
+    };
+    within(async {
+        let whole = client.chat(ask(false)).await.unwrap();
+        assert_eq!(whole.text, "hello streaming world");
+        let deltas: Vec<String> = client
+            .chat(ask(true))
+            .send_events()
+            .await
+            .unwrap()
+            .map(|e| e.unwrap().data.delta)
+            .collect()
+            .await;
+        assert_eq!(deltas, ["hello", "streaming", "world"]);
+        // Events asked for, JSON answered: a typed error, not a stream of garbage.
+        match client.chat(ask(false)).send_events().await {
+            Err(Error::UnexpectedContentType { content_type, .. }) => {
+                assert_eq!(content_type.as_deref(), Some("application/json"))
+            }
+            other => panic!("expected a content type error, got {:?}", other.err()),
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn json_lines_text_events_and_bytes() {
+    let client = start(Streams::default()).await;
+    within(async {
+        let items: Vec<Item> = client
+            .items()
+            .await
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+            .await;
+        assert_eq!(items.len(), 3);
+        assert_eq!(items[2].name.as_deref(), Some("item 2"));
+
+        let log: Vec<String> = client
+            .log()
+            .await
+            .unwrap()
+            .map(|e| e.unwrap().data)
+            .collect()
+            .await;
+        assert_eq!(log, ["started", "two\nlines"]);
+
+        assert_eq!(client.download().await.unwrap().len(), 100_000);
+        let chunks: Vec<_> = client
+            .download()
+            .send_stream()
+            .await
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+            .await;
+        assert_eq!(chunks.iter().map(|c| c.len()).sum::<usize>(), 100_000);
+        assert_eq!(client.upload(vec![1u8; 12_345]).await.unwrap().size, 12_345);
+    })
+    .await;
+}
