@@ -54,6 +54,7 @@ snapshot!(multi_file, "specs/fixtures/multi-file/api.yaml");
 snapshot!(hostile, "specs/fixtures/hostile.yaml");
 snapshot!(real_world, "specs/fixtures/real-world.yaml");
 snapshot!(streaming, "specs/fixtures/streaming.yaml");
+snapshot!(fastapi_diff, "specs/fastapi-diff/openapi.json");
 
 /// Every spec in `specs/` (outside `invalid/`) has a snapshot above.
 #[test]

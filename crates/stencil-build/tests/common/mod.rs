@@ -28,4 +28,5 @@ pub const SPECS: &[(&str, &str)] = &[
     ("streaming", "specs/fixtures/streaming.yaml"),
     ("hostile", "specs/fixtures/hostile.yaml"),
     ("real_world", "specs/fixtures/real-world.yaml"),
+    ("fastapi_diff", "specs/fastapi-diff/openapi.json"),
 ];
