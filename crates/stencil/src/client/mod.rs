@@ -17,16 +17,27 @@
 //! Nothing here panics on anything a server sends: every failure is an [`Error`].
 
 mod encode;
+mod exchange;
 mod multipart;
+mod options;
 mod request;
 mod response;
+mod retry;
 mod shared;
+mod transport;
 
 pub use encode::Style;
 pub use multipart::{FileParts, Multipart};
-pub use request::{BoxFuture, Decode, Request, Sending};
+pub use options::{BoxError, BoxFuture, Hook, Operation, Options};
+pub use request::{Decode, Request, Sending};
 pub use response::{bytes, empty, json, text, Error, Response, ResponseValue};
+pub use retry::RetryPolicy;
 pub use shared::{Core, KeyLocation, Scheme};
+pub use transport::Transport;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_hooks;
+#[cfg(test)]
+mod tests_retry;

@@ -8,6 +8,8 @@ use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
+use super::options::BoxError;
+
 /// A decoded response body with the status and headers it came with. Derefs to the body.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ResponseValue<T> {
@@ -110,6 +112,11 @@ pub enum Error<E> {
     },
     /// Connecting, sending, or reading the response failed.
     Transport(reqwest::Error),
+    /// A custom [`Transport`](super::Transport) failed (an in-process service, or a per-attempt
+    /// timeout on one), with an error other than reqwest's.
+    Custom(BoxError),
+    /// A [`Hook`](super::Hook)'s `before_send` refused the request; it was not sent.
+    Hook(BoxError),
     /// The request was not sent: a parameter cannot be put on the wire (a header value with
     /// CR/LF, an empty path parameter, a body that does not serialise, a bad base URL, ...).
     InvalidRequest(String),
@@ -122,7 +129,7 @@ impl<E> Error<E> {
             Error::Api(v) => Some(v.status()),
             Error::UnexpectedStatus { status, .. } | Error::Decode { status, .. } => Some(*status),
             Error::Transport(e) => e.status(),
-            Error::InvalidRequest(_) => None,
+            Error::Custom(_) | Error::Hook(_) | Error::InvalidRequest(_) => None,
         }
     }
 
@@ -133,7 +140,9 @@ impl<E> Error<E> {
             Error::UnexpectedStatus { headers, .. } | Error::Decode { headers, .. } => {
                 Some(headers)
             }
-            Error::Transport(_) | Error::InvalidRequest(_) => None,
+            Error::Transport(_) | Error::Custom(_) | Error::Hook(_) | Error::InvalidRequest(_) => {
+                None
+            }
         }
     }
 
@@ -186,6 +195,8 @@ impl<E> Error<E> {
                 message,
             },
             Error::Transport(e) => Error::Transport(e),
+            Error::Custom(e) => Error::Custom(e),
+            Error::Hook(e) => Error::Hook(e),
             Error::InvalidRequest(m) => Error::InvalidRequest(m),
         }
     }
@@ -234,6 +245,8 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
                 .field("message", message)
                 .finish(),
             Error::Transport(e) => f.debug_tuple("Transport").field(e).finish(),
+            Error::Custom(e) => f.debug_tuple("Custom").field(e).finish(),
+            Error::Hook(e) => f.debug_tuple("Hook").field(e).finish(),
             Error::InvalidRequest(m) => f.debug_tuple("InvalidRequest").field(m).finish(),
         }
     }
@@ -252,6 +265,8 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
                 write!(f, "cannot decode the {status} response body: {message}")
             }
             Error::Transport(e) => write!(f, "request failed: {e}"),
+            Error::Custom(e) => write!(f, "request failed: {e}"),
+            Error::Hook(e) => write!(f, "a hook refused the request: {e}"),
             Error::InvalidRequest(m) => write!(f, "invalid request: {m}"),
         }
     }
@@ -261,6 +276,7 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport(e) => Some(e),
+            Error::Custom(e) | Error::Hook(e) => Some(&**e),
             _ => None,
         }
     }
