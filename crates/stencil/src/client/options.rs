@@ -23,6 +23,7 @@ pub struct Operation<'a> {
     /// The operation's id in the document (`operationId`, or the generated method name), when
     /// the generated code names it.
     pub id: Option<&'a str>,
+    /// The HTTP method.
     pub method: &'a Method,
     /// The path template, `/pets/{petId}`: parameters are never in it.
     pub template: &'a str,
@@ -38,6 +39,7 @@ pub struct Operation<'a> {
 /// ([`Error::Hook`](super::Error::Hook)). `after_receive` sees the status and headers of each
 /// response, retried ones included. Both run once per attempt, so a signature is fresh on each.
 pub trait Hook: Send + Sync + 'static {
+    /// Called before each attempt is sent, with the request as it will go on the wire.
     fn before_send(
         &self,
         request: &mut reqwest::Request,
@@ -47,6 +49,7 @@ pub trait Hook: Send + Sync + 'static {
         Ok(())
     }
 
+    /// Called when each attempt's response head arrived (before its body is decoded).
     fn after_receive(&self, status: StatusCode, headers: &HeaderMap, operation: &Operation<'_>) {
         let _ = (status, headers, operation);
     }
@@ -97,14 +100,17 @@ impl Options {
         self
     }
 
+    /// The retry policy, if any.
     pub fn retry_policy(&self) -> Option<&RetryPolicy> {
         self.retry.as_ref()
     }
 
+    /// The per-attempt timeout, if any.
     pub fn timeout_value(&self) -> Option<Duration> {
         self.timeout
     }
 
+    /// The headers added to every request.
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
     }

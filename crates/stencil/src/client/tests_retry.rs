@@ -11,16 +11,19 @@ use reqwest::Method;
 
 use super::*;
 
+/// A status and the `Retry-After` to send with it.
+pub(super) type Answer = (u16, Option<&'static str>);
+
 /// Statuses to answer in order (the last one repeats), with an optional `Retry-After`.
 #[derive(Clone, Default)]
 pub(super) struct Script {
-    pub(super) answers: Arc<Mutex<Vec<(u16, Option<&'static str>)>>>,
+    pub(super) answers: Arc<Mutex<Vec<Answer>>>,
     pub(super) received: Arc<AtomicUsize>,
     pub(super) headers: Arc<Mutex<Vec<HeaderMap>>>,
 }
 
 impl Script {
-    pub(super) fn new(answers: &[(u16, Option<&'static str>)]) -> Self {
+    pub(super) fn new(answers: &[Answer]) -> Self {
         Script {
             answers: Arc::new(Mutex::new(answers.to_vec())),
             ..Script::default()
