@@ -136,8 +136,8 @@ impl Core {
 
     /// A core like this one with its [`Options`] changed by `change`: the same transport,
     /// connection pool and credentials (shared, not copied). For options on some requests only:
-    /// `client.configure(|o| { o.timeout(Duration::from_secs(1)); })`.
-    pub fn configure(&self, change: impl FnOnce(&mut Options)) -> Self {
+    /// `client.configure(|o| o.timeout(Duration::from_secs(1)))`.
+    pub fn configure(&self, change: impl FnOnce(&mut Options) -> &mut Options) -> Self {
         let mut options = Options::clone(&self.options);
         change(&mut options);
         Core {

@@ -117,7 +117,7 @@ async fn hooks_sign_requests_and_run_in_order() {
     let core = Core::new(url, &[]).configure(|o| {
         o.hook(Record("first", log.clone()))
             .hook(Sign)
-            .hook(Record("last", log.clone()));
+            .hook(Record("last", log.clone()))
     });
     let request = core
         .request(Method::POST)
@@ -159,9 +159,7 @@ async fn a_failing_hook_stops_the_request() {
         }
     }
     let script = Script::new(&[(200, None)]);
-    let core = Core::new(script.serve().await, &[]).configure(|o| {
-        o.hook(Refuse);
-    });
+    let core = Core::new(script.serve().await, &[]).configure(|o| o.hook(Refuse));
     let err = status(core.request(Method::GET).path("/a"))
         .await
         .unwrap_err();
@@ -193,9 +191,7 @@ async fn timeouts_and_extra_headers_per_request() {
         );
     let url = serve(router.clone()).await;
     let core = Core::new(url.clone(), &[]);
-    let quick = core.configure(|o| {
-        o.timeout(Duration::from_millis(200));
-    });
+    let quick = core.configure(|o| o.timeout(Duration::from_millis(200)));
     let err = status(quick.request(Method::GET).path("/slow"))
         .await
         .unwrap_err();
@@ -207,7 +203,7 @@ async fn timeouts_and_extra_headers_per_request() {
         o.header(
             HeaderName::from_static("x-extra"),
             HeaderValue::from_static("t-1"),
-        );
+        )
     });
     let text = |r: Request<'_>| {
         r.send::<String, ()>(|r| match r.status() {
@@ -228,9 +224,7 @@ async fn timeouts_and_extra_headers_per_request() {
     );
     // The same over the in-process transport: its timeout is an `Error::Custom`.
     let inproc = Core::with_transport("http://api.test", Transport::service(router), &[])
-        .configure(|o| {
-            o.timeout(Duration::from_millis(200));
-        });
+        .configure(|o| o.timeout(Duration::from_millis(200)));
     let err = status(inproc.request(Method::GET).path("/slow"))
         .await
         .unwrap_err();
@@ -246,7 +240,7 @@ async fn in_process_and_function_transports() {
         &[],
     )
     .configure(|o| {
-        o.retry(RetryPolicy::new().backoff(Duration::from_millis(1), Duration::from_millis(2)));
+        o.retry(RetryPolicy::new().backoff(Duration::from_millis(1), Duration::from_millis(2)))
     });
     let sent = core
         .request(Method::GET)
@@ -319,7 +313,7 @@ fn spans_carry_the_attributes_and_no_secrets() {
             let core = Core::new(script.serve().await, SCHEMES).configure(|o| {
                 o.retry(
                     RetryPolicy::new().backoff(Duration::from_millis(1), Duration::from_millis(2)),
-                );
+                )
             });
             core.set_token(0, "TOKEN-SECRET".into());
             core.set_api_key(1, "KEY-SECRET".into());

@@ -98,9 +98,7 @@ static NONE: &[Scheme] = &[];
 #[tokio::test]
 async fn idempotent_requests_are_retried_until_success() {
     let script = Script::new(&[(503, None), (502, None), (504, None), (200, None)]);
-    let core = Core::new(script.serve().await, NONE).configure(|o| {
-        o.retry(fast());
-    });
+    let core = Core::new(script.serve().await, NONE).configure(|o| o.retry(fast()));
     let got = status(core.request(Method::GET).path("/a")).await.unwrap();
     assert_eq!((got, script.received()), (200, 4));
 }
@@ -108,9 +106,7 @@ async fn idempotent_requests_are_retried_until_success() {
 #[tokio::test]
 async fn attempts_are_capped() {
     let script = Script::new(&[(429, None)]);
-    let core = Core::new(script.serve().await, NONE).configure(|o| {
-        o.retry(fast().max_attempts(3));
-    });
+    let core = Core::new(script.serve().await, NONE).configure(|o| o.retry(fast().max_attempts(3)));
     let got = status(core.request(Method::PUT).path("/a")).await.unwrap();
     assert_eq!(
         (got, script.received()),
@@ -123,9 +119,7 @@ async fn attempts_are_capped() {
 async fn other_statuses_and_no_policy_are_not_retried() {
     let script = Script::new(&[(500, None), (200, None)]);
     let url = script.serve().await;
-    let core = Core::new(url.clone(), NONE).configure(|o| {
-        o.retry(fast());
-    });
+    let core = Core::new(url.clone(), NONE).configure(|o| o.retry(fast()));
     assert_eq!(
         status(core.request(Method::GET).path("/a")).await.unwrap(),
         500
@@ -144,9 +138,7 @@ async fn other_statuses_and_no_policy_are_not_retried() {
 async fn post_is_retried_only_when_the_user_opts_in() {
     let script = Script::new(&[(503, None), (200, None)]);
     let url = script.serve().await;
-    let core = Core::new(url, NONE).configure(|o| {
-        o.retry(fast());
-    });
+    let core = Core::new(url, NONE).configure(|o| o.retry(fast()));
     let post = || {
         core.request(Method::POST)
             .path("/a")
@@ -154,9 +146,7 @@ async fn post_is_retried_only_when_the_user_opts_in() {
     };
     assert_eq!(status(post()).await.unwrap(), 503);
     assert_eq!(script.received(), 1);
-    let opted = core.configure(|o| {
-        o.retry(fast().non_idempotent(true));
-    });
+    let opted = core.configure(|o| o.retry(fast().non_idempotent(true)));
     let retried = opted
         .request(Method::POST)
         .path("/a")
@@ -170,9 +160,8 @@ async fn post_is_retried_only_when_the_user_opts_in() {
 #[tokio::test]
 async fn streamed_bodies_are_sent_once() {
     let script = Script::new(&[(503, None), (200, None)]);
-    let core = Core::new(script.serve().await, NONE).configure(|o| {
-        o.retry(fast().non_idempotent(true));
-    });
+    let core =
+        Core::new(script.serve().await, NONE).configure(|o| o.retry(fast().non_idempotent(true)));
     let form = Multipart::new().field("a", "b");
     let got = status(core.request(Method::PUT).path("/a").multipart(form)).await;
     assert_eq!((got.unwrap(), script.received()), (503, 1));
@@ -181,9 +170,7 @@ async fn streamed_bodies_are_sent_once() {
 #[tokio::test]
 async fn retry_after_is_honoured_in_seconds_and_dates() {
     let script = Script::new(&[(429, Some("1")), (200, None)]);
-    let core = Core::new(script.serve().await, NONE).configure(|o| {
-        o.retry(fast());
-    });
+    let core = Core::new(script.serve().await, NONE).configure(|o| o.retry(fast()));
     let start = Instant::now();
     assert_eq!(
         status(core.request(Method::GET).path("/a")).await.unwrap(),
@@ -210,9 +197,8 @@ async fn retry_after_is_honoured_in_seconds_and_dates() {
 async fn the_deadline_ends_retries() {
     // The server asks for 30 s; the deadline is 1 s: give up at once with the 503.
     let script = Script::new(&[(503, Some("30")), (200, None)]);
-    let core = Core::new(script.serve().await, NONE).configure(|o| {
-        o.retry(fast().deadline(Some(Duration::from_secs(1))));
-    });
+    let core = Core::new(script.serve().await, NONE)
+        .configure(|o| o.retry(fast().deadline(Some(Duration::from_secs(1)))));
     let start = Instant::now();
     assert_eq!(
         status(core.request(Method::GET).path("/a")).await.unwrap(),
@@ -228,7 +214,7 @@ async fn the_deadline_ends_retries() {
                 .max_attempts(100)
                 .backoff(Duration::from_millis(100), Duration::from_millis(100))
                 .deadline(Some(Duration::from_millis(450))),
-        );
+        )
     });
     let start = Instant::now();
     assert_eq!(
@@ -266,7 +252,7 @@ async fn connection_failures_are_retried() {
     }
     let core = Core::new(url, NONE).configure(|o| {
         o.retry(fast().max_attempts(3))
-            .hook(Count(attempts.clone()));
+            .hook(Count(attempts.clone()))
     });
     let err = status(core.request(Method::GET).path("/a"))
         .await
