@@ -41,7 +41,10 @@ async fn the_generated_server_in_process() {
     // Declared errors decode as over a socket: the server validated and answered.
     let refused = client.login(demo("wrong")).await.unwrap_err();
     assert!(
-        matches!(refused.as_api().map(|r| &**r), Some(LoginError::Unauthorized(_))),
+        matches!(
+            refused.as_api().map(|r| &**r),
+            Some(LoginError::Unauthorized(_))
+        ),
         "{refused:?}"
     );
 }

@@ -20,6 +20,7 @@ mod encode;
 mod exchange;
 mod multipart;
 mod options;
+mod paginate;
 mod request;
 mod response;
 mod retry;
@@ -29,6 +30,7 @@ mod transport;
 pub use encode::Style;
 pub use multipart::{FileParts, Multipart};
 pub use options::{BoxError, BoxFuture, Hook, Operation, Options};
+pub use paginate::{paginate, Cursor, Pagination, Paging};
 pub use request::{Decode, Request, Sending};
 pub use response::{bytes, empty, json, text, Error, Response, ResponseValue};
 pub use retry::RetryPolicy;
@@ -39,5 +41,7 @@ pub use transport::Transport;
 mod tests;
 #[cfg(test)]
 mod tests_hooks;
+#[cfg(test)]
+mod tests_paginate;
 #[cfg(test)]
 mod tests_retry;
