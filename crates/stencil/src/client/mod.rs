@@ -18,6 +18,7 @@
 
 mod encode;
 mod exchange;
+mod headers;
 mod multipart;
 mod options;
 mod paginate;
@@ -28,6 +29,7 @@ mod shared;
 mod transport;
 
 pub use encode::Style;
+pub use headers::{header, FromHeaders, HeaderError};
 pub use multipart::{FileParts, Multipart};
 pub use options::{BoxError, BoxFuture, Hook, Operation, Options};
 pub use paginate::{paginate, Cursor, Pagination, Paging};
