@@ -7,6 +7,7 @@
 
 use std::collections::{HashSet, VecDeque};
 use std::future::Future;
+use std::pin::Pin;
 
 use futures_util::stream::{self, Stream};
 use reqwest::header::{HeaderMap, LINK};
@@ -59,6 +60,10 @@ pub struct Pagination {
     pub paging: Paging,
 }
 
+/// The items of every page, as [`paginate`] yields them: a `futures` `Stream` (read it with
+/// `futures::StreamExt::next`, `try_collect`, ...).
+pub type Pages<'a, T, E> = Pin<Box<dyn Stream<Item = Result<T, Error<E>>> + Send + 'a>>;
+
 /// The cursor parameter of a request: reads its current value, and sets a new one.
 pub struct Cursor<R> {
     /// The parameter's value on `request`, as JSON (`None` when unset).
@@ -88,18 +93,19 @@ struct State<R, T, F> {
 /// first error (which it yields).
 ///
 /// `send` sends a request of the operation (its `send`); `T` is the item type.
-pub fn paginate<R, S, T, E, F, Fut>(
+pub fn paginate<'a, R, S, T, E, F, Fut>(
     first: R,
     pagination: Pagination,
     send: F,
     cursor: Cursor<R>,
-) -> impl Stream<Item = Result<T, Error<E>>>
+) -> Pages<'a, T, E>
 where
-    R: Clone,
+    R: Clone + Send + 'a,
     S: Serialize,
-    T: DeserializeOwned,
-    F: Fn(R) -> Fut,
-    Fut: Future<Output = Result<ResponseValue<S>, Error<E>>>,
+    T: DeserializeOwned + Send + 'a,
+    E: Send + 'a,
+    F: Fn(R) -> Fut + Send + 'a,
+    Fut: Future<Output = Result<ResponseValue<S>, Error<E>>> + Send + 'a,
 {
     let state = State {
         next: Some(first),
@@ -107,7 +113,7 @@ where
         seen: HashSet::new(),
         send,
     };
-    stream::unfold(state, move |mut state| async move {
+    Box::pin(stream::unfold(state, move |mut state| async move {
         loop {
             if let Some(item) = state.items.pop_front() {
                 return Some((Ok(item), state));
@@ -125,7 +131,7 @@ where
                 Err(e) => return Some((Err(e), state)),
             }
         }
-    })
+    }))
 }
 
 /// The items of a page and the request of the next one.

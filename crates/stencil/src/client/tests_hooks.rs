@@ -304,28 +304,31 @@ fn spans_carry_the_attributes_and_no_secrets() {
         .enable_all()
         .build()
         .unwrap();
+    let script = Script::new(&[(503, None), (404, None)]);
+    let url = runtime.block_on(script.serve());
+    let core = Core::new(url, SCHEMES).configure(|o| {
+        o.retry(RetryPolicy::new().backoff(Duration::from_millis(1), Duration::from_millis(2)))
+    });
+    core.set_token(0, "TOKEN-SECRET".into());
+    core.set_api_key(1, "KEY-SECRET".into());
+    let get_pet = || {
+        *script.answers.lock().unwrap() = vec![(503, None), (404, None)];
+        let request = core
+            .request(Method::GET)
+            .operation("get_pet")
+            .path("/pets/")
+            .segment("id", "PATH-VALUE")
+            .query("q", "QUERY-VALUE", Style::Form, true)
+            .auth(&[&[0, 1]]);
+        assert_eq!(runtime.block_on(status(request)).unwrap(), 404);
+    };
+    // Once without a subscriber, so that the span and event call sites are registered before
+    // this test's subscriber is: tests running at the same time without one could otherwise
+    // leave a "never interested" verdict cached while registering them.
+    get_pet();
     tracing::subscriber::with_default(subscriber, || {
-        // Other tests run the same call sites at the same time without a subscriber: make sure
-        // no "never interested" verdict cached by them hides the span from this one.
         tracing::callsite::rebuild_interest_cache();
-        runtime.block_on(async {
-            let script = Script::new(&[(503, None), (404, None)]);
-            let core = Core::new(script.serve().await, SCHEMES).configure(|o| {
-                o.retry(
-                    RetryPolicy::new().backoff(Duration::from_millis(1), Duration::from_millis(2)),
-                )
-            });
-            core.set_token(0, "TOKEN-SECRET".into());
-            core.set_api_key(1, "KEY-SECRET".into());
-            let request = core
-                .request(Method::GET)
-                .operation("get_pet")
-                .path("/pets/")
-                .segment("id", "PATH-VALUE")
-                .query("q", "QUERY-VALUE", Style::Form, true)
-                .auth(&[&[0, 1]]);
-            assert_eq!(status(request).await.unwrap(), 404);
-        })
+        get_pet();
     });
     let out = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
     for expected in [
