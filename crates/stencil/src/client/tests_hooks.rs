@@ -253,12 +253,18 @@ async fn in_process_and_function_transports() {
     assert_eq!(*value, serde_json::json!({"status": 200}));
     assert_eq!(script.received(), 2, "retries work in-process too");
     assert_eq!(script.headers.lock().unwrap()[0]["host"], "api.test");
-    // A function transport, as a reqwest-middleware client plugs in.
-    let url = Script::new(&[(204, None)]).serve().await;
-    let http = reqwest::Client::new();
+    // A reqwest-middleware client, through a function transport.
+    let script = Script::new(&[(204, None)]);
+    let url = script.serve().await;
+    let middleware = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
+        .with(tag)
+        .build();
     let via_fn = Core::with_transport(
         url,
-        Transport::from_fn(move |request| http.execute(request)),
+        Transport::from_fn(move |request| {
+            let client = middleware.clone();
+            async move { client.execute(request).await }
+        }),
         &[],
     );
     assert_eq!(
@@ -267,6 +273,23 @@ async fn in_process_and_function_transports() {
             .unwrap(),
         204
     );
+    assert_eq!(script.headers.lock().unwrap()[0]["x-middleware"], "ran");
+}
+
+/// A reqwest-middleware middleware that tags each request.
+fn tag<'a>(
+    mut request: reqwest::Request,
+    extensions: &'a mut http::Extensions,
+    next: reqwest_middleware::Next<'a>,
+) -> std::pin::Pin<
+    Box<
+        dyn std::future::Future<Output = reqwest_middleware::Result<reqwest::Response>> + Send + 'a,
+    >,
+> {
+    request
+        .headers_mut()
+        .insert("x-middleware", HeaderValue::from_static("ran"));
+    Box::pin(next.run(request, extensions))
 }
 
 /// A `tracing` writer into a shared buffer.
