@@ -173,7 +173,12 @@ fn send_body(api: &Api, plan: &Plan<'_>, call: &Call<'_>, fields: &[Field<'_>]) 
 /// The method, then the path: literal runs and path parameters, each in its style.
 fn path_chain(op: &Operation) -> Vec<TokenStream> {
     let method = ident(op.method.as_str());
-    let mut chain = vec![quote!(.request(::stencil::reqwest::Method::#method))];
+    let id = &op.id;
+    let mut chain = vec![
+        quote!(.request(::stencil::reqwest::Method::#method)),
+        // For spans and hooks.
+        quote!(.operation(#id)),
+    ];
     let mut literal = String::new();
     for piece in template(&op.path) {
         let param = match piece {
