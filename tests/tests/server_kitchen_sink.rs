@@ -351,7 +351,8 @@ async fn multipart_text_binary_and_tagged_union() {
     );
     // Typed both ways: the handler set `location` in its typed response, the client reads the
     // declared headers into their struct.
-    let declared: kitchen_sink_31::client::UploadPhotoCreatedHeaders = created.typed_headers().unwrap();
+    let declared: kitchen_sink_31::client::UploadPhotoCreatedHeaders =
+        created.typed_headers().unwrap();
     assert_eq!(
         declared.location.as_deref(),
         Some(format!("/animals/{animal}/photos/0").as_str())

@@ -19,6 +19,7 @@ mod cycles;
 mod generics;
 mod http;
 mod operations;
+mod pagination;
 mod paths;
 mod replace;
 mod schema;
