@@ -44,7 +44,7 @@ cargo build --quiet -p stencil-tests --example pathstack_server
 
 LOG="$(mktemp)"
 REPORTS="$(mktemp -d)"
-target/debug/examples/pathstack_server 127.0.0.1:0 >"$LOG" 2>&1 &
+"${CARGO_TARGET_DIR:-target}/debug/examples/pathstack_server" 127.0.0.1:0 >"$LOG" 2>&1 &
 SERVER_PID=$!
 cleanup() {
     kill "$SERVER_PID" 2>/dev/null || true

@@ -11,6 +11,7 @@
 //! independent of where the repository is checked out.
 
 pub mod manifest;
+pub mod package;
 pub mod test_all;
 pub mod tidy;
 

@@ -22,10 +22,23 @@ Commands:
                  checkout in DIR); print every finding, fail if any
   corpus DIR     generate + cargo check every OpenAPI document in DIR, print a table
                  (`cargo xtask corpus --help`)
+  package        check the metadata of stencil, stencil-build and stencil-cli, then
+                 `cargo package` them (each built from its packaged files alone)
+  docs           cargo doc --no-deps on every generated crate, rustdoc warnings denied
+  outside        install the CLI into a scratch directory outside the repository,
+                 generate the PathStack crate there and `cargo check` it (minutes)
   bench [FILES]  generation time, memory and output size per document and stage, in release
                  mode (default: specs/; `cargo xtask bench --help`)
   help           print this help
 ";
+
+fn exit(ok: bool) -> ExitCode {
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -42,9 +55,13 @@ fn main() -> ExitCode {
         }
         ["tidy"] => return tidy(&xtask::project_root()),
         ["tidy", dir] if !dir.starts_with('-') => return tidy(Path::new(dir)),
+        ["package"] => return exit(xtask::package::run(&xtask::project_root())),
+        ["docs"] => return exit(xtask::package::generated_docs(&xtask::project_root())),
+        ["outside"] => return exit(xtask::package::outside(&xtask::project_root())),
         ["regen"] => false,
         ["regen", "--check"] | ["regen", "-c"] => true,
-        ["help" | "--help" | "-h"] | ["regen" | "test" | "tidy", "--help" | "-h"] => {
+        ["help" | "--help" | "-h"]
+        | ["regen" | "test" | "tidy" | "package" | "docs" | "outside", "--help" | "-h"] => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
         }

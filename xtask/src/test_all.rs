@@ -5,8 +5,10 @@
 //!    inherited). `--all-features` so that the generated crates' `client` and `server` modules,
 //!    which sit behind those features, are compiled and doc-tested too. Cargo's default
 //!    fail-fast applies: the first failing test binary stops the run.
-//! 2. The contract test, `tests/contract/run.sh` (schemathesis against the generated PathStack
-//!    server), when that script exists; only when step 1 passed.
+//! 2. The script tests of [`SCRIPTS`], each only when step 1 passed: the contract test,
+//!    `tests/contract/run.sh` (schemathesis against the generated PathStack server), and the
+//!    FastAPI differential test, `tests/fastapi-diff/run.sh` (the same invalid requests to a
+//!    FastAPI app and to its generated server).
 //! 3. A summary whose last line is a plain `N passed, M failed` count.
 //!
 //! The exit status is non-zero when anything failed.
@@ -18,6 +20,12 @@ use std::process::{Command, Stdio};
 
 /// The contract test script, relative to the repository root.
 pub const CONTRACT_SCRIPT: &str = "tests/contract/run.sh";
+
+/// The tests run as scripts after `cargo test`: (name, script relative to the repository root).
+pub const SCRIPTS: &[(&str, &str)] = &[
+    ("contract test", CONTRACT_SCRIPT),
+    ("FastAPI differential test", "tests/fastapi-diff/run.sh"),
+];
 
 /// The `cargo test` arguments.
 pub const CARGO_TEST_ARGS: &[&str] = &["test", "--workspace", "--all-features"];
@@ -169,37 +177,44 @@ pub fn run(root: &Path) -> bool {
         Err(e) => Outcome::Failed(format!("could not run cargo: {e}")),
     };
 
-    let contract = if tests != Outcome::Passed {
-        Outcome::Skipped(format!("`{command_line}` failed"))
-    } else if !root.join(CONTRACT_SCRIPT).is_file() {
-        Outcome::Skipped(format!("{CONTRACT_SCRIPT} does not exist"))
-    } else {
-        section(&format!("contract test: {CONTRACT_SCRIPT}"));
-        match Command::new("bash")
-            .arg(CONTRACT_SCRIPT)
-            .current_dir(root)
-            .status()
-        {
-            Ok(status) if status.success() => Outcome::Passed,
-            Ok(status) => Outcome::Failed(status_text(status)),
-            Err(e) => Outcome::Failed(format!("could not run bash: {e}")),
-        }
-    };
+    let mut scripts = Vec::new();
+    for &(name, script) in SCRIPTS {
+        let outcome = if tests != Outcome::Passed {
+            Outcome::Skipped(format!("`{command_line}` failed"))
+        } else if !root.join(script).is_file() {
+            Outcome::Failed(format!("{script} does not exist"))
+        } else {
+            section(&format!("{name}: {script}"));
+            match Command::new("bash").arg(script).current_dir(root).status() {
+                Ok(status) if status.success() => Outcome::Passed,
+                Ok(status) => Outcome::Failed(status_text(status)),
+                Err(e) => Outcome::Failed(format!("could not run bash: {e}")),
+            }
+        };
+        scripts.push((name, script, outcome));
+    }
 
     section("summary");
     println!("{command_line}: {tests}: {counts}");
-    println!("contract test ({CONTRACT_SCRIPT}): {contract}");
-    let ok = tests == Outcome::Passed && !matches!(contract, Outcome::Failed(_));
+    for (name, script, outcome) in &scripts {
+        println!("{name} ({script}): {outcome}");
+    }
+    let failed_scripts = scripts
+        .iter()
+        .filter(|(_, _, o)| matches!(o, Outcome::Failed(_)))
+        .count();
+    let ok = tests == Outcome::Passed && failed_scripts == 0;
+    // The last line is plain `N passed, M failed`: the tests of `cargo test` plus one per
+    // script test that ran.
+    let passed_scripts = scripts
+        .iter()
+        .filter(|(_, _, o)| *o == Outcome::Passed)
+        .count() as u64;
     println!(
-        "{}: {} passed, {} failed (cargo test), contract test {}",
+        "{}: {} passed, {} failed",
         if ok { "ok" } else { "FAILED" },
-        counts.passed,
-        counts.failed,
-        match contract {
-            Outcome::Passed => "passed",
-            Outcome::Failed(_) => "failed",
-            Outcome::Skipped(_) => "skipped",
-        }
+        counts.passed + passed_scripts,
+        counts.failed + failed_scripts as u64,
     );
     let _ = io::stdout().flush();
     ok

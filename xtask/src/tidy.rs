@@ -7,7 +7,7 @@
 //! - **later stage**: in `crates/stencil-build/src` a file imports only from its own stage or an
 //!   earlier one: load → ir → emit → render → pipeline/config/lib ([`STAGES`]). A file's stage is
 //!   its top-level file or directory under `src` (`ir/convert.rs` is in `ir`, `render/chunks.rs`
-//!   in `render`). Leaf modules (rank 0: options, diag, naming, literal) may be imported by anyone
+//!   in `render`). Leaf modules (rank 0: diag, naming, literals) may be imported by anyone
 //!   and import no stage. Every top-level module must be in the table (**unranked module**).
 //! - **runtime imports generator**: the runtime `crates/stencil` never depends on the generator:
 //!   no `stencil-build` in its `Cargo.toml`, no `stencil_build` in its sources.
@@ -53,15 +53,16 @@ pub const MAX_LINES: usize = 600;
 /// directory `x/`, or both): a file may import from modules of its rank or lower. Rank 0 are
 /// leaf modules anyone may import. Edit freely; a module missing here is a finding.
 pub const STAGES: &[(&str, u32)] = &[
-    ("options", 0),
     ("diag", 0),
     ("naming", 0),
-    ("literal", 0),
+    ("literals", 0),
     ("load", 1),
     ("ir", 2),
     ("emit", 3),
     ("render", 4),
     ("pipeline", 5),
+    // Validated options name the IR's path patterns; only the pipeline and config use them.
+    ("options", 5),
     ("config", 5),
     ("lib", 5),
 ];

@@ -29,7 +29,7 @@ mod render;
 pub use config::{compile, Config, Error};
 pub use diag::{Diagnostic, Diagnostics, Position, Severity};
 pub use options::Options;
-pub use pipeline::{generate, Generated};
+pub use pipeline::{generate, generate_observed, Generated, Stage};
 
 /// The pipeline's stages one at a time, for xtask (benchmarks, the corpus sweep), the fuzz
 /// target and this crate's tests. Not part of the supported API: it changes with the code

@@ -1,426 +1,227 @@
-//! Command-line parsing (hand-rolled: three subcommands, a dozen flags).
+//! The command line, declared with clap: help, usage errors (exit status 2) and suggestions for
+//! misspelt flags follow clap's conventions.
 
-use std::fmt;
 use std::path::PathBuf;
 
-pub const USAGE: &str = "\
-stencil: Rust crates (types, reqwest client, axum server) from OpenAPI 3.0/3.1 documents
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
-Usage:
-  stencil generate SPEC --out DIR [OPTIONS]   write a crate generated from SPEC to DIR
-  stencil check SPEC --against DIR [OPTIONS]  check that DIR is what `generate` would write
-  stencil lint SPEC                           print every diagnostic for SPEC, generate nothing
-  stencil help [COMMAND]                      print this help, or a command's
+use crate::crate_args::{CrateArgs, Runtime};
+use crate::crate_name::validate_crate_name;
 
-Options:
-  -h, --help     print help (also after a command: `stencil generate --help`)
-  -V, --version  print the version
+const EXIT_STATUS: &str = "Exit status: 0 success, 1 invalid input or stale output, 2 usage error.";
 
-Exit status: 0 success, 1 invalid input or stale output, 2 usage error.
-";
-
-pub const GENERATE_USAGE: &str = "\
-Write a complete crate generated from the OpenAPI document SPEC to DIR: DIR/Cargo.toml and
-DIR/src/lib.rs. The client and server are behind the crate's `client` and `server` features
-(both on by default).
-
-Usage: stencil generate SPEC --out DIR [OPTIONS]
-
-Options:
-  --out DIR              where to write the crate (required). Everything is generated before
-                         anything is written, then swapped in: on any failure DIR is left as
-                         it was. A non-empty DIR must be one stencil wrote; only its
-                         Cargo.toml and src/lib.rs are replaced.
-  --name NAME            package name (default: SPEC's file stem, made a valid crate name)
-  --no-client            do not generate the reqwest client
-  --no-server            do not generate the axum server
-  --no-format            write the code unformatted (long lines; several times faster, for
-                         very large documents)
-  --server-traits-per-tag
-                         split the server's handler trait: one trait per tag (`<Tag>Api`),
-                         the hooks in `ApiBase`. Much faster to compile for APIs with
-                         thousands of operations (rustc checks a trait's `impl Future`
-                         methods in quadratic time)
-  --include-path GLOB    generate only the operations whose path matches GLOB (repeatable),
-                         and only the types they use: `/users/**`, `/users/*/messages#GET`.
-                         `*` matches within a path segment, `**` any number of segments,
-                         `#GET,POST` limits the methods
-  --exclude-path GLOB    leave out the operations whose path matches GLOB (repeatable; after
-                         --include-path), and the types only they use
-  --runtime-version VER  depend on the stencil runtime from crates.io: stencil = \"VER\"
-                         (default: the version of this stencil, {VERSION})
-  --runtime-path PATH    depend on the stencil runtime at PATH (relative to the current
-                         directory; written relative to DIR)
-  --runtime-git URL      depend on the stencil runtime from a git repository
-  --standalone           add an empty [workspace] table, so DIR builds on its own even inside
-                         another workspace's directory
-  -h, --help             print this help
-
-Exit status: 0 written (or already up to date), 1 invalid input (diagnostics on stderr;
-nothing written), 2 usage error.
-";
-
-pub const CHECK_USAGE: &str = "\
-Regenerate in memory and compare with the crate in DIR (DIR/Cargo.toml and DIR/src/lib.rs).
-Pass the SPEC path and the options DIR was generated with: both are part of the output.
-
-Usage: stencil check SPEC --against DIR [OPTIONS]
-
-Options:
-  --against DIR          the generated crate to compare with (required)
-  --name NAME, --no-client, --no-server, --no-format, --server-traits-per-tag,
-  --include-path GLOB, --exclude-path GLOB, --runtime-version VER, --runtime-path PATH,
-  --runtime-git URL, --standalone
-                         as for `stencil generate`
-  -h, --help             print this help
-
-Exit status: 0 up to date, 1 stale (a unified diff on stdout) or invalid input, 2 usage error.
-";
-
-pub const LINT_USAGE: &str = "\
-Load and check the OpenAPI document SPEC and print every diagnostic, warnings included,
-without writing anything.
-
-Usage: stencil lint SPEC
-
-Options:
-  -h, --help  print this help
-
-Exit status: 0 no errors (warnings allowed), 1 errors, 2 usage error.
-";
-
-/// The help text of `command` (`None`: the top-level usage).
-pub fn help(command: Option<Cmd>) -> String {
-    match command {
-        None => USAGE.to_owned(),
-        Some(Cmd::Generate) => GENERATE_USAGE.replace("{VERSION}", env!("CARGO_PKG_VERSION")),
-        Some(Cmd::Check) => CHECK_USAGE.to_owned(),
-        Some(Cmd::Lint) => LINT_USAGE.to_owned(),
-    }
+/// Rust crates (types, reqwest client, axum server) from OpenAPI 3.0/3.1 documents.
+#[derive(Debug, Parser)]
+#[command(
+    name = "stencil",
+    version,
+    after_help = EXIT_STATUS,
+    arg_required_else_help = false,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// How diagnostics are printed: `human` (rustc-style, with the source line; colour on a
+    /// terminal unless NO_COLOR is set), `short` (one line each, then the pointer and the hint)
+    /// or `json` (one object per line)
+    #[arg(
+        long,
+        value_enum,
+        global = true,
+        default_value_t = MessageFormat::Human,
+        value_name = "FMT"
+    )]
+    pub message_format: MessageFormat,
+    #[command(subcommand)]
+    pub command: Command,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Cmd {
-    Generate,
-    Check,
-    Lint,
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum MessageFormat {
+    Human,
+    Short,
+    Json,
 }
 
-impl Cmd {
-    fn from_name(name: &str) -> Option<Cmd> {
-        match name {
-            "generate" => Some(Cmd::Generate),
-            "check" => Some(Cmd::Check),
-            "lint" => Some(Cmd::Lint),
-            _ => None,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Cmd::Generate => "generate",
-            Cmd::Check => "check",
-            Cmd::Lint => "lint",
-        }
-    }
-
-    fn synopsis(self) -> &'static str {
-        match self {
-            Cmd::Generate => "stencil generate SPEC --out DIR [OPTIONS]",
-            Cmd::Check => "stencil check SPEC --against DIR [OPTIONS]",
-            Cmd::Lint => "stencil lint SPEC",
-        }
-    }
-}
-
-#[derive(Debug, PartialEq)]
+#[derive(Debug, Subcommand)]
 pub enum Command {
-    Help(Option<Cmd>),
-    Version,
-    Generate(CrateArgs),
-    Check(CrateArgs),
-    Lint { spec: PathBuf },
+    /// Write a crate generated from SPEC to DIR
+    #[command(
+        after_help = "Exit status: 0 written (or already up to date), 1 invalid input \
+                            (diagnostics on stderr; nothing written), 2 usage error."
+    )]
+    Generate(GenerateArgs),
+    /// Check that DIR is what `generate` would write (pass the options DIR was generated with)
+    #[command(
+        after_help = "Exit status: 0 up to date, 1 stale (a unified diff on stdout) or \
+                            invalid input, 2 usage error."
+    )]
+    Check(CheckArgs),
+    /// Print every diagnostic for SPEC, warnings included; generate nothing
+    #[command(
+        after_help = "Exit status: 0 no errors (warnings allowed), 1 errors, 2 usage error."
+    )]
+    Lint {
+        /// The OpenAPI document (YAML or JSON)
+        spec: PathBuf,
+    },
+    /// Print a completion script for SHELL (`stencil completions bash >
+    /// ~/.local/share/bash-completion/completions/stencil`)
+    Completions {
+        /// The shell to complete for
+        shell: clap_complete::Shell,
+    },
 }
 
-/// What `generate` writes (and `check` compares): `dir` is `--out` or `--against`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct CrateArgs {
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// The OpenAPI document (YAML or JSON)
     pub spec: PathBuf,
-    pub dir: PathBuf,
+    /// Where to write the crate (DIR/Cargo.toml and DIR/src/lib.rs). Everything is generated
+    /// before anything is written, then swapped in: on any failure DIR is left as it was. A
+    /// non-empty DIR must be one stencil wrote
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub options: CrateOptions,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The OpenAPI document (YAML or JSON)
+    pub spec: PathBuf,
+    /// The generated crate to compare with
+    #[arg(long, value_name = "DIR")]
+    pub against: PathBuf,
+    #[command(flatten)]
+    pub options: CrateOptions,
+}
+
+/// The options of `generate` that shape its output (so `check` takes them too). The names
+/// match the keys of `codegen.toml` (`cargo xtask regen`): `--include-path` is `include_paths`.
+#[derive(Debug, Args)]
+pub struct CrateOptions {
+    /// Package name (default: SPEC's file stem, made a valid crate name)
+    #[arg(long, value_name = "NAME", value_parser = parse_name)]
     pub name: Option<String>,
-    pub client: bool,
-    pub server: bool,
-    /// Format the code with prettyplease (`--no-format` turns it off).
-    pub format: bool,
-    /// One handler trait per tag (`--server-traits-per-tag`).
+    /// Do not generate the reqwest client (the `client` feature)
+    #[arg(long)]
+    pub no_client: bool,
+    /// Do not generate the axum server (the `server` feature)
+    #[arg(long)]
+    pub no_server: bool,
+    /// Write the code unformatted (long lines; several times faster, for very large documents)
+    #[arg(long)]
+    pub no_format: bool,
+    /// Split the server's handler trait: one trait per tag (`<Tag>Api`), the hooks in
+    /// `ApiBase`. Much faster to compile for APIs with thousands of operations
+    #[arg(long)]
     pub server_traits_per_tag: bool,
-    /// `--include-path` patterns, in the order given.
-    pub include_paths: Vec<String>,
-    /// `--exclude-path` patterns, in the order given.
-    pub exclude_paths: Vec<String>,
-    pub runtime: Option<Runtime>,
+    /// Generate only the operations whose path matches GLOB (repeatable), and the types they
+    /// use: `/users/**`, `/users/*/messages#GET`. `*` matches within a path segment, `**` any
+    /// number of segments, `#GET,POST` limits the methods
+    #[arg(long, value_name = "GLOB", value_parser = non_empty)]
+    pub include_path: Vec<String>,
+    /// Leave out the operations whose path matches GLOB (repeatable; after --include-path), and
+    /// the types only they use
+    #[arg(long, value_name = "GLOB", value_parser = non_empty)]
+    pub exclude_path: Vec<String>,
+    #[command(flatten)]
+    pub runtime: RuntimeOptions,
+    /// Add an empty [workspace] table, so DIR builds on its own even inside another
+    /// workspace's directory
+    #[arg(long)]
     pub standalone: bool,
 }
 
-/// Where the generated crate gets the `stencil` runtime from (`None` in [`CrateArgs`]: the
-/// crates.io release matching this binary).
-#[derive(Clone, Debug, PartialEq)]
-pub enum Runtime {
-    Version(String),
-    Path(PathBuf),
-    Git(String),
+/// At most one of these. Without any: `stencil = { version = "<this stencil's version>", path
+/// = "<its runtime sources>" }` when the runtime sources this binary was built from are still
+/// on disk (`cargo install --path`), else the version alone.
+#[derive(Debug, Args)]
+#[group(multiple = false)]
+pub struct RuntimeOptions {
+    /// Depend on the stencil runtime VER from crates.io only: stencil = "VER"
+    #[arg(long, value_name = "VER", value_parser = non_empty)]
+    pub runtime_version: Option<String>,
+    /// Depend on the stencil runtime at PATH (relative to the current directory; written
+    /// relative to DIR)
+    #[arg(long, value_name = "PATH")]
+    pub runtime_path: Option<PathBuf>,
+    /// Depend on the stencil runtime from a git repository
+    #[arg(long, value_name = "URL", value_parser = non_empty)]
+    pub runtime_git: Option<String>,
 }
 
-#[derive(Debug, PartialEq)]
-pub struct UsageError {
-    pub command: Option<Cmd>,
-    pub message: String,
-}
-
-impl fmt::Display for UsageError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "error: {}", self.message)?;
-        match self.command {
-            Some(cmd) => write!(
-                f,
-                "\nUsage: {}\nRun `stencil {} --help` for more information.",
-                cmd.synopsis(),
-                cmd.name()
-            ),
-            None => write!(
-                f,
-                "\nUsage: stencil <generate|check|lint|help> ...\nRun `stencil --help` for more \
-                 information."
-            ),
-        }
+fn non_empty(value: &str) -> Result<String, String> {
+    if value.is_empty() {
+        Err("a non-empty value is required".to_owned())
+    } else {
+        Ok(value.to_owned())
     }
 }
 
-fn usage(command: Option<Cmd>, message: impl Into<String>) -> UsageError {
-    UsageError {
-        command,
-        message: message.into(),
-    }
+fn parse_name(value: &str) -> Result<String, String> {
+    validate_crate_name(value)?;
+    Ok(value.to_owned())
 }
 
-/// Parse the arguments after the program name.
-pub fn parse(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Command, UsageError> {
-    let args = args
-        .into_iter()
-        .map(|arg| {
-            arg.into_string()
-                .map_err(|arg| usage(None, format!("argument {arg:?} is not valid UTF-8")))
-        })
-        .collect::<Result<Vec<String>, _>>()?;
-    let mut args = args.into_iter();
-
-    let Some(first) = args.next() else {
-        return Err(usage(None, "no command given"));
-    };
-    match first.as_str() {
-        "-h" | "--help" => return Ok(Command::Help(None)),
-        "-V" | "--version" => return Ok(Command::Version),
-        "help" => {
-            return match args.next() {
-                None => Ok(Command::Help(None)),
-                Some(name) => match Cmd::from_name(&name) {
-                    Some(cmd) => Ok(Command::Help(Some(cmd))),
-                    None => Err(usage(None, format!("unknown command `{name}`"))),
-                },
-            };
-        }
-        _ => {}
-    }
-    let Some(cmd) = Cmd::from_name(&first) else {
-        return Err(if first.starts_with('-') {
-            usage(None, format!("unknown option `{first}`"))
+impl CrateOptions {
+    /// The generator's view of `spec`, `dir` and these options.
+    pub fn crate_args(&self, spec: PathBuf, dir: PathBuf) -> CrateArgs {
+        let runtime = &self.runtime;
+        let runtime = if let Some(v) = &runtime.runtime_version {
+            Some(Runtime::Version(v.clone()))
+        } else if let Some(p) = &runtime.runtime_path {
+            Some(Runtime::Path(p.clone()))
         } else {
-            usage(None, format!("unknown command `{first}`"))
-        });
-    };
-    parse_command(cmd, args)
-}
-
-fn parse_command(cmd: Cmd, args: impl Iterator<Item = String>) -> Result<Command, UsageError> {
-    let err = |message: String| usage(Some(cmd), message);
-    let mut positional: Vec<String> = Vec::new();
-    let mut dir: Option<String> = None;
-    let mut name: Option<String> = None;
-    let mut client = true;
-    let mut server = true;
-    let mut format = true;
-    let mut server_traits_per_tag = false;
-    let mut include_paths = Vec::new();
-    let mut exclude_paths = Vec::new();
-    let mut standalone = false;
-    let mut runtime: Option<(String, Runtime)> = None;
-
-    let dir_flag = match cmd {
-        Cmd::Generate => Some("--out"),
-        Cmd::Check => Some("--against"),
-        Cmd::Lint => None,
-    };
-
-    let mut args = args.peekable();
-    let mut only_positional = false;
-    while let Some(arg) = args.next() {
-        if only_positional || arg == "-" || !arg.starts_with('-') {
-            positional.push(arg);
-            continue;
-        }
-        if arg == "--" {
-            only_positional = true;
-            continue;
-        }
-        if arg == "-h" || arg == "--help" {
-            return Ok(Command::Help(Some(cmd)));
-        }
-        let (flag, inline) = match arg.split_once('=') {
-            Some((flag, value)) if flag.starts_with("--") => (flag, Some(value.to_owned())),
-            _ => (arg.as_str(), None),
+            runtime.runtime_git.clone().map(Runtime::Git)
         };
-        let takes_value = matches!(
-            flag,
-            "--name"
-                | "--runtime-path"
-                | "--runtime-version"
-                | "--runtime-git"
-                | "--include-path"
-                | "--exclude-path"
-        ) || Some(flag) == dir_flag;
-        let is_switch = matches!(
-            flag,
-            "--no-client"
-                | "--no-server"
-                | "--no-format"
-                | "--server-traits-per-tag"
-                | "--standalone"
-        );
-        if cmd == Cmd::Lint || !(takes_value || is_switch) {
-            return Err(err(format!(
-                "unknown option `{flag}` for `stencil {}`",
-                cmd.name()
-            )));
-        }
-        if is_switch {
-            if inline.is_some() {
-                return Err(err(format!("`{flag}` takes no value")));
-            }
-            match flag {
-                "--no-client" => client = false,
-                "--no-server" => server = false,
-                "--no-format" => format = false,
-                "--server-traits-per-tag" => server_traits_per_tag = true,
-                _ => standalone = true,
-            }
-            continue;
-        }
-        let value = match inline {
-            Some(value) => value,
-            None => match args.next() {
-                Some(value) if value == "--" || value.starts_with("--") => {
-                    return Err(err(format!("`{flag}` needs a value, found `{value}`")));
-                }
-                Some(value) => value,
-                None => return Err(err(format!("`{flag}` needs a value"))),
-            },
-        };
-        if value.is_empty() {
-            return Err(err(format!("`{flag}` needs a non-empty value")));
-        }
-        let once = |slot: &Option<String>| {
-            if slot.is_some() {
-                Err(err(format!("`{flag}` given more than once")))
-            } else {
-                Ok(())
-            }
-        };
-        match flag {
-            "--name" => {
-                once(&name)?;
-                if let Err(problem) = crate::crate_name::validate_crate_name(&value) {
-                    return Err(err(format!("invalid --name `{value}`: {problem}")));
-                }
-                name = Some(value);
-            }
-            "--include-path" => include_paths.push(value),
-            "--exclude-path" => exclude_paths.push(value),
-            "--runtime-path" | "--runtime-version" | "--runtime-git" => {
-                if let Some((previous, _)) = &runtime {
-                    return Err(err(if previous == flag {
-                        format!("`{flag}` given more than once")
-                    } else {
-                        format!("`{previous}` and `{flag}` cannot be used together")
-                    }));
-                }
-                let rt = match flag {
-                    "--runtime-path" => Runtime::Path(PathBuf::from(value)),
-                    "--runtime-version" => Runtime::Version(value),
-                    _ => Runtime::Git(value),
-                };
-                runtime = Some((flag.to_owned(), rt));
-            }
-            _ => {
-                once(&dir)?;
-                dir = Some(value);
-            }
+        CrateArgs {
+            spec,
+            dir,
+            name: self.name.clone(),
+            client: !self.no_client,
+            server: !self.no_server,
+            format: !self.no_format,
+            server_traits_per_tag: self.server_traits_per_tag,
+            include_paths: self.include_path.clone(),
+            exclude_paths: self.exclude_path.clone(),
+            runtime,
+            standalone: self.standalone,
         }
     }
-
-    let mut positional = positional.into_iter();
-    let Some(spec) = positional.next() else {
-        return Err(err("missing SPEC (the OpenAPI document to read)".to_owned()));
-    };
-    if let Some(extra) = positional.next() {
-        return Err(err(format!("unexpected argument `{extra}`")));
-    }
-    let spec = PathBuf::from(spec);
-
-    let Some(dir_flag) = dir_flag else {
-        return Ok(Command::Lint { spec });
-    };
-    let Some(dir) = dir else {
-        return Err(err(format!("missing `{dir_flag} DIR`")));
-    };
-    let args = CrateArgs {
-        spec,
-        dir: PathBuf::from(dir),
-        name,
-        client,
-        server,
-        format,
-        server_traits_per_tag,
-        include_paths,
-        exclude_paths,
-        runtime: runtime.map(|(_, rt)| rt),
-        standalone,
-    };
-    Ok(match cmd {
-        Cmd::Generate => Command::Generate(args),
-        _ => Command::Check(args),
-    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::error::ErrorKind;
 
-    fn parse_str(args: &[&str]) -> Result<Command, UsageError> {
-        parse(args.iter().map(|a| a.into()))
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("stencil").chain(args.iter().copied()))
     }
 
-    fn message(args: &[&str]) -> String {
-        parse_str(args).unwrap_err().message
+    fn crate_args(args: &[&str]) -> CrateArgs {
+        match parse(args).unwrap().command {
+            Command::Generate(g) => g.options.crate_args(g.spec, g.out),
+            Command::Check(c) => c.options.crate_args(c.spec, c.against),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn kind(args: &[&str]) -> ErrorKind {
+        parse(args).unwrap_err().kind()
+    }
+
+    #[test]
+    fn the_declaration_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
     }
 
     #[test]
     fn generate_defaults() {
-        let Command::Generate(args) = parse_str(&["generate", "api.yaml", "--out", "gen"]).unwrap()
-        else {
-            panic!()
-        };
         assert_eq!(
-            args,
+            crate_args(&["generate", "api.yaml", "--out", "gen"]),
             CrateArgs {
                 spec: "api.yaml".into(),
                 dir: "gen".into(),
@@ -439,7 +240,7 @@ mod tests {
 
     #[test]
     fn path_patterns_repeat_in_order() {
-        let Command::Check(args) = parse_str(&[
+        let args = crate_args(&[
             "check",
             "api.yaml",
             "--against",
@@ -449,22 +250,23 @@ mod tests {
             "--exclude-path=/users/*/photo",
             "--include-path=/me#GET",
             "--server-traits-per-tag",
-        ])
-        .unwrap() else {
-            panic!()
-        };
+        ]);
         assert_eq!(args.include_paths, ["/users/**", "/me#GET"]);
         assert_eq!(args.exclude_paths, ["/users/*/photo"]);
         assert!(args.server_traits_per_tag);
         assert_eq!(
-            message(&["generate", "a.yaml", "--out", "g", "--include-path"]),
-            "`--include-path` needs a value"
+            kind(&["generate", "a.yaml", "--out", "g", "--include-path"]),
+            ErrorKind::InvalidValue
+        );
+        assert_eq!(
+            kind(&["generate", "a.yaml", "--out", "g", "--include-path="]),
+            ErrorKind::ValueValidation
         );
     }
 
     #[test]
     fn generate_everything() {
-        let Command::Generate(args) = parse_str(&[
+        let args = crate_args(&[
             "generate",
             "--out=gen",
             "--name",
@@ -475,10 +277,7 @@ mod tests {
             "--standalone",
             "--",
             "-weird.yaml",
-        ])
-        .unwrap() else {
-            panic!()
-        };
+        ]);
         assert_eq!(args.spec, PathBuf::from("-weird.yaml"));
         assert_eq!(args.name.as_deref(), Some("my-api"));
         assert!(args.client && !args.server && args.standalone);
@@ -486,84 +285,56 @@ mod tests {
     }
 
     #[test]
-    fn check_and_lint() {
+    fn check_lint_completions() {
+        assert!(!crate_args(&["check", "a.yaml", "--against", "gen", "--no-client"]).client);
+        let cli = parse(&["lint", "--message-format", "json", "a.yaml"]).unwrap();
+        assert_eq!(cli.message_format, MessageFormat::Json);
+        assert!(
+            matches!(cli.command, Command::Lint { spec } if spec == std::path::Path::new("a.yaml"))
+        );
+        assert_eq!(
+            kind(&["lint", "a.yaml", "--out", "x"]),
+            ErrorKind::UnknownArgument
+        );
+        assert_eq!(
+            kind(&["check", "a.yaml", "--out", "x"]),
+            ErrorKind::UnknownArgument
+        );
         assert!(matches!(
-            parse_str(&["check", "a.yaml", "--against", "gen", "--no-client"]),
-            Ok(Command::Check(CrateArgs { client: false, .. }))
+            parse(&["completions", "zsh"]).unwrap().command,
+            Command::Completions {
+                shell: clap_complete::Shell::Zsh
+            }
         ));
-        assert_eq!(
-            parse_str(&["lint", "a.yaml"]),
-            Ok(Command::Lint {
-                spec: "a.yaml".into()
-            })
-        );
-        assert_eq!(
-            message(&["lint", "a.yaml", "--out", "x"]),
-            "unknown option `--out` for `stencil lint`"
-        );
-        assert_eq!(
-            message(&["check", "a.yaml", "--out", "x"]),
-            "unknown option `--out` for `stencil check`"
-        );
-    }
-
-    #[test]
-    fn help_and_version() {
-        assert_eq!(parse_str(&["--help"]), Ok(Command::Help(None)));
-        assert_eq!(parse_str(&["help"]), Ok(Command::Help(None)));
-        assert_eq!(
-            parse_str(&["help", "check"]),
-            Ok(Command::Help(Some(Cmd::Check)))
-        );
-        assert_eq!(
-            parse_str(&["generate", "--bogus", "--help"]),
-            Err(UsageError {
-                command: Some(Cmd::Generate),
-                message: "unknown option `--bogus` for `stencil generate`".into()
-            })
-        );
-        assert_eq!(
-            parse_str(&["generate", "-h"]),
-            Ok(Command::Help(Some(Cmd::Generate)))
-        );
-        assert_eq!(
-            parse_str(&["lint", "--help"]),
-            Ok(Command::Help(Some(Cmd::Lint)))
-        );
-        assert_eq!(parse_str(&["-V"]), Ok(Command::Version));
+        assert_eq!(kind(&["completions", "cmd"]), ErrorKind::InvalidValue);
     }
 
     #[test]
     fn usage_errors() {
-        assert_eq!(message(&[]), "no command given");
-        assert_eq!(message(&["frobnicate"]), "unknown command `frobnicate`");
-        assert_eq!(message(&["generate", "a.yaml"]), "missing `--out DIR`");
+        assert_eq!(kind(&[]), ErrorKind::MissingSubcommand);
+        assert_eq!(kind(&["frobnicate"]), ErrorKind::InvalidSubcommand);
         assert_eq!(
-            message(&["generate", "--out", "x"]),
-            "missing SPEC (the OpenAPI document to read)"
+            kind(&["generate", "a.yaml"]),
+            ErrorKind::MissingRequiredArgument
         );
         assert_eq!(
-            message(&["generate", "a", "b", "--out", "x"]),
-            "unexpected argument `b`"
+            kind(&["generate", "--out", "x"]),
+            ErrorKind::MissingRequiredArgument
         );
         assert_eq!(
-            message(&["generate", "a", "--out"]),
-            "`--out` needs a value"
+            kind(&["generate", "a", "b", "--out", "x"]),
+            ErrorKind::UnknownArgument
         );
         assert_eq!(
-            message(&["generate", "a", "--out", "--name"]),
-            "`--out` needs a value, found `--name`"
+            kind(&["generate", "a", "--out", "x", "--out", "y"]),
+            ErrorKind::ArgumentConflict
         );
         assert_eq!(
-            message(&["generate", "a", "--out", "x", "--out", "y"]),
-            "`--out` given more than once"
+            kind(&["generate", "a", "--out", "x", "--no-client=1"]),
+            ErrorKind::TooManyValues
         );
         assert_eq!(
-            message(&["generate", "a", "--out", "x", "--no-client=1"]),
-            "`--no-client` takes no value"
-        );
-        assert_eq!(
-            message(&[
+            kind(&[
                 "generate",
                 "a",
                 "--out",
@@ -573,11 +344,16 @@ mod tests {
                 "--runtime-git",
                 "g"
             ]),
-            "`--runtime-path` and `--runtime-git` cannot be used together"
+            ErrorKind::ArgumentConflict
         );
-        assert_eq!(
-            message(&["generate", "a", "--out", "x", "--name", "1abc"]),
-            "invalid --name `1abc`: a package name cannot start with a digit"
+        let e = parse(&["generate", "a", "--out", "x", "--name", "1abc"]).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::ValueValidation);
+        assert!(
+            e.to_string()
+                .contains("a package name cannot start with a digit"),
+            "{e}"
         );
+        let e = parse(&["generate", "a", "--out", "x", "--no-clent"]).unwrap_err();
+        assert!(e.to_string().contains("--no-client"), "a suggestion: {e}");
     }
 }

@@ -5,7 +5,7 @@ use std::path::{Component, Path, PathBuf};
 
 use stencil_build::{Diagnostics, Generated, Options};
 
-use crate::args::{CrateArgs, Runtime};
+use crate::crate_args::{CrateArgs, Runtime};
 use crate::crate_name::crate_name_from_stem;
 
 /// Every `Cargo.toml` stencil writes starts with this; an existing output directory is only
@@ -28,10 +28,12 @@ pub struct CrateFiles {
 /// How the pipeline is invoked (the real one in `main`, fakes in tests).
 pub type Generator<'a> = &'a dyn Fn(&Path, &Options) -> Result<Generated, Diagnostics>;
 
-/// Generate the crate `args` describes. `cwd` resolves relative `--runtime-path`s.
+/// Generate the crate `args` describes. `cwd` resolves relative `--runtime-path`s; `local` is
+/// where the runtime's sources are (see [`local_runtime`]), added to the default dependency.
 pub fn generate(
     args: &CrateArgs,
     cwd: &Path,
+    local: Option<&Path>,
     generator: Generator<'_>,
 ) -> Result<CrateFiles, Diagnostics> {
     let spec = normalize(&args.spec);
@@ -49,7 +51,7 @@ pub fn generate(
         exclude_paths: args.exclude_paths.clone(),
     };
     let generated = generator(&spec, &options)?;
-    let cargo_toml = cargo_toml(args, cwd, &command);
+    let cargo_toml = cargo_toml(args, cwd, local, &command);
     Ok(CrateFiles {
         files: vec![(CARGO_TOML, cargo_toml), (LIB_RS, generated.code)],
         warnings: generated.warnings,
@@ -117,11 +119,31 @@ pub fn package_name(args: &CrateArgs) -> String {
     }
 }
 
-fn cargo_toml(args: &CrateArgs, cwd: &Path, command: &str) -> String {
+/// The sources of the runtime this binary was built with, when they are still on disk: a
+/// binary built in this repository (`cargo install --path crates/stencil-cli`) finds them in
+/// the checkout; one built from crates.io does not (the registry keeps `stencil-<version>`
+/// directories) and depends on the published runtime alone.
+pub fn local_runtime() -> Option<PathBuf> {
+    let dir = normalize(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../stencil"));
+    let manifest = std::fs::read_to_string(dir.join(CARGO_TOML)).ok()?;
+    manifest
+        .lines()
+        .any(|line| line.trim() == "name = \"stencil\"")
+        .then_some(dir)
+}
+
+fn cargo_toml(args: &CrateArgs, cwd: &Path, local: Option<&Path>, command: &str) -> String {
     let name = package_name(args);
     let spec = display(&normalize(&args.spec));
+    let version = toml_str(env!("CARGO_PKG_VERSION"));
     let dependency = match &args.runtime {
-        None => toml_str(env!("CARGO_PKG_VERSION")),
+        None => match local {
+            Some(path) => format!(
+                "{{ version = {version}, path = {} }}",
+                toml_str(&display(path))
+            ),
+            None => version,
+        },
         Some(Runtime::Version(v)) => toml_str(v),
         Some(Runtime::Git(url)) => format!("{{ git = {} }}", toml_str(url)),
         Some(Runtime::Path(p)) => {
@@ -344,9 +366,26 @@ mod tests {
     }
 
     #[test]
+    fn default_runtime_adds_the_local_sources() {
+        let a = args();
+        let toml = cargo_toml(&a, Path::new("/w"), Some(Path::new("/src/stencil")), "cmd");
+        assert!(
+            toml.contains(&format!(
+                "stencil = {{ version = \"{}\", path = \"/src/stencil\" }}\n",
+                env!("CARGO_PKG_VERSION")
+            )),
+            "{toml}"
+        );
+        // Built in this repository, the binary finds its runtime's sources.
+        let local = local_runtime().expect("the runtime sources beside this crate");
+        assert!(local.join("src/lib.rs").is_file(), "{}", local.display());
+        assert!(!local.display().to_string().contains(".."));
+    }
+
+    #[test]
     fn cargo_toml_default() {
         let a = args();
-        let toml = cargo_toml(&a, Path::new("/w"), &regenerate_command(&a));
+        let toml = cargo_toml(&a, Path::new("/w"), None, &regenerate_command(&a));
         assert_eq!(
             toml,
             format!(
@@ -377,7 +416,7 @@ mod tests {
         a.runtime = Some(Runtime::Path("crates/stencil".into()));
         a.standalone = true;
         a.name = Some("pathstack".into());
-        let toml = cargo_toml(&a, Path::new("/w"), "cmd");
+        let toml = cargo_toml(&a, Path::new("/w"), None, "cmd");
         assert!(toml.contains("name = \"pathstack\"\n"), "{toml}");
         assert!(
             toml.contains("[features]\ndefault = [\"server\"]\nserver = [\"stencil/server\"]\n")
@@ -391,7 +430,7 @@ mod tests {
 
         a.server = false;
         a.runtime = Some(Runtime::Path("/opt/stencil/".into()));
-        let toml = cargo_toml(&a, Path::new("/w"), "cmd");
+        let toml = cargo_toml(&a, Path::new("/w"), None, "cmd");
         assert!(!toml.contains("[features]"), "{toml}");
         assert!(
             toml.contains("stencil = { path = \"/opt/stencil\" }\n"),
@@ -399,9 +438,9 @@ mod tests {
         );
 
         a.runtime = Some(Runtime::Version("0.2".into()));
-        assert!(cargo_toml(&a, Path::new("/w"), "cmd").contains("stencil = \"0.2\"\n"));
+        assert!(cargo_toml(&a, Path::new("/w"), None, "cmd").contains("stencil = \"0.2\"\n"));
         a.runtime = Some(Runtime::Git("https://x/\"q\".git".into()));
-        assert!(cargo_toml(&a, Path::new("/w"), "cmd")
+        assert!(cargo_toml(&a, Path::new("/w"), None, "cmd")
             .contains("stencil = { git = \"https://x/\\\"q\\\".git\" }\n"));
     }
 }

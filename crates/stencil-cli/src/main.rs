@@ -1,9 +1,12 @@
 //! `stencil`: generate Rust crates from OpenAPI documents. Run `stencil --help`.
 
 mod args;
+mod crate_args;
 mod crate_files;
 mod crate_name;
 mod diff;
+mod progress;
+mod report;
 mod write;
 
 use std::fs;
@@ -11,38 +14,48 @@ use std::io::{self, Write as _};
 use std::path::Path;
 use std::process::ExitCode;
 
-use args::{Command, CrateArgs};
+use clap::{CommandFactory as _, Parser as _};
+
+use args::{Cli, Command, MessageFormat};
+use crate_args::CrateArgs;
 use crate_files::{CrateFiles, Generator};
 
-/// Exit status for invalid input, failed writes and stale output.
+/// Exit status for invalid input, failed writes and stale output. (Usage errors exit with 2,
+/// clap's status for them.)
 const FAILURE: u8 = 1;
-/// Exit status for usage errors.
-const USAGE: u8 = 2;
 
 fn main() -> ExitCode {
-    let command = match args::parse(std::env::args_os().skip(1)) {
-        Ok(command) => command,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(USAGE);
-        }
+    let cli = Cli::parse();
+    let generator: Generator<'_> = if progress::enabled() {
+        &progress::generate
+    } else {
+        &stencil_build::generate
     };
-    let generator: Generator<'_> = &stencil_build::generate;
-    let code = match command {
-        Command::Help(cmd) => {
-            print!("{}", args::help(cmd));
+    let format = cli.message_format;
+    let code = match cli.command {
+        Command::Generate(g) => generate(&g.options.crate_args(g.spec, g.out), generator, format),
+        Command::Check(c) => check(&c.options.crate_args(c.spec, c.against), generator, format),
+        Command::Lint { spec } => lint(&spec, generator, format),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "stencil", &mut io::stdout());
             0
         }
-        Command::Version => {
-            println!("stencil {}", env!("CARGO_PKG_VERSION"));
-            0
-        }
-        Command::Generate(args) => generate(&args, generator),
-        Command::Check(args) => check(&args, generator),
-        Command::Lint { spec } => lint(&spec, generator),
     };
     let _ = io::stdout().flush();
     ExitCode::from(code)
+}
+
+/// Print diagnostics to stderr (colour only on a terminal, without `NO_COLOR`).
+fn eprint_diagnostics(
+    diagnostics: &[stencil_build::Diagnostic],
+    format: MessageFormat,
+    summary: bool,
+) {
+    if diagnostics.is_empty() && !summary {
+        return;
+    }
+    let text = report::render(diagnostics, format, summary);
+    let _ = anstream::stderr().write_all(text.as_bytes());
 }
 
 /// The spec must be a readable file; say so plainly before the pipeline does.
@@ -65,30 +78,37 @@ fn cwd() -> Result<std::path::PathBuf, u8> {
 }
 
 /// Generate in memory, printing diagnostics (errors and warnings) to stderr.
-fn generate_files(args: &CrateArgs, generator: Generator<'_>) -> Result<CrateFiles, u8> {
+fn generate_files(
+    args: &CrateArgs,
+    generator: Generator<'_>,
+    format: MessageFormat,
+) -> Result<CrateFiles, u8> {
     check_spec(&args.spec)?;
     let cwd = cwd()?;
-    match crate_files::generate(args, &cwd, generator) {
+    match crate_files::generate(
+        args,
+        &cwd,
+        crate_files::local_runtime().as_deref(),
+        generator,
+    ) {
         Ok(files) => {
-            for warning in &files.warnings {
-                eprintln!("{warning}");
-            }
+            eprint_diagnostics(&files.warnings, format, false);
             Ok(files)
         }
         Err(diagnostics) => {
-            eprintln!("{diagnostics}");
+            eprint_diagnostics(&diagnostics.0, format, true);
             Err(FAILURE)
         }
     }
 }
 
-fn generate(args: &CrateArgs, generator: Generator<'_>) -> u8 {
+fn generate(args: &CrateArgs, generator: Generator<'_>, format: MessageFormat) -> u8 {
     let dir = &args.dir;
     if let Err(problem) = crate_files::check_target(dir) {
         eprintln!("error: {problem}");
         return FAILURE;
     }
-    let files = match generate_files(args, generator) {
+    let files = match generate_files(args, generator, format) {
         Ok(files) => files,
         Err(code) => {
             eprintln!("error: nothing was written to {}", dir.display());
@@ -118,8 +138,8 @@ fn generate(args: &CrateArgs, generator: Generator<'_>) -> u8 {
     }
 }
 
-fn check(args: &CrateArgs, generator: Generator<'_>) -> u8 {
-    let files = match generate_files(args, generator) {
+fn check(args: &CrateArgs, generator: Generator<'_>, format: MessageFormat) -> u8 {
+    let files = match generate_files(args, generator, format) {
         Ok(files) => files,
         Err(code) => return code,
     };
@@ -166,23 +186,23 @@ fn check(args: &CrateArgs, generator: Generator<'_>) -> u8 {
     FAILURE
 }
 
-fn lint(spec: &Path, generator: Generator<'_>) -> u8 {
+fn lint(spec: &Path, generator: Generator<'_>, format: MessageFormat) -> u8 {
     if let Err(code) = check_spec(spec) {
         return code;
     }
     let options = stencil_build::Options::default();
-    match generator(spec, &options) {
-        Ok(generated) => {
-            println!("{}", stencil_build::Diagnostics(generated.warnings));
-            0
-        }
+    let (diagnostics, code) = match generator(spec, &options) {
+        Ok(generated) => (generated.warnings, 0),
         Err(diagnostics) => {
-            println!("{diagnostics}");
-            if diagnostics.errors().next().is_some() {
+            let code = if diagnostics.errors().next().is_some() {
                 FAILURE
             } else {
                 0
-            }
+            };
+            (diagnostics.0, code)
         }
-    }
+    };
+    let text = report::render(&diagnostics, format, true);
+    let _ = anstream::stdout().write_all(text.as_bytes());
+    code
 }

@@ -24,6 +24,10 @@ where
 {
     Command::new(env!("CARGO_BIN_EXE_stencil"))
         .args(args)
+        // Help is wrapped to the terminal's width, else to `COLUMNS`: fixed for the snapshots.
+        .env("COLUMNS", "100")
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
         .current_dir(repo_root())
         .output()
         .expect("run stencil")
@@ -128,6 +132,10 @@ fn usage_errors_exit_2() {
             "unknown_option",
             &["generate", PATHSTACK, "--out", "x", "--frob"],
         ),
+        (
+            "misspelt_option",
+            &["generate", PATHSTACK, "--out", "x", "--no-clent"],
+        ),
         ("missing_out", &["generate", PATHSTACK]),
         ("missing_spec", &["check", "--against", "x"]),
         (
@@ -155,7 +163,12 @@ fn usage_errors_exit_2() {
         assert_eq!(r.code, 2, "{name}: {}", r.stderr);
         assert_eq!(r.stdout, "", "{name}");
         assert!(r.stderr.starts_with("error: "), "{name}: {}", r.stderr);
-        assert!(r.stderr.contains("Usage: stencil"), "{name}: {}", r.stderr);
+        // clap's usage errors end with the usage or, for an invalid value, a pointer to it.
+        assert!(
+            r.stderr.contains("Usage: stencil") || r.stderr.contains("try '--help'"),
+            "{name}: {}",
+            r.stderr
+        );
         all.push_str(&format!(
             "$ {}\n{}\n",
             ["stencil"]
@@ -349,6 +362,68 @@ fn invalid_fixture_messages() {
     }
 }
 
+/// `--message-format json`: one object per diagnostic, on stdout for `lint` and on stderr for
+/// `generate`; `short`: the one-line form `build.rs` prints.
+#[test]
+fn message_formats() {
+    for spec in invalid_fixtures() {
+        let r = run([
+            OsStr::new("lint"),
+            OsStr::new("--message-format=json"),
+            spec.as_os_str(),
+        ]);
+        assert_eq!(r.code, 1);
+        let objects: Vec<serde_json::Value> = r
+            .stdout
+            .lines()
+            .map(|line| serde_json::from_str(line).expect(line))
+            .collect();
+        assert!(!objects.is_empty(), "{}", spec.display());
+        for o in &objects {
+            for key in [
+                "severity", "file", "line", "column", "pointer", "message", "hint",
+            ] {
+                assert!(o.get(key).is_some(), "{key} in {o}");
+            }
+            assert_eq!(o["severity"], "error", "{o}");
+            assert!(o["pointer"].as_str().unwrap().starts_with('/'), "{o}");
+        }
+    }
+    let spec = "specs/fixtures/invalid/parameter-in-body.yaml";
+    let r = run(["generate", spec, "--out", "x", "--message-format", "json"]);
+    assert_eq!(r.code, 1);
+    let first = r.stderr.lines().next().unwrap();
+    let o: serde_json::Value = serde_json::from_str(first).unwrap();
+    assert_eq!(
+        (o["line"].as_u64(), o["column"].as_u64()),
+        (Some(9), Some(11))
+    );
+    assert_eq!(o["file"], spec);
+
+    let r = run(["lint", "--message-format", "short", spec]);
+    assert!(
+        r.stdout
+            .starts_with(&format!("error: {spec}:9:11: invalid document: ")),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.ends_with("1 error(s), 0 warning(s)\n"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn completions() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let r = run(["completions", shell]);
+        assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{shell}");
+        assert!(r.stdout.contains("runtime-path"), "{shell}: {}", r.stdout);
+    }
+    assert_eq!(run(["completions", "tcsh"]).code, 2);
+}
+
 /// `specs/fixtures/invalid/*` relative to the repository root, sorted.
 fn invalid_fixtures() -> Vec<PathBuf> {
     let dir = repo_root().join("specs/fixtures/invalid");
@@ -413,7 +488,20 @@ fn generate_check_regenerate() {
         cargo_toml.contains("name = \"openapi_2024-03-26\"\n"),
         "{cargo_toml}"
     );
-    assert!(cargo_toml.contains(&format!("stencil = \"{}\"\n", env!("CARGO_PKG_VERSION"))));
+    // Built in this repository, the binary adds the path of its runtime's sources to the
+    // version, so the crate builds before the runtime is published.
+    let runtime = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .join("stencil");
+    assert!(
+        cargo_toml.contains(&format!(
+            "stencil = {{ version = \"{}\", path = \"{}\" }}\n",
+            env!("CARGO_PKG_VERSION"),
+            runtime.display()
+        )),
+        "{cargo_toml}"
+    );
     assert!(!cargo_toml.contains("[workspace]"));
     let lib = fs::read_to_string(out.join("src/lib.rs")).unwrap();
     assert!(lib.starts_with("// @generated"), "{lib}");

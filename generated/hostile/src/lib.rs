@@ -27,7 +27,7 @@ pub mod types {
 
     /// */ /* "# "## `tick` ```rust
     /// fn main() {}
-    /// ```\
+    /// ```text
     ///  end
     /// ```
     #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -929,7 +929,7 @@ pub mod client {
 }
 
 #[cfg(feature = "server")]
-/// An axum server for Hostile */ "# `api`: implement [`server::Api`](crate::server::Api), then serve [`server::router`](crate::server::router).
+/// An axum server for Hostile */ "# `api`: implement [`server::Api`], then serve [`server::router`].
 pub mod server {
     use ::stencil::server as rt;
 
@@ -1756,7 +1756,7 @@ components:
     }
 
     /// The operations, described for the runtime (and for middleware: see
-    /// [`operation_of`](super::operation_of)).
+    /// [`operation_of`]).
     pub mod operations {
         use ::stencil::server as rt;
 

@@ -129,7 +129,8 @@ pub fn code_span(text: &str) -> String {
 /// - line breaks normalised, tabs expanded, other control characters dropped, trailing spaces
 ///   and surrounding blank lines trimmed;
 /// - code blocks that rustdoc would compile as doctests (fences without a language or marked
-///   `rust`, indented blocks) become ```` ```text ```` fences; unclosed fences are closed;
+///   `rust`, indented blocks) and fences whose info string rustdoc would reject (```` ```\ ````)
+///   become ```` ```text ```` fences; unclosed fences are closed;
 /// - continuation lines of list items are indented to the item's content
 ///   (`clippy::doc_lazy_continuation`, `clippy::doc_overindented_list_items`), and those of
 ///   block quotes get their `>`.
@@ -221,7 +222,15 @@ pub fn markdown_lines(text: &str) -> Vec<String> {
             let run = trimmed.chars().take_while(|&c| c == fence_char).count();
             if run >= 3 && indent < 4 + list_content.unwrap_or(0) {
                 let info = trimmed[run..].trim();
-                let info = if is_rust_info(info) { "text" } else { info };
+                // rustdoc rejects info strings with other characters than these.
+                let plain = info
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || " ,-_+.".contains(c));
+                let info = if is_rust_info(info) || !plain {
+                    "text"
+                } else {
+                    info
+                };
                 out.push(format!(
                     "{}{}{}",
                     " ".repeat(indent),
@@ -352,6 +361,14 @@ mod tests {
         assert_eq!(code_span("a`b"), "``a`b``");
         assert_eq!(code_span("`x`"), "`` `x` ``");
         assert_eq!(code_span("a\nb"), "`a b`");
+    }
+
+    #[test]
+    fn info_strings_rustdoc_rejects_become_text() {
+        assert_eq!(
+            markdown_lines("```\\\n end\n```\n```yaml,x-1\ny\n```"),
+            ["```text", " end", "```", "```yaml,x-1", "y", "```"]
+        );
     }
 
     #[test]

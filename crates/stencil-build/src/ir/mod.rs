@@ -12,6 +12,7 @@
 //!   `TypeRef::Boxed` somewhere on every cycle.
 //! - Type, field, variant, method and parameter names are unique in their scope.
 
+mod arena;
 pub(crate) mod build;
 mod compose;
 mod convert;
@@ -65,37 +66,6 @@ impl Api {
     /// The type arena, ordered by name; `types()[i].id` is the `i`-th [`TypeId`].
     pub fn types(&self) -> &[TypeDef] {
         &self.types
-    }
-
-    /// This API with `types` as its arena (IR built by hand, in tests), if they keep the
-    /// arena's invariants: each type's id is its index and every named reference points into
-    /// the arena. The error names the first type that does not.
-    pub fn with_types(mut self, mut types: Vec<TypeDef>) -> Result<Api, String> {
-        let len = types.len();
-        for (i, def) in types.iter_mut().enumerate() {
-            if def.id.index() != i {
-                return Err(format!(
-                    "type `{}` at index {i} has id {}",
-                    def.name, def.id.0
-                ));
-            }
-            let mut outside = None;
-            walk::kind_refs_mut(&mut def.kind, &mut |t| {
-                if let TypeRef::Named(id, _) = t {
-                    if id.index() >= len {
-                        outside = Some(id.0);
-                    }
-                }
-            });
-            if let Some(id) = outside {
-                return Err(format!(
-                    "type `{}` names type {id}, outside the arena",
-                    def.name
-                ));
-            }
-        }
-        self.types = types;
-        Ok(self)
     }
 }
 

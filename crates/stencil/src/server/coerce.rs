@@ -4,29 +4,21 @@
 use serde_json::{Map, Number, Value};
 
 use super::schema::Schema;
-use super::validate::validate;
-use super::violation::{LocSegment, Violation};
+use super::validate::{validate, Validation};
 
-/// Why a text could not be coerced: a violation without its location, which the caller knows.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Failure {
-    /// The violation's `type` (`int_parsing`, ...).
-    pub(crate) kind: &'static str,
-    /// The violation's message.
-    pub(crate) message: String,
-}
+use super::violation::Failure;
 
-impl Failure {
-    fn new(kind: &'static str, message: &str) -> Self {
-        Failure {
-            kind,
-            message: message.to_owned(),
-        }
-    }
-
-    /// The violation at `loc`.
-    pub(crate) fn at(self, loc: Vec<LocSegment>) -> Violation {
-        Violation::new(loc, self.kind, self.message)
+/// [`coerce_scalar`], except that in pydantic mode a scalar stays text: validation then coerces
+/// it as pydantic does, and words and locates its failure as pydantic does.
+pub(crate) fn coerce_text(schema: &Schema, text: &str, mode: Validation) -> Result<Value, Failure> {
+    let scalar = matches!(
+        schema.base(),
+        Schema::Bool | Schema::Int(_) | Schema::Float | Schema::Str(_) | Schema::IntEnum(_)
+    );
+    if mode == Validation::Pydantic && scalar {
+        Ok(Value::String(text.to_owned()))
+    } else {
+        coerce_scalar(schema, text)
     }
 }
 
@@ -63,9 +55,15 @@ pub(crate) fn coerce_scalar(schema: &Schema, text: &str) -> Result<Value, Failur
         },
         Schema::Union(u) => {
             for v in u.variants {
-                if let Ok(value) = coerce_scalar(v.schema, text) {
+                if let Ok(mut value) = coerce_scalar(v.schema, text) {
                     let mut out = Vec::new();
-                    validate(v.schema, &value, &mut Vec::new(), &mut out);
+                    validate(
+                        v.schema,
+                        &mut value,
+                        &mut Vec::new(),
+                        &mut out,
+                        Validation::Standard,
+                    );
                     if out.is_empty() {
                         return Ok(value);
                     }
@@ -83,9 +81,12 @@ pub(crate) fn coerce_scalar(schema: &Schema, text: &str) -> Result<Value, Failur
 /// Named text values (deepObject or exploded form parameters, form bodies) as a JSON object:
 /// each value coerced by its property's schema (an array property collects repeated names),
 /// a name the schema does not declare kept as a string.
+///
+/// In pydantic mode scalar values stay text, for validation to coerce ([`coerce_text`]).
 pub(crate) fn object_from_fields(
     schema: &Schema,
     fields: Vec<(String, String)>,
+    mode: Validation,
 ) -> Result<Value, Failure> {
     let object = schema.object();
     let mut map = Map::new();
@@ -104,7 +105,7 @@ pub(crate) fn object_from_fields(
             });
         let value = match field_schema.map(|s| (s, s.base())) {
             Some((_, Schema::Array(items))) => {
-                let item = coerce_scalar(items, &v)?;
+                let item = coerce_text(items, &v, mode)?;
                 match map.get_mut(&k) {
                     Some(Value::Array(xs)) => {
                         xs.push(item);
@@ -113,7 +114,7 @@ pub(crate) fn object_from_fields(
                     _ => Value::Array(vec![item]),
                 }
             }
-            Some((s, _)) => coerce_scalar(s, &v)?,
+            Some((s, _)) => coerce_text(s, &v, mode)?,
             None => Value::String(v),
         };
         map.insert(k, value);

@@ -358,6 +358,7 @@ fn fill(schema: &Schema, ctx: &Ctx, depth: usize) -> Option<Value> {
                     None => {}
                 }
             }
+            add_pydantic_extras(object, ctx.first, &mut map);
             Some(Value::Object(map))
         }
         Schema::Str(_) | Schema::Any => Some(Value::String(ctx.message.to_owned())),
@@ -435,6 +436,27 @@ fn fill_property(name: &str, schema: &'static Schema, ctx: &Ctx, depth: usize) -
             Schema::Object(_) => fill(schema, ctx, depth + 1),
             _ => None,
         },
+    }
+}
+
+/// FastAPI's validation error items (`loc`, `msg`, `type`) also carry `input` and, for most
+/// failures, `ctx`: added for violations of pydantic-mode validation, which sets `input`.
+fn add_pydantic_extras(
+    object: &super::schema::Object,
+    violation: Option<&Violation>,
+    map: &mut Map<String, Value>,
+) {
+    let Some(v) = violation else { return };
+    let Some(input) = &v.input else { return };
+    let item = ["loc", "msg", "type"]
+        .iter()
+        .all(|n| object.fields.iter().any(|f| f.name == *n));
+    if !item {
+        return;
+    }
+    map.entry("input").or_insert_with(|| input.clone());
+    if let Some(ctx) = &v.ctx {
+        map.entry("ctx").or_insert_with(|| ctx.clone());
     }
 }
 

@@ -21,6 +21,7 @@ use super::config::Config;
 use super::error::ErrorReport;
 use super::route::Shape;
 use super::schema::{Location, Operation};
+use super::validate::Validation;
 use super::violation::{LocSegment, Violation};
 use body::BodyState;
 use defaults::{cached_default, default_value};
@@ -89,6 +90,7 @@ impl Input {
             content: 0,
             violations,
         };
+        let mode = Validation::of(op);
         for p in op.params {
             let raw = match p.location {
                 Location::Path => params::path_raw(&path, p.name),
@@ -96,7 +98,7 @@ impl Input {
                 Location::Cookie => input.cookie(p.name).map(|v| Raw::One(v.to_owned())),
                 Location::Query => params::query_raw(p, input.query_pairs()),
             };
-            let value = params::decode(p, raw, &mut input.violations);
+            let value = params::decode(p, raw, &mut input.violations, mode);
             input.params.push(value);
         }
         (input, body)

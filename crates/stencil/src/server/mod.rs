@@ -20,9 +20,12 @@ mod auth;
 mod coerce;
 mod config;
 mod direct;
+#[cfg(feature = "docs-ui")]
+mod docs_ui;
 mod error;
 mod input;
 mod multipart;
+mod pydantic;
 mod route;
 mod schema;
 mod validate;
@@ -40,6 +43,8 @@ use serde_json::Value;
 pub use auth::{authenticate, authenticate_optional, Credential, Credentials, Provided};
 pub use bytes::Bytes;
 pub use config::{Config, DEFAULT_BODY_LIMIT};
+#[cfg(feature = "docs-ui")]
+pub use docs_ui::docs_route;
 pub use error::{fill_envelope, ApiError, Error, ErrorKind, ErrorReport};
 pub use http;
 pub use input::Input;
@@ -49,7 +54,7 @@ pub use schema::{
     OperationInfo, Param, Rules, Schema, Scheme, SchemeKind, SchemeUse, StatusSpec, Style, Union,
     Variant,
 };
-pub use validate::{check_format, matches_pattern, validate};
+pub use validate::{check_format, matches_pattern, validate, Validation};
 pub use violation::{summary, LocSegment, Violation};
 
 /// A handler implementation and its settings: the state of generated routes.

@@ -2,8 +2,9 @@
 
 use serde_json::{Map, Value};
 
-use super::coerce::coerce_scalar;
+use super::coerce::coerce_text;
 use super::schema::Schema;
+use super::validate::Validation;
 use super::violation::{LocSegment, Violation};
 
 /// One part of a multipart body.
@@ -75,7 +76,11 @@ fn is_binary(schema: &Schema) -> bool {
 
 /// The parts as a JSON object typed by the body schema: binary fields as arrays of bytes (what
 /// `bytes::Bytes` deserializes from), JSON parts parsed, text parts coerced to the field type.
-pub(crate) fn to_value(schema: Option<&Schema>, parts: Vec<Part>) -> Result<Value, Vec<Violation>> {
+pub(crate) fn to_value(
+    schema: Option<&Schema>,
+    parts: Vec<Part>,
+    mode: Validation,
+) -> Result<Value, Vec<Violation>> {
     let object = schema.and_then(Schema::object);
     let mut map = Map::new();
     let mut violations = Vec::new();
@@ -128,7 +133,7 @@ pub(crate) fn to_value(schema: Option<&Schema>, parts: Vec<Part>) -> Result<Valu
                 continue;
             };
             match item_schema {
-                Some(s) => match coerce_scalar(s, &text) {
+                Some(s) => match coerce_text(s, &text, mode) {
                     Ok(v) => v,
                     Err(failure) => {
                         violations.push(failure.at(loc()));

@@ -1,532 +1,594 @@
 //! Validation of JSON values against [`Schema`] descriptions, collecting every violation.
 
-use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use serde_json::{json, Value};
 
-use serde_json::Value;
-
-use super::schema::{IntKind, Object, Rules, Schema, Union};
+use super::pydantic;
+use super::schema::{IntKind, Object, Operation, Schema, Union};
 use super::violation::{LocSegment, Violation};
+
+mod rules;
+
+pub use rules::{check_format, matches_pattern};
+use rules::{check_rules, one_of, violation};
 
 /// Nesting beyond this is not looked into (recursive schemas, hostile input).
 const MAX_DEPTH: usize = 64;
 
+/// How values are read: which values of the wrong JSON kind are accepted, and how failures
+/// are located and worded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Validation {
+    /// JSON Schema semantics: a value must have its schema's JSON kind.
+    Standard,
+    /// Pydantic 2's lax mode, for documents FastAPI wrote: `"12"` is an integer, `1` a
+    /// boolean, a Unix timestamp a datetime (and the value is rewritten into what the Rust type
+    /// reads); tagged-union failures are located under the tag, tuple and union failures as
+    /// pydantic locates them.
+    Pydantic,
+}
+
+impl Validation {
+    /// [`Validation::Pydantic`] when the operation answers validation failures in FastAPI's
+    /// `HTTPValidationError` envelope (`detail`: an array of `{loc, msg, type}`), else
+    /// [`Validation::Standard`].
+    pub fn of(op: &Operation) -> Validation {
+        let envelope = op
+            .error_response(op.validation_status())
+            .or(op.fallback)
+            .and_then(|e| e.schema)
+            .and_then(Schema::object);
+        let detail = envelope
+            .and_then(|o| o.fields.iter().find(|f| f.name == "detail"))
+            .and_then(|f| match f.schema.base() {
+                Schema::Array(items) => items.object(),
+                _ => None,
+            });
+        let fastapi = detail.is_some_and(|item| {
+            ["loc", "msg", "type"]
+                .iter()
+                .all(|name| item.fields.iter().any(|f| f.name == *name))
+        });
+        if fastapi {
+            Validation::Pydantic
+        } else {
+            Validation::Standard
+        }
+    }
+}
+
 /// Validate `value` against `schema`, appending a violation per failure. `loc` is the location
-/// of `value` (e.g. `["body"]`).
+/// of `value` (e.g. `["body"]`). In [`Validation::Pydantic`] mode, values accepted after a
+/// coercion are rewritten in place (`"12"` → `12`); [`Validation::Standard`] never changes
+/// `value`.
 pub fn validate(
     schema: &Schema,
-    value: &Value,
+    value: &mut Value,
     loc: &mut Vec<LocSegment>,
     out: &mut Vec<Violation>,
+    mode: Validation,
 ) {
-    check(schema, value, loc, out, 0);
+    Walk { loc, out, mode }.check(schema, value, 0);
 }
 
-fn violation(loc: &[LocSegment], kind: &str, msg: impl Into<String>) -> Violation {
-    Violation::new(loc.to_vec(), kind, msg)
+/// One validation: where it is, what it found, how it reads values.
+struct Walk<'a> {
+    loc: &'a mut Vec<LocSegment>,
+    out: &'a mut Vec<Violation>,
+    mode: Validation,
 }
 
-fn check(
-    schema: &Schema,
-    value: &Value,
-    loc: &mut Vec<LocSegment>,
-    out: &mut Vec<Violation>,
-    depth: usize,
-) {
-    if depth > MAX_DEPTH {
-        return;
+impl Walk<'_> {
+    fn push(&mut self, kind: &str, msg: impl Into<String>) {
+        self.out.push(violation(self.loc, kind, msg));
     }
-    match schema {
-        Schema::Any => {}
-        Schema::Nullable(inner) => {
-            if !value.is_null() {
-                check(inner, value, loc, out, depth + 1);
+
+    fn push_ctx(&mut self, kind: &str, msg: impl Into<String>, ctx: Value) {
+        self.out.push(violation(self.loc, kind, msg).with_ctx(ctx));
+    }
+
+    fn at(&mut self, segment: LocSegment, f: impl FnOnce(&mut Self)) {
+        self.loc.push(segment);
+        f(self);
+        self.loc.pop();
+    }
+
+    fn lax(&self) -> bool {
+        self.mode == Validation::Pydantic
+    }
+
+    /// Pydantic mode: replace `value` by what `coerce` makes of it, or record its failure.
+    fn coerce(
+        &mut self,
+        value: &mut Value,
+        coerce: fn(&Value) -> Result<Value, super::violation::Failure>,
+    ) -> bool {
+        match coerce(value) {
+            Ok(v) => {
+                *value = v;
+                true
+            }
+            Err(failure) => {
+                self.out.push(failure.at(self.loc.clone()));
+                false
             }
         }
-        Schema::Checked(inner, rules) => {
-            let before = out.len();
-            check(inner, value, loc, out, depth + 1);
-            if out.len() == before {
-                check_rules(rules, value, loc, out);
+    }
+
+    fn check(&mut self, schema: &Schema, value: &mut Value, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        if !self.lax() {
+            return self.check_node(schema, value, depth);
+        }
+        // Pydantic gives the value as sent with each failure: a scalar is kept before it is
+        // coerced (cheap); a container is only copied when something failed at its location.
+        let before = self.out.len();
+        let original = (!value.is_object() && !value.is_array()).then(|| value.clone());
+        self.check_node(schema, value, depth);
+        if self.out.len() > before {
+            let input = original.unwrap_or_else(|| value.clone());
+            for v in &mut self.out[before..] {
+                if v.input.is_none() && v.loc == *self.loc {
+                    v.input = Some(input.clone());
+                }
             }
         }
-        Schema::Bool => {
-            if !value.is_boolean() {
-                out.push(violation(
-                    loc,
-                    "bool_type",
-                    "Input should be a valid boolean",
-                ));
+    }
+
+    fn check_node(&mut self, schema: &Schema, value: &mut Value, depth: usize) {
+        let lax = self.lax();
+        match schema {
+            Schema::Any => {}
+            Schema::Nullable(inner) => {
+                if !value.is_null() {
+                    self.check(inner, value, depth + 1);
+                }
             }
-        }
-        Schema::Int(kind) => check_int(*kind, value, loc, out),
-        Schema::Float => {
-            if !value.is_number() {
-                out.push(violation(
-                    loc,
-                    "float_type",
-                    "Input should be a valid number",
-                ));
-            }
-        }
-        // Binary data travels as raw bytes (or multipart file parts), never checked as JSON.
-        Schema::Str(Some("binary")) => {}
-        Schema::Str(format) => match value.as_str() {
-            None => out.push(violation(
-                loc,
-                "string_type",
-                "Input should be a valid string",
-            )),
-            Some(s) => {
-                if let Some(format) = format {
-                    if let Some(v) = check_format(format, s, loc) {
-                        out.push(v);
+            Schema::Checked(inner, rules) => {
+                let before = self.out.len();
+                self.check(inner, value, depth + 1);
+                if self.out.len() == before {
+                    check_rules(rules, value, self.loc, self.out, whole(inner));
+                } else if lax && self.out.len() == before + 1 && beyond_i64(inner, value) {
+                    // An integer too large for its Rust type: pydantic (whose integers have no
+                    // size) reports the document's own bound instead, when one is broken.
+                    let mut own = Vec::new();
+                    check_rules(rules, value, self.loc, &mut own, true);
+                    if !own.is_empty() {
+                        self.out.truncate(before);
+                        self.out.append(&mut own);
                     }
                 }
             }
-        },
-        Schema::StringEnum(values) => match value.as_str() {
-            Some(s) if values.contains(&s) => {}
-            _ => out.push(violation(
-                loc,
-                "enum",
-                format!(
-                    "Input should be {}",
-                    one_of(values.iter().map(|v| format!("'{v}'")))
-                ),
-            )),
-        },
-        Schema::IntEnum(values) => match value.as_i64() {
+            Schema::Bool if lax => {
+                self.coerce(value, pydantic::boolean);
+            }
+            Schema::Bool => {
+                if !value.is_boolean() {
+                    self.push("bool_type", "Input should be a valid boolean");
+                }
+            }
+            Schema::Int(kind) => {
+                if !lax || self.coerce(value, pydantic::int) {
+                    self.check_int(*kind, value);
+                }
+            }
+            Schema::Float if lax => {
+                self.coerce(value, pydantic::float);
+            }
+            Schema::Float => {
+                if !value.is_number() {
+                    self.push("float_type", "Input should be a valid number");
+                }
+            }
+            // Binary data travels as raw bytes (or multipart file parts), never checked as JSON.
+            Schema::Str(Some("binary")) => {}
+            Schema::Str(Some("date")) if lax => {
+                self.coerce(value, pydantic::date);
+            }
+            Schema::Str(Some("date-time")) if lax => {
+                self.coerce(value, pydantic::datetime);
+            }
+            Schema::Str(Some("uuid")) if lax => {
+                self.coerce(value, pydantic::uuid);
+            }
+            Schema::Str(format) => match value.as_str() {
+                None => self.push("string_type", "Input should be a valid string"),
+                Some(s) => {
+                    if let Some(format) = format {
+                        if let Some(v) = check_format(format, s, self.loc) {
+                            self.out.push(v);
+                        }
+                    }
+                }
+            },
+            Schema::StringEnum(values) => match value.as_str() {
+                Some(s) if values.contains(&s) => {}
+                _ => {
+                    let expected = one_of(values.iter().map(|v| format!("'{v}'")));
+                    self.push_ctx(
+                        "enum",
+                        format!("Input should be {expected}"),
+                        json!({ "expected": expected }),
+                    );
+                }
+            },
+            Schema::IntEnum(values) => self.check_int_enum(values, value),
+            Schema::Array(items) => match value.as_array_mut() {
+                None => self.push("list_type", "Input should be a valid list"),
+                Some(xs) => {
+                    for (i, x) in xs.iter_mut().enumerate() {
+                        self.at(LocSegment::Index(i), |w| w.check(items, x, depth + 1));
+                    }
+                }
+            },
+            Schema::Tuple(items) => self.check_tuple(items, value, depth),
+            Schema::Map(values) => match value.as_object_mut() {
+                None => self.push("dict_type", "Input should be a valid dictionary"),
+                Some(map) => {
+                    for (k, v) in map.iter_mut() {
+                        self.at(LocSegment::Key(k.clone()), |w| {
+                            w.check(values, v, depth + 1)
+                        });
+                    }
+                }
+            },
+            Schema::Object(object) => self.check_object(object, None, value, depth),
+            Schema::Union(union) => self.check_union(union, value, depth),
+        }
+    }
+
+    fn check_int_enum(&mut self, values: &[i64], value: &mut Value) {
+        if self.lax() {
+            if value
+                .as_f64()
+                .is_some_and(|f| f.fract() == 0.0 && f.abs() >= 9.2e18)
+            {
+                self.push(
+                    "int_parsing_size",
+                    "Unable to parse input string as an integer, exceeded maximum size",
+                );
+                return;
+            }
+            if let Ok(v) = pydantic::int(value) {
+                *value = v;
+            }
+        }
+        match value.as_i64() {
             Some(n) if values.contains(&n) => {}
-            _ => out.push(violation(
-                loc,
-                "enum",
-                format!(
-                    "Input should be {}",
-                    one_of(values.iter().map(|v| v.to_string()))
-                ),
-            )),
-        },
-        Schema::Array(items) => match value.as_array() {
-            None => out.push(violation(loc, "list_type", "Input should be a valid list")),
-            Some(xs) => {
-                for (i, x) in xs.iter().enumerate() {
-                    loc.push(LocSegment::Index(i));
-                    check(items, x, loc, out, depth + 1);
-                    loc.pop();
-                }
+            _ => {
+                let expected = one_of(values.iter().map(|v| v.to_string()));
+                self.push_ctx(
+                    "enum",
+                    format!("Input should be {expected}"),
+                    json!({ "expected": expected }),
+                );
             }
-        },
-        Schema::Tuple(items) => match value.as_array() {
-            None => out.push(violation(
-                loc,
-                "tuple_type",
-                "Input should be a valid tuple",
-            )),
-            Some(xs) if xs.len() != items.len() => out.push(violation(
-                loc,
+        }
+    }
+
+    fn check_tuple(&mut self, items: &[&Schema], value: &mut Value, depth: usize) {
+        let lax = self.lax();
+        let Some(xs) = value.as_array_mut() else {
+            self.push("tuple_type", "Input should be a valid tuple");
+            return;
+        };
+        let (want, got) = (items.len(), xs.len());
+        if !lax && want != got {
+            self.push(
                 "tuple_length",
-                format!(
-                    "Tuple should have exactly {} items, not {}",
-                    items.len(),
-                    xs.len()
-                ),
-            )),
-            Some(xs) => {
-                for (i, (item, x)) in items.iter().zip(xs).enumerate() {
-                    loc.push(LocSegment::Index(i));
-                    check(item, x, loc, out, depth + 1);
-                    loc.pop();
+                format!("Tuple should have exactly {want} items, not {got}"),
+            );
+            return;
+        }
+        if got > want {
+            // Pydantic: too many items is one failure of the tuple.
+            self.push_ctx(
+                "too_long",
+                format!("Tuple should have at most {want} items after validation, not {got}"),
+                json!({ "field_type": "Tuple", "max_length": want, "actual_length": got }),
+            );
+            return;
+        }
+        for (i, item) in items.iter().enumerate() {
+            match xs.get_mut(i) {
+                Some(x) => self.at(LocSegment::Index(i), |w| w.check(item, x, depth + 1)),
+                None => {
+                    let mut missing = Violation::missing(self.loc.clone());
+                    missing.loc.push(LocSegment::Index(i));
+                    missing.input = Some(Value::Array(xs.clone()));
+                    self.out.push(missing);
                 }
             }
-        },
-        Schema::Map(values) => match value.as_object() {
-            None => out.push(violation(
-                loc,
-                "dict_type",
-                "Input should be a valid dictionary",
-            )),
-            Some(map) => {
-                for (k, v) in map {
-                    loc.push(LocSegment::Key(k.clone()));
-                    check(values, v, loc, out, depth + 1);
-                    loc.pop();
-                }
-            }
-        },
-        Schema::Object(object) => check_object(object, None, value, loc, out, depth),
-        Schema::Union(union) => check_union(union, value, loc, out, depth),
+        }
     }
-}
 
-fn check_object(
-    object: &Object,
-    skip: Option<&str>,
-    value: &Value,
-    loc: &mut Vec<LocSegment>,
-    out: &mut Vec<Violation>,
-    depth: usize,
-) {
-    let Some(map) = value.as_object() else {
-        out.push(violation(
-            loc,
-            "model_attributes_type",
-            "Input should be a valid dictionary or object to extract fields from",
-        ));
-        return;
-    };
-    for field in object.fields {
-        if Some(field.name) == skip {
-            continue;
-        }
-        loc.push(LocSegment::Key(field.name.to_owned()));
-        match map.get(field.name) {
-            None if field.required => out.push(Violation::missing(loc.clone())),
-            None => {}
-            Some(Value::Null) if field.nullable => {}
-            Some(v) => check(field.schema, v, loc, out, depth + 1),
-        }
-        loc.pop();
-    }
-    if let Some(additional) = object.additional {
-        for (k, v) in map {
-            if object.fields.iter().any(|f| f.name == k) || Some(k.as_str()) == skip {
-                continue;
-            }
-            loc.push(LocSegment::Key(k.clone()));
-            check(additional, v, loc, out, depth + 1);
-            loc.pop();
-        }
-    }
-}
-
-fn check_union(
-    union: &Union,
-    value: &Value,
-    loc: &mut Vec<LocSegment>,
-    out: &mut Vec<Violation>,
-    depth: usize,
-) {
-    if let Some(tag) = union.tag {
-        let Some(map) = value.as_object() else {
-            out.push(violation(
-                loc,
+    fn check_object(
+        &mut self,
+        object: &Object,
+        skip: Option<&str>,
+        value: &mut Value,
+        depth: usize,
+    ) {
+        let Some(map) = value.as_object_mut() else {
+            self.push(
                 "model_attributes_type",
                 "Input should be a valid dictionary or object to extract fields from",
-            ));
+            );
             return;
         };
-        let expected = || {
-            one_of(
-                union
-                    .variants
-                    .iter()
-                    .flat_map(|v| v.tags.iter().map(|t| format!("'{t}'"))),
+        let mut missing = Vec::new();
+        for field in object.fields {
+            if Some(field.name) == skip {
+                continue;
+            }
+            self.at(LocSegment::Key(field.name.to_owned()), |w| {
+                match map.get_mut(field.name) {
+                    None if field.required => {
+                        missing.push(w.out.len());
+                        w.out.push(Violation::missing(w.loc.clone()));
+                    }
+                    None => {}
+                    Some(Value::Null) if field.nullable => {}
+                    Some(v) => w.check(field.schema, v, depth + 1),
+                }
+            });
+        }
+        if let Some(additional) = object.additional {
+            for (k, v) in map.iter_mut() {
+                if object.fields.iter().any(|f| f.name == k) || Some(k.as_str()) == skip {
+                    continue;
+                }
+                self.at(LocSegment::Key(k.clone()), |w| {
+                    w.check(additional, v, depth + 1)
+                });
+            }
+        }
+        // Pydantic gives a missing field's input as the object it is missing from.
+        if self.lax() && !missing.is_empty() {
+            let input = Value::Object(map.clone());
+            for i in missing {
+                self.out[i].input = Some(input.clone());
+            }
+        }
+    }
+
+    fn check_union(&mut self, union: &Union, value: &mut Value, depth: usize) {
+        match union.tag {
+            Some(tag) => self.check_tagged(union, tag, value, depth),
+            None if self.lax() => self.check_smart(union, value, depth),
+            None => self.check_untagged(union, value, depth),
+        }
+    }
+
+    fn check_tagged(&mut self, union: &Union, tag: &str, value: &mut Value, depth: usize) {
+        let lax = self.lax();
+        let Some(map) = value.as_object() else {
+            self.push(
+                "model_attributes_type",
+                "Input should be a valid dictionary or object to extract fields from",
+            );
+            return;
+        };
+        let tags = union.variants.iter().flat_map(|v| v.tags.iter());
+        let expected = if lax {
+            tags.map(|t| format!("'{t}'"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        } else {
+            one_of(tags.map(|t| format!("'{t}'")))
+        };
+        let invalid = |w: &mut Self, found: &str| {
+            w.push_ctx(
+                "union_tag_invalid",
+                format!("Input tag '{found}' found using '{tag}' does not match any of the expected tags: {expected}"),
+                json!({ "discriminator": format!("'{tag}'"), "tag": found, "expected_tags": expected }),
             )
         };
-        match map.get(tag) {
+        let found = match map.get(tag) {
+            None if lax => {
+                let msg = format!("Unable to extract tag using discriminator '{tag}'");
+                return self.push_ctx(
+                    "union_tag_not_found",
+                    msg,
+                    json!({ "discriminator": format!("'{tag}'") }),
+                );
+            }
             None => {
-                loc.push(LocSegment::Key(tag.to_owned()));
-                out.push(Violation::missing(loc.clone()));
-                loc.pop();
+                return self.at(LocSegment::Key(tag.to_owned()), |w| {
+                    w.out.push(Violation::missing(w.loc.clone()))
+                });
             }
-            Some(Value::String(t)) => match union.variants.iter().find(|v| v.tags.contains(&t.as_str())) {
-                Some(variant) => match variant.schema.object() {
-                    Some(object) => check_object(object, Some(tag), value, loc, out, depth + 1),
-                    None => check(variant.schema, value, loc, out, depth + 1),
-                },
-                None => out.push(violation(
-                    loc,
-                    "union_tag_invalid",
-                    format!("Input tag '{t}' found using '{tag}' does not match any of the expected tags: {}", expected()),
-                )),
-            },
+            Some(Value::String(t)) => t.clone(),
+            Some(other) if lax => return invalid(self, &python_str(other)),
             Some(_) => {
-                loc.push(LocSegment::Key(tag.to_owned()));
-                out.push(violation(loc, "string_type", "Input should be a valid string"));
-                loc.pop();
+                return self.at(LocSegment::Key(tag.to_owned()), |w| {
+                    w.push("string_type", "Input should be a valid string")
+                });
+            }
+        };
+        let Some(variant) = union
+            .variants
+            .iter()
+            .find(|v| v.tags.contains(&found.as_str()))
+        else {
+            return invalid(self, &found);
+        };
+        let mut inner = |w: &mut Self| match variant.schema.object() {
+            Some(object) => w.check_object(object, Some(tag), value, depth + 1),
+            None => w.check(variant.schema, value, depth + 1),
+        };
+        if lax {
+            // Pydantic locates a member's failures under its tag: `body.pet.cat.meows`.
+            self.at(LocSegment::Key(found), inner);
+        } else {
+            inner(self);
+        }
+    }
+
+    /// Untagged, standard: valid when a variant accepts it; otherwise the closest variant's
+    /// failures.
+    fn check_untagged(&mut self, union: &Union, value: &mut Value, depth: usize) {
+        let mut best: Option<Vec<Violation>> = None;
+        for variant in union.variants {
+            let mut attempt = Vec::new();
+            Walk {
+                loc: self.loc,
+                out: &mut attempt,
+                mode: self.mode,
+            }
+            .check(variant.schema, value, depth + 1);
+            if attempt.is_empty() {
+                return;
+            }
+            if best.as_ref().is_none_or(|b| attempt.len() < b.len()) {
+                best = Some(attempt);
             }
         }
-        return;
+        self.out.extend(best.unwrap_or_default());
     }
-    // Untagged: valid when a variant accepts it; otherwise report the closest variant.
-    let mut best: Option<Vec<Violation>> = None;
-    for variant in union.variants {
-        let mut attempt = Vec::new();
-        check(variant.schema, value, loc, &mut attempt, depth + 1);
-        if attempt.is_empty() {
-            return;
-        }
-        if best.as_ref().is_none_or(|b| attempt.len() < b.len()) {
-            best = Some(attempt);
-        }
-    }
-    out.extend(best.unwrap_or_default());
-}
 
-fn check_int(kind: IntKind, value: &Value, loc: &[LocSegment], out: &mut Vec<Violation>) {
-    let n: Option<i128> = match value {
-        Value::Number(n) => n
-            .as_i64()
-            .map(i128::from)
-            .or_else(|| n.as_u64().map(i128::from)),
-        _ => None,
-    };
-    match n {
-        None => {
-            let msg = if value.as_f64().is_some() {
-                (
-                    "int_from_float",
-                    "Input should be a valid integer, got a number with a fractional part",
-                )
-            } else {
-                ("int_type", "Input should be a valid integer")
-            };
-            out.push(violation(loc, msg.0, msg.1));
+    /// Untagged, pydantic's smart mode: a variant that accepts the value as it is wins, then
+    /// one that accepts it after coercion; otherwise every variant's failures, each located
+    /// under the variant's name (`body.x.int`, `body.x.str`) where pydantic can name them all.
+    fn check_smart(&mut self, union: &Union, value: &mut Value, depth: usize) {
+        for variant in union.variants {
+            let mut attempt = Vec::new();
+            Walk {
+                loc: self.loc,
+                out: &mut attempt,
+                mode: Validation::Standard,
+            }
+            .check(variant.schema, value, depth + 1);
+            if attempt.is_empty() {
+                return;
+            }
         }
-        Some(n) => {
-            let (min, max) = kind.bounds();
-            if n < min {
-                out.push(violation(
-                    loc,
+        let labels: Option<Vec<String>> = union.variants.iter().map(|v| label(v.schema)).collect();
+        let mut failures = Vec::new();
+        for (i, variant) in union.variants.iter().enumerate() {
+            let mut candidate = value.clone();
+            let mut attempt = Vec::new();
+            match &labels {
+                Some(labels) => {
+                    self.loc.push(LocSegment::Key(labels[i].clone()));
+                    Walk {
+                        loc: self.loc,
+                        out: &mut attempt,
+                        mode: self.mode,
+                    }
+                    .check(variant.schema, &mut candidate, depth + 1);
+                    self.loc.pop();
+                }
+                None => Walk {
+                    loc: self.loc,
+                    out: &mut attempt,
+                    mode: self.mode,
+                }
+                .check(variant.schema, &mut candidate, depth + 1),
+            }
+            if attempt.is_empty() {
+                *value = candidate;
+                return;
+            }
+            failures.push(attempt);
+        }
+        match labels {
+            Some(_) => self.out.extend(failures.into_iter().flatten()),
+            None => {
+                let best = failures.into_iter().min_by_key(Vec::len);
+                self.out.extend(best.unwrap_or_default());
+            }
+        }
+    }
+
+    fn check_int(&mut self, kind: IntKind, value: &Value) {
+        let n: Option<i128> = match value {
+            Value::Number(n) => n
+                .as_i64()
+                .map(i128::from)
+                .or_else(|| n.as_u64().map(i128::from)),
+            _ => None,
+        };
+        let (min, max) = kind.bounds();
+        match n {
+            // A whole number beyond 64 bits (pydantic mode keeps those as floats).
+            None if self.lax() && value.as_f64().is_some_and(|f| f.fract() == 0.0) => {
+                if value.as_f64().is_some_and(|f| f < 0.0) {
+                    self.push(
+                        "greater_than_equal",
+                        format!("Input should be greater than or equal to {min}"),
+                    );
+                } else {
+                    self.push(
+                        "less_than_equal",
+                        format!("Input should be less than or equal to {max}"),
+                    );
+                }
+            }
+            None => {
+                if value.as_f64().is_some() {
+                    self.push(
+                        "int_from_float",
+                        "Input should be a valid integer, got a number with a fractional part",
+                    );
+                } else {
+                    self.push("int_type", "Input should be a valid integer");
+                }
+            }
+            Some(n) if n < min => {
+                self.push(
                     "greater_than_equal",
                     format!("Input should be greater than or equal to {min}"),
-                ));
-            } else if n > max {
-                out.push(violation(
-                    loc,
+                );
+            }
+            Some(n) if n > max => {
+                self.push(
                     "less_than_equal",
                     format!("Input should be less than or equal to {max}"),
-                ));
+                );
             }
+            Some(_) => {}
         }
     }
 }
 
-fn check_rules(rules: &Rules, value: &Value, loc: &[LocSegment], out: &mut Vec<Violation>) {
+/// Whether values of `schema` are integers.
+fn whole(schema: &Schema) -> bool {
+    matches!(schema.base(), Schema::Int(_) | Schema::IntEnum(_))
+}
+
+/// Whether `schema` is an integer and `value` a whole number too large for 64 bits.
+fn beyond_i64(schema: &Schema, value: &Value) -> bool {
+    matches!(schema.base(), Schema::Int(_)) && value.is_f64()
+}
+
+/// Pydantic's name of a union member (`int`, `list[str]`), when it has one Stencil can know.
+fn label(schema: &Schema) -> Option<String> {
+    Some(match schema.base() {
+        Schema::Bool => "bool".to_owned(),
+        Schema::Int(_) => "int".to_owned(),
+        Schema::Float => "float".to_owned(),
+        Schema::Str(None) => "str".to_owned(),
+        Schema::Str(Some("date")) => "date".to_owned(),
+        Schema::Str(Some("date-time")) => "datetime".to_owned(),
+        Schema::Str(Some("uuid")) => "uuid".to_owned(),
+        Schema::Array(items) => format!("list[{}]", label(items)?),
+        Schema::Map(values) => format!("dict[str,{}]", label(values)?),
+        _ => return None,
+    })
+}
+
+/// A JSON value as Python's `str()` prints it (`None`, `True`, `1`), for pydantic's messages.
+fn python_str(value: &Value) -> String {
     match value {
-        Value::Number(n) => {
-            let Some(x) = n.as_f64() else { return };
-            let num = |f: f64| format_number(f);
-            if let Some(min) = rules.minimum {
-                if rules.exclusive_minimum && x <= min {
-                    out.push(violation(
-                        loc,
-                        "greater_than",
-                        format!("Input should be greater than {}", num(min)),
-                    ));
-                } else if x < min {
-                    out.push(violation(
-                        loc,
-                        "greater_than_equal",
-                        format!("Input should be greater than or equal to {}", num(min)),
-                    ));
-                }
-            }
-            if let Some(max) = rules.maximum {
-                if rules.exclusive_maximum && x >= max {
-                    out.push(violation(
-                        loc,
-                        "less_than",
-                        format!("Input should be less than {}", num(max)),
-                    ));
-                } else if x > max {
-                    out.push(violation(
-                        loc,
-                        "less_than_equal",
-                        format!("Input should be less than or equal to {}", num(max)),
-                    ));
-                }
-            }
-            if let Some(m) = rules.multiple_of {
-                if m > 0.0 {
-                    let q = x / m;
-                    if (q - q.round()).abs() > 1e-9 * q.abs().max(1.0) {
-                        out.push(violation(
-                            loc,
-                            "multiple_of",
-                            format!("Input should be a multiple of {}", num(m)),
-                        ));
-                    }
-                }
-            }
-        }
-        Value::String(s) => {
-            let len = s.chars().count() as u64;
-            if let Some(min) = rules.min_length {
-                if len < min {
-                    out.push(violation(
-                        loc,
-                        "string_too_short",
-                        format!("String should have at least {min} character{}", plural(min)),
-                    ));
-                }
-            }
-            if let Some(max) = rules.max_length {
-                if len > max {
-                    out.push(violation(
-                        loc,
-                        "string_too_long",
-                        format!("String should have at most {max} character{}", plural(max)),
-                    ));
-                }
-            }
-            if let Some(pattern) = rules.pattern {
-                if !matches_pattern(pattern, s) {
-                    out.push(violation(
-                        loc,
-                        "string_pattern_mismatch",
-                        format!("String should match pattern '{pattern}'"),
-                    ));
-                }
-            }
-            if let Some(format) = rules.format {
-                if let Some(v) = check_format(format, s, loc) {
-                    out.push(v);
-                }
-            }
-        }
-        Value::Array(xs) => {
-            let len = xs.len() as u64;
-            if let Some(min) = rules.min_items {
-                if len < min {
-                    out.push(violation(
-                        loc,
-                        "too_short",
-                        format!(
-                            "List should have at least {min} item{} after validation, not {len}",
-                            plural(min)
-                        ),
-                    ));
-                }
-            }
-            if let Some(max) = rules.max_items {
-                if len > max {
-                    out.push(violation(
-                        loc,
-                        "too_long",
-                        format!(
-                            "List should have at most {max} item{} after validation, not {len}",
-                            plural(max)
-                        ),
-                    ));
-                }
-            }
-            if rules.unique_items && xs.iter().enumerate().any(|(i, x)| xs[..i].contains(x)) {
-                out.push(violation(
-                    loc,
-                    "unique_items",
-                    "List should have unique items",
-                ));
-            }
-        }
-        _ => {}
+        Value::Null => "None".to_owned(),
+        Value::Bool(true) => "True".to_owned(),
+        Value::Bool(false) => "False".to_owned(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
     }
-}
-
-fn plural(n: u64) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
-}
-
-fn format_number(f: f64) -> String {
-    if f.fract() == 0.0 && f.abs() < 1e15 {
-        format!("{}", f as i64)
-    } else {
-        format!("{f}")
-    }
-}
-
-/// `'a', 'b' or 'c'`.
-fn one_of(items: impl Iterator<Item = String>) -> String {
-    let items: Vec<String> = items.collect();
-    match items.split_last() {
-        None => "one of no values".to_owned(),
-        Some((last, [])) => last.clone(),
-        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
-    }
-}
-
-/// Whether `s` matches the ECMA-262-ish `pattern` (unanchored, as JSON Schema says). A pattern
-/// the `regex` crate cannot compile accepts everything (and is logged once).
-pub fn matches_pattern(pattern: &str, s: &str) -> bool {
-    static CACHE: OnceLock<Mutex<HashMap<String, Option<regex::Regex>>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    let mut cache = match cache.lock() {
-        Ok(guard) => guard,
-        Err(poisoned) => poisoned.into_inner(),
-    };
-    let re = cache.entry(pattern.to_owned()).or_insert_with(|| match regex::Regex::new(pattern) {
-        Ok(re) => Some(re),
-        Err(e) => {
-            tracing::warn!(pattern, error = %e, "schema pattern does not compile; it is not checked");
-            None
-        }
-    });
-    re.as_ref().is_none_or(|re| re.is_match(s))
-}
-
-/// Check a string `format`; unknown formats pass.
-pub fn check_format(format: &str, s: &str, loc: &[LocSegment]) -> Option<Violation> {
-    let ok = match format {
-        "date" => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok(),
-        "date-time" => chrono::DateTime::parse_from_rfc3339(s).is_ok(),
-        "time" => chrono::NaiveTime::parse_from_str(s.trim_end_matches('Z'), "%H:%M:%S%.f").is_ok(),
-        "uuid" => uuid::Uuid::parse_str(s).is_ok(),
-        "byte" => {
-            use base64::Engine as _;
-            base64::engine::general_purpose::STANDARD.decode(s).is_ok()
-        }
-        "email" => is_email(s),
-        "uri" | "url" => is_uri(s),
-        "ipv4" => s.parse::<std::net::Ipv4Addr>().is_ok(),
-        "ipv6" => s.parse::<std::net::Ipv6Addr>().is_ok(),
-        _ => true,
-    };
-    if ok {
-        return None;
-    }
-    let (kind, msg) = match format {
-        "date" => (
-            "date_parsing",
-            "Input should be a valid date in the format YYYY-MM-DD",
-        ),
-        "date-time" => ("datetime_parsing", "Input should be a valid datetime"),
-        "time" => ("time_parsing", "Input should be in a valid time format"),
-        "uuid" => ("uuid_parsing", "Input should be a valid UUID"),
-        "byte" => ("base64_decode", "Base64 decoding error"),
-        "email" => ("value_error", "value is not a valid email address"),
-        "uri" | "url" => ("url_parsing", "Input should be a valid URL"),
-        "ipv4" => ("ip_v4_address", "Input is not a valid IPv4 address"),
-        _ => ("ip_v6_address", "Input is not a valid IPv6 address"),
-    };
-    Some(violation(loc, kind, msg))
-}
-
-fn is_email(s: &str) -> bool {
-    let Some((local, domain)) = s.rsplit_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && !domain.is_empty()
-        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-}
-
-fn is_uri(s: &str) -> bool {
-    let Some((scheme, rest)) = s.split_once(':') else {
-        return false;
-    };
-    let mut chars = scheme.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-        && !rest.is_empty()
-        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 #[cfg(test)]

@@ -53,6 +53,13 @@ pub struct Violation {
     /// Which kind of failure (serialised as `type`).
     #[serde(rename = "type")]
     pub kind: String,
+    /// The value that failed, as sent: set by pydantic-mode validation only, and then given in
+    /// FastAPI's envelope as pydantic gives it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input: Option<serde_json::Value>,
+    /// The failure's parameters in pydantic's words (`{"ge": 1}`, `{"error": "..."}`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ctx: Option<serde_json::Value>,
 }
 
 impl Violation {
@@ -62,7 +69,15 @@ impl Violation {
             loc,
             msg: msg.into(),
             kind: kind.into(),
+            input: None,
+            ctx: None,
         }
+    }
+
+    /// The same violation with pydantic's `ctx`.
+    pub fn with_ctx(mut self, ctx: serde_json::Value) -> Self {
+        self.ctx = Some(ctx);
+        self
     }
 
     /// `Field required`.
@@ -95,6 +110,42 @@ pub fn summary(violations: &[Violation]) -> String {
         many => {
             let list: Vec<String> = many.iter().map(ToString::to_string).collect();
             format!("{} validation errors: {}", many.len(), list.join("; "))
+        }
+    }
+}
+
+/// Why a text could not be coerced: a violation without its location, which the caller knows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Failure {
+    /// The violation's `type` (`int_parsing`, ...).
+    pub(crate) kind: &'static str,
+    /// The violation's message.
+    pub(crate) message: String,
+    /// Pydantic's `ctx` for it, if any.
+    pub(crate) ctx: Option<serde_json::Value>,
+}
+
+impl Failure {
+    pub(crate) fn new(kind: &'static str, message: &str) -> Self {
+        Failure {
+            kind,
+            message: message.to_owned(),
+            ctx: None,
+        }
+    }
+
+    /// The same failure with pydantic's `ctx` (`{"error": "..."}`).
+    pub(crate) fn with_ctx(mut self, ctx: serde_json::Value) -> Self {
+        self.ctx = Some(ctx);
+        self
+    }
+
+    /// The violation at `loc`.
+    pub(crate) fn at(self, loc: Vec<LocSegment>) -> Violation {
+        let v = Violation::new(loc, self.kind, self.message);
+        match self.ctx {
+            Some(ctx) => v.with_ctx(ctx),
+            None => v,
         }
     }
 }

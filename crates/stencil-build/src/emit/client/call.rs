@@ -13,7 +13,7 @@ use quote::quote;
 use super::super::{code_span, doc_attrs, doc_lines, ident, join_paragraphs, markdown_lines};
 use super::fields::{fields, Field, What};
 use super::plan::{Call, Plan};
-use super::{route, self_convention_allow};
+use super::shared::{route, self_convention_allow};
 use crate::ir::{Api, Operation};
 
 /// The `Client` method of a call: the positional arguments, the request builder it returns.

@@ -20,12 +20,13 @@ mod fields;
 mod plan;
 mod request;
 mod responses;
+mod shared;
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::{doc_attrs, ident, markdown_lines, Sink};
-use crate::ir::{Api, Operation, ParamLocation, SecurityKind};
+use crate::ir::{Api, ParamLocation, SecurityKind};
 use crate::naming::{self, Scope};
 
 /// `pub mod client { ... }` into `sink`, one operation at a time; `gated`: behind
@@ -279,19 +280,4 @@ fn credential_setters(api: &Api, methods: &mut Scope) -> Vec<TokenStream> {
         });
     }
     out
-}
-
-/// The first line of an operation's route: `` `POST /token` ``.
-fn route(op: &Operation) -> String {
-    super::code_span(&format!("{} {}", op.method.as_str(), op.path))
-}
-
-/// `allow` for a method name clippy's `wrong_self_convention` reads as a conversion taking
-/// `self` differently: `prefixes` are the ones that clash with the method's receiver.
-fn self_convention_allow(name: &str, prefixes: &[&str]) -> TokenStream {
-    if prefixes.iter().any(|p| name.starts_with(p)) {
-        quote!(#[allow(clippy::wrong_self_convention)])
-    } else {
-        TokenStream::new()
-    }
 }

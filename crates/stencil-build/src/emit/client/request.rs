@@ -10,8 +10,10 @@ use super::super::{doc_attrs, ident};
 use super::fields::{fields, multipart_struct, template, Field, TemplatePart, What};
 use super::plan::{Call, Plan};
 use super::responses::{header_default, is_binary};
-use super::{route, self_convention_allow};
-use crate::ir::{Api, Content, MediaKind, Operation, PageScheme, Param, ParamLocation, ParamStyle};
+use super::shared::{route, self_convention_allow};
+use crate::ir::{
+    Api, Content, MediaKind, Operation, PageScheme, Param, ParamLocation, ParamStyle,
+};
 use crate::naming::Scope;
 
 /// The request builder of each call of an operation, then its response types.

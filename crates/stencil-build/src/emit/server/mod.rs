@@ -66,14 +66,14 @@ pub fn server_into(
         api.title.trim()
     };
     let implement = if cx.per_tag.is_some() {
-        "implement [`server::ApiBase`](crate::server::ApiBase) and the per-tag traits \
-         ([`server::Api`](crate::server::Api) comes with them)"
+        "implement [`server::ApiBase`] and the per-tag traits \
+         ([`server::Api`] comes with them)"
     } else {
-        "implement [`server::Api`](crate::server::Api)"
+        "implement [`server::Api`]"
     };
     let heading = doc_attrs(&markdown_lines(&format!(
         "An axum server for {title}: {implement}, then serve \
-         [`server::router`](crate::server::router)."
+         [`server::router`]."
     )));
     sink.open(quote!(#gate #heading pub mod server));
     cx.module(document, sink);

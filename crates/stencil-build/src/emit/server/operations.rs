@@ -51,9 +51,10 @@ impl Cx<'_> {
             .collect();
         shared.params.seal();
         shared.errors.seal();
+        // rustdoc resolves the links in a module's outer docs in the parent module: `server`.
         sink.open(quote! {
             /// The operations, described for the runtime (and for middleware: see
-            /// [`operation_of`](super::operation_of)).
+            /// [`operation_of`]).
             pub mod operations
         });
         let params = shared.params.constants("PARAM", quote!(rt::Param));

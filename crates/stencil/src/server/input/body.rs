@@ -11,7 +11,7 @@ use crate::server::config::Config;
 use crate::server::direct;
 use crate::server::error::ErrorReport;
 use crate::server::schema::{Content, MediaKind, Operation, Schema};
-use crate::server::validate::validate;
+use crate::server::validate::{validate, Validation};
 use crate::server::violation::{LocSegment, Violation};
 
 /// The request body once read.
@@ -31,6 +31,7 @@ pub(super) enum BodyState {
         bytes: Bytes,
         schema: &'static Schema,
         at: usize,
+        mode: Validation,
     },
 }
 
@@ -38,16 +39,21 @@ impl BodyState {
     /// Turn a body kept as JSON bytes into what [`read`] makes of other bodies: a validated
     /// `Value`, or `Rejected` with its violations recorded where `read` would have put them.
     pub(super) fn settle(&mut self, violations: &mut Vec<Violation>) {
-        let (bytes, schema, at) = match std::mem::replace(self, BodyState::None) {
-            BodyState::Json { bytes, schema, at } => (bytes, schema, at),
+        let (bytes, schema, at, mode) = match std::mem::replace(self, BodyState::None) {
+            BodyState::Json {
+                bytes,
+                schema,
+                at,
+                mode,
+            } => (bytes, schema, at, mode),
             other => {
                 *self = other;
                 return;
             }
         };
         let later = violations.split_off(at.min(violations.len()));
-        let value =
-            json_value(&bytes, violations).filter(|value| validate_body(schema, value, violations));
+        let value = json_value(&bytes, violations)
+            .and_then(|value| validate_body(schema, value, violations, mode));
         *self = value.map_or(BodyState::Rejected, BodyState::Value);
         violations.extend(later);
     }
@@ -105,16 +111,30 @@ async fn read_inner(
             return Ok(BodyState::None);
         }
     };
-    if bytes.is_empty() {
-        if spec.required {
-            violations.push(Violation::missing(vec!["body".into()]));
-        }
-        return Ok(BodyState::None);
-    }
+    let mode = Validation::of(op);
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok());
-    let Some((index, content)) = choose_content(spec.contents, content_type) else {
+    let chosen = choose_content(spec.contents, content_type);
+    if mode == Validation::Pydantic {
+        // FastAPI reads a form operation's body as a form whatever it is: an empty or
+        // unreadable one is a form without fields, each required field then missing.
+        if let Some(form) =
+            form_only(spec.contents).filter(|_| bytes.is_empty() || chosen.is_none())
+        {
+            return Ok(match form.schema {
+                Some(schema) => validate_form(schema, Value::Object(Map::new()), violations, mode),
+                None => BodyState::None,
+            });
+        }
+    }
+    if bytes.is_empty() {
+        if spec.required {
+            violations.push(missing_body(mode));
+        }
+        return Ok(BodyState::None);
+    }
+    let Some((index, content)) = chosen else {
         let expected: Vec<&str> = spec.contents.iter().map(|c| c.media_type).collect();
         violations.push(Violation::new(
             vec!["body".into()],
@@ -138,9 +158,15 @@ async fn read_inner(
                     bytes,
                     schema,
                     at: violations.len(),
+                    mode: Validation::of(op),
                 });
             }
             _ => match json_value(&bytes, violations) {
+                // FastAPI: a JSON `null` for a required body is no body.
+                Some(Value::Null) if spec.required && mode == Validation::Pydantic => {
+                    violations.push(missing_body(mode));
+                    return Ok(BodyState::None);
+                }
                 Some(v) => v,
                 None => return Ok(BodyState::None),
             },
@@ -157,7 +183,7 @@ async fn read_inner(
         MediaKind::Form => {
             let pairs: Vec<(String, String)> =
                 form_urlencoded::parse(&bytes).into_owned().collect();
-            match form_object(content.schema, pairs) {
+            match form_object(content.schema, pairs, mode) {
                 Ok(v) => v,
                 Err(mut vs) => {
                     violations.append(&mut vs);
@@ -168,13 +194,15 @@ async fn read_inner(
         MediaKind::Multipart => {
             let boundary = content_type.and_then(boundary);
             match boundary.and_then(|b| crate::server::multipart::parse(&bytes, &b)) {
-                Some(parts) => match crate::server::multipart::to_value(content.schema, parts) {
-                    Ok(v) => v,
-                    Err(mut vs) => {
-                        violations.append(&mut vs);
-                        return Ok(BodyState::None);
+                Some(parts) => {
+                    match crate::server::multipart::to_value(content.schema, parts, mode) {
+                        Ok(v) => v,
+                        Err(mut vs) => {
+                            violations.append(&mut vs);
+                            return Ok(BodyState::None);
+                        }
                     }
-                },
+                }
                 None => {
                     violations.push(Violation::new(
                         vec!["body".into()],
@@ -186,12 +214,50 @@ async fn read_inner(
             }
         }
     };
-    if let Some(schema) = content.schema {
-        if !validate_body(schema, &value, violations) {
-            return Ok(BodyState::None);
+    let form = matches!(content.kind, MediaKind::Form | MediaKind::Multipart);
+    match content.schema {
+        Some(schema) if form => Ok(validate_form(schema, value, violations, mode)),
+        Some(schema) => Ok(validate_body(schema, value, violations, mode)
+            .map_or(BodyState::None, BodyState::Value)),
+        None => Ok(BodyState::Value(value)),
+    }
+}
+
+/// [`validate_body`] for a form: FastAPI reads each form field as a parameter of its own, so
+/// in pydantic mode a missing field's `input` is `null` (not the form).
+fn validate_form(
+    schema: &Schema,
+    value: Value,
+    violations: &mut Vec<Violation>,
+    mode: Validation,
+) -> BodyState {
+    let before = violations.len();
+    let valid = validate_body(schema, value, violations, mode);
+    if mode == Validation::Pydantic {
+        for v in &mut violations[before..] {
+            if v.kind == "missing" && v.loc.len() == 2 {
+                v.input = Some(Value::Null);
+            }
         }
     }
-    Ok(BodyState::Value(value))
+    valid.map_or(BodyState::None, BodyState::Value)
+}
+
+/// `body`: `Field required` (with pydantic's `input`, `null`, in that mode).
+fn missing_body(mode: Validation) -> Violation {
+    let mut v = Violation::missing(vec!["body".into()]);
+    if mode == Validation::Pydantic {
+        v.input = Some(Value::Null);
+    }
+    v
+}
+
+/// The content of an operation whose body is only a form (URL-encoded or multipart).
+fn form_only(contents: &'static [Content]) -> Option<&'static Content> {
+    match contents {
+        [one] if matches!(one.kind, MediaKind::Form | MediaKind::Multipart) => Some(one),
+        _ => None,
+    }
 }
 
 /// A JSON body as a `Value`; invalid JSON is a `json_invalid` violation at its byte offset.
@@ -214,22 +280,30 @@ fn json_value(bytes: &[u8], violations: &mut Vec<Violation>) -> Option<Value> {
     }
 }
 
-/// Validate a decoded body at location `body`; whether it is valid.
-fn validate_body(schema: &Schema, value: &Value, violations: &mut Vec<Violation>) -> bool {
+/// Validate a decoded body at location `body`: the value (as coerced in pydantic mode) when
+/// it is valid.
+fn validate_body(
+    schema: &Schema,
+    mut value: Value,
+    violations: &mut Vec<Violation>,
+    mode: Validation,
+) -> Option<Value> {
     let before = violations.len();
     validate(
         schema,
-        value,
+        &mut value,
         &mut vec![LocSegment::from("body")],
         violations,
+        mode,
     );
-    violations.len() == before
+    (violations.len() == before).then_some(value)
 }
 
 /// A form body as a JSON object, values typed by the body schema's properties.
 fn form_object(
     schema: Option<&Schema>,
     pairs: Vec<(String, String)>,
+    mode: Validation,
 ) -> Result<Value, Vec<Violation>> {
     let Some(schema) = schema else {
         return Ok(Value::Object(
@@ -242,7 +316,7 @@ fn form_object(
     let mut violations = Vec::new();
     let mut map = Map::new();
     for (k, v) in pairs {
-        match object_from_fields(schema, vec![(k.clone(), v)]) {
+        match object_from_fields(schema, vec![(k.clone(), v)], mode) {
             Ok(Value::Object(one)) => {
                 for (key, value) in one {
                     match (map.get_mut(&key), value) {

@@ -5,9 +5,10 @@
 use http::{header, HeaderMap};
 use serde_json::Value;
 
-use crate::server::coerce::{coerce_scalar, object_from_fields, Failure};
+use crate::server::coerce::{coerce_scalar, object_from_fields};
 use crate::server::schema::{Param, Schema, Style};
-use crate::server::validate::validate;
+use crate::server::validate::{validate, Validation};
+use crate::server::violation::Failure;
 use crate::server::violation::{LocSegment, Violation};
 
 /// A parameter's raw text.
@@ -127,21 +128,33 @@ pub(super) fn query_raw(p: &Param, pairs: &[(String, String)]) -> Option<Raw> {
 
 /// A parameter from its raw text (`None`: not sent): coerced and validated, or its default,
 /// or `null` when optional. `None` when a violation was recorded.
+///
+/// In pydantic mode scalars (and the items of exploded arrays) are left as text for
+/// validation to coerce, as pydantic coerces them: failures are then worded and located (an
+/// array item's index) as FastAPI words and locates them.
 pub(super) fn decode(
     p: &'static Param,
     raw: Option<Raw>,
     violations: &mut Vec<Violation>,
+    mode: Validation,
 ) -> Option<Decoded> {
     let value = match raw {
         None => match p.default {
             Some(text) => return Some(Decoded::Default(text)),
             None if p.required => {
-                violations.push(Violation::missing(loc(p)));
+                let mut missing = Violation::missing(loc(p));
+                if mode == Validation::Pydantic {
+                    missing.input = Some(Value::Null);
+                }
+                violations.push(missing);
                 return None;
             }
             None => return Some(Decoded::Value(Value::Null)),
         },
-        Some(raw) => match coerce_param(p, raw) {
+        Some(raw) => match match mode {
+            Validation::Pydantic => text_param(p, raw),
+            Validation::Standard => coerce_param(p, raw),
+        } {
             Ok(v) => v,
             Err(failure) => {
                 violations.push(failure.at(loc(p)));
@@ -151,20 +164,46 @@ pub(super) fn decode(
     };
     // Validate without a location first (no allocation when the value is valid); only a
     // failing value is validated again with its location, for the violations.
+    let mut value = value;
+    if mode == Validation::Pydantic {
+        // Once, with the location: validation coerces the text in place.
+        let before = violations.len();
+        validate(p.schema, &mut value, &mut loc(p), violations, mode);
+        return (violations.len() == before).then_some(Decoded::Value(value));
+    }
     let mut failed = Vec::new();
-    validate(p.schema, &value, &mut Vec::new(), &mut failed);
+    validate(p.schema, &mut value, &mut Vec::new(), &mut failed, mode);
     if failed.is_empty() {
         return Some(Decoded::Value(value));
     }
-    validate(p.schema, &value, &mut loc(p), violations);
+    validate(p.schema, &mut value, &mut loc(p), violations, mode);
     None
+}
+
+/// Pydantic mode: a scalar parameter, or an exploded array's items, as text.
+fn text_param(p: &Param, raw: Raw) -> Result<Value, Failure> {
+    let scalar = |s: &Schema| {
+        matches!(
+            s.base(),
+            Schema::Bool | Schema::Int(_) | Schema::Float | Schema::Str(_) | Schema::IntEnum(_)
+        )
+    };
+    match (p.schema.base(), raw) {
+        (Schema::Array(items), Raw::Many(values)) if scalar(items) => Ok(Value::Array(
+            values.into_iter().map(Value::String).collect(),
+        )),
+        (base, Raw::One(text)) if scalar(base) => {
+            Ok(Value::String(strip_style_prefix(p, &text).to_owned()))
+        }
+        (_, raw) => coerce_param(p, raw),
+    }
 }
 
 /// A parameter's raw text as a JSON value of its schema, split per its style.
 pub(super) fn coerce_param(p: &Param, raw: Raw) -> Result<Value, Failure> {
     let base = p.schema.base();
     match raw {
-        Raw::Fields(fields) => object_from_fields(p.schema, fields),
+        Raw::Fields(fields) => object_from_fields(p.schema, fields, Validation::Standard),
         Raw::Many(values) => match base {
             Schema::Array(items) => values
                 .iter()
@@ -205,7 +244,7 @@ pub(super) fn coerce_param(p: &Param, raw: Raw) -> Result<Value, Failure> {
                             .map(|c| (c[0].to_owned(), c.get(1).copied().unwrap_or("").to_owned()))
                             .collect()
                     };
-                    object_from_fields(p.schema, pairs)
+                    object_from_fields(p.schema, pairs, Validation::Standard)
                 }
                 _ => coerce_scalar(p.schema, text),
             }
@@ -399,21 +438,30 @@ mod tests {
         let mut violations = Vec::new();
         let one = |text: &str| Some(Raw::One(text.to_owned()));
         assert_eq!(
-            decode(&OPTIONAL, one("7"), &mut violations),
+            decode(&OPTIONAL, one("7"), &mut violations, Validation::Standard),
             Some(Decoded::Value(Value::from(7)))
         );
         assert_eq!(
-            decode(&OPTIONAL, None, &mut violations),
+            decode(&OPTIONAL, None, &mut violations, Validation::Standard),
             Some(Decoded::Value(Value::Null))
         );
         assert_eq!(
-            decode(&DEFAULTED, None, &mut violations),
+            decode(&DEFAULTED, None, &mut violations, Validation::Standard),
             Some(Decoded::Default("5"))
         );
         assert!(violations.is_empty());
-        assert_eq!(decode(&REQUIRED, None, &mut violations), None);
-        assert_eq!(decode(&REQUIRED, one("x"), &mut violations), None);
-        assert_eq!(decode(&REQUIRED, one("10"), &mut violations), None);
+        assert_eq!(
+            decode(&REQUIRED, None, &mut violations, Validation::Standard),
+            None
+        );
+        assert_eq!(
+            decode(&REQUIRED, one("x"), &mut violations, Validation::Standard),
+            None
+        );
+        assert_eq!(
+            decode(&REQUIRED, one("10"), &mut violations, Validation::Standard),
+            None
+        );
         let found: Vec<(String, &str)> = violations
             .iter()
             .map(|v| (v.loc_string(), v.kind.as_str()))

@@ -1,7 +1,7 @@
 //! Validation against schema descriptions: every violation, at its location.
 
 use super::*;
-use crate::server::schema::Field;
+use crate::server::schema::{Field, Rules};
 use serde_json::json;
 
 static NAME: Schema = Schema::Checked(
@@ -42,9 +42,15 @@ static PERSON: Schema = Schema::Object(&Object {
     additional: None,
 });
 
-fn run(value: Value) -> Vec<(String, String)> {
+fn run(mut value: Value) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    validate(&PERSON, &value, &mut vec!["body".into()], &mut out);
+    validate(
+        &PERSON,
+        &mut value,
+        &mut vec!["body".into()],
+        &mut out,
+        Validation::Standard,
+    );
     out.into_iter().map(|v| (v.loc_string(), v.kind)).collect()
 }
 
