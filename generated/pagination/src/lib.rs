@@ -231,7 +231,7 @@ pub mod client {
                 },
                 Self::send,
                 ::stencil::client::Cursor {
-                    get: |r| ::stencil::serde_json::to_value(&r.cursor).ok(),
+                    get: |r| ::stencil::client::cursor_value(&r.cursor),
                     set: |mut r, v| {
                         r.cursor = ::stencil::serde_json::from_value(v)
                             .map_err(|e| e.to_string())?;
@@ -329,7 +329,7 @@ pub mod client {
                 },
                 Self::send,
                 ::stencil::client::Cursor {
-                    get: |r| ::stencil::serde_json::to_value(&r.starting_after).ok(),
+                    get: |r| ::stencil::client::cursor_value(&r.starting_after),
                     set: |mut r, v| {
                         r.starting_after = ::stencil::serde_json::from_value(v)
                             .map_err(|e| e.to_string())?;
@@ -421,7 +421,7 @@ pub mod client {
                 },
                 Self::send,
                 ::stencil::client::Cursor {
-                    get: |r| ::stencil::serde_json::to_value(&r.page).ok(),
+                    get: |r| ::stencil::client::cursor_value(&r.page),
                     set: |mut r, v| {
                         r.page = ::stencil::serde_json::from_value(v)
                             .map_err(|e| e.to_string())?;
@@ -511,7 +511,7 @@ pub mod client {
                 },
                 Self::send,
                 ::stencil::client::Cursor {
-                    get: |r| ::stencil::serde_json::to_value(&r.offset).ok(),
+                    get: |r| ::stencil::client::cursor_value(&r.offset),
                     set: |mut r, v| {
                         r.offset = ::stencil::serde_json::from_value(v)
                             .map_err(|e| e.to_string())?;
@@ -595,7 +595,7 @@ pub mod client {
                 },
                 Self::send,
                 ::stencil::client::Cursor {
-                    get: |r| ::stencil::serde_json::to_value(&r.page).ok(),
+                    get: |r| ::stencil::client::cursor_value(&r.page),
                     set: |mut r, v| {
                         r.page = ::stencil::serde_json::from_value(v)
                             .map_err(|e| e.to_string())?;

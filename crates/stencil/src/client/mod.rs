@@ -32,7 +32,7 @@ pub use encode::Style;
 pub use headers::{header, FromHeaders, HeaderError};
 pub use multipart::{FileParts, Multipart};
 pub use options::{BoxError, BoxFuture, Hook, Operation, Options};
-pub use paginate::{paginate, Cursor, Pages, Pagination, Paging};
+pub use paginate::{cursor_value, paginate, Cursor, Pages, Pagination, Paging};
 pub use request::{Decode, Request, Sending};
 pub use response::{bytes, empty, json, text, Error, Response, ResponseValue};
 pub use retry::RetryPolicy;

@@ -72,6 +72,11 @@ pub struct Cursor<R> {
     pub set: fn(R, Value) -> Result<R, String>,
 }
 
+/// A request parameter as JSON, for [`Cursor::get`]: `None` when it does not serialise.
+pub fn cursor_value<T: Serialize>(value: &T) -> Option<Value> {
+    serde_json::to_value(value).ok()
+}
+
 // Two fn pointers: copied into each step (`derive` would ask `R: Copy`).
 impl<R> Clone for Cursor<R> {
     fn clone(&self) -> Self {

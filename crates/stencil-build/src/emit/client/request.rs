@@ -11,9 +11,7 @@ use super::fields::{fields, multipart_struct, template, Field, TemplatePart, Wha
 use super::plan::{Call, Plan};
 use super::responses::{header_default, is_binary};
 use super::shared::{route, self_convention_allow};
-use crate::ir::{
-    Api, Content, MediaKind, Operation, PageScheme, Param, ParamLocation, ParamStyle,
-};
+use crate::ir::{Api, Content, MediaKind, Operation, PageScheme, Param, ParamLocation, ParamStyle};
 use crate::naming::Scope;
 
 /// The request builder of each call of an operation, then its response types.
@@ -111,7 +109,7 @@ fn into_stream(plan: &Plan<'_>, fields: &[Field<'_>]) -> TokenStream {
         .filter(|r| r.status.is_success())
         .map(|r| r.contents.first().map(|c| (&c.media_type, &c.ty)));
     let first = bodies.next();
-    if bodies.any(|b| b != first.clone().flatten()) {
+    if bodies.any(|b| b != first.flatten()) {
         return TokenStream::new();
     }
     let Some(field) = fields.iter().find(|f| {
@@ -152,7 +150,7 @@ fn into_stream(plan: &Plan<'_>, fields: &[Field<'_>]) -> TokenStream {
                 },
                 Self::send,
                 ::stencil::client::Cursor {
-                    get: |r| ::stencil::serde_json::to_value(&r.#name).ok(),
+                    get: |r| ::stencil::client::cursor_value(&r.#name),
                     set: |mut r, v| {
                         r.#name = ::stencil::serde_json::from_value(v).map_err(|e| e.to_string())?;
                         Ok(r)
