@@ -349,6 +349,14 @@ async fn multipart_text_binary_and_tagged_union() {
         created.header("location"),
         Some(format!("/animals/{animal}/photos/0").as_str())
     );
+    // Typed both ways: the handler set `location` in its typed response, the client reads the
+    // declared headers into their struct.
+    let declared: kitchen_sink_31::client::UploadPhotoCreatedHeaders =
+        created.typed_headers().unwrap();
+    assert_eq!(
+        declared.location.as_deref(),
+        Some(format!("/animals/{animal}/photos/0").as_str())
+    );
     assert_eq!(
         last_seen(&server),
         r#"b"\0\x01binary\xff" Some("at dawn") Some(PhotoMetadata { taken_at: None, photographer: Some(Some("Ann")), coordinates: None })"#

@@ -55,6 +55,7 @@ snapshot!(hostile, "specs/fixtures/hostile.yaml");
 snapshot!(real_world, "specs/fixtures/real-world.yaml");
 snapshot!(streaming, "specs/fixtures/streaming.yaml");
 snapshot!(fastapi_diff, "specs/fastapi-diff/openapi.json");
+snapshot!(pagination, "specs/fixtures/pagination.yaml");
 
 /// Every spec in `specs/` (outside `invalid/`) has a snapshot above.
 #[test]
@@ -70,6 +71,7 @@ fn every_spec_is_covered() {
         "specs/fixtures/hostile.yaml",
         "specs/fixtures/real-world.yaml",
         "specs/fixtures/streaming.yaml",
+        "specs/fixtures/pagination.yaml",
     ];
     let mut found = Vec::new();
     for dir in ["specs/pathstack", "specs/fixtures"] {

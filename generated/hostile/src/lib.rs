@@ -327,6 +327,37 @@ pub mod client {
             }
         }
 
+        /// A client for the API at `base_url` over `transport`: an axum `Router` called
+        /// in-process (`Transport::service`, for tests and mocks: no socket), a function
+        /// such as a reqwest-middleware client's `execute` (`Transport::from_fn`), or reqwest.
+        pub fn with_transport(
+            base_url: impl Into<String>,
+            transport: ::stencil::client::Transport,
+        ) -> Self {
+            Self {
+                core: ::stencil::client::Core::with_transport(
+                    base_url,
+                    transport,
+                    SCHEMES,
+                ),
+            }
+        }
+
+        /// This client with other options (retry policy, timeout, extra headers, hooks):
+        /// `client.configure(|o| o.retry(RetryPolicy::new()).timeout(duration))`. The new
+        /// client shares the connection pool and the credentials; use it for all requests
+        /// or for one.
+        pub fn configure(
+            &self,
+            change: impl FnOnce(
+                &mut ::stencil::client::Options,
+            ) -> &mut ::stencil::client::Options,
+        ) -> Self {
+            Self {
+                core: self.core.configure(change),
+            }
+        }
+
         /// The base URL requests are sent to (without a trailing `/`).
         pub fn base_url(&self) -> &str {
             self.core.base_url()
@@ -496,6 +527,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
+                .operation("type")
                 .path("/things/")
                 .segment("id", &self.id)
                 .query(
@@ -575,6 +607,7 @@ pub mod client {
                 .client
                 .core
                 .request(::stencil::reqwest::Method::PUT)
+                .operation("Type")
                 .path("/things/")
                 .segment("id", &self.id);
             if let Some(body) = self.body {
@@ -625,6 +658,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::POST)
+                .operation("match")
                 .path("/match")
                 .send(|response| match response.status() {
                     200 => response.ok(::stencil::client::json),
@@ -670,6 +704,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
+                .operation("1get")
                 .path("/1")
                 .send(|response| match response.status() {
                     200 => response.ok(::stencil::client::json),
@@ -710,6 +745,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::DELETE)
+                .operation("löschen")
                 .path("/ü")
                 .send(|response| match response.status() {
                     204 => response.ok(::stencil::client::empty),
@@ -750,6 +786,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::PATCH)
+                .operation("Löschen")
                 .path("/ü")
                 .send(|response| match response.status() {
                     204 => response.ok(::stencil::client::empty),
@@ -792,6 +829,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
+                .operation("wrong_kinds")
                 .path("/wrong-kinds")
                 .send(|response| match response.status() {
                     200 => response.ok(::stencil::client::text),
@@ -861,6 +899,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
+                .operation("shadow")
                 .path("/shadow/")
                 .segment("server", &self.server)
                 .query("op", &self.op, ::stencil::client::Style::Form, true)

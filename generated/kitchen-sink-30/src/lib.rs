@@ -577,6 +577,37 @@ pub mod client {
             }
         }
 
+        /// A client for the API at `base_url` over `transport`: an axum `Router` called
+        /// in-process (`Transport::service`, for tests and mocks: no socket), a function
+        /// such as a reqwest-middleware client's `execute` (`Transport::from_fn`), or reqwest.
+        pub fn with_transport(
+            base_url: impl Into<String>,
+            transport: ::stencil::client::Transport,
+        ) -> Self {
+            Self {
+                core: ::stencil::client::Core::with_transport(
+                    base_url,
+                    transport,
+                    SCHEMES,
+                ),
+            }
+        }
+
+        /// This client with other options (retry policy, timeout, extra headers, hooks):
+        /// `client.configure(|o| o.retry(RetryPolicy::new()).timeout(duration))`. The new
+        /// client shares the connection pool and the credentials; use it for all requests
+        /// or for one.
+        pub fn configure(
+            &self,
+            change: impl FnOnce(
+                &mut ::stencil::client::Options,
+            ) -> &mut ::stencil::client::Options,
+        ) -> Self {
+            Self {
+                core: self.core.configure(change),
+            }
+        }
+
         /// The base URL requests are sent to (without a trailing `/`).
         pub fn base_url(&self) -> &str {
             self.core.base_url()
@@ -889,6 +920,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
+                .operation("listPublications")
                 .path("/publications")
                 .query("genre", &self.genre, ::stencil::client::Style::Form, true)
                 .query(
@@ -952,6 +984,24 @@ pub mod client {
         Default(super::types::Problem),
     }
 
+    /// The headers the `Ok` response of [`Client::list_publications`] declares: `response.typed_headers::<ListPublicationsOkHeaders>()`.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListPublicationsOkHeaders {
+        /// Total number of matching publications
+        /// The `X-Total-Count` header.
+        pub x_total_count: Option<i64>,
+    }
+
+    impl ::stencil::client::FromHeaders for ListPublicationsOkHeaders {
+        fn from_headers(
+            headers: &::stencil::reqwest::header::HeaderMap,
+        ) -> Result<Self, ::stencil::client::HeaderError> {
+            Ok(Self {
+                x_total_count: ::stencil::client::header(headers, "x-total-count")?,
+            })
+        }
+    }
+
     /// A request of [`Client::upsert_publication`] (`PUT /publications`).
     ///
     /// Send it with `.await` (or `send`).
@@ -977,6 +1027,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::PUT)
+                .operation("upsertPublication")
                 .path("/publications")
                 .auth(&[&[0]])
                 .json(&self.body, "application/json")
@@ -1045,6 +1096,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::PUT)
+                .operation("upsertPublication")
                 .path("/publications")
                 .auth(&[&[0]])
                 .form(&self.body, "application/x-www-form-urlencoded")
@@ -1107,6 +1159,24 @@ pub mod client {
         BadRequest(super::types::Problem),
     }
 
+    /// The headers the `Created` response of [`Client::upsert_publication`] declares: `response.typed_headers::<UpsertPublicationCreatedHeaders>()`.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct UpsertPublicationCreatedHeaders {
+        /// URL of the new publication
+        /// The `Location` header.
+        pub location: Option<String>,
+    }
+
+    impl ::stencil::client::FromHeaders for UpsertPublicationCreatedHeaders {
+        fn from_headers(
+            headers: &::stencil::reqwest::header::HeaderMap,
+        ) -> Result<Self, ::stencil::client::HeaderError> {
+            Ok(Self {
+                location: ::stencil::client::header(headers, "location")?,
+            })
+        }
+    }
+
     /// A request of [`Client::get_publication`] (`GET /publications/{id}`).
     ///
     /// Send it with `.await` (or `send`).
@@ -1129,6 +1199,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
+                .operation("getPublication")
                 .path("/publications/")
                 .segment("id", &self.id)
                 .auth(&[&[0]])
@@ -1195,6 +1266,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::DELETE)
+                .operation("deletePublication")
                 .path("/publications/")
                 .segment("id", &self.id)
                 .auth(&[&[0, 2]])
@@ -1243,6 +1315,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
+                .operation("getCover")
                 .path("/publications/")
                 .segment("id", &self.id)
                 .path("/cover")
@@ -1268,6 +1341,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
+                .operation("getCover")
                 .path("/publications/")
                 .segment("id", &self.id)
                 .path("/cover")
@@ -1323,6 +1397,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::POST)
+                .operation("uploadCover")
                 .path("/publications/")
                 .segment("id", &self.id)
                 .path("/cover")
@@ -1383,6 +1458,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
+                .operation("getShelfRow")
                 .path("/shelves/")
                 .path_param("shelf", &self.shelf, ::stencil::client::Style::Label, false)
                 .path("/")
@@ -1430,6 +1506,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::POST)
+                .operation("registerMember")
                 .path("/members")
                 .form(&self.body, "application/x-www-form-urlencoded")
                 .send(|response| match response.status() {
@@ -1497,6 +1574,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
+                .operation("listLoans")
                 .path("/members/")
                 .segment("member_id", &self.member_id)
                 .path("/loans")
@@ -1558,6 +1636,7 @@ pub mod client {
                 .client
                 .core
                 .request(::stencil::reqwest::Method::PUT)
+                .operation("setLoanNote")
                 .path("/loans/")
                 .segment("loan_id", &self.loan_id)
                 .path("/note")

@@ -1407,6 +1407,37 @@ pub mod client {
             }
         }
 
+        /// A client for the API at `base_url` over `transport`: an axum `Router` called
+        /// in-process (`Transport::service`, for tests and mocks: no socket), a function
+        /// such as a reqwest-middleware client's `execute` (`Transport::from_fn`), or reqwest.
+        pub fn with_transport(
+            base_url: impl Into<String>,
+            transport: ::stencil::client::Transport,
+        ) -> Self {
+            Self {
+                core: ::stencil::client::Core::with_transport(
+                    base_url,
+                    transport,
+                    SCHEMES,
+                ),
+            }
+        }
+
+        /// This client with other options (retry policy, timeout, extra headers, hooks):
+        /// `client.configure(|o| o.retry(RetryPolicy::new()).timeout(duration))`. The new
+        /// client shares the connection pool and the credentials; use it for all requests
+        /// or for one.
+        pub fn configure(
+            &self,
+            change: impl FnOnce(
+                &mut ::stencil::client::Options,
+            ) -> &mut ::stencil::client::Options,
+        ) -> Self {
+            Self {
+                core: self.core.configure(change),
+            }
+        }
+
         /// The base URL requests are sent to (without a trailing `/`).
         pub fn base_url(&self) -> &str {
             self.core.base_url()
@@ -1768,6 +1799,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::POST)
+                .operation("login_token_post")
                 .path("/token")
                 .header_or("x-api-version", &self.x_api_version, "2024-03-26", false)
                 .form(&self.body, "application/x-www-form-urlencoded")
@@ -1884,6 +1916,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
+                .operation("list_animals_animals_get")
                 .path("/animals")
                 .query("species", &self.species, ::stencil::client::Style::Form, true)
                 .query("tags", &self.tags, ::stencil::client::Style::Form, false)
@@ -1961,6 +1994,48 @@ pub mod client {
         Default(super::types::Error),
     }
 
+    /// The headers the `Ok` response of [`Client::list_animals`] declares: `response.typed_headers::<ListAnimalsOkHeaders>()`.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListAnimalsOkHeaders {
+        /// Requests left in the current window.
+        /// The `X-Rate-Limit-Remaining` header.
+        pub x_rate_limit_remaining: Option<i64>,
+    }
+
+    impl ::stencil::client::FromHeaders for ListAnimalsOkHeaders {
+        fn from_headers(
+            headers: &::stencil::reqwest::header::HeaderMap,
+        ) -> Result<Self, ::stencil::client::HeaderError> {
+            Ok(Self {
+                x_rate_limit_remaining: ::stencil::client::header(
+                    headers,
+                    "x-rate-limit-remaining",
+                )?,
+            })
+        }
+    }
+
+    /// The headers the `Default` response of [`Client::list_animals`] declares: `response.typed_headers::<ListAnimalsDefaultHeaders>()`.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListAnimalsDefaultHeaders {
+        /// Requests left in the current window.
+        /// The `X-Rate-Limit-Remaining` header.
+        pub x_rate_limit_remaining: Option<i64>,
+    }
+
+    impl ::stencil::client::FromHeaders for ListAnimalsDefaultHeaders {
+        fn from_headers(
+            headers: &::stencil::reqwest::header::HeaderMap,
+        ) -> Result<Self, ::stencil::client::HeaderError> {
+            Ok(Self {
+                x_rate_limit_remaining: ::stencil::client::header(
+                    headers,
+                    "x-rate-limit-remaining",
+                )?,
+            })
+        }
+    }
+
     /// A request of [`Client::create_animal`] (`POST /animals`).
     ///
     /// Set optional parameters with the setters, then `.await` it (or call `send`).
@@ -1990,6 +2065,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::POST)
+                .operation("create_animal_animals_post")
                 .path("/animals")
                 .header_or("x-api-version", &self.x_api_version, "2024-03-26", false)
                 .auth(&[&[0]])
@@ -2055,6 +2131,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::POST)
+                .operation("create_animal_animals_post")
                 .path("/animals")
                 .header_or("x-api-version", &self.x_api_version, "2024-03-26", false)
                 .auth(&[&[0]])
@@ -2110,6 +2187,52 @@ pub mod client {
         Default(super::types::Error),
     }
 
+    /// The headers the `Created` response of [`Client::create_animal`] declares: `response.typed_headers::<CreateAnimalCreatedHeaders>()`.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct CreateAnimalCreatedHeaders {
+        /// URL of the created resource.
+        /// The `Location` header.
+        pub location: Option<String>,
+        /// Requests left in the current window.
+        /// The `X-Rate-Limit-Remaining` header.
+        pub x_rate_limit_remaining: Option<i64>,
+    }
+
+    impl ::stencil::client::FromHeaders for CreateAnimalCreatedHeaders {
+        fn from_headers(
+            headers: &::stencil::reqwest::header::HeaderMap,
+        ) -> Result<Self, ::stencil::client::HeaderError> {
+            Ok(Self {
+                location: ::stencil::client::header(headers, "location")?,
+                x_rate_limit_remaining: ::stencil::client::header(
+                    headers,
+                    "x-rate-limit-remaining",
+                )?,
+            })
+        }
+    }
+
+    /// The headers the `Default` response of [`Client::create_animal`] declares: `response.typed_headers::<CreateAnimalDefaultHeaders>()`.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct CreateAnimalDefaultHeaders {
+        /// Requests left in the current window.
+        /// The `X-Rate-Limit-Remaining` header.
+        pub x_rate_limit_remaining: Option<i64>,
+    }
+
+    impl ::stencil::client::FromHeaders for CreateAnimalDefaultHeaders {
+        fn from_headers(
+            headers: &::stencil::reqwest::header::HeaderMap,
+        ) -> Result<Self, ::stencil::client::HeaderError> {
+            Ok(Self {
+                x_rate_limit_remaining: ::stencil::client::header(
+                    headers,
+                    "x-rate-limit-remaining",
+                )?,
+            })
+        }
+    }
+
     /// A request of [`Client::get_animal`] (`GET /animals/{animal_id}`).
     ///
     /// Send it with `.await` (or `send`).
@@ -2132,6 +2255,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
+                .operation("get_animal_animals__animal_id__get")
                 .path("/animals/")
                 .segment("animal_id", &self.animal_id)
                 .auth(&[&[0]])
@@ -2176,6 +2300,27 @@ pub mod client {
         Default(super::types::Error),
     }
 
+    /// The headers the `Default` response of [`Client::get_animal`] declares: `response.typed_headers::<GetAnimalDefaultHeaders>()`.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetAnimalDefaultHeaders {
+        /// Requests left in the current window.
+        /// The `X-Rate-Limit-Remaining` header.
+        pub x_rate_limit_remaining: Option<i64>,
+    }
+
+    impl ::stencil::client::FromHeaders for GetAnimalDefaultHeaders {
+        fn from_headers(
+            headers: &::stencil::reqwest::header::HeaderMap,
+        ) -> Result<Self, ::stencil::client::HeaderError> {
+            Ok(Self {
+                x_rate_limit_remaining: ::stencil::client::header(
+                    headers,
+                    "x-rate-limit-remaining",
+                )?,
+            })
+        }
+    }
+
     /// A request of [`Client::delete_animal`] (`DELETE /animals/{animal_id}`).
     ///
     /// Send it with `.await` (or `send`).
@@ -2196,6 +2341,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::DELETE)
+                .operation("delete_animal_animals__animal_id__delete")
                 .path("/animals/")
                 .segment("animal_id", &self.animal_id)
                 .auth(&[&[0, 2]])
@@ -2272,6 +2418,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::POST)
+                .operation("upload_photo_animals__animal_id__photos_post")
                 .path("/animals/")
                 .segment("animal_id", &self.animal_id)
                 .path("/photos")
@@ -2307,6 +2454,24 @@ pub mod client {
         }
     }
 
+    /// The headers the `Created` response of [`Client::upload_photo`] declares: `response.typed_headers::<UploadPhotoCreatedHeaders>()`.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct UploadPhotoCreatedHeaders {
+        /// URL of the created resource.
+        /// The `Location` header.
+        pub location: Option<String>,
+    }
+
+    impl ::stencil::client::FromHeaders for UploadPhotoCreatedHeaders {
+        fn from_headers(
+            headers: &::stencil::reqwest::header::HeaderMap,
+        ) -> Result<Self, ::stencil::client::HeaderError> {
+            Ok(Self {
+                location: ::stencil::client::header(headers, "location")?,
+            })
+        }
+    }
+
     /// A request of [`Client::download_photo`] (`GET /animals/{animal_id}/photos/{photo_index}`).
     ///
     /// Send it with `.await` (or `send`).
@@ -2330,6 +2495,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
+                .operation("download_photo_animals__animal_id__photos__photo_index__get")
                 .path("/animals/")
                 .segment("animal_id", &self.animal_id)
                 .path("/photos/")
@@ -2360,6 +2526,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
+                .operation("download_photo_animals__animal_id__photos__photo_index__get")
                 .path("/animals/")
                 .segment("animal_id", &self.animal_id)
                 .path("/photos/")
@@ -2419,6 +2586,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::PUT)
+                .operation("replace_photo_animals__animal_id__photos__photo_index__put")
                 .path("/animals/")
                 .segment("animal_id", &self.animal_id)
                 .path("/photos/")
@@ -2470,6 +2638,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
+                .operation("get_habitat_enclosures__enclosure_code__get")
                 .path("/enclosures/")
                 .segment("enclosure_code", &self.enclosure_code)
                 .auth(&[&[0]])
@@ -2516,6 +2685,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::POST)
+                .operation("add_note_enclosures__enclosure_code__notes_post")
                 .path("/enclosures/")
                 .segment("enclosure_code", &self.enclosure_code)
                 .path("/notes")
@@ -2574,6 +2744,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
+                .operation("list_keepers_keepers_get")
                 .path("/keepers")
                 .query("page", &self.page, ::stencil::client::Style::Form, true)
                 .auth(&[&[0], &[5]])
@@ -2622,6 +2793,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::POST)
+                .operation("schedule_feeding_feedings_post")
                 .path("/feedings")
                 .auth(&[&[0]])
                 .json(&self.body, "application/json")
@@ -2691,6 +2863,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
+                .operation("GET /search")
                 .path("/search")
                 .query("q", &self.q, ::stencil::client::Style::Form, true)
                 .cookie("session_id", &self.session_id, true)
@@ -2741,6 +2914,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
+                .operation("get_catalog_catalog_get")
                 .path("/catalog")
                 .auth(&[&[0]])
                 .send(|response| match response.status() {
@@ -2788,6 +2962,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::POST)
+                .operation("echo_hostile_echo_hostile_post")
                 .path("/echo/hostile")
                 .auth(&[&[0]])
                 .json(&self.body, "application/json")

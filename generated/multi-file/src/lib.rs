@@ -141,6 +141,37 @@ pub mod client {
             }
         }
 
+        /// A client for the API at `base_url` over `transport`: an axum `Router` called
+        /// in-process (`Transport::service`, for tests and mocks: no socket), a function
+        /// such as a reqwest-middleware client's `execute` (`Transport::from_fn`), or reqwest.
+        pub fn with_transport(
+            base_url: impl Into<String>,
+            transport: ::stencil::client::Transport,
+        ) -> Self {
+            Self {
+                core: ::stencil::client::Core::with_transport(
+                    base_url,
+                    transport,
+                    SCHEMES,
+                ),
+            }
+        }
+
+        /// This client with other options (retry policy, timeout, extra headers, hooks):
+        /// `client.configure(|o| o.retry(RetryPolicy::new()).timeout(duration))`. The new
+        /// client shares the connection pool and the credentials; use it for all requests
+        /// or for one.
+        pub fn configure(
+            &self,
+            change: impl FnOnce(
+                &mut ::stencil::client::Options,
+            ) -> &mut ::stencil::client::Options,
+        ) -> Self {
+            Self {
+                core: self.core.configure(change),
+            }
+        }
+
         /// The base URL requests are sent to (without a trailing `/`).
         pub fn base_url(&self) -> &str {
             self.core.base_url()
@@ -255,6 +286,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
+                .operation("list_pets_pets_get")
                 .path("/pets")
                 .query("limit", &self.limit, ::stencil::client::Style::Form, true)
                 .query("kind", &self.kind, ::stencil::client::Style::Form, true)
@@ -288,6 +320,27 @@ pub mod client {
         Default(super::types::Error),
     }
 
+    /// The headers the `Ok` response of [`Client::list_pets`] declares: `response.typed_headers::<ListPetsOkHeaders>()`.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListPetsOkHeaders {
+        /// Requests left in the current window.
+        /// The `X-Rate-Limit-Remaining` header.
+        pub x_rate_limit_remaining: Option<i64>,
+    }
+
+    impl ::stencil::client::FromHeaders for ListPetsOkHeaders {
+        fn from_headers(
+            headers: &::stencil::reqwest::header::HeaderMap,
+        ) -> Result<Self, ::stencil::client::HeaderError> {
+            Ok(Self {
+                x_rate_limit_remaining: ::stencil::client::header(
+                    headers,
+                    "x-rate-limit-remaining",
+                )?,
+            })
+        }
+    }
+
     /// A request of [`Client::create_pet`] (`POST /pets`).
     ///
     /// Send it with `.await` (or `send`).
@@ -310,6 +363,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::POST)
+                .operation("create_pet_pets_post")
                 .path("/pets")
                 .auth(&[&[0]])
                 .json(&self.body, "application/json")
@@ -362,6 +416,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
+                .operation("get_pet_pets__pet_id__get")
                 .path("/pets/")
                 .segment("pet_id", &self.pet_id)
                 .auth(&[&[0]])
@@ -395,6 +450,27 @@ pub mod client {
         NotFound(super::types::Error),
     }
 
+    /// The headers the `NotFound` response of [`Client::get_pet`] declares: `response.typed_headers::<GetPetNotFoundHeaders>()`.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetPetNotFoundHeaders {
+        /// Requests left in the current window.
+        /// The `X-Rate-Limit-Remaining` header.
+        pub x_rate_limit_remaining: Option<i64>,
+    }
+
+    impl ::stencil::client::FromHeaders for GetPetNotFoundHeaders {
+        fn from_headers(
+            headers: &::stencil::reqwest::header::HeaderMap,
+        ) -> Result<Self, ::stencil::client::HeaderError> {
+            Ok(Self {
+                x_rate_limit_remaining: ::stencil::client::header(
+                    headers,
+                    "x-rate-limit-remaining",
+                )?,
+            })
+        }
+    }
+
     /// A request of [`Client::get_owner`] (`GET /owners/{owner_id}`).
     ///
     /// Send it with `.await` (or `send`).
@@ -417,6 +493,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
+                .operation("get_owner_owners__owner_id__get")
                 .path("/owners/")
                 .segment("owner_id", &self.owner_id)
                 .auth(&[&[0]])
@@ -448,6 +525,27 @@ pub mod client {
     pub enum GetOwnerError {
         /// Status 404: Not Found
         NotFound(super::types::Error),
+    }
+
+    /// The headers the `NotFound` response of [`Client::get_owner`] declares: `response.typed_headers::<GetOwnerNotFoundHeaders>()`.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetOwnerNotFoundHeaders {
+        /// Requests left in the current window.
+        /// The `X-Rate-Limit-Remaining` header.
+        pub x_rate_limit_remaining: Option<i64>,
+    }
+
+    impl ::stencil::client::FromHeaders for GetOwnerNotFoundHeaders {
+        fn from_headers(
+            headers: &::stencil::reqwest::header::HeaderMap,
+        ) -> Result<Self, ::stencil::client::HeaderError> {
+            Ok(Self {
+                x_rate_limit_remaining: ::stencil::client::header(
+                    headers,
+                    "x-rate-limit-remaining",
+                )?,
+            })
+        }
     }
 }
 

@@ -299,6 +299,37 @@ pub mod client {
             }
         }
 
+        /// A client for the API at `base_url` over `transport`: an axum `Router` called
+        /// in-process (`Transport::service`, for tests and mocks: no socket), a function
+        /// such as a reqwest-middleware client's `execute` (`Transport::from_fn`), or reqwest.
+        pub fn with_transport(
+            base_url: impl Into<String>,
+            transport: ::stencil::client::Transport,
+        ) -> Self {
+            Self {
+                core: ::stencil::client::Core::with_transport(
+                    base_url,
+                    transport,
+                    SCHEMES,
+                ),
+            }
+        }
+
+        /// This client with other options (retry policy, timeout, extra headers, hooks):
+        /// `client.configure(|o| o.retry(RetryPolicy::new()).timeout(duration))`. The new
+        /// client shares the connection pool and the credentials; use it for all requests
+        /// or for one.
+        pub fn configure(
+            &self,
+            change: impl FnOnce(
+                &mut ::stencil::client::Options,
+            ) -> &mut ::stencil::client::Options,
+        ) -> Self {
+            Self {
+                core: self.core.configure(change),
+            }
+        }
+
         /// The base URL requests are sent to (without a trailing `/`).
         pub fn base_url(&self) -> &str {
             self.core.base_url()
@@ -434,6 +465,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::POST)
+                .operation("login_token_post")
                 .path("/token")
                 .header_or("x-api-version", &self.x_api_version, "2024-03-27", false)
                 .json(&self.body, "application/json")
@@ -489,6 +521,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::POST)
+                .operation("refresh_refresh_post")
                 .path("/refresh")
                 .header_or("x-api-version", &self.x_api_version, "2024-03-27", false)
                 .json(&self.body, "application/json")
@@ -556,6 +589,9 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
+                .operation(
+                    "connection_credentials_by_id_connection__connection_id__credentials_get",
+                )
                 .path("/connection/")
                 .segment("connection_id", &self.connection_id)
                 .path("/credentials")
@@ -649,6 +685,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
+                .operation("events_device__device_id__event_get")
                 .path("/device/")
                 .segment("device_id", &self.device_id)
                 .path("/event")

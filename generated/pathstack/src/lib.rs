@@ -551,6 +551,37 @@ pub mod client {
             }
         }
 
+        /// A client for the API at `base_url` over `transport`: an axum `Router` called
+        /// in-process (`Transport::service`, for tests and mocks: no socket), a function
+        /// such as a reqwest-middleware client's `execute` (`Transport::from_fn`), or reqwest.
+        pub fn with_transport(
+            base_url: impl Into<String>,
+            transport: ::stencil::client::Transport,
+        ) -> Self {
+            Self {
+                core: ::stencil::client::Core::with_transport(
+                    base_url,
+                    transport,
+                    SCHEMES,
+                ),
+            }
+        }
+
+        /// This client with other options (retry policy, timeout, extra headers, hooks):
+        /// `client.configure(|o| o.retry(RetryPolicy::new()).timeout(duration))`. The new
+        /// client shares the connection pool and the credentials; use it for all requests
+        /// or for one.
+        pub fn configure(
+            &self,
+            change: impl FnOnce(
+                &mut ::stencil::client::Options,
+            ) -> &mut ::stencil::client::Options,
+        ) -> Self {
+            Self {
+                core: self.core.configure(change),
+            }
+        }
+
         /// The base URL requests are sent to (without a trailing `/`).
         pub fn base_url(&self) -> &str {
             self.core.base_url()
@@ -838,6 +869,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::POST)
+                .operation("login_token_post")
                 .path("/token")
                 .header_or("x-api-version", &self.x_api_version, "2024-03-26", false)
                 .json(&self.body, "application/json")
@@ -921,6 +953,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::POST)
+                .operation("refresh_refresh_post")
                 .path("/refresh")
                 .header_or("x-api-version", &self.x_api_version, "2024-03-26", false)
                 .json(&self.body, "application/json")
@@ -987,6 +1020,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
+                .operation("account_summary_account_summary_get")
                 .path("/account/summary")
                 .header_or("x-api-version", &self.x_api_version, "2024-03-26", false)
                 .auth(&[&[0]])
@@ -1059,6 +1093,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
+                .operation("account_activity_summary_account_activity_summary_get")
                 .path("/account/activity-summary")
                 .query("days", &self.days, ::stencil::client::Style::Form, true)
                 .query("limit", &self.limit, ::stencil::client::Style::Form, true)
@@ -1117,6 +1152,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::PATCH)
+                .operation("update_connection_connection__connection_id__patch")
                 .path("/connection/")
                 .segment("connection_id", &self.connection_id)
                 .header_or("x-api-version", &self.x_api_version, "2024-03-26", false)
@@ -1177,6 +1213,9 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::PATCH)
+                .operation(
+                    "update_connection_credentials_connection__connection_id__credentials_patch",
+                )
                 .path("/connection/")
                 .segment("connection_id", &self.connection_id)
                 .path("/credentials")
@@ -1236,6 +1275,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::PATCH)
+                .operation("update_device_by_id_device__device_id__patch")
                 .path("/device/")
                 .segment("device_id", &self.device_id)
                 .header_or("x-api-version", &self.x_api_version, "2024-03-26", false)
@@ -1360,6 +1400,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
+                .operation("trips_device__device_id__trip_get")
                 .path("/device/")
                 .segment("device_id", &self.device_id)
                 .path("/trip")
@@ -1439,6 +1480,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
+                .operation("trip_by_id_trip__trip_id__get")
                 .path("/trip/")
                 .segment("trip_id", &self.trip_id)
                 .header_or("x-api-version", &self.x_api_version, "2024-03-26", false)
@@ -1523,6 +1565,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
+                .operation("positions_by_trip_id_trip__trip_id__position_get")
                 .path("/trip/")
                 .segment("trip_id", &self.trip_id)
                 .path("/position")
@@ -1587,6 +1630,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::POST)
+                .operation("get_realtime_positions_realtime_device_post")
                 .path("/realtime/device")
                 .header_or("x-api-version", &self.x_api_version, "2024-03-26", false)
                 .auth(&[&[0]])
@@ -1654,6 +1698,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::POST)
+                .operation("POST /webhook")
                 .path("/webhook")
                 .auth(&[&[0]])
                 .json(&self.body, "application/json")

@@ -135,6 +135,37 @@ pub mod client {
             }
         }
 
+        /// A client for the API at `base_url` over `transport`: an axum `Router` called
+        /// in-process (`Transport::service`, for tests and mocks: no socket), a function
+        /// such as a reqwest-middleware client's `execute` (`Transport::from_fn`), or reqwest.
+        pub fn with_transport(
+            base_url: impl Into<String>,
+            transport: ::stencil::client::Transport,
+        ) -> Self {
+            Self {
+                core: ::stencil::client::Core::with_transport(
+                    base_url,
+                    transport,
+                    SCHEMES,
+                ),
+            }
+        }
+
+        /// This client with other options (retry policy, timeout, extra headers, hooks):
+        /// `client.configure(|o| o.retry(RetryPolicy::new()).timeout(duration))`. The new
+        /// client shares the connection pool and the credentials; use it for all requests
+        /// or for one.
+        pub fn configure(
+            &self,
+            change: impl FnOnce(
+                &mut ::stencil::client::Options,
+            ) -> &mut ::stencil::client::Options,
+        ) -> Self {
+            Self {
+                core: self.core.configure(change),
+            }
+        }
+
         /// The base URL requests are sent to (without a trailing `/`).
         pub fn base_url(&self) -> &str {
             self.core.base_url()
@@ -262,6 +293,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
+                .operation("listPets")
                 .path("/pets")
                 .query("limit", &self.limit, ::stencil::client::Style::Form, true)
                 .query("status", &self.status, ::stencil::client::Style::Form, true)
@@ -295,6 +327,24 @@ pub mod client {
         Default(super::types::Error),
     }
 
+    /// The headers the `Ok` response of [`Client::list_pets`] declares: `response.typed_headers::<ListPetsOkHeaders>()`.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListPetsOkHeaders {
+        /// A link to the next page of responses
+        /// The `x-next` header.
+        pub x_next: Option<String>,
+    }
+
+    impl ::stencil::client::FromHeaders for ListPetsOkHeaders {
+        fn from_headers(
+            headers: &::stencil::reqwest::header::HeaderMap,
+        ) -> Result<Self, ::stencil::client::HeaderError> {
+            Ok(Self {
+                x_next: ::stencil::client::header(headers, "x-next")?,
+            })
+        }
+    }
+
     /// A request of [`Client::create_pets`] (`POST /pets`).
     ///
     /// Send it with `.await` (or `send`).
@@ -317,6 +367,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::POST)
+                .operation("createPets")
                 .path("/pets")
                 .auth(&[&[0]])
                 .json(&self.body, "application/json")
@@ -371,6 +422,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
+                .operation("showPetById")
                 .path("/pets/")
                 .segment("petId", &self.pet_id)
                 .auth(&[&[0]])
@@ -433,6 +485,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::DELETE)
+                .operation("deletePet")
                 .path("/pets/")
                 .segment("petId", &self.pet_id)
                 .auth(&[&[0, 1]])

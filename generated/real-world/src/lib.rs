@@ -621,6 +621,37 @@ pub mod client {
             }
         }
 
+        /// A client for the API at `base_url` over `transport`: an axum `Router` called
+        /// in-process (`Transport::service`, for tests and mocks: no socket), a function
+        /// such as a reqwest-middleware client's `execute` (`Transport::from_fn`), or reqwest.
+        pub fn with_transport(
+            base_url: impl Into<String>,
+            transport: ::stencil::client::Transport,
+        ) -> Self {
+            Self {
+                core: ::stencil::client::Core::with_transport(
+                    base_url,
+                    transport,
+                    SCHEMES,
+                ),
+            }
+        }
+
+        /// This client with other options (retry policy, timeout, extra headers, hooks):
+        /// `client.configure(|o| o.retry(RetryPolicy::new()).timeout(duration))`. The new
+        /// client shares the connection pool and the credentials; use it for all requests
+        /// or for one.
+        pub fn configure(
+            &self,
+            change: impl FnOnce(
+                &mut ::stencil::client::Options,
+            ) -> &mut ::stencil::client::Options,
+        ) -> Self {
+            Self {
+                core: self.core.configure(change),
+            }
+        }
+
         /// The base URL requests are sent to (without a trailing `/`).
         pub fn base_url(&self) -> &str {
             self.core.base_url()
@@ -802,6 +833,7 @@ pub mod client {
             self.client_2
                 .core
                 .request(::stencil::reqwest::Method::GET)
+                .operation("new")
                 .path("/pets/")
                 .segment("id", &self.id)
                 .query("id", &self.id_2, ::stencil::client::Style::Form, true)
@@ -866,6 +898,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::PUT)
+                .operation("send")
                 .path("/pets/")
                 .segment("id", &self.id)
                 .json(&self.body, "application/json")
@@ -927,6 +960,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
+                .operation("with_client")
                 .path("/pets/")
                 .segment("id", &self.id)
                 .path(".json")
@@ -972,6 +1006,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
+                .operation("get_full_pet")
                 .path("/pets/")
                 .segment("id", &self.id)
                 .path("?view=full")
@@ -1015,6 +1050,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::DELETE)
+                .operation("delete_pet")
                 .path("/pets/")
                 .segment("petId", &self.pet_id)
                 .send(|response| match response.status() {
@@ -1063,6 +1099,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
+                .operation("stats")
                 .path("/stats(from=")
                 .segment("from", &self.from)
                 .path(",to=")
@@ -1111,6 +1148,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
+                .operation("owner_pet")
                 .path("/owners/")
                 .segment("ownerId", &self.owner_id)
                 .path("/pets/")
@@ -1156,6 +1194,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
+                .operation("legacy")
                 .path("/legacy/:id/*")
                 .send(|response| match response.status() {
                     200 => response.ok(::stencil::client::text),
@@ -1196,6 +1235,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
+                .operation("relative")
                 .path("/relative/path")
                 .send(|response| match response.status() {
                     204 => response.ok(::stencil::client::empty),
@@ -1242,6 +1282,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
+                .operation("into_future")
                 .path("/events")
                 .events(::stencil::client::text_event, |response| response.unexpected())
         }
@@ -1289,6 +1330,7 @@ pub mod client {
                 .client
                 .core
                 .request(::stencil::reqwest::Method::POST)
+                .operation("default")
                 .path("/reactions");
             if let Some(body) = self.body {
                 request = request.json(&body, "application/json");
@@ -1311,6 +1353,23 @@ pub mod client {
 
         fn into_future(self) -> Self::IntoFuture {
             Box::pin(self.send())
+        }
+    }
+
+    /// The headers the `Created` response of [`Client::default_2`] declares: `response.typed_headers::<Default2CreatedHeaders>()`.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Default2CreatedHeaders {
+        /// The `Location` header.
+        pub location: Option<String>,
+    }
+
+    impl ::stencil::client::FromHeaders for Default2CreatedHeaders {
+        fn from_headers(
+            headers: &::stencil::reqwest::header::HeaderMap,
+        ) -> Result<Self, ::stencil::client::HeaderError> {
+            Ok(Self {
+                location: ::stencil::client::header(headers, "location")?,
+            })
         }
     }
 }

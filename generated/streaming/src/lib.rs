@@ -100,6 +100,37 @@ pub mod client {
             }
         }
 
+        /// A client for the API at `base_url` over `transport`: an axum `Router` called
+        /// in-process (`Transport::service`, for tests and mocks: no socket), a function
+        /// such as a reqwest-middleware client's `execute` (`Transport::from_fn`), or reqwest.
+        pub fn with_transport(
+            base_url: impl Into<String>,
+            transport: ::stencil::client::Transport,
+        ) -> Self {
+            Self {
+                core: ::stencil::client::Core::with_transport(
+                    base_url,
+                    transport,
+                    SCHEMES,
+                ),
+            }
+        }
+
+        /// This client with other options (retry policy, timeout, extra headers, hooks):
+        /// `client.configure(|o| o.retry(RetryPolicy::new()).timeout(duration))`. The new
+        /// client shares the connection pool and the credentials; use it for all requests
+        /// or for one.
+        pub fn configure(
+            &self,
+            change: impl FnOnce(
+                &mut ::stencil::client::Options,
+            ) -> &mut ::stencil::client::Options,
+        ) -> Self {
+            Self {
+                core: self.core.configure(change),
+            }
+        }
+
         /// The base URL requests are sent to (without a trailing `/`).
         pub fn base_url(&self) -> &str {
             self.core.base_url()
@@ -183,6 +214,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
+                .operation("ticks")
                 .path("/ticks")
                 .query("count", &self.count, ::stencil::client::Style::Form, true)
                 .events(
@@ -244,6 +276,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::POST)
+                .operation("chat")
                 .path("/chat")
                 .accept("application/json")
                 .json(&self.body, "application/json")
@@ -271,6 +304,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::POST)
+                .operation("chat")
                 .path("/chat")
                 .json(&self.body, "application/json")
                 .events(::stencil::client::json_event, |response| response.unexpected())
@@ -315,6 +349,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
+                .operation("items")
                 .path("/items")
                 .json_lines(::stencil::client::json, |response| response.unexpected())
         }
@@ -358,6 +393,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
+                .operation("log")
                 .path("/log")
                 .events(::stencil::client::text_event, |response| response.unexpected())
         }
@@ -400,6 +436,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
+                .operation("download")
                 .path("/blob")
                 .send(|response| match response.status() {
                     200 => response.ok(::stencil::client::bytes),
@@ -422,6 +459,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
+                .operation("download")
                 .path("/blob")
                 .byte_stream(|response| response.unexpected())
         }
@@ -465,6 +503,7 @@ pub mod client {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::PUT)
+                .operation("upload")
                 .path("/blob")
                 .bytes(self.body, "application/octet-stream")
                 .send(|response| match response.status() {

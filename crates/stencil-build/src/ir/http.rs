@@ -34,6 +34,47 @@ pub struct Operation {
     pub security: Vec<Vec<SecurityUse>>,
     /// JSON pointer of the operation object.
     pub origin: String,
+    /// How the operation pages (`x-pagination`), when it does.
+    pub pagination: Option<Pagination>,
+}
+
+/// A paged operation (`x-pagination`): where its items are and where the next page is.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pagination {
+    /// JSON pointer to the items in the success body; `""` when the body is the list.
+    pub items: String,
+    /// The query parameter carrying the cursor, page number or offset (wire name).
+    pub param: String,
+    /// That parameter's Rust field name.
+    pub field: String,
+    /// The scheme.
+    pub scheme: PageScheme,
+}
+
+/// Where the next page is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PageScheme {
+    /// A cursor in the body (JSON pointer).
+    Cursor {
+        /// Where the next cursor is.
+        next: String,
+    },
+    /// Stripe: `has_more`, and the last item's id as the next cursor.
+    HasMore {
+        /// The flag (JSON pointer).
+        has_more: String,
+        /// The id in an item (JSON pointer).
+        id: String,
+    },
+    /// Page numbers counting up from `first`.
+    Page {
+        /// The first page's number.
+        first: i64,
+    },
+    /// An offset growing by the items received.
+    Offset,
+    /// `Link: <...>; rel="next"`: the parameter's value in the next link.
+    Link,
 }
 
 /// An HTTP method.

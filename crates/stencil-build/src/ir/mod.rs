@@ -21,6 +21,7 @@ mod generics;
 mod http;
 mod media;
 mod operations;
+mod pagination;
 mod paths;
 mod replace;
 mod schema;

@@ -147,6 +147,7 @@ impl Builder<'_> {
                 .and_then(|b| self.body(b, &join(ptr, "requestBody"), &type_name));
             let responses = self.responses(op, ptr, &type_name);
             let security = self.security(op.security.as_ref().or(doc.security.as_ref()), ptr);
+            let pagination = self.pagination(op.extensions.get("x-pagination"), &params, ptr);
             ops.push(Operation {
                 id,
                 name,
@@ -165,6 +166,7 @@ impl Builder<'_> {
                 responses,
                 security,
                 origin: ptr.clone(),
+                pagination,
             });
         }
         ops

@@ -299,6 +299,7 @@ mod tests {
             responses: Vec::new(),
             security: Vec::new(),
             origin: String::new(),
+            pagination: None,
         }
     }
 

@@ -24,6 +24,7 @@ pub const SPECS: &[(&str, &str)] = &[
     ("kitchen_sink_3_0", "specs/fixtures/kitchen-sink-3.0.yaml"),
     ("kitchen_sink_3_1", "specs/fixtures/kitchen-sink-3.1.yaml"),
     ("petstore_3_0", "specs/fixtures/petstore-3.0.json"),
+    ("pagination", "specs/fixtures/pagination.yaml"),
     ("multi_file", "specs/fixtures/multi-file/api.yaml"),
     ("streaming", "specs/fixtures/streaming.yaml"),
     ("hostile", "specs/fixtures/hostile.yaml"),

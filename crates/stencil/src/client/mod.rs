@@ -21,28 +21,45 @@
 //! Nothing here panics on anything a server sends: every failure is an [`Error`].
 
 mod encode;
+mod exchange;
 mod frame;
+mod headers;
 mod limits;
 mod multipart;
 mod opening;
+mod options;
+mod paginate;
 mod request;
 mod response;
+mod retry;
 mod shared;
 mod sse;
 mod stream;
+mod transport;
 
 pub use crate::Event;
 pub use encode::Style;
+pub use headers::{header, FromHeaders, HeaderError};
 pub use limits::{StreamConfig, StreamError, DEFAULT_STREAM_LIMIT};
 pub use multipart::{FileParts, Multipart};
 pub use opening::{Opening, JSON_LINES};
-pub use request::{BoxFuture, Decode, Request, Sending};
+pub use options::{BoxError, BoxFuture, Hook, Operation, Options};
+pub use paginate::{cursor_value, paginate, Cursor, Pages, Pagination, Paging};
+pub use request::{Decode, Request, Sending};
 pub use response::{bytes, empty, json, text, Error, Response, ResponseValue};
+pub use retry::RetryPolicy;
 pub use shared::{Core, KeyLocation, Scheme};
 pub use sse::{
     from_event, json_event, text_event, EventDecoder, EventStream, FromEvent, Reconnect,
 };
 pub use stream::{ByteStream, JsonLines};
+pub use transport::Transport;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_hooks;
+#[cfg(test)]
+mod tests_paginate;
+#[cfg(test)]
+mod tests_retry;

@@ -11,7 +11,8 @@ use reqwest::header::{HeaderMap, CONTENT_TYPE};
 use reqwest::StatusCode;
 
 use super::limits::StreamConfig;
-use super::request::{BoxFuture, Decode};
+use super::options::BoxFuture;
+use super::request::Decode;
 use super::response::{essence, Error, Response};
 
 /// A streamed response whose status and content type were accepted.

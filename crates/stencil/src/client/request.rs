@@ -14,12 +14,11 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::encode::{self, Style};
+use super::exchange::{start, Failure, Prepared};
 use super::multipart::Multipart;
+use super::options::BoxFuture;
 use super::response::{Error, Response, ResponseValue};
 use super::shared::{Core, Credential, KeyLocation, Scheme};
-
-/// The future behind a generated request builder's `IntoFuture` impl.
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 impl Core {
     /// Start a request; `path` segments and parameters are added by the [`Request`] methods.
@@ -48,6 +47,9 @@ pub struct Request<'a> {
     body: Option<Body>,
     auth: &'a [&'a [usize]],
     error: Option<String>,
+    operation: Option<&'static str>,
+    /// The path template, `/pets/{petId}`, for spans and hooks.
+    template: String,
 }
 
 fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, String> {
@@ -66,6 +68,8 @@ impl<'a> Request<'a> {
             body: None,
             auth: &[],
             error: None,
+            operation: None,
+            template: String::new(),
         }
     }
 
@@ -87,9 +91,16 @@ impl<'a> Request<'a> {
         }
     }
 
+    /// The operation's id, for spans and hooks.
+    pub fn operation(mut self, id: &'static str) -> Self {
+        self.operation = Some(id);
+        self
+    }
+
     /// Append a literal piece of the path template.
     pub fn path(mut self, literal: &str) -> Self {
         self.path.push_str(literal);
+        self.template.push_str(literal);
         self
     }
 
@@ -103,6 +114,9 @@ impl<'a> Request<'a> {
         style: Style,
         explode: bool,
     ) -> Self {
+        self.template.push('{');
+        self.template.push_str(name);
+        self.template.push('}');
         let Some(v) = self.value("path parameter", name, value) else {
             self.fail(format!("path parameter `{name}` has no value"));
             return self;
@@ -322,7 +336,8 @@ impl<'a> Request<'a> {
         let url = reqwest::Url::parse(&url).map_err(|e| format!("invalid URL `{url}`: {e}"))?;
         let builder = self
             .core
-            .http
+            .transport
+            .client()
             .request(self.method, url)
             .headers(self.headers);
         Ok(match self.body {
@@ -340,9 +355,24 @@ impl<'a> Request<'a> {
     pub fn send<S, E>(self, decode: Decode<S, E>) -> Sending<S, E> {
         Sending {
             // The exchange itself is not generic: compiled once, not once per operation.
-            exchange: exchange(self.build()),
+            exchange: start(self.prepare()),
             decode,
         }
+    }
+
+    /// The request built, with what sending it needs from the core.
+    fn prepare(mut self) -> Result<Prepared, Failure> {
+        let core = self.core;
+        let operation = self.operation;
+        let template = std::mem::take(&mut self.template);
+        let builder = self.build().map_err(Failure::Invalid)?;
+        Ok(Prepared {
+            transport: core.transport.clone(),
+            options: core.options.clone(),
+            request: builder.build().map_err(Failure::Transport)?,
+            operation,
+            template,
+        })
     }
 }
 
@@ -368,6 +398,8 @@ impl<S, E> Future for Sending<S, E> {
             Ok(response) => (self.decode)(response),
             Err(Failure::Invalid(message)) => Err(Error::InvalidRequest(message)),
             Err(Failure::Transport(error)) => Err(Error::Transport(error)),
+            Err(Failure::Custom(error)) => Err(Error::Custom(error)),
+            Err(Failure::Hook(error)) => Err(Error::Hook(error)),
         })
     }
 }
@@ -376,24 +408,4 @@ impl<S, E> std::fmt::Debug for Sending<S, E> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Sending").finish_non_exhaustive()
     }
-}
-
-/// Why an exchange produced no response.
-enum Failure {
-    Invalid(String),
-    Transport(reqwest::Error),
-}
-
-/// Send a built request and read the whole response.
-fn exchange(
-    built: Result<reqwest::RequestBuilder, String>,
-) -> BoxFuture<'static, Result<Response, Failure>> {
-    Box::pin(async move {
-        let builder = built.map_err(Failure::Invalid)?;
-        let response = builder.send().await.map_err(Failure::Transport)?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(Failure::Transport)?;
-        Ok(Response::new(status, headers, body))
-    })
 }

@@ -9,6 +9,7 @@ use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
 use super::limits::StreamError;
+use super::options::BoxError;
 
 /// A decoded response body with the status and headers it came with. Derefs to the body.
 #[derive(Clone, Debug, PartialEq)]
@@ -127,6 +128,11 @@ pub enum Error<E> {
     Stream(StreamError),
     /// Connecting, sending, or reading the response failed.
     Transport(reqwest::Error),
+    /// A custom [`Transport`](super::Transport) failed (an in-process service, or a per-attempt
+    /// timeout on one), with an error other than reqwest's.
+    Custom(BoxError),
+    /// A [`Hook`](super::Hook)'s `before_send` refused the request; it was not sent.
+    Hook(BoxError),
     /// The request was not sent: a parameter cannot be put on the wire (a header value with
     /// CR/LF, an empty path parameter, a body that does not serialise, a bad base URL, ...).
     InvalidRequest(String),
@@ -141,7 +147,7 @@ impl<E> Error<E> {
             | Error::Decode { status, .. }
             | Error::UnexpectedContentType { status, .. } => Some(*status),
             Error::Transport(e) => e.status(),
-            Error::Stream(_) | Error::InvalidRequest(_) => None,
+            Error::Stream(_) | Error::Custom(_) | Error::Hook(_) | Error::InvalidRequest(_) => None,
         }
     }
 
@@ -152,7 +158,11 @@ impl<E> Error<E> {
             Error::UnexpectedStatus { headers, .. }
             | Error::Decode { headers, .. }
             | Error::UnexpectedContentType { headers, .. } => Some(headers),
-            Error::Stream(_) | Error::Transport(_) | Error::InvalidRequest(_) => None,
+            Error::Stream(_)
+            | Error::Transport(_)
+            | Error::Custom(_)
+            | Error::Hook(_)
+            | Error::InvalidRequest(_) => None,
         }
     }
 
@@ -217,6 +227,8 @@ impl<E> Error<E> {
             },
             Error::Stream(e) => Error::Stream(e),
             Error::Transport(e) => Error::Transport(e),
+            Error::Custom(e) => Error::Custom(e),
+            Error::Hook(e) => Error::Hook(e),
             Error::InvalidRequest(m) => Error::InvalidRequest(m),
         }
     }
@@ -278,6 +290,8 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
                 .finish(),
             Error::Stream(e) => f.debug_tuple("Stream").field(e).finish(),
             Error::Transport(e) => f.debug_tuple("Transport").field(e).finish(),
+            Error::Custom(e) => f.debug_tuple("Custom").field(e).finish(),
+            Error::Hook(e) => f.debug_tuple("Hook").field(e).finish(),
             Error::InvalidRequest(m) => f.debug_tuple("InvalidRequest").field(m).finish(),
         }
     }
@@ -308,6 +322,8 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             ),
             Error::Stream(e) => write!(f, "{e}"),
             Error::Transport(e) => write!(f, "request failed: {e}"),
+            Error::Custom(e) => write!(f, "request failed: {e}"),
+            Error::Hook(e) => write!(f, "a hook refused the request: {e}"),
             Error::InvalidRequest(m) => write!(f, "invalid request: {m}"),
         }
     }
@@ -317,6 +333,7 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport(e) | Error::Stream(StreamError::Interrupted(e)) => Some(e),
+            Error::Custom(e) | Error::Hook(e) => Some(&**e),
             _ => None,
         }
     }

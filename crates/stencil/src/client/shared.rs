@@ -5,6 +5,8 @@ use std::fmt;
 use std::sync::{Arc, RwLock};
 
 use super::limits::StreamConfig;
+use super::options::Options;
+use super::transport::Transport;
 
 /// Where an API key travels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,14 +90,16 @@ impl Credentials {
     }
 }
 
-/// What a generated `Client` holds: base URL, HTTP client and credentials. Clones share the
-/// credentials (setting a token on one clone is seen by all) and the HTTP connection pool.
+/// What a generated `Client` holds: base URL, transport, [`Options`] and credentials. Clones
+/// share the credentials (setting a token on one clone is seen by all) and the HTTP connection
+/// pool.
 #[derive(Clone)]
 pub struct Core {
-    pub(super) http: reqwest::Client,
+    pub(super) transport: Transport,
     pub(super) base_url: Arc<str>,
     pub(super) credentials: Credentials,
     stream_config: Arc<StreamConfig>,
+    pub(super) options: Arc<Options>,
 }
 
 impl Core {
@@ -110,15 +114,26 @@ impl Core {
         http: reqwest::Client,
         schemes: &'static [Scheme],
     ) -> Self {
+        Self::with_transport(base_url, Transport::reqwest(http), schemes)
+    }
+
+    /// A core sending over `transport`: reqwest, an in-process service (an axum `Router`) or a
+    /// function such as a reqwest-middleware client's `execute`.
+    pub fn with_transport(
+        base_url: impl Into<String>,
+        transport: Transport,
+        schemes: &'static [Scheme],
+    ) -> Self {
         let mut base_url: String = base_url.into();
         while base_url.ends_with('/') {
             base_url.pop();
         }
         Core {
-            http,
+            transport,
             base_url: base_url.into(),
             credentials: Credentials::new(schemes),
             stream_config: Arc::default(),
+            options: Arc::default(),
         }
     }
 
@@ -132,15 +147,37 @@ impl Core {
     pub fn stream_config(&self) -> &StreamConfig {
         &self.stream_config
     }
+    /// A core like this one with its [`Options`] changed by `change`: the same transport,
+    /// connection pool and credentials (shared, not copied). For options on some requests only:
+    /// `client.configure(|o| o.timeout(Duration::from_secs(1)))`.
+    pub fn configure(&self, change: impl FnOnce(&mut Options) -> &mut Options) -> Self {
+        let mut options = Options::clone(&self.options);
+        change(&mut options);
+        Core {
+            options: Arc::new(options),
+            ..self.clone()
+        }
+    }
+
+    /// The options requests are sent with.
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// What carries the requests.
+    pub fn transport(&self) -> &Transport {
+        &self.transport
+    }
 
     /// The base URL, without a trailing `/`.
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
 
-    /// The HTTP client requests are sent with.
+    /// The reqwest client requests are sent with (with a custom transport: a default client
+    /// that only builds them).
     pub fn http_client(&self) -> &reqwest::Client {
-        &self.http
+        self.transport.client()
     }
 
     /// Set the token of a bearer / OAuth2 scheme.
@@ -185,6 +222,8 @@ impl fmt::Debug for Core {
             .field("schemes", &self.credentials.schemes)
             // Secrets are never printed, only whether they are set.
             .field("credentials_set", &set)
-            .finish_non_exhaustive()
+            .field("transport", &self.transport)
+            .field("options", &self.options)
+            .finish()
     }
 }

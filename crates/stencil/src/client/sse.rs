@@ -22,7 +22,7 @@ use serde::de::DeserializeOwned;
 use super::frame::{Body, Fail, Framer, Framing};
 use super::limits::{StreamConfig, StreamError};
 use super::opening::{classify, failed, response_parts, Head, Opened, Resend, SSE};
-use super::request::BoxFuture;
+use super::options::BoxFuture;
 use super::request::Decode;
 use super::response::Error;
 use crate::Event;

@@ -131,6 +131,8 @@ fn client_impl(api: &Api, plans: &[plan::Plan], methods: &mut Scope, sink: &mut 
     let setters = credential_setters(api, methods);
     let any_credentials = !setters.is_empty();
     let http_client = ident(&methods.claim("http_client").0);
+    let with_transport = ident(&methods.claim("with_transport").0);
+    let configure = ident(&methods.claim("configure").0);
     let clear = if any_credentials {
         let clear = ident(&methods.claim("clear_credentials").0);
         quote! {
@@ -174,6 +176,24 @@ fn client_impl(api: &Api, plans: &[plan::Plan], methods: &mut Scope, sink: &mut 
             /// proxies, TLS, default headers).
             pub fn with_client(base_url: impl Into<String>, http: ::stencil::reqwest::Client) -> Self {
                 Self { core: ::stencil::client::Core::with_client(base_url, http, SCHEMES) }
+            }
+
+            /// A client for the API at `base_url` over `transport`: an axum `Router` called
+            /// in-process (`Transport::service`, for tests and mocks: no socket), a function
+            /// such as a reqwest-middleware client's `execute` (`Transport::from_fn`), or reqwest.
+            pub fn #with_transport(base_url: impl Into<String>, transport: ::stencil::client::Transport) -> Self {
+                Self { core: ::stencil::client::Core::with_transport(base_url, transport, SCHEMES) }
+            }
+
+            /// This client with other options (retry policy, timeout, extra headers, hooks):
+            /// `client.configure(|o| o.retry(RetryPolicy::new()).timeout(duration))`. The new
+            /// client shares the connection pool and the credentials; use it for all requests
+            /// or for one.
+            pub fn #configure(
+                &self,
+                change: impl FnOnce(&mut ::stencil::client::Options) -> &mut ::stencil::client::Options,
+            ) -> Self {
+                Self { core: self.core.configure(change) }
             }
 
             /// The base URL requests are sent to (without a trailing `/`).

@@ -12,7 +12,7 @@ use super::plan::{Call, Plan};
 use super::responses::{header_default, is_binary};
 use super::shared::{route, self_convention_allow};
 use super::streams::Stream;
-use crate::ir::{Api, Content, MediaKind, Operation, Param, ParamLocation, ParamStyle};
+use crate::ir::{Api, Content, MediaKind, Operation, PageScheme, Param, ParamLocation, ParamStyle};
 use crate::naming::Scope;
 
 /// The request builder of each call of an operation, then its response types.
@@ -98,6 +98,7 @@ fn request_impl(api: &Api, plan: &Plan<'_>, call: &Call<'_>, fields: &[Field<'_>
         .calls
         .iter()
         .map(|stream| stream_method(api, plan, call, fields, stream));
+    let into_stream = into_stream(plan, fields);
     quote! {
         impl #request<'_> {
             #(#setters)*
@@ -105,6 +106,73 @@ fn request_impl(api: &Api, plan: &Plan<'_>, call: &Call<'_>, fields: &[Field<'_>
             #send
 
             #(#opens)*
+
+            #into_stream
+        }
+    }
+}
+
+/// `into_stream` of a paged operation (`x-pagination`): every item of every page. Only when
+/// its success type is one body type (a `{Op}Success` enum is not read as JSON).
+fn into_stream(plan: &Plan<'_>, fields: &[Field<'_>]) -> TokenStream {
+    let Some(p) = &plan.op.pagination else {
+        return TokenStream::new();
+    };
+    let mut bodies = plan
+        .op
+        .responses
+        .iter()
+        .filter(|r| r.status.is_success())
+        .map(|r| r.contents.first().map(|c| (&c.media_type, &c.ty)));
+    let first = bodies.next();
+    if bodies.any(|b| b != first.flatten()) {
+        return TokenStream::new();
+    }
+    let Some(field) = fields.iter().find(|f| {
+        matches!(f.what, What::Param(q) if q.location == ParamLocation::Query && q.wire_name == p.param)
+    }) else {
+        return TokenStream::new();
+    };
+    let name = ident(&field.name);
+    let (items, param) = (&p.items, &p.param);
+    let paging = match &p.scheme {
+        PageScheme::Cursor { next } => quote!(Cursor { next: #next }),
+        PageScheme::HasMore { has_more, id } => quote!(HasMore { has_more: #has_more, id: #id }),
+        PageScheme::Page { first } => quote!(PageNumber { first: #first }),
+        PageScheme::Offset => quote!(Offset),
+        PageScheme::Link => quote!(LinkHeader { param: #param }),
+    };
+    let error = &plan.responses.error;
+    let docs = doc_attrs(&[
+        "Every item of every page, as a `Stream` (`x-pagination`): this request first, then"
+            .to_owned(),
+        format!(
+            "the next pages with `{param}` set from each response. Ends after the last page, on a"
+        ),
+        "cursor the server repeats, and after the first error. `T` is the item type.".to_owned(),
+    ]);
+    quote! {
+        #docs
+        pub fn into_stream<'s, T>(self) -> ::stencil::client::Pages<'s, T, #error>
+        where
+            Self: 's,
+            T: ::stencil::serde::de::DeserializeOwned + Send + 's,
+        {
+            ::stencil::client::paginate(
+                self,
+                ::stencil::client::Pagination {
+                    items: #items,
+                    paging: ::stencil::client::Paging::#paging,
+                },
+                Self::send,
+                ::stencil::client::Cursor {
+                    get: |r| ::stencil::client::cursor_value(&r.#name),
+                    set: |mut r, v| {
+                        r.#name = ::stencil::serde_json::from_value(v).map_err(|e| e.to_string())?;
+                        Ok(r)
+                    },
+                },
+            )
         }
     }
 }
@@ -253,7 +321,12 @@ fn send_body(
 /// The method, then the path: literal runs and path parameters, each in its style.
 fn path_chain(op: &Operation) -> Vec<TokenStream> {
     let method = ident(op.method.as_str());
-    let mut chain = vec![quote!(.request(::stencil::reqwest::Method::#method))];
+    let id = &op.id;
+    let mut chain = vec![
+        quote!(.request(::stencil::reqwest::Method::#method)),
+        // For spans and hooks.
+        quote!(.operation(#id)),
+    ];
     let mut literal = String::new();
     for piece in template(&op.path) {
         let param = match piece {

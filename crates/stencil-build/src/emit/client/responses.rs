@@ -17,7 +17,7 @@
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
-use super::super::{doc_attrs, ident, markdown_lines, normalize, type_ref};
+use super::super::{doc_attrs, doc_lines, ident, markdown_lines, normalize, type_ref};
 use super::streams;
 use crate::ir::{Api, Content, MediaKind, Operation, Primitive, Response, Status, TypeRef};
 use crate::naming::Scope;
@@ -194,6 +194,7 @@ pub fn plan(api: &Api, op: &Operation, types: &mut Scope) -> Plan {
     let error = error_type(api, op, &errors, types, &mut items, &mut error_arms);
     let streams = streams::plan(api, op, &error, &decode_closure(error_arms.clone()));
     arms.extend(error_arms);
+    items.extend(header_structs(api, op, types));
     Plan {
         success,
         error,
@@ -242,6 +243,50 @@ fn success_type(
     )];
     items.extend(response_enum(api, &name, successes, "ok_with", &docs, arms));
     quote!(#name)
+}
+
+/// `{Op}{Status}Headers` for each response that declares headers: an `Option` field per
+/// header, parsed per its schema by `ResponseValue::typed_headers` (absent: `None`; present but
+/// unparsable: a `HeaderError` naming it).
+fn header_structs(api: &Api, op: &Operation, types: &mut Scope) -> TokenStream {
+    let mut out = TokenStream::new();
+    for response in op.responses.iter().filter(|r| !r.headers.is_empty()) {
+        let variant = response.status.variant_name();
+        let name = ident(&types.claim(&format!("{}{variant}Headers", op.type_name)).0);
+        let fields = response.headers.iter().map(|h| {
+            let field = ident(&h.name);
+            let ty = type_ref(api, &h.ty, false);
+            let mut lines = doc_lines(&h.docs);
+            lines.push(format!("The `{}` header.", h.wire_name.replace('`', "'")));
+            let docs = doc_attrs(&lines);
+            quote!(#docs pub #field: Option<#ty>,)
+        });
+        let reads = response.headers.iter().map(|h| {
+            let field = ident(&h.name);
+            let wire = h.wire_name.to_ascii_lowercase();
+            quote!(#field: ::stencil::client::header(headers, #wire)?,)
+        });
+        let method = &op.name;
+        let doc = doc_attrs(&[format!(
+            "The headers the `{variant}` response of [`Client::{method}`] declares: `response.typed_headers::<{name}>()`."
+        )]);
+        out.extend(quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq, Default)]
+            pub struct #name {
+                #(#fields)*
+            }
+
+            impl ::stencil::client::FromHeaders for #name {
+                fn from_headers(
+                    headers: &::stencil::reqwest::header::HeaderMap,
+                ) -> Result<Self, ::stencil::client::HeaderError> {
+                    Ok(Self { #(#reads)* })
+                }
+            }
+        });
+    }
+    out
 }
 
 /// `E`: `{Op}Error` (added to `items`) with a variant per error status, or `Infallible`; the
