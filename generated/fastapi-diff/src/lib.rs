@@ -445,6 +445,1016 @@ pub mod types {
     }
 }
 
+#[cfg(feature = "client")]
+/// An async client for Stencil differential app, version 1.0.0, over reqwest.
+///
+/// Start with [`Client`](client::Client): each operation is a method returning a request builder; set optional parameters on the builder, then `.await` it.
+pub mod client {
+    pub use ::stencil::client::{Error, ResponseValue};
+
+    /// The API's client. Clones share the connection pool and the credentials.
+    ///
+    /// Each operation is a method taking the required parameters (and the request body)
+    /// and returning a request builder: set optional parameters on it, then `.await` it (or
+    /// call `.send().await`). The result is the decoded body with its status and headers
+    /// ([`ResponseValue`]), or an [`Error`] that tells declared error responses, undeclared
+    /// statuses, undecodable bodies, transport failures and invalid requests apart.
+    #[derive(Clone, Debug)]
+    pub struct Client {
+        core: ::stencil::client::Core,
+    }
+
+    /// The security schemes of the document, in order; operations refer to them by index.
+    const SCHEMES: &[::stencil::client::Scheme] = &[];
+
+    impl Client {
+        /// A client for the API at `base_url`, with a default `reqwest::Client`.
+        pub fn new(base_url: impl Into<String>) -> Self {
+            Self {
+                core: ::stencil::client::Core::new(base_url, SCHEMES),
+            }
+        }
+
+        /// A client for the API at `base_url` using `http` as it is configured (timeouts,
+        /// proxies, TLS, default headers).
+        pub fn with_client(
+            base_url: impl Into<String>,
+            http: ::stencil::reqwest::Client,
+        ) -> Self {
+            Self {
+                core: ::stencil::client::Core::with_client(base_url, http, SCHEMES),
+            }
+        }
+
+        /// A client for the API at `base_url` over `transport`: an axum `Router` called
+        /// in-process (`Transport::service`, for tests and mocks: no socket), a function
+        /// such as a reqwest-middleware client's `execute` (`Transport::from_fn`), or reqwest.
+        pub fn with_transport(
+            base_url: impl Into<String>,
+            transport: ::stencil::client::Transport,
+        ) -> Self {
+            Self {
+                core: ::stencil::client::Core::with_transport(
+                    base_url,
+                    transport,
+                    SCHEMES,
+                ),
+            }
+        }
+
+        /// This client with other options (retry policy, timeout, extra headers, hooks):
+        /// `client.configure(|o| o.retry(RetryPolicy::new()).timeout(duration))`. The new
+        /// client shares the connection pool and the credentials; use it for all requests
+        /// or for one.
+        pub fn configure(
+            &self,
+            change: impl FnOnce(
+                &mut ::stencil::client::Options,
+            ) -> &mut ::stencil::client::Options,
+        ) -> Self {
+            Self {
+                core: self.core.configure(change),
+            }
+        }
+
+        /// The base URL requests are sent to (without a trailing `/`).
+        pub fn base_url(&self) -> &str {
+            self.core.base_url()
+        }
+
+        /// The underlying `reqwest::Client`.
+        pub fn http_client(&self) -> &::stencil::reqwest::Client {
+            self.core.http_client()
+        }
+
+        /// Create Person
+        ///
+        /// `POST /people`; see [`CreatePersonRequest`].
+        pub fn create_person(
+            &self,
+            body: super::types::Person,
+        ) -> CreatePersonRequest<'_> {
+            CreatePersonRequest {
+                client: self,
+                body,
+            }
+        }
+
+        /// Create Owner
+        ///
+        /// `POST /owners`; see [`CreateOwnerRequest`].
+        pub fn create_owner(&self, body: super::types::Owner) -> CreateOwnerRequest<'_> {
+            CreateOwnerRequest {
+                client: self,
+                body,
+            }
+        }
+
+        /// Create Event
+        ///
+        /// `POST /events`; see [`CreateEventRequest`].
+        pub fn create_event(&self, body: super::types::Event) -> CreateEventRequest<'_> {
+            CreateEventRequest {
+                client: self,
+                body,
+            }
+        }
+
+        /// Create Page
+        ///
+        /// `POST /pages`; see [`CreatePageRequest`].
+        pub fn create_page(
+            &self,
+            body: super::types::PageAddress,
+        ) -> CreatePageRequest<'_> {
+            CreatePageRequest {
+                client: self,
+                body,
+            }
+        }
+
+        /// Read Item
+        ///
+        /// `GET /items/{item_id}`; see [`ReadItemRequest`].
+        pub fn read_item(&self, item_id: i64) -> ReadItemRequest<'_> {
+            ReadItemRequest {
+                client: self,
+                item_id,
+                q: None,
+                limit: None,
+                colour: None,
+                since: None,
+                flag: None,
+            }
+        }
+
+        /// Read Thing
+        ///
+        /// `GET /things/{thing_id}`; see [`ReadThingRequest`].
+        pub fn read_thing(
+            &self,
+            thing_id: ::stencil::uuid::Uuid,
+            x_request_id: impl Into<String>,
+        ) -> ReadThingRequest<'_> {
+            ReadThingRequest {
+                client: self,
+                thing_id,
+                ids: None,
+                x_request_id: x_request_id.into(),
+                x_day: None,
+                session: None,
+            }
+        }
+
+        /// Search
+        ///
+        /// `GET /search`; see [`SearchRequest`].
+        pub fn search(&self, term: impl Into<String>, score: f64) -> SearchRequest<'_> {
+            SearchRequest {
+                client: self,
+                term: term.into(),
+                score,
+                at: None,
+            }
+        }
+
+        /// Login
+        ///
+        /// `POST /token`; see [`LoginRequest`].
+        pub fn login(&self, body: super::types::BodyLoginTokenPost) -> LoginRequest<'_> {
+            LoginRequest { client: self, body }
+        }
+
+        /// Upload
+        ///
+        /// `POST /upload`; see [`UploadRequest`].
+        pub fn upload(
+            &self,
+            body: super::types::BodyUploadUploadPost,
+        ) -> UploadRequest<'_> {
+            UploadRequest {
+                client: self,
+                body,
+                file_file_name: None,
+                file_content_type: None,
+            }
+        }
+
+        /// Replace Person
+        ///
+        /// `PUT /people/{person_id}`; see [`ReplacePersonRequest`].
+        pub fn replace_person(
+            &self,
+            person_id: i64,
+            body: super::types::Person,
+        ) -> ReplacePersonRequest<'_> {
+            ReplacePersonRequest {
+                client: self,
+                person_id,
+                dry_run: None,
+                body,
+            }
+        }
+
+        /// Numbers
+        ///
+        /// `POST /numbers`; see [`NumbersRequest`].
+        pub fn numbers(&self, body: Vec<i64>) -> NumbersRequest<'_> {
+            NumbersRequest {
+                client: self,
+                body,
+            }
+        }
+    }
+
+    /// A request of [`Client::create_person`] (`POST /people`).
+    ///
+    /// Send it with `.await` (or `send`).
+    #[derive(Debug, Clone)]
+    #[must_use = "a request does nothing until it is awaited or sent"]
+    pub struct CreatePersonRequest<'a> {
+        client: &'a Client,
+        body: super::types::Person,
+    }
+
+    impl CreatePersonRequest<'_> {
+        /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
+        #[allow(clippy::result_large_err)]
+        pub fn send(
+            self,
+        ) -> ::stencil::client::Sending<super::types::SuccessPerson, CreatePersonError> {
+            self.client
+                .core
+                .request(::stencil::reqwest::Method::POST)
+                .operation("create_person_people_post")
+                .path("/people")
+                .json(&self.body, "application/json")
+                .send(|response| match response.status() {
+                    200 => response.ok(::stencil::client::json),
+                    422 => {
+                        response
+                            .err(
+                                ::stencil::client::json,
+                                CreatePersonError::UnprocessableEntity,
+                            )
+                    }
+                    _ => response.unexpected(),
+                })
+        }
+    }
+
+    impl<'a> ::std::future::IntoFuture for CreatePersonRequest<'a> {
+        type Output = Result<
+            ::stencil::client::ResponseValue<super::types::SuccessPerson>,
+            ::stencil::client::Error<CreatePersonError>,
+        >;
+
+        type IntoFuture = ::stencil::client::BoxFuture<'a, Self::Output>;
+
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The error responses of [`Client::create_person`]: one variant per status the document declares.
+    ///
+    /// Returned in [`Error::Api`], whose [`ResponseValue`] also has the status and headers.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum CreatePersonError {
+        /// Status 422: Validation Error
+        UnprocessableEntity(super::types::HttpValidationError),
+    }
+
+    /// A request of [`Client::create_owner`] (`POST /owners`).
+    ///
+    /// Send it with `.await` (or `send`).
+    #[derive(Debug, Clone)]
+    #[must_use = "a request does nothing until it is awaited or sent"]
+    pub struct CreateOwnerRequest<'a> {
+        client: &'a Client,
+        body: super::types::Owner,
+    }
+
+    impl CreateOwnerRequest<'_> {
+        /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
+        #[allow(clippy::result_large_err)]
+        pub fn send(
+            self,
+        ) -> ::stencil::client::Sending<super::types::SuccessStr, CreateOwnerError> {
+            self.client
+                .core
+                .request(::stencil::reqwest::Method::POST)
+                .operation("create_owner_owners_post")
+                .path("/owners")
+                .json(&self.body, "application/json")
+                .send(|response| match response.status() {
+                    200 => response.ok(::stencil::client::json),
+                    422 => {
+                        response
+                            .err(
+                                ::stencil::client::json,
+                                CreateOwnerError::UnprocessableEntity,
+                            )
+                    }
+                    _ => response.unexpected(),
+                })
+        }
+    }
+
+    impl<'a> ::std::future::IntoFuture for CreateOwnerRequest<'a> {
+        type Output = Result<
+            ::stencil::client::ResponseValue<super::types::SuccessStr>,
+            ::stencil::client::Error<CreateOwnerError>,
+        >;
+
+        type IntoFuture = ::stencil::client::BoxFuture<'a, Self::Output>;
+
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The error responses of [`Client::create_owner`]: one variant per status the document declares.
+    ///
+    /// Returned in [`Error::Api`], whose [`ResponseValue`] also has the status and headers.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum CreateOwnerError {
+        /// Status 422: Validation Error
+        UnprocessableEntity(super::types::HttpValidationError),
+    }
+
+    /// A request of [`Client::create_event`] (`POST /events`).
+    ///
+    /// Send it with `.await` (or `send`).
+    #[derive(Debug, Clone)]
+    #[must_use = "a request does nothing until it is awaited or sent"]
+    pub struct CreateEventRequest<'a> {
+        client: &'a Client,
+        body: super::types::Event,
+    }
+
+    impl CreateEventRequest<'_> {
+        /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
+        #[allow(clippy::result_large_err)]
+        pub fn send(
+            self,
+        ) -> ::stencil::client::Sending<super::types::SuccessStr, CreateEventError> {
+            self.client
+                .core
+                .request(::stencil::reqwest::Method::POST)
+                .operation("create_event_events_post")
+                .path("/events")
+                .json(&self.body, "application/json")
+                .send(|response| match response.status() {
+                    200 => response.ok(::stencil::client::json),
+                    422 => {
+                        response
+                            .err(
+                                ::stencil::client::json,
+                                CreateEventError::UnprocessableEntity,
+                            )
+                    }
+                    _ => response.unexpected(),
+                })
+        }
+    }
+
+    impl<'a> ::std::future::IntoFuture for CreateEventRequest<'a> {
+        type Output = Result<
+            ::stencil::client::ResponseValue<super::types::SuccessStr>,
+            ::stencil::client::Error<CreateEventError>,
+        >;
+
+        type IntoFuture = ::stencil::client::BoxFuture<'a, Self::Output>;
+
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The error responses of [`Client::create_event`]: one variant per status the document declares.
+    ///
+    /// Returned in [`Error::Api`], whose [`ResponseValue`] also has the status and headers.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum CreateEventError {
+        /// Status 422: Validation Error
+        UnprocessableEntity(super::types::HttpValidationError),
+    }
+
+    /// A request of [`Client::create_page`] (`POST /pages`).
+    ///
+    /// Send it with `.await` (or `send`).
+    #[derive(Debug, Clone)]
+    #[must_use = "a request does nothing until it is awaited or sent"]
+    pub struct CreatePageRequest<'a> {
+        client: &'a Client,
+        body: super::types::PageAddress,
+    }
+
+    impl CreatePageRequest<'_> {
+        /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
+        #[allow(clippy::result_large_err)]
+        pub fn send(
+            self,
+        ) -> ::stencil::client::Sending<super::types::SuccessInt, CreatePageError> {
+            self.client
+                .core
+                .request(::stencil::reqwest::Method::POST)
+                .operation("create_page_pages_post")
+                .path("/pages")
+                .json(&self.body, "application/json")
+                .send(|response| match response.status() {
+                    200 => response.ok(::stencil::client::json),
+                    422 => {
+                        response
+                            .err(
+                                ::stencil::client::json,
+                                CreatePageError::UnprocessableEntity,
+                            )
+                    }
+                    _ => response.unexpected(),
+                })
+        }
+    }
+
+    impl<'a> ::std::future::IntoFuture for CreatePageRequest<'a> {
+        type Output = Result<
+            ::stencil::client::ResponseValue<super::types::SuccessInt>,
+            ::stencil::client::Error<CreatePageError>,
+        >;
+
+        type IntoFuture = ::stencil::client::BoxFuture<'a, Self::Output>;
+
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The error responses of [`Client::create_page`]: one variant per status the document declares.
+    ///
+    /// Returned in [`Error::Api`], whose [`ResponseValue`] also has the status and headers.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum CreatePageError {
+        /// Status 422: Validation Error
+        UnprocessableEntity(super::types::HttpValidationError),
+    }
+
+    /// A request of [`Client::read_item`] (`GET /items/{item_id}`).
+    ///
+    /// Set optional parameters with the setters, then `.await` it (or call `send`).
+    #[derive(Debug, Clone)]
+    #[must_use = "a request does nothing until it is awaited or sent"]
+    pub struct ReadItemRequest<'a> {
+        client: &'a Client,
+        item_id: i64,
+        q: Option<String>,
+        limit: Option<i64>,
+        colour: Option<super::types::Colour>,
+        since: Option<::stencil::chrono::NaiveDate>,
+        flag: Option<bool>,
+    }
+
+    impl ReadItemRequest<'_> {
+        /// The `q` query parameter.
+        pub fn q(mut self, value: impl Into<String>) -> Self {
+            self.q = Some(value.into());
+            self
+        }
+
+        /// The `limit` query parameter (the server's default: `10`).
+        pub fn limit(mut self, value: i64) -> Self {
+            self.limit = Some(value);
+            self
+        }
+
+        /// The `colour` query parameter.
+        pub fn colour(mut self, value: super::types::Colour) -> Self {
+            self.colour = Some(value);
+            self
+        }
+
+        /// The `since` query parameter.
+        pub fn since(mut self, value: ::stencil::chrono::NaiveDate) -> Self {
+            self.since = Some(value);
+            self
+        }
+
+        /// The `flag` query parameter (the server's default: `false`).
+        pub fn flag(mut self, value: bool) -> Self {
+            self.flag = Some(value);
+            self
+        }
+
+        /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
+        #[allow(clippy::result_large_err)]
+        pub fn send(
+            self,
+        ) -> ::stencil::client::Sending<super::types::SuccessStr, ReadItemError> {
+            self.client
+                .core
+                .request(::stencil::reqwest::Method::GET)
+                .operation("read_item_items__item_id__get")
+                .path("/items/")
+                .segment("item_id", &self.item_id)
+                .query("q", &self.q, ::stencil::client::Style::Form, true)
+                .query("limit", &self.limit, ::stencil::client::Style::Form, true)
+                .query("colour", &self.colour, ::stencil::client::Style::Form, true)
+                .query("since", &self.since, ::stencil::client::Style::Form, true)
+                .query("flag", &self.flag, ::stencil::client::Style::Form, true)
+                .send(|response| match response.status() {
+                    200 => response.ok(::stencil::client::json),
+                    422 => {
+                        response
+                            .err(
+                                ::stencil::client::json,
+                                ReadItemError::UnprocessableEntity,
+                            )
+                    }
+                    _ => response.unexpected(),
+                })
+        }
+    }
+
+    impl<'a> ::std::future::IntoFuture for ReadItemRequest<'a> {
+        type Output = Result<
+            ::stencil::client::ResponseValue<super::types::SuccessStr>,
+            ::stencil::client::Error<ReadItemError>,
+        >;
+
+        type IntoFuture = ::stencil::client::BoxFuture<'a, Self::Output>;
+
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The error responses of [`Client::read_item`]: one variant per status the document declares.
+    ///
+    /// Returned in [`Error::Api`], whose [`ResponseValue`] also has the status and headers.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum ReadItemError {
+        /// Status 422: Validation Error
+        UnprocessableEntity(super::types::HttpValidationError),
+    }
+
+    /// A request of [`Client::read_thing`] (`GET /things/{thing_id}`).
+    ///
+    /// Set optional parameters with the setters, then `.await` it (or call `send`).
+    #[derive(Debug, Clone)]
+    #[must_use = "a request does nothing until it is awaited or sent"]
+    pub struct ReadThingRequest<'a> {
+        client: &'a Client,
+        thing_id: ::stencil::uuid::Uuid,
+        ids: Option<Vec<i64>>,
+        x_request_id: String,
+        x_day: Option<::stencil::chrono::NaiveDate>,
+        session: Option<String>,
+    }
+
+    impl ReadThingRequest<'_> {
+        /// The `ids` query parameter.
+        pub fn ids(mut self, value: Vec<i64>) -> Self {
+            self.ids = Some(value);
+            self
+        }
+
+        /// The `x-day` header.
+        pub fn x_day(mut self, value: ::stencil::chrono::NaiveDate) -> Self {
+            self.x_day = Some(value);
+            self
+        }
+
+        /// The `session` cookie.
+        pub fn session(mut self, value: impl Into<String>) -> Self {
+            self.session = Some(value.into());
+            self
+        }
+
+        /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
+        #[allow(clippy::result_large_err)]
+        pub fn send(
+            self,
+        ) -> ::stencil::client::Sending<super::types::SuccessStr, ReadThingError> {
+            self.client
+                .core
+                .request(::stencil::reqwest::Method::GET)
+                .operation("read_thing_things__thing_id__get")
+                .path("/things/")
+                .segment("thing_id", &self.thing_id)
+                .query("ids", &self.ids, ::stencil::client::Style::Form, true)
+                .header("x-request-id", &self.x_request_id, false)
+                .header("x-day", &self.x_day, false)
+                .cookie("session", &self.session, true)
+                .send(|response| match response.status() {
+                    200 => response.ok(::stencil::client::json),
+                    422 => {
+                        response
+                            .err(
+                                ::stencil::client::json,
+                                ReadThingError::UnprocessableEntity,
+                            )
+                    }
+                    _ => response.unexpected(),
+                })
+        }
+    }
+
+    impl<'a> ::std::future::IntoFuture for ReadThingRequest<'a> {
+        type Output = Result<
+            ::stencil::client::ResponseValue<super::types::SuccessStr>,
+            ::stencil::client::Error<ReadThingError>,
+        >;
+
+        type IntoFuture = ::stencil::client::BoxFuture<'a, Self::Output>;
+
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The error responses of [`Client::read_thing`]: one variant per status the document declares.
+    ///
+    /// Returned in [`Error::Api`], whose [`ResponseValue`] also has the status and headers.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum ReadThingError {
+        /// Status 422: Validation Error
+        UnprocessableEntity(super::types::HttpValidationError),
+    }
+
+    /// A request of [`Client::search`] (`GET /search`).
+    ///
+    /// Set optional parameters with the setters, then `.await` it (or call `send`).
+    #[derive(Debug, Clone)]
+    #[must_use = "a request does nothing until it is awaited or sent"]
+    pub struct SearchRequest<'a> {
+        client: &'a Client,
+        term: String,
+        score: f64,
+        at: Option<::stencil::chrono::DateTime<::stencil::chrono::Utc>>,
+    }
+
+    impl SearchRequest<'_> {
+        /// The `at` query parameter.
+        pub fn at(
+            mut self,
+            value: ::stencil::chrono::DateTime<::stencil::chrono::Utc>,
+        ) -> Self {
+            self.at = Some(value);
+            self
+        }
+
+        /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
+        #[allow(clippy::result_large_err)]
+        pub fn send(
+            self,
+        ) -> ::stencil::client::Sending<super::types::SuccessStr, SearchError> {
+            self.client
+                .core
+                .request(::stencil::reqwest::Method::GET)
+                .operation("search_search_get")
+                .path("/search")
+                .query("term", &self.term, ::stencil::client::Style::Form, true)
+                .query("score", &self.score, ::stencil::client::Style::Form, true)
+                .query("at", &self.at, ::stencil::client::Style::Form, true)
+                .send(|response| match response.status() {
+                    200 => response.ok(::stencil::client::json),
+                    422 => {
+                        response
+                            .err(
+                                ::stencil::client::json,
+                                SearchError::UnprocessableEntity,
+                            )
+                    }
+                    _ => response.unexpected(),
+                })
+        }
+    }
+
+    impl<'a> ::std::future::IntoFuture for SearchRequest<'a> {
+        type Output = Result<
+            ::stencil::client::ResponseValue<super::types::SuccessStr>,
+            ::stencil::client::Error<SearchError>,
+        >;
+
+        type IntoFuture = ::stencil::client::BoxFuture<'a, Self::Output>;
+
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The error responses of [`Client::search`]: one variant per status the document declares.
+    ///
+    /// Returned in [`Error::Api`], whose [`ResponseValue`] also has the status and headers.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum SearchError {
+        /// Status 422: Validation Error
+        UnprocessableEntity(super::types::HttpValidationError),
+    }
+
+    /// A request of [`Client::login`] (`POST /token`).
+    ///
+    /// Send it with `.await` (or `send`).
+    #[derive(Debug, Clone)]
+    #[must_use = "a request does nothing until it is awaited or sent"]
+    pub struct LoginRequest<'a> {
+        client: &'a Client,
+        body: super::types::BodyLoginTokenPost,
+    }
+
+    impl LoginRequest<'_> {
+        /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
+        #[allow(clippy::result_large_err)]
+        pub fn send(
+            self,
+        ) -> ::stencil::client::Sending<super::types::SuccessStr, LoginError> {
+            self.client
+                .core
+                .request(::stencil::reqwest::Method::POST)
+                .operation("login_token_post")
+                .path("/token")
+                .form(&self.body, "application/x-www-form-urlencoded")
+                .send(|response| match response.status() {
+                    200 => response.ok(::stencil::client::json),
+                    422 => {
+                        response
+                            .err(
+                                ::stencil::client::json,
+                                LoginError::UnprocessableEntity,
+                            )
+                    }
+                    _ => response.unexpected(),
+                })
+        }
+    }
+
+    impl<'a> ::std::future::IntoFuture for LoginRequest<'a> {
+        type Output = Result<
+            ::stencil::client::ResponseValue<super::types::SuccessStr>,
+            ::stencil::client::Error<LoginError>,
+        >;
+
+        type IntoFuture = ::stencil::client::BoxFuture<'a, Self::Output>;
+
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The error responses of [`Client::login`]: one variant per status the document declares.
+    ///
+    /// Returned in [`Error::Api`], whose [`ResponseValue`] also has the status and headers.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum LoginError {
+        /// Status 422: Validation Error
+        UnprocessableEntity(super::types::HttpValidationError),
+    }
+
+    /// A request of [`Client::upload`] (`POST /upload`).
+    ///
+    /// Set optional parameters with the setters, then `.await` it (or call `send`).
+    #[derive(Debug, Clone)]
+    #[must_use = "a request does nothing until it is awaited or sent"]
+    pub struct UploadRequest<'a> {
+        client: &'a Client,
+        body: super::types::BodyUploadUploadPost,
+        file_file_name: Option<String>,
+        file_content_type: Option<String>,
+    }
+
+    impl UploadRequest<'_> {
+        /// The file name sent with the `file` part (default: `file`).
+        pub fn file_file_name(mut self, value: impl Into<String>) -> Self {
+            self.file_file_name = Some(value.into());
+            self
+        }
+
+        /// The content type of the `file` part (default: `application/octet-stream`).
+        pub fn file_content_type(mut self, value: impl Into<String>) -> Self {
+            self.file_content_type = Some(value.into());
+            self
+        }
+
+        /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
+        #[allow(clippy::result_large_err)]
+        pub fn send(
+            self,
+        ) -> ::stencil::client::Sending<super::types::SuccessStr, UploadError> {
+            self.client
+                .core
+                .request(::stencil::reqwest::Method::POST)
+                .operation("upload_upload_post")
+                .path("/upload")
+                .multipart(
+                    ::stencil::client::Multipart::new()
+                        .file(
+                            "file",
+                            &self.body.file,
+                            self.file_file_name.as_deref(),
+                            self.file_content_type.as_deref(),
+                        )
+                        .field("note", &self.body.note)
+                        .field("count", &self.body.count),
+                )
+                .send(|response| match response.status() {
+                    200 => response.ok(::stencil::client::json),
+                    422 => {
+                        response
+                            .err(
+                                ::stencil::client::json,
+                                UploadError::UnprocessableEntity,
+                            )
+                    }
+                    _ => response.unexpected(),
+                })
+        }
+    }
+
+    impl<'a> ::std::future::IntoFuture for UploadRequest<'a> {
+        type Output = Result<
+            ::stencil::client::ResponseValue<super::types::SuccessStr>,
+            ::stencil::client::Error<UploadError>,
+        >;
+
+        type IntoFuture = ::stencil::client::BoxFuture<'a, Self::Output>;
+
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The error responses of [`Client::upload`]: one variant per status the document declares.
+    ///
+    /// Returned in [`Error::Api`], whose [`ResponseValue`] also has the status and headers.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum UploadError {
+        /// Status 422: Validation Error
+        UnprocessableEntity(super::types::HttpValidationError),
+    }
+
+    /// A request of [`Client::replace_person`] (`PUT /people/{person_id}`).
+    ///
+    /// Set optional parameters with the setters, then `.await` it (or call `send`).
+    #[derive(Debug, Clone)]
+    #[must_use = "a request does nothing until it is awaited or sent"]
+    pub struct ReplacePersonRequest<'a> {
+        client: &'a Client,
+        person_id: i64,
+        dry_run: Option<bool>,
+        body: super::types::Person,
+    }
+
+    impl ReplacePersonRequest<'_> {
+        /// The `dry_run` query parameter (the server's default: `false`).
+        pub fn dry_run(mut self, value: bool) -> Self {
+            self.dry_run = Some(value);
+            self
+        }
+
+        /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
+        #[allow(clippy::result_large_err)]
+        pub fn send(
+            self,
+        ) -> ::stencil::client::Sending<
+            super::types::SuccessPerson,
+            ReplacePersonError,
+        > {
+            self.client
+                .core
+                .request(::stencil::reqwest::Method::PUT)
+                .operation("replace_person_people__person_id__put")
+                .path("/people/")
+                .segment("person_id", &self.person_id)
+                .query("dry_run", &self.dry_run, ::stencil::client::Style::Form, true)
+                .json(&self.body, "application/json")
+                .send(|response| match response.status() {
+                    200 => response.ok(::stencil::client::json),
+                    422 => {
+                        response
+                            .err(
+                                ::stencil::client::json,
+                                ReplacePersonError::UnprocessableEntity,
+                            )
+                    }
+                    _ => response.unexpected(),
+                })
+        }
+    }
+
+    impl<'a> ::std::future::IntoFuture for ReplacePersonRequest<'a> {
+        type Output = Result<
+            ::stencil::client::ResponseValue<super::types::SuccessPerson>,
+            ::stencil::client::Error<ReplacePersonError>,
+        >;
+
+        type IntoFuture = ::stencil::client::BoxFuture<'a, Self::Output>;
+
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The error responses of [`Client::replace_person`]: one variant per status the document declares.
+    ///
+    /// Returned in [`Error::Api`], whose [`ResponseValue`] also has the status and headers.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum ReplacePersonError {
+        /// Status 422: Validation Error
+        UnprocessableEntity(super::types::HttpValidationError),
+    }
+
+    /// A request of [`Client::numbers`] (`POST /numbers`).
+    ///
+    /// Send it with `.await` (or `send`).
+    #[derive(Debug, Clone)]
+    #[must_use = "a request does nothing until it is awaited or sent"]
+    pub struct NumbersRequest<'a> {
+        client: &'a Client,
+        body: Vec<i64>,
+    }
+
+    impl NumbersRequest<'_> {
+        /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
+        #[allow(clippy::result_large_err)]
+        pub fn send(
+            self,
+        ) -> ::stencil::client::Sending<super::types::SuccessStr, NumbersError> {
+            self.client
+                .core
+                .request(::stencil::reqwest::Method::POST)
+                .operation("numbers_numbers_post")
+                .path("/numbers")
+                .json(&self.body, "application/json")
+                .send(|response| match response.status() {
+                    200 => response.ok(::stencil::client::json),
+                    422 => {
+                        response
+                            .err(
+                                ::stencil::client::json,
+                                NumbersError::UnprocessableEntity,
+                            )
+                    }
+                    _ => response.unexpected(),
+                })
+        }
+    }
+
+    impl<'a> ::std::future::IntoFuture for NumbersRequest<'a> {
+        type Output = Result<
+            ::stencil::client::ResponseValue<super::types::SuccessStr>,
+            ::stencil::client::Error<NumbersError>,
+        >;
+
+        type IntoFuture = ::stencil::client::BoxFuture<'a, Self::Output>;
+
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The error responses of [`Client::numbers`]: one variant per status the document declares.
+    ///
+    /// Returned in [`Error::Api`], whose [`ResponseValue`] also has the status and headers.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum NumbersError {
+        /// Status 422: Validation Error
+        UnprocessableEntity(super::types::HttpValidationError),
+    }
+}
+
 #[cfg(feature = "server")]
 /// An axum server for Stencil differential app: implement [`server::Api`], then serve [`server::router`].
 pub mod server {
