@@ -53,6 +53,7 @@ snapshot!(petstore, "specs/fixtures/petstore-3.0.json");
 snapshot!(multi_file, "specs/fixtures/multi-file/api.yaml");
 snapshot!(hostile, "specs/fixtures/hostile.yaml");
 snapshot!(real_world, "specs/fixtures/real-world.yaml");
+snapshot!(openapi_3_1_gaps, "specs/fixtures/openapi-3.1-gaps.yaml");
 
 /// Every spec in `specs/` (outside `invalid/`) has a snapshot above.
 #[test]
@@ -67,6 +68,7 @@ fn every_spec_is_covered() {
         "specs/fixtures/multi-file/api.yaml",
         "specs/fixtures/hostile.yaml",
         "specs/fixtures/real-world.yaml",
+        "specs/fixtures/openapi-3.1-gaps.yaml",
     ];
     let mut found = Vec::new();
     for dir in ["specs/pathstack", "specs/fixtures"] {

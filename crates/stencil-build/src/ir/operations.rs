@@ -17,6 +17,7 @@ use crate::ir::{
     RequestBody, Response, ResponseHeader, SecurityKind, SecurityScheme, SecurityUse, Status,
     TypeRef,
 };
+use crate::load::ext;
 use crate::naming;
 
 const METHODS: [(&str, Method); 8] = [
@@ -448,6 +449,17 @@ impl Builder<'_> {
                 headers,
             });
         }
+        // No responses at all (optional since 3.1): any success, without a body the client
+        // would need to decode.
+        if op.responses.responses.is_empty() && op.responses.default.is_none() {
+            out.push(Response {
+                status: Status::Range(2),
+                description: "Any successful response (the document declares no responses)."
+                    .to_owned(),
+                contents: Vec::new(),
+                headers: Vec::new(),
+            });
+        }
         out
     }
 
@@ -507,6 +519,12 @@ impl Builder<'_> {
         for req in reqs {
             let mut set = Vec::new();
             for (name, scopes) in req {
+                // Mutual TLS happens below HTTP: the client's `reqwest::Client` presents the
+                // certificate, and TLS ends before the server's handlers. Nothing to send or
+                // check here.
+                if self.is_mutual_tls(name) {
+                    continue;
+                }
                 match keys.iter().position(|k| k == name) {
                     Some(scheme) => set.push(SecurityUse {
                         scheme,
@@ -522,6 +540,18 @@ impl Builder<'_> {
             out.push(set);
         }
         out
+    }
+
+    /// Whether the security scheme `key` is `type: mutualTLS` (read as an HTTP scheme marked
+    /// `x-stencil-mutual-tls`).
+    fn is_mutual_tls(&self, key: &str) -> bool {
+        let scheme = self
+            .doc
+            .components
+            .as_ref()
+            .and_then(|c| c.security_schemes.get(key));
+        matches!(scheme, Some(ReferenceOr::Item(OaScheme::HTTP { extensions, .. }))
+            if extensions.contains_key(ext::MUTUAL_TLS))
     }
 
     pub(crate) fn security_schemes(&mut self) -> Vec<SecurityScheme> {
@@ -575,7 +605,19 @@ impl Builder<'_> {
                     (SecurityKind::OAuth2, description)
                 }
             };
-            if let SecurityKind::Unsupported(what) = &kind {
+            let mutual = self.is_mutual_tls(&key);
+            let kind = if mutual {
+                self.warning(
+                    &join("/components/securitySchemes", &key),
+                    format!("security scheme `{key}` is mutual TLS: the generated code sends and checks no credentials for it"),
+                    "give the client a `reqwest::Client` with the client certificate \
+                     (`Client::with_client`), and terminate TLS in front of the server",
+                );
+                SecurityKind::Unsupported("mutualTLS".to_owned())
+            } else {
+                kind
+            };
+            if let (false, SecurityKind::Unsupported(what)) = (mutual, &kind) {
                 self.warning(&join("/components/securitySchemes", &key), format!("security scheme `{key}` ({what}) is not supported; operations using it send no credentials for it"), "use http bearer/basic, apiKey or oauth2");
             }
             out.push(SecurityScheme {

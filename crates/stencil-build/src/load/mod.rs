@@ -48,6 +48,30 @@ pub mod ext {
     pub const NULL_TYPE: &str = "x-stencil-null";
     /// The OpenAPI version the document declared (`3.0.3`, `3.1.0`), on the root.
     pub const ORIGINAL_VERSION: &str = "x-stencil-openapi";
+    /// `type: mutualTLS` (3.1), on the HTTP security scheme it is read as.
+    pub const MUTUAL_TLS: &str = "x-stencil-mutual-tls";
+    /// The `query` operation of a path item (3.2).
+    pub const QUERY: &str = "x-stencil-query";
+    /// `additionalOperations` of a path item (3.2): method name → operation.
+    pub const ADDITIONAL_OPERATIONS: &str = "x-stencil-additional-operations";
+    /// `in: querystring` (3.2), on the parameter it is read as (`in: query`): the whole query
+    /// string is one value, described by the parameter's `content`.
+    pub const QUERYSTRING: &str = "x-stencil-querystring";
+    /// `style: cookie` (3.2), on the cookie parameter it is read as (`style: form`).
+    pub const COOKIE_STYLE: &str = "x-stencil-cookie-style";
+    /// `itemSchema` of a media type (3.2): the schema of each item of a sequential media type
+    /// (`text/event-stream`, `application/jsonl`, ...).
+    pub const ITEM_SCHEMA: &str = "x-stencil-item-schema";
+    /// Tag `summary`, `parent` and `kind` (3.2).
+    pub const TAG_SUMMARY: &str = "x-stencil-tag-summary";
+    pub const TAG_PARENT: &str = "x-stencil-tag-parent";
+    pub const TAG_KIND: &str = "x-stencil-tag-kind";
+    /// The root `$self` (3.2): the document's own URI.
+    pub const SELF: &str = "x-stencil-self";
+    /// `oauth2MetadataUrl` of an OAuth2 security scheme (3.2).
+    pub const OAUTH2_METADATA_URL: &str = "x-stencil-oauth2-metadata-url";
+    /// The OAuth2 `deviceAuthorization` flow (3.2), under `flows`.
+    pub const DEVICE_AUTHORIZATION: &str = "x-stencil-device-authorization";
 }
 
 /// A loaded, bundled and normalised document.
@@ -265,11 +289,14 @@ fn load_root(
         Err(d) => {
             let mut d = *d;
             d.file = root_display.clone().into();
-            return Err(Diagnostics(vec![located(d, &root.text)]));
+            let mut d = located(d, &root.text);
+            // An empty document has no node to point at: its start.
+            d.position = d.position.or(Some(Position { line: 1, column: 1 }));
+            return Err(Diagnostics(vec![d]));
         }
     };
     let mut warnings = Vec::new();
-    normalise::root(&mut root.value, version == Version::V31, &mut warnings);
+    normalise::root(&mut root.value, version != Version::V30, &mut warnings);
     if let Value::Object(m) = &mut root.value {
         m.insert(ext::ORIGINAL_VERSION.to_owned(), Value::String(declared));
     }
@@ -296,6 +323,7 @@ fn load_root(
 
     // 4. Normalise.
     normalise::schemas(&mut raw, &mut locator);
+    normalise::objects(&mut raw, version, &mut warnings);
 
     // 5. Parse with openapiv3.
     if let Some(deep) = pointer::depth_over(&raw, MAX_DEPTH) {

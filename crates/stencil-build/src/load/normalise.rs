@@ -15,7 +15,9 @@ use crate::diag::Diagnostic;
 
 type Object = Map<String, Value>;
 
+mod objects;
 mod types;
+pub(crate) use objects::objects;
 use types::{null_branches, types};
 
 /// Root-level changes, made before bundling.

@@ -5,6 +5,8 @@
 
 use serde_json::Value;
 
+use crate::load::ext;
+
 /// The kind of OpenAPI object at a position.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Kind {
@@ -149,6 +151,10 @@ fn role(kind: Kind, key: &str) -> Option<(Shape, Kind)> {
         (Components, "callbacks") => (Map(false), Callback),
         (PathItem | Operation, "parameters") => (List, Parameter),
         (PathItem, m) if METHODS.contains(&m) => (Object, Operation),
+        // 3.2, and the extensions `normalise::objects` moves them to.
+        (PathItem, "query" | ext::QUERY) => (Object, Operation),
+        (PathItem, "additionalOperations" | ext::ADDITIONAL_OPERATIONS) => (Map(false), Operation),
+        (MediaType, "itemSchema" | ext::ITEM_SCHEMA) => (Single, Schema),
         (Operation, "requestBody") => (Single, RequestBody),
         (Operation, "responses") => (Map(true), Response),
         (Operation, "callbacks") => (Map(false), Callback),

@@ -27,4 +27,5 @@ pub const SPECS: &[(&str, &str)] = &[
     ("multi_file", "specs/fixtures/multi-file/api.yaml"),
     ("hostile", "specs/fixtures/hostile.yaml"),
     ("real_world", "specs/fixtures/real-world.yaml"),
+    ("openapi_3_1_gaps", "specs/fixtures/openapi-3.1-gaps.yaml"),
 ];

@@ -1,0 +1,105 @@
+//! Remote `$ref`s (`https://...`) are not fetched. One that nothing generated needs is left
+//! out with a warning: an example or a link (documentation only), or a component other than a
+//! schema that no reference names (a security scheme: that no security requirement names).
+//! Anywhere else it is an error at the user's `$ref`.
+
+use serde_json::Value;
+
+use super::super::pointer;
+use super::super::walk::{Kind, METHODS};
+use super::Bundler;
+use crate::diag::Diagnostic;
+
+/// A remote `$ref` found while collecting.
+pub(super) struct Remote {
+    pub file: usize,
+    /// Pointer of the `$ref` keyword.
+    pub at: String,
+    /// The kind of object it must point at.
+    pub kind: Kind,
+    pub message: String,
+    pub hint: String,
+}
+
+/// Whether `r` (or the file part of a `$ref`) names a document on the network.
+pub(super) fn is_remote(r: &str) -> bool {
+    let file = r.split_once('#').map_or(r, |(f, _)| f);
+    file.contains("://") || file.starts_with("//")
+}
+
+/// Security scheme names that a requirement of the document uses (root and operations).
+fn required_schemes(root: &Value) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut add = |security: Option<&Value>| {
+        for requirement in security.and_then(Value::as_array).into_iter().flatten() {
+            if let Value::Object(m) = requirement {
+                names.extend(m.keys().cloned());
+            }
+        }
+    };
+    add(root.get("security"));
+    let items = root
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten();
+    for (_, item) in items {
+        for method in METHODS {
+            add(item.get(*method).and_then(|op| op.get("security")));
+        }
+    }
+    names
+}
+
+impl Bundler {
+    /// Decide for each remote `$ref`: left out with a warning, or an error.
+    pub(super) fn settle_remote(&mut self) {
+        let required = required_schemes(&self.sources[0].value);
+        for remote in std::mem::take(&mut self.remote) {
+            let tokens = pointer::parse(&remote.at).unwrap_or_default();
+            // The object holding the `$ref`.
+            let object = &tokens[..tokens.len().saturating_sub(1)];
+            let unused_component = remote.file == 0
+                && object.len() == 3
+                && object[0] == "components"
+                && remote.kind.section() == Some(object[1].as_str())
+                && remote.kind != Kind::Schema
+                && !self.targets.contains_key(&(0, object.to_vec()))
+                && (remote.kind != Kind::SecurityScheme || !required.contains(&object[2]));
+            let documentation = matches!(remote.kind, Kind::Example | Kind::Link);
+            if !(unused_component || documentation) {
+                let Remote {
+                    file,
+                    at,
+                    message,
+                    hint,
+                    ..
+                } = remote;
+                self.error(file, at, message, hint);
+                continue;
+            }
+            if let Some((name, parent)) = object.split_last() {
+                if let Some(Value::Object(m)) =
+                    pointer::get_mut(&mut self.sources[remote.file].value, parent)
+                {
+                    m.shift_remove(name);
+                }
+            }
+            let what = if documentation {
+                format!("the {} is left out", remote.kind.name())
+            } else {
+                format!(
+                    "nothing uses this {}, so it is left out",
+                    remote.kind.name()
+                )
+            };
+            let mut d = Diagnostic::warning(
+                pointer::render(object),
+                format!("{}; {what}", remote.message),
+            )
+            .with_hint(remote.hint);
+            d.file = self.sources[remote.file].display.clone().into();
+            self.warnings.push(d);
+        }
+    }
+}
