@@ -54,6 +54,7 @@ snapshot!(multi_file, "specs/fixtures/multi-file/api.yaml");
 snapshot!(hostile, "specs/fixtures/hostile.yaml");
 snapshot!(real_world, "specs/fixtures/real-world.yaml");
 snapshot!(openapi_3_1_gaps, "specs/fixtures/openapi-3.1-gaps.yaml");
+snapshot!(openapi_3_2, "specs/fixtures/openapi-3.2.yaml");
 
 /// Every spec in `specs/` (outside `invalid/`) has a snapshot above.
 #[test]
@@ -69,6 +70,7 @@ fn every_spec_is_covered() {
         "specs/fixtures/hostile.yaml",
         "specs/fixtures/real-world.yaml",
         "specs/fixtures/openapi-3.1-gaps.yaml",
+        "specs/fixtures/openapi-3.2.yaml",
     ];
     let mut found = Vec::new();
     for dir in ["specs/pathstack", "specs/fixtures"] {

@@ -150,6 +150,9 @@ pub struct Content {
     pub kind: MediaKind,
     /// The body's type; `None` when the media type has no schema.
     pub ty: Option<TypeRef>,
+    /// The type of each item of a sequential media type (`text/event-stream`, JSON Lines,
+    /// ...), from `itemSchema` (OpenAPI 3.2); `None` when not declared.
+    pub item: Option<TypeRef>,
 }
 
 /// How a body is encoded, by its media type.

@@ -23,6 +23,7 @@ mod operations;
 mod paths;
 mod replace;
 mod schema;
+mod security;
 pub(crate) mod select;
 mod unions;
 mod walk;

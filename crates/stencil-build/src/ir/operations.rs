@@ -1,11 +1,11 @@
-//! Operations: parameters, request bodies, responses and security, in document order.
+//! Operations: parameters, request bodies and responses, in document order (security is in
+//! `security.rs`).
 
 use std::collections::HashMap;
 
 use openapiv3::{
-    APIKeyLocation, Header, MediaType, Parameter, ParameterSchemaOrContent, PathStyle, QueryStyle,
-    ReferenceOr, RequestBody as OaBody, Response as OaResponse, SecurityScheme as OaScheme,
-    StatusCode,
+    Header, MediaType, Parameter, ParameterSchemaOrContent, PathStyle, QueryStyle, ReferenceOr,
+    RequestBody as OaBody, Response as OaResponse, StatusCode,
 };
 use serde_json::Value;
 
@@ -14,8 +14,7 @@ use crate::ir::build::{Builder, Hint};
 use crate::ir::convert::Typed;
 use crate::ir::{
     Content, Docs, MediaKind, Method, Operation, Param, ParamLocation, ParamStyle, Primitive,
-    RequestBody, Response, ResponseHeader, SecurityKind, SecurityScheme, SecurityUse, Status,
-    TypeRef,
+    RequestBody, Response, ResponseHeader, Status, TypeRef,
 };
 use crate::load::ext;
 use crate::naming;
@@ -97,6 +96,7 @@ impl Builder<'_> {
                     found.push((path, item, key, method, op, join(&item_ptr, key)));
                 }
             }
+            self.methods_not_generated(item, &item_ptr);
         }
         let cleaned: Vec<String> = found
             .iter()
@@ -260,6 +260,17 @@ impl Builder<'_> {
             Parameter::Cookie { .. } => (ParamLocation::Cookie, ParamStyle::Form, true),
         };
         let data = p.clone().parameter_data();
+        if data.extensions.contains_key(ext::QUERYSTRING) {
+            self.warning(
+                ptr,
+                format!(
+                    "`in: querystring` (`{}`) is not generated yet; the parameter is left out",
+                    data.name
+                ),
+                "declare the query parameters one by one meanwhile",
+            );
+            return None;
+        }
         if location == ParamLocation::Header
             && ["accept", "content-type", "authorization"]
                 .contains(&data.name.to_ascii_lowercase().as_str())
@@ -335,6 +346,7 @@ impl Builder<'_> {
                 self.type_of(s, &mptr, Hint::root(format!("{op}{suffix}")))
                     .ty
             });
+            let item = self.item_type(m, &mptr, Hint::root(format!("{op}{suffix}Item")));
             let (media_type, kind) = content_kind(media_type, ty.as_ref());
             if contents
                 .iter()
@@ -346,6 +358,7 @@ impl Builder<'_> {
                 media_type,
                 kind,
                 ty,
+                item,
             });
         }
         Some(RequestBody {
@@ -406,6 +419,11 @@ impl Builder<'_> {
                     .schema
                     .as_ref()
                     .map(|s| self.type_of(s, &mptr, hint.clone()).ty);
+                let item_hint = Hint {
+                    text: format!("{}Item", hint.text),
+                    ..hint.clone()
+                };
+                let item = self.item_type(m, &mptr, item_hint);
                 let (media_type, kind) = content_kind(media_type, ty.as_ref());
                 if contents
                     .iter()
@@ -417,6 +435,7 @@ impl Builder<'_> {
                     media_type,
                     kind,
                     ty,
+                    item,
                 });
             }
             let mut headers = Vec::new();
@@ -463,6 +482,57 @@ impl Builder<'_> {
         out
     }
 
+    /// OpenAPI 3.2 operations the emitters cannot send or route yet (the `query` method,
+    /// `additionalOperations`): a warning each.
+    fn methods_not_generated(&mut self, item: &openapiv3::PathItem, item_ptr: &str) {
+        let mut methods = Vec::new();
+        if item.extensions.contains_key(ext::QUERY) {
+            methods.push(("query".to_owned(), "QUERY".to_owned()));
+        }
+        if let Some(serde_json::Value::Object(more)) =
+            item.extensions.get(ext::ADDITIONAL_OPERATIONS)
+        {
+            for name in more.keys() {
+                let at = format!("additionalOperations/{}", crate::diag::escape_token(name));
+                methods.push((at, name.clone()));
+            }
+        }
+        for (at, method) in methods {
+            self.warning(
+                &format!("{item_ptr}/{at}"),
+                format!("the `{method}` operation is not generated yet"),
+                "operations of the methods get, put, post, delete, options, head, patch and \
+                 trace are generated",
+            );
+        }
+    }
+
+    /// The type of each item of a sequential media type (`itemSchema`, 3.2, carried as
+    /// `x-stencil-item-schema`); `schema_ptr` is the pointer of the media type's `schema`.
+    fn item_type(
+        &mut self,
+        m: &openapiv3::MediaType,
+        schema_ptr: &str,
+        hint: Hint,
+    ) -> Option<TypeRef> {
+        let raw = m.extensions.get(ext::ITEM_SCHEMA)?;
+        let ptr = schema_ptr
+            .strip_suffix("/schema")
+            .map(|media| join(media, "itemSchema"))
+            .unwrap_or_default();
+        match serde_json::from_value::<ReferenceOr<openapiv3::Schema>>(raw.clone()) {
+            Ok(schema) => Some(self.type_of(&schema, &ptr, hint).ty),
+            Err(e) => {
+                self.warning(
+                    &ptr,
+                    format!("`itemSchema` is not a schema ({e}); it is ignored"),
+                    "fix the schema",
+                );
+                None
+            }
+        }
+    }
+
     fn resolve_response(&mut self, r: &ReferenceOr<OaResponse>, ptr: &str) -> Option<OaResponse> {
         match r {
             ReferenceOr::Item(r) => Some(r.clone()),
@@ -501,136 +571,6 @@ impl Builder<'_> {
                 }
             }
         }
-    }
-
-    fn security(
-        &mut self,
-        reqs: Option<&Vec<openapiv3::SecurityRequirement>>,
-        ptr: &str,
-    ) -> Vec<Vec<SecurityUse>> {
-        let Some(reqs) = reqs else { return Vec::new() };
-        let keys: Vec<String> = self
-            .doc
-            .components
-            .iter()
-            .flat_map(|c| c.security_schemes.keys().cloned())
-            .collect();
-        let mut out = Vec::new();
-        for req in reqs {
-            let mut set = Vec::new();
-            for (name, scopes) in req {
-                // Mutual TLS happens below HTTP: the client's `reqwest::Client` presents the
-                // certificate, and TLS ends before the server's handlers. Nothing to send or
-                // check here.
-                if self.is_mutual_tls(name) {
-                    continue;
-                }
-                match keys.iter().position(|k| k == name) {
-                    Some(scheme) => set.push(SecurityUse {
-                        scheme,
-                        scopes: scopes.clone(),
-                    }),
-                    None => self.error(
-                        &join(ptr, "security"),
-                        format!("security scheme `{name}` is not declared"),
-                        "declare it under #/components/securitySchemes",
-                    ),
-                }
-            }
-            out.push(set);
-        }
-        out
-    }
-
-    /// Whether the security scheme `key` is `type: mutualTLS` (read as an HTTP scheme marked
-    /// `x-stencil-mutual-tls`).
-    fn is_mutual_tls(&self, key: &str) -> bool {
-        let scheme = self
-            .doc
-            .components
-            .as_ref()
-            .and_then(|c| c.security_schemes.get(key));
-        matches!(scheme, Some(ReferenceOr::Item(OaScheme::HTTP { extensions, .. }))
-            if extensions.contains_key(ext::MUTUAL_TLS))
-    }
-
-    pub(crate) fn security_schemes(&mut self) -> Vec<SecurityScheme> {
-        let mut scope = naming::Scope::new();
-        let mut out = Vec::new();
-        let schemes: Vec<(String, ReferenceOr<OaScheme>)> = self
-            .doc
-            .components
-            .iter()
-            .flat_map(|c| {
-                c.security_schemes
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.clone()))
-            })
-            .collect();
-        for (key, s) in schemes {
-            let (kind, description) = match s {
-                ReferenceOr::Reference { .. } => (SecurityKind::Unsupported("$ref".into()), None),
-                ReferenceOr::Item(OaScheme::HTTP {
-                    scheme,
-                    description,
-                    ..
-                }) => (
-                    match scheme.to_ascii_lowercase().as_str() {
-                        "bearer" => SecurityKind::HttpBearer,
-                        "basic" => SecurityKind::HttpBasic,
-                        other => SecurityKind::Unsupported(format!("http {other}")),
-                    },
-                    description,
-                ),
-                ReferenceOr::Item(OaScheme::APIKey {
-                    location,
-                    name,
-                    description,
-                    ..
-                }) => (
-                    SecurityKind::ApiKey {
-                        location: match location {
-                            APIKeyLocation::Query => ParamLocation::Query,
-                            APIKeyLocation::Header => ParamLocation::Header,
-                            APIKeyLocation::Cookie => ParamLocation::Cookie,
-                        },
-                        wire_name: name,
-                    },
-                    description,
-                ),
-                ReferenceOr::Item(OaScheme::OAuth2 { description, .. }) => {
-                    (SecurityKind::OAuth2, description)
-                }
-                ReferenceOr::Item(OaScheme::OpenIDConnect { description, .. }) => {
-                    (SecurityKind::OAuth2, description)
-                }
-            };
-            let mutual = self.is_mutual_tls(&key);
-            let kind = if mutual {
-                self.warning(
-                    &join("/components/securitySchemes", &key),
-                    format!("security scheme `{key}` is mutual TLS: the generated code sends and checks no credentials for it"),
-                    "give the client a `reqwest::Client` with the client certificate \
-                     (`Client::with_client`), and terminate TLS in front of the server",
-                );
-                SecurityKind::Unsupported("mutualTLS".to_owned())
-            } else {
-                kind
-            };
-            if let (false, SecurityKind::Unsupported(what)) = (mutual, &kind) {
-                self.warning(&join("/components/securitySchemes", &key), format!("security scheme `{key}` ({what}) is not supported; operations using it send no credentials for it"), "use http bearer/basic, apiKey or oauth2");
-            }
-            out.push(SecurityScheme {
-                name: scope.claim(&naming::field_name(&key)).0,
-                key,
-                kind,
-                docs: Docs {
-                    description,
-                    ..Docs::default()
-                },
-            });
-        }
-        out
     }
 }
 
