@@ -310,7 +310,8 @@ pub mod server {
     /// The OpenAPI document this server was generated from: as written, or bundled into one
     /// document when it spans several files.
     pub const OPENAPI_DOCUMENT: &str = r#"openapi: 3.2.0
-# `$self`: the document's own URI (the base of relative references).
+# `$self`: the document's own URI (the base of relative references; absolute references under
+# it name this document or files next to it).
 $self: https://example.com/pets/openapi.yaml
 info:
   title: OpenAPI 3.2 pets
@@ -335,13 +336,11 @@ paths:
           style: cookie
           schema: {type: string}
       responses:
-        # No `description`: optional since 3.2 (no warning).
+        # No `description`: optional since 3.2 (no warning). The media type is a `$ref` to
+        # `components/mediaTypes` (3.2).
         '200':
           content:
-            application/json:
-              schema:
-                type: array
-                items: {$ref: '#/components/schemas/Pet'}
+            application/json: {$ref: '#/components/mediaTypes/Pets'}
     # The `query` method (a safe request with a body): loaded, not generated yet (a warning).
     query:
       operationId: searchPets
@@ -407,6 +406,12 @@ paths:
             application/jsonl:
               itemSchema: {$ref: '#/components/schemas/PetEvent'}
 components:
+  # Reusable media types (3.2).
+  mediaTypes:
+    Pets:
+      schema:
+        type: array
+        items: {$ref: '#/components/schemas/Pet'}
   schemas:
     Pet:
       type: object
@@ -423,7 +428,8 @@ components:
       type: object
       required: [pet, at]
       properties:
-        pet: {$ref: '#/components/schemas/Pet'}
+        # An absolute `$ref` under `$self`: this document, not a remote one.
+        pet: {$ref: 'https://example.com/pets/openapi.yaml#/components/schemas/Pet'}
         at: {type: string, format: date-time}
   securitySchemes:
     # The OAuth device authorization flow and `oauth2MetadataUrl` (3.2): accepted; the token

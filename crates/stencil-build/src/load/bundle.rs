@@ -420,6 +420,9 @@ impl Bundler {
     fn resolve(&mut self, from: usize, r: &str) -> Result<Key, Fail> {
         let (file_part, frag) = r.split_once('#').unwrap_or((r, ""));
         let (file_part, frag) = (percent_decode(file_part), percent_decode(frag));
+        // An absolute URI under the file's own `$self` (3.2) names the file or a neighbour.
+        let file_part =
+            remote::under_self(&self.sources[from].value, &file_part).unwrap_or(file_part);
         let target = if file_part.is_empty() {
             from
         } else if remote::is_remote(&file_part) {

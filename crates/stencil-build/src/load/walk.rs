@@ -44,6 +44,8 @@ impl Kind {
             Kind::Link => "links",
             Kind::Callback => "callbacks",
             Kind::SecurityScheme => "securitySchemes",
+            // 3.2
+            Kind::MediaType => "mediaTypes",
             _ => return None,
         })
     }
@@ -149,6 +151,7 @@ fn role(kind: Kind, key: &str) -> Option<(Shape, Kind)> {
         (Components, "securitySchemes") => (Map(false), SecurityScheme),
         (Components, "links") => (Map(false), Link),
         (Components, "callbacks") => (Map(false), Callback),
+        (Components, "mediaTypes") => (Map(false), MediaType),
         (PathItem | Operation, "parameters") => (List, Parameter),
         (PathItem, m) if METHODS.contains(&m) => (Object, Operation),
         // 3.2, and the extensions `normalise::objects` moves them to.

@@ -1,7 +1,8 @@
 //! Remote `$ref`s (`https://...`) are not fetched. One that nothing generated needs is left
 //! out with a warning: an example or a link (documentation only), or a component other than a
 //! schema that no reference names (a security scheme: that no security requirement names).
-//! Anywhere else it is an error at the user's `$ref`.
+//! Anywhere else it is an error at the user's `$ref`. A URI under the document's own `$self`
+//! (3.2) is not remote: it names the document or a file next to it.
 
 use serde_json::Value;
 
@@ -25,6 +26,23 @@ pub(super) struct Remote {
 pub(super) fn is_remote(r: &str) -> bool {
     let file = r.split_once('#').map_or(r, |(f, _)| f);
     file.contains("://") || file.starts_with("//")
+}
+
+/// `file` (the file part of a `$ref`) relative to the document `doc`, when it is an absolute
+/// URI under the document's `$self` (3.2: the document's own URI, the base of its references):
+/// `""` for the document itself, else the path relative to its directory.
+pub(super) fn under_self(doc: &Value, file: &str) -> Option<String> {
+    let own = doc.get("$self")?.as_str()?;
+    if !is_remote(own) || !is_remote(file) {
+        return None;
+    }
+    if file == own {
+        return Some(String::new());
+    }
+    let base = &own[..=own.rfind('/')?];
+    file.strip_prefix(base)
+        .filter(|rest| !rest.is_empty() && !rest.starts_with('/'))
+        .map(str::to_owned)
 }
 
 /// Security scheme names that a requirement of the document uses (root and operations).
@@ -101,5 +119,38 @@ impl Bundler {
             d.file = self.sources[remote.file].display.clone().into();
             self.warnings.push(d);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn uris_under_self_are_local() {
+        let doc = json!({"$self": "https://example.com/api/openapi.yaml"});
+        let local = |f: &str| under_self(&doc, f);
+        assert_eq!(
+            local("https://example.com/api/openapi.yaml").as_deref(),
+            Some("")
+        );
+        assert_eq!(
+            local("https://example.com/api/schemas/pet.yaml").as_deref(),
+            Some("schemas/pet.yaml")
+        );
+        assert_eq!(local("https://example.com/other/pet.yaml"), None);
+        assert_eq!(local("https://example.com/api/"), None);
+        assert_eq!(local("schemas/pet.yaml"), None);
+        assert_eq!(
+            under_self(&json!({}), "https://example.com/api/x.yaml"),
+            None
+        );
+        // A relative `$self` is no base for absolute URIs.
+        let relative = json!({"$self": "api/openapi.yaml"});
+        assert_eq!(
+            under_self(&relative, "https://example.com/api/x.yaml"),
+            None
+        );
     }
 }

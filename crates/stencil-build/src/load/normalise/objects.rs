@@ -5,7 +5,8 @@
 //! - a response without `description` (optional since 3.2; a warning before) gets `""`;
 //! - a `mutualTLS` security scheme (3.1) becomes an HTTP scheme marked `x-stencil-mutual-tls`;
 //! - a callback that is a `$ref` to `#/components/callbacks/...` gets a copy of the component
-//!   (`openapiv3` reads operation callbacks without references);
+//!   (`openapiv3` reads operation callbacks without references), and so does a media type that
+//!   is a `$ref` to `#/components/mediaTypes/...` (3.2);
 //! - 3.2 keywords travel as `x-stencil-*` extensions (`load::ext`): the `query` method and
 //!   `additionalOperations` of path items, `in: querystring`, `style: cookie`, media type `itemSchema`, tag
 //!   `summary` / `parent` / `kind`, `$self`, the OAuth device authorization flow and
@@ -22,7 +23,7 @@ use crate::diag::Diagnostic;
 
 /// Normalise every non-schema object of the bundled document `doc`.
 pub(crate) fn objects(doc: &mut Value, version: Version, warnings: &mut Vec<Diagnostic>) {
-    inline_callbacks(doc);
+    inline_references(doc);
     if let Value::Object(m) = doc {
         rename(m, "$self", ext::SELF);
         tags(m);
@@ -130,10 +131,11 @@ fn security_scheme(m: &mut Object) {
     }
 }
 
-/// Operation callbacks that are a `$ref` to a callback component get a copy of it.
-fn inline_callbacks(doc: &mut Value) {
+/// Callbacks and media types that are a `$ref` to a component get a copy of it: `openapiv3`
+/// reads neither as a reference.
+fn inline_references(doc: &mut Value) {
     let mut found = Vec::new();
-    find_callback_refs(doc, Kind::Root, &mut String::new(), &mut found);
+    find_inlined_refs(doc, Kind::Root, &mut String::new(), &mut found);
     for (at, target) in found {
         let Some(copy) = pointer::parse(&target)
             .and_then(|t| pointer::get(doc, &t))
@@ -148,14 +150,10 @@ fn inline_callbacks(doc: &mut Value) {
     }
 }
 
-/// (pointer, target pointer) of every callback `$ref` outside `components/callbacks`.
-fn find_callback_refs(
-    node: &Value,
-    kind: Kind,
-    path: &mut String,
-    out: &mut Vec<(String, String)>,
-) {
-    if kind == Kind::Callback && !path.starts_with("/components/callbacks/") {
+/// (pointer, target pointer) of every callback or media type `$ref` outside the components.
+fn find_inlined_refs(node: &Value, kind: Kind, path: &mut String, out: &mut Vec<(String, String)>) {
+    let inlined = matches!(kind, Kind::Callback | Kind::MediaType);
+    if inlined && !path.starts_with("/components/") {
         if let Some(target) = node
             .get("$ref")
             .and_then(Value::as_str)
@@ -168,7 +166,7 @@ fn find_callback_refs(
     each_child(node, kind, &mut |a, b, child, k| {
         let len = path.len();
         push_steps(path, a, b);
-        find_callback_refs(child, k, path, out);
+        find_inlined_refs(child, k, path, out);
         path.truncate(len);
     });
 }
