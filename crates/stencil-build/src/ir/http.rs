@@ -36,6 +36,36 @@ pub struct Operation {
     pub origin: String,
 }
 
+/// An operation the API provider sends to a URL the subscriber gave (OpenAPI 3.1 `webhooks`,
+/// operation `callbacks`): the subscriber serves it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hook {
+    /// A webhook or a callback, and which.
+    pub kind: HookKind,
+    /// The request the provider sends and the responses it expects. `path` is the webhook's
+    /// name or the callback's URL expression; names are unique among hooks.
+    pub operation: Operation,
+}
+
+/// What kind of [`Hook`] it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HookKind {
+    /// A `webhooks` entry.
+    Webhook {
+        /// Its key under `webhooks`.
+        name: String,
+    },
+    /// A callback of an operation under `paths`.
+    Callback {
+        /// The operation's Rust name.
+        owner: String,
+        /// The callback's key under the operation's `callbacks`.
+        name: String,
+        /// The URL as a runtime expression (`{$request.body#/callbackUrl}`, ...).
+        expression: String,
+    },
+}
+
 /// An HTTP method.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Method {

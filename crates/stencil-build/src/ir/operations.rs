@@ -19,6 +19,10 @@ use crate::ir::{
 use crate::load::ext;
 use crate::naming;
 
+/// A path item to take operations from: its key (a path template, a webhook name or a
+/// callback expression), the item, and its pointer.
+pub(crate) type Item<'d> = (String, &'d openapiv3::PathItem, String);
+
 const METHODS: [(&str, Method); 8] = [
     ("get", Method::Get),
     ("put", Method::Put),
@@ -67,10 +71,10 @@ fn content_kind(media_type: &str, ty: Option<&TypeRef>) -> (String, MediaKind) {
 }
 
 impl Builder<'_> {
+    /// The operations under `paths`.
     pub(crate) fn operations(&mut self) -> Vec<Operation> {
         let doc = self.doc;
-        // Names: FastAPI suffixes are cleaned only where the result stays unique.
-        let mut found = Vec::new();
+        let mut items = Vec::new();
         for (path, item) in &doc.paths.paths {
             let item_ptr = join("/paths", path);
             let ReferenceOr::Item(item) = item else {
@@ -81,6 +85,20 @@ impl Builder<'_> {
                 );
                 continue;
             };
+            self.methods_not_generated(item, &item_ptr);
+            items.push((path.clone(), item, item_ptr));
+        }
+        self.operations_of(&items, true)
+    }
+
+    /// The operations of `items`, named in one scope. `paths`: the items are `paths` entries,
+    /// whose keys are path templates (else webhook names or callback expressions).
+    pub(crate) fn operations_of(&mut self, items: &[Item<'_>], paths: bool) -> Vec<Operation> {
+        let doc = self.doc;
+        // Names: FastAPI suffixes are cleaned only where the result stays unique.
+        let mut found = Vec::new();
+        for (path, item, item_ptr) in items {
+            let item = *item;
             for (key, method) in METHODS {
                 let op = match method {
                     Method::Get => &item.get,
@@ -93,14 +111,13 @@ impl Builder<'_> {
                     Method::Trace => &item.trace,
                 };
                 if let Some(op) = op {
-                    found.push((path, item, key, method, op, join(&item_ptr, key)));
+                    found.push((path, item, item_ptr, key, method, op, join(item_ptr, key)));
                 }
             }
-            self.methods_not_generated(item, &item_ptr);
         }
         let cleaned: Vec<String> = found
             .iter()
-            .map(|(path, _, key, _, op, _)| match &op.operation_id {
+            .map(|(path, _, _, key, _, op, _)| match &op.operation_id {
                 Some(id) => naming::field_name(
                     &naming::fastapi_function_name(id, key, path).unwrap_or_else(|| id.clone()),
                 ),
@@ -113,7 +130,7 @@ impl Builder<'_> {
         }
         let mut scope = naming::Scope::with_reserved(naming::CLIENT_ITEMS);
         let mut ops = Vec::new();
-        for ((path, item, _key, method, op, ptr), clean) in found.iter().zip(&cleaned) {
+        for ((path, item, item_ptr, _key, method, op, ptr), clean) in found.iter().zip(&cleaned) {
             let wanted = match (&op.operation_id, counts[clean.as_str()]) {
                 (Some(id), n) if n > 1 => naming::field_name(id),
                 _ => clean.clone(),
@@ -144,12 +161,7 @@ impl Builder<'_> {
                 .parameters
                 .iter()
                 .enumerate()
-                .map(|(i, p)| {
-                    (
-                        p,
-                        join(&join(&join("/paths", path), "parameters"), &i.to_string()),
-                    )
-                })
+                .map(|(i, p)| (p, join(&join(item_ptr, "parameters"), &i.to_string())))
                 .chain(
                     op.parameters
                         .iter()
@@ -171,7 +183,9 @@ impl Builder<'_> {
                 });
                 resolved.push((p, pptr));
             }
-            self.match_path_template(path, ptr, &mut resolved);
+            if paths {
+                self.match_path_template(path, ptr, &mut resolved);
+            }
             for (p, pptr) in resolved {
                 if let Some(param) = self.param(&p, &pptr, &type_name, &mut pscope) {
                     params.push(param);
@@ -480,57 +494,6 @@ impl Builder<'_> {
             });
         }
         out
-    }
-
-    /// OpenAPI 3.2 operations the emitters cannot send or route yet (the `query` method,
-    /// `additionalOperations`): a warning each.
-    fn methods_not_generated(&mut self, item: &openapiv3::PathItem, item_ptr: &str) {
-        let mut methods = Vec::new();
-        if item.extensions.contains_key(ext::QUERY) {
-            methods.push(("query".to_owned(), "QUERY".to_owned()));
-        }
-        if let Some(serde_json::Value::Object(more)) =
-            item.extensions.get(ext::ADDITIONAL_OPERATIONS)
-        {
-            for name in more.keys() {
-                let at = format!("additionalOperations/{}", crate::diag::escape_token(name));
-                methods.push((at, name.clone()));
-            }
-        }
-        for (at, method) in methods {
-            self.warning(
-                &format!("{item_ptr}/{at}"),
-                format!("the `{method}` operation is not generated yet"),
-                "operations of the methods get, put, post, delete, options, head, patch and \
-                 trace are generated",
-            );
-        }
-    }
-
-    /// The type of each item of a sequential media type (`itemSchema`, 3.2, carried as
-    /// `x-stencil-item-schema`); `schema_ptr` is the pointer of the media type's `schema`.
-    fn item_type(
-        &mut self,
-        m: &openapiv3::MediaType,
-        schema_ptr: &str,
-        hint: Hint,
-    ) -> Option<TypeRef> {
-        let raw = m.extensions.get(ext::ITEM_SCHEMA)?;
-        let ptr = schema_ptr
-            .strip_suffix("/schema")
-            .map(|media| join(media, "itemSchema"))
-            .unwrap_or_default();
-        match serde_json::from_value::<ReferenceOr<openapiv3::Schema>>(raw.clone()) {
-            Ok(schema) => Some(self.type_of(&schema, &ptr, hint).ty),
-            Err(e) => {
-                self.warning(
-                    &ptr,
-                    format!("`itemSchema` is not a schema ({e}); it is ignored"),
-                    "fix the schema",
-                );
-                None
-            }
-        }
     }
 
     fn resolve_response(&mut self, r: &ReferenceOr<OaResponse>, ptr: &str) -> Option<OaResponse> {

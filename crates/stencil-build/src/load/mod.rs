@@ -48,6 +48,8 @@ pub mod ext {
     pub const NULL_TYPE: &str = "x-stencil-null";
     /// The OpenAPI version the document declared (`3.0.3`, `3.1.0`), on the root.
     pub const ORIGINAL_VERSION: &str = "x-stencil-openapi";
+    /// The root `webhooks` (3.1): name → path item.
+    pub const WEBHOOKS: &str = "x-stencil-webhooks";
     /// `type: mutualTLS` (3.1), on the HTTP security scheme it is read as.
     pub const MUTUAL_TLS: &str = "x-stencil-mutual-tls";
     /// The `query` operation of a path item (3.2).
@@ -62,9 +64,11 @@ pub mod ext {
     /// `itemSchema` of a media type (3.2): the schema of each item of a sequential media type
     /// (`text/event-stream`, `application/jsonl`, ...).
     pub const ITEM_SCHEMA: &str = "x-stencil-item-schema";
-    /// Tag `summary`, `parent` and `kind` (3.2).
+    /// Tag `summary` (3.2): a short title.
     pub const TAG_SUMMARY: &str = "x-stencil-tag-summary";
+    /// Tag `parent` (3.2): the name of the tag this one is nested under.
     pub const TAG_PARENT: &str = "x-stencil-tag-parent";
+    /// Tag `kind` (3.2): `nav`, `badge`, `audience`, ... (a registry of values).
     pub const TAG_KIND: &str = "x-stencil-tag-kind";
     /// The root `$self` (3.2): the document's own URI.
     pub const SELF: &str = "x-stencil-self";

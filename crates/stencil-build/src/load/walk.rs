@@ -140,7 +140,7 @@ fn role(kind: Kind, key: &str) -> Option<(Shape, Kind)> {
     use Kind::*;
     use Shape::*;
     Some(match (kind, key) {
-        (Root, "paths" | "webhooks") => (Map(true), PathItem),
+        (Root, "paths" | "webhooks" | ext::WEBHOOKS) => (Map(true), PathItem),
         (Root, "components") => (Object, Components),
         (Components, "schemas") => (Map(false), Schema),
         (Components, "responses") => (Map(false), Response),

@@ -7,6 +7,7 @@
 //! - a callback that is a `$ref` to `#/components/callbacks/...` gets a copy of the component
 //!   (`openapiv3` reads operation callbacks without references), and so does a media type that
 //!   is a `$ref` to `#/components/mediaTypes/...` (3.2);
+//! - 3.1 `webhooks` travel as `x-stencil-webhooks` (the IR reads them);
 //! - 3.2 keywords travel as `x-stencil-*` extensions (`load::ext`): the `query` method and
 //!   `additionalOperations` of path items, `in: querystring`, `style: cookie`, media type `itemSchema`, tag
 //!   `summary` / `parent` / `kind`, `$self`, the OAuth device authorization flow and
@@ -26,6 +27,7 @@ pub(crate) fn objects(doc: &mut Value, version: Version, warnings: &mut Vec<Diag
     inline_references(doc);
     if let Value::Object(m) = doc {
         rename(m, "$self", ext::SELF);
+        rename(m, "webhooks", ext::WEBHOOKS);
         tags(m);
     }
     visit(doc, Kind::Root, &mut String::new(), version, warnings);
