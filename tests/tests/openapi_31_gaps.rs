@@ -66,7 +66,7 @@ impl Api for Pinger {
     ) -> Result<api::PingResponse, Error> {
         // Mutual TLS is below HTTP: nothing reaches the handler as credentials.
         assert!(principal.is_none());
-        Ok(api::PingResponse::Status2xx {
+        Ok(api::PingResponse::Success {
             status: StatusCode::ACCEPTED,
         })
     }

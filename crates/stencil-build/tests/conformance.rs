@@ -116,8 +116,8 @@ fn every_conformance_document() {
 // ---------------------------------------------------------------------------------------------
 // The causes of the failures measured on these documents, one by one
 
-fn load(text: &str) -> Result<stencil_build::load::Loaded, Diagnostics> {
-    stencil_build::load::load_str(text, "t.yaml")
+fn load(text: &str) -> Result<stencil_build::stages::load::Loaded, Diagnostics> {
+    stencil_build::stages::load::load_str(text, "t.yaml")
 }
 
 const HEAD_31: &str = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\n";
@@ -182,7 +182,7 @@ fn missing_responses_and_descriptions() {
 
 #[test]
 fn openapi_32_keywords_travel_as_extensions() {
-    use stencil_build::load::ext;
+    use stencil_build::stages::load::ext;
     let doc = r##"openapi: 3.2.0
 $self: https://example.com/api/openapi.yaml
 info: {title: t, version: '1'}

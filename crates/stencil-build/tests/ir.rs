@@ -309,7 +309,7 @@ fn openapi_32_item_schemas_are_the_item_types_of_their_media_types() {
 
 #[test]
 fn webhooks_and_callbacks_are_hooks() {
-    use stencil_build::ir::HookKind;
+    use stencil_build::stages::ir::HookKind;
     let (api, _) = build("specs/conformance/oas/examples/v3.1_webhook-example.yaml");
     assert!(api.operations.is_empty());
     let [hook] = api.hooks.as_slice() else {

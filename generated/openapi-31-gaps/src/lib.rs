@@ -435,7 +435,7 @@ components:
     #[allow(clippy::large_enum_variant)]
     pub enum PingResponse {
         /// 2XX: Any successful response (the document declares no responses).
-        Status2xx {
+        Success {
             /// The status to answer with.
             status: ::stencil::server::http::StatusCode,
         },
@@ -444,7 +444,7 @@ components:
     impl ::stencil::axum::response::IntoResponse for PingResponse {
         fn into_response(self) -> ::stencil::axum::response::Response {
             match self {
-                Self::Status2xx { status } => rt::empty(status.as_u16()),
+                Self::Success { status } => rt::empty(status.as_u16()),
             }
         }
     }
