@@ -259,7 +259,7 @@ pub mod client {
 }
 
 #[cfg(feature = "server")]
-/// An axum server for OpenAPI 3.1 gaps: implement [`server::Api`](crate::server::Api), then serve [`server::router`](crate::server::router).
+/// An axum server for OpenAPI 3.1 gaps: implement [`server::Api`], then serve [`server::router`].
 pub mod server {
     use ::stencil::server as rt;
 
@@ -622,7 +622,7 @@ components:
     }
 
     /// The operations, described for the runtime (and for middleware: see
-    /// [`operation_of`](super::operation_of)).
+    /// [`operation_of`]).
     pub mod operations {
         use ::stencil::server as rt;
 
