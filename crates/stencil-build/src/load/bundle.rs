@@ -92,8 +92,19 @@ struct Bundler {
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
     /// Remote `$ref`s (`https://...`): an error only where something generated needs them
-    /// (`remote::settle`).
-    remote: Vec<remote::Remote>,
+    /// (`settle_remote`).
+    remote: Vec<Remote>,
+}
+
+/// A remote `$ref` found while collecting (see `remote.rs`).
+struct Remote {
+    file: usize,
+    /// Pointer of the `$ref` keyword.
+    at: String,
+    /// The kind of object it must point at.
+    kind: Kind,
+    message: String,
+    hint: String,
 }
 
 /// Bundle the document `root` (already parsed, version-checked).
@@ -280,8 +291,8 @@ impl Bundler {
             }
         };
         if let Err(Fail::Site(message, hint)) = result {
-            if remote::is_remote(r) && !at.contains("/discriminator/mapping/") {
-                self.remote.push(remote::Remote {
+            if Self::is_remote(r) && !at.contains("/discriminator/mapping/") {
+                self.remote.push(Remote {
                     file: from,
                     at: at.to_owned(),
                     kind,
@@ -422,10 +433,10 @@ impl Bundler {
         let (file_part, frag) = (percent_decode(file_part), percent_decode(frag));
         // An absolute URI under the file's own `$self` (3.2) names the file or a neighbour.
         let file_part =
-            remote::under_self(&self.sources[from].value, &file_part).unwrap_or(file_part);
+            Self::under_self(&self.sources[from].value, &file_part).unwrap_or(file_part);
         let target = if file_part.is_empty() {
             from
-        } else if remote::is_remote(&file_part) {
+        } else if Self::is_remote(&file_part) {
             return Err(Fail::Site(
                 format!("remote `$ref` `{r}` is not supported"),
                 "download the document and reference it by a relative path".to_owned(),

@@ -8,22 +8,11 @@ use serde_json::Value;
 
 use super::super::pointer;
 use super::super::walk::{Kind, METHODS};
-use super::Bundler;
+use super::{Bundler, Remote};
 use crate::diag::Diagnostic;
 
-/// A remote `$ref` found while collecting.
-pub(super) struct Remote {
-    pub file: usize,
-    /// Pointer of the `$ref` keyword.
-    pub at: String,
-    /// The kind of object it must point at.
-    pub kind: Kind,
-    pub message: String,
-    pub hint: String,
-}
-
 /// Whether `r` (or the file part of a `$ref`) names a document on the network.
-pub(super) fn is_remote(r: &str) -> bool {
+fn is_remote(r: &str) -> bool {
     let file = r.split_once('#').map_or(r, |(f, _)| f);
     file.contains("://") || file.starts_with("//")
 }
@@ -31,7 +20,7 @@ pub(super) fn is_remote(r: &str) -> bool {
 /// `file` (the file part of a `$ref`) relative to the document `doc`, when it is an absolute
 /// URI under the document's `$self` (3.2: the document's own URI, the base of its references):
 /// `""` for the document itself, else the path relative to its directory.
-pub(super) fn under_self(doc: &Value, file: &str) -> Option<String> {
+fn under_self(doc: &Value, file: &str) -> Option<String> {
     let own = doc.get("$self")?.as_str()?;
     if !is_remote(own) || !is_remote(file) {
         return None;
@@ -70,6 +59,16 @@ fn required_schemes(root: &Value) -> Vec<String> {
 }
 
 impl Bundler {
+    /// Whether `r` (or the file part of a `$ref`) names a document on the network.
+    pub(super) fn is_remote(r: &str) -> bool {
+        is_remote(r)
+    }
+
+    /// `file` relative to `doc` when it is under the document's `$self` (see [`under_self`]).
+    pub(super) fn under_self(doc: &Value, file: &str) -> Option<String> {
+        under_self(doc, file)
+    }
+
     /// Decide for each remote `$ref`: left out with a warning, or an error.
     pub(super) fn settle_remote(&mut self) {
         let required = required_schemes(&self.sources[0].value);
