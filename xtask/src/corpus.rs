@@ -257,7 +257,8 @@ pub(crate) fn sweep(args: &Args) -> ExitCode {
         .map(|(folder, d)| {
             let doc = d.file_name().unwrap().to_string_lossy().into_owned();
             let package = match folder {
-                Some(f) => package_name(&format!("{f}-{doc}")),
+                // The extension too: `x.json` and `x.yaml` of one folder are two crates.
+                Some(f) => package_name(&format!("{f}-{}.x", doc.replace('.', "-"))),
                 None => package_name(&doc),
             };
             let text_head = read_head(d);
