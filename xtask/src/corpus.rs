@@ -44,20 +44,25 @@ Usage: cargo xtask corpus DIR [--jobs N] [--timeout SECS] [--max-lines N] [--ski
   sweeps at once).
 ";
 
-struct Args {
-    dir: PathBuf,
-    jobs: usize,
-    timeout: Duration,
-    max_lines: usize,
-    skip_large: bool,
-    check: bool,
-    only: Vec<String>,
-    scratch: Option<PathBuf>,
+pub(crate) struct Args {
+    /// The folders to sweep; with more than one, package names start with the folder's name
+    /// and the summary gives a count per folder.
+    pub(crate) dirs: Vec<PathBuf>,
+    pub(crate) jobs: usize,
+    pub(crate) timeout: Duration,
+    pub(crate) max_lines: usize,
+    pub(crate) skip_large: bool,
+    pub(crate) check: bool,
+    pub(crate) only: Vec<String>,
+    pub(crate) scratch: Option<PathBuf>,
+    /// Documents (`folder/file` as shown in the table) that may be rejected with a diagnostic
+    /// instead of generating: they count as passed then.
+    pub(crate) may_reject: Vec<String>,
 }
 
-fn parse_args(args: &[&str]) -> Result<Args, String> {
+pub(crate) fn parse_args(args: &[&str]) -> Result<Args, String> {
     let mut out = Args {
-        dir: PathBuf::new(),
+        dirs: Vec::new(),
         jobs: 2,
         timeout: Duration::from_secs(300),
         max_lines: 400_000,
@@ -65,6 +70,7 @@ fn parse_args(args: &[&str]) -> Result<Args, String> {
         check: true,
         only: Vec::new(),
         scratch: None,
+        may_reject: Vec::new(),
     };
     let mut dir = None;
     let mut it = args.iter();
@@ -96,7 +102,7 @@ fn parse_args(args: &[&str]) -> Result<Args, String> {
             _ => return Err(format!("unexpected argument {arg}")),
         }
     }
-    out.dir = dir.ok_or("missing DIR")?;
+    out.dirs = vec![dir.ok_or("missing DIR")?];
     out.jobs = out.jobs.max(1);
     Ok(out)
 }
@@ -120,12 +126,13 @@ pub fn run(args: &[&str]) -> ExitCode {
     if cfg!(debug_assertions) && std::env::var_os("STENCIL_CORPUS_NO_REEXEC").is_none() {
         // Generation of large documents is ~10x faster optimised.
         let root = crate_root();
-        let dir = std::fs::canonicalize(&parsed.dir).unwrap_or(parsed.dir.clone());
+        let dir = &parsed.dirs[0];
+        let dir = std::fs::canonicalize(dir).unwrap_or(dir.clone());
         // Re-pass the options (everything except DIR).
         let mut forwarded = vec![dir.display().to_string()];
         let mut skip_dir = true;
         for a in args {
-            if skip_dir && !a.starts_with('-') && Path::new(a) == parsed.dir {
+            if skip_dir && !a.starts_with('-') && Path::new(a) == parsed.dirs[0] {
                 skip_dir = false;
                 continue;
             }
@@ -150,7 +157,7 @@ pub fn run(args: &[&str]) -> ExitCode {
     sweep(&parsed)
 }
 
-fn crate_root() -> PathBuf {
+pub(crate) fn crate_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("xtask lives in the workspace")
@@ -215,7 +222,7 @@ fn diag_exit(d: &stencil_build::Diagnostics) -> ExitCode {
     ExitCode::FAILURE
 }
 
-fn sweep(args: &Args) -> ExitCode {
+pub(crate) fn sweep(args: &Args) -> ExitCode {
     let root = crate_root();
     let scratch = match &args.scratch {
         Some(dir) => std::env::current_dir()
@@ -229,38 +236,13 @@ fn sweep(args: &Args) -> ExitCode {
         eprintln!("error: cannot create {}: {e}", ws.display());
         return ExitCode::FAILURE;
     }
-    let mut docs: Vec<PathBuf> = match std::fs::read_dir(&args.dir) {
-        Ok(rd) => rd
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| {
-                p.is_file()
-                    && matches!(
-                        p.extension().and_then(|e| e.to_str()),
-                        Some("json" | "yaml" | "yml")
-                    )
-            })
-            .filter(|p| {
-                args.only.is_empty()
-                    || args.only.iter().any(|o| {
-                        p.file_name()
-                            .and_then(|n| n.to_str())
-                            .is_some_and(|n| n.contains(o.as_str()))
-                    })
-            })
-            .collect(),
+    let docs = match documents(args) {
+        Ok(docs) => docs,
         Err(e) => {
-            eprintln!("error: cannot read {}: {e}", args.dir.display());
+            eprintln!("error: {e}");
             return ExitCode::FAILURE;
         }
     };
-    docs.sort();
-    if docs.is_empty() {
-        eprintln!(
-            "error: no *.json/*.yaml/*.yml documents in {}",
-            args.dir.display()
-        );
-        return ExitCode::FAILURE;
-    }
     let exe = match std::env::current_exe() {
         Ok(e) => e,
         Err(e) => {
@@ -272,11 +254,21 @@ fn sweep(args: &Args) -> ExitCode {
     // 1. Generate, `jobs` documents at a time.
     let rows: Vec<Mutex<Row>> = docs
         .iter()
-        .map(|d| {
+        .map(|(folder, d)| {
             let doc = d.file_name().unwrap().to_string_lossy().into_owned();
-            let package = package_name(&doc);
+            let package = match folder {
+                // The extension too: `x.json` and `x.yaml` of one folder are two crates.
+                Some(f) => package_name(&format!("{f}-{}.x", doc.replace('.', "-"))),
+                None => package_name(&doc),
+            };
             let text_head = read_head(d);
+            let doc = match folder {
+                Some(f) => format!("{f}/{doc}"),
+                None => doc,
+            };
             Mutex::new(Row {
+                folder: folder.clone(),
+                may_reject: args.may_reject.contains(&doc),
                 version: openapi_version(&text_head),
                 bytes: std::fs::metadata(d).map(|m| m.len()).unwrap_or(0),
                 doc,
@@ -301,7 +293,7 @@ fn sweep(args: &Args) -> ExitCode {
                 }
                 let package = rows[i].lock().unwrap().package.clone();
                 let out = ws.join(&package);
-                let result = generate_child(&exe, &docs[i], &out, args.timeout);
+                let result = generate_child(&exe, &docs[i].1, &out, args.timeout);
                 let mut row = rows[i].lock().unwrap();
                 match result {
                     Ok((ops, types, ms, lines, warnings)) => {
@@ -372,16 +364,23 @@ fn sweep(args: &Args) -> ExitCode {
 
     // 3. The table.
     print!("{}", table(&rows));
-    let passed = rows
-        .iter()
-        .filter(|r| r.generate.is_ok() && matches!(r.compile, Compile::Ok | Compile::OkApart))
-        .count();
+    let passed = rows.iter().filter(|r| report::passed(r)).count();
     let skipped = rows
         .iter()
         .filter(|r| r.generate.is_ok() && matches!(r.compile, Compile::Skipped(_)))
         .count();
     let failed = rows.len() - passed - skipped;
     print!("{}", summary(&rows));
+    if args.dirs.len() > 1 {
+        print!("{}", report::per_folder(&rows));
+    }
+    let expected = rows
+        .iter()
+        .filter(|r| r.may_reject && r.generate.is_err() && report::passed(r))
+        .count();
+    if expected > 0 {
+        println!("({expected} expected rejections with a diagnostic count as passed)");
+    }
     if skipped > 0 {
         println!("{passed} passed, {failed} failed, {skipped} generated but not checked");
     } else {
@@ -392,6 +391,46 @@ fn sweep(args: &Args) -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// The documents to sweep, each with its folder's name when there are several folders.
+type Documents = Vec<(Option<String>, PathBuf)>;
+
+fn documents(args: &Args) -> Result<Documents, String> {
+    let mut all = Vec::new();
+    for dir in &args.dirs {
+        let folder = (args.dirs.len() > 1)
+            .then(|| dir.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .flatten();
+        let mut docs: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.is_file()
+                    && matches!(
+                        p.extension().and_then(|e| e.to_str()),
+                        Some("json" | "yaml" | "yml")
+                    )
+            })
+            .filter(|p| {
+                args.only.is_empty()
+                    || args.only.iter().any(|o| {
+                        p.file_name()
+                            .and_then(|n| n.to_str())
+                            .is_some_and(|n| n.contains(o.as_str()))
+                    })
+            })
+            .collect();
+        docs.sort();
+        if docs.is_empty() {
+            return Err(format!(
+                "no *.json/*.yaml/*.yml documents in {}",
+                dir.display()
+            ));
+        }
+        all.extend(docs.into_iter().map(|d| (folder.clone(), d)));
+    }
+    Ok(all)
 }
 
 fn package_name(doc: &str) -> String {

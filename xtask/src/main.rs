@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use xtask::{Change, Error};
 
 mod bench;
+mod conformance;
 mod corpus;
 
 const USAGE: &str = "\
@@ -27,6 +28,8 @@ Commands:
   docs           cargo doc --no-deps on every generated crate, rustdoc warnings denied
   outside        install the CLI into a scratch directory outside the repository,
                  generate the PathStack crate there and `cargo check` it (minutes)
+  conformance    generate + cargo check the OpenAPI Initiative's valid test documents
+                 (specs/conformance/oas), `N passed, M failed` per folder
   bench [FILES]  generation time, memory and output size per document and stage, in release
                  mode (default: specs/; `cargo xtask bench --help`)
   help           print this help
@@ -45,6 +48,7 @@ fn main() -> ExitCode {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let check = match args.as_slice() {
         ["corpus", rest @ ..] => return corpus::run(rest),
+        ["conformance", rest @ ..] => return conformance::run(rest),
         ["bench", rest @ ..] => return bench::main(rest),
         ["test"] => {
             return if xtask::test_all::run(&xtask::project_root()) {

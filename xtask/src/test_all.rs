@@ -5,7 +5,10 @@
 //!    inherited). `--all-features` so that the generated crates' `client` and `server` modules,
 //!    which sit behind those features, are compiled and doc-tested too. Cargo's default
 //!    fail-fast applies: the first failing test binary stops the run.
-//! 2. The script tests of [`SCRIPTS`], each only when step 1 passed: the contract test,
+//! 2. The conformance compile check, `cargo xtask conformance` (the OpenAPI Initiative's valid
+//!    test documents generated into one scratch workspace and checked by one `cargo check`,
+//!    about a minute from cold), then the script tests of [`SCRIPTS`], each only when step 1
+//!    passed: the contract test,
 //!    `tests/contract/run.sh` (schemathesis against the generated PathStack server), and the
 //!    FastAPI differential test, `tests/fastapi-diff/run.sh` (the same invalid requests to a
 //!    FastAPI app and to its generated server).
@@ -178,6 +181,22 @@ pub fn run(root: &Path) -> bool {
     };
 
     let mut scripts = Vec::new();
+    let conformance = if tests != Outcome::Passed {
+        Outcome::Skipped(format!("`{command_line}` failed"))
+    } else {
+        section("conformance: cargo xtask conformance");
+        match std::env::current_exe().and_then(|exe| {
+            Command::new(exe)
+                .arg("conformance")
+                .current_dir(root)
+                .status()
+        }) {
+            Ok(status) if status.success() => Outcome::Passed,
+            Ok(status) => Outcome::Failed(status_text(status)),
+            Err(e) => Outcome::Failed(format!("could not run xtask: {e}")),
+        }
+    };
+    scripts.push(("conformance", "cargo xtask conformance", conformance));
     for &(name, script) in SCRIPTS {
         let outcome = if tests != Outcome::Passed {
             Outcome::Skipped(format!("`{command_line}` failed"))

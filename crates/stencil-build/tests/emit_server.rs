@@ -56,6 +56,8 @@ snapshot!(real_world, "specs/fixtures/real-world.yaml");
 snapshot!(streaming, "specs/fixtures/streaming.yaml");
 snapshot!(fastapi_diff, "specs/fastapi-diff/openapi.json");
 snapshot!(pagination, "specs/fixtures/pagination.yaml");
+snapshot!(openapi_3_1_gaps, "specs/fixtures/openapi-3.1-gaps.yaml");
+snapshot!(openapi_3_2, "specs/fixtures/openapi-3.2.yaml");
 
 /// Every spec in `specs/` (outside `invalid/`) has a snapshot above.
 #[test]
@@ -72,6 +74,8 @@ fn every_spec_is_covered() {
         "specs/fixtures/real-world.yaml",
         "specs/fixtures/streaming.yaml",
         "specs/fixtures/pagination.yaml",
+        "specs/fixtures/openapi-3.1-gaps.yaml",
+        "specs/fixtures/openapi-3.2.yaml",
     ];
     let mut found = Vec::new();
     for dir in ["specs/pathstack", "specs/fixtures"] {

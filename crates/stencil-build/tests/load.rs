@@ -902,7 +902,7 @@ paths:
       parameters:
         - {name: p, in: body}
       responses:
-        '200': {content: {}}
+        '200': {description: ok, content: 5}
   /b:
     get:
       responses:

@@ -798,7 +798,7 @@ pub mod types {
             skip_serializing_if = "Option::is_none",
             with = "::stencil::double_option"
         )]
-        pub nothing: Option<Option<::stencil::serde_json::Value>>,
+        pub nothing: Option<Option<()>>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub choice: Option<HostileEnum>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6591,7 +6591,7 @@ components:
                     },
                     rt::Field {
                         name: "nothing",
-                        schema: &rt::Schema::Any,
+                        schema: &rt::Schema::Tuple(&[]),
                         required: false,
                         nullable: true,
                     },

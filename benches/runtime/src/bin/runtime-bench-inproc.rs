@@ -147,24 +147,21 @@ fn micro(n: usize) {
                 serde_json::from_slice::<serde_json::Value>(black_box(&bytes)).expect("ok")
             }),
         ),
-        (
-            "rt::validate(USERNAME_PASSWORD, &value)",
-            {
-                // Standard mode never changes the value: one copy serves every iteration.
-                let mut value = value.clone();
-                time(n, || {
-                    let mut out = Vec::new();
-                    rt::validate(
-                        &schemas::USERNAME_PASSWORD,
-                        black_box(&mut value),
-                        &mut vec![rt::LocSegment::from("body")],
-                        &mut out,
-                        rt::Validation::Standard,
-                    );
-                    out.len()
-                })
-            },
-        ),
+        ("rt::validate(USERNAME_PASSWORD, &value)", {
+            // Standard mode never changes the value: one copy serves every iteration.
+            let mut value = value.clone();
+            time(n, || {
+                let mut out = Vec::new();
+                rt::validate(
+                    &schemas::USERNAME_PASSWORD,
+                    black_box(&mut value),
+                    &mut vec![rt::LocSegment::from("body")],
+                    &mut out,
+                    rt::Validation::Standard,
+                );
+                out.len()
+            })
+        }),
         (
             "value.clone() (to feed the next row)",
             time(n, || black_box(&value).clone()),

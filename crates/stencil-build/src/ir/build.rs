@@ -140,6 +140,7 @@ pub fn build(loaded: &Loaded, warnings: &mut Vec<Diagnostic>) -> Result<Api, Dia
         }
     }
     let operations = b.operations();
+    let hooks = b.hooks(&operations);
     let security_schemes = b.security_schemes();
     // Phase 3: finalise.
     b.discriminators();
@@ -154,6 +155,7 @@ pub fn build(loaded: &Loaded, warnings: &mut Vec<Diagnostic>) -> Result<Api, Dia
         types: Vec::new(),
         operations,
         security_schemes,
+        hooks,
         document: if loaded.files.len() <= 1 {
             loaded.source_text.clone()
         } else {
@@ -381,7 +383,7 @@ impl<'a> Builder<'a> {
             });
         }
         api.types = types;
-        for op in &mut api.operations {
+        for op in api.operations_mut() {
             super::walk::operation_refs_mut(op, &mut |t| remap_ref(t, &remap));
         }
     }

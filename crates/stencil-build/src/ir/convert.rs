@@ -153,7 +153,17 @@ impl Builder<'_> {
             t.constraints = own;
         }
         if let Some(target) = target {
-            if !matches!(t.ty, TypeRef::Named(id, _) if id == target) {
+            let own = matches!(t.ty, TypeRef::Named(id, _) if id == target);
+            if own && self.slots[target.0 as usize].kind.is_none() {
+                // `X: {allOf: [{$ref: X}]}`: the schema is only a reference to itself, and
+                // describes no value (like an alias loop, see `cycles`).
+                self.warning(
+                    ptr,
+                    "the schema only refers to itself; typed as any JSON value",
+                    "give the schema a definition of its own",
+                );
+                self.set(target, TypeKind::Alias(TypeRef::Any), docs_of(&v));
+            } else if !own {
                 // A component that is not itself a struct/enum/union: an alias.
                 self.set(target, TypeKind::Alias(t.ty.clone()), docs_of(&v));
                 if !t.constraints.is_empty() {
@@ -170,7 +180,8 @@ impl Builder<'_> {
 
     fn inline_view(&mut self, v: &View, ptr: &str, hint: Hint, target: Option<TypeId>) -> Typed {
         if v.ext(ext::NULL_TYPE).is_some() {
-            let mut t = Typed::plain(TypeRef::Any);
+            // Only `null`: `Option<()>`, whose `Some` no JSON value deserialises into.
+            let mut t = Typed::plain(TypeRef::Tuple(Vec::new()));
             t.nullable = true;
             return t;
         }

@@ -77,6 +77,36 @@ pub enum PageScheme {
     Link,
 }
 
+/// An operation the API provider sends to a URL the subscriber gave (OpenAPI 3.1 `webhooks`,
+/// operation `callbacks`): the subscriber serves it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hook {
+    /// A webhook or a callback, and which.
+    pub kind: HookKind,
+    /// The request the provider sends and the responses it expects. `path` is the webhook's
+    /// name or the callback's URL expression; names are unique among hooks.
+    pub operation: Operation,
+}
+
+/// What kind of [`Hook`] it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HookKind {
+    /// A `webhooks` entry.
+    Webhook {
+        /// Its key under `webhooks`.
+        name: String,
+    },
+    /// A callback of an operation under `paths`.
+    Callback {
+        /// The operation's Rust name.
+        owner: String,
+        /// The callback's key under the operation's `callbacks`.
+        name: String,
+        /// The URL as a runtime expression (`{$request.body#/callbackUrl}`, ...).
+        expression: String,
+    },
+}
+
 /// An HTTP method.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Method {
@@ -191,6 +221,9 @@ pub struct Content {
     pub kind: MediaKind,
     /// The body's type; `None` when the media type has no schema.
     pub ty: Option<TypeRef>,
+    /// The type of each item of a sequential media type (`text/event-stream`, JSON Lines,
+    /// ...), from `itemSchema` (OpenAPI 3.2); `None` when not declared.
+    pub item: Option<TypeRef>,
 }
 
 /// How a body is encoded, by its media type.

@@ -18,13 +18,16 @@ mod compose;
 mod convert;
 mod cycles;
 mod generics;
+mod hooks;
 mod http;
 mod media;
+mod openapi32;
 mod operations;
 mod pagination;
 mod paths;
 mod replace;
 mod schema;
+mod security;
 pub(crate) mod select;
 mod unions;
 mod walk;
@@ -53,6 +56,9 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// `components/securitySchemes`, in document order; [`SecurityUse::scheme`] indexes it.
     pub security_schemes: Vec<SecurityScheme>,
+    /// Operations the API provider sends rather than serves: webhooks and callbacks, in
+    /// document order. Not generated yet (issue 14): carried for the emitters.
+    pub hooks: Vec<Hook>,
     /// The document the API was built from, for servers to embed and serve: the root file's
     /// text as written when it is self-contained, else the bundled document as JSON.
     pub document: String,
@@ -67,6 +73,13 @@ impl Api {
     /// The type arena, ordered by name; `types()[i].id` is the `i`-th [`TypeId`].
     pub fn types(&self) -> &[TypeDef] {
         &self.types
+    }
+
+    /// Every operation: those under `paths`, then the hooks'.
+    pub fn operations_mut(&mut self) -> impl Iterator<Item = &mut Operation> {
+        self.operations
+            .iter_mut()
+            .chain(self.hooks.iter_mut().map(|h| &mut h.operation))
     }
 }
 

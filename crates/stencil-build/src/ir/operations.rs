@@ -1,11 +1,11 @@
-//! Operations: parameters, request bodies, responses and security, in document order.
+//! Operations: parameters, request bodies and responses, in document order (security is in
+//! `security.rs`).
 
 use std::collections::HashMap;
 
 use openapiv3::{
-    APIKeyLocation, Header, MediaType, Parameter, ParameterSchemaOrContent, PathStyle, QueryStyle,
-    ReferenceOr, RequestBody as OaBody, Response as OaResponse, SecurityScheme as OaScheme,
-    StatusCode,
+    Header, MediaType, Parameter, ParameterSchemaOrContent, PathStyle, QueryStyle, ReferenceOr,
+    RequestBody as OaBody, Response as OaResponse, StatusCode,
 };
 use serde_json::Value;
 
@@ -15,10 +15,14 @@ use crate::ir::convert::Typed;
 use crate::ir::media::{content_kind, media_kind};
 use crate::ir::{
     Content, Docs, MediaKind, Method, Operation, Param, ParamLocation, ParamStyle, Primitive,
-    RequestBody, Response, ResponseHeader, SecurityKind, SecurityScheme, SecurityUse, Status,
-    TypeRef,
+    RequestBody, Response, ResponseHeader, Status, TypeRef,
 };
+use crate::load::ext;
 use crate::naming;
+
+/// A path item to take operations from: its key (a path template, a webhook name or a
+/// callback expression), the item, and its pointer.
+pub(crate) type Item<'d> = (String, &'d openapiv3::PathItem, String);
 
 const METHODS: [(&str, Method); 8] = [
     ("get", Method::Get),
@@ -32,10 +36,10 @@ const METHODS: [(&str, Method); 8] = [
 ];
 
 impl Builder<'_> {
+    /// The operations under `paths`.
     pub(crate) fn operations(&mut self) -> Vec<Operation> {
         let doc = self.doc;
-        // Names: FastAPI suffixes are cleaned only where the result stays unique.
-        let mut found = Vec::new();
+        let mut items = Vec::new();
         for (path, item) in &doc.paths.paths {
             let item_ptr = join("/paths", path);
             let ReferenceOr::Item(item) = item else {
@@ -46,6 +50,20 @@ impl Builder<'_> {
                 );
                 continue;
             };
+            self.methods_not_generated(item, &item_ptr);
+            items.push((path.clone(), item, item_ptr));
+        }
+        self.operations_of(&items, true)
+    }
+
+    /// The operations of `items`, named in one scope. `paths`: the items are `paths` entries,
+    /// whose keys are path templates (else webhook names or callback expressions).
+    pub(crate) fn operations_of(&mut self, items: &[Item<'_>], paths: bool) -> Vec<Operation> {
+        let doc = self.doc;
+        // Names: FastAPI suffixes are cleaned only where the result stays unique.
+        let mut found = Vec::new();
+        for (path, item, item_ptr) in items {
+            let item = *item;
             for (key, method) in METHODS {
                 let op = match method {
                     Method::Get => &item.get,
@@ -58,13 +76,13 @@ impl Builder<'_> {
                     Method::Trace => &item.trace,
                 };
                 if let Some(op) = op {
-                    found.push((path, item, key, method, op, join(&item_ptr, key)));
+                    found.push((path, item, item_ptr, key, method, op, join(item_ptr, key)));
                 }
             }
         }
         let cleaned: Vec<String> = found
             .iter()
-            .map(|(path, _, key, _, op, _)| match &op.operation_id {
+            .map(|(path, _, _, key, _, op, _)| match &op.operation_id {
                 Some(id) => naming::field_name(
                     &naming::fastapi_function_name(id, key, path).unwrap_or_else(|| id.clone()),
                 ),
@@ -77,7 +95,7 @@ impl Builder<'_> {
         }
         let mut scope = naming::Scope::with_reserved(naming::CLIENT_ITEMS);
         let mut ops = Vec::new();
-        for ((path, item, _key, method, op, ptr), clean) in found.iter().zip(&cleaned) {
+        for ((path, item, item_ptr, _key, method, op, ptr), clean) in found.iter().zip(&cleaned) {
             let wanted = match (&op.operation_id, counts[clean.as_str()]) {
                 (Some(id), n) if n > 1 => naming::field_name(id),
                 _ => clean.clone(),
@@ -108,12 +126,7 @@ impl Builder<'_> {
                 .parameters
                 .iter()
                 .enumerate()
-                .map(|(i, p)| {
-                    (
-                        p,
-                        join(&join(&join("/paths", path), "parameters"), &i.to_string()),
-                    )
-                })
+                .map(|(i, p)| (p, join(&join(item_ptr, "parameters"), &i.to_string())))
                 .chain(
                     op.parameters
                         .iter()
@@ -135,7 +148,9 @@ impl Builder<'_> {
                 });
                 resolved.push((p, pptr));
             }
-            self.match_path_template(path, ptr, &mut resolved);
+            if paths {
+                self.match_path_template(path, ptr, &mut resolved);
+            }
             for (p, pptr) in resolved {
                 if let Some(param) = self.param(&p, &pptr, &type_name, &mut pscope) {
                     params.push(param);
@@ -226,6 +241,17 @@ impl Builder<'_> {
             Parameter::Cookie { .. } => (ParamLocation::Cookie, ParamStyle::Form, true),
         };
         let data = p.clone().parameter_data();
+        if data.extensions.contains_key(ext::QUERYSTRING) {
+            self.warning(
+                ptr,
+                format!(
+                    "`in: querystring` (`{}`) is not generated yet; the parameter is left out",
+                    data.name
+                ),
+                "declare the query parameters one by one meanwhile",
+            );
+            return None;
+        }
         if location == ParamLocation::Header
             && ["accept", "content-type", "authorization"]
                 .contains(&data.name.to_ascii_lowercase().as_str())
@@ -301,6 +327,7 @@ impl Builder<'_> {
                 self.type_of(s, &mptr, Hint::root(format!("{op}{suffix}")))
                     .ty
             });
+            let item = self.item_type(m, &mptr, Hint::root(format!("{op}{suffix}Item")));
             let (media_type, kind) = content_kind(media_type, ty.as_ref());
             // A request body of a streamed kind is sent and received as bytes.
             let kind = if kind.is_stream() {
@@ -318,6 +345,7 @@ impl Builder<'_> {
                 media_type,
                 kind,
                 ty,
+                item,
             });
         }
         Some(RequestBody {
@@ -378,6 +406,11 @@ impl Builder<'_> {
                     .schema
                     .as_ref()
                     .map(|s| self.type_of(s, &mptr, hint.clone()).ty);
+                let item_hint = Hint {
+                    text: format!("{}Item", hint.text),
+                    ..hint.clone()
+                };
+                let item = self.item_type(m, &mptr, item_hint);
                 let (media_type, kind) = content_kind(media_type, ty.as_ref());
                 if contents
                     .iter()
@@ -389,6 +422,7 @@ impl Builder<'_> {
                     media_type,
                     kind,
                     ty,
+                    item,
                 });
             }
             let mut headers = Vec::new();
@@ -419,6 +453,17 @@ impl Builder<'_> {
                 description: resp.description.clone(),
                 contents,
                 headers,
+            });
+        }
+        // No responses at all (optional since 3.1): any success, without a body the client
+        // would need to decode.
+        if op.responses.responses.is_empty() && op.responses.default.is_none() {
+            out.push(Response {
+                status: Status::Range(2),
+                description: "Any successful response (the document declares no responses)."
+                    .to_owned(),
+                contents: Vec::new(),
+                headers: Vec::new(),
             });
         }
         out
@@ -462,106 +507,6 @@ impl Builder<'_> {
                 }
             }
         }
-    }
-
-    fn security(
-        &mut self,
-        reqs: Option<&Vec<openapiv3::SecurityRequirement>>,
-        ptr: &str,
-    ) -> Vec<Vec<SecurityUse>> {
-        let Some(reqs) = reqs else { return Vec::new() };
-        let keys: Vec<String> = self
-            .doc
-            .components
-            .iter()
-            .flat_map(|c| c.security_schemes.keys().cloned())
-            .collect();
-        let mut out = Vec::new();
-        for req in reqs {
-            let mut set = Vec::new();
-            for (name, scopes) in req {
-                match keys.iter().position(|k| k == name) {
-                    Some(scheme) => set.push(SecurityUse {
-                        scheme,
-                        scopes: scopes.clone(),
-                    }),
-                    None => self.error(
-                        &join(ptr, "security"),
-                        format!("security scheme `{name}` is not declared"),
-                        "declare it under #/components/securitySchemes",
-                    ),
-                }
-            }
-            out.push(set);
-        }
-        out
-    }
-
-    pub(crate) fn security_schemes(&mut self) -> Vec<SecurityScheme> {
-        let mut scope = naming::Scope::new();
-        let mut out = Vec::new();
-        let schemes: Vec<(String, ReferenceOr<OaScheme>)> = self
-            .doc
-            .components
-            .iter()
-            .flat_map(|c| {
-                c.security_schemes
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.clone()))
-            })
-            .collect();
-        for (key, s) in schemes {
-            let (kind, description) = match s {
-                ReferenceOr::Reference { .. } => (SecurityKind::Unsupported("$ref".into()), None),
-                ReferenceOr::Item(OaScheme::HTTP {
-                    scheme,
-                    description,
-                    ..
-                }) => (
-                    match scheme.to_ascii_lowercase().as_str() {
-                        "bearer" => SecurityKind::HttpBearer,
-                        "basic" => SecurityKind::HttpBasic,
-                        other => SecurityKind::Unsupported(format!("http {other}")),
-                    },
-                    description,
-                ),
-                ReferenceOr::Item(OaScheme::APIKey {
-                    location,
-                    name,
-                    description,
-                    ..
-                }) => (
-                    SecurityKind::ApiKey {
-                        location: match location {
-                            APIKeyLocation::Query => ParamLocation::Query,
-                            APIKeyLocation::Header => ParamLocation::Header,
-                            APIKeyLocation::Cookie => ParamLocation::Cookie,
-                        },
-                        wire_name: name,
-                    },
-                    description,
-                ),
-                ReferenceOr::Item(OaScheme::OAuth2 { description, .. }) => {
-                    (SecurityKind::OAuth2, description)
-                }
-                ReferenceOr::Item(OaScheme::OpenIDConnect { description, .. }) => {
-                    (SecurityKind::OAuth2, description)
-                }
-            };
-            if let SecurityKind::Unsupported(what) = &kind {
-                self.warning(&join("/components/securitySchemes", &key), format!("security scheme `{key}` ({what}) is not supported; operations using it send no credentials for it"), "use http bearer/basic, apiKey or oauth2");
-            }
-            out.push(SecurityScheme {
-                name: scope.claim(&naming::field_name(&key)).0,
-                key,
-                kind,
-                docs: Docs {
-                    description,
-                    ..Docs::default()
-                },
-            });
-        }
-        out
     }
 }
 

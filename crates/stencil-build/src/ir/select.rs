@@ -235,7 +235,7 @@ fn retain_used_types(api: &mut Api) -> usize {
             pending.push(id.0);
         }
     };
-    for op in &mut api.operations {
+    for op in api.operations_mut() {
         operation_refs_mut(op, &mut note);
     }
     while let Some(id) = pending.pop() {
@@ -273,7 +273,7 @@ fn retain_used_types(api: &mut Api) -> usize {
     for def in &mut kept {
         kind_refs_mut(&mut def.kind, &mut renumber);
     }
-    for op in &mut api.operations {
+    for op in api.operations_mut() {
         operation_refs_mut(op, &mut renumber);
     }
     api.types = kept;

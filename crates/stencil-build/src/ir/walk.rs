@@ -1,6 +1,6 @@
 //! Visiting every `TypeRef` in the IR (for remapping ids and finding cycles).
 
-use crate::ir::{Operation, TypeKind, TypeRef};
+use crate::ir::{Content, Operation, TypeKind, TypeRef};
 
 /// Call `f` on `t` and on every type nested in it.
 pub fn ref_mut(t: &mut TypeRef, f: &mut impl FnMut(&mut TypeRef)) {
@@ -36,22 +36,25 @@ pub fn kind_refs_mut(k: &mut TypeKind, f: &mut impl FnMut(&mut TypeRef)) {
     }
 }
 
+/// The body type and the item type of a media type.
+fn content_refs_mut(c: &mut Content, f: &mut impl FnMut(&mut TypeRef)) {
+    for t in c.ty.iter_mut().chain(c.item.iter_mut()) {
+        ref_mut(t, f);
+    }
+}
+
 pub fn operation_refs_mut(op: &mut Operation, f: &mut impl FnMut(&mut TypeRef)) {
     for p in &mut op.params {
         ref_mut(&mut p.ty, f);
     }
     if let Some(body) = &mut op.body {
         for c in &mut body.contents {
-            if let Some(t) = &mut c.ty {
-                ref_mut(t, f);
-            }
+            content_refs_mut(c, f);
         }
     }
     for r in &mut op.responses {
         for c in &mut r.contents {
-            if let Some(t) = &mut c.ty {
-                ref_mut(t, f);
-            }
+            content_refs_mut(c, f);
         }
         for h in &mut r.headers {
             ref_mut(&mut h.ty, f);

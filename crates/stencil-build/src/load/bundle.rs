@@ -23,6 +23,7 @@ use super::source::{self, SourceInfo};
 use super::walk::{each_child, push_steps, push_token, Kind};
 
 mod assemble;
+mod remote;
 use crate::diag::{Diagnostic, Position};
 
 /// A document read from disk (or given as text).
@@ -90,6 +91,20 @@ struct Bundler {
     work: Vec<(usize, Tokens, Kind)>,
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
+    /// Remote `$ref`s (`https://...`): an error only where something generated needs them
+    /// (`settle_remote`).
+    remote: Vec<Remote>,
+}
+
+/// A remote `$ref` found while collecting (see `remote.rs`).
+struct Remote {
+    file: usize,
+    /// Pointer of the `$ref` keyword.
+    at: String,
+    /// The kind of object it must point at.
+    kind: Kind,
+    message: String,
+    hint: String,
 }
 
 /// Bundle the document `root` (already parsed, version-checked).
@@ -103,6 +118,7 @@ pub(crate) fn bundle(root: Source, root_key: Option<PathBuf>) -> Bundled {
         work: Vec::new(),
         errors: Vec::new(),
         warnings: Vec::new(),
+        remote: Vec::new(),
     };
     if let Some(key) = root_key {
         b.by_path.insert(key, Ok(0));
@@ -110,6 +126,7 @@ pub(crate) fn bundle(root: Source, root_key: Option<PathBuf>) -> Bundled {
     b.sources.push(root);
     b.claim_aliases();
     b.collect();
+    b.settle_remote();
     let (doc, relocations) = if b.errors.is_empty() {
         let (doc, relocations) = b.assemble();
         (Some(doc), relocations)
@@ -274,6 +291,16 @@ impl Bundler {
             }
         };
         if let Err(Fail::Site(message, hint)) = result {
+            if Self::is_remote(r) && !at.contains("/discriminator/mapping/") {
+                self.remote.push(Remote {
+                    file: from,
+                    at: at.to_owned(),
+                    kind,
+                    message,
+                    hint,
+                });
+                return;
+            }
             // A discriminator mapping entry only names a branch's tag value: without it the
             // branch is still told apart by its schema name.
             if at.contains("/discriminator/mapping/") {
@@ -404,9 +431,12 @@ impl Bundler {
     fn resolve(&mut self, from: usize, r: &str) -> Result<Key, Fail> {
         let (file_part, frag) = r.split_once('#').unwrap_or((r, ""));
         let (file_part, frag) = (percent_decode(file_part), percent_decode(frag));
+        // An absolute URI under the file's own `$self` (3.2) names the file or a neighbour.
+        let file_part =
+            Self::under_self(&self.sources[from].value, &file_part).unwrap_or(file_part);
         let target = if file_part.is_empty() {
             from
-        } else if file_part.contains("://") || file_part.starts_with("//") {
+        } else if Self::is_remote(&file_part) {
             return Err(Fail::Site(
                 format!("remote `$ref` `{r}` is not supported"),
                 "download the document and reference it by a relative path".to_owned(),

@@ -30,25 +30,7 @@ use bundle::Source;
 use parse::{version, Version};
 use source::{Locator, SourceInfo};
 
-/// Extension keys the normaliser writes for 3.1 keywords `openapiv3` has no field for. The IR
-/// builder reads them.
-pub mod ext {
-    /// `const: v` (also written as `enum: [v]`).
-    pub const CONST: &str = "x-stencil-const";
-    /// schema `examples: [...]` (the first is also written as `example`).
-    pub const EXAMPLES: &str = "x-stencil-examples";
-    /// `prefixItems: [...]`: raw schemas of a tuple.
-    pub const PREFIX_ITEMS: &str = "x-stencil-prefix-items";
-    /// `contentMediaType` of a string schema.
-    pub const CONTENT_MEDIA_TYPE: &str = "x-stencil-content-media-type";
-    /// Set on the `allOf: [{$ref}]` wrapper made from a `$ref` with sibling keywords: the schema
-    /// is the referenced one, the siblings only add docs/nullability.
-    pub const REF_SIBLINGS: &str = "x-stencil-ref-siblings";
-    /// `type: 'null'` alone: the only value is `null`.
-    pub const NULL_TYPE: &str = "x-stencil-null";
-    /// The OpenAPI version the document declared (`3.0.3`, `3.1.0`), on the root.
-    pub const ORIGINAL_VERSION: &str = "x-stencil-openapi";
-}
+pub mod ext;
 
 /// A loaded, bundled and normalised document.
 #[derive(Debug)]
@@ -265,11 +247,14 @@ fn load_root(
         Err(d) => {
             let mut d = *d;
             d.file = root_display.clone().into();
-            return Err(Diagnostics(vec![located(d, &root.text)]));
+            let mut d = located(d, &root.text);
+            // An empty document has no node to point at: its start.
+            d.position = d.position.or(Some(Position { line: 1, column: 1 }));
+            return Err(Diagnostics(vec![d]));
         }
     };
     let mut warnings = Vec::new();
-    normalise::root(&mut root.value, version == Version::V31, &mut warnings);
+    normalise::root(&mut root.value, version != Version::V30, &mut warnings);
     if let Value::Object(m) = &mut root.value {
         m.insert(ext::ORIGINAL_VERSION.to_owned(), Value::String(declared));
     }
@@ -296,6 +281,7 @@ fn load_root(
 
     // 4. Normalise.
     normalise::schemas(&mut raw, &mut locator);
+    normalise::objects(&mut raw, version, &mut warnings);
 
     // 5. Parse with openapiv3.
     if let Some(deep) = pointer::depth_over(&raw, MAX_DEPTH) {

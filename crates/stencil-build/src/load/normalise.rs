@@ -15,7 +15,9 @@ use crate::diag::Diagnostic;
 
 type Object = Map<String, Value>;
 
+mod objects;
 mod types;
+pub(crate) use objects::objects;
 use types::{null_branches, types};
 
 /// Root-level changes, made before bundling.
@@ -24,7 +26,8 @@ pub(crate) fn root(doc: &mut Value, v31: bool, warnings: &mut Vec<Diagnostic>) {
     if matches!(m.get("paths"), None | Some(Value::Null)) {
         m.insert("paths".to_owned(), json!({}));
     }
-    if let Some(webhooks) = m.shift_remove("webhooks") {
+    // Kept (as `x-stencil-webhooks`, see `objects`): the IR carries them for the emitters.
+    if let Some(webhooks) = m.get("webhooks") {
         if webhooks.as_object().is_some_and(|w| !w.is_empty()) {
             warnings.push(
                 Diagnostic::warning("/webhooks", "webhooks are not generated")

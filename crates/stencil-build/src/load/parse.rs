@@ -14,6 +14,8 @@ use crate::diag::Diagnostic;
 pub(crate) enum Version {
     V30,
     V31,
+    /// 3.2: read as 3.1, its new keywords carried as extensions (`normalise::objects`).
+    V32,
 }
 
 /// Check the declared version: `Ok((version, as declared))` or an error at the root.
@@ -65,6 +67,8 @@ fn declared(root: &Value) -> Result<(Version, String), Diagnostic> {
         Ok((Version::V30, declared))
     } else if minor("3.1") {
         Ok((Version::V31, declared))
+    } else if minor("3.2") {
+        Ok((Version::V32, declared))
     } else {
         let message = if declared.starts_with('2') {
             format!("OpenAPI version `{declared}` (Swagger 2.0) is not supported")
@@ -72,7 +76,7 @@ fn declared(root: &Value) -> Result<(Version, String), Diagnostic> {
             format!("unsupported OpenAPI version `{declared}`")
         };
         Err(Diagnostic::error("/openapi", message)
-            .with_hint("Stencil reads OpenAPI 3.0.x and 3.1.x documents"))
+            .with_hint("Stencil reads OpenAPI 3.0.x, 3.1.x and 3.2.x documents"))
     }
 }
 

@@ -5,6 +5,8 @@
 
 use serde_json::Value;
 
+use crate::load::ext;
+
 /// The kind of OpenAPI object at a position.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Kind {
@@ -42,6 +44,8 @@ impl Kind {
             Kind::Link => "links",
             Kind::Callback => "callbacks",
             Kind::SecurityScheme => "securitySchemes",
+            // 3.2
+            Kind::MediaType => "mediaTypes",
             _ => return None,
         })
     }
@@ -136,7 +140,7 @@ fn role(kind: Kind, key: &str) -> Option<(Shape, Kind)> {
     use Kind::*;
     use Shape::*;
     Some(match (kind, key) {
-        (Root, "paths" | "webhooks") => (Map(true), PathItem),
+        (Root, "paths" | "webhooks" | ext::WEBHOOKS) => (Map(true), PathItem),
         (Root, "components") => (Object, Components),
         (Components, "schemas") => (Map(false), Schema),
         (Components, "responses") => (Map(false), Response),
@@ -147,8 +151,13 @@ fn role(kind: Kind, key: &str) -> Option<(Shape, Kind)> {
         (Components, "securitySchemes") => (Map(false), SecurityScheme),
         (Components, "links") => (Map(false), Link),
         (Components, "callbacks") => (Map(false), Callback),
+        (Components, "mediaTypes") => (Map(false), MediaType),
         (PathItem | Operation, "parameters") => (List, Parameter),
         (PathItem, m) if METHODS.contains(&m) => (Object, Operation),
+        // 3.2, and the extensions `normalise::objects` moves them to.
+        (PathItem, "query" | ext::QUERY) => (Object, Operation),
+        (PathItem, "additionalOperations" | ext::ADDITIONAL_OPERATIONS) => (Map(false), Operation),
+        (MediaType, "itemSchema" | ext::ITEM_SCHEMA) => (Single, Schema),
         (Operation, "requestBody") => (Single, RequestBody),
         (Operation, "responses") => (Map(true), Response),
         (Operation, "callbacks") => (Map(false), Callback),

@@ -30,4 +30,6 @@ pub const SPECS: &[(&str, &str)] = &[
     ("hostile", "specs/fixtures/hostile.yaml"),
     ("real_world", "specs/fixtures/real-world.yaml"),
     ("fastapi_diff", "specs/fastapi-diff/openapi.json"),
+    ("openapi_3_1_gaps", "specs/fixtures/openapi-3.1-gaps.yaml"),
+    ("openapi_3_2", "specs/fixtures/openapi-3.2.yaml"),
 ];
