@@ -392,6 +392,19 @@ async fn multipart_text_binary_and_tagged_union() {
     )
     .await;
     assert_eq!(status, 422, "{body}");
+    // More parts than `Config::multipart_parts` (256 by default): 413, before any is decoded.
+    let many: String = (0..300)
+        .map(|i| format!("--x\r\nContent-Disposition: form-data; name=\"f{i}\"\r\n\r\nv\r\n"))
+        .collect();
+    let (status, body) = send(
+        http.post(format!("{base}/animals/{animal}/photos"))
+            .bearer_auth("t")
+            .header("content-type", "multipart/form-data; boundary=x")
+            .body(format!("{many}--x--\r\n")),
+    )
+    .await;
+    assert_eq!(status, 413, "{body}");
+    assert!(body.to_string().contains("more than 256 parts"), "{body}");
 }
 
 #[tokio::test]

@@ -88,6 +88,8 @@ pub enum ErrorKind {
     Unauthenticated,
     /// The body is larger than the configured limit (413).
     PayloadTooLarge,
+    /// The body did not arrive within the configured time (408).
+    RequestTimeout,
     /// The handler returned a domain error whose status the operation declares.
     Domain,
     /// Anything else: the status is 500 and the message says nothing more.
@@ -142,6 +144,28 @@ impl ErrorReport {
             status: StatusCode::PAYLOAD_TOO_LARGE,
             kind: ErrorKind::PayloadTooLarge,
             message: format!("Request body is larger than {limit} bytes"),
+            violations: Vec::new(),
+        }
+    }
+
+    /// A 413 rejection: a multipart body has more than `limit` parts.
+    pub fn too_many_parts(operation: &'static Operation, limit: usize) -> Self {
+        ErrorReport {
+            message: format!("Request body has more than {limit} parts"),
+            ..ErrorReport::payload_too_large(operation, limit)
+        }
+    }
+
+    /// A 408 rejection: the body did not arrive within `timeout`.
+    pub fn request_timeout(operation: &'static Operation, timeout: std::time::Duration) -> Self {
+        ErrorReport {
+            operation,
+            status: StatusCode::REQUEST_TIMEOUT,
+            kind: ErrorKind::RequestTimeout,
+            message: format!(
+                "Request body did not arrive within {} s",
+                timeout.as_secs_f64()
+            ),
             violations: Vec::new(),
         }
     }
@@ -333,6 +357,7 @@ impl Ctx<'_> {
             ErrorKind::Validation => "validation_error",
             ErrorKind::Unauthenticated => "unauthenticated",
             ErrorKind::PayloadTooLarge => "payload_too_large",
+            ErrorKind::RequestTimeout => "request_timeout",
             ErrorKind::Domain => "http_error",
             ErrorKind::Internal => "internal_error",
         }

@@ -22,9 +22,11 @@ mod config;
 mod direct;
 mod error;
 mod input;
+mod limits;
 mod multipart;
 mod route;
 mod schema;
+mod serve;
 mod validate;
 mod violation;
 
@@ -49,6 +51,7 @@ pub use schema::{
     OperationInfo, Param, Rules, Schema, Scheme, SchemeKind, SchemeUse, StatusSpec, Style, Union,
     Variant,
 };
+pub use serve::serve;
 pub use validate::{check_format, matches_pattern, validate};
 pub use violation::{summary, LocSegment, Violation};
 
