@@ -124,6 +124,7 @@ impl ErrorReport {
             message: summary(&violations),
             violations,
         }
+        .noted()
     }
 
     /// A 401 rejection: credentials missing or refused.
@@ -135,6 +136,7 @@ impl ErrorReport {
             message: message.into(),
             violations: Vec::new(),
         }
+        .noted()
     }
 
     /// A 413 rejection: the body is larger than `limit` bytes.
@@ -146,14 +148,19 @@ impl ErrorReport {
             message: format!("Request body is larger than {limit} bytes"),
             violations: Vec::new(),
         }
+        .noted()
     }
 
     /// A 413 rejection: a multipart body has more than `limit` parts.
     pub fn too_many_parts(operation: &'static Operation, limit: usize) -> Self {
         ErrorReport {
+            operation,
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            kind: ErrorKind::PayloadTooLarge,
             message: format!("Request body has more than {limit} parts"),
-            ..ErrorReport::payload_too_large(operation, limit)
+            violations: Vec::new(),
         }
+        .noted()
     }
 
     /// A 408 rejection: the body did not arrive within `timeout`.
@@ -168,6 +175,7 @@ impl ErrorReport {
             ),
             violations: Vec::new(),
         }
+        .noted()
     }
 
     /// A logged 500 that shows nothing of its cause.
@@ -215,9 +223,24 @@ impl ErrorReport {
                 kind: ErrorKind::Unauthenticated,
                 message: error.message(),
                 violations: Vec::new(),
-            };
+            }
+            .noted();
         }
         ErrorReport::domain(operation, error)
+    }
+
+    /// Log the rejection at debug level: the operation, the status, the cause and the public
+    /// message (what the client is told anyway), never a header or a parameter's value, so
+    /// no credential reaches the logs.
+    fn noted(self) -> Self {
+        tracing::debug!(
+            operation = self.operation.id,
+            status = self.status.as_u16(),
+            kind = ?self.kind,
+            message = %self.message,
+            "request rejected"
+        );
+        self
     }
 
     /// The declared response this report is rendered in: the operation's own for the status,
