@@ -14,7 +14,8 @@
 //!   serde, `Display` and `FromStr` impls of generated enums, which keep unknown values in their
 //!   `Other` variant;
 //! - [`TaggedUnion`] and [`impl_tagged_union!`]: deserializing a `oneOf` by its discriminator;
-//! - [`default_from_json`]: schema defaults that have no Rust literal form.
+//! - [`default_from_json`]: schema defaults that have no Rust literal form;
+//! - [`fmt_redacted`]: the `Debug` of types with secret fields, which print as `[redacted]`.
 //!
 //! Everything here is public API for generated code: changing it is a breaking change for every
 //! generated crate.
@@ -26,6 +27,7 @@ mod defaults;
 pub mod double_option;
 mod enums;
 mod include;
+mod redact;
 mod tagged;
 
 pub use base64;
@@ -38,6 +40,7 @@ pub use uuid;
 pub use base64_bytes::Base64;
 pub use defaults::default_from_json;
 pub use enums::{IntEnum, StringEnum, UnknownValue};
+pub use redact::{fmt_redacted, DebugField, REDACTED};
 pub use tagged::{deserialize_tagged, TaggedUnion};
 
 /// Implementation details of the macros. Not public API.
