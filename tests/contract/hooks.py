@@ -83,6 +83,10 @@ def status_code_conformance_with_omissions(ctx, response, case):
     if "default" in declared or str(response.status_code) in declared:
         return None
     key = (case.operation.method.upper(), case.operation.path)
+    if response.status_code == 405 and case.method.upper() != key[0]:
+        # unsupported_method sends methods the path does not have: 405 (with `Allow`, which
+        # that check verifies) is the answer no document declares.
+        return None
     if response.status_code in OMISSIONS.get(key, {}):
         return None
     raise AssertionError(
