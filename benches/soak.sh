@@ -36,7 +36,14 @@ TARGET=${CARGO_TARGET_DIR:-target}
 # Connections beyond the default open-file limit would be transport errors of the machine.
 ulimit -n 65536 2>/dev/null || true
 LOG=$(mktemp)
-pin "${SERVER_CPU:-}" "$TARGET/release/examples/pathstack_server" 127.0.0.1:0 >"$LOG" 2>&1 &
+# Started directly (not through `pin`, a function, which would run in a subshell): $! must be
+# the server's own PID, whose RSS the load reads. taskset execs the program.
+SERVER=("$TARGET/release/examples/pathstack_server" 127.0.0.1:0)
+if [ -n "${SERVER_CPU:-}" ] && command -v taskset >/dev/null; then
+    taskset -c "$SERVER_CPU" "${SERVER[@]}" >"$LOG" 2>&1 &
+else
+    "${SERVER[@]}" >"$LOG" 2>&1 &
+fi
 SERVER_PID=$!
 cleanup() {
     kill "$SERVER_PID" 2>/dev/null || true
