@@ -28,7 +28,9 @@ async fn main() {
         .expect("a bound listener has an address");
     println!("listening on http://{local}");
     let router = pathstack::server::router(memory::Memory::new());
-    if let Err(e) = axum::serve(listener, router).await {
+    // `serve`: the connection limits and timeouts of the default `Config` (issue 18).
+    let config = stencil::server::Config::default();
+    if let Err(e) = stencil::server::serve(listener, router, &config).await {
         eprintln!("server error: {e}");
         std::process::exit(1);
     }

@@ -109,3 +109,35 @@ fn nullable_links_are_always_optional() {
     assert_eq!(links.previous, Some(None));
     assert_eq!(links.next, Some(Some("/device/1/trip?page=1".into())));
 }
+
+/// Secrets never print in `Debug` (issue 18): PathStack's credentials and tokens are redacted,
+/// the other fields print as derived.
+#[test]
+fn credentials_and_tokens_print_redacted() {
+    let login = pathstack::types::UsernamePassword {
+        username: "ann".to_owned(),
+        password: "hunter2-SECRET".to_owned(),
+    };
+    assert_eq!(
+        format!("{login:?}"),
+        r#"UsernamePassword { username: "ann", password: [redacted] }"#
+    );
+    let auth = pathstack::types::AuthenticationResult {
+        token_type: "bearer".to_owned(),
+        access_token: "access-SECRET".to_owned(),
+        refresh_token: "refresh-SECRET".to_owned(),
+        sub: "ann".to_owned(),
+        expires_in: 3600,
+        refresh_token_expires_in: 86400,
+    };
+    let shown = format!("{auth:?} {auth:#?}");
+    assert!(!shown.contains("SECRET"), "{shown}");
+    assert!(shown.contains("access_token: [redacted]"), "{shown}");
+    assert!(shown.contains(r#"sub: "ann""#), "{shown}");
+    // Inside a generated request, too.
+    let request = pathstack::server::LoginRequest {
+        x_api_version: Default::default(),
+        body: login,
+    };
+    assert!(!format!("{request:?}").contains("SECRET"));
+}

@@ -189,6 +189,10 @@ pub fn plan(root: &Path, generator: Generator<'_>) -> Result<Plan, Error> {
             format: true,
             include_paths: entry.include_paths.clone(),
             exclude_paths: entry.exclude_paths.clone(),
+            secret_fields: entry
+                .secret_fields
+                .clone()
+                .unwrap_or_else(|| Options::default().secret_fields),
         };
         let spec = join(root, &entry.spec);
         match generator(&spec, &options) {
@@ -392,6 +396,7 @@ mod tests {
             server_traits_per_tag: false,
             include_paths: vec![],
             exclude_paths: vec![],
+            secret_fields: None,
         };
         assert_eq!(
             cargo_toml(&entry),

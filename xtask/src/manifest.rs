@@ -34,6 +34,8 @@ pub struct CrateEntry {
     pub include_paths: Vec<String>,
     /// Leave out the operations whose path matches one of these globs.
     pub exclude_paths: Vec<String>,
+    /// Property names `Debug` redacts (`Options::secret_fields`); the default list when absent.
+    pub secret_fields: Option<Vec<String>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -136,6 +138,7 @@ pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
         let mut server_traits_per_tag = false;
         let mut include_paths = Vec::new();
         let mut exclude_paths = Vec::new();
+        let mut secret_fields = None;
         for (n, key, value) in keys {
             let expected =
                 |what: &str| err(n, format!("`{key}` must be {what}, found {}", value.kind()));
@@ -149,11 +152,12 @@ pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
                 ("derive", Value::Array(items)) => derive = items.clone(),
                 ("include_paths", Value::Array(items)) => include_paths = items.clone(),
                 ("exclude_paths", Value::Array(items)) => exclude_paths = items.clone(),
+                ("secret_fields", Value::Array(items)) => secret_fields = Some(items.clone()),
                 ("name" | "spec" | "out", _) => return Err(expected("a string")),
                 ("client" | "server" | "server_traits_per_tag", _) => {
                     return Err(expected("a boolean"))
                 }
-                ("derive" | "include_paths" | "exclude_paths", _) => {
+                ("derive" | "include_paths" | "exclude_paths" | "secret_fields", _) => {
                     return Err(expected("an array of strings"))
                 }
                 _ => {
@@ -161,7 +165,7 @@ pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
                         n,
                         format!(
                             "unknown key `{key}` (known: name, spec, out, client, server, derive, \
-                             server_traits_per_tag, include_paths, exclude_paths)"
+                             server_traits_per_tag, include_paths, exclude_paths, secret_fields)"
                         ),
                     ))
                 }
@@ -189,6 +193,7 @@ pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
             server_traits_per_tag,
             include_paths,
             exclude_paths,
+            secret_fields,
         });
     }
 
@@ -351,6 +356,7 @@ mod tests {
                 server_traits_per_tag: true,
                 include_paths: vec!["/token#POST".into(), "/users/**".into()],
                 exclude_paths: vec!["/users/*/photo".into()],
+                secret_fields: None,
             }
         );
         assert_eq!(m.crates[1].name, "b");
@@ -371,7 +377,7 @@ mod tests {
         assert_eq!(
             e("[[crate]]\nnmae = \"x\"\n"),
             "codegen.toml:2: unknown key `nmae` (known: name, spec, out, client, server, derive, \
-             server_traits_per_tag, include_paths, exclude_paths)"
+             server_traits_per_tag, include_paths, exclude_paths, secret_fields)"
         );
         assert_eq!(
             e("[[crate]]\nclient = \"yes\"\n"),

@@ -28,6 +28,7 @@ mod render;
 
 pub use config::{compile, Config, Error};
 pub use diag::{Diagnostic, Diagnostics, Position, Severity};
+pub use naming::DEFAULT_SECRET_FIELDS;
 pub use options::Options;
 pub use pipeline::{generate, generate_observed, Generated, Stage};
 

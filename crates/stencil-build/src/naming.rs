@@ -399,6 +399,26 @@ impl Scope {
     }
 }
 
+/// The property names generated types redact in `Debug` unless `Options::secret_fields` says
+/// otherwise: those of credentials. Compared with a property's wire name and its Rust field
+/// name, lowercased ([`is_secret_name`]).
+pub const DEFAULT_SECRET_FIELDS: &[&str] = &[
+    "password",
+    "secret",
+    "token",
+    "access_token",
+    "refresh_token",
+    "api_key",
+    "client_secret",
+];
+
+/// Whether a property named `name` (on the wire, or as a Rust field) is one of `secrets`
+/// (lowercase): case-insensitive, a raw identifier's `r#` ignored.
+pub fn is_secret_name(name: &str, secrets: &[String]) -> bool {
+    let name = name.trim_start_matches("r#").to_ascii_lowercase();
+    secrets.contains(&name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

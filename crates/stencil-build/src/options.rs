@@ -7,6 +7,7 @@
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::ir::select::PathPattern;
+use crate::naming::DEFAULT_SECRET_FIELDS;
 
 /// What to generate. The build.rs, xtask and CLI surfaces all fill this in.
 #[derive(Clone, Debug)]
@@ -41,6 +42,11 @@ pub struct Options {
     /// Leave out the operations whose path matches one of these patterns (after
     /// `include_paths`), and the types only they use.
     pub exclude_paths: Vec<String>,
+    /// Property names whose values `Debug` prints as `[redacted]` (compared with the
+    /// property's name on the wire and its Rust field name, case-insensitively), besides every
+    /// property with `format: password` or `writeOnly: true`. Default:
+    /// [`DEFAULT_SECRET_FIELDS`].
+    pub secret_fields: Vec<String>,
 }
 
 impl Default for Options {
@@ -56,6 +62,10 @@ impl Default for Options {
             format: true,
             include_paths: Vec::new(),
             exclude_paths: Vec::new(),
+            secret_fields: DEFAULT_SECRET_FIELDS
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect(),
         }
     }
 }
@@ -77,6 +87,8 @@ pub(crate) struct Settings {
     pub format: bool,
     pub include: Vec<PathPattern>,
     pub exclude: Vec<PathPattern>,
+    /// `Options::secret_fields`, trimmed and lowercased.
+    pub secret_fields: Vec<String>,
 }
 
 impl Settings {
@@ -126,6 +138,12 @@ impl Settings {
             format: options.format,
             include,
             exclude,
+            secret_fields: options
+                .secret_fields
+                .iter()
+                .map(|s| s.trim().to_ascii_lowercase())
+                .filter(|s| !s.is_empty())
+                .collect(),
         })
     }
 

@@ -308,7 +308,9 @@ impl Part {
 fn emit_part(api: &Api, settings: &Settings, part: Part, sink: &mut dyn Sink) {
     use crate::emit::{client, server, types};
     match part {
-        Part::Types => types::types_into(api, &settings.derive_paths(), sink),
+        Part::Types => {
+            types::types_into(api, &settings.derive_paths(), &settings.secret_fields, sink)
+        }
         Part::Client => client::client_into(api, settings.feature_gates, sink),
         Part::Server => {
             let document = (!api.document.is_empty()).then(|| {

@@ -326,7 +326,13 @@ pub(crate) fn emit_fixture_part(
 ) {
     use crate::emit::{client, server, types};
     match part {
-        0 => types::types_into(api, &[], sink),
+        0 => {
+            let secrets: Vec<String> = crate::naming::DEFAULT_SECRET_FIELDS
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect();
+            types::types_into(api, &[], &secrets, sink)
+        }
         1 => client::client_into(api, feature_gates, sink),
         _ => {
             let document = (!api.document.is_empty()).then(|| {

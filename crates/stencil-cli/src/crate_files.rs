@@ -49,6 +49,7 @@ pub fn generate(
         format: args.format,
         include_paths: args.include_paths.clone(),
         exclude_paths: args.exclude_paths.clone(),
+        ..Options::default()
     };
     let generated = generator(&spec, &options)?;
     let cargo_toml = cargo_toml(args, cwd, local, &command);

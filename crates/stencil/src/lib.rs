@@ -17,6 +17,7 @@
 //! - [`default_from_json`]: schema defaults that have no Rust literal form;
 //! - [`Event`]: a server-sent event with a typed payload, as `client` streams yield them and
 //!   `server` handlers send them.
+//! - [`fmt_redacted`]: the `Debug` of types with secret fields, which print as `[redacted]`.
 //!
 //! Everything here is public API for generated code: changing it is a breaking change for every
 //! generated crate.
@@ -29,6 +30,7 @@ pub mod double_option;
 mod enums;
 mod event;
 mod include;
+mod redact;
 mod tagged;
 
 pub use base64;
@@ -42,6 +44,7 @@ pub use base64_bytes::Base64;
 pub use defaults::default_from_json;
 pub use enums::{IntEnum, StringEnum, UnknownValue};
 pub use event::Event;
+pub use redact::{fmt_redacted, DebugField, REDACTED};
 pub use tagged::{deserialize_tagged, TaggedUnion};
 
 /// Implementation details of the macros. Not public API.

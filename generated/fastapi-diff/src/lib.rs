@@ -27,7 +27,7 @@ pub mod types {
     }
 
     /// Body_login_token_post
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct BodyLoginTokenPost {
         /// Username
@@ -47,6 +47,20 @@ pub mod types {
 
     fn default_body_login_token_post_remember() -> bool {
         false
+    }
+
+    impl ::std::fmt::Debug for BodyLoginTokenPost {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::stencil::fmt_redacted(
+                f,
+                "BodyLoginTokenPost",
+                &[
+                    ("username", Some(&self.username)),
+                    ("password", None),
+                    ("remember", Some(&self.remember)),
+                ],
+            )
+        }
     }
 
     /// Body_upload_upload_post

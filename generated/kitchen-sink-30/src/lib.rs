@@ -320,7 +320,7 @@ pub mod types {
 
     ::stencil::impl_string_enum!(MagazineFrequency);
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct Member {
         /// Read-only: sent by the server, ignored in requests. Constraints: `format: uuid`.
@@ -351,6 +351,24 @@ pub mod types {
         /// Write-only: sent in requests, not returned by the server. Constraints: `minLength: 4`, `maxLength: 8`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub pin: Option<String>,
+    }
+
+    impl ::std::fmt::Debug for Member {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::stencil::fmt_redacted(
+                f,
+                "Member",
+                &[
+                    ("id", Some(&self.id)),
+                    ("email", Some(&self.email)),
+                    ("joined_at", Some(&self.joined_at)),
+                    ("card_barcode", Some(&self.card_barcode)),
+                    ("photo", Some(&self.photo)),
+                    ("phone", Some(&self.phone)),
+                    ("pin", None),
+                ],
+            )
+        }
     }
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -868,7 +868,7 @@ pub mod types {
     ::stencil::impl_string_enum!(HostileEnum);
 
     /// Keeper
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct Keeper {
         /// Read-only: sent by the server, ignored in requests. Constraints: `format: int64`.
@@ -883,6 +883,22 @@ pub mod types {
         pub mentor: Option<Mentor>,
     }
 
+    impl ::std::fmt::Debug for Keeper {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::stencil::fmt_redacted(
+                f,
+                "Keeper",
+                &[
+                    ("id", Some(&self.id)),
+                    ("name", Some(&self.name)),
+                    ("password", None),
+                    ("contact", Some(&self.contact)),
+                    ("mentor", Some(&self.mentor)),
+                ],
+            )
+        }
+    }
+
     pub type Labels = ::std::collections::BTreeMap<String, String>;
 
     /// Use `TagOrId` instead.
@@ -891,7 +907,7 @@ pub mod types {
     pub type LegacyTag = String;
 
     /// LoginForm
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct LoginForm {
         /// Grant Type
@@ -918,6 +934,21 @@ pub mod types {
 
     fn default_login_form_scope() -> String {
         "".to_owned()
+    }
+
+    impl ::std::fmt::Debug for LoginForm {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::stencil::fmt_redacted(
+                f,
+                "LoginForm",
+                &[
+                    ("grant_type", Some(&self.grant_type)),
+                    ("username", Some(&self.username)),
+                    ("password", None),
+                    ("scope", Some(&self.scope)),
+                ],
+            )
+        }
     }
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -1258,12 +1289,26 @@ pub mod types {
     }
 
     /// Token
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct Token {
         pub access_token: String,
         pub token_type: TokenTokenType,
         pub expires_in: i64,
+    }
+
+    impl ::std::fmt::Debug for Token {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::stencil::fmt_redacted(
+                f,
+                "Token",
+                &[
+                    ("access_token", None),
+                    ("token_type", Some(&self.token_type)),
+                    ("expires_in", Some(&self.expires_in)),
+                ],
+            )
+        }
     }
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -6,7 +6,7 @@ pub mod types {
     use ::stencil::serde::{Deserialize, Serialize};
 
     /// AuthenticationResult
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct AuthenticationResult {
         /// Token Type
@@ -21,6 +21,23 @@ pub mod types {
         pub sub: String,
         /// Refresh Token Expires In
         pub refresh_token_expires_in: i64,
+    }
+
+    impl ::std::fmt::Debug for AuthenticationResult {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::stencil::fmt_redacted(
+                f,
+                "AuthenticationResult",
+                &[
+                    ("token_type", Some(&self.token_type)),
+                    ("expires_in", Some(&self.expires_in)),
+                    ("access_token", None),
+                    ("refresh_token", None),
+                    ("sub", Some(&self.sub)),
+                    ("refresh_token_expires_in", Some(&self.refresh_token_expires_in)),
+                ],
+            )
+        }
     }
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -95,7 +112,7 @@ pub mod types {
     }
 
     /// UsernamePassword
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct UsernamePassword {
         /// Username
@@ -104,6 +121,16 @@ pub mod types {
         pub username: String,
         /// Password
         pub password: String,
+    }
+
+    impl ::std::fmt::Debug for UsernamePassword {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::stencil::fmt_redacted(
+                f,
+                "UsernamePassword",
+                &[("username", Some(&self.username)), ("password", None)],
+            )
+        }
     }
 }
 

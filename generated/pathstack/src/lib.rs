@@ -100,7 +100,7 @@ pub mod types {
     }
 
     /// AuthenticationResult
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct AuthenticationResult {
         /// Token Type
@@ -115,6 +115,23 @@ pub mod types {
         pub sub: String,
         /// Refresh Token Expires In
         pub refresh_token_expires_in: i64,
+    }
+
+    impl ::std::fmt::Debug for AuthenticationResult {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::stencil::fmt_redacted(
+                f,
+                "AuthenticationResult",
+                &[
+                    ("token_type", Some(&self.token_type)),
+                    ("expires_in", Some(&self.expires_in)),
+                    ("access_token", None),
+                    ("refresh_token", None),
+                    ("sub", Some(&self.sub)),
+                    ("refresh_token_expires_in", Some(&self.refresh_token_expires_in)),
+                ],
+            )
+        }
     }
 
     /// ConnectionCredentials
@@ -290,7 +307,7 @@ pub mod types {
     >;
 
     /// RefreshResult
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct RefreshResult {
         /// Token Type
@@ -304,8 +321,22 @@ pub mod types {
         pub access_token: Option<String>,
     }
 
+    impl ::std::fmt::Debug for RefreshResult {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::stencil::fmt_redacted(
+                f,
+                "RefreshResult",
+                &[
+                    ("token_type", Some(&self.token_type)),
+                    ("expires_in", Some(&self.expires_in)),
+                    ("access_token", None),
+                ],
+            )
+        }
+    }
+
     /// RefreshToken
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct RefreshToken {
         /// Sub
@@ -314,6 +345,16 @@ pub mod types {
         pub sub: String,
         /// Refresh Token
         pub refresh_token: String,
+    }
+
+    impl ::std::fmt::Debug for RefreshToken {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::stencil::fmt_redacted(
+                f,
+                "RefreshToken",
+                &[("sub", Some(&self.sub)), ("refresh_token", None)],
+            )
+        }
     }
 
     /// Success
@@ -495,7 +536,7 @@ pub mod types {
     }
 
     /// UsernamePassword
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct UsernamePassword {
         /// Username
@@ -504,6 +545,16 @@ pub mod types {
         pub username: String,
         /// Password
         pub password: String,
+    }
+
+    impl ::std::fmt::Debug for UsernamePassword {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::stencil::fmt_redacted(
+                f,
+                "UsernamePassword",
+                &[("username", Some(&self.username)), ("password", None)],
+            )
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Number, Value};
 
-use super::schema::Schema;
+use super::schema::{IntKind, Schema};
 use super::validate::{validate, Validation};
 
 use super::violation::Failure;
@@ -39,6 +39,17 @@ pub(crate) fn coerce_scalar(schema: &Schema, text: &str) -> Result<Value, Failur
                 Ok(Value::Number(n.into()))
             } else if let Ok(n) = t.parse::<u64>() {
                 Ok(Value::Number(n.into()))
+            } else if is_integer_text(t) {
+                let (min, max) = match schema.base() {
+                    Schema::Int(kind) => kind.bounds(),
+                    _ => IntKind::I64.bounds(),
+                };
+                Err(Failure::new(
+                    "int_out_of_range",
+                    &format!(
+                        "Input should be an integer from {min} to {max}; the value is out of range"
+                    ),
+                ))
             } else {
                 Err(Failure::new(
                     "int_parsing",
@@ -76,6 +87,12 @@ pub(crate) fn coerce_scalar(schema: &Schema, text: &str) -> Result<Value, Failur
         }
         _ => Ok(Value::String(text.to_owned())),
     }
+}
+
+/// Digits with an optional sign: an integer, whatever its size.
+fn is_integer_text(t: &str) -> bool {
+    let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Named text values (deepObject or exploded form parameters, form bodies) as a JSON object:
@@ -125,7 +142,7 @@ pub(crate) fn object_from_fields(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::schema::{IntKind, Union, Variant};
+    use crate::server::schema::{Union, Variant};
 
     #[test]
     fn text_becomes_a_value_of_the_schema_kind() {
@@ -145,6 +162,23 @@ mod tests {
         );
         assert_eq!(
             coerce_scalar(&int, "1.5").map_err(|f| f.kind),
+            Err("int_parsing")
+        );
+        // Too large for any Rust integer: out of range, not unparsable (issue 18).
+        let page = coerce_scalar(&Schema::Int(IntKind::I64), "196191364530561351680").unwrap_err();
+        assert_eq!(page.kind, "int_out_of_range");
+        assert!(page.message.contains("out of range"), "{}", page.message);
+        assert!(
+            page.message.contains("9223372036854775807"),
+            "{}",
+            page.message
+        );
+        assert_eq!(
+            coerce_scalar(&int, "-99999999999999999999").map_err(|f| f.kind),
+            Err("int_out_of_range")
+        );
+        assert_eq!(
+            coerce_scalar(&int, "1e3").map_err(|f| f.kind),
             Err("int_parsing")
         );
         assert_eq!(coerce_scalar(&Schema::Float, "1.5"), Ok(Value::from(1.5)));

@@ -88,6 +88,8 @@ pub enum ErrorKind {
     Unauthenticated,
     /// The body is larger than the configured limit (413).
     PayloadTooLarge,
+    /// The body did not arrive within the configured time (408).
+    RequestTimeout,
     /// The handler returned a domain error whose status the operation declares.
     Domain,
     /// Anything else: the status is 500 and the message says nothing more.
@@ -122,6 +124,7 @@ impl ErrorReport {
             message: summary(&violations),
             violations,
         }
+        .noted()
     }
 
     /// A 401 rejection: credentials missing or refused.
@@ -133,6 +136,7 @@ impl ErrorReport {
             message: message.into(),
             violations: Vec::new(),
         }
+        .noted()
     }
 
     /// A 413 rejection: the body is larger than `limit` bytes.
@@ -144,6 +148,34 @@ impl ErrorReport {
             message: format!("Request body is larger than {limit} bytes"),
             violations: Vec::new(),
         }
+        .noted()
+    }
+
+    /// A 413 rejection: a multipart body has more than `limit` parts.
+    pub fn too_many_parts(operation: &'static Operation, limit: usize) -> Self {
+        ErrorReport {
+            operation,
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            kind: ErrorKind::PayloadTooLarge,
+            message: format!("Request body has more than {limit} parts"),
+            violations: Vec::new(),
+        }
+        .noted()
+    }
+
+    /// A 408 rejection: the body did not arrive within `timeout`.
+    pub fn request_timeout(operation: &'static Operation, timeout: std::time::Duration) -> Self {
+        ErrorReport {
+            operation,
+            status: StatusCode::REQUEST_TIMEOUT,
+            kind: ErrorKind::RequestTimeout,
+            message: format!(
+                "Request body did not arrive within {} s",
+                timeout.as_secs_f64()
+            ),
+            violations: Vec::new(),
+        }
+        .noted()
     }
 
     /// A logged 500 that shows nothing of its cause.
@@ -191,9 +223,24 @@ impl ErrorReport {
                 kind: ErrorKind::Unauthenticated,
                 message: error.message(),
                 violations: Vec::new(),
-            };
+            }
+            .noted();
         }
         ErrorReport::domain(operation, error)
+    }
+
+    /// Log the rejection at debug level: the operation, the status, the cause and the public
+    /// message (what the client is told anyway), never a header or a parameter's value, so
+    /// no credential reaches the logs.
+    fn noted(self) -> Self {
+        tracing::debug!(
+            operation = self.operation.id,
+            status = self.status.as_u16(),
+            kind = ?self.kind,
+            message = %self.message,
+            "request rejected"
+        );
+        self
     }
 
     /// The declared response this report is rendered in: the operation's own for the status,
@@ -333,6 +380,7 @@ impl Ctx<'_> {
             ErrorKind::Validation => "validation_error",
             ErrorKind::Unauthenticated => "unauthenticated",
             ErrorKind::PayloadTooLarge => "payload_too_large",
+            ErrorKind::RequestTimeout => "request_timeout",
             ErrorKind::Domain => "http_error",
             ErrorKind::Internal => "internal_error",
         }

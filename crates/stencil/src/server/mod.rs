@@ -26,11 +26,13 @@ mod direct;
 mod docs_ui;
 mod error;
 mod input;
+mod limits;
 mod multipart;
 mod parts;
 mod pydantic;
 mod route;
 mod schema;
+mod serve;
 mod stream;
 mod validate;
 mod violation;
@@ -60,6 +62,7 @@ pub use schema::{
     OperationInfo, Param, Rules, Schema, Scheme, SchemeKind, SchemeUse, StatusSpec, Style, Union,
     Variant,
 };
+pub use serve::serve;
 pub use stream::{
     body_stream, events, json_lines, streamed, BodyError, BodyStream, ByteStream, Events,
     JsonLines, DEFAULT_KEEP_ALIVE,

@@ -38,10 +38,12 @@ use crate::naming::Scope;
 pub use self::analysis::Analysis;
 
 /// `pub mod types { ... }` into `sink`, one type at a time; every type also derives
-/// `derives` (those it does not derive already).
-pub fn types_into(api: &Api, derives: &[syn::Path], sink: &mut dyn Sink) {
+/// `derives` (those it does not derive already). Structs with a field named like one of
+/// `secret_fields` (lowercase), `format: password` or `writeOnly` get a `Debug` that redacts it.
+pub fn types_into(api: &Api, derives: &[syn::Path], secret_fields: &[String], sink: &mut dyn Sink) {
     let mut cx = Cx {
         api,
+        secret_fields,
         analysis: Analysis::new(api),
         extra: derives.iter().map(ToTokens::to_token_stream).collect(),
         extra_names: derives
@@ -87,6 +89,8 @@ pub fn types_into(api: &Api, derives: &[syn::Path], sink: &mut dyn Sink) {
 
 struct Cx<'a> {
     api: &'a Api,
+    /// Property names redacted in `Debug` (lowercase).
+    secret_fields: &'a [String],
     analysis: Analysis,
     extra: Vec<TokenStream>,
     /// Last path segments of the extra derives, to skip those already derived.

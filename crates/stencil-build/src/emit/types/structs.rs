@@ -44,8 +44,10 @@ impl Cx<'_> {
             initialisers.push(quote!(#field_name: #initialiser));
             fields.push(emitted.tokens);
         }
+        let mut additional_name = None;
         if let Some(additional) = &s.additional {
             let (field_name, _) = field_scope.claim("additional_properties");
+            additional_name = Some(field_name.clone());
             let field_name = ident(&field_name);
             let value = self.ty(def, additional);
             fields.push(quote! {
@@ -58,7 +60,11 @@ impl Cx<'_> {
 
         let eq = self.analysis.eq_hash(def.id);
         let default = self.analysis.default(def.id);
+        let debug_impl = self.redacted_debug(def, s, additional_name.as_deref());
         let mut std = vec!["Debug", "Clone", "PartialEq"];
+        if !debug_impl.is_empty() {
+            std.retain(|d| *d != "Debug");
+        }
         if eq {
             std.extend(["Eq", "Hash"]);
         }
@@ -91,6 +97,48 @@ impl Cx<'_> {
 
             #(#functions)*
             #default_impl
+            #debug_impl
+        }
+    }
+
+    /// Whether `Debug` hides the field's value: `format: password`, `writeOnly`, or a name in
+    /// `secret_fields` (the wire name or the Rust field name).
+    fn is_secret(&self, field: &Field) -> bool {
+        field.write_only
+            || field.constraints.format.as_deref() == Some("password")
+            || naming::is_secret_name(&field.wire_name, self.secret_fields)
+            || naming::is_secret_name(&field.name, self.secret_fields)
+    }
+
+    /// A `Debug` impl that prints secret fields as `[redacted]` (`stencil::fmt_redacted`), for a
+    /// struct that has any; else nothing (the struct derives `Debug`). `additional`: the name
+    /// of the field holding undeclared properties.
+    fn redacted_debug(&self, def: &TypeDef, s: &Struct, additional: Option<&str>) -> TokenStream {
+        if !s.fields.iter().any(|f| self.is_secret(f)) {
+            return TokenStream::new();
+        }
+        let name = ident(&def.name);
+        let shown_name = def.name.as_str();
+        let entries = s.fields.iter().map(|field| {
+            let field_name = ident(&field.name);
+            let shown = field.name.trim_start_matches("r#");
+            if self.is_secret(field) {
+                quote!((#shown, None))
+            } else {
+                quote!((#shown, Some(&self.#field_name)))
+            }
+        });
+        let additional = additional.map(|field_name| {
+            let field = ident(field_name);
+            quote!((#field_name, Some(&self.#field)))
+        });
+        let (params, args) = impl_generics(def, quote!(::std::fmt::Debug));
+        quote! {
+            impl #params ::std::fmt::Debug for #name #args {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    ::stencil::fmt_redacted(f, #shown_name, &[#(#entries,)* #additional])
+                }
+            }
         }
     }
 

@@ -3,13 +3,13 @@
 
 use axum::body::{Body as AxumBody, Bytes};
 use http::{header, HeaderMap};
-use http_body_util::BodyExt as _;
 use serde_json::{Map, Value};
 
 use crate::server::coerce::object_from_fields;
 use crate::server::config::Config;
 use crate::server::direct;
 use crate::server::error::ErrorReport;
+use crate::server::limits;
 use crate::server::schema::{Content, MediaKind, Operation, Schema};
 use crate::server::validate::{validate, Validation};
 use crate::server::violation::{LocSegment, Violation};
@@ -97,8 +97,12 @@ async fn read_inner(
     if declared.is_some_and(|n| n > limit as u64) {
         return Err(ErrorReport::payload_too_large(op, limit));
     }
-    let bytes = match http_body_util::Limited::new(body, limit).collect().await {
-        Ok(collected) => collected.to_bytes(),
+    let Some(read) = limits::collect_within(body, limit, config.body_read_timeout).await else {
+        let timeout = config.body_read_timeout.unwrap_or_default();
+        return Err(ErrorReport::request_timeout(op, timeout));
+    };
+    let bytes = match read {
+        Ok(bytes) => bytes,
         Err(e) if e.is::<http_body_util::LengthLimitError>() => {
             return Err(ErrorReport::payload_too_large(op, limit));
         }
@@ -148,6 +152,14 @@ async fn read_inner(
         return Ok(BodyState::None);
     };
     *content_index = index;
+    if matches!(content.kind, MediaKind::Json) && limits::json_too_deep(&bytes, config.json_depth) {
+        violations.push(Violation::new(
+            vec!["body".into()],
+            "json_depth",
+            format!("JSON nesting is deeper than {} levels", config.json_depth),
+        ));
+        return Ok(BodyState::None);
+    }
     let value = match content.kind {
         MediaKind::Binary => {
             return Ok(BodyState::Raw(bytes));
@@ -193,6 +205,11 @@ async fn read_inner(
         }
         MediaKind::Multipart => {
             let boundary = content_type.and_then(boundary);
+            if let Some(b) = &boundary {
+                if limits::multipart_parts(&bytes, b) > config.multipart_parts {
+                    return Err(ErrorReport::too_many_parts(op, config.multipart_parts));
+                }
+            }
             match boundary.and_then(|b| crate::server::multipart::parse(&bytes, &b)) {
                 Some(parts) => {
                     match crate::server::multipart::to_value(content.schema, parts, mode) {
