@@ -8,7 +8,6 @@ use super::{check, long_files, Finding, Rule, MAX_LINES};
 use tempfile::TempDir;
 
 #[test]
-#[ignore = "enabled once the issue-16 refactor lands"]
 fn tidy_repository() {
     let findings = check(&crate::project_root());
     let list: Vec<String> = findings.iter().map(ToString::to_string).collect();

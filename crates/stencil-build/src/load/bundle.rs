@@ -12,7 +12,7 @@
 //! Every node of the result can be traced back to its file and pointer (the relocations).
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
 use serde_json::Value;
@@ -20,11 +20,16 @@ use serde_json::Value;
 use super::names::{closest, last_meaningful, sanitize};
 use super::pointer::{self, Tokens};
 use super::source::{self, SourceInfo};
-use super::walk::{each_child, push_steps, push_token, Kind};
+use super::walk::Kind;
 
 mod assemble;
+mod paths;
+mod refs;
 mod remote;
 use crate::diag::{Diagnostic, Position};
+use paths::percent_decode;
+pub(crate) use paths::{display_path, normalize};
+use refs::{find_refs, is_component, pure_ref};
 
 /// A document read from disk (or given as text).
 pub(crate) struct Source {
@@ -147,66 +152,6 @@ pub(crate) fn bundle(root: Source, root_key: Option<PathBuf>) -> Bundled {
         errors: b.errors,
         warnings: b.warnings,
     }
-}
-
-/// The `$ref` of an object that may be a Reference Object.
-fn ref_of(node: &Value, kind: Kind) -> Option<&str> {
-    if !kind.allows_ref() {
-        return None;
-    }
-    node.get("$ref").and_then(Value::as_str)
-}
-
-/// A `$ref` with nothing else that matters: a chain link to follow. Schema siblings matter
-/// (3.1 applies them); Reference Object siblings (`summary`, `description`) do not.
-fn pure_ref(node: &Value, kind: Kind) -> Option<&str> {
-    let r = ref_of(node, kind)?;
-    let Value::Object(m) = node else { return None };
-    let pure = kind != Kind::Schema || m.keys().all(|k| k == "$ref" || k.starts_with("x-"));
-    pure.then_some(r)
-}
-
-/// A discriminator mapping value that is a reference rather than a schema name.
-fn looks_like_ref(s: &str) -> bool {
-    s.contains('#')
-        || s.contains('/')
-        || [".yaml", ".yml", ".json"]
-            .iter()
-            .any(|ext| s.ends_with(ext))
-}
-
-fn is_component(frag: &[String], kind: Kind) -> bool {
-    frag.len() == 3 && frag[0] == "components" && kind.section().is_some()
-}
-
-/// The `$ref`s under `node` (of kind `kind`, at `path`): (pointer of the reference, reference,
-/// kind of object it must point at). Discriminator mappings count as schema references.
-fn find_refs(node: &Value, kind: Kind, path: &mut String, out: &mut Vec<(String, String, Kind)>) {
-    if let Some(r) = ref_of(node, kind) {
-        out.push((format!("{path}/$ref"), r.to_owned(), kind));
-        if kind != Kind::Schema {
-            return;
-        }
-    }
-    if kind == Kind::Schema {
-        if let Some(Value::Object(mapping)) =
-            node.get("discriminator").and_then(|d| d.get("mapping"))
-        {
-            for (k, v) in mapping {
-                if let Some(s) = v.as_str().filter(|s| looks_like_ref(s)) {
-                    let mut at = format!("{path}/discriminator/mapping");
-                    push_token(&mut at, k);
-                    out.push((at, s.to_owned(), Kind::Schema));
-                }
-            }
-        }
-    }
-    each_child(node, kind, &mut |a, b, child, k| {
-        let len = path.len();
-        push_steps(path, a, b);
-        find_refs(child, k, path, out);
-        path.truncate(len);
-    });
 }
 
 impl Bundler {
@@ -627,53 +572,6 @@ impl Bundler {
         taken.insert(name.clone());
         name
     }
-}
-
-/// Decode `%XX` escapes (URI references may escape `{`, `}`, spaces, ...).
-fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_owned();
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// `a/./b/../c` → `a/c`, lexically (the file may not exist).
-pub(crate) fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if matches!(out.components().next_back(), Some(Component::Normal(_))) {
-                    out.pop();
-                } else {
-                    out.push("..");
-                }
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
-}
-
-/// A path as shown in diagnostics: forward slashes.
-pub(crate) fn display_path(path: &Path) -> String {
-    path.to_string_lossy().replace('\\', "/")
 }
 
 #[cfg(test)]

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 
 use serde_json::{json, Map, Value};
 
-use super::{looks_like_ref, ref_of, Action, Bundler, Key, Target};
+use super::refs::{looks_like_ref, ref_of};
+use super::{Action, Bundler, Key, Target};
 use crate::load::pointer;
 use crate::load::walk::{each_child_mut, push_steps, Kind};
 

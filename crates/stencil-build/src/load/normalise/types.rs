@@ -3,7 +3,8 @@
 
 use serde_json::{json, Value};
 
-use super::Object;
+/// A JSON object (as the normaliser's parent module names it).
+type Object = serde_json::Map<String, serde_json::Value>;
 use crate::load::ext;
 
 /// Keys a `{type: 'null'}` branch may carry and still be only "null".
