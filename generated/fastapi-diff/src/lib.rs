@@ -3920,7 +3920,21 @@ pub mod server {
                             media_type: "application/json",
                             kind: rt::MediaKind::Json,
                             schema: Some(
-                                &rt::Schema::Array(&rt::Schema::Int(rt::IntKind::I64)),
+                                &rt::Schema::Checked(
+                                    &rt::Schema::Array(
+                                        &rt::Schema::Checked(
+                                            &rt::Schema::Int(rt::IntKind::I64),
+                                            &rt::Rules {
+                                                minimum: Some(0.0),
+                                                ..rt::Rules::NONE
+                                            },
+                                        ),
+                                    ),
+                                    &rt::Rules {
+                                        max_items: Some(5),
+                                        ..rt::Rules::NONE
+                                    },
+                                ),
                             ),
                         },
                     ],

@@ -3176,7 +3176,16 @@ components:
                     required: false,
                     style: rt::Style::Form,
                     explode: false,
-                    schema: &rt::Schema::Array(&rt::Schema::Str(None)),
+                    schema: &rt::Schema::Array(
+                        &rt::Schema::Checked(
+                            &rt::Schema::Str(None),
+                            &rt::Rules {
+                                min_length: Some(2),
+                                max_length: Some(2),
+                                ..rt::Rules::NONE
+                            },
+                        ),
+                    ),
                     default: None,
                 },
                 rt::Param {
@@ -3553,7 +3562,15 @@ components:
                         rt::Content {
                             media_type: "text/plain",
                             kind: rt::MediaKind::Text,
-                            schema: Some(&rt::Schema::Str(None)),
+                            schema: Some(
+                                &rt::Schema::Checked(
+                                    &rt::Schema::Str(None),
+                                    &rt::Rules {
+                                        max_length: Some(1000),
+                                        ..rt::Rules::NONE
+                                    },
+                                ),
+                            ),
                         },
                     ],
                 },

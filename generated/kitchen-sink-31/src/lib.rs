@@ -5941,7 +5941,15 @@ components:
                         rt::Content {
                             media_type: "text/plain",
                             kind: rt::MediaKind::Text,
-                            schema: Some(&rt::Schema::Str(None)),
+                            schema: Some(
+                                &rt::Schema::Checked(
+                                    &rt::Schema::Str(None),
+                                    &rt::Rules {
+                                        max_length: Some(4096),
+                                        ..rt::Rules::NONE
+                                    },
+                                ),
+                            ),
                         },
                     ],
                 },

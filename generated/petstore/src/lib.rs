@@ -1467,7 +1467,15 @@ pub mod server {
                     },
                     rt::Field {
                         name: "photoUrls",
-                        schema: &rt::Schema::Array(&rt::Schema::Str(None)),
+                        schema: &rt::Schema::Array(
+                            &rt::Schema::Checked(
+                                &rt::Schema::Str(None),
+                                &rt::Rules {
+                                    format: Some("uri"),
+                                    ..rt::Rules::NONE
+                                },
+                            ),
+                        ),
                         required: false,
                         nullable: false,
                     },

@@ -150,7 +150,10 @@ impl Builder<'_> {
         }
         let own = v.constraints.clone();
         if !own.is_empty() {
+            // The array's own keywords, keeping those of its items.
+            let items = t.constraints.items.take();
             t.constraints = own;
+            t.constraints.items = items;
         }
         if let Some(target) = target {
             let own = matches!(t.ty, TypeRef::Named(id, _) if id == target);
@@ -273,14 +276,19 @@ impl Builder<'_> {
                 if let Some(Value::Array(prefix)) = v.ext(ext::PREFIX_ITEMS) {
                     return self.tuple(prefix, ptr, &hint);
                 }
-                let item = match v.items {
+                let (item, item_constraints) = match v.items {
                     Some(items) => {
                         let t = self.type_of(items, &join(ptr, "items"), hint.child("Item"));
-                        wrap_nullable(t)
+                        let c = t.constraints.clone();
+                        (wrap_nullable(t), c)
                     }
-                    None => TypeRef::Any,
+                    None => (TypeRef::Any, Constraints::default()),
                 };
-                Typed::plain(TypeRef::Array(Box::new(item)))
+                let mut t = Typed::plain(TypeRef::Array(Box::new(item)));
+                if !item_constraints.is_empty() {
+                    t.constraints.items = Some(Box::new(item_constraints));
+                }
+                t
             }
             Kind::String => Typed::plain(TypeRef::Primitive(string_primitive(v.format.as_deref()))),
             Kind::Integer => Typed::plain(TypeRef::Primitive(integer_primitive(

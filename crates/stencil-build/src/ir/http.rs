@@ -224,6 +224,9 @@ pub struct Content {
     /// The type of each item of a sequential media type (`text/event-stream`, JSON Lines,
     /// ...), from `itemSchema` (OpenAPI 3.2); `None` when not declared.
     pub item: Option<TypeRef>,
+    /// The validation keywords of the body's own schema (a request body given inline, such
+    /// as an array with `maxItems`); the server checks them.
+    pub constraints: Constraints,
 }
 
 /// How a body is encoded, by its media type.

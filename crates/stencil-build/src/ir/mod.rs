@@ -140,6 +140,8 @@ pub struct Constraints {
     pub unique_items: bool,
     /// The declared `format`, even when it maps to no special Rust type (`email`, `uri`, ...).
     pub format: Option<String>,
+    /// The keywords of an array's items (`items: {minimum: 0}`).
+    pub items: Option<Box<Constraints>>,
 }
 
 impl Constraints {

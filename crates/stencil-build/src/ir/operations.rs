@@ -14,8 +14,8 @@ use crate::ir::build::{Builder, Hint};
 use crate::ir::convert::Typed;
 use crate::ir::media::{content_kind, media_kind};
 use crate::ir::{
-    Content, Docs, MediaKind, Method, Operation, Param, ParamLocation, ParamStyle, Primitive,
-    RequestBody, Response, ResponseHeader, Status, TypeRef,
+    Constraints, Content, Docs, MediaKind, Method, Operation, Param, ParamLocation, ParamStyle,
+    Primitive, RequestBody, Response, ResponseHeader, Status, TypeRef,
 };
 use crate::load::ext;
 use crate::naming;
@@ -323,10 +323,15 @@ impl Builder<'_> {
                 _ => "Body",
             };
             let mptr = join(&join(&join(ptr, "content"), media_type), "schema");
-            let ty = m.schema.as_ref().map(|s| {
-                self.type_of(s, &mptr, Hint::root(format!("{op}{suffix}")))
-                    .ty
-            });
+            let typed = m
+                .schema
+                .as_ref()
+                .map(|s| self.type_of(s, &mptr, Hint::root(format!("{op}{suffix}"))));
+            let constraints = typed
+                .as_ref()
+                .map(|t| t.constraints.clone())
+                .unwrap_or_default();
+            let ty = typed.map(|t| t.ty);
             let item = self.item_type(m, &mptr, Hint::root(format!("{op}{suffix}Item")));
             let (media_type, kind) = content_kind(media_type, ty.as_ref());
             // A request body of a streamed kind is sent and received as bytes.
@@ -346,6 +351,7 @@ impl Builder<'_> {
                 kind,
                 ty,
                 item,
+                constraints,
             });
         }
         Some(RequestBody {
@@ -423,6 +429,7 @@ impl Builder<'_> {
                     kind,
                     ty,
                     item,
+                    constraints: Constraints::default(),
                 });
             }
             let mut headers = Vec::new();

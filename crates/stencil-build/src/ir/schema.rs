@@ -183,6 +183,7 @@ impl<'a> View<'a> {
                     max_items: a.max_items.map(|n| n as u64),
                     unique_items: a.unique_items.unwrap_or(false),
                     format: None,
+                    items: None,
                 };
                 v.enumeration = a.enumeration.clone();
                 v.properties = a.properties.iter().map(|(k, s)| (k.as_str(), s)).collect();

@@ -188,7 +188,7 @@ impl Cx<'_> {
                 let kind = media_kind_tokens(c.kind);
                 let schema = match (&c.ty, c.kind) {
                     (Some(ty), k) if k != MediaKind::Binary => {
-                        let s = self.schemas.schema(ty);
+                        let s = self.schemas.checked(ty, &c.constraints);
                         quote!(Some(#s))
                     }
                     _ => quote!(None),

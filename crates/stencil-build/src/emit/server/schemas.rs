@@ -39,7 +39,14 @@ impl<'a> Schemas<'a> {
 
     /// An expression of type `&'static Schema` for `ty` with `constraints`.
     pub fn checked(&mut self, ty: &TypeRef, constraints: &Constraints) -> TokenStream {
-        let inner = self.schema(ty);
+        // An array whose items have keywords of their own: the items are checked too.
+        let inner = match (normalize(ty), &constraints.items) {
+            (TypeRef::Array(item), Some(items)) => {
+                let item = self.checked(&item, items);
+                quote!(&rt::Schema::Array(#item))
+            }
+            _ => self.schema(ty),
+        };
         match rules(constraints) {
             Some(rules) => quote!(&rt::Schema::Checked(#inner, #rules)),
             None => inner,
