@@ -21,14 +21,6 @@ pub mod types {
         pub at: ::stencil::chrono::DateTime<::stencil::chrono::Utc>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-    #[serde(crate = "::stencil::serde")]
-    pub struct PetEventsResponseItem {
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub event: Option<String>,
-        pub data: ::stencil::serde_json::Value,
-    }
-
     #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct PetFilter {
@@ -309,7 +301,10 @@ pub mod client {
         pub fn send(
             self,
         ) -> ::stencil::client::Opening<
-            ::stencil::client::EventStream<String, ::std::convert::Infallible>,
+            ::stencil::client::EventStream<
+                super::types::PetEvent,
+                ::std::convert::Infallible,
+            >,
             ::std::convert::Infallible,
         > {
             self.client
@@ -318,13 +313,16 @@ pub mod client {
                 .operation("petEvents")
                 .path("/pets/events")
                 .auth(&[&[0]])
-                .events(::stencil::client::text_event, |response| response.unexpected())
+                .events(::stencil::client::json_event, |response| response.unexpected())
         }
     }
 
     impl<'a> ::std::future::IntoFuture for PetEventsRequest<'a> {
         type Output = Result<
-            ::stencil::client::EventStream<String, ::std::convert::Infallible>,
+            ::stencil::client::EventStream<
+                super::types::PetEvent,
+                ::std::convert::Infallible,
+            >,
             ::stencil::client::Error<::std::convert::Infallible>,
         >;
 
@@ -422,8 +420,7 @@ paths:
       tags: [cats]
       security: [{device: [pets:read]}]
       # `itemSchema`: the type of each item of a sequential media type (server-sent events,
-      # JSON Lines). Carried into the IR as the media type's item type; the response body is
-      # bytes until streams are generated.
+      # JSON Lines): streamed, typed by it (an event's payload by its `data`'s `contentSchema`).
       responses:
         '200':
           description: A stream of pet events.
@@ -599,11 +596,11 @@ components:
         /// 200: A stream of pet events.
         ///
         /// Sent as `text/event-stream`.
-        Ok(::stencil::server::Events<String>),
+        Ok(::stencil::server::Events<super::types::PetEvent>),
         /// 200: A stream of pet events.
         ///
         /// Sent as `application/jsonl`.
-        OkLines(::stencil::server::JsonLines<::stencil::serde_json::Value>),
+        OkLines(::stencil::server::JsonLines<super::types::PetEvent>),
     }
 
     impl ::stencil::axum::response::IntoResponse for PetEventsResponse {

@@ -36,17 +36,27 @@ impl Builder<'_> {
 
     /// The type of each item of a sequential media type (`itemSchema`, 3.2, carried as
     /// `x-stencil-item-schema`); `schema_ptr` is the pointer of the media type's `schema`.
+    /// `events`: the media type is `text/event-stream`.
     pub(crate) fn item_type(
         &mut self,
         m: &openapiv3::MediaType,
         schema_ptr: &str,
         hint: Hint,
+        events: bool,
     ) -> Option<TypeRef> {
-        let raw = m.extensions.get(ext::ITEM_SCHEMA)?;
-        let ptr = schema_ptr
+        let mut raw = m.extensions.get(ext::ITEM_SCHEMA)?;
+        let mut ptr = schema_ptr
             .strip_suffix("/schema")
             .map(|media| join(media, "itemSchema"))
             .unwrap_or_default();
+        // Server-sent events: the item is the event, whose `data` carries the payload; when
+        // the event's `data` says what it holds (`contentSchema`), the payload is the item.
+        if events {
+            if let Some(content) = raw.pointer("/properties/data/contentSchema") {
+                raw = content;
+                ptr = join(&join(&join(&ptr, "properties"), "data"), "contentSchema");
+            }
+        }
         match serde_json::from_value::<ReferenceOr<openapiv3::Schema>>(raw.clone()) {
             Ok(schema) => Some(self.type_of(&schema, &ptr, hint).ty),
             Err(e) => {

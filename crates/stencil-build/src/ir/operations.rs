@@ -332,7 +332,7 @@ impl Builder<'_> {
                 .map(|t| t.constraints.clone())
                 .unwrap_or_default();
             let ty = typed.map(|t| t.ty);
-            let item = self.item_type(m, &mptr, Hint::root(format!("{op}{suffix}Item")));
+            let item = self.item_type(m, &mptr, Hint::root(format!("{op}{suffix}Item")), false);
             let (media_type, kind) = content_kind(media_type, ty.as_ref());
             // A request body of a streamed kind is sent and received as bytes.
             let kind = if kind.is_stream() {
@@ -416,7 +416,13 @@ impl Builder<'_> {
                     text: format!("{}Item", hint.text),
                     ..hint.clone()
                 };
-                let item = self.item_type(m, &mptr, item_hint);
+                let events = media_kind(media_type) == MediaKind::EventStream;
+                let item = self.item_type(m, &mptr, item_hint, events);
+                // A sequence without `schema` (OpenAPI 3.2) streams items of its `itemSchema`.
+                let ty = match (ty, &item) {
+                    (None, Some(item)) if media_kind(media_type).is_stream() => Some(item.clone()),
+                    (ty, _) => ty,
+                };
                 let (media_type, kind) = content_kind(media_type, ty.as_ref());
                 if contents
                     .iter()
