@@ -333,7 +333,7 @@ pub mod types {
         pub total: i64,
     }
 
-    /// Page[Address]
+    /// Page\[Address\]
     pub type PageAddress = Page<Address>;
 
     /// Person
@@ -429,13 +429,13 @@ pub mod types {
         true
     }
 
-    /// Success[int]
+    /// Success\[int\]
     pub type SuccessInt = Success<i64>;
 
-    /// Success[Person]
+    /// Success\[Person\]
     pub type SuccessPerson = Success<Person>;
 
-    /// Success[str]
+    /// Success\[str\]
     pub type SuccessStr = Success<String>;
 
     /// ValidationError

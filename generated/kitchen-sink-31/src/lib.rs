@@ -1042,10 +1042,10 @@ pub mod types {
         pub total: i64,
     }
 
-    /// Page[Animal]
+    /// Page\[Animal\]
     pub type PageAnimal = Page<Animal>;
 
-    /// Page[Keeper]
+    /// Page\[Keeper\]
     pub type PageKeeper = Page<Keeper>;
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1250,7 +1250,7 @@ pub mod types {
         pub data: T,
     }
 
-    /// Success[list[Union[Animal, Keeper]]]
+    /// Success\[list\[Union\[Animal, Keeper\]\]\]
     pub type SuccessListUnionAnimalKeeper = Success<
         Vec<SuccessListUnionAnimalKeeperDataItem>,
     >;
@@ -1263,7 +1263,7 @@ pub mod types {
         Keeper(Keeper),
     }
 
-    /// Success[Token]
+    /// Success\[Token\]
     pub type SuccessToken = Success<Token>;
 
     /// TagOrId

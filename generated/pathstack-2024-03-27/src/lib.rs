@@ -252,13 +252,13 @@ pub mod types {
         pub data: T,
     }
 
-    /// Success[AuthenticationResult]
+    /// Success\[AuthenticationResult\]
     pub type SuccessAuthenticationResult = Success<AuthenticationResult>;
 
-    /// Success[ConnectionCredentials]
+    /// Success\[ConnectionCredentials\]
     pub type SuccessConnectionCredentials = Success<ConnectionCredentials>;
 
-    /// Success[RefreshResult]
+    /// Success\[RefreshResult\]
     pub type SuccessRefreshResult = Success<RefreshResult>;
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]

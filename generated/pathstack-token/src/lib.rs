@@ -70,7 +70,7 @@ pub mod types {
         pub data: T,
     }
 
-    /// Success[AuthenticationResult]
+    /// Success\[AuthenticationResult\]
     pub type SuccessAuthenticationResult = Success<AuthenticationResult>;
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]

@@ -365,25 +365,25 @@ pub mod types {
         pub data: T,
     }
 
-    /// Success[AccountSummary]
+    /// Success\[AccountSummary\]
     pub type SuccessAccountSummary = Success<AccountSummary>;
 
-    /// Success[ActivitySummary]
+    /// Success\[ActivitySummary\]
     pub type SuccessActivitySummary = Success<ActivitySummary>;
 
-    /// Success[AuthenticationResult]
+    /// Success\[AuthenticationResult\]
     pub type SuccessAuthenticationResult = Success<AuthenticationResult>;
 
-    /// Success[ConnectionCredentials]
+    /// Success\[ConnectionCredentials\]
     pub type SuccessConnectionCredentials = Success<ConnectionCredentials>;
 
-    /// Success[ConnectionNoCredentials]
+    /// Success\[ConnectionNoCredentials\]
     pub type SuccessConnectionNoCredentials = Success<ConnectionNoCredentials>;
 
-    /// Success[Device]
+    /// Success\[Device\]
     pub type SuccessDevice = Success<Device>;
 
-    /// Success[list[Union[RealtimeValidState, RealtimeTimeoutState]]]
+    /// Success\[list\[Union\[RealtimeValidState, RealtimeTimeoutState\]\]\]
     pub type SuccessListUnionRealtimeValidStateRealtimeTimeoutState = Success<
         Vec<SuccessListUnionRealtimeValidStateRealtimeTimeoutStateDataItem>,
     >;
@@ -396,10 +396,10 @@ pub mod types {
         RealtimeTimeoutState(RealtimeTimeoutState),
     }
 
-    /// Success[RefreshResult]
+    /// Success\[RefreshResult\]
     pub type SuccessRefreshResult = Success<RefreshResult>;
 
-    /// Success[Trip]
+    /// Success\[Trip\]
     pub type SuccessTrip = Success<Trip>;
 
     /// Trip

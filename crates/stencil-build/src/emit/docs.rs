@@ -256,6 +256,9 @@ pub fn markdown_lines(text: &str) -> Vec<String> {
             continue;
         }
 
+        // Prose: `Success[int]` is a pydantic generic's name, not a link to `int`.
+        let escaped = escape_subscripts(line);
+        let (line, trimmed) = (&escaped, escaped.trim_start());
         if let Some(content) = list_item_content(line) {
             out.push(line.clone());
             list_paragraph = Some(content);
@@ -294,6 +297,37 @@ pub fn markdown_lines(text: &str) -> Vec<String> {
 }
 
 /// Whether rustdoc would compile a code block with this info string as a Rust doctest.
+/// `[` right after a word character (`Success[int]`, `list[str]`), and its `]`, escaped:
+/// rustdoc would read `[int]` as a link to an item `int`. Inline code spans are left alone,
+/// and so are links (`[text](url)`, `[text]`), which follow a space or start the line.
+fn escape_subscripts(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut code = false;
+    let mut open = 0usize;
+    let mut previous: Option<char> = None;
+    for c in line.chars() {
+        match c {
+            '`' => code = !code,
+            '[' if !code && previous.is_some_and(|p| p.is_alphanumeric() || p == '_') => {
+                open += 1;
+                out.push('\\');
+            }
+            '[' if !code && open > 0 => {
+                open += 1;
+                out.push('\\');
+            }
+            ']' if !code && open > 0 => {
+                open -= 1;
+                out.push('\\');
+            }
+            _ => {}
+        }
+        out.push(c);
+        previous = Some(c);
+    }
+    out
+}
+
 fn is_rust_info(info: &str) -> bool {
     const RUSTDOC: &[&str] = &[
         "rust",
@@ -354,6 +388,21 @@ fn list_item_content(line: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn generic_names_are_not_links() {
+        assert_eq!(escape_subscripts("Success[int]"), "Success\\[int\\]");
+        assert_eq!(
+            escape_subscripts("Page[list[str]] of `a[b]`"),
+            "Page\\[list\\[str\\]\\] of `a[b]`"
+        );
+        // Links stay links.
+        assert_eq!(
+            escape_subscripts("see [the docs](https://x)"),
+            "see [the docs](https://x)"
+        );
+        assert_eq!(escape_subscripts("[`Client`]"), "[`Client`]");
+    }
 
     #[test]
     fn code_spans_survive_backticks() {
