@@ -185,12 +185,12 @@ pub fn run(root: &Path) -> bool {
         Outcome::Skipped(format!("`{command_line}` failed"))
     } else {
         section("conformance: cargo xtask conformance");
-        match std::env::current_exe().and_then(|exe| {
-            Command::new(exe)
-                .arg("conformance")
-                .current_dir(root)
-                .status()
-        }) {
+        // Through cargo, not this executable: `cargo test` may just have rebuilt (replaced) it.
+        match cargo()
+            .args(["run", "--quiet", "--package", "xtask", "--", "conformance"])
+            .current_dir(root)
+            .status()
+        {
             Ok(status) if status.success() => Outcome::Passed,
             Ok(status) => Outcome::Failed(status_text(status)),
             Err(e) => Outcome::Failed(format!("could not run xtask: {e}")),
