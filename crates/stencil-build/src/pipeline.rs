@@ -311,7 +311,9 @@ fn emit_part(api: &Api, settings: &Settings, part: Part, sink: &mut dyn Sink) {
         Part::Types => {
             types::types_into(api, &settings.derive_paths(), &settings.secret_fields, sink)
         }
-        Part::Client => client::client_into(api, settings.feature_gates, sink),
+        Part::Client => {
+            client::client_into(api, settings.feature_gates, &settings.secret_fields, sink)
+        }
         Part::Server => {
             let document = (!api.document.is_empty()).then(|| {
                 if settings.format {
@@ -321,7 +323,8 @@ fn emit_part(api: &Api, settings: &Settings, part: Part, sink: &mut dyn Sink) {
                 }
             });
             let per_tag = settings.server_traits_per_tag;
-            server::server_into(api, per_tag, document, settings.feature_gates, sink);
+            let (gated, secrets) = (settings.feature_gates, &settings.secret_fields);
+            server::server_into(api, per_tag, document, gated, secrets, sink);
         }
     }
 }

@@ -16,6 +16,7 @@
 
 pub mod client;
 mod docs;
+mod redact;
 pub mod server;
 mod sink;
 pub mod types;

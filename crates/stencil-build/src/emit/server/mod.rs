@@ -50,16 +50,18 @@ pub enum Document<'a> {
 
 /// `pub mod server { ... }` into `sink`, an operation at a time, embedding `document` (the
 /// source text) as `OPENAPI_DOCUMENT`. `per_tag`: one handler trait per tag
-/// (`Options::server_traits_per_tag`); `gated`: behind `#[cfg(feature = "server")]`.
+/// (`Options::server_traits_per_tag`); `gated`: behind `#[cfg(feature = "server")]`;
+/// `secrets`: the names whose parameters the request structs' `Debug` redacts.
 pub fn server_into(
     api: &Api,
     per_tag: bool,
     document: Option<Document<'_>>,
     gated: bool,
+    secrets: &[String],
     sink: &mut dyn Sink,
 ) {
     let gate = super::feature_gate("server", gated);
-    let mut cx = Cx::new(api, per_tag);
+    let mut cx = Cx::new(api, per_tag, secrets);
     let title = if api.title.trim().is_empty() {
         "the API"
     } else {
@@ -82,6 +84,8 @@ pub fn server_into(
 
 struct Cx<'a> {
     api: &'a Api,
+    /// The names whose parameters `Debug` redacts.
+    secrets: &'a [String],
     schemas: Schemas<'a>,
     /// Operation static names, by operation index.
     statics: Vec<Ident>,
@@ -126,7 +130,7 @@ impl PerTag {
 }
 
 impl<'a> Cx<'a> {
-    fn new(api: &'a Api, per_tag: bool) -> Self {
+    fn new(api: &'a Api, per_tag: bool, secrets: &'a [String]) -> Self {
         let mut scope = Scope::with_reserved(&["ALL"]);
         let statics = api
             .operations
@@ -141,6 +145,7 @@ impl<'a> Cx<'a> {
         let render_error = ident(&methods.claim("render_error").0);
         Cx {
             api,
+            secrets,
             schemas: Schemas::new(api),
             statics,
             authenticate,
@@ -195,7 +200,12 @@ impl<'a> Cx<'a> {
         self.handler_trait(sink);
         for (i, op) in api.operations.iter().enumerate() {
             let handler_trait = self.operation_trait(i).to_string();
-            sink.items(messages::request_types(api, op, &handler_trait));
+            sink.items(messages::request_types(
+                api,
+                op,
+                &handler_trait,
+                self.secrets,
+            ));
             sink.items(messages::response_type(api, op, &handler_trait));
         }
         self.router(sink);
