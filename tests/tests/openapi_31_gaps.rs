@@ -1,6 +1,7 @@
 //! The generated `openapi-31-gaps` crate (specs/fixtures/openapi-3.1-gaps.yaml, issue 14): an
 //! operation without responses answers and accepts any success, a mutual TLS requirement asks
-//! the handlers for no credentials, `type: 'null'` accepts only `null`, and schemas that only
+//! the handlers for no credentials, `type: 'null'` accepts only `null` (in types and in the
+//! server's validation), and schemas that only
 //! refer to themselves are any JSON value.
 
 use std::net::SocketAddr;
@@ -103,6 +104,7 @@ async fn an_operation_without_responses_answers_any_success() {
     let created = client
         .subscribe(SubscriptionRequest {
             callback_url: "https://example.com/hook".into(),
+            reserved: Some(None),
         })
         .await
         .unwrap();
@@ -113,4 +115,29 @@ async fn an_operation_without_responses_answers_any_success() {
         looped.into_inner(),
         openapi_31_gaps::client::GetLoopSuccess::Ok(v) if v == json!([1, 2])
     ));
+}
+
+#[tokio::test]
+async fn the_server_accepts_only_null_for_type_null() {
+    let client = start().await;
+    let http = reqwest::Client::new();
+    let url = format!("{}/subscriptions", client.base_url());
+    let post = |body: serde_json::Value| http.post(&url).json(&body).send();
+    for body in [
+        json!({"callbackUrl": "https://example.com/a", "reserved": null}),
+        json!({"callbackUrl": "https://example.com/a"}),
+    ] {
+        assert_eq!(post(body.clone()).await.unwrap().status(), 201, "{body}");
+    }
+    for value in [json!(0), json!("x"), json!({}), json!([]), json!(false)] {
+        let body = json!({"callbackUrl": "https://example.com/a", "reserved": value});
+        let response = post(body).await.unwrap();
+        assert_eq!(response.status(), 422, "{value}");
+        let report: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(
+            report["errors"],
+            json!([{"loc": ["body", "reserved"], "msg": "Input should be None", "type": "none_required"}]),
+            "{value}"
+        );
+    }
 }
