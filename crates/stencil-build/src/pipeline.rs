@@ -444,7 +444,9 @@ mod tests {
         let errors = generate(&pathstack(), &bad).expect_err("bad patterns fail");
         let text = errors.to_string();
         assert!(text.contains("include path: path pattern `device/**` does not start with `/`"));
-        assert!(text.contains("exclude path: path pattern `/x#GET;FETCH`: `GET;FETCH` is not an HTTP"));
+        assert!(
+            text.contains("exclude path: path pattern `/x#GET;FETCH`: `GET;FETCH` is not an HTTP")
+        );
     }
 
     /// The file is the same whatever the number of threads, and the embedded document is the

@@ -298,7 +298,10 @@ fn openapi_32_methods_querystring_and_tags() {
     use stencil_build::stages::ir::{Method, ParamLocation, ParamStyle};
     let (api, _) = build("specs/fixtures/openapi-3.2.yaml");
     let search = op(&api, "search_pets");
-    assert_eq!((&search.method, search.path.as_str()), (&Method::Query, "/pets"));
+    assert_eq!(
+        (&search.method, search.path.as_str()),
+        (&Method::Query, "/pets")
+    );
     assert_eq!(search.origin, "/paths/~1pets/query");
     assert!(search.body.as_ref().is_some_and(|b| b.required));
     let link = op(&api, "link_pets");
@@ -348,11 +351,26 @@ fn openapi_32_bad_methods_and_tag_parents_are_warnings() {
     std::fs::remove_dir_all(&dir).ok();
     let shown: Vec<String> = warnings.iter().map(|w| w.to_string()).collect();
     for (message, at) in [
-        ("`POST` is a fixed field of the path item", "/paths/~1x/additionalOperations/POST"),
-        ("`NOT A TOKEN` is not an HTTP method name", "/paths/~1x/additionalOperations/NOT A TOKEN"),
-        ("the parent `b` of tag `a` leads back to the tag", "/tags/0/parent"),
-        ("the parent `a` of tag `b` leads back to the tag", "/tags/1/parent"),
-        ("the parent `z` of tag `c` is not a declared tag", "/tags/2/parent"),
+        (
+            "`POST` is a fixed field of the path item",
+            "/paths/~1x/additionalOperations/POST",
+        ),
+        (
+            "`NOT A TOKEN` is not an HTTP method name",
+            "/paths/~1x/additionalOperations/NOT A TOKEN",
+        ),
+        (
+            "the parent `b` of tag `a` leads back to the tag",
+            "/tags/0/parent",
+        ),
+        (
+            "the parent `a` of tag `b` leads back to the tag",
+            "/tags/1/parent",
+        ),
+        (
+            "the parent `z` of tag `c` is not a declared tag",
+            "/tags/2/parent",
+        ),
     ] {
         assert!(
             shown.iter().any(|w| w.contains(message) && w.contains(at)),

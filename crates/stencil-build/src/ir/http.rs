@@ -176,7 +176,10 @@ impl Method {
             Method::Trace,
             Method::Query,
         ];
-        if let Some(m) = fixed.into_iter().find(|m| m.as_str().eq_ignore_ascii_case(key)) {
+        if let Some(m) = fixed
+            .into_iter()
+            .find(|m| m.as_str().eq_ignore_ascii_case(key))
+        {
             return Some(m);
         }
         let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);

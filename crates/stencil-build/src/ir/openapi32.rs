@@ -39,16 +39,25 @@ impl Builder<'_> {
                     at = doc.tags.iter().find(|u| u.name == name).and_then(parent_of);
                 }
                 let (why, hint) = if !declared.contains(&p.as_str()) {
-                    ("is not a declared tag", "declare it under `tags`, or remove `parent`")
+                    (
+                        "is not a declared tag",
+                        "declare it under `tags`, or remove `parent`",
+                    )
                 } else if circular {
-                    ("leads back to the tag", "the tag hierarchy may not be circular")
+                    (
+                        "leads back to the tag",
+                        "the tag hierarchy may not be circular",
+                    )
                 } else {
                     ("", "")
                 };
                 if !why.is_empty() {
                     self.warning(
                         &ptr,
-                        format!("the parent `{p}` of tag `{}` {why}; the tag is read without it", t.name),
+                        format!(
+                            "the parent `{p}` of tag `{}` {why}; the tag is read without it",
+                            t.name
+                        ),
                         hint,
                     );
                     parent = None;
@@ -116,7 +125,10 @@ impl Builder<'_> {
                 Ok(op) => out.push((at, method, op)),
                 Err(e) => self.warning(
                     &format!("{item_ptr}/{at}"),
-                    format!("the `{}` operation is not an operation object ({e}); it is left out", method.as_str()),
+                    format!(
+                        "the `{}` operation is not an operation object ({e}); it is left out",
+                        method.as_str()
+                    ),
                     "fix the operation object",
                 ),
             }
@@ -136,9 +148,8 @@ impl Builder<'_> {
             openapiv3::ParameterSchemaOrContent::Content(content) => content.keys().next(),
             openapiv3::ParameterSchemaOrContent::Schema(_) => None,
         };
-        let form = media.is_some_and(|m| {
-            crate::ir::media::media_kind(m) == crate::ir::MediaKind::Form
-        });
+        let form =
+            media.is_some_and(|m| crate::ir::media::media_kind(m) == crate::ir::MediaKind::Form);
         if !form {
             let what = media.map_or("no `content`".to_owned(), |m| format!("`{m}`"));
             self.warning(

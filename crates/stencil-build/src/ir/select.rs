@@ -68,7 +68,10 @@ impl PathPattern {
     pub fn matches(&self, op: &Operation) -> bool {
         if let Some(methods) = &self.methods {
             let wanted = op.method.as_str();
-            if !methods.iter().any(|m| m.as_str().eq_ignore_ascii_case(wanted)) {
+            if !methods
+                .iter()
+                .any(|m| m.as_str().eq_ignore_ascii_case(wanted))
+            {
                 return false;
             }
         }

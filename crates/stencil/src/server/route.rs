@@ -352,10 +352,20 @@ async fn dispatch(
         }
     }
     if method_allowed {
-        StatusCode::NOT_FOUND.into_response()
-    } else {
-        StatusCode::METHOD_NOT_ALLOWED.into_response()
+        return StatusCode::NOT_FOUND.into_response();
     }
+    // 405 names the methods the route has (RFC 9110 §15.5.6).
+    let mut allow: Vec<&str> = Vec::new();
+    for (op, _, _) in candidates {
+        if !allow.contains(&op.method) {
+            allow.push(op.method);
+        }
+    }
+    let mut response = StatusCode::METHOD_NOT_ALLOWED.into_response();
+    if let Ok(value) = http::HeaderValue::from_str(&allow.join(", ")) {
+        response.headers_mut().insert(http::header::ALLOW, value);
+    }
+    response
 }
 
 #[cfg(test)]

@@ -226,9 +226,8 @@ fn client_impl(api: &Api, plans: &[plan::Plan], methods: &mut Scope, sink: &mut 
 /// that asks for one (`mutualTLS` schemes).
 fn with_client_doc(api: &Api) -> Vec<String> {
     let mut lines = vec![
-        "A client for the API at `base_url` using `http` as it is configured (timeouts, \
-         proxies, TLS, default headers)."
-            .to_owned(),
+        "A client for the API at `base_url` using `http` as it is configured (timeouts,".to_owned(),
+        "proxies, TLS, default headers).".to_owned(),
     ];
     let mutual: Vec<String> = api
         .security_schemes
@@ -240,10 +239,10 @@ fn with_client_doc(api: &Api) -> Vec<String> {
         lines.extend([
             String::new(),
             format!(
-                "The API authenticates clients by mutual TLS ({}): the certificate is presented \
-                 during the TLS handshake, so give it to `http`:",
+                "The API authenticates clients by mutual TLS ({}): the certificate is",
                 mutual.join(", ")
             ),
+            "presented during the TLS handshake, so give it to `http`:".to_owned(),
             String::new(),
             "```ignore".to_owned(),
             "let pem = std::fs::read(\"client.pem\")?; // certificate and private key".to_owned(),
