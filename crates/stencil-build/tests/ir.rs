@@ -342,7 +342,14 @@ fn openapi_32_bad_methods_and_tag_parents_are_warnings() {
          tags:\n  - {name: a, parent: b}\n  - {name: b, parent: a}\n  - {name: c, parent: z}\n\
          paths:\n  /x:\n    additionalOperations:\n      POST: {responses: {'204': {description: ok}}}\n\
          \x20     'NOT A TOKEN': {responses: {'204': {description: ok}}}\n\
-         \x20     COPY: {responses: {'204': {description: ok}}}\n",
+         \x20     COPY: {responses: {'204': {description: ok}}}\n\
+         \x20 /y:\n    get:\n      responses: {'204': {description: ok}}\n      parameters:\n\
+         \x20       - {name: q, in: querystring, content: {application/x-www-form-urlencoded: {schema: {type: object}}}}\n\
+         \x20       - {name: r, in: querystring, content: {application/x-www-form-urlencoded: {schema: {type: object}}}}\n\
+         \x20       - {name: s, in: query, schema: {type: string}}\n\
+         \x20       - {name: t, in: header, schema: {type: string}}\n\
+         \x20 /z:\n    get:\n      responses: {'204': {description: ok}}\n      parameters:\n\
+         \x20       - {name: j, in: querystring, content: {application/json: {schema: {type: object}}}}\n",
     )
     .unwrap();
     let loaded = stencil_build::stages::load::load(&path).expect("loads");
@@ -371,6 +378,18 @@ fn openapi_32_bad_methods_and_tag_parents_are_warnings() {
             "the parent `z` of tag `c` is not a declared tag",
             "/tags/2/parent",
         ),
+        (
+            "the query parameter `r` cannot be sent next to the query string `q`",
+            "/paths/~1y/get/parameters",
+        ),
+        (
+            "the query parameter `s` cannot be sent next to the query string `q`",
+            "/paths/~1y/get/parameters",
+        ),
+        (
+            "`in: querystring` (`j`) with `application/json` is not generated",
+            "/paths/~1z/get/parameters/0",
+        ),
     ] {
         assert!(
             shown.iter().any(|w| w.contains(message) && w.contains(at)),
@@ -378,7 +397,14 @@ fn openapi_32_bad_methods_and_tag_parents_are_warnings() {
         );
     }
     let methods: Vec<&str> = api.operations.iter().map(|o| o.method.as_str()).collect();
-    assert_eq!(methods, ["COPY"]);
+    assert_eq!(methods, ["COPY", "GET", "GET"]);
+    let kept: Vec<&str> = api.operations[1]
+        .params
+        .iter()
+        .map(|p| p.wire_name.as_str())
+        .collect();
+    assert_eq!(kept, ["q", "t"]);
+    assert!(api.operations[2].params.is_empty());
     assert!(api.tags.iter().all(|t| t.parent.is_none()));
 }
 

@@ -6,7 +6,7 @@ use openapiv3::ReferenceOr;
 
 use crate::diag::join;
 use crate::ir::build::{Builder, Hint};
-use crate::ir::{Docs, Method, Tag, TypeRef};
+use crate::ir::{Docs, Method, Param, ParamLocation, Tag, TypeRef};
 use crate::load::ext;
 
 impl Builder<'_> {
@@ -164,6 +164,43 @@ impl Builder<'_> {
             );
         }
         form
+    }
+
+    /// An operation's parameters once read: with an `in: querystring` parameter, which is the
+    /// whole query string, the specification allows neither a second one nor `in: query`
+    /// parameters. Those are left out with a warning (at the operation, `ptr`).
+    pub(crate) fn one_query_string(&mut self, params: &mut Vec<Param>, ptr: &str) {
+        let Some(first) = params
+            .iter()
+            .position(|p| p.location == ParamLocation::QueryString)
+        else {
+            return;
+        };
+        let whole = params[first].wire_name.clone();
+        let mut index = 0;
+        let mut dropped = Vec::new();
+        params.retain(|p| {
+            let keep = index == first
+                || !matches!(
+                    p.location,
+                    ParamLocation::Query | ParamLocation::QueryString
+                );
+            index += 1;
+            if !keep {
+                dropped.push(p.wire_name.clone());
+            }
+            keep
+        });
+        for name in dropped {
+            self.warning(
+                &join(ptr, "parameters"),
+                format!(
+                    "the query parameter `{name}` cannot be sent next to the query string \
+                     `{whole}` (`in: querystring`); it is left out"
+                ),
+                "make it a property of the query string's schema",
+            );
+        }
     }
 
     /// The type of each item of a sequential media type (`itemSchema`, 3.2, carried as

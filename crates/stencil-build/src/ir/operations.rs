@@ -166,6 +166,7 @@ impl Builder<'_> {
                     params.push(param);
                 }
             }
+            self.one_query_string(&mut params, ptr);
             let body = op
                 .request_body
                 .as_ref()
