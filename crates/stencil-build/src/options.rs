@@ -28,7 +28,7 @@ pub struct Options {
     pub type_replacements: Vec<(String, String)>,
     /// Split the server's handler trait: one trait per tag (`<Tag>Api`, operations without a
     /// tag in `DefaultApi`), the hooks in `ApiBase`, and `Api` implemented for every type
-    /// implementing them all.
+    /// implementing them all. A tag nested under another (3.2 `parent`) extends its trait.
     pub server_traits_per_tag: bool,
     /// Format the output with prettyplease (default). Off, each part is written as its token
     /// stream prints (valid, deterministic Rust on a few very long lines): generation is
