@@ -179,7 +179,8 @@ impl Config {
     /// Split the server's handler trait by tag (default: `false`): the associated types and
     /// hooks (`Error`, `authenticate`, `render_error`) go in `ApiBase`, each tag's operations
     /// in `<Tag>Api` (an operation with several tags in its first, untagged ones in
-    /// `DefaultApi`), and `Api` is implemented for every type implementing them all.
+    /// `DefaultApi`), and `Api` is implemented for every type implementing them all. The
+    /// trait of a tag nested under another (OpenAPI 3.2 `parent`) extends the parent's trait.
     pub fn server_traits_per_tag(&mut self, yes: bool) -> &mut Self {
         self.options.server_traits_per_tag = yes;
         self

@@ -28,7 +28,7 @@ pub struct Options {
     pub type_replacements: Vec<(String, String)>,
     /// Split the server's handler trait: one trait per tag (`<Tag>Api`, operations without a
     /// tag in `DefaultApi`), the hooks in `ApiBase`, and `Api` implemented for every type
-    /// implementing them all.
+    /// implementing them all. A tag nested under another (3.2 `parent`) extends its trait.
     pub server_traits_per_tag: bool,
     /// Format the output with prettyplease (default). Off, each part is written as its token
     /// stream prints (valid, deterministic Rust on a few very long lines): generation is
@@ -187,7 +187,7 @@ mod tests {
             extra_derives: vec!["Hash".into(), "not a path".into()],
             type_replacements: vec![("Money".into(), "my crate::Money".into())],
             include_paths: vec!["users/**".into()],
-            exclude_paths: vec!["/x#FETCH".into()],
+            exclude_paths: vec!["/x#GET;FETCH".into()],
             ..Options::default()
         };
         let errors = Settings::new(&options)
@@ -202,7 +202,7 @@ mod tests {
             "{errors}"
         );
         assert!(errors.contains("include path: path pattern `users/**` does not start"));
-        assert!(errors.contains("exclude path: path pattern `/x#FETCH`: `FETCH` is not"));
+        assert!(errors.contains("exclude path: path pattern `/x#GET;FETCH`: `GET;FETCH` is not"));
         let good = Settings::new(&Options {
             extra_derives: vec![" my_crate::Schema ".into()],
             ..Options::default()

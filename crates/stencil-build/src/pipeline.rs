@@ -441,13 +441,15 @@ mod tests {
 
         let bad = Options {
             include_paths: vec!["device/**".into()],
-            exclude_paths: vec!["/x#FETCH".into()],
+            exclude_paths: vec!["/x#GET;FETCH".into()],
             ..Options::default()
         };
         let errors = generate(&pathstack(), &bad).expect_err("bad patterns fail");
         let text = errors.to_string();
         assert!(text.contains("include path: path pattern `device/**` does not start with `/`"));
-        assert!(text.contains("exclude path: path pattern `/x#FETCH`: `FETCH` is not an HTTP"));
+        assert!(
+            text.contains("exclude path: path pattern `/x#GET;FETCH`: `GET;FETCH` is not an HTTP")
+        );
     }
 
     /// The file is the same whatever the number of threads, and the embedded document is the

@@ -115,6 +115,29 @@ fn embeds_the_document() {
     assert!(text.contains("pub fn openapi_route(path: &str) -> ::stencil::axum::Router"));
 }
 
+/// With `server_traits_per_tag`, a tag nested under another (3.2 `parent`) has the parent's
+/// trait as its supertrait; top-level tags and untagged operations extend `ApiBase`.
+#[test]
+fn handler_traits_follow_the_tag_hierarchy() {
+    let options = Options {
+        client: false,
+        server: true,
+        server_traits_per_tag: true,
+        ..Options::default()
+    };
+    let spec = root().join("specs/fixtures/openapi-3.2.yaml");
+    let code = stencil_build::generate(&spec, &options)
+        .expect("generates")
+        .code;
+    syn::parse_file(&code).expect("valid Rust");
+    assert!(code.contains("pub trait PetsApi: ApiBase + Send + Sync + 'static {"));
+    assert!(code.contains("pub trait CatsApi: PetsApi + Send + Sync + 'static {"));
+    assert!(code.contains("pub trait DefaultApi: ApiBase + Send + Sync + 'static {"));
+    assert!(code.contains("nested under [`PetsApi`]"), "{code}");
+    // `beta` is only a second tag: no trait of its own.
+    assert!(!code.contains("BetaApi"));
+}
+
 /// With `server_traits_per_tag`, the hooks move into `ApiBase`, each tag's operations into
 /// `<Tag>Api`, and `Api` is implemented for every type implementing them all.
 #[test]

@@ -30,6 +30,12 @@ pub mod types {
         /// Constraints: `format: uri`.
         #[serde(rename = "callbackUrl")]
         pub callback_url: String,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "::stencil::double_option"
+        )]
+        pub reserved: Option<Option<()>>,
     }
 }
 
@@ -67,6 +73,16 @@ pub mod client {
 
         /// A client for the API at `base_url` using `http` as it is configured (timeouts,
         /// proxies, TLS, default headers).
+        ///
+        /// The API authenticates clients by mutual TLS (`mtls`): the certificate is
+        /// presented during the TLS handshake, so give it to `http`:
+        ///
+        /// ```ignore
+        /// let pem = std::fs::read("client.pem")?; // certificate and private key
+        /// let identity = ::stencil::reqwest::Identity::from_pem(&pem)?;
+        /// let http = ::stencil::reqwest::Client::builder().identity(identity).build()?;
+        /// let client = Client::with_client(base_url, http);
+        /// ```
         pub fn with_client(
             base_url: impl Into<String>,
             http: ::stencil::reqwest::Client,
@@ -360,6 +376,8 @@ components:
       required: [callbackUrl]
       properties:
         callbackUrl: {type: string, format: uri}
+        # `type: 'null'` in a request: the server accepts only `null` (or nothing) there.
+        reserved: {type: 'null'}
     Subscription:
       type: object
       required: [id, always_null]
@@ -734,6 +752,12 @@ components:
                         ),
                         required: true,
                         nullable: false,
+                    },
+                    rt::Field {
+                        name: "reserved",
+                        schema: &rt::Schema::Tuple(&[]),
+                        required: false,
+                        nullable: true,
                     },
                 ],
                 additional: None,

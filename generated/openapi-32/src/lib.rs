@@ -63,6 +63,33 @@ pub mod types {
     }
 
     ::stencil::impl_string_enum!(PetKind);
+
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[serde(crate = "::stencil::serde")]
+    pub struct PetQuery {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub kind: Option<PetKind>,
+        /// Constraints: `minimum: 1`, `maximum: 100`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub limit: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub tag: Option<Vec<String>>,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(crate = "::stencil::serde")]
+    pub struct Problem {
+        pub message: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub errors: Option<Vec<ProblemErrorsItem>>,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(crate = "::stencil::serde")]
+    pub struct ProblemErrorsItem {
+        pub field: String,
+        pub msg: String,
+    }
 }
 
 #[cfg(feature = "client")]
@@ -167,10 +194,38 @@ pub mod client {
             }
         }
 
+        /// `QUERY /pets`; see [`SearchPetsRequest`].
+        pub fn search_pets(
+            &self,
+            body: super::types::PetFilter,
+        ) -> SearchPetsRequest<'_> {
+            SearchPetsRequest {
+                client: self,
+                body,
+            }
+        }
+
+        /// `LINK /pets`; see [`LinkPetsRequest`].
+        pub fn link_pets(&self, link: impl Into<String>) -> LinkPetsRequest<'_> {
+            LinkPetsRequest {
+                client: self,
+                link: link.into(),
+            }
+        }
+
+        /// `PURGE /pets/{name}`; see [`PurgePetRequest`].
+        pub fn purge_pet(&self, name: impl Into<String>) -> PurgePetRequest<'_> {
+            PurgePetRequest {
+                client: self,
+                name: name.into(),
+            }
+        }
+
         /// `GET /pets/search`; see [`SearchPetsByQueryStringRequest`].
         pub fn search_pets_by_query_string(&self) -> SearchPetsByQueryStringRequest<'_> {
             SearchPetsByQueryStringRequest {
                 client: self,
+                filter: None,
             }
         }
 
@@ -236,16 +291,180 @@ pub mod client {
         }
     }
 
-    /// A request of [`Client::search_pets_by_query_string`] (`GET /pets/search`).
+    /// A request of [`Client::search_pets`] (`QUERY /pets`).
     ///
     /// Send it with `.await` (or `send`).
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until it is awaited or sent"]
+    pub struct SearchPetsRequest<'a> {
+        client: &'a Client,
+        body: super::types::PetFilter,
+    }
+
+    impl SearchPetsRequest<'_> {
+        /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
+        #[allow(clippy::result_large_err)]
+        pub fn send(
+            self,
+        ) -> ::stencil::client::Sending<Vec<super::types::Pet>, SearchPetsError> {
+            self.client
+                .core
+                .request_named("QUERY")
+                .operation("searchPets")
+                .path("/pets")
+                .json(&self.body, "application/json")
+                .send(|response| match response.status() {
+                    200 => response.ok(::stencil::client::json),
+                    400 => {
+                        response
+                            .err(::stencil::client::json, SearchPetsError::BadRequest)
+                    }
+                    _ => response.unexpected(),
+                })
+        }
+    }
+
+    impl<'a> ::std::future::IntoFuture for SearchPetsRequest<'a> {
+        type Output = Result<
+            ::stencil::client::ResponseValue<Vec<super::types::Pet>>,
+            ::stencil::client::Error<SearchPetsError>,
+        >;
+
+        type IntoFuture = ::stencil::client::BoxFuture<'a, Self::Output>;
+
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The error responses of [`Client::search_pets`]: one variant per status the document declares.
+    ///
+    /// Returned in [`Error::Api`], whose [`ResponseValue`] also has the status and headers.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum SearchPetsError {
+        /// Status 400: The filter is not valid.
+        BadRequest(super::types::Problem),
+    }
+
+    /// A request of [`Client::link_pets`] (`LINK /pets`).
+    ///
+    /// Send it with `.await` (or `send`).
+    #[derive(Debug, Clone)]
+    #[must_use = "a request does nothing until it is awaited or sent"]
+    pub struct LinkPetsRequest<'a> {
+        client: &'a Client,
+        link: String,
+    }
+
+    impl LinkPetsRequest<'_> {
+        /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
+        #[allow(clippy::result_large_err)]
+        pub fn send(self) -> ::stencil::client::Sending<(), ::std::convert::Infallible> {
+            self.client
+                .core
+                .request_named("LINK")
+                .operation("linkPets")
+                .path("/pets")
+                .header("Link", &self.link, false)
+                .send(|response| match response.status() {
+                    204 => response.ok(::stencil::client::empty),
+                    _ => response.unexpected(),
+                })
+        }
+    }
+
+    impl<'a> ::std::future::IntoFuture for LinkPetsRequest<'a> {
+        type Output = Result<
+            ::stencil::client::ResponseValue<()>,
+            ::stencil::client::Error<::std::convert::Infallible>,
+        >;
+
+        type IntoFuture = ::stencil::client::BoxFuture<'a, Self::Output>;
+
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// A request of [`Client::purge_pet`] (`PURGE /pets/{name}`).
+    ///
+    /// Send it with `.await` (or `send`).
+    #[derive(Debug, Clone)]
+    #[must_use = "a request does nothing until it is awaited or sent"]
+    pub struct PurgePetRequest<'a> {
+        client: &'a Client,
+        name: String,
+    }
+
+    impl PurgePetRequest<'_> {
+        /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
+        #[allow(clippy::result_large_err)]
+        pub fn send(self) -> ::stencil::client::Sending<(), PurgePetError> {
+            self.client
+                .core
+                .request_named("PURGE")
+                .operation("purgePet")
+                .path("/pets/")
+                .segment("name", &self.name)
+                .send(|response| match response.status() {
+                    204 => response.ok(::stencil::client::empty),
+                    404 => {
+                        response
+                            .err(::stencil::client::empty, |()| PurgePetError::NotFound)
+                    }
+                    _ => response.unexpected(),
+                })
+        }
+    }
+
+    impl<'a> ::std::future::IntoFuture for PurgePetRequest<'a> {
+        type Output = Result<
+            ::stencil::client::ResponseValue<()>,
+            ::stencil::client::Error<PurgePetError>,
+        >;
+
+        type IntoFuture = ::stencil::client::BoxFuture<'a, Self::Output>;
+
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The error responses of [`Client::purge_pet`]: one variant per status the document declares.
+    ///
+    /// Returned in [`Error::Api`], whose [`ResponseValue`] also has the status and headers.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum PurgePetError {
+        /// Status 404: No such pet.
+        NotFound,
+    }
+
+    /// A request of [`Client::search_pets_by_query_string`] (`GET /pets/search`).
+    ///
+    /// Set optional parameters with the setters, then `.await` it (or call `send`).
+    #[derive(Debug, Clone)]
+    #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct SearchPetsByQueryStringRequest<'a> {
         client: &'a Client,
+        filter: Option<super::types::PetQuery>,
     }
 
     impl SearchPetsByQueryStringRequest<'_> {
+        /// The whole query string, its properties as `name=value` pairs.
+        pub fn filter(mut self, value: super::types::PetQuery) -> Self {
+            self.filter = Some(value);
+            self
+        }
+
         /// Send the request and decode the response by its status.
         ///
         /// The request is assembled when this is called and sent when the future is
@@ -255,15 +474,23 @@ pub mod client {
             self,
         ) -> ::stencil::client::Sending<
             Vec<super::types::Pet>,
-            ::std::convert::Infallible,
+            SearchPetsByQueryStringError,
         > {
             self.client
                 .core
                 .request(::stencil::reqwest::Method::GET)
                 .operation("searchPetsByQueryString")
                 .path("/pets/search")
+                .query_string("filter", &self.filter)
                 .send(|response| match response.status() {
                     200 => response.ok(::stencil::client::json),
+                    400 => {
+                        response
+                            .err(
+                                ::stencil::client::json,
+                                SearchPetsByQueryStringError::BadRequest,
+                            )
+                    }
                     _ => response.unexpected(),
                 })
         }
@@ -272,7 +499,7 @@ pub mod client {
     impl<'a> ::std::future::IntoFuture for SearchPetsByQueryStringRequest<'a> {
         type Output = Result<
             ::stencil::client::ResponseValue<Vec<super::types::Pet>>,
-            ::stencil::client::Error<::std::convert::Infallible>,
+            ::stencil::client::Error<SearchPetsByQueryStringError>,
         >;
 
         type IntoFuture = ::stencil::client::BoxFuture<'a, Self::Output>;
@@ -280,6 +507,15 @@ pub mod client {
         fn into_future(self) -> Self::IntoFuture {
             Box::pin(self.send())
         }
+    }
+
+    /// The error responses of [`Client::search_pets_by_query_string`]: one variant per status the document declares.
+    ///
+    /// Returned in [`Error::Api`], whose [`ResponseValue`] also has the status and headers.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum SearchPetsByQueryStringError {
+        /// Status 400: The query is not valid.
+        BadRequest(super::types::Problem),
     }
 
     /// A request of [`Client::pet_events`] (`GET /pets/events`).
@@ -335,7 +571,7 @@ pub mod client {
 }
 
 #[cfg(feature = "server")]
-/// An axum server for OpenAPI 3.2 pets: implement [`server::Api`], then serve [`server::router`].
+/// An axum server for OpenAPI 3.2 pets: implement [`server::ApiBase`] and the per-tag traits ([`server::Api`] comes with them), then serve [`server::router`].
 pub mod server {
     use ::stencil::server as rt;
 
@@ -350,8 +586,9 @@ info:
   version: '1'
   description: >-
     OpenAPI 3.2 features (issue 14). A comment above each construct says what it exercises and
-    whether Stencil generates code for it yet.
-# Tags with `summary`, `parent` and `kind` (a hierarchy for documentation tools): read and kept.
+    what Stencil generates for it.
+# Tags with `summary`, `parent` and `kind`: with `server_traits_per_tag` (codegen.toml), the
+# handler trait of `cats` has the one of `pets` as a supertrait.
 tags:
   - {name: pets, summary: Pets, description: Everything about pets, kind: nav}
   - {name: cats, summary: Cats, parent: pets, kind: nav}
@@ -373,11 +610,12 @@ paths:
         '200':
           content:
             application/json: {$ref: '#/components/mediaTypes/Pets'}
-    # The `query` method (a safe request with a body): loaded, not generated yet (a warning).
+    # The `query` method (a safe, idempotent request with a body): sent and routed as `QUERY`.
     query:
       operationId: searchPets
       tags: [pets, beta]
       requestBody:
+        required: true
         content:
           application/json:
             schema: {$ref: '#/components/schemas/PetFilter'}
@@ -388,24 +626,42 @@ paths:
               schema:
                 type: array
                 items: {$ref: '#/components/schemas/Pet'}
-    # `additionalOperations`: other methods (here `LINK`): loaded, not generated yet.
+        '400':
+          description: The filter is not valid.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Problem'}
+    # `additionalOperations`: other methods, sent and routed as written (here `LINK`, which
+    # shares the route with `GET` and `QUERY`).
     additionalOperations:
       LINK:
         operationId: linkPets
+        parameters:
+          - {name: Link, in: header, required: true, schema: {type: string}}
         responses:
           '204': {description: Linked.}
+  /pets/{name}:
+    parameters:
+      - {name: name, in: path, required: true, schema: {type: string}}
+    # A method of one's own (an HTTP token), alone on its route.
+    additionalOperations:
+      PURGE:
+        operationId: purgePet
+        responses:
+          '204': {description: Purged.}
+          '404': {description: No such pet.}
   /pets/search:
     get:
       operationId: searchPetsByQueryString
       tags: [cats]
       parameters:
-        # `in: querystring`: the whole query string as one value. Not generated yet: the
-        # parameter is left out with a warning.
+        # `in: querystring`: the whole query string as one value, here a form
+        # (`kind=cat&limit=2&tag=a&tag=b`) read as a `PetQuery`.
         - name: filter
           in: querystring
           content:
             application/x-www-form-urlencoded:
-              schema: {$ref: '#/components/schemas/PetFilter'}
+              schema: {$ref: '#/components/schemas/PetQuery'}
       responses:
         '200':
           description: The pets that match.
@@ -414,6 +670,11 @@ paths:
               schema:
                 type: array
                 items: {$ref: '#/components/schemas/Pet'}
+        '400':
+          description: The query is not valid.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Problem'}
   /pets/events:
     get:
       operationId: petEvents
@@ -455,6 +716,28 @@ components:
       properties:
         kind: {type: string, enum: [cat, dog]}
         name: {type: [string, 'null']}
+    PetQuery:
+      type: object
+      properties:
+        kind: {type: string, enum: [cat, dog]}
+        limit: {type: integer, minimum: 1, maximum: 100}
+        tag:
+          type: array
+          items: {type: string}
+    # The error envelope the server fills in for invalid requests.
+    Problem:
+      type: object
+      required: [message]
+      properties:
+        message: {type: string}
+        errors:
+          type: array
+          items:
+            type: object
+            required: [field, msg]
+            properties:
+              field: {type: string}
+              msg: {type: string}
     PetEvent:
       type: object
       required: [pet, at]
@@ -481,14 +764,14 @@ components:
         rt::document_route(path, OPENAPI_DOCUMENT)
     }
 
-    /// The operations of OpenAPI 3.2 pets, to implement. Each method receives its request (parameters with defaults applied and the typed body, all validated) and returns its response enum or a domain error.
-    pub trait Api: Send + Sync + 'static {
+    /// What every handler trait of OpenAPI 3.2 pets shares: the domain error, the principal and the hooks.
+    pub trait ApiBase: Send + Sync + 'static {
         /// Your domain error, mapped to a status once ([`rt::ApiError`]). Operations that
         /// declare that status answer it in their declared envelope; others answer a
         /// logged 500 that shows nothing of it.
         type Error: rt::ApiError;
 
-        /// What [`Api::authenticate`] makes of valid credentials (a user, a tenant, ...); handlers of secured operations receive it.
+        /// What [`ApiBase::authenticate`] makes of valid credentials (a user, a tenant, ...); handlers of secured operations receive it.
         type Principal: Send + Sync + 'static;
 
         /// Check the credentials of a request to a secured operation (its declared schemes,
@@ -502,6 +785,19 @@ components:
             Output = Result<Self::Principal, Self::Error>,
         > + Send;
 
+        /// Render a rejected request or a domain error. The default fills the operation's
+        /// declared error envelope ([`rt::ErrorReport::render`]); override it to change how
+        /// every error looks.
+        fn render_error(
+            &self,
+            report: rt::ErrorReport,
+        ) -> ::stencil::axum::response::Response {
+            report.render()
+        }
+    }
+
+    /// The operations tagged `pets`.
+    pub trait PetsApi: ApiBase + Send + Sync + 'static {
         /// `GET /pets` (`listPets`)
         fn list_pets(
             &self,
@@ -510,6 +806,36 @@ components:
             Output = Result<ListPetsResponse, Self::Error>,
         > + Send;
 
+        /// `QUERY /pets` (`searchPets`)
+        fn search_pets(
+            &self,
+            request: SearchPetsRequest,
+        ) -> impl ::std::future::Future<
+            Output = Result<SearchPetsResponse, Self::Error>,
+        > + Send;
+    }
+
+    /// The operations without a tag.
+    pub trait DefaultApi: ApiBase + Send + Sync + 'static {
+        /// `LINK /pets` (`linkPets`)
+        fn link_pets(
+            &self,
+            request: LinkPetsRequest,
+        ) -> impl ::std::future::Future<
+            Output = Result<LinkPetsResponse, Self::Error>,
+        > + Send;
+
+        /// `PURGE /pets/{name}` (`purgePet`)
+        fn purge_pet(
+            &self,
+            request: PurgePetRequest,
+        ) -> impl ::std::future::Future<
+            Output = Result<PurgePetResponse, Self::Error>,
+        > + Send;
+    }
+
+    /// The operations tagged `cats`. The tag is nested under [`PetsApi`]'s (`parent`): implementing this trait takes that one too.
+    pub trait CatsApi: PetsApi + Send + Sync + 'static {
         /// `GET /pets/search` (`searchPetsByQueryString`)
         fn search_pets_by_query_string(
             &self,
@@ -526,26 +852,23 @@ components:
         ) -> impl ::std::future::Future<
             Output = Result<PetEventsResponse, Self::Error>,
         > + Send;
-
-        /// Render a rejected request or a domain error. The default fills the operation's
-        /// declared error envelope ([`rt::ErrorReport::render`]); override it to change how
-        /// every error looks.
-        fn render_error(
-            &self,
-            report: rt::ErrorReport,
-        ) -> ::stencil::axum::response::Response {
-            report.render()
-        }
     }
 
-    /// The request of [`Api::list_pets`]: `GET /pets`.
+    /// The operations of OpenAPI 3.2 pets, to implement. Each method receives its request (parameters with defaults applied and the typed body, all validated) and returns its response enum or a domain error.
+    ///
+    /// Implemented for every type implementing [`ApiBase`] and each per-tag trait.
+    pub trait Api: ApiBase + PetsApi + DefaultApi + CatsApi {}
+
+    impl<T: ApiBase + PetsApi + DefaultApi + CatsApi> Api for T {}
+
+    /// The request of [`PetsApi::list_pets`]: `GET /pets`.
     #[derive(Debug)]
     pub struct ListPetsRequest {
         /// Cookie parameter `session`.
         pub session: Option<String>,
     }
 
-    /// The responses of [`Api::list_pets`], one variant per declared status.
+    /// The responses of [`PetsApi::list_pets`], one variant per declared status.
     #[derive(Debug)]
     #[allow(clippy::large_enum_variant)]
     pub enum ListPetsResponse {
@@ -563,11 +886,93 @@ components:
         }
     }
 
-    /// The request of [`Api::search_pets_by_query_string`]: `GET /pets/search`.
+    /// The request of [`PetsApi::search_pets`]: `QUERY /pets`.
     #[derive(Debug)]
-    pub struct SearchPetsByQueryStringRequest {}
+    pub struct SearchPetsRequest {
+        /// The request body.
+        pub body: super::types::PetFilter,
+    }
 
-    /// The responses of [`Api::search_pets_by_query_string`], one variant per declared status.
+    /// The responses of [`PetsApi::search_pets`], one variant per declared status.
+    #[derive(Debug)]
+    #[allow(clippy::large_enum_variant)]
+    pub enum SearchPetsResponse {
+        /// 200:
+        ///
+        /// Sent as `application/json`.
+        Ok(Vec<super::types::Pet>),
+        /// 400: The filter is not valid.
+        ///
+        /// Sent as `application/json`.
+        BadRequest(super::types::Problem),
+    }
+
+    impl ::stencil::axum::response::IntoResponse for SearchPetsResponse {
+        fn into_response(self) -> ::stencil::axum::response::Response {
+            match self {
+                Self::Ok(body) => rt::json(200, "application/json", &body),
+                Self::BadRequest(body) => rt::json(400, "application/json", &body),
+            }
+        }
+    }
+
+    /// The request of [`DefaultApi::link_pets`]: `LINK /pets`.
+    #[derive(Debug)]
+    pub struct LinkPetsRequest {
+        /// Header parameter `Link`.
+        pub link: String,
+    }
+
+    /// The responses of [`DefaultApi::link_pets`], one variant per declared status.
+    #[derive(Debug)]
+    #[allow(clippy::large_enum_variant)]
+    pub enum LinkPetsResponse {
+        /// 204: Linked.
+        NoContent,
+    }
+
+    impl ::stencil::axum::response::IntoResponse for LinkPetsResponse {
+        fn into_response(self) -> ::stencil::axum::response::Response {
+            match self {
+                Self::NoContent => rt::empty(204),
+            }
+        }
+    }
+
+    /// The request of [`DefaultApi::purge_pet`]: `PURGE /pets/{name}`.
+    #[derive(Debug)]
+    pub struct PurgePetRequest {
+        /// Path parameter `name`.
+        pub name: String,
+    }
+
+    /// The responses of [`DefaultApi::purge_pet`], one variant per declared status.
+    #[derive(Debug)]
+    #[allow(clippy::large_enum_variant)]
+    pub enum PurgePetResponse {
+        /// 204: Purged.
+        NoContent,
+        /// 404: No such pet.
+        NotFound,
+    }
+
+    impl ::stencil::axum::response::IntoResponse for PurgePetResponse {
+        fn into_response(self) -> ::stencil::axum::response::Response {
+            match self {
+                Self::NoContent => rt::empty(204),
+                Self::NotFound => rt::empty(404),
+            }
+        }
+    }
+
+    /// The request of [`CatsApi::search_pets_by_query_string`]: `GET /pets/search`.
+    #[derive(Debug)]
+    pub struct SearchPetsByQueryStringRequest {
+        /// Query string parameter `filter`.
+        pub filter: Option<super::types::PetQuery>,
+    }
+
+    /// The responses of [`CatsApi::search_pets_by_query_string`], one variant per declared status.
     #[derive(Debug)]
     #[allow(clippy::large_enum_variant)]
     pub enum SearchPetsByQueryStringResponse {
@@ -575,21 +980,26 @@ components:
         ///
         /// Sent as `application/json`.
         Ok(Vec<super::types::Pet>),
+        /// 400: The query is not valid.
+        ///
+        /// Sent as `application/json`.
+        BadRequest(super::types::Problem),
     }
 
     impl ::stencil::axum::response::IntoResponse for SearchPetsByQueryStringResponse {
         fn into_response(self) -> ::stencil::axum::response::Response {
             match self {
                 Self::Ok(body) => rt::json(200, "application/json", &body),
+                Self::BadRequest(body) => rt::json(400, "application/json", &body),
             }
         }
     }
 
-    /// The request of [`Api::pet_events`]: `GET /pets/events`.
+    /// The request of [`CatsApi::pet_events`]: `GET /pets/events`.
     #[derive(Debug)]
     pub struct PetEventsRequest {}
 
-    /// The responses of [`Api::pet_events`], one variant per declared status.
+    /// The responses of [`CatsApi::pet_events`], one variant per declared status.
     #[derive(Debug)]
     #[allow(clippy::large_enum_variant)]
     pub enum PetEventsResponse {
@@ -624,6 +1034,9 @@ components:
     ) -> ::stencil::axum::Router {
         let routes: &[(&rt::Operation, rt::RouteFn<A>)] = &[
             (&operations::LIST_PETS, routes::list_pets::<A>),
+            (&operations::SEARCH_PETS, routes::search_pets::<A>),
+            (&operations::LINK_PETS, routes::link_pets::<A>),
+            (&operations::PURGE_PET, routes::purge_pet::<A>),
             (
                 &operations::SEARCH_PETS_BY_QUERY_STRING,
                 routes::search_pets_by_query_string::<A>,
@@ -645,8 +1058,8 @@ components:
     pub mod routes {
         use ::stencil::server as rt;
 
-        /// `GET /pets`: [`Api::list_pets`](super::Api::list_pets).
-        pub fn list_pets<A: super::Api>(
+        /// `GET /pets`: [`PetsApi::list_pets`](super::PetsApi::list_pets).
+        pub fn list_pets<A: super::PetsApi>(
             server: ::std::sync::Arc<rt::Server<A>>,
         ) -> ::stencil::axum::Router {
             rt::route(
@@ -656,8 +1069,41 @@ components:
             )
         }
 
-        /// `GET /pets/search`: [`Api::search_pets_by_query_string`](super::Api::search_pets_by_query_string).
-        pub fn search_pets_by_query_string<A: super::Api>(
+        /// `QUERY /pets`: [`PetsApi::search_pets`](super::PetsApi::search_pets).
+        pub fn search_pets<A: super::PetsApi>(
+            server: ::std::sync::Arc<rt::Server<A>>,
+        ) -> ::stencil::axum::Router {
+            rt::route(
+                &super::operations::SEARCH_PETS,
+                super::handle_search_pets::<A>,
+                server,
+            )
+        }
+
+        /// `LINK /pets`: [`DefaultApi::link_pets`](super::DefaultApi::link_pets).
+        pub fn link_pets<A: super::DefaultApi>(
+            server: ::std::sync::Arc<rt::Server<A>>,
+        ) -> ::stencil::axum::Router {
+            rt::route(
+                &super::operations::LINK_PETS,
+                super::handle_link_pets::<A>,
+                server,
+            )
+        }
+
+        /// `PURGE /pets/{name}`: [`DefaultApi::purge_pet`](super::DefaultApi::purge_pet).
+        pub fn purge_pet<A: super::DefaultApi>(
+            server: ::std::sync::Arc<rt::Server<A>>,
+        ) -> ::stencil::axum::Router {
+            rt::route(
+                &super::operations::PURGE_PET,
+                super::handle_purge_pet::<A>,
+                server,
+            )
+        }
+
+        /// `GET /pets/search`: [`CatsApi::search_pets_by_query_string`](super::CatsApi::search_pets_by_query_string).
+        pub fn search_pets_by_query_string<A: super::CatsApi>(
             server: ::std::sync::Arc<rt::Server<A>>,
         ) -> ::stencil::axum::Router {
             rt::route(
@@ -667,8 +1113,8 @@ components:
             )
         }
 
-        /// `GET /pets/events`: [`Api::pet_events`](super::Api::pet_events).
-        pub fn pet_events<A: super::Api>(
+        /// `GET /pets/events`: [`CatsApi::pet_events`](super::CatsApi::pet_events).
+        pub fn pet_events<A: super::CatsApi>(
             server: ::std::sync::Arc<rt::Server<A>>,
         ) -> ::stencil::axum::Router {
             rt::route(
@@ -679,7 +1125,7 @@ components:
         }
     }
 
-    async fn handle_list_pets<A: Api>(
+    async fn handle_list_pets<A: PetsApi>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
@@ -697,7 +1143,62 @@ components:
         result.unwrap_or_else(|report| server.api().render_error(report))
     }
 
-    async fn handle_search_pets_by_query_string<A: Api>(
+    async fn handle_search_pets<A: PetsApi>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> ::stencil::axum::response::Response {
+        let op = &operations::SEARCH_PETS;
+        let result = async {
+            let (mut input, body) = rt::Input::new(op, request).await;
+            input.read_body(body, server.config()).await?;
+            let Some(body) = input.body() else { return Err(input.reject()) };
+            input.check()?;
+            let request = SearchPetsRequest { body };
+            rt::respond(op, server.api().search_pets(request).await)
+        }
+            .await;
+        result.unwrap_or_else(|report| server.api().render_error(report))
+    }
+
+    async fn handle_link_pets<A: DefaultApi>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> ::stencil::axum::response::Response {
+        let op = &operations::LINK_PETS;
+        let result = async {
+            let (mut input, _) = rt::Input::new(op, request).await;
+            let Some(link) = input.param(0) else { return Err(input.reject()) };
+            input.check()?;
+            let request = LinkPetsRequest { link };
+            rt::respond(op, server.api().link_pets(request).await)
+        }
+            .await;
+        result.unwrap_or_else(|report| server.api().render_error(report))
+    }
+
+    async fn handle_purge_pet<A: DefaultApi>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> ::stencil::axum::response::Response {
+        let op = &operations::PURGE_PET;
+        let result = async {
+            let (mut input, _) = rt::Input::new(op, request).await;
+            let Some(name) = input.param(0) else { return Err(input.reject()) };
+            input.check()?;
+            let request = PurgePetRequest { name };
+            rt::respond(op, server.api().purge_pet(request).await)
+        }
+            .await;
+        result.unwrap_or_else(|report| server.api().render_error(report))
+    }
+
+    async fn handle_search_pets_by_query_string<A: CatsApi>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
@@ -706,15 +1207,18 @@ components:
         let op = &operations::SEARCH_PETS_BY_QUERY_STRING;
         let result = async {
             let (mut input, _) = rt::Input::new(op, request).await;
+            let Some(filter) = input.param(0) else { return Err(input.reject()) };
             input.check()?;
-            let request = SearchPetsByQueryStringRequest {};
+            let request = SearchPetsByQueryStringRequest {
+                filter,
+            };
             rt::respond(op, server.api().search_pets_by_query_string(request).await)
         }
             .await;
         result.unwrap_or_else(|report| server.api().render_error(report))
     }
 
-    async fn handle_pet_events<A: Api>(
+    async fn handle_pet_events<A: CatsApi>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
@@ -742,9 +1246,23 @@ components:
     pub mod operations {
         use ::stencil::server as rt;
 
+        const ERRORS_1: &[rt::ErrorResponse] = &[
+            rt::ErrorResponse {
+                status: rt::StatusSpec::Code(400),
+                media_type: Some("application/json"),
+                schema: Some(&super::schemas::PROBLEM),
+            },
+        ];
+
         static SCHEME_DEVICE: rt::Scheme = rt::Scheme {
             key: "device",
             kind: rt::SchemeKind::Bearer,
+        };
+
+        static FALLBACK: rt::ErrorResponse = rt::ErrorResponse {
+            status: rt::StatusSpec::Code(400),
+            media_type: Some("application/json"),
+            schema: Some(&super::schemas::PROBLEM),
         };
 
         /// `GET /pets`
@@ -767,7 +1285,83 @@ components:
             body: None,
             security: &[],
             errors: &[],
-            fallback: None,
+            fallback: Some(&FALLBACK),
+        };
+
+        /// `QUERY /pets`
+        pub static SEARCH_PETS: rt::Operation = rt::Operation {
+            id: "searchPets",
+            name: "search_pets",
+            method: "QUERY",
+            path: "/pets",
+            params: &[],
+            body: Some(
+                &rt::Body {
+                    required: true,
+                    contents: &[
+                        rt::Content {
+                            media_type: "application/json",
+                            kind: rt::MediaKind::Json,
+                            schema: Some(&super::schemas::PET_FILTER),
+                        },
+                    ],
+                },
+            ),
+            security: &[],
+            errors: ERRORS_1,
+            fallback: Some(&FALLBACK),
+        };
+
+        /// `LINK /pets`
+        pub static LINK_PETS: rt::Operation = rt::Operation {
+            id: "linkPets",
+            name: "link_pets",
+            method: "LINK",
+            path: "/pets",
+            params: &[
+                rt::Param {
+                    name: "Link",
+                    location: rt::Location::Header,
+                    required: true,
+                    style: rt::Style::Simple,
+                    explode: false,
+                    schema: &rt::Schema::Str(None),
+                    default: None,
+                },
+            ],
+            body: None,
+            security: &[],
+            errors: &[],
+            fallback: Some(&FALLBACK),
+        };
+
+        /// `PURGE /pets/{name}`
+        pub static PURGE_PET: rt::Operation = rt::Operation {
+            id: "purgePet",
+            name: "purge_pet",
+            method: "PURGE",
+            path: "/pets/{name}",
+            params: &[
+                rt::Param {
+                    name: "name",
+                    location: rt::Location::Path,
+                    required: true,
+                    style: rt::Style::Simple,
+                    explode: false,
+                    schema: &rt::Schema::Str(None),
+                    default: None,
+                },
+            ],
+            body: None,
+            security: &[],
+            errors: &[
+                rt::ErrorResponse {
+                    status: rt::StatusSpec::Code(404),
+                    media_type: None,
+                    schema: None,
+                },
+            ],
+            fallback: Some(&FALLBACK),
         };
 
         /// `GET /pets/search`
@@ -776,11 +1370,21 @@ components:
             name: "search_pets_by_query_string",
             method: "GET",
             path: "/pets/search",
-            params: &[],
+            params: &[
+                rt::Param {
+                    name: "filter",
+                    location: rt::Location::QueryString,
+                    required: false,
+                    style: rt::Style::Form,
+                    explode: true,
+                    schema: &super::schemas::PET_QUERY,
+                    default: None,
+                },
+            ],
             body: None,
             security: &[],
-            errors: &[],
-            fallback: None,
+            errors: ERRORS_1,
+            fallback: Some(&FALLBACK),
         };
 
         /// `GET /pets/events`
@@ -800,12 +1404,15 @@ components:
                 ],
             ],
             errors: &[],
-            fallback: None,
+            fallback: Some(&FALLBACK),
         };
 
         /// Every operation, in document order.
         pub static ALL: &[&rt::Operation] = &[
             &LIST_PETS,
+            &SEARCH_PETS,
+            &LINK_PETS,
+            &PURGE_PET,
             &SEARCH_PETS_BY_QUERY_STRING,
             &PET_EVENTS,
         ];
@@ -815,5 +1422,101 @@ components:
     /// error envelope.
     pub mod schemas {
         #![allow(clippy::approx_constant)]
+        use ::stencil::server as rt;
+
+        pub static PROBLEM_ERRORS_ITEM: rt::Schema = rt::Schema::Object(
+            &rt::Object {
+                fields: &[
+                    rt::Field {
+                        name: "field",
+                        schema: &rt::Schema::Str(None),
+                        required: true,
+                        nullable: false,
+                    },
+                    rt::Field {
+                        name: "msg",
+                        schema: &rt::Schema::Str(None),
+                        required: true,
+                        nullable: false,
+                    },
+                ],
+                additional: None,
+            },
+        );
+
+        pub static PROBLEM: rt::Schema = rt::Schema::Object(
+            &rt::Object {
+                fields: &[
+                    rt::Field {
+                        name: "message",
+                        schema: &rt::Schema::Str(None),
+                        required: true,
+                        nullable: false,
+                    },
+                    rt::Field {
+                        name: "errors",
+                        schema: &rt::Schema::Array(&super::schemas::PROBLEM_ERRORS_ITEM),
+                        required: false,
+                        nullable: false,
+                    },
+                ],
+                additional: None,
+            },
+        );
+
+        pub static PET_KIND: rt::Schema = rt::Schema::StringEnum(&["cat", "dog"]);
+
+        pub static PET_FILTER: rt::Schema = rt::Schema::Object(
+            &rt::Object {
+                fields: &[
+                    rt::Field {
+                        name: "kind",
+                        schema: &super::schemas::PET_KIND,
+                        required: false,
+                        nullable: false,
+                    },
+                    rt::Field {
+                        name: "name",
+                        schema: &rt::Schema::Str(None),
+                        required: false,
+                        nullable: true,
+                    },
+                ],
+                additional: None,
+            },
+        );
+
+        pub static PET_QUERY: rt::Schema = rt::Schema::Object(
+            &rt::Object {
+                fields: &[
+                    rt::Field {
+                        name: "kind",
+                        schema: &super::schemas::PET_KIND,
+                        required: false,
+                        nullable: false,
+                    },
+                    rt::Field {
+                        name: "limit",
+                        schema: &rt::Schema::Checked(
+                            &rt::Schema::Int(rt::IntKind::I64),
+                            &rt::Rules {
+                                minimum: Some(1.0),
+                                maximum: Some(100.0),
+                                ..rt::Rules::NONE
+                            },
+                        ),
+                        required: false,
+                        nullable: false,
+                    },
+                    rt::Field {
+                        name: "tag",
+                        schema: &rt::Schema::Array(&rt::Schema::Str(None)),
+                        required: false,
+                        nullable: false,
+                    },
+                ],
+                additional: None,
+            },
+        );
     }
 }

@@ -142,6 +142,7 @@ pub fn build(loaded: &Loaded, warnings: &mut Vec<Diagnostic>) -> Result<Api, Dia
     let operations = b.operations();
     let hooks = b.hooks(&operations);
     let security_schemes = b.security_schemes();
+    let tags = b.tags();
     // Phase 3: finalise.
     b.discriminators();
     b.inheritance();
@@ -155,6 +156,7 @@ pub fn build(loaded: &Loaded, warnings: &mut Vec<Diagnostic>) -> Result<Api, Dia
         types: Vec::new(),
         operations,
         security_schemes,
+        tags,
         hooks,
         document: if loaded.files.len() <= 1 {
             loaded.source_text.clone()

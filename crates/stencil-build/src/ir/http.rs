@@ -107,8 +107,19 @@ pub enum HookKind {
     },
 }
 
+/// A declared tag (`tags` of the document).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tag {
+    /// Its name, as operations write it.
+    pub name: String,
+    /// The tag it is nested under (`parent`, OpenAPI 3.2): a declared tag, and no cycle.
+    pub parent: Option<String>,
+    /// `summary` (3.2) in `title`, `description` in `description`.
+    pub docs: Docs,
+}
+
 /// An HTTP method.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Method {
     /// `GET`.
     Get,
@@ -126,11 +137,16 @@ pub enum Method {
     Patch,
     /// `TRACE`.
     Trace,
+    /// `QUERY` (OpenAPI 3.2): safe and idempotent, with a request body.
+    Query,
+    /// A method of `additionalOperations` (OpenAPI 3.2), as written (`LINK`): an HTTP token
+    /// (RFC 9110), none of the above.
+    Other(String),
 }
 
 impl Method {
-    /// The method in upper case, as on the wire.
-    pub fn as_str(self) -> &'static str {
+    /// The method as on the wire (upper case for the fixed ones).
+    pub fn as_str(&self) -> &str {
         match self {
             Method::Get => "GET",
             Method::Put => "PUT",
@@ -140,7 +156,40 @@ impl Method {
             Method::Head => "HEAD",
             Method::Patch => "PATCH",
             Method::Trace => "TRACE",
+            Method::Query => "QUERY",
+            Method::Other(name) => name,
         }
+    }
+
+    /// The method a path item field or `additionalOperations` key names: the fixed fields
+    /// in lower case (`get`, ..., `query`); any other HTTP token is an extension method.
+    /// `None`: not a token.
+    pub fn from_key(key: &str) -> Option<Method> {
+        let fixed = [
+            Method::Get,
+            Method::Put,
+            Method::Post,
+            Method::Delete,
+            Method::Options,
+            Method::Head,
+            Method::Patch,
+            Method::Trace,
+            Method::Query,
+        ];
+        if let Some(m) = fixed
+            .into_iter()
+            .find(|m| m.as_str().eq_ignore_ascii_case(key))
+        {
+            return Some(m);
+        }
+        let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+        (!key.is_empty() && key.chars().all(token)).then(|| Method::Other(key.to_owned()))
+    }
+
+    /// Whether servers must route it themselves: axum's method router knows only the fixed
+    /// methods up to `TRACE`.
+    pub fn is_extension(&self) -> bool {
+        matches!(self, Method::Query | Method::Other(_))
     }
 }
 
@@ -191,6 +240,10 @@ pub enum ParamLocation {
     Header,
     /// In a cookie.
     Cookie,
+    /// The whole query string as one value (`in: querystring`, OpenAPI 3.2), in the
+    /// `application/x-www-form-urlencoded` form (an object's properties as `name=value`
+    /// pairs).
+    QueryString,
 }
 
 /// A parameter's `style`.
@@ -365,6 +418,10 @@ pub enum SecurityKind {
     },
     /// OAuth2 and OpenID Connect are sent as bearer tokens.
     OAuth2,
-    /// A scheme Stencil does not implement (e.g. `mutualTLS`, other HTTP schemes).
+    /// `mutualTLS` (3.1): the client presents a certificate during the TLS handshake, below
+    /// HTTP. The client's `reqwest::Client` is given the certificate (`with_client`); nothing
+    /// is sent or checked per request.
+    MutualTls,
+    /// A scheme Stencil does not implement (other HTTP schemes, a `$ref`).
     Unsupported(String),
 }

@@ -56,6 +56,8 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// `components/securitySchemes`, in document order; [`SecurityUse::scheme`] indexes it.
     pub security_schemes: Vec<SecurityScheme>,
+    /// The declared `tags`, in document order, with their 3.2 hierarchy (`parent`).
+    pub tags: Vec<Tag>,
     /// Operations the API provider sends rather than serves: webhooks and callbacks, in
     /// document order. Not generated yet (issue 14): carried for the emitters.
     pub hooks: Vec<Hook>,

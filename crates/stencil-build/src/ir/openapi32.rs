@@ -1,35 +1,204 @@
 //! OpenAPI 3.2 constructs of path items and media types: `itemSchema` (the item type of a
-//! sequential media type), and the operations the emitters cannot send or route yet.
+//! sequential media type), and the operations of the `query` method and of
+//! `additionalOperations`.
 
 use openapiv3::ReferenceOr;
 
 use crate::diag::join;
 use crate::ir::build::{Builder, Hint};
-use crate::ir::TypeRef;
+use crate::ir::{Docs, Method, Param, ParamLocation, Tag, TypeRef};
 use crate::load::ext;
 
 impl Builder<'_> {
-    /// OpenAPI 3.2 operations the emitters cannot send or route yet (the `query` method,
-    /// `additionalOperations`): a warning each.
-    pub(crate) fn methods_not_generated(&mut self, item: &openapiv3::PathItem, item_ptr: &str) {
-        let mut methods = Vec::new();
-        if item.extensions.contains_key(ext::QUERY) {
-            methods.push(("query".to_owned(), "QUERY".to_owned()));
+    /// The document's tags with their `parent` (3.2). A parent that is not a declared tag, or
+    /// that leads back to the tag, is a warning, and the tag is left at the top.
+    pub(crate) fn tags(&mut self) -> Vec<Tag> {
+        let doc = self.doc;
+        let parent_of = |t: &openapiv3::Tag| {
+            t.extensions
+                .get(ext::TAG_PARENT)
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_owned)
+        };
+        let declared: Vec<&str> = doc.tags.iter().map(|t| t.name.as_str()).collect();
+        let mut out = Vec::new();
+        for (i, t) in doc.tags.iter().enumerate() {
+            let ptr = format!("/tags/{i}/parent");
+            let mut parent = parent_of(t);
+            if let Some(p) = parent.clone() {
+                // Walk up from the parent: meeting the tag again is a cycle (bounded, as a cycle
+                // elsewhere in the chain is that tag's own warning).
+                let mut at = Some(p.clone());
+                let mut circular = false;
+                for _ in 0..=declared.len() {
+                    let Some(name) = at.take() else { break };
+                    if name == t.name {
+                        circular = true;
+                        break;
+                    }
+                    at = doc.tags.iter().find(|u| u.name == name).and_then(parent_of);
+                }
+                let (why, hint) = if !declared.contains(&p.as_str()) {
+                    (
+                        "is not a declared tag",
+                        "declare it under `tags`, or remove `parent`",
+                    )
+                } else if circular {
+                    (
+                        "leads back to the tag",
+                        "the tag hierarchy may not be circular",
+                    )
+                } else {
+                    ("", "")
+                };
+                if !why.is_empty() {
+                    self.warning(
+                        &ptr,
+                        format!(
+                            "the parent `{p}` of tag `{}` {why}; the tag is read without it",
+                            t.name
+                        ),
+                        hint,
+                    );
+                    parent = None;
+                }
+            }
+            out.push(Tag {
+                name: t.name.clone(),
+                parent,
+                docs: Docs {
+                    title: t
+                        .extensions
+                        .get(ext::TAG_SUMMARY)
+                        .and_then(serde_json::Value::as_str)
+                        .map(str::to_owned),
+                    description: t.description.clone(),
+                    ..Docs::default()
+                },
+            });
+        }
+        out
+    }
+
+    /// The OpenAPI 3.2 operations of a path item beyond the fixed fields: `query`, then
+    /// `additionalOperations` in document order, each with its pointer below the item
+    /// (`query`, `additionalOperations/LINK`). A method a fixed field names, or a key that
+    /// is not an HTTP token, is left out with a warning.
+    pub(crate) fn extension_operations(
+        &mut self,
+        item: &openapiv3::PathItem,
+        item_ptr: &str,
+    ) -> Vec<(String, Method, openapiv3::Operation)> {
+        let mut raw: Vec<(String, Method, &serde_json::Value)> = Vec::new();
+        if let Some(op) = item.extensions.get(ext::QUERY) {
+            raw.push(("query".to_owned(), Method::Query, op));
         }
         if let Some(serde_json::Value::Object(more)) =
             item.extensions.get(ext::ADDITIONAL_OPERATIONS)
         {
-            for name in more.keys() {
+            for (name, op) in more {
                 let at = format!("additionalOperations/{}", crate::diag::escape_token(name));
-                methods.push((at, name.clone()));
+                match Method::from_key(name) {
+                    Some(method @ Method::Other(_)) => raw.push((at, method, op)),
+                    Some(fixed) => self.warning(
+                        &format!("{item_ptr}/{at}"),
+                        format!(
+                            "`{name}` is a fixed field of the path item; `additionalOperations` \
+                             may not name it, and the operation is left out"
+                        ),
+                        &format!(
+                            "write the operation under `{}`",
+                            fixed.as_str().to_ascii_lowercase()
+                        ),
+                    ),
+                    None => self.warning(
+                        &format!("{item_ptr}/{at}"),
+                        format!("`{name}` is not an HTTP method name; the operation is left out"),
+                        "a method is a token of letters, digits and `!#$%&'*+-.^_`|~` (RFC 9110)",
+                    ),
+                }
             }
         }
-        for (at, method) in methods {
+        let mut out = Vec::new();
+        for (at, method, op) in raw {
+            match serde_json::from_value::<openapiv3::Operation>(op.clone()) {
+                Ok(op) => out.push((at, method, op)),
+                Err(e) => self.warning(
+                    &format!("{item_ptr}/{at}"),
+                    format!(
+                        "the `{}` operation is not an operation object ({e}); it is left out",
+                        method.as_str()
+                    ),
+                    "fix the operation object",
+                ),
+            }
+        }
+        out
+    }
+
+    /// Whether an `in: querystring` parameter (3.2) is generated: its `content` is
+    /// `application/x-www-form-urlencoded` (the query string's pairs as an object's
+    /// properties). Another media type is a warning, and the parameter is left out.
+    pub(crate) fn query_string_is_form(
+        &mut self,
+        data: &openapiv3::ParameterData,
+        ptr: &str,
+    ) -> bool {
+        let media = match &data.format {
+            openapiv3::ParameterSchemaOrContent::Content(content) => content.keys().next(),
+            openapiv3::ParameterSchemaOrContent::Schema(_) => None,
+        };
+        let form =
+            media.is_some_and(|m| crate::ir::media::media_kind(m) == crate::ir::MediaKind::Form);
+        if !form {
+            let what = media.map_or("no `content`".to_owned(), |m| format!("`{m}`"));
             self.warning(
-                &format!("{item_ptr}/{at}"),
-                format!("the `{method}` operation is not generated yet"),
-                "operations of the methods get, put, post, delete, options, head, patch and \
-                 trace are generated",
+                ptr,
+                format!(
+                    "`in: querystring` (`{}`) with {what} is not generated; the parameter is \
+                     left out",
+                    data.name
+                ),
+                "describe the query string as `content: {application/x-www-form-urlencoded: \
+                 {schema: ...}}`, or declare the query parameters one by one",
+            );
+        }
+        form
+    }
+
+    /// An operation's parameters once read: with an `in: querystring` parameter, which is the
+    /// whole query string, the specification allows neither a second one nor `in: query`
+    /// parameters. Those are left out with a warning (at the operation, `ptr`).
+    pub(crate) fn one_query_string(&mut self, params: &mut Vec<Param>, ptr: &str) {
+        let Some(first) = params
+            .iter()
+            .position(|p| p.location == ParamLocation::QueryString)
+        else {
+            return;
+        };
+        let whole = params[first].wire_name.clone();
+        let mut index = 0;
+        let mut dropped = Vec::new();
+        params.retain(|p| {
+            let keep = index == first
+                || !matches!(
+                    p.location,
+                    ParamLocation::Query | ParamLocation::QueryString
+                );
+            index += 1;
+            if !keep {
+                dropped.push(p.wire_name.clone());
+            }
+            keep
+        });
+        for name in dropped {
+            self.warning(
+                &join(ptr, "parameters"),
+                format!(
+                    "the query parameter `{name}` cannot be sent next to the query string \
+                     `{whole}` (`in: querystring`); it is left out"
+                ),
+                "make it a property of the query string's schema",
             );
         }
     }

@@ -50,7 +50,6 @@ impl Builder<'_> {
                 );
                 continue;
             };
-            self.methods_not_generated(item, &item_ptr);
             items.push((path.clone(), item, item_ptr));
         }
         self.operations_of(&items, true)
@@ -60,9 +59,14 @@ impl Builder<'_> {
     /// whose keys are path templates (else webhook names or callback expressions).
     pub(crate) fn operations_of(&mut self, items: &[Item<'_>], paths: bool) -> Vec<Operation> {
         let doc = self.doc;
+        // OpenAPI 3.2 `query` and `additionalOperations`, read per item before borrowing.
+        let extensions: Vec<Vec<(String, Method, openapiv3::Operation)>> = items
+            .iter()
+            .map(|(_, item, item_ptr)| self.extension_operations(item, item_ptr))
+            .collect();
         // Names: FastAPI suffixes are cleaned only where the result stays unique.
         let mut found = Vec::new();
-        for (path, item, item_ptr) in items {
+        for ((path, item, item_ptr), extra) in items.iter().zip(&extensions) {
             let item = *item;
             for (key, method) in METHODS {
                 let op = match method {
@@ -73,11 +77,17 @@ impl Builder<'_> {
                     Method::Options => &item.options,
                     Method::Head => &item.head,
                     Method::Patch => &item.patch,
-                    Method::Trace => &item.trace,
+                    _ => &item.trace,
                 };
                 if let Some(op) = op {
-                    found.push((path, item, item_ptr, key, method, op, join(item_ptr, key)));
+                    let ptr = join(item_ptr, key);
+                    found.push((path, item, item_ptr, key.to_owned(), method, op, ptr));
                 }
+            }
+            for (at, method, op) in extra {
+                let key = method.as_str().to_ascii_lowercase();
+                let ptr = format!("{item_ptr}/{at}");
+                found.push((path, item, item_ptr, key, method.clone(), op, ptr));
             }
         }
         let cleaned: Vec<String> = found
@@ -156,6 +166,7 @@ impl Builder<'_> {
                     params.push(param);
                 }
             }
+            self.one_query_string(&mut params, ptr);
             let body = op
                 .request_body
                 .as_ref()
@@ -167,7 +178,7 @@ impl Builder<'_> {
                 id,
                 name,
                 type_name,
-                method: *method,
+                method: method.clone(),
                 path: (*path).clone(),
                 tags: op.tags.clone(),
                 docs: Docs {
@@ -241,17 +252,14 @@ impl Builder<'_> {
             Parameter::Cookie { .. } => (ParamLocation::Cookie, ParamStyle::Form, true),
         };
         let data = p.clone().parameter_data();
-        if data.extensions.contains_key(ext::QUERYSTRING) {
-            self.warning(
-                ptr,
-                format!(
-                    "`in: querystring` (`{}`) is not generated yet; the parameter is left out",
-                    data.name
-                ),
-                "declare the query parameters one by one meanwhile",
-            );
-            return None;
-        }
+        let (location, style, explode_default) = if data.extensions.contains_key(ext::QUERYSTRING) {
+            if !self.query_string_is_form(&data, ptr) {
+                return None;
+            }
+            (ParamLocation::QueryString, ParamStyle::Form, true)
+        } else {
+            (location, style, explode_default)
+        };
         if location == ParamLocation::Header
             && ["accept", "content-type", "authorization"]
                 .contains(&data.name.to_ascii_lowercase().as_str())

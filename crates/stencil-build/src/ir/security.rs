@@ -119,7 +119,7 @@ impl Builder<'_> {
                     "give the client a `reqwest::Client` with the client certificate \
                      (`Client::with_client`), and terminate TLS in front of the server",
                 );
-                SecurityKind::Unsupported("mutualTLS".to_owned())
+                SecurityKind::MutualTls
             } else {
                 kind
             };

@@ -67,7 +67,11 @@ impl PathPattern {
     /// Whether the pattern selects `op`.
     pub fn matches(&self, op: &Operation) -> bool {
         if let Some(methods) = &self.methods {
-            if !methods.contains(&op.method) {
+            let wanted = op.method.as_str();
+            if !methods
+                .iter()
+                .any(|m| m.as_str().eq_ignore_ascii_case(wanted))
+            {
                 return false;
             }
         }
@@ -78,18 +82,10 @@ impl PathPattern {
     }
 }
 
+/// A method of a path pattern: the fixed ones in any case, extension methods (`LINK`) as
+/// HTTP tokens, matched without regard to case.
 fn method(name: &str) -> Option<Method> {
-    Some(match name.to_ascii_uppercase().as_str() {
-        "GET" => Method::Get,
-        "PUT" => Method::Put,
-        "POST" => Method::Post,
-        "DELETE" => Method::Delete,
-        "OPTIONS" => Method::Options,
-        "HEAD" => Method::Head,
-        "PATCH" => Method::Patch,
-        "TRACE" => Method::Trace,
-        _ => return None,
-    })
+    Method::from_key(name)
 }
 
 /// Segment-wise glob: `**` spans any number of segments.
@@ -352,14 +348,17 @@ mod tests {
         assert!(matches("/token#get,post", Post, "/token"));
         assert!(matches("/token#GET, POST", Post, "/token"));
         assert!(!matches("/token#GET", Post, "/token"));
+        assert!(matches("/pets#query", Query, "/pets"));
+        assert!(matches("/pets#link", Other("LINK".into()), "/pets"));
+        assert!(!matches("/pets#LINK", Other("UNLINK".into()), "/pets"));
     }
 
     #[test]
     fn bad_patterns_say_why() {
         let e = PathPattern::parse("token").unwrap_err();
         assert!(e.contains("does not start with `/`"), "{e}");
-        let e = PathPattern::parse("/token#FETCH").unwrap_err();
-        assert!(e.contains("`FETCH` is not an HTTP method"), "{e}");
+        let e = PathPattern::parse("/token#GET;POST").unwrap_err();
+        assert!(e.contains("`GET;POST` is not an HTTP method"), "{e}");
     }
 
     fn named(i: u32) -> TypeRef {

@@ -66,8 +66,8 @@ impl Loaded {
 /// a server generated for a selection embeds and serves. `None` when `text` does not parse (it
 /// did when it was loaded).
 pub fn trim_paths(text: &str, keep: &[(String, String)]) -> Option<String> {
-    const METHODS: [&str; 8] = [
-        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    const METHODS: [&str; 9] = [
+        "get", "put", "post", "delete", "options", "head", "patch", "trace", "query",
     ];
     let mut doc = source::parse(text).ok()?;
     if let Some(Value::Object(paths)) = doc.get_mut("paths") {
@@ -84,6 +84,10 @@ pub fn trim_paths(text: &str, keep: &[(String, String)]) -> Option<String> {
                 item.retain(|key, _| {
                     !METHODS.contains(&key.as_str()) || kept.contains(&key.as_str())
                 });
+                // OpenAPI 3.2: other methods, kept by their lower-case name.
+                if let Some(Value::Object(more)) = item.get_mut("additionalOperations") {
+                    more.retain(|method, _| kept.contains(&method.to_ascii_lowercase().as_str()));
+                }
             }
             true
         });
@@ -325,5 +329,15 @@ mod tests {
             serde_json::json!({"/a": {"summary": "kept", "get": {"responses": {"200": {"description": "ok"}}}}})
         );
         assert_eq!(doc["info"]["title"], "t");
+
+        let text = "openapi: 3.2.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    \
+                    query: {}\n    get: {}\n    additionalOperations: {LINK: {}, UNLINK: {}}\n";
+        let keep = [("/a".into(), "query".into()), ("/a".into(), "link".into())];
+        let trimmed = super::trim_paths(text, &keep).expect("parses");
+        let doc: serde_json::Value = serde_json::from_str(&trimmed).unwrap();
+        assert_eq!(
+            doc["paths"],
+            serde_json::json!({"/a": {"query": {}, "additionalOperations": {"LINK": {}}}})
+        );
     }
 }

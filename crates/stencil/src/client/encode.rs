@@ -253,7 +253,7 @@ fn deep_object(out: &mut Vec<String>, prefix: &str, v: &Value) {
 /// as JSON text, nulls skipped.
 pub(crate) fn form_body(v: &Value) -> Result<String, String> {
     let Value::Object(map) = v else {
-        return Err("a form body must serialise to an object".to_owned());
+        return Err("a form must serialise to an object".to_owned());
     };
     let mut pairs = Vec::new();
     for (k, v) in map {

@@ -25,6 +25,20 @@ impl Core {
     pub fn request(&self, method: reqwest::Method) -> Request<'_> {
         Request::new(self, method)
     }
+
+    /// Start a request of a method `reqwest::Method` has no constant for (`QUERY`, `LINK`,
+    /// the methods of OpenAPI 3.2 `additionalOperations`), sent as written. A name that is not
+    /// an HTTP token fails the request with [`Error::InvalidRequest`] when it is sent.
+    pub fn request_named(&self, method: &str) -> Request<'_> {
+        match Method::from_bytes(method.as_bytes()) {
+            Ok(m) => Request::new(self, m),
+            Err(_) => {
+                let mut request = Request::new(self, Method::GET);
+                request.fail(format!("`{method}` is not an HTTP method"));
+                request
+            }
+        }
+    }
 }
 
 enum Body {
@@ -150,6 +164,21 @@ impl<'a> Request<'a> {
     ) -> Self {
         if let Some(v) = self.value("query parameter", name, value) {
             encode::query(&mut self.query, name, &v, style, explode);
+        }
+        self
+    }
+
+    /// The whole query string as one value (`in: querystring`, OpenAPI 3.2), written as an
+    /// `application/x-www-form-urlencoded` form: an object's properties as `name=value` pairs,
+    /// an array property as one pair per item; `None` adds nothing. A value that is not an
+    /// object fails the request.
+    pub fn query_string<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
+        if let Some(v) = self.value("query string", name, value) {
+            match encode::form_body(&v) {
+                Ok(text) if text.is_empty() => {}
+                Ok(text) => self.query.push(text),
+                Err(e) => self.fail(format!("the query string `{name}`: {e}")),
+            }
         }
         self
     }

@@ -241,3 +241,38 @@ fn decoding_never_panics() {
     assert_eq!(e.status(), Some(StatusCode::OK));
     assert!(e.to_string().contains("\"x\""));
 }
+
+#[test]
+fn extension_methods_and_the_query_string() {
+    let core = Core::new("http://127.0.0.1:1", SCHEMES);
+    let built = |r: Request<'_>| {
+        let request = r.build().ok().and_then(|b| b.build().ok()).unwrap();
+        (request.method().to_string(), request.url().to_string())
+    };
+    // The whole query string (`in: querystring`): a form, arrays as repeated names.
+    let filter = json!({"kind": "cat", "skip": null, "tag": ["a b", "c&d"], "n": 2});
+    assert_eq!(
+        built(
+            core.request_named("QUERY")
+                .path("/p")
+                .query_string("f", &filter)
+        ),
+        (
+            "QUERY".to_owned(),
+            "http://127.0.0.1:1/p?kind=cat&tag=a+b&tag=c%26d&n=2".to_owned()
+        )
+    );
+    let none: Option<serde_json::Value> = None;
+    assert_eq!(
+        built(
+            core.request_named("LINK")
+                .path("/p")
+                .query_string("f", &none)
+        )
+        .1,
+        "http://127.0.0.1:1/p"
+    );
+    let err = |r: Request<'_>| r.build().err().unwrap_or_default();
+    assert!(err(core.request_named("NOT A METHOD").path("/p")).contains("not an HTTP method"));
+    assert!(err(core.request_named("GET").path("/p").query_string("f", &[1])).contains("`f`"));
+}

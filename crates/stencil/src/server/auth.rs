@@ -130,7 +130,7 @@ fn extract(input: &Input, uses: &'static [SchemeUse]) -> Option<Vec<Provided>> {
                     Location::Header => input.header(name),
                     Location::Query => input.query_last(name),
                     Location::Cookie => input.cookie(name),
-                    Location::Path => None,
+                    Location::Path | Location::QueryString => None,
                 }?;
                 Credential::ApiKey(value.to_owned())
             }

@@ -6,7 +6,7 @@ use serde_json::{Map, Number, Value};
 use super::schema::{IntKind, Schema};
 use super::validate::{validate, Validation};
 
-use super::violation::Failure;
+use super::violation::{Failure, Violation};
 
 /// [`coerce_scalar`], except that in pydantic mode a scalar stays text: validation then coerces
 /// it as pydantic does, and words and locates its failure as pydantic does.
@@ -137,6 +137,47 @@ pub(crate) fn object_from_fields(
         map.insert(k, value);
     }
     Ok(Value::Object(map))
+}
+
+/// Form pairs (a form body, or a query string read whole) as a JSON object, values typed by
+/// the schema's properties; a value that does not coerce is a violation at `[root, name]`.
+pub(crate) fn form_object(
+    schema: Option<&Schema>,
+    pairs: Vec<(String, String)>,
+    mode: Validation,
+    root: &'static str,
+) -> Result<Value, Vec<Violation>> {
+    let Some(schema) = schema else {
+        return Ok(Value::Object(
+            pairs
+                .into_iter()
+                .map(|(k, v)| (k, Value::String(v)))
+                .collect(),
+        ));
+    };
+    let mut violations = Vec::new();
+    let mut map = Map::new();
+    for (k, v) in pairs {
+        match object_from_fields(schema, vec![(k.clone(), v)], mode) {
+            Ok(Value::Object(one)) => {
+                for (key, value) in one {
+                    match (map.get_mut(&key), value) {
+                        (Some(Value::Array(xs)), Value::Array(mut more)) => xs.append(&mut more),
+                        (_, value) => {
+                            map.insert(key, value);
+                        }
+                    }
+                }
+            }
+            Ok(_) => {}
+            Err(failure) => violations.push(failure.at(vec![root.into(), k.into()])),
+        }
+    }
+    if violations.is_empty() {
+        Ok(Value::Object(map))
+    } else {
+        Err(violations)
+    }
 }
 
 #[cfg(test)]

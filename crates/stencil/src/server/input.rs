@@ -92,11 +92,19 @@ impl Input {
         };
         let mode = Validation::of(op);
         for p in op.params {
+            if p.location == Location::QueryString {
+                let pairs = input.query_pairs().to_vec();
+                let value = params::query_string(p, &pairs, &mut input.violations, mode);
+                input.params.push(value);
+                continue;
+            }
             let raw = match p.location {
                 Location::Path => params::path_raw(&path, p.name),
                 Location::Header => params::header_raw(&input.headers, p.name),
                 Location::Cookie => input.cookie(p.name).map(|v| Raw::One(v.to_owned())),
-                Location::Query => params::query_raw(p, input.query_pairs()),
+                Location::Query | Location::QueryString => {
+                    params::query_raw(p, input.query_pairs())
+                }
             };
             let value = params::decode(p, raw, &mut input.violations, mode);
             input.params.push(value);

@@ -132,7 +132,15 @@ where
         "OPTIONS" => MethodFilter::OPTIONS,
         "HEAD" => MethodFilter::HEAD,
         "PATCH" => MethodFilter::PATCH,
-        _ => MethodFilter::TRACE,
+        "TRACE" => MethodFilter::TRACE,
+        // Methods axum's method router does not know (`QUERY`, `LINK`, ...): the route takes
+        // every method and the handler answers only its own.
+        _ => {
+            let handler = ExtensionMethod(WithOperation { handler, op });
+            return Router::new()
+                .route(&Shape::parse(op.path).route, axum::routing::any(handler))
+                .with_state(state);
+        }
     };
     Router::new()
         .route(
@@ -140,6 +148,31 @@ where
             on(filter, WithOperation { handler, op }),
         )
         .with_state(state)
+}
+
+/// The handler of an operation whose method axum's method router does not know, on a route
+/// that takes every method: other methods are answered 405 with the `Allow` header.
+#[derive(Clone, Copy)]
+struct ExtensionMethod<H>(WithOperation<H>);
+
+impl<H, T, S> axum::handler::Handler<T, S> for ExtensionMethod<H>
+where
+    H: axum::handler::Handler<T, S>,
+{
+    type Future = futures_util::future::Either<H::Future, std::future::Ready<Response>>;
+
+    fn call(self, request: axum::extract::Request, state: S) -> Self::Future {
+        use futures_util::future::Either;
+        let op = self.0.op;
+        if request.method().as_str() == op.method {
+            return Either::Left(self.0.call(request, state));
+        }
+        let mut response = StatusCode::METHOD_NOT_ALLOWED.into_response();
+        if let Ok(allow) = HeaderValue::from_str(op.method) {
+            response.headers_mut().insert(header::ALLOW, allow);
+        }
+        Either::Right(std::future::ready(response))
+    }
 }
 
 /// A handler that puts [`OperationInfo`] in the request extensions, then runs `handler`. The

@@ -14,7 +14,9 @@
 //!   of different parameter names, whose path has patterned segments, or which require query
 //!   pairs, are served by one dispatching route per shape, which picks the operation by method,
 //!   segment patterns and query (most specific first) and forwards the request to its router;
-//!   no operation matching → 404, no operation of that method → 405.
+//!   no operation matching → 404, no operation of that method → 405. So are the operations of
+//!   methods axum's method router does not know (`QUERY`, `LINK`: OpenAPI 3.2), whose routers
+//!   take every method.
 //! - [`Input`](super::Input) reads the parameters of patterned segments with
 //!   [`Shape::path_params`].
 
@@ -41,6 +43,15 @@ pub fn find_operation(
         op.method == method.as_str()
             && (op.path == matched_path || Shape::parse(op.path).route == matched_path)
     })
+}
+
+/// Whether axum's method router can route `method` (`MethodFilter` has it); the others are
+/// routed by [`route`] and [`assemble`] themselves.
+pub(crate) fn axum_routes(method: &str) -> bool {
+    matches!(
+        method,
+        "GET" | "PUT" | "POST" | "DELETE" | "OPTIONS" | "HEAD" | "PATCH" | "TRACE"
+    )
 }
 
 /// One piece of a patterned segment.
@@ -287,7 +298,9 @@ pub fn assemble(routes: impl IntoIterator<Item = (&'static Operation, Router)>) 
             methods.sort_unstable();
             methods.windows(2).all(|w| w[0] != w[1])
         };
-        if same_route && distinct_methods && group.iter().all(|(_, s, _)| s.is_plain()) {
+        // axum merges the method routers of one route only for the methods it knows.
+        let known = group.iter().all(|(op, _, _)| axum_routes(op.method));
+        if same_route && distinct_methods && known && group.iter().all(|(_, s, _)| s.is_plain()) {
             for (_, _, router) in group {
                 out = out.merge(router);
             }
@@ -311,7 +324,12 @@ async fn dispatch(
     candidates: &[(&'static Operation, Shape, Router)],
     request: Request,
 ) -> Response {
-    let method = request.method().as_str().to_owned();
+    let mut method = request.method().as_str().to_owned();
+    // As axum's method router does: a `HEAD` request is answered as `GET` without a body
+    // (hyper leaves it out) when no operation is declared for `HEAD`.
+    if method == "HEAD" && !candidates.iter().any(|(op, _, _)| op.method == "HEAD") {
+        method = "GET".to_owned();
+    }
     let path = request.uri().path().to_owned();
     let query = request.uri().query().map(str::to_owned);
     let mut method_allowed = false;
@@ -334,10 +352,20 @@ async fn dispatch(
         }
     }
     if method_allowed {
-        StatusCode::NOT_FOUND.into_response()
-    } else {
-        StatusCode::METHOD_NOT_ALLOWED.into_response()
+        return StatusCode::NOT_FOUND.into_response();
     }
+    // 405 names the methods the route has (RFC 9110 §15.5.6).
+    let mut allow: Vec<&str> = Vec::new();
+    for (op, _, _) in candidates {
+        if !allow.contains(&op.method) {
+            allow.push(op.method);
+        }
+    }
+    let mut response = StatusCode::METHOD_NOT_ALLOWED.into_response();
+    if let Ok(value) = http::HeaderValue::from_str(&allow.join(", ")) {
+        response.headers_mut().insert(http::header::ALLOW, value);
+    }
+    response
 }
 
 #[cfg(test)]

@@ -23,7 +23,8 @@ pub enum Schema {
     Array(&'static Schema),
     /// A JSON object with arbitrary keys whose values have this schema.
     Map(&'static Schema),
-    /// A fixed-length array whose members have these schemas (`prefixItems`).
+    /// A fixed-length array whose members have these schemas (`prefixItems`); without
+    /// members, Rust's `()`, which only `null` is (`type: 'null'`).
     Tuple(&'static [&'static Schema]),
     /// A JSON object with declared properties.
     Object(&'static Object),
@@ -194,6 +195,9 @@ pub enum Location {
     Header,
     /// A cookie.
     Cookie,
+    /// The whole query string as one value (`in: querystring`, OpenAPI 3.2), in the
+    /// `application/x-www-form-urlencoded` form: its pairs are the object's properties.
+    QueryString,
 }
 
 impl Location {
@@ -201,7 +205,7 @@ impl Location {
     pub fn as_str(self) -> &'static str {
         match self {
             Location::Path => "path",
-            Location::Query => "query",
+            Location::Query | Location::QueryString => "query",
             Location::Header => "header",
             Location::Cookie => "cookie",
         }

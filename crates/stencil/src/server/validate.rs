@@ -269,6 +269,10 @@ impl Walk<'_> {
     }
 
     fn check_tuple(&mut self, items: &[&Schema], value: &mut Value, depth: usize) {
+        if items.is_empty() && !value.is_null() {
+            // Rust's `()` (`type: 'null'`): serde reads it from `null` only.
+            return self.push("none_required", "Input should be None");
+        }
         let lax = self.lax();
         let Some(xs) = value.as_array_mut() else {
             self.push("tuple_type", "Input should be a valid tuple");

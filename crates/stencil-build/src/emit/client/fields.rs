@@ -225,6 +225,9 @@ fn param_docs(p: &Param) -> Vec<String> {
             format!("The {wire} query parameter (the server's default: {d}).")
         }
         (ParamLocation::Query, None) => format!("The {wire} query parameter."),
+        (ParamLocation::QueryString, _) => {
+            "The whole query string, its properties as `name=value` pairs.".to_owned()
+        }
         (ParamLocation::Cookie, _) => format!("The {wire} cookie."),
         (ParamLocation::Path, _) => format!("The {wire} path parameter."),
     };

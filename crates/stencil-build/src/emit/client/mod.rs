@@ -120,14 +120,18 @@ fn client_impl(api: &Api, plans: &[plan::Plan], methods: &mut Scope, sink: &mut 
             let location = match location {
                 ParamLocation::Query => quote!(Query),
                 ParamLocation::Cookie => quote!(Cookie),
-                ParamLocation::Header | ParamLocation::Path => quote!(Header),
+                ParamLocation::Header | ParamLocation::Path | ParamLocation::QueryString => {
+                    quote!(Header)
+                }
             };
             quote!(::stencil::client::Scheme::ApiKey {
                 location: ::stencil::client::KeyLocation::#location,
                 name: #wire_name,
             })
         }
-        SecurityKind::Unsupported(_) => quote!(::stencil::client::Scheme::Unsupported),
+        SecurityKind::MutualTls | SecurityKind::Unsupported(_) => {
+            quote!(::stencil::client::Scheme::Unsupported)
+        }
     });
     let setters = credential_setters(api, methods);
     let any_credentials = !setters.is_empty();
@@ -145,6 +149,7 @@ fn client_impl(api: &Api, plans: &[plan::Plan], methods: &mut Scope, sink: &mut 
     } else {
         TokenStream::new()
     };
+    let with_client_doc = doc_attrs(&with_client_doc(api));
     let new_doc = doc_attrs(&[format!(
         "A client for the API at `base_url`{url_doc}, with a default `reqwest::Client`."
     )]);
@@ -173,8 +178,7 @@ fn client_impl(api: &Api, plans: &[plan::Plan], methods: &mut Scope, sink: &mut 
                 Self { core: ::stencil::client::Core::new(base_url, SCHEMES) }
             }
 
-            /// A client for the API at `base_url` using `http` as it is configured (timeouts,
-            /// proxies, TLS, default headers).
+            #with_client_doc
             pub fn with_client(base_url: impl Into<String>, http: ::stencil::reqwest::Client) -> Self {
                 Self { core: ::stencil::client::Core::with_client(base_url, http, SCHEMES) }
             }
@@ -219,6 +223,40 @@ fn client_impl(api: &Api, plans: &[plan::Plan], methods: &mut Scope, sink: &mut 
     sink.items(default_impl);
 }
 
+/// The doc of `with_client`, which is also how a client presents a certificate to a server
+/// that asks for one (`mutualTLS` schemes).
+fn with_client_doc(api: &Api) -> Vec<String> {
+    let mut lines = vec![
+        "A client for the API at `base_url` using `http` as it is configured (timeouts,".to_owned(),
+        "proxies, TLS, default headers).".to_owned(),
+    ];
+    let mutual: Vec<String> = api
+        .security_schemes
+        .iter()
+        .filter(|s| s.kind == SecurityKind::MutualTls)
+        .map(|s| super::code_span(&s.key))
+        .collect();
+    if !mutual.is_empty() {
+        lines.extend([
+            String::new(),
+            format!(
+                "The API authenticates clients by mutual TLS ({}): the certificate is",
+                mutual.join(", ")
+            ),
+            "presented during the TLS handshake, so give it to `http`:".to_owned(),
+            String::new(),
+            "```ignore".to_owned(),
+            "let pem = std::fs::read(\"client.pem\")?; // certificate and private key".to_owned(),
+            "let identity = ::stencil::reqwest::Identity::from_pem(&pem)?;".to_owned(),
+            "let http = ::stencil::reqwest::Client::builder().identity(identity).build()?;"
+                .to_owned(),
+            "let client = Client::with_client(base_url, http);".to_owned(),
+            "```".to_owned(),
+        ]);
+    }
+    lines
+}
+
 /// `set_<scheme>_token`, `set_<scheme>(user, password)`, `set_<scheme>(key)`.
 fn credential_setters(api: &Api, methods: &mut Scope) -> Vec<TokenStream> {
     let mut out = Vec::new();
@@ -257,7 +295,7 @@ fn credential_setters(api: &Api, methods: &mut Scope) -> Vec<TokenStream> {
                     quote!(key: impl Into<String>),
                 )
             }
-            SecurityKind::Unsupported(_) => continue,
+            SecurityKind::MutualTls | SecurityKind::Unsupported(_) => continue,
         };
         let name = ident(&methods.claim(&naming::field_name(&name)).0);
         let mut lines = vec![what];

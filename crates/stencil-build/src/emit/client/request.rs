@@ -352,10 +352,17 @@ fn send_body(
 
 /// The method, then the path: literal runs and path parameters, each in its style.
 fn path_chain(op: &Operation) -> Vec<TokenStream> {
-    let method = ident(op.method.as_str());
+    let method = if op.method.is_extension() {
+        // Methods reqwest has no constant for (`QUERY`, `LINK`) go by name.
+        let name = op.method.as_str();
+        quote!(.request_named(#name))
+    } else {
+        let method = ident(op.method.as_str());
+        quote!(.request(::stencil::reqwest::Method::#method))
+    };
     let id = &op.id;
     let mut chain = vec![
-        quote!(.request(::stencil::reqwest::Method::#method)),
+        method,
         // For spans and hooks.
         quote!(.operation(#id)),
     ];
@@ -418,6 +425,7 @@ fn param_chain(fields: &[Field<'_>]) -> Vec<TokenStream> {
                 _ => chain.push(quote!(.header(#wire, &self.#field, #explode))),
             },
             ParamLocation::Cookie => chain.push(quote!(.cookie(#wire, &self.#field, #explode))),
+            ParamLocation::QueryString => chain.push(quote!(.query_string(#wire, &self.#field))),
         }
     }
     chain

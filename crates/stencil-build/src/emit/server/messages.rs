@@ -280,6 +280,7 @@ fn location_word(p: &Param) -> &'static str {
     match p.location {
         crate::ir::ParamLocation::Path => "Path",
         crate::ir::ParamLocation::Query => "Query",
+        crate::ir::ParamLocation::QueryString => "Query string",
         crate::ir::ParamLocation::Header => "Header",
         crate::ir::ParamLocation::Cookie => "Cookie",
     }

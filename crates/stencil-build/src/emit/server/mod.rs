@@ -27,6 +27,7 @@
 mod messages;
 mod operations;
 mod schemas;
+mod tags;
 
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -36,6 +37,7 @@ use crate::ir::{Api, Operation};
 use crate::naming::Scope;
 use messages::BodyShape;
 use schemas::Schemas;
+use tags::PerTag;
 
 /// How `OPENAPI_DOCUMENT` is emitted.
 #[derive(Clone, Copy, Debug)]
@@ -94,39 +96,6 @@ struct Cx<'a> {
     render_error: Ident,
     /// With `Options::server_traits_per_tag`: the handler traits and each operation's.
     per_tag: Option<PerTag>,
-}
-
-/// The per-tag handler traits.
-struct PerTag {
-    /// Trait name, with the tag it was named after (`None`: the untagged operations), in order
-    /// of first use.
-    traits: Vec<(Ident, Option<String>)>,
-    /// Index into `traits`, by operation index.
-    of_operation: Vec<usize>,
-}
-
-impl PerTag {
-    fn new(api: &Api) -> Self {
-        let mut traits: Vec<(Ident, Option<String>)> = Vec::new();
-        let mut of_operation = Vec::new();
-        for op in &api.operations {
-            let tag = op.tags.first().filter(|t| !t.trim().is_empty());
-            let name = crate::naming::tag_trait_name(tag.map(String::as_str));
-            // Tags that name the same trait (`auth`, `Auth`) share it.
-            let index = match traits.iter().position(|(t, _)| *t == name) {
-                Some(i) => i,
-                None => {
-                    traits.push((format_ident!("{}", name), tag.cloned()));
-                    traits.len() - 1
-                }
-            };
-            of_operation.push(index);
-        }
-        PerTag {
-            traits,
-            of_operation,
-        }
-    }
 }
 
 impl<'a> Cx<'a> {
@@ -329,13 +298,24 @@ impl<'a> Cx<'a> {
                 }
             });
             for (t, (name, tag)) in per_tag.traits.iter().enumerate() {
-                let doc = match tag {
+                let mut doc = match tag {
                     Some(tag) => format!(" The operations tagged `{}`.", tag.replace('`', "'")),
                     None => " The operations without a tag.".to_owned(),
                 };
+                let supertrait = match per_tag.parents[t] {
+                    Some(p) => {
+                        let parent = &per_tag.traits[p].0;
+                        doc.push_str(&format!(
+                            " The tag is nested under [`{parent}`]'s (`parent`): implementing \
+                             this trait takes that one too."
+                        ));
+                        quote!(#parent)
+                    }
+                    None => quote!(#base),
+                };
                 sink.open(quote! {
                     #[doc = #doc]
-                    pub trait #name: #base + Send + Sync + 'static
+                    pub trait #name: #supertrait + Send + Sync + 'static
                 });
                 for (op, _) in api
                     .operations

@@ -278,7 +278,9 @@ fn scheme_statics(cx: &Cx<'_>, schemes: &[Ident]) -> Vec<TokenStream> {
                 let loc = location_tokens(*location);
                 quote!(rt::SchemeKind::ApiKey(#loc, #wire_name))
             }
-            SecurityKind::Unsupported(_) => quote!(rt::SchemeKind::Unsupported),
+            SecurityKind::MutualTls | SecurityKind::Unsupported(_) => {
+                quote!(rt::SchemeKind::Unsupported)
+            }
         };
         items.push(quote!(static #name: rt::Scheme = rt::Scheme { key: #key, kind: #kind };));
     }
@@ -355,6 +357,7 @@ fn location_tokens(l: ParamLocation) -> TokenStream {
         ParamLocation::Query => quote!(rt::Location::Query),
         ParamLocation::Header => quote!(rt::Location::Header),
         ParamLocation::Cookie => quote!(rt::Location::Cookie),
+        ParamLocation::QueryString => quote!(rt::Location::QueryString),
     }
 }
 

@@ -5,7 +5,7 @@ use axum::body::{Body as AxumBody, Bytes};
 use http::{header, HeaderMap};
 use serde_json::{Map, Value};
 
-use crate::server::coerce::object_from_fields;
+use crate::server::coerce::form_object;
 use crate::server::config::Config;
 use crate::server::direct;
 use crate::server::error::ErrorReport;
@@ -195,7 +195,7 @@ async fn read_inner(
         MediaKind::Form => {
             let pairs: Vec<(String, String)> =
                 form_urlencoded::parse(&bytes).into_owned().collect();
-            match form_object(content.schema, pairs, mode) {
+            match form_object(content.schema, pairs, mode, "body") {
                 Ok(v) => v,
                 Err(mut vs) => {
                     violations.append(&mut vs);
@@ -314,45 +314,6 @@ fn validate_body(
         mode,
     );
     (violations.len() == before).then_some(value)
-}
-
-/// A form body as a JSON object, values typed by the body schema's properties.
-fn form_object(
-    schema: Option<&Schema>,
-    pairs: Vec<(String, String)>,
-    mode: Validation,
-) -> Result<Value, Vec<Violation>> {
-    let Some(schema) = schema else {
-        return Ok(Value::Object(
-            pairs
-                .into_iter()
-                .map(|(k, v)| (k, Value::String(v)))
-                .collect(),
-        ));
-    };
-    let mut violations = Vec::new();
-    let mut map = Map::new();
-    for (k, v) in pairs {
-        match object_from_fields(schema, vec![(k.clone(), v)], mode) {
-            Ok(Value::Object(one)) => {
-                for (key, value) in one {
-                    match (map.get_mut(&key), value) {
-                        (Some(Value::Array(xs)), Value::Array(mut more)) => xs.append(&mut more),
-                        (_, value) => {
-                            map.insert(key, value);
-                        }
-                    }
-                }
-            }
-            Ok(_) => {}
-            Err(failure) => violations.push(failure.at(vec!["body".into(), k.into()])),
-        }
-    }
-    if violations.is_empty() {
-        Ok(Value::Object(map))
-    } else {
-        Err(violations)
-    }
 }
 
 /// The declared content a request's `Content-Type` selects. A request without one is read as

@@ -5,8 +5,8 @@
 use http::{header, HeaderMap};
 use serde_json::Value;
 
-use crate::server::coerce::{coerce_scalar, object_from_fields};
-use crate::server::schema::{Param, Schema, Style};
+use crate::server::coerce::{coerce_scalar, form_object, object_from_fields};
+use crate::server::schema::{Location, Param, Schema, Style};
 use crate::server::validate::{validate, Validation};
 use crate::server::violation::Failure;
 use crate::server::violation::{LocSegment, Violation};
@@ -29,8 +29,12 @@ pub(super) enum Decoded {
     Default(&'static str),
 }
 
-/// Where a parameter's violations go: `[location, name]`.
+/// Where a parameter's violations go: `[location, name]`; `[query]` for the query string read
+/// whole (its properties' violations then go to `[query, property]`).
 pub(super) fn loc(p: &Param) -> Vec<LocSegment> {
+    if p.location == Location::QueryString {
+        return vec![LocSegment::from("query")];
+    }
     vec![
         LocSegment::from(p.location.as_str()),
         LocSegment::from(p.name),
@@ -178,6 +182,31 @@ pub(super) fn decode(
     }
     validate(p.schema, &mut value, &mut loc(p), violations, mode);
     None
+}
+
+/// The query string read whole (`in: querystring`): its pairs as the properties of the
+/// parameter's object, coerced and validated at `[query, property]`. An empty or absent query
+/// string is the parameter not sent.
+pub(super) fn query_string(
+    p: &'static Param,
+    pairs: &[(String, String)],
+    violations: &mut Vec<Violation>,
+    mode: Validation,
+) -> Option<Decoded> {
+    if pairs.is_empty() {
+        return decode(p, None, violations, mode);
+    }
+    match form_object(Some(p.schema), pairs.to_vec(), mode, "query") {
+        Ok(mut value) => {
+            let before = violations.len();
+            validate(p.schema, &mut value, &mut loc(p), violations, mode);
+            (violations.len() == before).then_some(Decoded::Value(value))
+        }
+        Err(mut found) => {
+            violations.append(&mut found);
+            None
+        }
+    }
 }
 
 /// Pydantic mode: a scalar parameter, or an exploded array's items, as text.
