@@ -121,7 +121,9 @@ impl Api for Generated {
     }
 
     async fn upload(&self, _: api::UploadRequest) -> Result<api::UploadResponse, Self::Error> {
-        Err(stencil::server::Error::internal("uploads are read as streams"))
+        Err(stencil::server::Error::internal(
+            "uploads are read as streams",
+        ))
     }
 
     async fn upload_stream(
@@ -201,7 +203,9 @@ async fn consume(url: &str, kind: &str, size: u64) {
             (body.len() as u64, 0)
         }
         "gen-bytes" | "gen-jsonl" | "gen-upload" => consume_generated(url, kind, size).await,
-        other => panic!("unknown kind `{other}` (bytes, jsonl, whole, gen-bytes, gen-jsonl, gen-upload)"),
+        other => {
+            panic!("unknown kind `{other}` (bytes, jsonl, whole, gen-bytes, gen-jsonl, gen-upload)")
+        }
     };
     println!(
         "{kind}: {bytes} bytes, {items} items in {:.2} s; peak RSS {} KiB",
