@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Streaming memory benchmark (issue 13): the client's peak RSS while SIZE bytes of
 # application/octet-stream (ByteStream) and of JSON Lines (JsonLines, ~1 KiB items) go through
-# it, against a server in another process that produces them lazily. For comparison, WHOLE=1
+# it, against a server in another process that produces them lazily: the runtime used by hand,
+# then the generated client and server of generated/streaming (download, JSON Lines, and an
+# upload streamed from the client that the server counts as it arrives). For comparison, WHOLE=1
 # also reads the octet-stream whole (the `bytes` decoder), which holds SIZE bytes. Prints
 # figures; asserts nothing. Everything runs on 127.0.0.1 and stops by itself.
 #
@@ -25,12 +27,20 @@ bin="$target/$dir/runtime-bench-stream"
 work=$(mktemp -d)
 "$bin" serve >"$work/out" 2>"$work/err" &
 server=$!
-trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
+"$bin" serve-generated "$SIZE" >"$work/gen-out" 2>"$work/gen-err" &
+generated=$!
+trap 'kill "$server" "$generated" 2>/dev/null || true; rm -rf "$work"' EXIT
 url=$(server_url "$work/out" "$work/err" stream 200)
+gen_url=$(server_url "$work/gen-out" "$work/gen-err" generated 200)
 
-echo "== $SIZE bytes per body, client peak RSS (the process that reads)"
+echo "== $SIZE bytes per body, client peak RSS (the process that reads or sends)"
+echo "-- the runtime by hand (stencil::client::Core, axum routes)"
 "$bin" consume "$url" bytes "$SIZE"
 "$bin" consume "$url" jsonl "$SIZE"
 if [ "$WHOLE" = 1 ]; then
     "$bin" consume "$url" whole "$SIZE"
 fi
+echo "-- generated client <-> generated server (generated/streaming)"
+"$bin" consume "$gen_url" gen-bytes "$SIZE"
+"$bin" consume "$gen_url" gen-jsonl "$SIZE"
+"$bin" consume "$gen_url" gen-upload "$SIZE"

@@ -11,21 +11,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-VENV="target/fastapi-venv"
 HERE="tests/fastapi-diff"
-if [ ! -x "$VENV/bin/uvicorn" ] || ! cmp -s "$HERE/requirements.txt" "$VENV/requirements.txt"; then
-    echo "== installing the pinned FastAPI stack into $VENV"
-    python3 -m venv "$VENV"
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$HERE/requirements.txt"
-    cp "$HERE/requirements.txt" "$VENV/requirements.txt"
-fi
+. tests/fastapi-venv.sh
 
-echo "== the checked-in document is app.py's"
-"$VENV/bin/python" "$HERE/app.py" openapi | cmp - specs/fastapi-diff/openapi.json || {
-    echo "specs/fastapi-diff/openapi.json is not what app.py writes: run" >&2
-    echo "  $VENV/bin/python $HERE/app.py openapi > specs/fastapi-diff/openapi.json && cargo xtask regen" >&2
-    exit 1
-}
+check_document "$HERE/app.py" specs/fastapi-diff/openapi.json
 
 echo "== building the generated server"
 cargo build --quiet -p stencil-tests --example fastapi_diff_server
@@ -39,8 +28,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A free port for uvicorn: bind port 0 and read what the OS gave.
-PORT="$("$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+PORT="$(free_port)"
 "$VENV/bin/python" "$HERE/app.py" serve 127.0.0.1 "$PORT" >"$LOGS/fastapi" 2>&1 &
 PIDS+=($!)
 "${CARGO_TARGET_DIR:-target}/debug/examples/fastapi_diff_server" 127.0.0.1:0 >"$LOGS/stencil" 2>&1 &
@@ -49,7 +37,8 @@ PIDS+=($!)
 STENCIL=""
 for _ in $(seq 1 100); do
     STENCIL="$(sed -n 's/^listening on //p' "$LOGS/stencil" | head -n 1)"
-    FASTAPI_UP="$("$VENV/bin/python" -c "import socket; s=socket.socket(); print(s.connect_ex(('127.0.0.1',$PORT)))")"
+    FASTAPI_UP=1
+    port_open "$PORT" && FASTAPI_UP=0
     [ -n "$STENCIL" ] && [ "$FASTAPI_UP" = 0 ] && break
     sleep 0.1
 done

@@ -221,3 +221,84 @@ async fn json_lines_text_events_and_bytes() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_default_upload_stream_reads_whole_under_the_body_limit() {
+    // `Api::upload` alone (the default `upload_stream` reads the body whole): a streamed body
+    // past the limit is refused with 413 before the handler runs, as a whole one is.
+    let config = stencil::server::Config::default().body_limit(10_000);
+    let router = api::router_with(stencil::server::Server::with_config(
+        Streams::default(),
+        config,
+    ));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let client = Client::new(format!("http://{addr}"));
+    let chunks = stream::iter(0..4).map(|_| Ok::<_, std::io::Error>(vec![0u8; 4_000]));
+    let body = stencil::client::Binary::stream(stencil::reqwest::Body::wrap_stream(chunks));
+    let error = within(client.upload(body).send()).await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(413));
+    let small = stream::iter(["a", "bc"]).map(Ok::<_, std::io::Error>);
+    let body = stencil::client::Binary::stream(stencil::reqwest::Body::wrap_stream(small));
+    assert_eq!(within(client.upload(body).send()).await.unwrap().size, 3);
+}
+
+/// README.md's streaming example, verbatim (`the_readme_streaming_example_is_this_code`).
+async fn readme_streaming_example(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
+    use futures_util::{stream, StreamExt};
+    use stencil::client::Binary;
+    use streaming::types::ChatRequest;
+
+    // Server-sent events, each an `Event<Tick>` (`event`, `id`, `retry`, typed `data`),
+    // as the server sends them.
+    let mut ticks = client.ticks(3).await?;
+    while let Some(event) = ticks.next().await {
+        let event = event?;
+        println!("{} (id {:?})", event.data.text, event.id);
+    }
+
+    // One status, JSON or events: the caller chooses.
+    let ask = |stream| ChatRequest {
+        prompt: "hello streaming world".into(),
+        stream: Some(stream),
+    };
+    println!("whole: {}", client.chat(ask(false)).await?.text);
+    let mut chunks = client.chat(ask(true)).send_events().await?;
+    while let Some(chunk) = chunks.next().await {
+        println!("chunk: {}", chunk?.data.delta);
+    }
+
+    // Bytes as they arrive, and an upload from a stream: neither is held whole.
+    let mut download = client.download().send_stream().await?;
+    let mut size = 0;
+    while let Some(bytes) = download.next().await {
+        size += bytes?.len();
+    }
+    let parts = stream::iter(["one ", "two ", "three"]).map(Ok::<_, std::io::Error>);
+    let upload = Binary::stream(stencil::reqwest::Body::wrap_stream(parts));
+    let received = client.upload(upload).await?;
+    println!("downloaded {size} bytes, uploaded {}", received.size);
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_readme_streaming_example_runs() {
+    let client = start(Streams::default()).await;
+    within(readme_streaming_example(&client)).await.unwrap();
+}
+
+#[test]
+fn the_readme_streaming_example_is_this_code() {
+    let readme = include_str!("../../README.md");
+    let block = readme
+        .split("```rust\nasync fn readme_streaming_example")
+        .nth(1)
+        .and_then(|rest| rest.split("\n```\n").next())
+        .expect("README.md has the streaming example");
+    let example = format!("async fn readme_streaming_example{block}\n");
+    assert!(
+        include_str!("streaming.rs").contains(&example),
+        "README.md's streaming example is not `readme_streaming_example` of tests/tests/streaming.rs"
+    );
+}

@@ -244,7 +244,17 @@ fn codegen_toml_matches_the_workspace() {
             toml.contains("stencil = { path = \"../../crates/stencil\" }\n"),
             "{toml}"
         );
-        assert!(toml.contains("client = [\"stencil/client\"]\nserver = [\"stencil/server\"]\n"));
+        // A feature per part the entry generates (the FastAPI and OpenAI clients have no server).
+        assert_eq!(
+            toml.contains("client = [\"stencil/client\"]\n"),
+            entry.client,
+            "{toml}"
+        );
+        assert_eq!(
+            toml.contains("server = [\"stencil/server\"]\n"),
+            entry.server,
+            "{toml}"
+        );
         assert!(!toml.contains("[workspace]"));
     }
     let listed: Vec<PathBuf> = manifest.crates.iter().map(|c| c.out.clone()).collect();

@@ -25,6 +25,11 @@ pub const CLIENT_ITEMS: &[&str] = &["new", "with_client", "base_url", "client", 
 /// (a parameter named `server` would hide the server the handler calls).
 pub const HANDLER_LOCALS: &[&str] = &["server", "op", "input", "principal"];
 
+/// The server trait's method receiving operation `op`'s request body as a stream.
+pub fn stream_method(op: &str) -> String {
+    format!("{op}_stream")
+}
+
 /// Type names that would shadow the prelude or types generated code relies on.
 const RESERVED_TYPES: &[&str] = &[
     "Option",

@@ -57,6 +57,10 @@ fn every_spec_has_a_snapshot() {
         .filter(|p| !p.starts_with("specs/fixtures/invalid/"))
         // The OpenAPI Initiative's test documents: `tests/conformance.rs`.
         .filter(|p| !p.starts_with("specs/conformance/"))
+        // OpenAI's published `POST /chat/completions`: thousands of generated lines that no
+        // review reads as a snapshot; generated/openai-chat is checked in (drift fails `cargo
+        // xtask regen --check`) and tests/tests/openai_chat.rs drives it.
+        .filter(|p| !p.starts_with("specs/openai/"))
         .filter(|p| !p.starts_with("specs/fixtures/multi-file/") || p.ends_with("/api.yaml"))
         .filter(|p| !SPECS.iter().any(|(_, rel)| rel == p))
         .collect();

@@ -54,6 +54,7 @@ snapshot!(multi_file, "specs/fixtures/multi-file/api.yaml");
 snapshot!(hostile, "specs/fixtures/hostile.yaml");
 snapshot!(real_world, "specs/fixtures/real-world.yaml");
 snapshot!(streaming, "specs/fixtures/streaming.yaml");
+snapshot!(streaming_3_2, "specs/fixtures/streaming-3.2.yaml");
 snapshot!(fastapi_diff, "specs/fastapi-diff/openapi.json");
 snapshot!(pagination, "specs/fixtures/pagination.yaml");
 snapshot!(openapi_3_1_gaps, "specs/fixtures/openapi-3.1-gaps.yaml");
@@ -73,6 +74,7 @@ fn every_spec_is_covered() {
         "specs/fixtures/hostile.yaml",
         "specs/fixtures/real-world.yaml",
         "specs/fixtures/streaming.yaml",
+        "specs/fixtures/streaming-3.2.yaml",
         "specs/fixtures/pagination.yaml",
         "specs/fixtures/openapi-3.1-gaps.yaml",
         "specs/fixtures/openapi-3.2.yaml",

@@ -337,6 +337,7 @@ fn kitchen_sink() -> Api {
                 union_variant("Cat", &["cat"], named(CAT)),
                 union_variant("Dog", &["dog", "Dog", "cat"], named(DOG)),
             ],
+            event_keyed: false,
         }),
     );
 
@@ -361,6 +362,7 @@ fn kitchen_sink() -> Api {
                 union_variant("Text", &[], string()),
                 union_variant("Node", &[], named(NODE)),
             ],
+            event_keyed: false,
         }),
     );
 

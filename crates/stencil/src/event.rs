@@ -19,6 +19,28 @@ pub struct Event<T> {
     pub data: T,
 }
 
+/// A payload decoded by the event's type: an enum with a variant per `event` name (OpenAPI 3.2
+/// `itemSchema` with a `oneOf` over `event`). Generated code implements it; a client hands
+/// `stencil::client::from_event::<T>` to `Request::events`, a server sends
+/// [`Event::keyed`] events.
+pub trait FromEvent: Sized {
+    /// Decode the `data` of an event of type `event`; `Err` is the reason it does not decode.
+    fn from_event(event: &str, data: &str) -> Result<Self, String>;
+
+    /// The event type this payload is sent as (`None`: the default, `message`).
+    fn event_name(&self) -> Option<&'static str> {
+        None
+    }
+}
+
+impl<T: FromEvent> Event<T> {
+    /// An event whose type is the one its payload names ([`FromEvent::event_name`]).
+    pub fn keyed(data: T) -> Self {
+        let event = data.event_name().unwrap_or("message");
+        Event::new(data).event(event)
+    }
+}
+
 impl<T> Event<T> {
     /// An event of the default type (`message`) without ID or retry.
     pub fn new(data: T) -> Self {

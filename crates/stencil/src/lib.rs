@@ -43,7 +43,7 @@ pub use uuid;
 pub use base64_bytes::Base64;
 pub use defaults::default_from_json;
 pub use enums::{IntEnum, StringEnum, UnknownValue};
-pub use event::Event;
+pub use event::{Event, FromEvent};
 pub use redact::{fmt_redacted, DebugField, REDACTED};
 pub use tagged::{deserialize_tagged, TaggedUnion};
 

@@ -2536,12 +2536,17 @@ components:
         ///
         /// Sent as `image/jpeg`.
         Ok(::stencil::bytes::Bytes),
+        /// 200: Cover image
+        ///
+        /// Sent as `image/jpeg`.
+        OkStream(::stencil::server::ByteStream),
     }
 
     impl ::stencil::axum::response::IntoResponse for GetCoverResponse {
         fn into_response(self) -> ::stencil::axum::response::Response {
             match self {
                 Self::Ok(body) => rt::binary(200, "image/jpeg", body),
+                Self::OkStream(body) => rt::byte_stream(200, "image/jpeg", body),
             }
         }
     }

@@ -1699,7 +1699,7 @@ pub mod client {
             &self,
             animal_id: ::stencil::uuid::Uuid,
             photo_index: i64,
-            body: impl Into<::stencil::bytes::Bytes>,
+            body: impl Into<::stencil::client::Binary>,
         ) -> ReplacePhotoRequest<'_> {
             ReplacePhotoRequest {
                 client: self,
@@ -2619,7 +2619,7 @@ pub mod client {
         client: &'a Client,
         animal_id: ::stencil::uuid::Uuid,
         photo_index: i64,
-        body: ::stencil::bytes::Bytes,
+        body: ::stencil::client::Binary,
     }
 
     impl ReplacePhotoRequest<'_> {
@@ -2638,7 +2638,7 @@ pub mod client {
                 .path("/photos/")
                 .segment("photo_index", &self.photo_index)
                 .auth(&[&[0]])
-                .bytes(self.body, "application/octet-stream")
+                .binary(self.body, "application/octet-stream")
                 .send(|response| match response.status() {
                     204 => response.ok(::stencil::client::empty),
                     _ => response.unexpected(),
@@ -4161,6 +4161,35 @@ components:
             Output = Result<ReplacePhotoResponse, Self::Error>,
         > + Send;
 
+        /// [`replace_photo`](Self::replace_photo) with the request body read as it arrives: chunks
+        /// of a [`rt::BodyStream`], ending with [`rt::BodyError::TooLarge`] past the body limit.
+        /// The generated handler calls this method.
+        ///
+        /// The default reads the body whole (413 past the limit, as without streaming) and
+        /// calls it. `?` on a chunk turns a body error into the 413 or 400 answer.
+        fn replace_photo_stream(
+            &self,
+            principal: Self::Principal,
+            request: ReplacePhotoRequest<rt::BodyStream>,
+        ) -> impl ::std::future::Future<
+            Output = Result<ReplacePhotoResponse, rt::StreamedBodyError<Self::Error>>,
+        > + Send {
+            async move {
+                let ReplacePhotoRequest { animal_id, photo_index, body } = request;
+                let body = body.bytes().await?;
+                self.replace_photo(
+                        principal,
+                        ReplacePhotoRequest {
+                            animal_id,
+                            photo_index,
+                            body,
+                        },
+                    )
+                    .await
+                    .map_err(rt::StreamedBodyError::Api)
+            }
+        }
+
         /// Get Habitat
         ///
         /// `GET /enclosures/{enclosure_code}` (`get_habitat_enclosures__enclosure_code__get`)
@@ -4616,6 +4645,10 @@ components:
         ///
         /// Sent as `application/octet-stream`.
         Ok(::stencil::bytes::Bytes),
+        /// 200: The raw image bytes
+        ///
+        /// Sent as `application/octet-stream`.
+        OkStream(::stencil::server::ByteStream),
         /// 404: Not Found
         ///
         /// Sent as `application/json`.
@@ -4626,6 +4659,9 @@ components:
         fn into_response(self) -> ::stencil::axum::response::Response {
             match self {
                 Self::Ok(body) => rt::binary(200, "application/octet-stream", body),
+                Self::OkStream(body) => {
+                    rt::byte_stream(200, "application/octet-stream", body)
+                }
                 Self::NotFound(body) => rt::json(404, "application/json", &body),
             }
         }
@@ -4633,15 +4669,16 @@ components:
 
     /// The request of [`Api::replace_photo`]: `PUT /animals/{animal_id}/photos/{photo_index}`.
     #[derive(Debug)]
-    pub struct ReplacePhotoRequest {
+    pub struct ReplacePhotoRequest<B = ::stencil::bytes::Bytes> {
         /// Animal ID
         ///
         /// Path parameter `animal_id`.
         pub animal_id: ::stencil::uuid::Uuid,
         /// Path parameter `photo_index`.
         pub photo_index: i64,
-        /// The request body.
-        pub body: ::stencil::bytes::Bytes,
+        /// The request body: whole, or as it arrives (`rt::BodyStream`) for the
+        /// handler that streams it.
+        pub body: B,
     }
 
     /// The responses of [`Api::replace_photo`], one variant per declared status.
@@ -5285,19 +5322,19 @@ components:
                     |c| server.api().authenticate(c),
                 )
                 .await?;
-            input.read_body(body, server.config()).await?;
-            let (Some(animal_id), Some(photo_index), Some(body)) = (
-                input.param(0),
-                input.param(1),
-                input.raw_body_required(),
-            ) else { return Err(input.reject()) };
+            let body = input.stream_body(body, server.config())?;
+            let (Some(animal_id), Some(photo_index)) = (input.param(0), input.param(1))
+            else { return Err(input.reject()) };
             input.check()?;
             let request = ReplacePhotoRequest {
                 animal_id,
                 photo_index,
                 body,
             };
-            rt::respond(op, server.api().replace_photo(principal, request).await)
+            rt::respond_streamed(
+                op,
+                server.api().replace_photo_stream(principal, request).await,
+            )
         }
             .await;
         result.unwrap_or_else(|report| server.api().render_error(report))

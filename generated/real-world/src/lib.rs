@@ -2095,12 +2095,17 @@ components:
         ///
         /// Sent as `text/event-stream`.
         Ok(::stencil::server::Events<String>),
+        /// 200: A stream
+        ///
+        /// Sent as `application/xml`.
+        OkStream(::stencil::server::ByteStream),
     }
 
     impl ::stencil::axum::response::IntoResponse for IntoFutureResponse {
         fn into_response(self) -> ::stencil::axum::response::Response {
             match self {
                 Self::Ok(body) => rt::events(200, "text/event-stream", body),
+                Self::OkStream(body) => rt::byte_stream(200, "application/xml", body),
             }
         }
     }

@@ -172,7 +172,7 @@ pub mod client {
         /// `PUT /blob`; see [`UploadRequest`].
         pub fn upload(
             &self,
-            body: impl Into<::stencil::bytes::Bytes>,
+            body: impl Into<::stencil::client::Binary>,
         ) -> UploadRequest<'_> {
             UploadRequest {
                 client: self,
@@ -485,7 +485,7 @@ pub mod client {
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct UploadRequest<'a> {
         client: &'a Client,
-        body: ::stencil::bytes::Bytes,
+        body: ::stencil::client::Binary,
     }
 
     impl UploadRequest<'_> {
@@ -505,7 +505,7 @@ pub mod client {
                 .request(::stencil::reqwest::Method::PUT)
                 .operation("upload")
                 .path("/blob")
-                .bytes(self.body, "application/octet-stream")
+                .binary(self.body, "application/octet-stream")
                 .send(|response| match response.status() {
                     200 => response.ok(::stencil::client::json),
                     _ => response.unexpected(),
@@ -727,6 +727,27 @@ components:
             Output = Result<UploadResponse, Self::Error>,
         > + Send;
 
+        /// [`upload`](Self::upload) with the request body read as it arrives: chunks
+        /// of a [`rt::BodyStream`], ending with [`rt::BodyError::TooLarge`] past the body limit.
+        /// The generated handler calls this method.
+        ///
+        /// The default reads the body whole (413 past the limit, as without streaming) and
+        /// calls it. `?` on a chunk turns a body error into the 413 or 400 answer.
+        fn upload_stream(
+            &self,
+            request: UploadRequest<rt::BodyStream>,
+        ) -> impl ::std::future::Future<
+            Output = Result<UploadResponse, rt::StreamedBodyError<Self::Error>>,
+        > + Send {
+            async move {
+                let UploadRequest { body } = request;
+                let body = body.bytes().await?;
+                self.upload(UploadRequest { body })
+                    .await
+                    .map_err(rt::StreamedBodyError::Api)
+            }
+        }
+
         /// Render a rejected request or a domain error. The default fills the operation's
         /// declared error envelope ([`rt::ErrorReport::render`]); override it to change how
         /// every error looks.
@@ -854,21 +875,29 @@ components:
         ///
         /// Sent as `application/octet-stream`.
         Ok(::stencil::bytes::Bytes),
+        /// 200: The blob.
+        ///
+        /// Sent as `application/octet-stream`.
+        OkStream(::stencil::server::ByteStream),
     }
 
     impl ::stencil::axum::response::IntoResponse for DownloadResponse {
         fn into_response(self) -> ::stencil::axum::response::Response {
             match self {
                 Self::Ok(body) => rt::binary(200, "application/octet-stream", body),
+                Self::OkStream(body) => {
+                    rt::byte_stream(200, "application/octet-stream", body)
+                }
             }
         }
     }
 
     /// The request of [`Api::upload`]: `PUT /blob`.
     #[derive(Debug)]
-    pub struct UploadRequest {
-        /// The request body.
-        pub body: ::stencil::bytes::Bytes,
+    pub struct UploadRequest<B = ::stencil::bytes::Bytes> {
+        /// The request body: whole, or as it arrives (`rt::BodyStream`) for the
+        /// handler that streams it.
+        pub body: B,
     }
 
     /// The responses of [`Api::upload`], one variant per declared status.
@@ -1062,13 +1091,10 @@ components:
         let op = &operations::UPLOAD;
         let result = async {
             let (mut input, body) = rt::Input::new(op, request).await;
-            input.read_body(body, server.config()).await?;
-            let Some(body) = input.raw_body_required() else {
-                return Err(input.reject())
-            };
+            let body = input.stream_body(body, server.config())?;
             input.check()?;
             let request = UploadRequest { body };
-            rt::respond(op, server.api().upload(request).await)
+            rt::respond_streamed(op, server.api().upload_stream(request).await)
         }
             .await;
         result.unwrap_or_else(|report| server.api().render_error(report))

@@ -155,7 +155,11 @@ impl<'a> Builder<'a> {
             });
         }
         let tag = self.discriminate(uview, &uptr, &mut variants, &branch_ids);
-        let kind = TypeKind::Union(Union { tag, variants });
+        let kind = TypeKind::Union(Union {
+            tag,
+            variants,
+            event_keyed: false,
+        });
         let ty = self.finish(id, kind, docs_of(v), target.is_some());
         let mut t = Typed::plain(ty);
         t.nullable = nullable;

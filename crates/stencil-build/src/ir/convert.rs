@@ -440,7 +440,11 @@ impl Builder<'_> {
             });
         }
         let tag = self.discriminate(v, ptr, &mut variants, &branch_ids);
-        let kind = TypeKind::Union(Union { tag, variants });
+        let kind = TypeKind::Union(Union {
+            tag,
+            variants,
+            event_keyed: false,
+        });
         let ty = self.finish(id, kind, docs_of(v), target.is_some());
         let mut t = Typed::plain(ty);
         t.nullable = nullable;

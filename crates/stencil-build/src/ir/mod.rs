@@ -300,6 +300,10 @@ pub struct Union {
     pub tag: Option<String>,
     /// The branches, in document order.
     pub variants: Vec<UnionVariant>,
+    /// A server-sent event's payload keyed by the event's type (OpenAPI 3.2 `itemSchema`, a
+    /// `oneOf` over `event` names): each variant's `tag_values` is its event name, and the
+    /// variant's type is the event's `data`.
+    pub event_keyed: bool,
 }
 
 /// A branch of a union.

@@ -258,6 +258,7 @@ impl Builder<'_> {
                 TypeKind::Union(crate::ir::Union {
                     tag: Some(d.property_name.clone()),
                     variants,
+                    event_keyed: false,
                 }),
                 docs,
             );

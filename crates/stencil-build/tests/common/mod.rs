@@ -27,6 +27,8 @@ pub const SPECS: &[(&str, &str)] = &[
     ("pagination", "specs/fixtures/pagination.yaml"),
     ("multi_file", "specs/fixtures/multi-file/api.yaml"),
     ("streaming", "specs/fixtures/streaming.yaml"),
+    ("streaming_3_2", "specs/fixtures/streaming-3.2.yaml"),
+    ("fastapi_stream", "specs/fastapi-stream/openapi.json"),
     ("hostile", "specs/fixtures/hostile.yaml"),
     ("real_world", "specs/fixtures/real-world.yaml"),
     ("fastapi_diff", "specs/fastapi-diff/openapi.json"),

@@ -37,7 +37,7 @@ mod sse;
 mod stream;
 mod transport;
 
-pub use crate::Event;
+pub use crate::{Event, FromEvent};
 pub use encode::Style;
 pub use headers::{header, FromHeaders, HeaderError};
 pub use limits::{StreamConfig, StreamError, DEFAULT_STREAM_LIMIT};
@@ -49,10 +49,8 @@ pub use request::{Decode, Request, Sending};
 pub use response::{bytes, empty, json, text, Error, Response, ResponseValue};
 pub use retry::RetryPolicy;
 pub use shared::{Core, KeyLocation, Scheme};
-pub use sse::{
-    from_event, json_event, text_event, EventDecoder, EventStream, FromEvent, Reconnect,
-};
-pub use stream::{ByteStream, JsonLines};
+pub use sse::{from_event, json_event, text_event, EventDecoder, EventStream, Reconnect};
+pub use stream::{Binary, ByteStream, JsonLines};
 pub use transport::Transport;
 
 #[cfg(test)]

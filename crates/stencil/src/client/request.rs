@@ -87,7 +87,7 @@ impl<'a> Request<'a> {
         }
     }
 
-    fn fail(&mut self, message: String) {
+    pub(super) fn fail(&mut self, message: String) {
         if self.error.is_none() {
             self.error = Some(message);
         }

@@ -25,7 +25,7 @@ use super::opening::{classify, failed, response_parts, Head, Opened, Resend, SSE
 use super::options::BoxFuture;
 use super::request::Decode;
 use super::response::Error;
-use crate::Event;
+use crate::{Event, FromEvent};
 
 /// Decodes the `data` of an event of type `event` (the first argument).
 pub type EventDecoder<T> = fn(&str, &str) -> Result<T, String>;
@@ -38,14 +38,6 @@ pub fn json_event<T: DeserializeOwned>(_event: &str, data: &str) -> Result<T, St
 /// Keep an event's data as text.
 pub fn text_event(_event: &str, data: &str) -> Result<String, String> {
     Ok(data.to_owned())
-}
-
-/// A payload decoded by the event's type: an enum with a variant per `event` name (OpenAPI 3.2
-/// `itemSchema` with a `oneOf` over `event`). Generated code implements it; hand
-/// [`from_event::<T>`](from_event) to [`Request::events`](super::Request::events).
-pub trait FromEvent: Sized {
-    /// Decode the `data` of an event of type `event`; `Err` is the reason it does not decode.
-    fn from_event(event: &str, data: &str) -> Result<Self, String>;
 }
 
 /// [`FromEvent::from_event`] as an [`EventDecoder`].

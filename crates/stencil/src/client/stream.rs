@@ -1,12 +1,15 @@
-//! The JSON Lines ([`JsonLines`]) and byte ([`ByteStream`]) streams, and the [`Request`]
-//! methods that open every streamed response (server-sent events are in `sse.rs`).
+//! The JSON Lines ([`JsonLines`]) and byte ([`ByteStream`]) streams, the [`Request`] methods
+//! that open every streamed response (server-sent events are in `sse.rs`), and [`Binary`], a
+//! binary request body in memory or streamed.
 
 use std::convert::Infallible;
+use std::fmt;
 use std::marker::PhantomData;
 use std::pin::Pin;
+use std::sync::{Arc, Mutex};
 use std::task::{ready, Context, Poll};
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use futures_util::Stream;
 use reqwest::header::{HeaderMap, ACCEPT, CONTENT_TYPE};
 use reqwest::StatusCode;
@@ -82,6 +85,88 @@ impl Request<'_> {
             false,
             Box::new(|head, config, _| ByteStream::new(head, &config)),
         )
+    }
+}
+
+/// A binary request body (`application/octet-stream`, `format: binary`, ...): bytes in memory
+/// (from `Bytes`, `Vec<u8>`, `String`, `&'static [u8]`, ...), or a stream sent as it is read
+/// ([`Binary::stream`]: a file, a relayed download), never held whole.
+///
+/// A streamed body can be sent once: a clone of the request shares it, and sending the request a
+/// second time fails with `Error::Request` (nothing is sent).
+#[derive(Clone)]
+pub struct Binary(BinaryBody);
+
+#[derive(Clone)]
+enum BinaryBody {
+    Bytes(Bytes),
+    Stream(Arc<Mutex<Option<reqwest::Body>>>),
+}
+
+impl Binary {
+    /// A body streamed as it is sent, e.g. `reqwest::Body::wrap_stream(chunks)`, or
+    /// `tokio::fs::File` through `reqwest::Body::from`.
+    pub fn stream(body: impl Into<reqwest::Body>) -> Self {
+        Binary(BinaryBody::Stream(Arc::new(Mutex::new(Some(body.into())))))
+    }
+
+    /// The bytes of a body in memory; `None` for a stream.
+    pub fn as_bytes(&self) -> Option<&Bytes> {
+        match &self.0 {
+            BinaryBody::Bytes(bytes) => Some(bytes),
+            BinaryBody::Stream(_) => None,
+        }
+    }
+}
+
+macro_rules! binary_from {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Binary {
+            fn from(bytes: $t) -> Self {
+                Binary(BinaryBody::Bytes(Bytes::from(bytes)))
+            }
+        }
+    )*};
+}
+binary_from!(
+    Bytes,
+    BytesMut,
+    Vec<u8>,
+    Box<[u8]>,
+    String,
+    &'static [u8],
+    &'static str
+);
+
+impl fmt::Debug for Binary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            BinaryBody::Bytes(bytes) => f.debug_tuple("Binary").field(&bytes.len()).finish(),
+            BinaryBody::Stream(_) => f.write_str("Binary(stream)"),
+        }
+    }
+}
+
+impl Request<'_> {
+    /// A binary body, in memory or streamed ([`Binary`]).
+    pub fn binary(mut self, body: Binary, content_type: &str) -> Self {
+        match body.0 {
+            BinaryBody::Bytes(bytes) => self.bytes(bytes, content_type),
+            BinaryBody::Stream(shared) => {
+                let taken = shared.lock().map(|mut body| body.take()).unwrap_or(None);
+                match taken {
+                    Some(stream) => self.body_stream(stream, content_type),
+                    None => {
+                        self.fail(
+                            "a streamed request body can be sent once, and this one was sent \
+                             already"
+                                .to_owned(),
+                        );
+                        self
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -21,6 +21,7 @@ use super::config::Config;
 use super::error::ErrorReport;
 use super::route::Shape;
 use super::schema::{Location, Operation};
+use super::stream::{body_stream, BodyStream};
 use super::validate::Validation;
 use super::violation::{LocSegment, Violation};
 use body::BodyState;
@@ -169,6 +170,20 @@ impl Input {
         self.body = state;
         self.content = content;
         Ok(())
+    }
+
+    /// Open the body as a stream for a handler that reads it as it arrives, under the body
+    /// limit (past it, the stream ends with
+    /// [`BodyError::TooLarge`](crate::server::BodyError::TooLarge)). Fails at once when the
+    /// declared `Content-Length` is above the limit; a content type the operation does not
+    /// declare, or a required body declared empty, is a violation.
+    pub fn stream_body(
+        &mut self,
+        body: AxumBody,
+        config: &Config,
+    ) -> Result<BodyStream, ErrorReport> {
+        body::check_streamed(self.op, &self.headers, config, &mut self.violations)?;
+        Ok(body_stream(body, config.body_limit))
     }
 
     /// The index (in the operation's declared contents) of the media type the body came as.

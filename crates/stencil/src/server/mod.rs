@@ -46,7 +46,7 @@ use http::{header, HeaderName, HeaderValue, StatusCode};
 use serde::Serialize;
 use serde_json::Value;
 
-pub use crate::Event;
+pub use crate::{Event, FromEvent};
 pub use auth::{authenticate, authenticate_optional, Credential, Credentials, Provided};
 pub use bytes::Bytes;
 pub use config::{Config, DEFAULT_BODY_LIMIT};
@@ -64,8 +64,8 @@ pub use schema::{
 };
 pub use serve::serve;
 pub use stream::{
-    body_stream, events, json_lines, streamed, BodyError, BodyStream, ByteStream, Events,
-    JsonLines, DEFAULT_KEEP_ALIVE,
+    body_stream, byte_stream, events, json_lines, streamed, BodyError, BodyStream, ByteStream,
+    Events, JsonLines, DEFAULT_KEEP_ALIVE,
 };
 pub use validate::{check_format, matches_pattern, validate, Validation};
 pub use violation::{summary, LocSegment, Violation};
@@ -223,6 +223,47 @@ pub fn respond<R: IntoResponse, E: ApiError>(
             Ok(response)
         }
         Err(e) => Err(ErrorReport::domain(op, &e)),
+    }
+}
+
+/// The error of a handler that reads its request body as a stream (a generated `..._stream`
+/// trait method): the body failed ([`BodyError`]: 413 past the limit, 400 when the connection
+/// failed), or the handler's domain error. `?` on a [`BodyStream`] item converts.
+#[derive(Debug)]
+pub enum StreamedBodyError<E> {
+    /// Reading the request body failed.
+    Body(BodyError),
+    /// The handler's domain error.
+    Api(E),
+}
+
+impl<E> From<BodyError> for StreamedBodyError<E> {
+    fn from(error: BodyError) -> Self {
+        StreamedBodyError::Body(error)
+    }
+}
+
+/// [`respond`] for a handler that read its request body as a stream: a body
+/// past the limit is answered 413 and a failed read 400, in the operation's declared envelope
+/// as when the body is read whole; a domain error as [`respond`] answers it.
+pub fn respond_streamed<R: IntoResponse, E: ApiError>(
+    op: &'static Operation,
+    result: Result<R, StreamedBodyError<E>>,
+) -> Result<Response, ErrorReport> {
+    match result {
+        Ok(r) => respond::<R, E>(op, Ok(r)),
+        Err(StreamedBodyError::Api(e)) => respond::<R, E>(op, Err(e)),
+        Err(StreamedBodyError::Body(BodyError::TooLarge { limit })) => {
+            Err(ErrorReport::payload_too_large(op, limit))
+        }
+        Err(StreamedBodyError::Body(e)) => Err(ErrorReport::validation(
+            op,
+            vec![Violation::new(
+                vec!["body".into()],
+                "body_read",
+                format!("The request body could not be read: {e}"),
+            )],
+        )),
     }
 }
 

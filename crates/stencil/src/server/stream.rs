@@ -279,6 +279,16 @@ pub fn json_lines<T: Serialize + Send + 'static>(
     streamed(code, body.media_type(media_type))
 }
 
+/// A byte stream response with the status `code` and the declared `media_type` (a generated
+/// response enum's `...Stream` arm). A wildcard media type (`*/*`, `image/*`) leaves the
+/// stream's own.
+pub fn byte_stream(code: u16, media_type: &'static str, mut body: ByteStream) -> Response {
+    if !media_type.contains('*') {
+        body.media_type = media_type;
+    }
+    streamed(code, body)
+}
+
 /// A streamed response with the status `code` (a generated response enum's arm).
 pub fn streamed(code: u16, body: impl IntoResponse) -> Response {
     let mut response = body.into_response();
@@ -341,6 +351,17 @@ pub fn body_stream(body: AxumBody, limit: usize) -> BodyStream {
         data: BodyDataStream::new(Limited::new(body, limit)),
         limit,
         finished: false,
+    }
+}
+
+impl BodyStream {
+    /// Read the rest of the body into memory (still under the limit).
+    pub async fn bytes(mut self) -> Result<Bytes, BodyError> {
+        let mut whole = bytes::BytesMut::new();
+        while let Some(chunk) = self.next().await {
+            whole.extend_from_slice(&chunk?);
+        }
+        Ok(whole.freeze())
     }
 }
 

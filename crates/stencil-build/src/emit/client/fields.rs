@@ -57,10 +57,11 @@ fn body_type(api: &Api, content: &Content) -> (TokenStream, TokenStream, bool) {
             (ty.clone(), ty, false)
         }
         MediaKind::Text => (quote!(String), quote!(impl Into<String>), true),
-        // Request bodies of a streamed kind are bytes (the IR makes them `Binary`).
+        // Bytes in memory or a stream (`stencil::client::Binary`); request bodies of a streamed
+        // kind are bytes too (the IR makes them `Binary`).
         MediaKind::Binary | MediaKind::EventStream | MediaKind::JsonLines => (
-            quote!(::stencil::bytes::Bytes),
-            quote!(impl Into<::stencil::bytes::Bytes>),
+            quote!(::stencil::client::Binary),
+            quote!(impl Into<::stencil::client::Binary>),
             true,
         ),
         MediaKind::Multipart => match content.ty.as_ref() {

@@ -475,7 +475,7 @@ fn body_call(
         MediaKind::Form => quote!(.form(&#value, #media_type)),
         MediaKind::Text => quote!(.text(#value, #media_type)),
         MediaKind::Binary | MediaKind::EventStream | MediaKind::JsonLines => {
-            quote!(.bytes(#value, #media_type))
+            quote!(.binary(#value, #media_type))
         }
         MediaKind::Multipart => multipart_call(api, content, fields, value),
     }

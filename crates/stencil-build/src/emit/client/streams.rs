@@ -20,7 +20,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::super::{normalize, type_ref};
-use crate::ir::{Api, MediaKind, Operation, Primitive, TypeRef};
+use crate::ir::{Api, MediaKind, Operation, Primitive, TypeKind, TypeRef};
 
 /// One request-builder method that opens a stream.
 pub struct Stream {
@@ -123,6 +123,11 @@ fn stream(
     let (ty, finish) = if kind == MediaKind::EventStream {
         // Event data without a schema, or a string schema, is kept as text.
         match item.filter(|_| !matches!(ty, Some(TypeRef::Primitive(Primitive::String)))) {
+            // A payload keyed by event type decodes each event by its type.
+            Some(item) if ty.is_some_and(|t| event_keyed(api, t)) => (
+                quote!(::stencil::client::EventStream<#item, #error>),
+                quote!(.events(::stencil::client::from_event, #decode)),
+            ),
             Some(item) => (
                 quote!(::stencil::client::EventStream<#item, #error>),
                 quote!(.events(::stencil::client::json_event, #decode)),
@@ -145,4 +150,9 @@ fn stream(
         finish,
         kind,
     }
+}
+
+/// Whether `ty` is a union keyed by event type (it implements `FromEvent`).
+fn event_keyed(api: &Api, ty: &TypeRef) -> bool {
+    matches!(ty, TypeRef::Named(id, _) if matches!(&api.ty(*id).kind, TypeKind::Union(u) if u.event_keyed))
 }

@@ -175,6 +175,12 @@ pub fn body_shape(api: &Api, op: &Operation) -> BodyShape {
     }
 }
 
+/// Whether the operation's body is bytes of one type, which a handler may read as a stream
+/// (the trait's `<op>_stream` method; see `streams.rs`).
+pub fn streams_body(api: &Api, op: &Operation) -> bool {
+    matches!(body_shape(api, op), BodyShape::Single { raw: true, .. })
+}
+
 /// `{Op}Request` (and `{Op}Body` when the body comes in several types).
 /// `handler_trait` names the trait declaring the operation's method, for doc links; `Debug`
 /// redacts the parameters `secrets` names (`Param::is_secret`).
@@ -209,8 +215,18 @@ pub fn request_types(
         fields.push(quote!(#doc pub #field: #ty,));
     }
     let mut extra = TokenStream::new();
+    let mut generics = TokenStream::new();
     match body_shape(api, op) {
         BodyShape::None => {}
+        BodyShape::Single { ty, raw: true } => {
+            // `B` is the whole body by default; `rt::BodyStream` for the `_stream` method.
+            generics = quote!(<B = #ty>);
+            fields.push(quote! {
+                /// The request body: whole, or as it arrives (`rt::BodyStream`) for the
+                /// handler that streams it.
+                pub body: B,
+            })
+        }
         BodyShape::Single { ty, .. } => {
             fields.push(quote!(#[doc = " The request body."] pub body: #ty,))
         }
@@ -247,20 +263,21 @@ pub fn request_types(
         op.method.as_str(),
         op.path.replace('`', "'")
     );
-    let debug_impl = request_debug(op, secrets);
+    let debug_impl = request_debug(op, secrets, !generics.is_empty());
     let derive = debug_impl.is_empty().then(|| quote!(#[derive(Debug)]));
     quote! {
         #[doc = #doc]
         #derive
-        pub struct #name { #(#fields)* }
+        pub struct #name #generics { #(#fields)* }
         #debug_impl
         #extra
     }
 }
 
 /// A `Debug` for `{Op}Request` printing secret parameters as `[redacted]`, when it has any
-/// (else nothing: the struct derives `Debug`).
-fn request_debug(op: &Operation, secrets: &[String]) -> TokenStream {
+/// (else nothing: the struct derives `Debug`). `streamed`: the struct has the body type
+/// parameter `B`.
+fn request_debug(op: &Operation, secrets: &[String], streamed: bool) -> TokenStream {
     if !op.params.iter().any(|p| p.is_secret(secrets)) {
         return TokenStream::new();
     }
@@ -273,7 +290,12 @@ fn request_debug(op: &Operation, secrets: &[String]) -> TokenStream {
         shown.push(Shown::new("body", false));
     }
     let name = format_ident!("{}Request", op.type_name);
-    debug_impl(TokenStream::new(), quote!(#name), &name.to_string(), &shown)
+    let (generics, ty) = if streamed {
+        (quote!(<B: ::std::fmt::Debug>), quote!(#name<B>))
+    } else {
+        (TokenStream::new(), quote!(#name))
+    };
+    debug_impl(generics, ty, &name.to_string(), &shown)
 }
 
 fn location_word(p: &Param) -> &'static str {
@@ -343,22 +365,33 @@ fn variants<'o>(api: &Api, op: &'o Operation) -> Vec<(VariantInfo, &'o Response)
             let has_status = !matches!(r.status, Status::Code(_));
             let mut out = Vec::new();
             let mut kinds = Vec::new();
-            for c in r.contents.iter().skip(1).filter(|c| c.kind.is_stream()) {
+            // `OkEvents`, `OkLines`: the other streamed media types; `OkStream`: a binary
+            // media type's body as a byte stream.
+            for (i, c) in r.contents.iter().enumerate() {
+                let bytes = c.kind == MediaKind::Binary && content_type(api, c).1;
+                let (suffix, body) = match c.kind {
+                    MediaKind::EventStream if i > 0 => ("Events", variant_body(api, c)),
+                    MediaKind::JsonLines if i > 0 => ("Lines", variant_body(api, c)),
+                    MediaKind::Binary if bytes => (
+                        "Stream",
+                        (
+                            quote!(::stencil::server::ByteStream),
+                            "byte_stream",
+                            c.media_type.clone(),
+                        ),
+                    ),
+                    _ => continue,
+                };
                 if kinds.contains(&c.kind) {
                     continue;
                 }
                 kinds.push(c.kind);
-                let suffix = if c.kind == MediaKind::EventStream {
-                    "Events"
-                } else {
-                    "Lines"
-                };
                 let extra = format!("{}{suffix}", r.status.variant_name());
                 out.push((
                     VariantInfo {
                         name: ident(&scope.claim(&extra).0),
                         has_status,
-                        body: Some(variant_body(api, c)),
+                        body: Some(body),
                         headers: headers.clone(),
                         code,
                     },

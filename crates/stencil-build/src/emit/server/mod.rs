@@ -27,6 +27,7 @@
 mod messages;
 mod operations;
 mod schemas;
+mod streams;
 mod tags;
 
 use proc_macro2::{Ident, Literal, TokenStream};
@@ -94,6 +95,8 @@ struct Cx<'a> {
     /// Trait hook names (`authenticate`, `render_error`), clear of operation names.
     authenticate: Ident,
     render_error: Ident,
+    /// The `<op>_stream` method names, by operation index (`None`: no bytes body).
+    stream_methods: Vec<Option<Ident>>,
     /// With `Options::server_traits_per_tag`: the handler traits and each operation's.
     per_tag: Option<PerTag>,
 }
@@ -112,6 +115,7 @@ impl<'a> Cx<'a> {
         }
         let authenticate = ident(&methods.claim("authenticate").0);
         let render_error = ident(&methods.claim("render_error").0);
+        let stream_methods = streams::method_names(api, &mut methods);
         Cx {
             api,
             secrets,
@@ -119,6 +123,7 @@ impl<'a> Cx<'a> {
             statics,
             authenticate,
             render_error,
+            stream_methods,
             per_tag: per_tag.then(|| PerTag::new(api)),
         }
     }
@@ -231,7 +236,7 @@ impl<'a> Cx<'a> {
         } else {
             TokenStream::new()
         };
-        let method = |op: &Operation| {
+        let method = |i: usize, op: &Operation| {
             let method = ident(&op.name);
             let request = format_ident!("{}Request", op.type_name);
             let response = format_ident!("{}Response", op.type_name);
@@ -251,15 +256,22 @@ impl<'a> Cx<'a> {
                 .iter()
                 .any(|prefix| op.name.starts_with(prefix))
                 .then(|| quote!(#[allow(clippy::wrong_self_convention)]));
-            let principal = match principal_kind(op) {
-                Principal::None => TokenStream::new(),
-                Principal::Required => quote!(principal: Self::Principal,),
-                Principal::Optional => quote!(principal: Option<Self::Principal>,),
+            let (principal, principal_arg) = match principal_kind(op) {
+                Principal::None => (TokenStream::new(), TokenStream::new()),
+                Principal::Required => (quote!(principal: Self::Principal,), quote!(principal,)),
+                Principal::Optional => (
+                    quote!(principal: Option<Self::Principal>,),
+                    quote!(principal,),
+                ),
             };
+            let stream = self.stream_methods[i].as_ref().map(|stream| {
+                streams::trait_method(api, op, &method, stream, &principal, &principal_arg)
+            });
             quote! {
                 #doc
                 #allow
                 fn #method(&self, #principal request: #request) -> impl ::std::future::Future<Output = Result<#response, Self::Error>> + Send;
+                #stream
             }
         };
         let title = api.title.trim();
@@ -317,13 +329,13 @@ impl<'a> Cx<'a> {
                     #[doc = #doc]
                     pub trait #name: #supertrait + Send + Sync + 'static
                 });
-                for (op, _) in api
+                for (i, op) in api
                     .operations
                     .iter()
-                    .zip(&per_tag.of_operation)
-                    .filter(|(_, of)| **of == t)
+                    .enumerate()
+                    .filter(|(i, _)| per_tag.of_operation[*i] == t)
                 {
-                    sink.items(method(op));
+                    sink.items(method(i, op));
                 }
                 sink.close();
             }
@@ -346,8 +358,8 @@ impl<'a> Cx<'a> {
             type Error: rt::ApiError;
             #principal
         });
-        for op in &api.operations {
-            sink.items(method(op));
+        for (i, op) in api.operations.iter().enumerate() {
+            sink.items(method(i, op));
         }
         sink.items(quote! {
             #render_doc
@@ -387,8 +399,11 @@ impl<'a> Cx<'a> {
                 quote!(principal,)
             }
         };
-        if has_body {
-            steps.push(quote!(input.read_body(body, server.config()).await?;));
+        let stream = self.stream_methods[index].as_ref();
+        match stream {
+            Some(_) => steps.push(quote!(let body = input.stream_body(body, server.config())?;)),
+            None if has_body => steps.push(quote!(input.read_body(body, server.config()).await?;)),
+            None => {}
         }
         let mut names = Vec::new();
         let mut inits = Vec::new();
@@ -410,6 +425,7 @@ impl<'a> Cx<'a> {
         let required_body = op.body.as_ref().is_some_and(|b| b.required);
         match &shape {
             BodyShape::None => {}
+            BodyShape::Single { .. } if stream.is_some() => inits.push(quote!(body)),
             BodyShape::Single { raw, .. } => {
                 names.push(quote!(body));
                 inits.push(quote!(body));
@@ -452,7 +468,12 @@ impl<'a> Cx<'a> {
         }
         steps.push(quote!(input.check()?;));
         steps.push(quote!(let request = #request_ty { #(#inits),* };));
-        steps.push(quote!(rt::respond(op, server.api().#method(#principal_arg request).await)));
+        steps.push(match stream {
+            Some(stream) => {
+                quote!(rt::respond_streamed(op, server.api().#stream(#principal_arg request).await))
+            }
+            None => quote!(rt::respond(op, server.api().#method(#principal_arg request).await)),
+        });
         // With one trait per tag, the operation's own trait (its supertrait `ApiBase` has the
         // hooks): a bound on `Api`, whose supertraits are every tag's trait, would make rustc
         // elaborate hundreds of traits in every handler (Microsoft Graph: 289 tags).

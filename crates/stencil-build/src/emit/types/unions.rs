@@ -1,4 +1,5 @@
-//! Unions: untagged (`#[serde(untagged)]`) or tagged (a `TaggedUnion` impl).
+//! Unions: untagged (`#[serde(untagged)]`) or tagged (a `TaggedUnion` impl); the payload of
+//! server-sent events keyed by event type also implements `FromEvent`.
 
 use std::collections::BTreeSet;
 
@@ -55,6 +56,7 @@ impl Cx<'_> {
         });
         let tagged = match &u.tag {
             Some(tag) => self.tagged_impls(def, u, tag),
+            None if u.event_keyed => event_keyed_impl(def, u),
             None => TokenStream::new(),
         };
         quote! {
@@ -145,6 +147,50 @@ impl Cx<'_> {
                         ::stencil::deserialize_tagged(deserializer)
                     }
                 }
+            }
+        }
+    }
+}
+
+/// `FromEvent` for a union keyed by event type: each variant decodes the `data` of its event
+/// as JSON, and names the event it is sent as.
+fn event_keyed_impl(def: &TypeDef, u: &Union) -> TokenStream {
+    let name = ident(&def.name);
+    let mut seen = BTreeSet::new();
+    let mut decode = Vec::new();
+    let mut names = Vec::new();
+    for v in &u.variants {
+        let variant = ident(&v.name);
+        let Some(event) = v.tag_values.first() else {
+            continue;
+        };
+        names.push(quote!(Self::#variant(_) => #event,));
+        if seen.insert(event.as_str()) {
+            decode.push(quote! {
+                #event => ::stencil::serde_json::from_str(data).map(Self::#variant).map_err(|e| e.to_string()),
+            });
+        }
+    }
+    // A format string: the names' braces doubled.
+    let expected = seen
+        .iter()
+        .map(|e| e.replace('{', "{{").replace('}', "}}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let message = format!("unexpected event type `{{other}}`; expected {expected}");
+    quote! {
+        impl ::stencil::FromEvent for #name {
+            fn from_event(event: &str, data: &str) -> Result<Self, String> {
+                match event {
+                    #(#decode)*
+                    other => Err(format!(#message)),
+                }
+            }
+
+            fn event_name(&self) -> Option<&'static str> {
+                Some(match self {
+                    #(#names)*
+                })
             }
         }
     }

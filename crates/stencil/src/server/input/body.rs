@@ -59,6 +59,53 @@ impl BodyState {
     }
 }
 
+/// What can be checked of the body of `op` before it is streamed to the handler: a declared
+/// `Content-Length` above the limit fails (413); a required body declared empty, or a content
+/// type the operation does not declare, is a violation.
+pub(super) fn check_streamed(
+    op: &'static Operation,
+    headers: &HeaderMap,
+    config: &Config,
+    violations: &mut Vec<Violation>,
+) -> Result<(), ErrorReport> {
+    let Some(spec) = op.body else {
+        return Ok(());
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > config.body_limit as u64) {
+        return Err(ErrorReport::payload_too_large(op, config.body_limit));
+    }
+    if declared == Some(0) {
+        if spec.required {
+            violations.push(missing_body(Validation::of(op)));
+        }
+        return Ok(());
+    }
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    if choose_content(spec.contents, content_type).is_none() {
+        violations.push(unsupported(spec.contents, content_type));
+    }
+    Ok(())
+}
+
+fn unsupported(contents: &[Content], content_type: Option<&str>) -> Violation {
+    let expected: Vec<&str> = contents.iter().map(|c| c.media_type).collect();
+    Violation::new(
+        vec!["body".into()],
+        "content_type",
+        format!(
+            "Unsupported content type '{}'; expected {}",
+            content_type.unwrap_or(""),
+            expected.join(" or ")
+        ),
+    )
+}
+
 /// Read, decode and validate the body of `op` (`None` for operations without one), and the
 /// index of the declared content it came as. Fails only when the body is larger than the
 /// configured limit; other failures are violations, and the body is then `Rejected`.
@@ -139,16 +186,7 @@ async fn read_inner(
         return Ok(BodyState::None);
     }
     let Some((index, content)) = chosen else {
-        let expected: Vec<&str> = spec.contents.iter().map(|c| c.media_type).collect();
-        violations.push(Violation::new(
-            vec!["body".into()],
-            "content_type",
-            format!(
-                "Unsupported content type '{}'; expected {}",
-                content_type.unwrap_or(""),
-                expected.join(" or ")
-            ),
-        ));
+        violations.push(unsupported(spec.contents, content_type));
         return Ok(BodyState::None);
     };
     *content_index = index;
