@@ -117,7 +117,8 @@ impl Builder<'_> {
                     None => self.warning(
                         &format!("{item_ptr}/{at}"),
                         format!("`{name}` is not an HTTP method name; the operation is left out"),
-                        "a method is a token of letters, digits and `!#$%&'*+-.^_`|~` (RFC 9110)",
+                        "a method is a token (RFC 9110): letters, digits and the characters !#$%&'*+-.^_|~ and \
+                         the backtick",
                     ),
                 }
             }
