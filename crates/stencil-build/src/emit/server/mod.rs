@@ -80,6 +80,16 @@ pub fn server_into(
     sink.close();
 }
 
+/// A receiver of webhooks or callbacks (into a module the caller opened): the handler trait
+/// `trait_name` over `api`'s operations, their request and response types, `router` and the
+/// operation and schema tables, as the server has them. `subject`: `webhooks`, `callbacks`.
+pub fn receiver_into(api: &Api, trait_name: &str, subject: &'static str, sink: &mut dyn Sink) {
+    let mut cx = Cx::new(api, false);
+    cx.trait_name = ident(trait_name);
+    cx.subject = subject;
+    cx.module(None, sink);
+}
+
 struct Cx<'a> {
     api: &'a Api,
     schemas: Schemas<'a>,
@@ -90,6 +100,10 @@ struct Cx<'a> {
     render_error: Ident,
     /// With `Options::server_traits_per_tag`: the handler traits and each operation's.
     per_tag: Option<PerTag>,
+    /// The handler trait (`Api`; `Webhooks` / `Callbacks` for a receiver) and what its
+    /// methods are (`operations`, `webhooks`), for its docs.
+    trait_name: Ident,
+    subject: &'static str,
 }
 
 /// The per-tag handler traits.
@@ -146,6 +160,8 @@ impl<'a> Cx<'a> {
             authenticate,
             render_error,
             per_tag: per_tag.then(|| PerTag::new(api)),
+            trait_name: format_ident!("Api"),
+            subject: "operations",
         }
     }
 
@@ -153,7 +169,7 @@ impl<'a> Cx<'a> {
     fn base_trait(&self) -> Ident {
         match self.per_tag {
             Some(_) => format_ident!("ApiBase"),
-            None => format_ident!("Api"),
+            None => self.trait_name.clone(),
         }
     }
 
@@ -161,7 +177,16 @@ impl<'a> Cx<'a> {
     fn operation_trait(&self, index: usize) -> Ident {
         match &self.per_tag {
             Some(per_tag) => per_tag.traits[per_tag.of_operation[index]].0.clone(),
-            None => format_ident!("Api"),
+            None => self.trait_name.clone(),
+        }
+    }
+
+    /// The trait every operation's handler is found through: `Api` (also with per-tag traits)
+    /// or the receiver's trait.
+    fn base_trait_or_api(&self) -> Ident {
+        match self.per_tag {
+            Some(_) => format_ident!("Api"),
+            None => self.trait_name.clone(),
         }
     }
 
@@ -285,9 +310,10 @@ impl<'a> Cx<'a> {
         };
         let title = api.title.trim();
         let doc = doc_attrs(&markdown_lines(&format!(
-            "The operations of {}, to implement. Each method receives its request (parameters with \
+            "The {} of {}, to implement. Each method receives its request (parameters with \
              defaults applied and the typed body, all validated) and returns its response enum or a \
              domain error.",
+            self.subject,
             if title.is_empty() { "the API" } else { title }
         )));
         let error_doc = quote! {
@@ -347,9 +373,10 @@ impl<'a> Cx<'a> {
             });
             return;
         }
+        let name = &self.trait_name;
         sink.open(quote! {
             #doc
-            pub trait Api: Send + Sync + 'static
+            pub trait #name: Send + Sync + 'static
         });
         sink.items(quote! {
             #error_doc
@@ -404,6 +431,16 @@ impl<'a> Cx<'a> {
         let mut inits = Vec::new();
         let mut takes = Vec::new();
         let mut locals = crate::naming::Scope::with_reserved(crate::naming::HANDLER_LOCALS);
+        if let Some(field) = messages::origin_field(api, op) {
+            // Before the body is taken: the origin holds it as JSON.
+            let local = ident(&locals.claim(crate::naming::TARGET_ORIGIN).0);
+            steps.push(quote!(let #local = input.origin();));
+            inits.push(if local == field {
+                quote!(#field)
+            } else {
+                quote!(#field: #local)
+            });
+        }
         for (i, p) in op.params.iter().enumerate() {
             let field = ident(&p.name);
             let (local, renamed) = locals.claim(&p.name);
@@ -482,6 +519,7 @@ impl<'a> Cx<'a> {
     /// `router`, `router_with`, `operation_of` and `pub mod routes`, a route at a time.
     fn router(&self, sink: &mut dyn Sink) {
         let api = self.api;
+        let bound = self.base_trait_or_api();
         let route = |i: usize, op: &Operation| {
             let name = ident(&op.name);
             let handler = format_ident!("handle_{}", op.name);
@@ -511,12 +549,12 @@ impl<'a> Cx<'a> {
         sink.items(quote! {
             /// Every operation's route, serving `api` with the default [`rt::Config`]. Compose it
             /// with other routes (`Router::merge`, `Router::nest`) and tower layers.
-            pub fn router<A: Api>(api: A) -> ::stencil::axum::Router {
+            pub fn router<A: #bound>(api: A) -> ::stencil::axum::Router {
                 router_with(rt::Server::new(api))
             }
 
             /// [`router`] with settings: `router_with(rt::Server::with_config(api, config))`.
-            pub fn router_with<A: Api>(server: ::std::sync::Arc<rt::Server<A>>) -> ::stencil::axum::Router {
+            pub fn router_with<A: #bound>(server: ::std::sync::Arc<rt::Server<A>>) -> ::stencil::axum::Router {
                 let routes: &[(&rt::Operation, rt::RouteFn<A>)] = &[
                     #(#route_fns),*
                 ];
