@@ -11,7 +11,9 @@
 //!    passed: the contract test,
 //!    `tests/contract/run.sh` (schemathesis against the generated PathStack server), and the
 //!    FastAPI differential test, `tests/fastapi-diff/run.sh` (the same invalid requests to a
-//!    FastAPI app and to its generated server).
+//!    FastAPI app and to its generated server), and the FastAPI webhooks test,
+//!    `tests/fastapi-webhooks/run.sh` (a FastAPI app's webhooks sent by the generated sender to
+//!    the app and to the generated receiver).
 //! 3. A summary whose last line is a plain `N passed, M failed` count.
 //!
 //! The exit status is non-zero when anything failed.
@@ -28,6 +30,7 @@ pub const CONTRACT_SCRIPT: &str = "tests/contract/run.sh";
 pub const SCRIPTS: &[(&str, &str)] = &[
     ("contract test", CONTRACT_SCRIPT),
     ("FastAPI differential test", "tests/fastapi-diff/run.sh"),
+    ("FastAPI webhooks test", "tests/fastapi-webhooks/run.sh"),
 ];
 
 /// The `cargo test` arguments.
