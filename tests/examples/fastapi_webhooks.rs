@@ -108,11 +108,20 @@ async fn main() {
             assert!(!detail.is_empty());
             detail
                 .iter()
-                .map(|d| (serde_json::to_value(&d.loc).unwrap(), d.type_.clone(), d.msg.clone()))
+                .map(|d| {
+                    (
+                        serde_json::to_value(&d.loc).unwrap(),
+                        d.type_.clone(),
+                        d.msg.clone(),
+                    )
+                })
                 .collect::<Vec<_>>()
         };
         assert_eq!(errors(&theirs), errors(&mine), "{payload:?}");
-        println!("ok: both receivers refuse {payload:?}: {:?}", errors(&theirs));
+        println!(
+            "ok: both receivers refuse {payload:?}: {:?}",
+            errors(&theirs)
+        );
     }
 
     // 3. FastAPI kept exactly the valid payload, read back with the generated client.

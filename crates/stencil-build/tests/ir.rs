@@ -314,7 +314,7 @@ fn openapi_32_item_schemas_are_the_item_types_of_their_media_types() {
 
 #[test]
 fn webhooks_and_callbacks_are_hooks() {
-    use stencil_build::stages::ir::HookKind;
+    use stencil_build::stages::ir::{HookKind, UrlPiece, ValueSource};
     let (api, _) = build("specs/conformance/oas/examples/v3.1_webhook-example.yaml");
     assert!(api.operations.is_empty());
     let [hook] = api.hooks.as_slice() else {
@@ -341,6 +341,7 @@ fn webhooks_and_callbacks_are_hooks() {
         owner,
         name,
         expression,
+        url,
     } = &hook.kind
     else {
         panic!("{:?}", hook.kind)
@@ -350,6 +351,16 @@ fn webhooks_and_callbacks_are_hooks() {
         (name.as_str(), expression.as_str()),
         ("onData", "{$request.query.callbackUrl}/data")
     );
+    // The expression, split: the query parameter's value, then the literal suffix.
+    assert_eq!(
+        url,
+        &[
+            UrlPiece::Request(ValueSource::Query("callbackUrl".into())),
+            UrlPiece::Text("/data".into()),
+        ]
+    );
+    // Named after the callback, not its URL.
+    assert_eq!(hook.operation.name, "post_on_data");
     // The callback's inline body is a type of the arena, named from the hook.
     let body = hook.operation.body.as_ref().unwrap();
     let Some(TypeRef::Named(id, _)) = &body.contents[0].ty else {

@@ -209,7 +209,9 @@ components:
 
 /// The document's webhooks: requests the API provider sends to its subscribers.
 ///
-/// [`sender::Client`] (feature `client`) sends them: one method per webhook, taking the subscriber's URL and the payload. [`receiver`] (feature `server`) receives them: implement [`receiver::Webhooks`] and serve [`receiver::router`], which serves each webhook at `/<method name>` (`Router::nest` it anywhere); give that URL to the provider.
+/// [`sender::Client`] (feature `client`) sends them: one method per webhook, taking the subscriber's URL and the payload.
+///
+/// [`receiver`] (feature `server`) receives them: implement [`receiver::Webhooks`] and serve [`receiver::router`], which serves each webhook at `/<method name>` (`Router::nest` it anywhere); give that URL to the provider.
 pub mod webhooks {
     #[allow(unused_imports)]
     use super::types;

@@ -63,16 +63,15 @@ struct Sides {
 }
 
 fn webhooks_into(api: &Api, hooks: &[&Hook], sides: Sides, sink: &mut dyn Sink) {
-    let docs = doc_attrs(&[
-        "The document's webhooks: requests the API provider sends to its subscribers.".to_owned(),
-        String::new(),
+    let docs = module_docs(
+        "The document's webhooks: requests the API provider sends to its subscribers.",
         "[`sender::Client`] (feature `client`) sends them: one method per webhook, taking the \
-         subscriber's URL and the payload. [`receiver`] (feature `server`) receives them: \
-         implement [`receiver::Webhooks`] and serve [`receiver::router`], which serves each \
-         webhook at `/<method name>` (`Router::nest` it anywhere); give that URL to the \
-         provider."
-            .to_owned(),
-    ]);
+         subscriber's URL and the payload.",
+        "[`receiver`] (feature `server`) receives them: implement [`receiver::Webhooks`] and \
+         serve [`receiver::router`], which serves each webhook at `/<method name>` \
+         (`Router::nest` it anywhere); give that URL to the provider.",
+        sides,
+    );
     let senders: Vec<(Operation, client::Target<'_>)> = hooks
         .iter()
         .map(|h| (sender_operation(&h.operation), client::Target::Url))
@@ -93,21 +92,20 @@ fn webhooks_into(api: &Api, hooks: &[&Hook], sides: Sides, sink: &mut dyn Sink) 
 }
 
 fn callbacks_into(api: &Api, hooks: &[&Hook], sides: Sides, sink: &mut dyn Sink) {
-    let docs = doc_attrs(&[
+    let docs = module_docs(
         "The document's callbacks: requests the API provider sends back to the URL a request \
-         gave."
-            .to_owned(),
-        String::new(),
+         gave.",
         "[`sender::Client`] (feature `client`) sends them: one method per callback, taking the \
          request that subscribed (the `origin` field of the server's request struct) and the \
-         payload; the URL is evaluated from the request as the document's runtime expression \
-         says. [`receiver`] (feature `server`) receives them: implement \
-         [`receiver::Callbacks`] and serve [`receiver::router`]; each callback is served at \
-         `/<method name>` followed by what its URL adds after the expression (`/data` for \
+         payload; the URL is evaluated from that request as the document's runtime expression \
+         says.",
+        "[`receiver`] (feature `server`) receives them: implement [`receiver::Callbacks`] and \
+         serve [`receiver::router`]; each callback is served at `/<method name>` followed by \
+         what its URL adds after the expression (`/data` for \
          `{$request.query.callbackUrl}/data`): give `http://<receiver>/<method name>` as the \
-         callback URL."
-            .to_owned(),
-    ]);
+         callback URL.",
+        sides,
+    );
     let senders: Vec<(Operation, client::Target<'_>)> = hooks
         .iter()
         .map(|h| {
@@ -140,6 +138,18 @@ fn callbacks_into(api: &Api, hooks: &[&Hook], sides: Sides, sink: &mut dyn Sink)
         sides,
         sink,
     );
+}
+
+/// A module's docs: what it holds, then the paragraphs of the sides it has.
+fn module_docs(what: &str, sender: &str, receiver: &str, sides: Sides) -> TokenStream {
+    let mut lines = vec![what.to_owned()];
+    for (generated, paragraph) in [(sides.client, sender), (sides.server, receiver)] {
+        if generated {
+            lines.push(String::new());
+            lines.push(paragraph.to_owned());
+        }
+    }
+    doc_attrs(&lines)
 }
 
 /// One of the two modules: its `sender` and `receiver` submodules.
