@@ -26,6 +26,7 @@
 
 mod messages;
 mod operations;
+mod per_tag;
 mod schemas;
 
 use proc_macro2::{Ident, Literal, TokenStream};
@@ -35,6 +36,7 @@ use crate::emit::{doc_attrs, ident, markdown_lines, Sink};
 use crate::ir::{Api, Operation};
 use crate::naming::Scope;
 use messages::BodyShape;
+use per_tag::PerTag;
 use schemas::Schemas;
 
 /// How `OPENAPI_DOCUMENT` is emitted.
@@ -104,39 +106,6 @@ struct Cx<'a> {
     /// methods are (`operations`, `webhooks`), for its docs.
     trait_name: Ident,
     subject: &'static str,
-}
-
-/// The per-tag handler traits.
-struct PerTag {
-    /// Trait name, with the tag it was named after (`None`: the untagged operations), in order
-    /// of first use.
-    traits: Vec<(Ident, Option<String>)>,
-    /// Index into `traits`, by operation index.
-    of_operation: Vec<usize>,
-}
-
-impl PerTag {
-    fn new(api: &Api) -> Self {
-        let mut traits: Vec<(Ident, Option<String>)> = Vec::new();
-        let mut of_operation = Vec::new();
-        for op in &api.operations {
-            let tag = op.tags.first().filter(|t| !t.trim().is_empty());
-            let name = crate::naming::tag_trait_name(tag.map(String::as_str));
-            // Tags that name the same trait (`auth`, `Auth`) share it.
-            let index = match traits.iter().position(|(t, _)| *t == name) {
-                Some(i) => i,
-                None => {
-                    traits.push((format_ident!("{}", name), tag.cloned()));
-                    traits.len() - 1
-                }
-            };
-            of_operation.push(index);
-        }
-        PerTag {
-            traits,
-            of_operation,
-        }
-    }
 }
 
 impl<'a> Cx<'a> {
