@@ -816,6 +816,26 @@ mod zoo {
     }
 
     #[tokio::test]
+    async fn a_credential_parameter_is_sent_but_never_printed() {
+        let server = MockServer::start().await;
+        let client = Client::new(server.url());
+        let search = client
+            .get_search("q")
+            .session_id("s1")
+            .x_access_token("tok-7f3a");
+        let printed = format!("{search:?}");
+        assert!(
+            printed.contains("x_access_token: [redacted]")
+                && printed.contains(r#"session_id: Some("s1")"#)
+                && !printed.contains("tok-7f3a"),
+            "{printed}"
+        );
+        server.respond(Canned::json(200, json!({"data": []})));
+        search.await.unwrap();
+        assert_eq!(server.last().header("x-access-token"), Some("tok-7f3a"));
+    }
+
+    #[tokio::test]
     async fn header_values_with_cr_lf_are_refused_before_sending() {
         let server = MockServer::start().await;
         let client = Client::new(server.url());

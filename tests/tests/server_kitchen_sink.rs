@@ -334,7 +334,8 @@ async fn every_kind_of_credential() {
     let _ = send(
         http.get(format!("{base}/search?q=ab"))
             .header("cookie", "zoo_session=ck; session_id=s1")
-            .header("X-Fields", "a,b"),
+            .header("X-Fields", "a,b")
+            .header("X-Access-Token", "tok-7f3a"),
     )
     .await;
     let seen = last_seen(&server);
@@ -345,6 +346,11 @@ async fn every_kind_of_credential() {
     assert!(
         seen.contains(r#"session_id: Some("s1")"#)
             && seen.contains(r#"x_fields: Some(["a", "b"])"#),
+        "{seen}"
+    );
+    // A credential-named parameter reaches the handler but never its `Debug`.
+    assert!(
+        seen.contains("x_access_token: [redacted]") && !seen.contains("tok-7f3a"),
         "{seen}"
     );
 }

@@ -114,6 +114,20 @@ impl Config {
         self
     }
 
+    /// The property and parameter names whose values `Debug` prints as `[redacted]`, replacing
+    /// [`DEFAULT_SECRET_FIELDS`](crate::DEFAULT_SECRET_FIELDS) (`password`, `token`, `api_key`,
+    /// ...). Compared case-insensitively with wire and Rust names, `-` read as `_` and an `x_`
+    /// prefix ignored (the header `X-API-Key` is `api_key`). `format: password` and `writeOnly`
+    /// values are redacted whatever the list.
+    pub fn secret_fields<I, S>(&mut self, names: I) -> &mut Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.options.secret_fields = names.into_iter().map(Into::into).collect();
+        self
+    }
+
     /// Add derives to every generated type, e.g. `derive("PartialEq")` or
     /// `derive("PartialEq, Eq, Hash")`. Can be called more than once.
     pub fn derive(&mut self, derives: &str) -> &mut Self {

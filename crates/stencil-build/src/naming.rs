@@ -435,11 +435,16 @@ pub const DEFAULT_SECRET_FIELDS: &[&str] = &[
     "client_secret",
 ];
 
-/// Whether a property named `name` (on the wire, or as a Rust field) is one of `secrets`
-/// (lowercase): case-insensitive, a raw identifier's `r#` ignored.
+/// Whether a property or parameter named `name` (on the wire, or as a Rust name) is one of
+/// `secrets` (lowercase): case-insensitive, a raw identifier's `r#` ignored, `-` read as `_`,
+/// and an `x_` prefix ignored, so the header `X-API-Key` is `api_key`.
 pub fn is_secret_name(name: &str, secrets: &[String]) -> bool {
-    let name = name.trim_start_matches("r#").to_ascii_lowercase();
-    secrets.contains(&name)
+    let name = name
+        .trim_start_matches("r#")
+        .to_ascii_lowercase()
+        .replace('-', "_");
+    let bare = name.strip_prefix("x_").unwrap_or(&name);
+    secrets.iter().any(|s| *s == name || s == bare)
 }
 
 #[cfg(test)]

@@ -316,7 +316,9 @@ fn emit_part(api: &Api, settings: &Settings, part: Part, sink: &mut dyn Sink) {
         Part::Types => {
             types::types_into(api, &settings.derive_paths(), &settings.secret_fields, sink)
         }
-        Part::Client => client::client_into(api, settings.feature_gates, sink),
+        Part::Client => {
+            client::client_into(api, settings.feature_gates, &settings.secret_fields, sink)
+        }
         Part::Server => {
             let document = (!api.document.is_empty()).then(|| {
                 if settings.format {
@@ -326,15 +328,17 @@ fn emit_part(api: &Api, settings: &Settings, part: Part, sink: &mut dyn Sink) {
                 }
             });
             let per_tag = settings.server_traits_per_tag;
-            server::server_into(api, per_tag, document, settings.feature_gates, sink);
+            let (gated, secrets) = (settings.feature_gates, &settings.secret_fields);
+            server::server_into(api, per_tag, document, gated, secrets, sink);
         }
-        Part::Hooks => hooks::hooks_into(
-            api,
-            settings.client,
-            settings.server,
-            settings.feature_gates,
-            sink,
-        ),
+        Part::Hooks => {
+            let sides = hooks::Sides {
+                client: settings.client,
+                server: settings.server,
+                gated: settings.feature_gates,
+            };
+            hooks::hooks_into(api, sides, &settings.secret_fields, sink)
+        }
     }
 }
 

@@ -325,15 +325,13 @@ pub(crate) fn emit_fixture_part(
     sink: &mut dyn crate::emit::Sink,
 ) {
     use crate::emit::{client, server, types};
+    let secrets: Vec<String> = crate::naming::DEFAULT_SECRET_FIELDS
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
     match part {
-        0 => {
-            let secrets: Vec<String> = crate::naming::DEFAULT_SECRET_FIELDS
-                .iter()
-                .map(|s| (*s).to_owned())
-                .collect();
-            types::types_into(api, &[], &secrets, sink)
-        }
-        1 => client::client_into(api, feature_gates, sink),
+        0 => types::types_into(api, &[], &secrets, sink),
+        1 => client::client_into(api, feature_gates, &secrets, sink),
         _ => {
             let document = (!api.document.is_empty()).then(|| {
                 if placeholder {
@@ -342,7 +340,7 @@ pub(crate) fn emit_fixture_part(
                     server::Document::Text(&api.document)
                 }
             });
-            server::server_into(api, false, document, feature_gates, sink);
+            server::server_into(api, false, document, feature_gates, &secrets, sink);
         }
     }
 }

@@ -290,8 +290,10 @@ fn ten_thousand_levels_deep_is_a_diagnostic() {
                 || e.contains("recursion limit"),
             "{what}: {e}"
         );
+        // A guard against a hang, not a performance test: generous enough for a loaded
+        // machine (26 s was seen at a load average of 18).
         assert!(
-            start.elapsed().as_secs() < 20,
+            start.elapsed().as_secs() < 120,
             "{what}: {:?}",
             start.elapsed()
         );

@@ -1,7 +1,7 @@
 //! Secrets in generated types (issue 18): `Debug` redacts fields with `format: password`,
 //! `writeOnly: true`, or a name in `Options::secret_fields` (credentials by default).
 
-use stencil_build::{generate, Options, DEFAULT_SECRET_FIELDS};
+use stencil_build::{generate, Config, Options, DEFAULT_SECRET_FIELDS};
 
 const DOC: &str = r#"
 openapi: 3.0.3
@@ -64,4 +64,68 @@ fn the_name_list_is_the_users() {
     );
     assert!(code.contains(r#"("pin", None)"#), "{code}");
     assert!(code.contains(r#"("hint", None)"#), "{code}");
+}
+
+const PARAMS: &str = r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /items:
+    get:
+      operationId: listItems
+      parameters:
+        - {name: api_key, in: query, required: true, schema: {type: string}}
+        - {name: X-API-Key, in: header, schema: {type: string}}
+        - {name: pin, in: query, schema: {type: string, format: password}}
+        - {name: limit, in: query, schema: {type: integer}}
+      responses:
+        '200': {description: ok}
+"#;
+
+/// Credential-named (`X-API-Key` is `api_key`) and `format: password` parameters: the client's request builder and the
+/// server's request struct print them redacted; other parameters as they are.
+#[test]
+fn secret_parameters_print_redacted_on_both_sides() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("openapi.yaml");
+    std::fs::write(&spec, PARAMS).unwrap();
+    let code = generate(&spec, &Options::default())
+        .expect("generates")
+        .code;
+    for ty in ["ListItemsRequest<'_>", "ListItemsRequest"] {
+        let header = format!("impl ::std::fmt::Debug for {ty} {{");
+        let at = code
+            .find(&header)
+            .unwrap_or_else(|| panic!("no {header}:\n{code}"));
+        let body = &code[at..at + code[at..].find("\n}\n").unwrap()];
+        for secret in ["api_key", "x_api_key", "pin"] {
+            assert!(
+                body.contains(&format!(r#"("{secret}", None)"#)),
+                "{secret} not redacted in {ty}:\n{body}"
+            );
+        }
+        assert!(body.contains(r#"("limit", Some(&self.limit))"#), "{body}");
+    }
+    // No derived Debug beside the hand-written one.
+    assert!(!code.contains("#[derive(Debug, Clone)]\n    #[must_use = \"a request does nothing until it is awaited or sent\"]\n    pub struct ListItemsRequest"), "{code}");
+}
+
+/// `Config::secret_fields` (the build.rs builder) replaces the list, for parameters too.
+#[test]
+fn the_builder_sets_the_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("openapi.yaml");
+    std::fs::write(&spec, PARAMS).unwrap();
+    let code = Config::new()
+        .secret_fields(["Limit"])
+        .generate(&spec)
+        .expect("generates")
+        .code;
+    assert!(code.contains(r#"("limit", None)"#), "{code}");
+    assert!(
+        code.contains(r#"("api_key", Some(&self.api_key))"#),
+        "{code}"
+    );
+    // `format: password` whatever the list.
+    assert!(code.contains(r#"("pin", None)"#), "{code}");
 }

@@ -1780,6 +1780,7 @@ pub mod client {
                 session_id: None,
                 x_request_id: None,
                 x_fields: None,
+                x_access_token: None,
             }
         }
 
@@ -2865,7 +2866,7 @@ pub mod client {
     /// A request of [`Client::get_search`] (`GET /search`).
     ///
     /// Set optional parameters with the setters, then `.await` it (or call `send`).
-    #[derive(Debug, Clone)]
+    #[derive(Clone)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct GetSearchRequest<'a> {
         client: &'a Client,
@@ -2873,6 +2874,24 @@ pub mod client {
         session_id: Option<String>,
         x_request_id: Option<::stencil::uuid::Uuid>,
         x_fields: Option<Vec<String>>,
+        x_access_token: Option<String>,
+    }
+
+    impl ::std::fmt::Debug for GetSearchRequest<'_> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::stencil::fmt_redacted(
+                f,
+                "GetSearchRequest",
+                &[
+                    ("client", Some(&self.client)),
+                    ("q", Some(&self.q)),
+                    ("session_id", Some(&self.session_id)),
+                    ("x_request_id", Some(&self.x_request_id)),
+                    ("x_fields", Some(&self.x_fields)),
+                    ("x_access_token", None),
+                ],
+            )
+        }
     }
 
     impl GetSearchRequest<'_> {
@@ -2891,6 +2910,12 @@ pub mod client {
         /// The `X-Fields` header.
         pub fn x_fields(mut self, value: Vec<String>) -> Self {
             self.x_fields = Some(value);
+            self
+        }
+
+        /// The `X-Access-Token` header.
+        pub fn x_access_token(mut self, value: impl Into<String>) -> Self {
+            self.x_access_token = Some(value.into());
             self
         }
 
@@ -2914,6 +2939,7 @@ pub mod client {
                 .cookie("session_id", &self.session_id, true)
                 .header("X-Request-Id", &self.x_request_id, false)
                 .header("X-Fields", &self.x_fields, false)
+                .header("X-Access-Token", &self.x_access_token, false)
                 .auth(&[&[3], &[4], &[]])
                 .send(|response| match response.status() {
                     200 => response.ok(::stencil::client::json),
@@ -3433,6 +3459,11 @@ paths:
           in: header
           style: simple
           schema: {type: array, items: {type: string}}
+        # A credential as a plain parameter: `Debug` of the request prints it redacted.
+        - name: X-Access-Token
+          in: header
+          required: false
+          schema: {type: string}
       responses:
         '200':
           description: Successful Response
@@ -4734,7 +4765,6 @@ components:
     }
 
     /// The request of [`Api::get_search`]: `GET /search`.
-    #[derive(Debug)]
     pub struct GetSearchRequest {
         /// Query parameter `q`.
         pub q: String,
@@ -4744,6 +4774,24 @@ components:
         pub x_request_id: Option<::stencil::uuid::Uuid>,
         /// Header parameter `X-Fields`.
         pub x_fields: Option<Vec<String>>,
+        /// Header parameter `X-Access-Token`.
+        pub x_access_token: Option<String>,
+    }
+
+    impl ::std::fmt::Debug for GetSearchRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::stencil::fmt_redacted(
+                f,
+                "GetSearchRequest",
+                &[
+                    ("q", Some(&self.q)),
+                    ("session_id", Some(&self.session_id)),
+                    ("x_request_id", Some(&self.x_request_id)),
+                    ("x_fields", Some(&self.x_fields)),
+                    ("x_access_token", None),
+                ],
+            )
+        }
     }
 
     /// The responses of [`Api::get_search`], one variant per declared status.
@@ -5377,11 +5425,18 @@ components:
                     |c| server.api().authenticate(c),
                 )
                 .await?;
-            let (Some(q), Some(session_id), Some(x_request_id), Some(x_fields)) = (
+            let (
+                Some(q),
+                Some(session_id),
+                Some(x_request_id),
+                Some(x_fields),
+                Some(x_access_token),
+            ) = (
                 input.param(0),
                 input.param(1),
                 input.param(2),
                 input.param(3),
+                input.param(4),
             ) else { return Err(input.reject()) };
             input.check()?;
             let request = GetSearchRequest {
@@ -5389,6 +5444,7 @@ components:
                 session_id,
                 x_request_id,
                 x_fields,
+                x_access_token,
             };
             rt::respond(op, server.api().get_search(principal, request).await)
         }
@@ -6070,6 +6126,15 @@ components:
                     style: rt::Style::Simple,
                     explode: false,
                     schema: &rt::Schema::Array(&rt::Schema::Str(None)),
+                    default: None,
+                },
+                rt::Param {
+                    name: "X-Access-Token",
+                    location: rt::Location::Header,
+                    required: false,
+                    style: rt::Style::Simple,
+                    explode: false,
+                    schema: &rt::Schema::Str(None),
                     default: None,
                 },
             ],

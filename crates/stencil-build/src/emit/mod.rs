@@ -17,6 +17,7 @@
 pub mod client;
 mod docs;
 pub mod hooks;
+mod redact;
 pub mod server;
 mod sink;
 pub mod types;

@@ -201,6 +201,17 @@ pub struct Param {
     pub docs: Docs,
 }
 
+impl Param {
+    /// Whether `Debug` hides its value: `format: password`, or a name in `secrets` (the wire
+    /// name or the Rust name; `naming::is_secret_name`): an `api_key` query parameter, an
+    /// `X-API-Key` header.
+    pub fn is_secret(&self, secrets: &[String]) -> bool {
+        self.constraints.format.as_deref() == Some("password")
+            || crate::naming::is_secret_name(&self.wire_name, secrets)
+            || crate::naming::is_secret_name(&self.name, secrets)
+    }
+}
+
 /// Where a parameter is sent (`in`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ParamLocation {

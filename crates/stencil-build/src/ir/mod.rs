@@ -226,6 +226,15 @@ pub struct Field {
 }
 
 impl Field {
+    /// Whether `Debug` hides its value: `format: password`, `writeOnly`, or a name in `secrets`
+    /// (the wire name or the Rust name; `naming::is_secret_name`).
+    pub fn is_secret(&self, secrets: &[String]) -> bool {
+        self.write_only
+            || self.constraints.format.as_deref() == Some("password")
+            || crate::naming::is_secret_name(&self.wire_name, secrets)
+            || crate::naming::is_secret_name(&self.name, secrets)
+    }
+
     /// How the field is represented in Rust.
     pub fn presence(&self) -> Presence {
         match (self.required, self.nullable, self.default.is_some()) {

@@ -38,7 +38,8 @@ pub use sender::sender_into;
 
 /// `pub mod client { ... }` into `sink`, one operation at a time; `gated`: behind
 /// `#[cfg(feature = "client")]`.
-pub fn client_into(api: &Api, gated: bool, sink: &mut dyn Sink) {
+/// `secrets`: the names whose parameters the request builders' `Debug` redacts.
+pub fn client_into(api: &Api, gated: bool, secrets: &[String], sink: &mut dyn Sink) {
     let gate = super::feature_gate("client", gated);
     let mut methods = Scope::new();
     let mut types = Scope::with_reserved(&["Client", "Error", "ResponseValue"]);
@@ -73,7 +74,7 @@ pub fn client_into(api: &Api, gated: bool, sink: &mut dyn Sink) {
     ));
     client_impl(api, &plans, &mut methods, sink);
     for plan in &plans {
-        sink.items(request::items(api, plan));
+        sink.items(request::items(api, plan, secrets));
     }
     sink.close();
 }

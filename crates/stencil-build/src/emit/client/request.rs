@@ -6,6 +6,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
+use super::super::redact::{debug_impl, Shown};
 use super::super::{doc_attrs, ident};
 use super::fields::{fields, multipart_struct, template, Field, TemplatePart, What};
 use super::plan::{Call, Plan};
@@ -16,11 +17,12 @@ use crate::ir::{Api, Content, MediaKind, Operation, PageScheme, Param, ParamLoca
 use crate::naming::Scope;
 
 /// The request builder of each call of an operation, then its response types.
-pub fn items(api: &Api, plan: &Plan<'_>) -> TokenStream {
+/// `secrets`: the names whose parameters `Debug` redacts (`Param::is_secret`).
+pub fn items(api: &Api, plan: &Plan<'_>, secrets: &[String]) -> TokenStream {
     let mut out = TokenStream::new();
     for call in &plan.calls {
         let fields = fields(api, plan, call);
-        out.extend(request_struct(api, plan.op, call, &fields));
+        out.extend(request_struct(api, plan.op, call, &fields, secrets));
         out.extend(request_impl(api, plan, call, &fields));
         out.extend(into_future_impl(plan, call));
     }
@@ -28,14 +30,23 @@ pub fn items(api: &Api, plan: &Plan<'_>) -> TokenStream {
     out
 }
 
-/// `pub struct {Op}Request<'a> { .. }`, with its docs and derives.
-fn request_struct(api: &Api, op: &Operation, call: &Call<'_>, fields: &[Field<'_>]) -> TokenStream {
+/// `pub struct {Op}Request<'a> { .. }`, with its docs and derives; its `Debug` redacts
+/// secret parameters ([`request_debug`]).
+fn request_struct(
+    api: &Api,
+    op: &Operation,
+    call: &Call<'_>,
+    fields: &[Field<'_>],
+    secrets: &[String],
+) -> TokenStream {
     let request = ident(&call.request);
     let struct_fields = fields.iter().map(|f| {
         let name = ident(&f.name);
         let ty = &f.stored;
         quote!(#name: #ty)
     });
+    let debug_impl = request_debug(call, fields, secrets);
+    let debug = debug_impl.is_empty().then(|| quote!(Debug,));
     let derives = match call.content {
         Some(c)
             if c.kind == MediaKind::Multipart
@@ -44,9 +55,9 @@ fn request_struct(api: &Api, op: &Operation, call: &Call<'_>, fields: &[Field<'_
                     .and_then(|t| multipart_struct(api, t))
                     .is_none() =>
         {
-            quote!(#[derive(Debug)])
+            debug.map(|debug| quote!(#[derive(#debug)]))
         }
-        _ => quote!(#[derive(Debug, Clone)]),
+        _ => Some(quote!(#[derive(#debug Clone)])),
     };
     let method = &call.method;
     let how = if fields.iter().any(|f| f.setter.is_some()) {
@@ -66,7 +77,28 @@ fn request_struct(api: &Api, op: &Operation, call: &Call<'_>, fields: &[Field<'_
         pub struct #request<'a> {
             #(#struct_fields,)*
         }
+        #debug_impl
     }
+}
+
+/// A `Debug` for the request builder that prints secret parameters as `[redacted]`, when it
+/// has any (else nothing: the builder derives `Debug`).
+fn request_debug(call: &Call<'_>, fields: &[Field<'_>], secrets: &[String]) -> TokenStream {
+    let secret = |f: &Field<'_>| matches!(f.what, What::Param(p) if p.is_secret(secrets));
+    if !fields.iter().any(secret) {
+        return TokenStream::new();
+    }
+    let shown: Vec<Shown> = fields
+        .iter()
+        .map(|f| Shown::new(&f.name, secret(f)))
+        .collect();
+    let request = ident(&call.request);
+    debug_impl(
+        TokenStream::new(),
+        quote!(#request<'_>),
+        &call.request,
+        &shown,
+    )
 }
 
 /// `impl {Op}Request<'_> { setters.., send }`.

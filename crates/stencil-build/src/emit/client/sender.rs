@@ -13,8 +13,13 @@ use crate::naming::Scope;
 
 /// The sender's items (into a module the caller opened): `Client`, its constructors and one
 /// method per operation, then the request builders and response types. `what`: what it sends
-/// (`webhooks`), for its docs.
-pub fn sender_into(api: &Api, ops: &[(&Operation, Target<'_>)], what: &str, sink: &mut dyn Sink) {
+/// (`webhooks`), for its docs; `secrets`: as for [`super::client_into`].
+pub fn sender_into(
+    api: &Api,
+    ops: &[(&Operation, Target<'_>)],
+    (what, secrets): (&str, &[String]),
+    sink: &mut dyn Sink,
+) {
     let mut methods = Scope::new();
     let mut types = Scope::with_reserved(&["Client", "Error", "ResponseValue"]);
     for (op, _) in ops {
@@ -89,6 +94,6 @@ pub fn sender_into(api: &Api, ops: &[(&Operation, Target<'_>)], what: &str, sink
     }
     sink.close();
     for plan in &plans {
-        sink.items(request::items(api, plan));
+        sink.items(request::items(api, plan, secrets));
     }
 }

@@ -27,10 +27,9 @@ use quote::quote;
 use super::{client, doc_attrs, feature_gate, server, Sink};
 use crate::ir::{Api, Hook, HookKind, Operation, UrlPiece};
 
-/// `pub mod webhooks` and `pub mod callbacks` (each when the document has some) into `sink`:
-/// their senders when `client`, their receivers when `server`; `gated`: each behind its
-/// feature.
-pub fn hooks_into(api: &Api, client: bool, server: bool, gated: bool, sink: &mut dyn Sink) {
+/// `pub mod webhooks` and `pub mod callbacks` (each when the document has some) into `sink`,
+/// the sides `sides` asks for; `secrets`: the names whose parameters `Debug` redacts.
+pub fn hooks_into(api: &Api, sides: Sides, secrets: &[String], sink: &mut dyn Sink) {
     let webhooks: Vec<&Hook> = api
         .hooks
         .iter()
@@ -41,28 +40,27 @@ pub fn hooks_into(api: &Api, client: bool, server: bool, gated: bool, sink: &mut
         .iter()
         .filter(|h| matches!(h.kind, HookKind::Callback { .. }))
         .collect();
-    let sides = Sides {
-        client,
-        server,
-        gated,
-    };
     if !webhooks.is_empty() {
-        webhooks_into(api, &webhooks, sides, sink);
+        webhooks_into(api, &webhooks, (sides, secrets), sink);
     }
     if !callbacks.is_empty() {
-        callbacks_into(api, &callbacks, sides, sink);
+        callbacks_into(api, &callbacks, (sides, secrets), sink);
     }
 }
 
 /// Which sides are generated, and whether behind features.
-#[derive(Clone, Copy)]
-struct Sides {
-    client: bool,
-    server: bool,
-    gated: bool,
+#[derive(Clone, Copy, Debug)]
+pub struct Sides {
+    /// The senders (`Options::client`).
+    pub client: bool,
+    /// The receivers (`Options::server`).
+    pub server: bool,
+    /// Each behind its feature.
+    pub gated: bool,
 }
 
-fn webhooks_into(api: &Api, hooks: &[&Hook], sides: Sides, sink: &mut dyn Sink) {
+fn webhooks_into(api: &Api, hooks: &[&Hook], on: (Sides, &[String]), sink: &mut dyn Sink) {
+    let (sides, _) = on;
     let docs = module_docs(
         "The document's webhooks: requests the API provider sends to its subscribers.",
         "[`sender::Client`] (feature `client`) sends them: one method per webhook, taking the \
@@ -86,12 +84,13 @@ fn webhooks_into(api: &Api, hooks: &[&Hook], sides: Sides, sink: &mut dyn Sink) 
         &senders,
         receivers,
         ("Webhooks", "webhooks"),
-        sides,
+        on,
         sink,
     );
 }
 
-fn callbacks_into(api: &Api, hooks: &[&Hook], sides: Sides, sink: &mut dyn Sink) {
+fn callbacks_into(api: &Api, hooks: &[&Hook], on: (Sides, &[String]), sink: &mut dyn Sink) {
+    let (sides, _) = on;
     let docs = module_docs(
         "The document's callbacks: requests the API provider sends back to the URL a request \
          gave.",
@@ -135,7 +134,7 @@ fn callbacks_into(api: &Api, hooks: &[&Hook], sides: Sides, sink: &mut dyn Sink)
         &senders,
         receivers,
         ("Callbacks", "callbacks"),
-        sides,
+        on,
         sink,
     );
 }
@@ -159,7 +158,7 @@ fn module_into(
     senders: &[(Operation, client::Target<'_>)],
     receivers: Vec<Operation>,
     (trait_name, subject): (&str, &'static str),
-    sides: Sides,
+    (sides, secrets): (Sides, &[String]),
     sink: &mut dyn Sink,
 ) {
     sink.open(head);
@@ -174,7 +173,7 @@ fn module_into(
         sink.open(quote!(#gate #[doc = #doc] pub mod sender));
         let ops: Vec<(&Operation, client::Target<'_>)> =
             senders.iter().map(|(op, t)| (op, *t)).collect();
-        client::sender_into(api, &ops, subject, sink);
+        client::sender_into(api, &ops, (subject, secrets), sink);
         sink.close();
     }
     if sides.server {
@@ -190,7 +189,7 @@ fn module_into(
             operations: receivers,
             ..Api::default()
         };
-        server::receiver_into(&receiver_api, trait_name, subject, sink);
+        server::receiver_into(&receiver_api, (trait_name, subject), secrets, sink);
         sink.close();
     }
     sink.close();

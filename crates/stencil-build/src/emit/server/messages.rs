@@ -5,6 +5,7 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
+use crate::emit::redact::{debug_impl, Shown};
 use crate::emit::{doc_attrs, docs, ident, markdown_lines, normalize, type_ref};
 use crate::ir::{
     Api, Content, HookKind, MediaKind, Operation, Param, Primitive, Response, Status, TypeKind,
@@ -193,8 +194,14 @@ pub fn body_shape(api: &Api, op: &Operation) -> BodyShape {
 }
 
 /// `{Op}Request` (and `{Op}Body` when the body comes in several types).
-/// `handler_trait` names the trait declaring the operation's method, for doc links.
-pub fn request_types(api: &Api, op: &Operation, handler_trait: &str) -> TokenStream {
+/// `handler_trait` names the trait declaring the operation's method, for doc links; `Debug`
+/// redacts the parameters `secrets` names (`Param::is_secret`).
+pub fn request_types(
+    api: &Api,
+    op: &Operation,
+    handler_trait: &str,
+    secrets: &[String],
+) -> TokenStream {
     let name = format_ident!("{}Request", op.type_name);
     let method = ident(&op.name);
     let mut fields = Vec::new();
@@ -266,12 +273,33 @@ pub fn request_types(api: &Api, op: &Operation, handler_trait: &str) -> TokenStr
         op.method.as_str(),
         op.path.replace('`', "'")
     );
+    let debug_impl = request_debug(op, secrets);
+    let derive = debug_impl.is_empty().then(|| quote!(#[derive(Debug)]));
     quote! {
         #[doc = #doc]
-        #[derive(Debug)]
+        #derive
         pub struct #name { #(#fields)* }
+        #debug_impl
         #extra
     }
+}
+
+/// A `Debug` for `{Op}Request` printing secret parameters as `[redacted]`, when it has any
+/// (else nothing: the struct derives `Debug`).
+fn request_debug(op: &Operation, secrets: &[String]) -> TokenStream {
+    if !op.params.iter().any(|p| p.is_secret(secrets)) {
+        return TokenStream::new();
+    }
+    let mut shown: Vec<Shown> = op
+        .params
+        .iter()
+        .map(|p| Shown::new(&p.name, p.is_secret(secrets)))
+        .collect();
+    if op.body.is_some() {
+        shown.push(Shown::new("body", false));
+    }
+    let name = format_ident!("{}Request", op.type_name);
+    debug_impl(TokenStream::new(), quote!(#name), &name.to_string(), &shown)
 }
 
 fn location_word(p: &Param) -> &'static str {

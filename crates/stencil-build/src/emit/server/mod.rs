@@ -52,16 +52,18 @@ pub enum Document<'a> {
 
 /// `pub mod server { ... }` into `sink`, an operation at a time, embedding `document` (the
 /// source text) as `OPENAPI_DOCUMENT`. `per_tag`: one handler trait per tag
-/// (`Options::server_traits_per_tag`); `gated`: behind `#[cfg(feature = "server")]`.
+/// (`Options::server_traits_per_tag`); `gated`: behind `#[cfg(feature = "server")]`;
+/// `secrets`: the names whose parameters the request structs' `Debug` redacts.
 pub fn server_into(
     api: &Api,
     per_tag: bool,
     document: Option<Document<'_>>,
     gated: bool,
+    secrets: &[String],
     sink: &mut dyn Sink,
 ) {
     let gate = super::feature_gate("server", gated);
-    let mut cx = Cx::new(api, per_tag);
+    let mut cx = Cx::new(api, per_tag, secrets);
     let title = if api.title.trim().is_empty() {
         "the API"
     } else {
@@ -84,9 +86,15 @@ pub fn server_into(
 
 /// A receiver of webhooks or callbacks (into a module the caller opened): the handler trait
 /// `trait_name` over `api`'s operations, their request and response types, `router` and the
-/// operation and schema tables, as the server has them. `subject`: `webhooks`, `callbacks`.
-pub fn receiver_into(api: &Api, trait_name: &str, subject: &'static str, sink: &mut dyn Sink) {
-    let mut cx = Cx::new(api, false);
+/// operation and schema tables, as the server has them. `subject`: `webhooks`, `callbacks`;
+/// `secrets`: as for [`server_into`].
+pub fn receiver_into(
+    api: &Api,
+    (trait_name, subject): (&str, &'static str),
+    secrets: &[String],
+    sink: &mut dyn Sink,
+) {
+    let mut cx = Cx::new(api, false, secrets);
     cx.trait_name = ident(trait_name);
     cx.subject = subject;
     cx.module(None, sink);
@@ -94,6 +102,8 @@ pub fn receiver_into(api: &Api, trait_name: &str, subject: &'static str, sink: &
 
 struct Cx<'a> {
     api: &'a Api,
+    /// The names whose parameters `Debug` redacts.
+    secrets: &'a [String],
     schemas: Schemas<'a>,
     /// Operation static names, by operation index.
     statics: Vec<Ident>,
@@ -109,7 +119,7 @@ struct Cx<'a> {
 }
 
 impl<'a> Cx<'a> {
-    fn new(api: &'a Api, per_tag: bool) -> Self {
+    fn new(api: &'a Api, per_tag: bool, secrets: &'a [String]) -> Self {
         let mut scope = Scope::with_reserved(&["ALL"]);
         let statics = api
             .operations
@@ -124,6 +134,7 @@ impl<'a> Cx<'a> {
         let render_error = ident(&methods.claim("render_error").0);
         Cx {
             api,
+            secrets,
             schemas: Schemas::new(api),
             statics,
             authenticate,
@@ -189,7 +200,12 @@ impl<'a> Cx<'a> {
         self.handler_trait(sink);
         for (i, op) in api.operations.iter().enumerate() {
             let handler_trait = self.operation_trait(i).to_string();
-            sink.items(messages::request_types(api, op, &handler_trait));
+            sink.items(messages::request_types(
+                api,
+                op,
+                &handler_trait,
+                self.secrets,
+            ));
             sink.items(messages::response_type(api, op, &handler_trait));
         }
         self.router(sink);

@@ -8,6 +8,7 @@ use serde_json::Value;
 use super::defaults::default_expr;
 use super::docs::{constraint_line, short_json};
 use super::{generic_params, generics_used, impl_generics, Cx};
+use crate::emit::redact::{debug_impl, Shown};
 use crate::emit::{doc_attrs, doc_lines, ident, join_paragraphs, serde_attrs};
 use crate::ir::{Field, Presence, Struct, TypeDef};
 use crate::naming::{self, Scope};
@@ -101,45 +102,22 @@ impl Cx<'_> {
         }
     }
 
-    /// Whether `Debug` hides the field's value: `format: password`, `writeOnly`, or a name in
-    /// `secret_fields` (the wire name or the Rust field name).
-    fn is_secret(&self, field: &Field) -> bool {
-        field.write_only
-            || field.constraints.format.as_deref() == Some("password")
-            || naming::is_secret_name(&field.wire_name, self.secret_fields)
-            || naming::is_secret_name(&field.name, self.secret_fields)
-    }
-
-    /// A `Debug` impl that prints secret fields as `[redacted]` (`stencil::fmt_redacted`), for a
+    /// A `Debug` impl that prints secret fields as `[redacted]` (`Field::is_secret`), for a
     /// struct that has any; else nothing (the struct derives `Debug`). `additional`: the name
     /// of the field holding undeclared properties.
     fn redacted_debug(&self, def: &TypeDef, s: &Struct, additional: Option<&str>) -> TokenStream {
-        if !s.fields.iter().any(|f| self.is_secret(f)) {
+        if !s.fields.iter().any(|f| f.is_secret(self.secret_fields)) {
             return TokenStream::new();
         }
+        let mut shown: Vec<Shown> = s
+            .fields
+            .iter()
+            .map(|field| Shown::new(&field.name, field.is_secret(self.secret_fields)))
+            .collect();
+        shown.extend(additional.map(|field_name| Shown::new(field_name, false)));
         let name = ident(&def.name);
-        let shown_name = def.name.as_str();
-        let entries = s.fields.iter().map(|field| {
-            let field_name = ident(&field.name);
-            let shown = field.name.trim_start_matches("r#");
-            if self.is_secret(field) {
-                quote!((#shown, None))
-            } else {
-                quote!((#shown, Some(&self.#field_name)))
-            }
-        });
-        let additional = additional.map(|field_name| {
-            let field = ident(field_name);
-            quote!((#field_name, Some(&self.#field)))
-        });
         let (params, args) = impl_generics(def, quote!(::std::fmt::Debug));
-        quote! {
-            impl #params ::std::fmt::Debug for #name #args {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    ::stencil::fmt_redacted(f, #shown_name, &[#(#entries,)* #additional])
-                }
-            }
-        }
+        debug_impl(params, quote!(#name #args), &def.name, &shown)
     }
 
     fn field(&mut self, def: &TypeDef, field: &Field) -> EmittedField {
