@@ -424,9 +424,9 @@ paths:
 
 /// The document's callbacks: requests the API provider sends back to the URL a request gave.
 ///
-/// [`sender::Client`] (feature `client`) sends them: one method per callback, taking the request that subscribed (the `origin` field of the server's request struct) and the payload; the URL is evaluated from that request as the document's runtime expression says.
+/// [`sender::Client`](callbacks::sender::Client) (feature `client`) sends them: one method per callback, taking the request that subscribed (the `origin` field of the server's request struct) and the payload; the URL is evaluated from that request as the document's runtime expression says.
 ///
-/// [`receiver`] (feature `server`) receives them: implement [`receiver::Callbacks`] and serve [`receiver::router`]; each callback is served at `/<method name>` followed by what its URL adds after the expression (`/data` for `{$request.query.callbackUrl}/data`): give `http://<receiver>/<method name>` as the callback URL.
+/// [`receiver`](callbacks::receiver) (feature `server`) receives them: implement [`receiver::Callbacks`](callbacks::receiver::Callbacks) and serve [`receiver::router`](callbacks::receiver::router); each callback is served at `/<method name>` followed by what its URL adds after the expression (`/data` for `{$request.query.callbackUrl}/data`): give `http://<receiver>/<method name>` as the callback URL.
 pub mod callbacks {
     #[allow(unused_imports)]
     use super::types;
@@ -565,7 +565,7 @@ pub mod callbacks {
     }
 
     #[cfg(feature = "server")]
-    /// Receives the callbacks: implement [`Callbacks`], then serve [`router`].
+    /// Receives the callbacks: implement [`Callbacks`](receiver::Callbacks), then serve [`router`](receiver::router).
     pub mod receiver {
         use ::stencil::server as rt;
 

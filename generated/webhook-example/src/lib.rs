@@ -209,9 +209,9 @@ components:
 
 /// The document's webhooks: requests the API provider sends to its subscribers.
 ///
-/// [`sender::Client`] (feature `client`) sends them: one method per webhook, taking the subscriber's URL and the payload.
+/// [`sender::Client`](webhooks::sender::Client) (feature `client`) sends them: one method per webhook, taking the subscriber's URL and the payload.
 ///
-/// [`receiver`] (feature `server`) receives them: implement [`receiver::Webhooks`] and serve [`receiver::router`], which serves each webhook at `/<method name>` (`Router::nest` it anywhere); give that URL to the provider.
+/// [`receiver`](webhooks::receiver) (feature `server`) receives them: implement [`receiver::Webhooks`](webhooks::receiver::Webhooks) and serve [`receiver::router`](webhooks::receiver::router), which serves each webhook at `/<method name>` (`Router::nest` it anywhere); give that URL to the provider.
 pub mod webhooks {
     #[allow(unused_imports)]
     use super::types;
@@ -341,7 +341,7 @@ pub mod webhooks {
     }
 
     #[cfg(feature = "server")]
-    /// Receives the webhooks: implement [`Webhooks`], then serve [`router`].
+    /// Receives the webhooks: implement [`Webhooks`](receiver::Webhooks), then serve [`router`](receiver::router).
     pub mod receiver {
         use ::stencil::server as rt;
 

@@ -63,10 +63,11 @@ fn webhooks_into(api: &Api, hooks: &[&Hook], on: (Sides, &[String]), sink: &mut 
     let (sides, _) = on;
     let docs = module_docs(
         "The document's webhooks: requests the API provider sends to its subscribers.",
-        "[`sender::Client`] (feature `client`) sends them: one method per webhook, taking the \
-         subscriber's URL and the payload.",
-        "[`receiver`] (feature `server`) receives them: implement [`receiver::Webhooks`] and \
-         serve [`receiver::router`], which serves each webhook at `/<method name>` \
+        "[`sender::Client`](webhooks::sender::Client) (feature `client`) sends them: one method \
+         per webhook, taking the subscriber's URL and the payload.",
+        "[`receiver`](webhooks::receiver) (feature `server`) receives them: implement \
+         [`receiver::Webhooks`](webhooks::receiver::Webhooks) and serve \
+         [`receiver::router`](webhooks::receiver::router), which serves each webhook at `/<method name>` \
          (`Router::nest` it anywhere); give that URL to the provider.",
         sides,
     );
@@ -94,12 +95,13 @@ fn callbacks_into(api: &Api, hooks: &[&Hook], on: (Sides, &[String]), sink: &mut
     let docs = module_docs(
         "The document's callbacks: requests the API provider sends back to the URL a request \
          gave.",
-        "[`sender::Client`] (feature `client`) sends them: one method per callback, taking the \
-         request that subscribed (the `origin` field of the server's request struct) and the \
+        "[`sender::Client`](callbacks::sender::Client) (feature `client`) sends them: one method \
+         per callback, taking the request that subscribed (the `origin` field of the server's request struct) and the \
          payload; the URL is evaluated from that request as the document's runtime expression \
          says.",
-        "[`receiver`] (feature `server`) receives them: implement [`receiver::Callbacks`] and \
-         serve [`receiver::router`]; each callback is served at `/<method name>` followed by \
+        "[`receiver`](callbacks::receiver) (feature `server`) receives them: implement \
+         [`receiver::Callbacks`](callbacks::receiver::Callbacks) and serve \
+         [`receiver::router`](callbacks::receiver::router); each callback is served at `/<method name>` followed by \
          what its URL adds after the expression (`/data` for \
          `{$request.query.callbackUrl}/data`): give `http://<receiver>/<method name>` as the \
          callback URL.",
@@ -178,8 +180,10 @@ fn module_into(
     }
     if sides.server {
         let gate = feature_gate("server", sides.gated);
-        let doc =
-            format!(" Receives the {subject}: implement [`{trait_name}`], then serve [`router`].");
+        let doc = format!(
+            " Receives the {subject}: implement [`{trait_name}`](receiver::{trait_name}), then \
+             serve [`router`](receiver::router)."
+        );
         sink.open(quote!(#gate #[doc = #doc] pub mod receiver));
         // The same (checked) arena, the receiver's operations, nothing else.
         let receiver_api = Api {
