@@ -11,9 +11,11 @@
 //!    passed: the contract test,
 //!    `tests/contract/run.sh` (schemathesis against the generated PathStack server), and the
 //!    FastAPI differential test, `tests/fastapi-diff/run.sh` (the same invalid requests to a
-//!    FastAPI app and to its generated server), and the FastAPI streaming test,
+//!    FastAPI app and to its generated server), the FastAPI streaming test,
 //!    `tests/fastapi-stream/run.sh` (the generated client reads a FastAPI app's server-sent
-//!    events and NDJSON).
+//!    events and NDJSON), and the FastAPI webhooks test, `tests/fastapi-webhooks/run.sh` (a
+//!    FastAPI app's webhooks sent by the generated sender to the app and to the generated
+//!    receiver).
 //! 3. A summary whose last line is a plain `N passed, M failed` count.
 //!
 //! The exit status is non-zero when anything failed.
@@ -31,6 +33,7 @@ pub const SCRIPTS: &[(&str, &str)] = &[
     ("contract test", CONTRACT_SCRIPT),
     ("FastAPI differential test", "tests/fastapi-diff/run.sh"),
     ("FastAPI streaming test", "tests/fastapi-stream/run.sh"),
+    ("FastAPI webhooks test", "tests/fastapi-webhooks/run.sh"),
 ];
 
 /// The `cargo test` arguments.

@@ -21,6 +21,13 @@ const KEYWORDS: &[&str] = &[
 /// other methods, such as its credential setters, give way to operations instead).
 pub const CLIENT_ITEMS: &[&str] = &["new", "with_client", "base_url", "client", "default"];
 
+/// The positional argument of a webhook sender's method: the subscriber's URL.
+pub const TARGET_URL: &str = "url";
+
+/// The positional argument of a callback sender's method: the request that subscribed
+/// (`stencil::expression::Origin`), which the callback URL is evaluated from.
+pub const TARGET_ORIGIN: &str = "origin";
+
 /// Locals of a generated server handler that the bindings of its parameters must not shadow
 /// (a parameter named `server` would hide the server the handler calls).
 pub const HANDLER_LOCALS: &[&str] = &["server", "op", "input", "principal"];
@@ -250,6 +257,22 @@ pub fn operation_name_from_route(method: &str, path: &str) -> String {
         }
     }
     field_name(&words.join("_"))
+}
+
+/// The route a webhook or callback receiver serves a hook at: `/<method name>` (unique and
+/// safe in a path), then `suffix`, what a callback URL adds after its expression (`/data`),
+/// when it is plain path text.
+pub fn hook_route(name: &str, suffix: Option<&str>) -> String {
+    let plain = |s: &str| {
+        s.starts_with('/')
+            && !s.contains("//")
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-._~/".contains(c))
+    };
+    match suffix.filter(|s| plain(s)) {
+        Some(suffix) => format!("/{name}{}", suffix.trim_end_matches('/')),
+        None => format!("/{name}"),
+    }
 }
 
 /// The server's handler trait for an operation tag (`Auth` → `AuthApi`); untagged operations

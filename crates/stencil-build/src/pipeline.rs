@@ -219,7 +219,7 @@ fn emit_and_render_on(
     threads: usize,
     observer: &mut dyn FnMut(Stage, bool),
 ) -> Result<Vec<crate::render::Piece>, Diagnostics> {
-    let parts = Part::wanted(settings);
+    let parts = Part::wanted(settings, api);
     let plan = plan_workers(api, &parts, threads);
     observer(Stage::Emit, true);
     let results = std::thread::scope(|scope| {
@@ -286,17 +286,22 @@ enum Part {
     Types,
     Client,
     Server,
+    /// Webhooks and callbacks: their senders with the client, their receivers with the server.
+    Hooks,
 }
 
 impl Part {
     /// The parts `settings` ask for, in file order.
-    fn wanted(settings: &Settings) -> Vec<Part> {
+    fn wanted(settings: &Settings, api: &Api) -> Vec<Part> {
         let mut parts = vec![Part::Types];
         if settings.client {
             parts.push(Part::Client);
         }
         if settings.server {
             parts.push(Part::Server);
+        }
+        if (settings.client || settings.server) && !api.hooks.is_empty() {
+            parts.push(Part::Hooks);
         }
         parts
     }
@@ -306,7 +311,7 @@ impl Part {
 /// server's document is a placeholder, spliced in once the part is rendered (see
 /// `render::splice_document`).
 fn emit_part(api: &Api, settings: &Settings, part: Part, sink: &mut dyn Sink) {
-    use crate::emit::{client, server, types};
+    use crate::emit::{client, hooks, server, types};
     match part {
         Part::Types => {
             types::types_into(api, &settings.derive_paths(), &settings.secret_fields, sink)
@@ -325,6 +330,14 @@ fn emit_part(api: &Api, settings: &Settings, part: Part, sink: &mut dyn Sink) {
             let per_tag = settings.server_traits_per_tag;
             let (gated, secrets) = (settings.feature_gates, &settings.secret_fields);
             server::server_into(api, per_tag, document, gated, secrets, sink);
+        }
+        Part::Hooks => {
+            let sides = hooks::Sides {
+                client: settings.client,
+                server: settings.server,
+                gated: settings.feature_gates,
+            };
+            hooks::hooks_into(api, sides, &settings.secret_fields, sink)
         }
     }
 }
@@ -384,6 +397,7 @@ fn plan_workers(api: &Api, parts: &[Part], threads: usize) -> Vec<Vec<usize>> {
         Part::Types => 3 * api.types.len() + 1,
         Part::Client => 8 * operations + 1,
         Part::Server => 15 * operations + 1,
+        Part::Hooks => 25 * api.hooks.len() + 1,
     };
     let workers = threads.clamp(1, parts.len().max(1));
     let mut order: Vec<usize> = (0..parts.len()).collect();
@@ -496,16 +510,20 @@ mod tests {
                 let streamed = crate::render::assemble(pieces, "x", "y");
                 // Each part's whole token stream formatted at once (the document spliced in
                 // the same way).
-                let mut whole: Vec<crate::render::Piece> = Part::wanted(&settings)
-                    .into_iter()
-                    .map(|part| {
+                let wanted = Part::wanted(&settings, &api);
+                let mut whole: Vec<crate::render::Piece> = wanted
+                    .iter()
+                    .map(|&part| {
                         let mut collect = crate::emit::Collect::new();
                         emit_part(&api, &settings, part, &mut collect);
                         let tokens = collect.finish();
                         crate::render::render_part(tokens).expect("fixture renders")
                     })
                     .collect();
-                let server = whole.last_mut().expect("a server part");
+                let server = wanted.iter().position(|p| *p == Part::Server);
+                let server = server
+                    .and_then(|i| whole.get_mut(i))
+                    .expect("a server part");
                 assert!(crate::render::splice_document(server, &api.document));
                 let whole = crate::render::assemble(whole, "x", "y");
                 assert!(

@@ -59,6 +59,8 @@ snapshot!(fastapi_diff, "specs/fastapi-diff/openapi.json");
 snapshot!(pagination, "specs/fixtures/pagination.yaml");
 snapshot!(openapi_3_1_gaps, "specs/fixtures/openapi-3.1-gaps.yaml");
 snapshot!(openapi_3_2, "specs/fixtures/openapi-3.2.yaml");
+snapshot!(webhook_example, "specs/fixtures/webhook-example.yaml");
+snapshot!(callback_example, "specs/fixtures/callback-example.yaml");
 
 /// Every spec in `specs/` (outside `invalid/`) has a snapshot above.
 #[test]
@@ -78,6 +80,8 @@ fn every_spec_is_covered() {
         "specs/fixtures/pagination.yaml",
         "specs/fixtures/openapi-3.1-gaps.yaml",
         "specs/fixtures/openapi-3.2.yaml",
+        "specs/fixtures/webhook-example.yaml",
+        "specs/fixtures/callback-example.yaml",
     ];
     let mut found = Vec::new();
     for dir in ["specs/pathstack", "specs/fixtures"] {

@@ -410,7 +410,7 @@ fn openapi_32_bad_methods_and_tag_parents_are_warnings() {
 
 #[test]
 fn webhooks_and_callbacks_are_hooks() {
-    use stencil_build::stages::ir::HookKind;
+    use stencil_build::stages::ir::{HookKind, UrlPiece, ValueSource};
     let (api, _) = build("specs/conformance/oas/examples/v3.1_webhook-example.yaml");
     assert!(api.operations.is_empty());
     let [hook] = api.hooks.as_slice() else {
@@ -437,6 +437,7 @@ fn webhooks_and_callbacks_are_hooks() {
         owner,
         name,
         expression,
+        url,
     } = &hook.kind
     else {
         panic!("{:?}", hook.kind)
@@ -446,6 +447,16 @@ fn webhooks_and_callbacks_are_hooks() {
         (name.as_str(), expression.as_str()),
         ("onData", "{$request.query.callbackUrl}/data")
     );
+    // The expression, split: the query parameter's value, then the literal suffix.
+    assert_eq!(
+        url,
+        &[
+            UrlPiece::Request(ValueSource::Query("callbackUrl".into())),
+            UrlPiece::Text("/data".into()),
+        ]
+    );
+    // Named after the callback, not its URL.
+    assert_eq!(hook.operation.name, "post_on_data");
     // The callback's inline body is a type of the arena, named from the hook.
     let body = hook.operation.body.as_ref().unwrap();
     let Some(TypeRef::Named(id, _)) = &body.contents[0].ty else {

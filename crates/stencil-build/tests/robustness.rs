@@ -479,3 +479,34 @@ components:
         "{code}"
     );
 }
+
+/// A callback URL that is not a runtime expression template is a located warning: the callback
+/// is left out, the rest (the other callback, the operation) generated.
+#[test]
+fn a_bad_callback_expression_is_a_located_warning() {
+    let doc = r##"openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /subscribe:
+    post:
+      operationId: subscribe
+      responses:
+        '201': {description: ok}
+      callbacks:
+        broken:
+          '{$request.cookie.url}/data':
+            post:
+              responses:
+                '200': {description: ok}
+        working:
+          '{$request.body#/url}':
+            post:
+              responses:
+                '200': {description: ok}
+"##;
+    let (code, warnings) = generate(doc).unwrap();
+    insta::assert_snapshot!("bad_callback_expression", warnings.join("\n"));
+    assert!(code.contains("pub mod callbacks"), "{code}");
+    assert!(code.contains("fn post_working("), "{code}");
+    assert!(!code.contains("fn post_broken("), "{code}");
+}

@@ -17,6 +17,7 @@
 //! - [`default_from_json`]: schema defaults that have no Rust literal form;
 //! - [`Event`]: a server-sent event with a typed payload, as `client` streams yield them and
 //!   `server` handlers send them.
+//! - [`expression`]: OpenAPI runtime expressions, the URL a callback is sent to;
 //! - [`fmt_redacted`]: the `Debug` of types with secret fields, which print as `[redacted]`.
 //!
 //! Everything here is public API for generated code: changing it is a breaking change for every
@@ -29,6 +30,7 @@ mod defaults;
 pub mod double_option;
 mod enums;
 mod event;
+pub mod expression;
 mod include;
 mod redact;
 mod tagged;

@@ -1407,7 +1407,12 @@ components:
 
     /// The request of [`Api::wrong_kinds`]: `GET /wrong-kinds`.
     #[derive(Debug)]
-    pub struct WrongKindsRequest {}
+    pub struct WrongKindsRequest {
+        /// The request's method, URL, parameters, headers and JSON body, which the
+        /// operation's callback URLs are evaluated from: hand it to the callback sender
+        /// (`callbacks::sender::Client`), now or later.
+        pub origin: ::stencil::expression::Origin,
+    }
 
     /// The responses of [`Api::wrong_kinds`], one variant per declared status.
     #[derive(Debug)]
@@ -1705,8 +1710,9 @@ components:
         let op = &operations::WRONG_KINDS;
         let result = async {
             let (mut input, _) = rt::Input::new(op, request).await;
+            let origin = input.origin();
             input.check()?;
-            let request = WrongKindsRequest {};
+            let request = WrongKindsRequest { origin };
             rt::respond(op, server.api().wrong_kinds(request).await)
         }
             .await;
@@ -2102,5 +2108,278 @@ components:
                 additional: None,
             },
         );
+    }
+}
+
+/// The document's callbacks: requests the API provider sends back to the URL a request gave.
+///
+/// [`sender::Client`](callbacks::sender::Client) (feature `client`) sends them: one method per callback, taking the request that subscribed (the `origin` field of the server's request struct) and the payload; the URL is evaluated from that request as the document's runtime expression says.
+///
+/// [`receiver`](callbacks::receiver) (feature `server`) receives them: implement [`receiver::Callbacks`](callbacks::receiver::Callbacks) and serve [`receiver::router`](callbacks::receiver::router); each callback is served at `/<method name>` followed by what its URL adds after the expression (`/data` for `{$request.query.callbackUrl}/data`): give `http://<receiver>/<method name>` as the callback URL.
+pub mod callbacks {
+    #[allow(unused_imports)]
+    use super::types;
+
+    #[cfg(feature = "client")]
+    /// Sends the callbacks.
+    pub mod sender {
+        pub use ::stencil::client::{Error, ResponseValue};
+
+        /// Sends the callbacks: one method per operation, taking where to send it and the payload, returning a request builder to `.await`. Clones share the connection pool.
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            core: ::stencil::client::Core,
+        }
+
+        /// No security scheme: requests carry what [`Client::configure`] adds.
+        const SCHEMES: &[::stencil::client::Scheme] = &[];
+
+        impl Default for Client {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl Client {
+            /// A sender with a default `reqwest::Client`.
+            pub fn new() -> Self {
+                Self {
+                    core: ::stencil::client::Core::new("", SCHEMES),
+                }
+            }
+
+            /// A sender using `http` as it is configured (timeouts, proxies, TLS, default headers).
+            pub fn with_client(http: ::stencil::reqwest::Client) -> Self {
+                Self {
+                    core: ::stencil::client::Core::with_client("", http, SCHEMES),
+                }
+            }
+
+            /// A sender over `transport` (an in-process service, a function, or reqwest).
+            pub fn with_transport(transport: ::stencil::client::Transport) -> Self {
+                Self {
+                    core: ::stencil::client::Core::with_transport("", transport, SCHEMES),
+                }
+            }
+
+            /// This sender with other options (retry policy, timeout, extra headers such as a
+            /// signature, hooks): `sender.configure(|o| o.timeout(duration))`.
+            pub fn configure(
+                &self,
+                change: impl FnOnce(
+                    &mut ::stencil::client::Options,
+                ) -> &mut ::stencil::client::Options,
+            ) -> Self {
+                Self {
+                    core: self.core.configure(change),
+                }
+            }
+
+            /// The underlying `reqwest::Client`.
+            pub fn http_client(&self) -> &::stencil::reqwest::Client {
+                self.core.http_client()
+            }
+
+            /// `POST onEvent`; see [`PostOnEventRequest`].
+            ///
+            /// - `origin`: the request that subscribed: the callback URL is evaluated from it (an `Origin` the request of the operation declaring the callback carries)
+            pub fn post_on_event(
+                &self,
+                origin: &::stencil::expression::Origin,
+            ) -> PostOnEventRequest<'_> {
+                PostOnEventRequest {
+                    client: self,
+                    origin: ::stencil::expression::evaluate(
+                        &[
+                            ::stencil::expression::Piece::Request(
+                                ::stencil::expression::Source::Body("/url"),
+                            ),
+                        ],
+                        origin,
+                    ),
+                }
+            }
+        }
+
+        /// A request of [`Client::post_on_event`] (`POST onEvent`).
+        ///
+        /// Send it with `.await` (or `send`).
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is awaited or sent"]
+        pub struct PostOnEventRequest<'a> {
+            client: &'a Client,
+            origin: Result<String, ::stencil::expression::ExpressionError>,
+        }
+
+        impl PostOnEventRequest<'_> {
+            /// Send the request and decode the response by its status.
+            ///
+            /// The request is assembled when this is called and sent when the future is
+            /// first polled.
+            #[allow(clippy::result_large_err)]
+            pub fn send(
+                self,
+            ) -> ::stencil::client::Sending<(), ::std::convert::Infallible> {
+                self.client
+                    .core
+                    .request(::stencil::reqwest::Method::POST)
+                    .operation("POST onEvent")
+                    .target(&self.origin)
+                    .send(|response| match response.status() {
+                        200 => response.ok(::stencil::client::empty),
+                        _ => response.unexpected(),
+                    })
+            }
+        }
+
+        impl<'a> ::std::future::IntoFuture for PostOnEventRequest<'a> {
+            type Output = Result<
+                ::stencil::client::ResponseValue<()>,
+                ::stencil::client::Error<::std::convert::Infallible>,
+            >;
+
+            type IntoFuture = ::stencil::client::BoxFuture<'a, Self::Output>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    }
+
+    #[cfg(feature = "server")]
+    /// Receives the callbacks: implement [`Callbacks`](receiver::Callbacks), then serve [`router`](receiver::router).
+    pub mod receiver {
+        use ::stencil::server as rt;
+
+        /// The callbacks of Hostile */ "# `api`, to implement. Each method receives its request (parameters with defaults applied and the typed body, all validated) and returns its response enum or a domain error.
+        pub trait Callbacks: Send + Sync + 'static {
+            /// Your domain error, mapped to a status once ([`rt::ApiError`]). Operations that
+            /// declare that status answer it in their declared envelope; others answer a
+            /// logged 500 that shows nothing of it.
+            type Error: rt::ApiError;
+
+            /// `POST /post_on_event` (`POST onEvent`)
+            fn post_on_event(
+                &self,
+                request: PostOnEventRequest,
+            ) -> impl ::std::future::Future<
+                Output = Result<PostOnEventResponse, Self::Error>,
+            > + Send;
+
+            /// Render a rejected request or a domain error. The default fills the operation's
+            /// declared error envelope ([`rt::ErrorReport::render`]); override it to change how
+            /// every error looks.
+            fn render_error(
+                &self,
+                report: rt::ErrorReport,
+            ) -> ::stencil::axum::response::Response {
+                report.render()
+            }
+        }
+
+        /// The request of [`Callbacks::post_on_event`]: `POST /post_on_event`.
+        #[derive(Debug)]
+        pub struct PostOnEventRequest {}
+
+        /// The responses of [`Callbacks::post_on_event`], one variant per declared status.
+        #[derive(Debug)]
+        #[allow(clippy::large_enum_variant)]
+        pub enum PostOnEventResponse {
+            /// 200: ok
+            Ok,
+        }
+
+        impl ::stencil::axum::response::IntoResponse for PostOnEventResponse {
+            fn into_response(self) -> ::stencil::axum::response::Response {
+                match self {
+                    Self::Ok => rt::empty(200),
+                }
+            }
+        }
+
+        /// Every operation's route, serving `api` with the default [`rt::Config`]. Compose it
+        /// with other routes (`Router::merge`, `Router::nest`) and tower layers.
+        pub fn router<A: Callbacks>(api: A) -> ::stencil::axum::Router {
+            router_with(rt::Server::new(api))
+        }
+
+        /// [`router`] with settings: `router_with(rt::Server::with_config(api, config))`.
+        pub fn router_with<A: Callbacks>(
+            server: ::std::sync::Arc<rt::Server<A>>,
+        ) -> ::stencil::axum::Router {
+            let routes: &[(&rt::Operation, rt::RouteFn<A>)] = &[
+                (&operations::POST_ON_EVENT, routes::post_on_event::<A>),
+            ];
+            rt::assemble(routes.iter().map(|(op, route)| (*op, route(server.clone()))))
+        }
+
+        /// The operation a request is for: set on requests inside generated routes, found by
+        /// method and matched path in middleware that runs before them.
+        pub fn operation_of<B>(
+            request: &::stencil::server::http::Request<B>,
+        ) -> Option<&'static rt::Operation> {
+            rt::operation_of(operations::ALL, request)
+        }
+
+        /// One route per operation, for mounting by hand.
+        pub mod routes {
+            use ::stencil::server as rt;
+
+            /// `POST /post_on_event`: [`Callbacks::post_on_event`](super::Callbacks::post_on_event).
+            pub fn post_on_event<A: super::Callbacks>(
+                server: ::std::sync::Arc<rt::Server<A>>,
+            ) -> ::stencil::axum::Router {
+                rt::route(
+                    &super::operations::POST_ON_EVENT,
+                    super::handle_post_on_event::<A>,
+                    server,
+                )
+            }
+        }
+
+        async fn handle_post_on_event<A: Callbacks>(
+            ::stencil::axum::extract::State(
+                server,
+            ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+            request: ::stencil::axum::extract::Request,
+        ) -> ::stencil::axum::response::Response {
+            let op = &operations::POST_ON_EVENT;
+            let result = async {
+                let (mut input, _) = rt::Input::new(op, request).await;
+                input.check()?;
+                let request = PostOnEventRequest {};
+                rt::respond(op, server.api().post_on_event(request).await)
+            }
+                .await;
+            result.unwrap_or_else(|report| server.api().render_error(report))
+        }
+
+        /// The operations, described for the runtime (and for middleware: see
+        /// [`operation_of`]).
+        pub mod operations {
+            use ::stencil::server as rt;
+
+            /// `POST /post_on_event`
+            pub static POST_ON_EVENT: rt::Operation = rt::Operation {
+                id: "POST onEvent",
+                name: "post_on_event",
+                method: "POST",
+                path: "/post_on_event",
+                params: &[],
+                body: None,
+                security: &[],
+                errors: &[],
+                fallback: None,
+            };
+
+            /// Every operation, in document order.
+            pub static ALL: &[&rt::Operation] = &[&POST_ON_EVENT];
+        }
+
+        /// What validation checks: one description per schema a request can carry, and per
+        /// error envelope.
+        pub mod schemas {
+            #![allow(clippy::approx_constant)]
+        }
     }
 }

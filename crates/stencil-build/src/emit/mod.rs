@@ -2,7 +2,7 @@
 //!
 //! Each top-level module of the generated file has one entry, which gives its items to a
 //! [`Sink`] in file order: [`types::types_into`], [`client::client_into`],
-//! [`server::server_into`]. They take the plain values they use (derive paths, flags), not the
+//! [`server::server_into`], [`hooks::hooks_into`]. They take the plain values they use (derive paths, flags), not the
 //! options. The helpers here are shared by every emitter:
 //!
 //! - [`type_ref`] / [`type_ref_generic`]: the Rust type of a [`TypeRef`];
@@ -16,6 +16,7 @@
 
 pub mod client;
 mod docs;
+pub mod hooks;
 mod redact;
 pub mod server;
 mod sink;

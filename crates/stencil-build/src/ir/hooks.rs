@@ -70,18 +70,39 @@ impl Builder<'_> {
 
     fn callbacks(&mut self, operations: &[Operation], found: &mut Found) {
         for owner in operations {
-            let Some(op) = self.source_operation(&owner.origin) else {
+            let Some(callbacks) = self
+                .source_operation(&owner.origin)
+                .map(|op| op.callbacks.clone())
+            else {
                 continue;
             };
-            for (name, callback) in &op.callbacks {
+            for (name, callback) in &callbacks {
                 for (expression, item) in callback {
                     let ptr = join(&join(&join(&owner.origin, "callbacks"), name), expression);
+                    let url = match super::expression::parse(expression) {
+                        Ok(url) => url,
+                        Err(why) => {
+                            self.warning(
+                                &ptr,
+                                format!(
+                                    "the callback URL `{expression}` is not a runtime expression \
+                                     template ({why}); the callback is left out"
+                                ),
+                                "write the URL as text and `{$...}` expressions, e.g. \
+                                 `{$request.body#/callbackUrl}/data` or \
+                                 `https://example.com/cb?id={$request.query.id}`",
+                            );
+                            continue;
+                        }
+                    };
                     let kind = HookKind::Callback {
                         owner: owner.name.clone(),
                         name: name.clone(),
                         expression: expression.clone(),
+                        url,
                     };
-                    found.push((kind, expression.clone(), item.clone(), ptr));
+                    // Named after the callback (`post_on_data`), not its URL expression.
+                    found.push((kind, name.clone(), item.clone(), ptr));
                 }
             }
         }

@@ -104,6 +104,8 @@ pub enum HookKind {
         name: String,
         /// The URL as a runtime expression (`{$request.body#/callbackUrl}`, ...).
         expression: String,
+        /// `expression`, parsed.
+        url: Vec<UrlPiece>,
     },
 }
 
@@ -116,6 +118,36 @@ pub struct Tag {
     pub parent: Option<String>,
     /// `summary` (3.2) in `title`, `description` in `description`.
     pub docs: Docs,
+}
+
+/// A piece of a callback URL (a runtime expression template).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UrlPiece {
+    /// Literal text.
+    Text(String),
+    /// `$url`.
+    Url,
+    /// `$method`.
+    Method,
+    /// `$statusCode`.
+    StatusCode,
+    /// `$request.<source>`.
+    Request(ValueSource),
+    /// `$response.<source>`.
+    Response(ValueSource),
+}
+
+/// Where a runtime expression reads its value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ValueSource {
+    /// `header.<name>`.
+    Header(String),
+    /// `query.<name>`.
+    Query(String),
+    /// `path.<name>`.
+    Path(String),
+    /// `body#<JSON pointer>` (`""`: the whole body).
+    Body(String),
 }
 
 /// An HTTP method.

@@ -17,6 +17,7 @@ pub(crate) mod build;
 mod compose;
 mod convert;
 mod cycles;
+mod expression;
 mod generics;
 mod hooks;
 mod http;
@@ -59,7 +60,7 @@ pub struct Api {
     /// The declared `tags`, in document order, with their 3.2 hierarchy (`parent`).
     pub tags: Vec<Tag>,
     /// Operations the API provider sends rather than serves: webhooks and callbacks, in
-    /// document order. Not generated yet (issue 14): carried for the emitters.
+    /// document order.
     pub hooks: Vec<Hook>,
     /// The document the API was built from, for servers to embed and serve: the root file's
     /// text as written when it is self-contained, else the bundled document as JSON.

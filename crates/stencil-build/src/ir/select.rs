@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 
 use crate::diag::Diagnostic;
 use crate::ir::walk::{kind_refs_mut, operation_refs_mut};
-use crate::ir::{Api, Method, Operation, TypeId, TypeRef};
+use crate::ir::{Api, HookKind, Method, Operation, TypeId, TypeRef};
 
 /// A parsed `--include-path` / `--exclude-path` pattern.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -208,6 +208,12 @@ pub fn select(api: &mut Api, include: &[PathPattern], exclude: &[PathPattern]) -
         keep
     });
     selection.operations_dropped = before - api.operations.len();
+    // The callbacks of the operations left out go with them; webhooks have no path to select.
+    let kept: BTreeSet<String> = api.operations.iter().map(|op| op.name.clone()).collect();
+    api.hooks.retain(|h| match &h.kind {
+        HookKind::Callback { owner, .. } => kept.contains(owner),
+        HookKind::Webhook { .. } => true,
+    });
     selection.unmatched_include = (0..include.len()).filter(|&i| !included[i]).collect();
     selection.unmatched_exclude = (0..exclude.len()).filter(|&i| !excluded[i]).collect();
     selection.types_dropped = retain_used_types(api);
@@ -483,5 +489,38 @@ mod tests {
         let s = select(&mut api, &[], &[]);
         assert_eq!(names(&api), ["A", "B", "C", "D", "E"]);
         assert_eq!(s, Selection::default());
+    }
+
+    #[test]
+    fn callbacks_go_with_their_operation_webhooks_stay() {
+        use crate::ir::{Hook, HookKind};
+        let mut api = api();
+        let hook = |kind: HookKind| Hook {
+            kind,
+            operation: op(Method::Post, "hook"),
+        };
+        let callback = |owner: &str| {
+            hook(HookKind::Callback {
+                owner: owner.to_owned(),
+                name: "cb".to_owned(),
+                expression: "{$url}".to_owned(),
+                url: Vec::new(),
+            })
+        };
+        let kept_owner = api.operations[0].name.clone();
+        let dropped_owner = api.operations[1].name.clone();
+        api.hooks = vec![
+            callback(&kept_owner),
+            callback(&dropped_owner),
+            hook(HookKind::Webhook {
+                name: "w".to_owned(),
+            }),
+        ];
+        let include = [PathPattern::parse(&api.operations[0].path.clone()).unwrap()];
+        select(&mut api, &include, &[]);
+        let kinds: Vec<&HookKind> = api.hooks.iter().map(|h| &h.kind).collect();
+        assert_eq!(kinds.len(), 2, "{kinds:?}");
+        assert!(matches!(kinds[0], HookKind::Callback { owner, .. } if *owner == kept_owner));
+        assert!(matches!(kinds[1], HookKind::Webhook { .. }));
     }
 }

@@ -26,15 +26,7 @@ pub(crate) fn root(doc: &mut Value, v31: bool, warnings: &mut Vec<Diagnostic>) {
     if matches!(m.get("paths"), None | Some(Value::Null)) {
         m.insert("paths".to_owned(), json!({}));
     }
-    // Kept (as `x-stencil-webhooks`, see `objects`): the IR carries them for the emitters.
-    if let Some(webhooks) = m.get("webhooks") {
-        if webhooks.as_object().is_some_and(|w| !w.is_empty()) {
-            warnings.push(
-                Diagnostic::warning("/webhooks", "webhooks are not generated")
-                    .with_hint("Stencil generates code for `paths` only; declare an operation under `paths` to get code for it"),
-            );
-        }
-    }
+    // `webhooks` travel as `x-stencil-webhooks` (see `objects`); the IR reads them.
     m.shift_remove("jsonSchemaDialect");
     absolute_paths(m, warnings);
     info(m, warnings);

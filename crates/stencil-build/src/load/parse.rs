@@ -149,7 +149,7 @@ pub(crate) fn openapi_lenient(
 }
 
 /// Make the failing object parse: drop mistyped documentation keywords, a mistyped schema
-/// keyword, or a callback `openapiv3` cannot read (callbacks are not generated). Returns the
+/// keyword, or a callback `openapiv3` cannot read. Returns the
 /// warning to give.
 fn repair(raw: &mut Value, f: &Failure) -> Option<Diagnostic> {
     if let Some(w) = repair_documentation(raw, f) {
@@ -221,7 +221,7 @@ fn drop_callback(raw: &mut Value, f: &Failure) -> Option<Diagnostic> {
             pointer::render(&full[..=i + 1]),
             format!("ignored callback `{name}`: {}", f.message),
         )
-        .with_hint("callbacks are not generated; write the callback inline to have it checked"),
+        .with_hint("write the callback inline to have it generated"),
     )
 }
 

@@ -34,4 +34,7 @@ pub const SPECS: &[(&str, &str)] = &[
     ("fastapi_diff", "specs/fastapi-diff/openapi.json"),
     ("openapi_3_1_gaps", "specs/fixtures/openapi-3.1-gaps.yaml"),
     ("openapi_3_2", "specs/fixtures/openapi-3.2.yaml"),
+    ("webhook_example", "specs/fixtures/webhook-example.yaml"),
+    ("callback_example", "specs/fixtures/callback-example.yaml"),
+    ("fastapi_webhooks", "specs/fastapi-webhooks/openapi.json"),
 ];

@@ -64,6 +64,8 @@ pub struct Request<'a> {
     operation: Option<&'static str>,
     /// The path template, `/pets/{petId}`, for spans and hooks.
     template: String,
+    /// The whole URL, for webhooks and callbacks (instead of the base URL and the path).
+    target: Option<String>,
 }
 
 fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, String> {
@@ -84,6 +86,7 @@ impl<'a> Request<'a> {
             error: None,
             operation: None,
             template: String::new(),
+            target: None,
         }
     }
 
@@ -108,6 +111,17 @@ impl<'a> Request<'a> {
     /// The operation's id, for spans and hooks.
     pub fn operation(mut self, id: &'static str) -> Self {
         self.operation = Some(id);
+        self
+    }
+
+    /// Send to `url` (a whole URL: the subscriber's, for a webhook; a callback's, evaluated from
+    /// the request that subscribed) instead of the base URL and a path. A failed evaluation is
+    /// recorded and returned by `send` as `Error::InvalidRequest`.
+    pub fn target<E: std::fmt::Display>(mut self, url: &Result<String, E>) -> Self {
+        match url {
+            Ok(url) => self.target = Some(url.clone()),
+            Err(e) => self.fail(format!("the target URL has no value: {e}")),
+        }
         self
     }
 
@@ -357,7 +371,10 @@ impl<'a> Request<'a> {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let mut url = format!("{}{}", self.core.base_url, self.path);
+        let mut url = match self.target {
+            Some(target) => target,
+            None => format!("{}{}", self.core.base_url, self.path),
+        };
         if !self.query.is_empty() {
             url.push(if url.contains('?') { '&' } else { '?' });
             url.push_str(&self.query.join("&"));

@@ -37,6 +37,8 @@ pub struct Input {
     op: &'static Operation,
     headers: HeaderMap,
     uri: Uri,
+    /// The path parameters as received (name, decoded value).
+    path: Vec<(String, String)>,
     /// The query pairs and cookies, split on first use (many operations read neither).
     query: OnceLock<Vec<(String, String)>>,
     cookies: OnceLock<Vec<(String, String)>>,
@@ -84,6 +86,7 @@ impl Input {
             op,
             headers: parts.headers,
             uri: parts.uri,
+            path: Vec::new(),
             query: OnceLock::new(),
             cookies: OnceLock::new(),
             params: Vec::with_capacity(op.params.len()),
@@ -110,6 +113,7 @@ impl Input {
             let value = params::decode(p, raw, &mut input.violations, mode);
             input.params.push(value);
         }
+        input.path = path;
         (input, body)
     }
 
@@ -153,6 +157,36 @@ impl Input {
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
+    }
+
+    /// The values runtime expressions read (callback URLs): method, URL, parameters, headers
+    /// and the JSON body. Call it after [`Input::read_body`] and before the body is taken. The
+    /// URL's scheme is the `X-Forwarded-Proto` header's, else `http`; its authority the `Host`
+    /// header's.
+    pub fn origin(&self) -> crate::expression::Origin {
+        let url = if self.uri.scheme().is_some() {
+            self.uri.to_string()
+        } else {
+            let scheme = self.header("x-forwarded-proto").unwrap_or("http");
+            let host = self.known_header(&header::HOST).unwrap_or("localhost");
+            format!("{scheme}://{host}{}", self.uri)
+        };
+        let headers = self
+            .headers
+            .iter()
+            .filter_map(|(k, v)| Some((k.as_str().to_owned(), v.to_str().ok()?.to_owned())))
+            .collect();
+        crate::expression::Origin {
+            method: self.op.method.to_owned(),
+            url,
+            path: self.path.clone(),
+            query: self.query_pairs().to_vec(),
+            request: crate::expression::Message {
+                headers,
+                body: self.body.json(),
+            },
+            response: None,
+        }
     }
 
     /// Every violation recorded so far. The violations of a JSON body that is decoded straight

@@ -12,13 +12,13 @@ use quote::quote;
 
 use super::super::{code_span, doc_attrs, doc_lines, ident, join_paragraphs, markdown_lines};
 use super::fields::{fields, Field, What};
-use super::plan::{Call, Plan};
+use super::plan::{Call, Plan, Target};
 use super::shared::{route, self_convention_allow};
-use crate::ir::{Api, Operation};
+use crate::ir::{Api, Operation, UrlPiece, ValueSource};
 
 /// The `Client` method of a call: the positional arguments, the request builder it returns.
 pub fn method(api: &Api, plan: &Plan<'_>, call: &Call<'_>) -> TokenStream {
-    let fields = fields(api, plan.op, call);
+    let fields = fields(api, plan, call);
     let method = ident(&call.method);
     let request = ident(&call.request);
     let mut args = Vec::new();
@@ -27,6 +27,16 @@ pub fn method(api: &Api, plan: &Plan<'_>, call: &Call<'_>) -> TokenStream {
         let name = ident(&f.name);
         match (&f.what, &f.positional) {
             (What::Client, _) => inits.push(quote!(#name: self)),
+            (What::Target, Some((arg, _))) => {
+                args.push(quote!(#name: #arg));
+                inits.push(match plan.target {
+                    Target::Callback(pieces) => {
+                        let pieces = url_pieces(pieces);
+                        quote!(#name: ::stencil::expression::evaluate(&[#(#pieces),*], #name))
+                    }
+                    Target::Url | Target::Base => quote!(#name: Ok(#name.into())),
+                });
+            }
             (_, Some((arg, into))) => {
                 args.push(quote!(#name: #arg));
                 inits.push(if *into {
@@ -71,6 +81,16 @@ fn method_docs(api: &Api, plan: &Plan<'_>, call: &Call<'_>, fields: &[Field<'_>]
             )));
         }
     };
+    for f in fields.iter().filter(|f| matches!(f.what, What::Target)) {
+        let what = match plan.target {
+            Target::Callback(_) => {
+                "the request that subscribed: the callback URL is evaluated from it \
+                 (an `Origin` the request of the operation declaring the callback carries)"
+            }
+            Target::Url | Target::Base => "the URL to send the request to (the subscriber's)",
+        };
+        describe(&f.name, what);
+    }
     for f in fields.iter().filter(|f| f.positional.is_some()) {
         if let What::Param(p) = f.what {
             describe(&f.name, p.docs.description.as_deref().unwrap_or(""));
@@ -135,4 +155,31 @@ fn security_docs(api: &Api, op: &Operation) -> Option<String> {
             if optional { " (or none)" } else { "" }
         )),
     }
+}
+
+/// `stencil::expression::Piece`s of a callback URL.
+fn url_pieces(pieces: &[UrlPiece]) -> Vec<TokenStream> {
+    let source = |s: &ValueSource| match s {
+        ValueSource::Header(n) => quote!(::stencil::expression::Source::Header(#n)),
+        ValueSource::Query(n) => quote!(::stencil::expression::Source::Query(#n)),
+        ValueSource::Path(n) => quote!(::stencil::expression::Source::Path(#n)),
+        ValueSource::Body(p) => quote!(::stencil::expression::Source::Body(#p)),
+    };
+    pieces
+        .iter()
+        .map(|p| match p {
+            UrlPiece::Text(t) => quote!(::stencil::expression::Piece::Text(#t)),
+            UrlPiece::Url => quote!(::stencil::expression::Piece::Url),
+            UrlPiece::Method => quote!(::stencil::expression::Piece::Method),
+            UrlPiece::StatusCode => quote!(::stencil::expression::Piece::StatusCode),
+            UrlPiece::Request(s) => {
+                let s = source(s);
+                quote!(::stencil::expression::Piece::Request(#s))
+            }
+            UrlPiece::Response(s) => {
+                let s = source(s);
+                quote!(::stencil::expression::Piece::Response(#s))
+            }
+        })
+        .collect()
 }

@@ -6,10 +6,10 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::super::{code_span, doc_lines, join_paragraphs, normalize, type_ref};
-use super::plan::Call;
+use super::plan::{Call, Plan, Target};
 use super::responses::{header_default, is_binary};
 use crate::ir::{
-    Api, Content, MediaKind, Operation, Param, ParamLocation, Primitive, Struct, TypeKind, TypeRef,
+    Api, Content, MediaKind, Param, ParamLocation, Primitive, Struct, TypeKind, TypeRef,
 };
 use crate::naming::Scope;
 
@@ -28,6 +28,9 @@ pub(super) struct Field<'a> {
 
 pub(super) enum What<'a> {
     Client,
+    /// The whole URL of a webhook or callback request (see [`Target`]), evaluated when the
+    /// builder is made.
+    Target,
     Param(&'a Param),
     Body,
     /// File name / content type of a binary multipart field (by wire name).
@@ -97,7 +100,8 @@ pub(super) fn multipart_struct<'a>(
 }
 
 /// The fields of a call's request builder.
-pub(super) fn fields<'a>(api: &Api, op: &'a Operation, call: &Call<'a>) -> Vec<Field<'a>> {
+pub(super) fn fields<'a>(api: &Api, plan: &Plan<'a>, call: &Call<'a>) -> Vec<Field<'a>> {
+    let op = plan.op;
     let mut names = Scope::new();
     for p in &op.params {
         names.claim(&p.name);
@@ -114,6 +118,24 @@ pub(super) fn fields<'a>(api: &Api, op: &'a Operation, call: &Call<'a>) -> Vec<F
         docs: Vec::new(),
         what: What::Client,
     });
+    let target = match plan.target {
+        Target::Base => None,
+        Target::Url => Some((quote!(impl Into<String>), crate::naming::TARGET_URL)),
+        Target::Callback(_) => Some((
+            quote!(&::stencil::expression::Origin),
+            crate::naming::TARGET_ORIGIN,
+        )),
+    };
+    if let Some((arg, name)) = target {
+        out.push(Field {
+            name: names.claim(name).0,
+            stored: quote!(Result<String, ::stencil::expression::ExpressionError>),
+            positional: Some((arg, false)),
+            setter: None,
+            docs: Vec::new(),
+            what: What::Target,
+        });
+    }
     let template = path_names(&op.path);
     for p in &op.params {
         if p.location == ParamLocation::Path && !template.contains(&p.wire_name.as_str()) {

@@ -23,6 +23,7 @@ mod fields;
 mod plan;
 mod request;
 mod responses;
+mod sender;
 mod shared;
 mod streams;
 
@@ -32,6 +33,8 @@ use quote::quote;
 use super::{doc_attrs, ident, markdown_lines, Sink};
 use crate::ir::{Api, ParamLocation, SecurityKind};
 use crate::naming::{self, Scope};
+pub use plan::Target;
+pub use sender::sender_into;
 
 /// `pub mod client { ... }` into `sink`, one operation at a time; `gated`: behind
 /// `#[cfg(feature = "client")]`.
@@ -47,7 +50,7 @@ pub fn client_into(api: &Api, gated: bool, secrets: &[String], sink: &mut dyn Si
     let plans: Vec<plan::Plan> = api
         .operations
         .iter()
-        .map(|op| plan::plan(api, op, &mut methods, &mut types))
+        .map(|op| plan::plan(api, op, plan::Target::Base, &mut methods, &mut types))
         .collect();
 
     let title = api.title.trim();

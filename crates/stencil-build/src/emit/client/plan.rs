@@ -3,12 +3,24 @@
 //! response types. `call.rs`, `request.rs` and `fields.rs` read it.
 
 use super::responses;
-use crate::ir::{Api, Content, MediaKind, Operation};
+use crate::ir::{Api, Content, MediaKind, Operation, UrlPiece};
 use crate::naming::{self, Scope};
+
+/// Where a client's requests go.
+#[derive(Clone, Copy, Debug)]
+pub enum Target<'a> {
+    /// The client's base URL, then the operation's path.
+    Base,
+    /// A whole URL the caller gives (a webhook's subscriber).
+    Url,
+    /// A callback's URL, evaluated from the request that subscribed (its `Origin`).
+    Callback(&'a [UrlPiece]),
+}
 
 /// An operation and the calls made for it.
 pub struct Plan<'a> {
     pub op: &'a Operation,
+    pub target: Target<'a>,
     pub calls: Vec<Call<'a>>,
     pub responses: responses::Plan,
 }
@@ -23,7 +35,13 @@ pub struct Call<'a> {
 }
 
 /// The calls and response types of `op`, their names claimed in `methods` and `types`.
-pub fn plan<'a>(api: &Api, op: &'a Operation, methods: &mut Scope, types: &mut Scope) -> Plan<'a> {
+pub fn plan<'a>(
+    api: &Api,
+    op: &'a Operation,
+    target: Target<'a>,
+    methods: &mut Scope,
+    types: &mut Scope,
+) -> Plan<'a> {
     let contents: Vec<&Content> = op.body.iter().flat_map(|b| &b.contents).collect();
     let mut calls = Vec::new();
     if contents.is_empty() {
@@ -67,6 +85,7 @@ pub fn plan<'a>(api: &Api, op: &'a Operation, methods: &mut Scope, types: &mut S
     let responses = responses::plan(api, op, types);
     Plan {
         op,
+        target,
         calls,
         responses,
     }

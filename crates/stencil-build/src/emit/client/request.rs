@@ -21,7 +21,7 @@ use crate::naming::Scope;
 pub fn items(api: &Api, plan: &Plan<'_>, secrets: &[String]) -> TokenStream {
     let mut out = TokenStream::new();
     for call in &plan.calls {
-        let fields = fields(api, plan.op, call);
+        let fields = fields(api, plan, call);
         out.extend(request_struct(api, plan.op, call, &fields, secrets));
         out.extend(request_impl(api, plan, call, &fields));
         out.extend(into_future_impl(plan, call));
@@ -319,7 +319,10 @@ fn send_body(
 ) -> TokenStream {
     let op = plan.op;
     let client = ident(&fields[0].name);
-    let mut chain = path_chain(op);
+    let mut chain = match fields.iter().find(|f| matches!(f.what, What::Target)) {
+        Some(target) => target_chain(op, target),
+        None => path_chain(op),
+    };
     chain.extend(param_chain(fields));
     chain.extend(auth_chain(op));
     if let Some(accept) = plan.responses.accept.as_ref().filter(|_| accept) {
@@ -348,6 +351,18 @@ fn send_body(
             self.#client.core #(#chain)* #finish
         },
     }
+}
+
+/// The method, then the whole URL (webhooks and callbacks).
+fn target_chain(op: &Operation, target: &Field<'_>) -> Vec<TokenStream> {
+    let method = ident(op.method.as_str());
+    let id = &op.id;
+    let field = ident(&target.name);
+    vec![
+        quote!(.request(::stencil::reqwest::Method::#method)),
+        quote!(.operation(#id)),
+        quote!(.target(&self.#field)),
+    ]
 }
 
 /// The method, then the path: literal runs and path parameters, each in its style.

@@ -8,7 +8,8 @@ use serde_json::Value;
 use crate::emit::redact::{debug_impl, Shown};
 use crate::emit::{doc_attrs, docs, ident, markdown_lines, normalize, type_ref};
 use crate::ir::{
-    Api, Content, MediaKind, Operation, Param, Primitive, Response, Status, TypeKind, TypeRef,
+    Api, Content, HookKind, MediaKind, Operation, Param, Primitive, Response, Status, TypeKind,
+    TypeRef,
 };
 use crate::naming::Scope;
 
@@ -32,6 +33,23 @@ pub enum BodyShape {
         name: Ident,
         variants: Vec<(Ident, bool)>,
     },
+}
+
+/// The request struct's field holding the request's values for callback URLs
+/// (`stencil::expression::Origin`), when `op` declares callbacks.
+pub fn origin_field(api: &Api, op: &Operation) -> Option<Ident> {
+    let declares = api
+        .hooks
+        .iter()
+        .any(|h| matches!(&h.kind, HookKind::Callback { owner, .. } if *owner == op.name));
+    if !declares {
+        return None;
+    }
+    let mut names = Scope::with_reserved(&["body"]);
+    for p in &op.params {
+        names.claim(&p.name);
+    }
+    Some(ident(&names.claim(crate::naming::TARGET_ORIGIN).0))
 }
 
 /// The Rust type of a body content (or response content) without a schema: bytes, text or
@@ -257,6 +275,14 @@ pub fn request_types(
             };
             fields.push(quote!(#[doc = " The request body."] pub body: #ty,));
         }
+    }
+    if let Some(origin) = origin_field(api, op) {
+        fields.push(quote! {
+            /// The request's method, URL, parameters, headers and JSON body, which the
+            /// operation's callback URLs are evaluated from: hand it to the callback sender
+            /// (`callbacks::sender::Client`), now or later.
+            pub #origin: ::stencil::expression::Origin,
+        });
     }
     let doc = format!(
         " The request of [`{handler_trait}::{method}`]: `{} {}`.",

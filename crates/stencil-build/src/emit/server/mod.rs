@@ -26,6 +26,7 @@
 
 mod messages;
 mod operations;
+mod router;
 mod schemas;
 mod streams;
 mod tags;
@@ -85,6 +86,22 @@ pub fn server_into(
     sink.close();
 }
 
+/// A receiver of webhooks or callbacks (into a module the caller opened): the handler trait
+/// `trait_name` over `api`'s operations, their request and response types, `router` and the
+/// operation and schema tables, as the server has them. `subject`: `webhooks`, `callbacks`;
+/// `secrets`: as for [`server_into`].
+pub fn receiver_into(
+    api: &Api,
+    (trait_name, subject): (&str, &'static str),
+    secrets: &[String],
+    sink: &mut dyn Sink,
+) {
+    let mut cx = Cx::new(api, false, secrets);
+    cx.trait_name = ident(trait_name);
+    cx.subject = subject;
+    cx.module(None, sink);
+}
+
 struct Cx<'a> {
     api: &'a Api,
     /// The names whose parameters `Debug` redacts.
@@ -99,6 +116,10 @@ struct Cx<'a> {
     stream_methods: Vec<Option<Ident>>,
     /// With `Options::server_traits_per_tag`: the handler traits and each operation's.
     per_tag: Option<PerTag>,
+    /// The handler trait (`Api`; `Webhooks` / `Callbacks` for a receiver) and what its
+    /// methods are (`operations`, `webhooks`), for its docs.
+    trait_name: Ident,
+    subject: &'static str,
 }
 
 impl<'a> Cx<'a> {
@@ -125,6 +146,8 @@ impl<'a> Cx<'a> {
             render_error,
             stream_methods,
             per_tag: per_tag.then(|| PerTag::new(api)),
+            trait_name: format_ident!("Api"),
+            subject: "operations",
         }
     }
 
@@ -132,7 +155,7 @@ impl<'a> Cx<'a> {
     fn base_trait(&self) -> Ident {
         match self.per_tag {
             Some(_) => format_ident!("ApiBase"),
-            None => format_ident!("Api"),
+            None => self.trait_name.clone(),
         }
     }
 
@@ -140,7 +163,16 @@ impl<'a> Cx<'a> {
     fn operation_trait(&self, index: usize) -> Ident {
         match &self.per_tag {
             Some(per_tag) => per_tag.traits[per_tag.of_operation[index]].0.clone(),
-            None => format_ident!("Api"),
+            None => self.trait_name.clone(),
+        }
+    }
+
+    /// The trait every operation's handler is found through: `Api` (also with per-tag traits)
+    /// or the receiver's trait.
+    fn base_trait_or_api(&self) -> Ident {
+        match self.per_tag {
+            Some(_) => format_ident!("Api"),
+            None => self.trait_name.clone(),
         }
     }
 
@@ -276,9 +308,10 @@ impl<'a> Cx<'a> {
         };
         let title = api.title.trim();
         let doc = doc_attrs(&markdown_lines(&format!(
-            "The operations of {}, to implement. Each method receives its request (parameters with \
+            "The {} of {}, to implement. Each method receives its request (parameters with \
              defaults applied and the typed body, all validated) and returns its response enum or a \
              domain error.",
+            self.subject,
             if title.is_empty() { "the API" } else { title }
         )));
         let error_doc = quote! {
@@ -349,9 +382,10 @@ impl<'a> Cx<'a> {
             });
             return;
         }
+        let name = &self.trait_name;
         sink.open(quote! {
             #doc
-            pub trait Api: Send + Sync + 'static
+            pub trait #name: Send + Sync + 'static
         });
         sink.items(quote! {
             #error_doc
@@ -409,6 +443,16 @@ impl<'a> Cx<'a> {
         let mut inits = Vec::new();
         let mut takes = Vec::new();
         let mut locals = crate::naming::Scope::with_reserved(crate::naming::HANDLER_LOCALS);
+        if let Some(field) = messages::origin_field(api, op) {
+            // Before the body is taken: the origin holds it as JSON.
+            let local = ident(&locals.claim(crate::naming::TARGET_ORIGIN).0);
+            steps.push(quote!(let #local = input.origin();));
+            inits.push(if local == field {
+                quote!(#field)
+            } else {
+                quote!(#field: #local)
+            });
+        }
         for (i, p) in op.params.iter().enumerate() {
             let field = ident(&p.name);
             let (local, renamed) = locals.claim(&p.name);
@@ -488,73 +532,6 @@ impl<'a> Cx<'a> {
                 result.unwrap_or_else(|report| server.api().#render_error(report))
             }
         }
-    }
-
-    /// `router`, `router_with`, `operation_of` and `pub mod routes`, a route at a time.
-    fn router(&self, sink: &mut dyn Sink) {
-        let api = self.api;
-        let route = |i: usize, op: &Operation| {
-            let name = ident(&op.name);
-            let handler = format_ident!("handle_{}", op.name);
-            let stat = &self.statics[i];
-            let t = self.operation_trait(i);
-            let doc = format!(
-                " `{} {}`: [`{t}::{}`](super::{t}::{}).",
-                op.method.as_str(),
-                op.path.replace('`', "'"),
-                op.name,
-                op.name
-            );
-            quote! {
-                #[doc = #doc]
-                pub fn #name<A: super::#t>(server: ::std::sync::Arc<rt::Server<A>>) -> ::stencil::axum::Router {
-                    rt::route(&super::operations::#stat, super::#handler::<A>, server)
-                }
-            }
-        };
-        // A flat list, not a chain of `.merge(..)` calls: a chain of thousands of calls is an
-        // expression nested thousands deep, which overflows rustc's stack (Microsoft Graph).
-        let route_fns = api.operations.iter().enumerate().map(|(i, op)| {
-            let name = ident(&op.name);
-            let stat = &self.statics[i];
-            quote!((&operations::#stat, routes::#name::<A>))
-        });
-        sink.items(quote! {
-            /// Every operation's route, serving `api` with the default [`rt::Config`]. Compose it
-            /// with other routes (`Router::merge`, `Router::nest`) and tower layers.
-            pub fn router<A: Api>(api: A) -> ::stencil::axum::Router {
-                router_with(rt::Server::new(api))
-            }
-
-            /// [`router`] with settings: `router_with(rt::Server::with_config(api, config))`.
-            pub fn router_with<A: Api>(server: ::std::sync::Arc<rt::Server<A>>) -> ::stencil::axum::Router {
-                let routes: &[(&rt::Operation, rt::RouteFn<A>)] = &[
-                    #(#route_fns),*
-                ];
-                rt::assemble(routes.iter().map(|(op, route)| (*op, route(server.clone()))))
-            }
-
-            /// The operation a request is for: set on requests inside generated routes, found by
-            /// method and matched path in middleware that runs before them.
-            pub fn operation_of<B>(request: &::stencil::server::http::Request<B>) -> Option<&'static rt::Operation> {
-                rt::operation_of(operations::ALL, request)
-            }
-
-        });
-        sink.open(quote! {
-            /// One route per operation, for mounting by hand.
-            pub mod routes
-        });
-        // (Empty when the API, or the selection of it, has no operation.)
-        if !api.operations.is_empty() {
-            sink.items(quote! {
-                use ::stencil::server as rt;
-            });
-        }
-        for (i, op) in api.operations.iter().enumerate() {
-            sink.items(route(i, op));
-        }
-        sink.close();
     }
 }
 

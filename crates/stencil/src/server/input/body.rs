@@ -36,6 +36,16 @@ pub(super) enum BodyState {
 }
 
 impl BodyState {
+    /// The body as a JSON value, when it is one (for runtime expressions).
+    pub(super) fn json(&self) -> Option<Value> {
+        match self {
+            BodyState::Value(v) => Some(v.clone()),
+            BodyState::Json { bytes, .. } => serde_json::from_slice(bytes).ok(),
+            BodyState::Raw(bytes) => serde_json::from_slice(bytes).ok(),
+            BodyState::None | BodyState::Rejected => None,
+        }
+    }
+
     /// Turn a body kept as JSON bytes into what [`read`] makes of other bodies: a validated
     /// `Value`, or `Rejected` with its violations recorded where `read` would have put them.
     pub(super) fn settle(&mut self, violations: &mut Vec<Violation>) {
