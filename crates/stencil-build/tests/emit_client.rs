@@ -58,6 +58,9 @@ fn every_spec_has_a_snapshot() {
         // The OpenAPI Initiative's test documents: `tests/conformance.rs`.
         .filter(|p| !p.starts_with("specs/conformance/"))
         .filter(|p| !p.starts_with("specs/fixtures/multi-file/") || p.ends_with("/api.yaml"))
+        // Paged by options, not by itself: `tests/options.rs` compares its client with
+        // pagination.yaml's.
+        .filter(|p| *p != "specs/fixtures/pagination-config.yaml")
         .filter(|p| !SPECS.iter().any(|(_, rel)| rel == p))
         .collect();
     assert!(

@@ -71,6 +71,7 @@ pub fn client_into(api: &Api, gated: bool, sink: &mut dyn Sink) {
     client_impl(api, &plans, &mut methods, sink);
     for plan in &plans {
         sink.items(request::items(api, plan));
+        sink.done();
     }
     sink.close();
 }

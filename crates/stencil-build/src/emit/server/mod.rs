@@ -76,7 +76,7 @@ pub fn server_into(
          [`server::router`]."
     )));
     sink.open(quote!(#gate #heading pub mod server));
-    cx.module(document, sink);
+    cx.module(document, gated, sink);
     sink.close();
 }
 
@@ -169,7 +169,9 @@ impl<'a> Cx<'a> {
         self.api.operations.iter().any(|op| !op.security.is_empty())
     }
 
-    fn module(&mut self, document: Option<Document<'_>>, sink: &mut dyn Sink) {
+    /// The document, its routes (the docs page behind the crate's `docs-ui` feature, when the
+    /// crate has features), the handler trait and the messages.
+    fn module(&mut self, document: Option<Document<'_>>, gated: bool, sink: &mut dyn Sink) {
         let api = self.api;
         sink.items(quote!(
             use ::stencil::server as rt;
@@ -191,6 +193,18 @@ impl<'a> Cx<'a> {
                     rt::document_route(path, #name)
                 }
             });
+            if gated {
+                sink.items(quote! {
+                    /// A router serving an interactive documentation page (Swagger UI) for
+                    /// [`OPENAPI_DOCUMENT`] at `path` (e.g. `/docs`), the document at
+                    /// `path/openapi.yaml` (or `.json`) and every asset under `path/`: nothing
+                    /// comes from a CDN. Merge it into [`router`]'s. Feature `docs-ui`.
+                    #[cfg(feature = "docs-ui")]
+                    pub fn docs_router(path: &str) -> ::stencil::axum::Router {
+                        rt::docs_route(path, #name)
+                    }
+                });
+            }
         }
         self.handler_trait(sink);
         for (i, op) in api.operations.iter().enumerate() {
@@ -201,6 +215,7 @@ impl<'a> Cx<'a> {
         self.router(sink);
         for (i, op) in api.operations.iter().enumerate() {
             sink.items(self.handler(i, op));
+            sink.done();
         }
         // The operation table names the schemas it checks; they are written after it.
         self.operations(sink);
