@@ -194,6 +194,8 @@ pub fn plan(root: &Path, generator: Generator<'_>) -> Result<Plan, Error> {
                 .clone()
                 .unwrap_or_else(|| Options::default().secret_fields),
             pagination: entry.pagination.clone(),
+            // The crate's Cargo.toml has the `docs-ui` feature (`cargo_toml`).
+            docs_router: entry.server,
         };
         let spec = join(root, &entry.spec);
         match generator(&spec, &options) {

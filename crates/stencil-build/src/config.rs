@@ -179,6 +179,15 @@ impl Config {
         self
     }
 
+    /// Generate `server::docs_router(path)` (default: `false`), the interactive documentation
+    /// page of the server's own document, behind `#[cfg(feature = "docs-ui")]`: give the crate
+    /// a feature `docs-ui = ["stencil/docs-ui"]`. Without it, mount the runtime's route:
+    /// `stencil::server::docs_route("/docs", api::server::OPENAPI_DOCUMENT)`.
+    pub fn docs_router(&mut self, yes: bool) -> &mut Self {
+        self.options.docs_router = yes;
+        self
+    }
+
     /// Split the server's handler trait by tag (default: `false`): the associated types and
     /// hooks (`Error`, `authenticate`, `render_error`) go in `ApiBase`, each tag's operations
     /// in `<Tag>Api` (an operation with several tags in its first, untagged ones in

@@ -53,6 +53,10 @@ pub struct Options {
     /// `first`): `"GET /items; scheme=cursor; param=cursor; items=/data; next=/next_cursor"`.
     /// The client's request builder of each gets `into_stream`.
     pub pagination: Vec<String>,
+    /// Generate `server::docs_router(path)`, an interactive documentation page for the
+    /// server's own document, behind `#[cfg(feature = "docs-ui")]`: for crates with a `docs-ui`
+    /// feature that turns on `stencil/docs-ui` (the CLI and xtask write one). Default: off.
+    pub docs_router: bool,
 }
 
 impl Default for Options {
@@ -73,6 +77,7 @@ impl Default for Options {
                 .map(|s| (*s).to_owned())
                 .collect(),
             pagination: Vec::new(),
+            docs_router: false,
         }
     }
 }
@@ -98,6 +103,7 @@ pub(crate) struct Settings {
     pub secret_fields: Vec<String>,
     /// `Options::pagination`: each operation and its settings as `x-pagination` would hold them.
     pub pagination: Vec<(String, serde_json::Value)>,
+    pub docs_router: bool,
 }
 
 impl Settings {
@@ -165,6 +171,7 @@ impl Settings {
                 .filter(|s| !s.is_empty())
                 .collect(),
             pagination,
+            docs_router: options.docs_router,
         })
     }
 

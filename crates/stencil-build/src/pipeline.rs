@@ -345,7 +345,8 @@ fn emit_part(api: &Api, settings: &Settings, part: Part, sink: &mut dyn Sink) {
                 }
             });
             let per_tag = settings.server_traits_per_tag;
-            server::server_into(api, per_tag, document, settings.feature_gates, sink);
+            let (gated, docs) = (settings.feature_gates, settings.docs_router);
+            server::server_into(api, per_tag, document, gated, docs, sink);
         }
     }
 }

@@ -342,7 +342,7 @@ pub(crate) fn emit_fixture_part(
                     server::Document::Text(&api.document)
                 }
             });
-            server::server_into(api, false, document, feature_gates, sink);
+            server::server_into(api, false, document, feature_gates, false, sink);
         }
     }
 }

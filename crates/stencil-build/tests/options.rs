@@ -1,10 +1,13 @@
 //! Options that drive what is generated beyond the document: pagination by configuration
 //! (`Options::pagination`), and the progress a run reports.
 
-mod common;
+use std::path::{Path, PathBuf};
 
-use common::root;
 use stencil_build::{generate, generate_with_progress, Options, Progress, Severity, Stage};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
 
 /// The rules of `codegen.toml`'s `pagination-config` entry: by operationId and by
 /// `METHOD /path` (any case).

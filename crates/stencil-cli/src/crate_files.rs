@@ -50,6 +50,8 @@ pub fn generate(
         include_paths: args.include_paths.clone(),
         exclude_paths: args.exclude_paths.clone(),
         pagination: args.pagination.clone(),
+        // Its Cargo.toml has the `docs-ui` feature (`cargo_toml`).
+        docs_router: args.server,
         ..Options::default()
     };
     let generated = generator(&spec, &options)?;

@@ -50,12 +50,14 @@ pub enum Document<'a> {
 
 /// `pub mod server { ... }` into `sink`, an operation at a time, embedding `document` (the
 /// source text) as `OPENAPI_DOCUMENT`. `per_tag`: one handler trait per tag
-/// (`Options::server_traits_per_tag`); `gated`: behind `#[cfg(feature = "server")]`.
+/// (`Options::server_traits_per_tag`); `gated`: behind `#[cfg(feature = "server")]`;
+/// `docs_router`: with `docs_router` behind `#[cfg(feature = "docs-ui")]` (`Options::docs_router`).
 pub fn server_into(
     api: &Api,
     per_tag: bool,
     document: Option<Document<'_>>,
     gated: bool,
+    docs_router: bool,
     sink: &mut dyn Sink,
 ) {
     let gate = super::feature_gate("server", gated);
@@ -76,7 +78,7 @@ pub fn server_into(
          [`server::router`]."
     )));
     sink.open(quote!(#gate #heading pub mod server));
-    cx.module(document, gated, sink);
+    cx.module(document, docs_router, sink);
     sink.close();
 }
 
@@ -169,9 +171,9 @@ impl<'a> Cx<'a> {
         self.api.operations.iter().any(|op| !op.security.is_empty())
     }
 
-    /// The document, its routes (the docs page behind the crate's `docs-ui` feature, when the
-    /// crate has features), the handler trait and the messages.
-    fn module(&mut self, document: Option<Document<'_>>, gated: bool, sink: &mut dyn Sink) {
+    /// The document, its routes (with `docs_router`, the docs page behind the crate's `docs-ui`
+    /// feature), the handler trait and the messages.
+    fn module(&mut self, document: Option<Document<'_>>, docs_router: bool, sink: &mut dyn Sink) {
         let api = self.api;
         sink.items(quote!(
             use ::stencil::server as rt;
@@ -193,7 +195,7 @@ impl<'a> Cx<'a> {
                     rt::document_route(path, #name)
                 }
             });
-            if gated {
+            if docs_router {
                 sink.items(quote! {
                     /// A router serving an interactive documentation page (Swagger UI) for
                     /// [`OPENAPI_DOCUMENT`] at `path` (e.g. `/docs`), the document at
