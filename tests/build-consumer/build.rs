@@ -1,5 +1,5 @@
 //! The documented build.rs path, with the options of the `pathstack` entry in `codegen.toml`
-//! (client and server behind feature gates, no extra derives), so `$OUT_DIR/api.rs` matches
+//! (client and server behind feature gates, the docs page behind `docs-ui`, no extra derives), so `$OUT_DIR/api.rs` matches
 //! `generated/pathstack/src/lib.rs` (checked by `tests/out_dir.rs`).
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -7,6 +7,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .client(true)
         .server(true)
         .feature_gates(true)
+        // `server::docs_router` behind this crate's `docs-ui` feature, as regen writes it.
+        .docs_router(true)
         .compile("../../specs/pathstack/openapi_2024-03-26.yaml")?;
     // A second module, with the PathStack `Trip` schema replaced by this crate's own type.
     stencil_build::Config::new()

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Browser test of the documentation page (stencil feature `docs-ui`): installs Chromium (the
-# Debian package) when it is missing, then runs tests/tests/docs_ui.rs, which serves the
-# generated PathStack server with `stencil::server::docs_route` on 127.0.0.1 and has headless
+# Browser test of the documentation page (the generated crate's `docs-ui` feature): installs
+# Chromium (the Debian package) when it is missing, then runs tests/tests/docs_ui.rs, which
+# serves the generated PathStack server's `router` and `docs_router` on 127.0.0.1 and has headless
 # Chromium, cut off from every other host, render the page: it must list `POST /token` (Login).
 # Exits non-zero on any failure.
 set -euo pipefail

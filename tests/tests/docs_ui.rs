@@ -1,4 +1,5 @@
-//! The documentation page (`stencil::server::docs_route`, feature `docs-ui`) in a real browser:
+//! The documentation page of the generated server (`server::docs_router`, the generated crate's
+//! feature `docs-ui`) in a real browser:
 //! headless Chromium loads it from the generated PathStack server on 127.0.0.1, with every
 //! other host unreachable, and the page it renders lists the `POST /token` Login operation.
 //!
@@ -11,14 +12,45 @@ mod memory;
 use std::process::Command;
 
 use memory::Memory;
+use tower::ServiceExt as _;
+
+/// Without a browser: the generated route serves the page and the server's own document beside
+/// the operations' routes.
+#[tokio::test]
+async fn the_generated_server_serves_its_docs_page() {
+    let router =
+        pathstack::server::router(Memory::new()).merge(pathstack::server::docs_router("/docs"));
+    let get = |path: &str| {
+        let request = axum::http::Request::get(path)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let router = router.clone();
+        async move {
+            let response = router.oneshot(request).await.unwrap();
+            let status = response.status();
+            let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            (status, String::from_utf8_lossy(&body).into_owned())
+        }
+    };
+    let (status, page) = get("/docs").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("/docs/openapi.yaml"), "{page}");
+    let (status, document) = get("/docs/openapi.yaml").await;
+    assert_eq!(
+        (status.as_u16(), document.as_str()),
+        (200, pathstack::server::OPENAPI_DOCUMENT)
+    );
+    // The operations are still served.
+    assert_eq!(get("/token").await.0, 405, "POST only");
+}
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs Chromium: tests/docs-ui/run.sh"]
 async fn the_docs_page_lists_the_operations_offline() {
-    let router = pathstack::server::router(Memory::new()).merge(stencil::server::docs_route(
-        "/docs",
-        pathstack::server::OPENAPI_DOCUMENT,
-    ));
+    let router =
+        pathstack::server::router(Memory::new()).merge(pathstack::server::docs_router("/docs"));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind 127.0.0.1");

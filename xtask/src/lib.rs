@@ -193,6 +193,9 @@ pub fn plan(root: &Path, generator: Generator<'_>) -> Result<Plan, Error> {
                 .secret_fields
                 .clone()
                 .unwrap_or_else(|| Options::default().secret_fields),
+            pagination: entry.pagination.clone(),
+            // The crate's Cargo.toml has the `docs-ui` feature (`cargo_toml`).
+            docs_router: entry.server,
         };
         let spec = join(root, &entry.spec);
         match generator(&spec, &options) {
@@ -243,6 +246,8 @@ pub fn cargo_toml(entry: &CrateEntry) -> String {
         }
         if entry.server {
             s.push_str("server = [\"stencil/server\"]\n");
+            // `server::docs_router`: the documentation page.
+            s.push_str("docs-ui = [\"server\", \"stencil/docs-ui\"]\n");
         }
     }
     s.push_str(&format!(
@@ -397,6 +402,7 @@ mod tests {
             include_paths: vec![],
             exclude_paths: vec![],
             secret_fields: None,
+            pagination: vec![],
         };
         assert_eq!(
             cargo_toml(&entry),
@@ -413,6 +419,7 @@ mod tests {
              default = []\n\
              client = [\"stencil/client\"]\n\
              server = [\"stencil/server\"]\n\
+             docs-ui = [\"server\", \"stencil/docs-ui\"]\n\
              \n\
              [dependencies]\n\
              stencil = { path = \"../../crates/stencil\" }\n"

@@ -1,7 +1,7 @@
 //! `codegen.toml`: which crates `cargo xtask regen` generates from which documents.
 //!
 //! Parsed by hand: the file is a list of `[[crate]]` tables whose values are strings, booleans
-//! and one-line arrays of strings, and that is all this parser reads (with line numbers in its
+//! and arrays of strings (over one line or several), and that is all this parser reads (with line numbers in its
 //! errors).
 
 use std::collections::BTreeSet;
@@ -36,6 +36,8 @@ pub struct CrateEntry {
     pub exclude_paths: Vec<String>,
     /// Property names `Debug` redacts (`Options::secret_fields`); the default list when absent.
     pub secret_fields: Option<Vec<String>>,
+    /// Operations that page (`Options::pagination`): `OPERATION; key=value; ...` each.
+    pub pagination: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -78,7 +80,8 @@ type KeyValue = (usize, String, Value);
 pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
     let err = |line: usize, message: String| ManifestError { line, message };
     let mut tables: Vec<(usize, Vec<KeyValue>)> = Vec::new();
-    for (i, raw) in text.lines().enumerate() {
+    let mut lines = text.lines().enumerate();
+    while let Some((i, raw)) = lines.next() {
         let n = i + 1;
         let line = raw.trim();
         if line.is_empty() || line.starts_with('#') {
@@ -110,7 +113,29 @@ pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
         {
             return Err(err(n, format!("invalid key `{key}`")));
         }
-        let (value, rest) = parse_value(rest.trim_start()).map_err(|m| err(n, m))?;
+        let mut value_text = rest.trim_start().to_owned();
+        let (value, rest) = loop {
+            match parse_value(&value_text) {
+                Ok((value, rest)) => break (value, rest.to_owned()),
+                // An array may go on over the next lines (comment lines skipped).
+                Err(m) if m == UNCLOSED => match lines.next() {
+                    Some((_, next)) => {
+                        let next = next.trim();
+                        if !next.starts_with('#') {
+                            value_text.push(' ');
+                            value_text.push_str(next);
+                        }
+                    }
+                    None => {
+                        return Err(err(
+                            n,
+                            format!("the array of `{}` is not closed", key.trim()),
+                        ))
+                    }
+                },
+                Err(m) => return Err(err(n, m)),
+            }
+        };
         let rest = rest.trim_start();
         if !(rest.is_empty() || rest.starts_with('#')) {
             return Err(err(
@@ -139,6 +164,7 @@ pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
         let mut include_paths = Vec::new();
         let mut exclude_paths = Vec::new();
         let mut secret_fields = None;
+        let mut pagination = Vec::new();
         for (n, key, value) in keys {
             let expected =
                 |what: &str| err(n, format!("`{key}` must be {what}, found {}", value.kind()));
@@ -153,19 +179,22 @@ pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
                 ("include_paths", Value::Array(items)) => include_paths = items.clone(),
                 ("exclude_paths", Value::Array(items)) => exclude_paths = items.clone(),
                 ("secret_fields", Value::Array(items)) => secret_fields = Some(items.clone()),
+                ("pagination", Value::Array(items)) => pagination = items.clone(),
                 ("name" | "spec" | "out", _) => return Err(expected("a string")),
                 ("client" | "server" | "server_traits_per_tag", _) => {
                     return Err(expected("a boolean"))
                 }
-                ("derive" | "include_paths" | "exclude_paths" | "secret_fields", _) => {
-                    return Err(expected("an array of strings"))
-                }
+                (
+                    "derive" | "include_paths" | "exclude_paths" | "secret_fields" | "pagination",
+                    _,
+                ) => return Err(expected("an array of strings")),
                 _ => {
                     return Err(err(
                         n,
                         format!(
                             "unknown key `{key}` (known: name, spec, out, client, server, derive, \
-                             server_traits_per_tag, include_paths, exclude_paths, secret_fields)"
+                             server_traits_per_tag, include_paths, exclude_paths, secret_fields, \
+                             pagination)"
                         ),
                     ))
                 }
@@ -194,6 +223,7 @@ pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
             include_paths,
             exclude_paths,
             secret_fields,
+            pagination,
         });
     }
 
@@ -260,6 +290,9 @@ fn strip_comment(line: &str) -> &str {
     line.split_once('#').map_or(line, |(before, _)| before)
 }
 
+/// The error of an array the text ends in.
+const UNCLOSED: &str = "unclosed array";
+
 /// Parse one value at the start of `s`; return it and the rest of the line.
 fn parse_value(s: &str) -> Result<(Value, &str), String> {
     if let Some(rest) = s.strip_prefix("true") {
@@ -276,15 +309,20 @@ fn parse_value(s: &str) -> Result<(Value, &str), String> {
         let mut items = Vec::new();
         loop {
             rest = rest.trim_start();
+            if rest.is_empty() {
+                return Err(UNCLOSED.to_owned());
+            }
             if let Some(after) = rest.strip_prefix(']') {
                 return Ok((Value::Array(items), after));
             }
-            let (item, after) = parse_string(rest)
-                .map_err(|_| "arrays must hold strings and close on the same line".to_owned())?;
+            let (item, after) =
+                parse_string(rest).map_err(|_| "arrays must hold strings".to_owned())?;
             items.push(item);
             rest = after.trim_start();
             if let Some(after) = rest.strip_prefix(',') {
                 rest = after;
+            } else if rest.is_empty() {
+                return Err(UNCLOSED.to_owned());
             } else if !rest.starts_with(']') {
                 return Err("expected `,` or `]` in array".to_owned());
             }
@@ -337,6 +375,11 @@ mod tests {
              server_traits_per_tag = true\n\
              include_paths = [\"/token#POST\", \"/users/**\"]\n\
              exclude_paths = [\"/users/*/photo\"]\n\
+             pagination = [\n\
+             # over several lines\n\
+             'GET /items; scheme=page; param=p',\n\
+             \"list; scheme=offset; param=o\"\n\
+             ]\n\
              \n\
              [[crate]]\n\
              name = \"b\"\n\
@@ -357,6 +400,10 @@ mod tests {
                 include_paths: vec!["/token#POST".into(), "/users/**".into()],
                 exclude_paths: vec!["/users/*/photo".into()],
                 secret_fields: None,
+                pagination: vec![
+                    "GET /items; scheme=page; param=p".into(),
+                    "list; scheme=offset; param=o".into()
+                ],
             }
         );
         assert_eq!(m.crates[1].name, "b");
@@ -377,7 +424,8 @@ mod tests {
         assert_eq!(
             e("[[crate]]\nnmae = \"x\"\n"),
             "codegen.toml:2: unknown key `nmae` (known: name, spec, out, client, server, derive, \
-             server_traits_per_tag, include_paths, exclude_paths, secret_fields)"
+             server_traits_per_tag, include_paths, exclude_paths, secret_fields, \
+             pagination)"
         );
         assert_eq!(
             e("[[crate]]\nclient = \"yes\"\n"),
@@ -406,6 +454,14 @@ mod tests {
         assert_eq!(
             e("[[crate]]\nname = \"1x\"\nspec = \"s\"\nout = \"g\"\n"),
             "codegen.toml:1: invalid crate name `1x`: it must start with a letter"
+        );
+        assert_eq!(
+            e("[[crate]]\npagination = [\n'a',\n"),
+            "codegen.toml:2: the array of `pagination` is not closed"
+        );
+        assert_eq!(
+            e("[[crate]]\nderive = [1,\n]\n"),
+            "codegen.toml:2: arrays must hold strings"
         );
     }
 }

@@ -7,7 +7,7 @@
 //! - **later stage**: in `crates/stencil-build/src` a file imports only from its own stage or an
 //!   earlier one: load → ir → emit → render → pipeline/config/lib ([`STAGES`]). A file's stage is
 //!   its top-level file or directory under `src` (`ir/convert.rs` is in `ir`, `render/chunks.rs`
-//!   in `render`). Leaf modules (rank 0: diag, naming, literals) may be imported by anyone
+//!   in `render`). Leaf modules (rank 0: diag, naming, literals, progress) may be imported by anyone
 //!   and import no stage. Every top-level module must be in the table (**unranked module**).
 //! - **runtime imports generator**: the runtime `crates/stencil` never depends on the generator:
 //!   no `stencil-build` in its `Cargo.toml`, no `stencil_build` in its sources.
@@ -56,6 +56,8 @@ pub const STAGES: &[(&str, u32)] = &[
     ("diag", 0),
     ("naming", 0),
     ("literals", 0),
+    // What a run has made so far, counted by the renderer's sink, read by whoever shows it.
+    ("progress", 0),
     ("load", 1),
     ("ir", 2),
     ("emit", 3),

@@ -489,7 +489,7 @@ fn a_bad_manifest_is_reported_with_its_line() {
     assert_eq!(
         err,
         "error: codegen.toml:3: unknown key `sepc` (known: name, spec, out, client, server, derive, \
-         server_traits_per_tag, include_paths, exclude_paths, secret_fields)"
+         server_traits_per_tag, include_paths, exclude_paths, secret_fields, pagination)"
     );
 }
 

@@ -176,6 +176,32 @@ impl Config {
         self
     }
 
+    /// Page an operation the document does not mark with `x-pagination` (or page it
+    /// differently): `OPERATION; key=value; ...`, the operation its `operationId` or
+    /// `METHOD /path`, the keys those of `x-pagination` (see the README). Its request builder
+    /// gets `into_stream`. Can be called more than once.
+    ///
+    /// ```no_run
+    /// stencil_build::Config::new()
+    ///     .paginate("GET /v1/customers; scheme=has_more; param=starting_after; items=/data")
+    ///     .paginate("list_repos; scheme=link; param=page")
+    ///     .compile("openapi.yaml")?;
+    /// # Ok::<(), stencil_build::Error>(())
+    /// ```
+    pub fn paginate(&mut self, rule: &str) -> &mut Self {
+        self.options.pagination.push(rule.to_owned());
+        self
+    }
+
+    /// Generate `server::docs_router(path)` (default: `false`), the interactive documentation
+    /// page of the server's own document, behind `#[cfg(feature = "docs-ui")]`: give the crate
+    /// a feature `docs-ui = ["stencil/docs-ui"]`. Without it, mount the runtime's route:
+    /// `stencil::server::docs_route("/docs", api::server::OPENAPI_DOCUMENT)`.
+    pub fn docs_router(&mut self, yes: bool) -> &mut Self {
+        self.options.docs_router = yes;
+        self
+    }
+
     /// Split the server's handler trait by tag (default: `false`): the associated types and
     /// hooks (`Error`, `authenticate`, `render_error`) go in `ApiBase`, each tag's operations
     /// in `<Tag>Api` (an operation with several tags in its first, untagged ones in

@@ -24,13 +24,15 @@ mod load;
 mod naming;
 mod options;
 mod pipeline;
+mod progress;
 mod render;
 
 pub use config::{compile, Config, Error};
 pub use diag::{Diagnostic, Diagnostics, Position, Severity};
 pub use naming::DEFAULT_SECRET_FIELDS;
 pub use options::Options;
-pub use pipeline::{generate, generate_observed, Generated, Stage};
+pub use pipeline::{generate, generate_observed, generate_with_progress, Generated, Stage};
+pub use progress::Progress;
 
 /// The pipeline's stages one at a time, for xtask (benchmarks, the corpus sweep), the fuzz
 /// target and this crate's tests. Not part of the supported API: it changes with the code

@@ -47,6 +47,16 @@ pub struct Options {
     /// property with `format: password` or `writeOnly: true`. Default:
     /// [`DEFAULT_SECRET_FIELDS`].
     pub secret_fields: Vec<String>,
+    /// Operations that page, for documents without `x-pagination` (or to override it): one
+    /// `OPERATION; key=value; ...` each, the operation its `operationId` or `METHOD /path`, the
+    /// keys those of `x-pagination` (`scheme`, `param`, `items`, `next`, `has_more`, `id`,
+    /// `first`): `"GET /items; scheme=cursor; param=cursor; items=/data; next=/next_cursor"`.
+    /// The client's request builder of each gets `into_stream`.
+    pub pagination: Vec<String>,
+    /// Generate `server::docs_router(path)`, an interactive documentation page for the
+    /// server's own document, behind `#[cfg(feature = "docs-ui")]`: for crates with a `docs-ui`
+    /// feature that turns on `stencil/docs-ui` (the CLI and xtask write one). Default: off.
+    pub docs_router: bool,
 }
 
 impl Default for Options {
@@ -66,6 +76,8 @@ impl Default for Options {
                 .iter()
                 .map(|s| (*s).to_owned())
                 .collect(),
+            pagination: Vec::new(),
+            docs_router: false,
         }
     }
 }
@@ -89,6 +101,9 @@ pub(crate) struct Settings {
     pub exclude: Vec<PathPattern>,
     /// `Options::secret_fields`, trimmed and lowercased.
     pub secret_fields: Vec<String>,
+    /// `Options::pagination`: each operation and its settings as `x-pagination` would hold them.
+    pub pagination: Vec<(String, serde_json::Value)>,
+    pub docs_router: bool,
 }
 
 impl Settings {
@@ -124,6 +139,17 @@ impl Settings {
         }
         let include = patterns(&options.include_paths, "include path", &mut errors);
         let exclude = patterns(&options.exclude_paths, "exclude path", &mut errors);
+        let mut pagination = Vec::new();
+        for text in &options.pagination {
+            match paging(text) {
+                Ok(rule) => pagination.push(rule),
+                Err(why) => errors.push(
+                    Diagnostic::error("", format!("pagination `{text}`: {why}")).with_hint(
+                        "write `OPERATION; scheme=...; param=...`, e.g. `GET /items; scheme=cursor; param=cursor; items=/data; next=/next_cursor`",
+                    ),
+                ),
+            }
+        }
         if !errors.is_empty() {
             return Err(Diagnostics(errors));
         }
@@ -144,6 +170,8 @@ impl Settings {
                 .map(|s| s.trim().to_ascii_lowercase())
                 .filter(|s| !s.is_empty())
                 .collect(),
+            pagination,
+            docs_router: options.docs_router,
         })
     }
 
@@ -176,6 +204,42 @@ fn patterns(texts: &[String], option: &str, errors: &mut Vec<Diagnostic>) -> Vec
         .collect()
 }
 
+/// The keys of one `Options::pagination` entry.
+const PAGING_KEYS: [&str; 7] = [
+    "scheme", "param", "items", "next", "has_more", "id", "first",
+];
+
+/// `OPERATION; key=value; ...` as the operation and an `x-pagination` object (checked against
+/// the operation later, when it is at hand).
+fn paging(text: &str) -> Result<(String, serde_json::Value), String> {
+    let mut parts = text.split(';');
+    let operation = parts.next().unwrap_or_default().trim();
+    if operation.is_empty() {
+        return Err("no operation before the first `;`".to_owned());
+    }
+    let mut settings = serde_json::Map::new();
+    for part in parts.map(str::trim).filter(|p| !p.is_empty()) {
+        let Some((key, value)) = part.split_once('=') else {
+            return Err(format!("`{part}` is not `key=value`"));
+        };
+        let (key, value) = (key.trim(), value.trim());
+        if !PAGING_KEYS.contains(&key) {
+            return Err(format!(
+                "unknown key `{key}` (known: {})",
+                PAGING_KEYS.join(", ")
+            ));
+        }
+        let value = match (key, value.parse::<i64>()) {
+            ("first", Ok(n)) => serde_json::Value::from(n),
+            _ => serde_json::Value::from(value),
+        };
+        if settings.insert(key.to_owned(), value).is_some() {
+            return Err(format!("`{key}` given twice"));
+        }
+    }
+    Ok((operation.to_owned(), serde_json::Value::Object(settings)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,6 +252,11 @@ mod tests {
             type_replacements: vec![("Money".into(), "my crate::Money".into())],
             include_paths: vec!["users/**".into()],
             exclude_paths: vec!["/x#GET;FETCH".into()],
+            pagination: vec![
+                "; scheme=cursor".into(),
+                "list; colour=red".into(),
+                "list; cursor".into(),
+            ],
             ..Options::default()
         };
         let errors = Settings::new(&options)
@@ -203,12 +272,27 @@ mod tests {
         );
         assert!(errors.contains("include path: path pattern `users/**` does not start"));
         assert!(errors.contains("exclude path: path pattern `/x#GET;FETCH`: `GET;FETCH` is not"));
+        assert!(errors.contains("pagination `; scheme=cursor`: no operation"));
+        assert!(errors.contains("pagination `list; colour=red`: unknown key `colour`"));
+        assert!(errors.contains("pagination `list; cursor`: `cursor` is not `key=value`"));
         let good = Settings::new(&Options {
             extra_derives: vec![" my_crate::Schema ".into()],
             ..Options::default()
         })
         .expect("valid options");
         assert_eq!(good.derives, ["my_crate::Schema"]);
+        let paged = Settings::new(&Options {
+            pagination: vec![" GET /items ; scheme = page; param=p; first=0 ;".into()],
+            ..Options::default()
+        })
+        .expect("valid pagination");
+        assert_eq!(
+            paged.pagination,
+            [(
+                "GET /items".to_owned(),
+                serde_json::json!({"scheme": "page", "param": "p", "first": 0})
+            )]
+        );
         assert_eq!(good.derive_paths().len(), 1);
         assert!(!good.selects());
     }

@@ -7,6 +7,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::emit::Sink;
 use crate::ir::Api;
 use crate::options::{Options, Settings};
+use crate::progress::Progress;
 
 /// Generated code and what it took to make it.
 #[derive(Clone, Debug)]
@@ -94,6 +95,17 @@ pub fn generate_observed(
     options: &Options,
     observer: &mut dyn FnMut(Stage, bool),
 ) -> Result<Generated, Diagnostics> {
+    generate_with_progress(spec, options, observer, &Progress::new())
+}
+
+/// [`generate_observed`], also counting into `progress` the types and operations emitted (read
+/// it from another thread while the run goes on: a progress display).
+pub fn generate_with_progress(
+    spec: &Path,
+    options: &Options,
+    observer: &mut dyn FnMut(Stage, bool),
+    progress: &Progress,
+) -> Result<Generated, Diagnostics> {
     let settings = Settings::new(options)?;
     observer(Stage::Load, true);
     let mut loaded = crate::load::load(spec)?;
@@ -108,7 +120,13 @@ pub fn generate_observed(
     // The options' diagnostics point into the document (a replaced schema, `/paths`): located
     // while it is at hand.
     let before = warnings.len();
-    let replaced = crate::ir::replace_types(&mut api, &settings.replacements, &mut warnings);
+    let replaced = crate::ir::replace_types(&mut api, &settings.replacements, &mut warnings)
+        .and_then(|()| {
+            crate::ir::configure_pagination(&mut api, &settings.pagination).map_err(|errors| {
+                warnings.extend(errors.0);
+                Diagnostics(std::mem::take(&mut warnings))
+            })
+        });
     if replaced.is_ok() {
         crate::ir::select::apply(
             &mut api,
@@ -151,7 +169,7 @@ pub fn generate_observed(
         }
     }
     observer(Stage::Ir, false);
-    let pieces = emit_and_render_pieces(&api, &settings, observer)?;
+    let pieces = emit_and_render_pieces(&api, &settings, observer, progress)?;
     // Nor is the IR needed past emitting.
     drop(api);
     let code = crate::render::assemble(pieces, &settings.regenerate_command, &root_display);
@@ -182,7 +200,7 @@ fn release_freed_memory() {
 /// are at the IR stage).
 pub fn emit_and_render(api: &Api, options: &Options, source: &str) -> Result<String, Diagnostics> {
     let settings = Settings::new(options)?;
-    let pieces = emit_and_render_pieces(api, &settings, &mut |_, _| {})?;
+    let pieces = emit_and_render_pieces(api, &settings, &mut |_, _| {}, &Progress::new())?;
     Ok(crate::render::assemble(
         pieces,
         &settings.regenerate_command,
@@ -207,9 +225,10 @@ fn emit_and_render_pieces(
     api: &Api,
     settings: &Settings,
     observer: &mut dyn FnMut(Stage, bool),
+    progress: &Progress,
 ) -> Result<Vec<crate::render::Piece>, Diagnostics> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    emit_and_render_on(api, settings, threads, observer)
+    emit_and_render_on(api, settings, threads, observer, progress)
 }
 
 /// [`emit_and_render_pieces`] on at most `threads` worker threads.
@@ -218,8 +237,15 @@ fn emit_and_render_on(
     settings: &Settings,
     threads: usize,
     observer: &mut dyn FnMut(Stage, bool),
+    progress: &Progress,
 ) -> Result<Vec<crate::render::Piece>, Diagnostics> {
     let parts = Part::wanted(settings, api);
+    // Each type once, each operation once per client or server part.
+    let sides = parts
+        .iter()
+        .filter(|p| matches!(p, Part::Client | Part::Server))
+        .count();
+    progress.start(api.types.len() + api.operations.len() * sides);
     let plan = plan_workers(api, &parts, threads);
     observer(Stage::Emit, true);
     let results = std::thread::scope(|scope| {
@@ -231,14 +257,16 @@ fn emit_and_render_on(
             let spawned = std::thread::Builder::new()
                 .name("stencil-emit".to_owned())
                 .stack_size(WORKER_STACK)
-                .spawn_scoped(scope, move || make_parts(api, settings, parts, &job));
+                .spawn_scoped(scope, move || {
+                    make_parts(api, settings, parts, &job, progress)
+                });
             match spawned {
                 Ok(handle) => workers.push(handle),
                 // No thread to be had: this thread does the work.
                 Err(_) => on_this_thread.extend(assigned),
             }
         }
-        let mut results = make_parts(api, settings, &parts, &on_this_thread);
+        let mut results = make_parts(api, settings, &parts, &on_this_thread, progress);
         for handle in workers {
             match handle.join() {
                 Ok(made) => results.extend(made),
@@ -329,7 +357,8 @@ fn emit_part(api: &Api, settings: &Settings, part: Part, sink: &mut dyn Sink) {
             });
             let per_tag = settings.server_traits_per_tag;
             let (gated, secrets) = (settings.feature_gates, &settings.secret_fields);
-            server::server_into(api, per_tag, document, gated, secrets, sink);
+            let docs = settings.docs_router;
+            server::server_into(api, per_tag, document, gated, secrets, docs, sink);
         }
         Part::Hooks => {
             let sides = hooks::Sides {
@@ -369,12 +398,14 @@ fn make_parts(
     settings: &Settings,
     parts: &[Part],
     job: &[usize],
+    progress: &Progress,
 ) -> Vec<(usize, Result<crate::render::Piece, Failure>)> {
     use std::panic::{catch_unwind, AssertUnwindSafe};
     job.iter()
         .map(|&i| {
             let make = || {
-                let mut formatter = crate::render::Formatter::new(settings.format);
+                let mut formatter =
+                    crate::render::Formatter::new(settings.format).counting(progress.clone());
                 emit_part(api, settings, parts[i], &mut formatter);
                 formatter.finish()
             };
@@ -476,8 +507,9 @@ mod tests {
         let api = crate::ir::build(&loaded, &mut Vec::new()).expect("PathStack builds");
         let settings = Settings::new(&Options::default()).expect("default settings");
         let file = |threads| {
-            let pieces = emit_and_render_on(&api, &settings, threads, &mut |_, _| {})
-                .expect("PathStack generates");
+            let pieces =
+                emit_and_render_on(&api, &settings, threads, &mut |_, _| {}, &Progress::new())
+                    .expect("PathStack generates");
             crate::render::assemble(pieces, "x", "y")
         };
         let one = file(1);
@@ -505,8 +537,9 @@ mod tests {
                     ..Options::default()
                 };
                 let settings = Settings::new(&options).expect("valid options");
-                let pieces = emit_and_render_on(&api, &settings, 2, &mut |_, _| {})
-                    .expect("fixture generates");
+                let pieces =
+                    emit_and_render_on(&api, &settings, 2, &mut |_, _| {}, &Progress::new())
+                        .expect("fixture generates");
                 let streamed = crate::render::assemble(pieces, "x", "y");
                 // Each part's whole token stream formatted at once (the document spliced in
                 // the same way).

@@ -340,7 +340,7 @@ pub(crate) fn emit_fixture_part(
                     server::Document::Text(&api.document)
                 }
             });
-            server::server_into(api, false, document, feature_gates, &secrets, sink);
+            server::server_into(api, false, document, feature_gates, &secrets, false, sink);
         }
     }
 }

@@ -125,6 +125,11 @@ pub struct CrateOptions {
     /// the types only they use
     #[arg(long, value_name = "GLOB", value_parser = non_empty)]
     pub exclude_path: Vec<String>,
+    /// Page an operation (repeatable) the document does not mark with `x-pagination`:
+    /// `OPERATION; key=value; ...`, OPERATION its operationId or `METHOD /path`, e.g.
+    /// `GET /items; scheme=cursor; param=cursor; items=/data; next=/next_cursor`
+    #[arg(long, value_name = "RULE", value_parser = non_empty)]
+    pub paginate: Vec<String>,
     #[command(flatten)]
     pub runtime: RuntimeOptions,
     /// Add an empty [workspace] table, so DIR builds on its own even inside another
@@ -185,6 +190,7 @@ impl CrateOptions {
             server_traits_per_tag: self.server_traits_per_tag,
             include_paths: self.include_path.clone(),
             exclude_paths: self.exclude_path.clone(),
+            pagination: self.paginate.clone(),
             runtime,
             standalone: self.standalone,
         }
@@ -232,6 +238,7 @@ mod tests {
                 server_traits_per_tag: false,
                 include_paths: Vec::new(),
                 exclude_paths: Vec::new(),
+                pagination: Vec::new(),
                 runtime: None,
                 standalone: false,
             }
@@ -250,7 +257,10 @@ mod tests {
             "--exclude-path=/users/*/photo",
             "--include-path=/me#GET",
             "--server-traits-per-tag",
+            "--paginate",
+            "list; scheme=page; param=p",
         ]);
+        assert_eq!(args.pagination, ["list; scheme=page; param=p"]);
         assert_eq!(args.include_paths, ["/users/**", "/me#GET"]);
         assert_eq!(args.exclude_paths, ["/users/*/photo"]);
         assert!(args.server_traits_per_tag);

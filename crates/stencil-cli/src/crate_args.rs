@@ -18,6 +18,8 @@ pub struct CrateArgs {
     pub include_paths: Vec<String>,
     /// `--exclude-path` patterns, in the order given.
     pub exclude_paths: Vec<String>,
+    /// `--paginate` rules (`Options::pagination`), in the order given.
+    pub pagination: Vec<String>,
     pub runtime: Option<Runtime>,
     pub standalone: bool,
 }

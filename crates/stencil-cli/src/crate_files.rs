@@ -49,6 +49,9 @@ pub fn generate(
         format: args.format,
         include_paths: args.include_paths.clone(),
         exclude_paths: args.exclude_paths.clone(),
+        pagination: args.pagination.clone(),
+        // Its Cargo.toml has the `docs-ui` feature (`cargo_toml`).
+        docs_router: args.server,
         ..Options::default()
     };
     let generated = generator(&spec, &options)?;
@@ -90,6 +93,9 @@ pub fn regenerate_command(args: &CrateArgs) -> String {
     }
     for pattern in &args.exclude_paths {
         words.extend(["--exclude-path".to_owned(), shell_quote(pattern)]);
+    }
+    for rule in &args.pagination {
+        words.extend(["--paginate".to_owned(), shell_quote(rule)]);
     }
     match &args.runtime {
         None => {}
@@ -177,6 +183,10 @@ fn cargo_toml(args: &CrateArgs, cwd: &Path, local: Option<&Path>, command: &str)
         out.push_str(&format!("default = [{}]\n", quoted.join(", ")));
         for f in &features {
             out.push_str(&format!("{f} = [\"stencil/{f}\"]\n"));
+        }
+        if args.server {
+            // `server::docs_router`: the documentation page (off by default).
+            out.push_str("docs-ui = [\"server\", \"stencil/docs-ui\"]\n");
         }
     }
     out.push_str("\n[dependencies]\n");
@@ -317,6 +327,7 @@ mod tests {
             format: true,
             server_traits_per_tag: false,
             include_paths: Vec::new(),
+            pagination: Vec::new(),
             exclude_paths: Vec::new(),
             runtime: None,
             standalone: false,
@@ -402,6 +413,7 @@ mod tests {
                  default = [\"client\", \"server\"]\n\
                  client = [\"stencil/client\"]\n\
                  server = [\"stencil/server\"]\n\
+                 docs-ui = [\"server\", \"stencil/docs-ui\"]\n\
                  \n\
                  [dependencies]\n\
                  stencil = \"{}\"\n",
@@ -420,7 +432,7 @@ mod tests {
         let toml = cargo_toml(&a, Path::new("/w"), None, "cmd");
         assert!(toml.contains("name = \"pathstack\"\n"), "{toml}");
         assert!(
-            toml.contains("[features]\ndefault = [\"server\"]\nserver = [\"stencil/server\"]\n")
+            toml.contains("[features]\ndefault = [\"server\"]\nserver = [\"stencil/server\"]\ndocs-ui = [\"server\", \"stencil/docs-ui\"]\n")
         );
         assert!(!toml.contains("client"), "{toml}");
         assert!(

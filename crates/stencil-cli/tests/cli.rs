@@ -591,6 +591,49 @@ fn generate_options() {
     assert!(toml.ends_with("\n[workspace]\n"), "{toml}");
 }
 
+/// `--paginate`: the client pages an operation the document does not mark; a rule that does
+/// not fit is a rustc-style error at the operation, naming the option, and nothing is written.
+#[test]
+fn paginate_by_option() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("paged");
+    let generate = |rule: &str| {
+        run([
+            OsStr::new("generate"),
+            OsStr::new("specs/fixtures/pagination-config.yaml"),
+            OsStr::new("--out"),
+            out.as_os_str(),
+            OsStr::new("--paginate"),
+            OsStr::new(rule),
+        ])
+    };
+    let bad = generate("GET /cursor; scheme=cursor; param=after; next=/next_cursor");
+    assert_eq!(bad.code, 1, "{}", bad.stderr);
+    assert!(
+        bad.stderr.contains(
+            "error: option `pagination` for operation `GET /cursor`: `after` is not a query \
+             parameter of the operation"
+        ),
+        "{}",
+        bad.stderr
+    );
+    assert!(
+        bad.stderr
+            .contains("--> specs/fixtures/pagination-config.yaml:10:"),
+        "{}",
+        bad.stderr
+    );
+    assert!(!out.exists());
+    let good = generate("GET /cursor; scheme=cursor; param=cursor; items=/data; next=/next_cursor");
+    assert_eq!(good.code, 0, "{}", good.stderr);
+    let code = fs::read_to_string(out.join("src/lib.rs")).unwrap();
+    assert_eq!(code.matches("pub fn into_stream").count(), 1);
+    assert!(
+        code.contains("--paginate 'GET /cursor; scheme=cursor;"),
+        "the header's command"
+    );
+}
+
 /// Needs the pipeline.
 #[test]
 fn lint_a_valid_document() {

@@ -884,6 +884,15 @@ pub mod server {
         rt::document_route(path, OPENAPI_DOCUMENT)
     }
 
+    /// A router serving an interactive documentation page (Swagger UI) for
+    /// [`OPENAPI_DOCUMENT`] at `path` (e.g. `/docs`), the document at
+    /// `path/openapi.yaml` (or `.json`) and every asset under `path/`: nothing
+    /// comes from a CDN. Merge it into [`router`]'s. Feature `docs-ui`.
+    #[cfg(feature = "docs-ui")]
+    pub fn docs_router(path: &str) -> ::stencil::axum::Router {
+        rt::docs_route(path, OPENAPI_DOCUMENT)
+    }
+
     /// The operations of Multi-file Pets, to implement. Each method receives its request (parameters with defaults applied and the typed body, all validated) and returns its response enum or a domain error.
     pub trait Api: Send + Sync + 'static {
         /// Your domain error, mapped to a status once ([`rt::ApiError`]). Operations that

@@ -764,6 +764,15 @@ components:
         rt::document_route(path, OPENAPI_DOCUMENT)
     }
 
+    /// A router serving an interactive documentation page (Swagger UI) for
+    /// [`OPENAPI_DOCUMENT`] at `path` (e.g. `/docs`), the document at
+    /// `path/openapi.yaml` (or `.json`) and every asset under `path/`: nothing
+    /// comes from a CDN. Merge it into [`router`]'s. Feature `docs-ui`.
+    #[cfg(feature = "docs-ui")]
+    pub fn docs_router(path: &str) -> ::stencil::axum::Router {
+        rt::docs_route(path, OPENAPI_DOCUMENT)
+    }
+
     /// What every handler trait of OpenAPI 3.2 pets shares: the domain error, the principal and the hooks.
     pub trait ApiBase: Send + Sync + 'static {
         /// Your domain error, mapped to a status once ([`rt::ApiError`]). Operations that

@@ -127,6 +127,7 @@ fn unchanged_document_does_not_rewrite_the_file() {
             .client(true)
             .server(true)
             .feature_gates(true)
+            .docs_router(true)
             .out_dir(tmp.path())
             .compile(SPEC)
             .unwrap()

@@ -31,6 +31,8 @@ pub trait Sink {
     fn reserve(&mut self) -> Reserved;
     /// The items of a reserved position.
     fn fill(&mut self, slot: Reserved, tokens: TokenStream);
+    /// A unit of the part is made (a type, an operation), for progress reports.
+    fn done(&mut self) {}
 }
 
 /// A position kept by [`Sink::reserve`].

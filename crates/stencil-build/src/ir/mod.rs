@@ -35,6 +35,7 @@ mod walk;
 
 pub use build::build;
 pub use http::*;
+pub use pagination::configure as configure_pagination;
 pub use replace::replace_types;
 
 use serde_json::Value;

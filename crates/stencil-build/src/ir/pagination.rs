@@ -11,14 +11,20 @@
 //! ```
 //!
 //! A malformed extension is a warning and the operation is not paged.
+//!
+//! The same settings may come from the options instead ([`configure`]: `Options::pagination`,
+//! for documents that say nothing about paging); they win over the extension, and a setting
+//! that cannot be used is an error naming the option and the operation.
 
 use serde_json::Value;
 
-use crate::diag::join;
+use crate::diag::{join, Diagnostic, Diagnostics};
 use crate::ir::build::Builder;
-use crate::ir::{PageScheme, Pagination, Param, ParamLocation};
+use crate::ir::{Api, PageScheme, Pagination, Param, ParamLocation};
 
 const HINT: &str = "x-pagination: {scheme: cursor|has_more|page|offset|link, param: <query parameter>, items: <JSON pointer>, next: <JSON pointer>}";
+
+const CONFIG_HINT: &str = "settings: scheme (cursor, has_more, page, offset or link), param (a query parameter of the operation), items, next, has_more and id (JSON pointers into the body or an item), first (an integer)";
 
 impl Builder<'_> {
     /// The operation's `x-pagination`, checked against its query parameters.
@@ -37,6 +43,49 @@ impl Builder<'_> {
                 None
             }
         }
+    }
+}
+
+/// Page the operations named in `rules`: each an operation (its `operationId`, or
+/// `METHOD /path`) and its settings, the keys of `x-pagination`. Every rule that names no
+/// operation, or whose settings do not fit the operation, is an error; nothing is paged then.
+pub fn configure(api: &mut Api, rules: &[(String, Value)]) -> Result<(), Diagnostics> {
+    let mut errors = Vec::new();
+    for (operation, settings) in rules {
+        let wanted = operation.trim();
+        let found = api.operations.iter_mut().find(|op| {
+            op.id == wanted
+                || wanted.split_once(' ').is_some_and(|(method, path)| {
+                    method.eq_ignore_ascii_case(op.method.as_str()) && path.trim() == op.path
+                })
+        });
+        let Some(op) = found else {
+            errors.push(
+                Diagnostic::error(
+                    "",
+                    format!("option `pagination`: no operation `{wanted}` in the document"),
+                )
+                .with_hint(
+                    "name an operation by its operationId or as `METHOD /path`, e.g. `GET /items`",
+                ),
+            );
+            continue;
+        };
+        match parse(settings, &op.params) {
+            Ok(p) => op.pagination = Some(p),
+            Err(message) => errors.push(
+                Diagnostic::error(
+                    op.origin.clone(),
+                    format!("option `pagination` for operation `{wanted}`: {message}"),
+                )
+                .with_hint(CONFIG_HINT),
+            ),
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Diagnostics(errors))
     }
 }
 

@@ -17,6 +17,7 @@ use proc_macro2::TokenStream;
 use super::chunks::{self, Wrapper};
 use super::Piece;
 use crate::emit::{Reserved, Sink};
+use crate::progress::Progress;
 
 /// How many [`Sink::items`] calls are formatted together (each is a type, or an operation's
 /// items). Measured on Microsoft Graph's document (2 cores): 4 → 9.5–9.8 s, 32 → 10.3–10.9 s,
@@ -35,6 +36,8 @@ pub fn format_time() -> Duration {
 /// A sink that formats (or, with `format == false`, prints unformatted) what it is given.
 pub struct Formatter {
     format: bool,
+    /// Where finished types and operations are counted.
+    progress: Option<Progress>,
     /// The blocks (modules, traits, impls) the items given now stand in, outermost first.
     wrappers: Vec<Wrapper>,
     pending: Vec<TokenStream>,
@@ -54,6 +57,7 @@ impl Formatter {
     pub fn new(format: bool) -> Self {
         Formatter {
             format,
+            progress: None,
             wrappers: Vec::new(),
             pending: Vec::new(),
             text: String::new(),
@@ -62,6 +66,12 @@ impl Formatter {
             empty: Vec::new(),
             error: None,
         }
+    }
+
+    /// Count the types and operations made into `progress`.
+    pub fn counting(mut self, progress: Progress) -> Self {
+        self.progress = Some(progress);
+        self
     }
 
     /// The text, blank lines between items; an error if the tokens were not Rust (a bug).
@@ -148,6 +158,12 @@ fn count(start: Instant) {
 }
 
 impl Sink for Formatter {
+    fn done(&mut self) {
+        if let Some(progress) = &self.progress {
+            progress.advance();
+        }
+    }
+
     fn items(&mut self, tokens: TokenStream) {
         if tokens.is_empty() {
             return;

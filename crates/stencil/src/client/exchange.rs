@@ -7,16 +7,24 @@
 //! `server.address`, `server.port`, `http.response.status_code`, `error.type` and
 //! `http.request.resend_count` (from the first retry on). The URL, headers and bodies are never
 //! recorded: credentials travel in them (API keys in queries, cookies, `Authorization`).
+//!
+//! Streamed responses go through the same exchange ([`open`]): the same span, hooks, extra
+//! headers and retries, up to the response head. The per-request timeout then bounds the
+//! opening only (the stream's read timeout bounds the body), retries happen only before the
+//! stream starts (a retryable status is dropped unread), and a request whose body is a stream
+//! is sent once.
 
+use std::future::Future;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
+use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use tracing::field::Empty;
 use tracing::Instrument as _;
 
 use super::options::{BoxError, BoxFuture, Operation, Options};
-use super::response::Response;
+use super::response::{Error, Response};
 use super::retry::{retry_after, retryable_error, retryable_status};
 use super::transport::{Received, Transport, TransportError};
 
@@ -26,6 +34,18 @@ pub(crate) enum Failure {
     Transport(reqwest::Error),
     Custom(BoxError),
     Hook(BoxError),
+}
+
+impl Failure {
+    /// The operation's error for this failure.
+    pub(crate) fn into_error<E>(self) -> Error<E> {
+        match self {
+            Failure::Invalid(message) => Error::InvalidRequest(message),
+            Failure::Transport(error) => Error::Transport(error),
+            Failure::Custom(error) => Error::Custom(error),
+            Failure::Hook(error) => Error::Hook(error),
+        }
+    }
 }
 
 impl From<TransportError> for Failure {
@@ -46,16 +66,89 @@ pub(crate) struct Prepared {
     pub(crate) template: String,
 }
 
+impl Prepared {
+    /// A copy to send again (`None` when the body is a stream).
+    pub(crate) fn try_clone(&self) -> Option<Prepared> {
+        Some(Prepared {
+            transport: self.transport.clone(),
+            options: self.options.clone(),
+            request: self.request.try_clone()?,
+            operation: self.operation,
+            template: self.template.clone(),
+        })
+    }
+}
+
+/// What one attempt gets back: a whole response, or the head of a streamed one.
+pub(crate) trait Reply: Sized + Send + 'static {
+    fn head(&self) -> (StatusCode, &HeaderMap);
+
+    /// Send `request` over `transport`, within `limit`.
+    fn send(
+        transport: &Transport,
+        request: reqwest::Request,
+        limit: Option<Duration>,
+    ) -> impl Future<Output = Result<Self, TransportError>> + Send;
+}
+
+impl Reply for Received {
+    fn head(&self) -> (StatusCode, &HeaderMap) {
+        (self.0, &self.1)
+    }
+
+    fn send(
+        transport: &Transport,
+        mut request: reqwest::Request,
+        limit: Option<Duration>,
+    ) -> impl Future<Output = Result<Self, TransportError>> + Send {
+        if limit.is_some() {
+            *request.timeout_mut() = limit;
+        }
+        transport.send(request)
+    }
+}
+
+impl Reply for reqwest::Response {
+    fn head(&self) -> (StatusCode, &HeaderMap) {
+        (self.status(), self.headers())
+    }
+
+    /// The limit bounds the wait for the head only: reqwest's own timeout would also cut the
+    /// stream's body.
+    fn send(
+        transport: &Transport,
+        request: reqwest::Request,
+        limit: Option<Duration>,
+    ) -> impl Future<Output = Result<Self, TransportError>> + Send {
+        let opening = transport.open(request);
+        async move {
+            match limit {
+                None => opening.await,
+                Some(limit) => tokio::time::timeout(limit, opening)
+                    .await
+                    .unwrap_or_else(|elapsed| Err(TransportError::Other(Box::new(elapsed)))),
+            }
+        }
+    }
+}
+
 /// The exchange of a prepared request, boxed: the future of every operation.
 pub(crate) fn start(
     prepared: Result<Prepared, Failure>,
 ) -> BoxFuture<'static, Result<Response, Failure>> {
-    Box::pin(exchange(prepared))
+    Box::pin(async move {
+        let (status, headers, body) = exchange::<Received>(prepared?).await?;
+        Ok(Response::new(status, headers, body))
+    })
 }
 
-/// Send a prepared request in its span and read the whole response.
-async fn exchange(prepared: Result<Prepared, Failure>) -> Result<Response, Failure> {
-    let prepared = prepared?;
+/// The exchange of a prepared request whose response streams: up to the response head.
+pub(crate) async fn open(prepared: Prepared) -> Result<reqwest::Response, Failure> {
+    exchange(prepared).await
+}
+
+/// Send a prepared request in its span.
+async fn exchange<R: Reply>(prepared: Prepared) -> Result<R, Failure> {
     let url = prepared.request.url();
     let span = tracing::info_span!(
         "http.client.request",
@@ -70,10 +163,11 @@ async fn exchange(prepared: Result<Prepared, Failure>) -> Result<Response, Failu
         error.type = Empty,
     );
     let recorder = span.clone();
-    let outcome = attempts(prepared).instrument(span).await;
+    let outcome = attempts::<R>(prepared).instrument(span).await;
     if !recorder.is_disabled() {
         match &outcome {
-            Ok((status, _, _)) => {
+            Ok(reply) => {
+                let (status, _) = reply.head();
                 recorder.record("http.response.status_code", status.as_u16());
                 if status.is_client_error() || status.is_server_error() {
                     recorder.record("error.type", status.as_str());
@@ -84,8 +178,7 @@ async fn exchange(prepared: Result<Prepared, Failure>) -> Result<Response, Failu
             }
         }
     }
-    let (status, headers, body) = outcome?;
-    Ok(Response::new(status, headers, body))
+    outcome
 }
 
 /// The `error.type` of a failure: a low-cardinality name, never the message.
@@ -95,13 +188,14 @@ fn error_type(failure: &Failure) -> &'static str {
         Failure::Transport(e) if e.is_timeout() => "timeout",
         Failure::Transport(e) if e.is_connect() => "connect",
         Failure::Transport(_) => "transport",
+        Failure::Custom(e) if e.is::<tokio::time::error::Elapsed>() => "timeout",
         Failure::Custom(_) => "custom_transport",
         Failure::Hook(_) => "hook",
     }
 }
 
 /// Send, and send again while the retry policy says so.
-async fn attempts(prepared: Prepared) -> Result<Received, Failure> {
+async fn attempts<R: Reply>(prepared: Prepared) -> Result<R, Failure> {
     let Prepared {
         transport,
         options,
@@ -123,9 +217,6 @@ async fn attempts(prepared: Prepared) -> Result<Received, Failure> {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
-        if limit.is_some() {
-            *request.timeout_mut() = limit;
-        }
         let info = Operation {
             id: operation,
             method: &method,
@@ -136,18 +227,19 @@ async fn attempts(prepared: Prepared) -> Result<Received, Failure> {
             hook.before_send(&mut request, &info)
                 .map_err(Failure::Hook)?;
         }
-        let outcome = transport.send(request).await;
-        if let Ok((status, headers, _)) = &outcome {
+        let outcome = R::send(&transport, request, limit).await;
+        if let Ok(reply) = &outcome {
+            let (status, headers) = reply.head();
             for hook in &options.hooks {
-                hook.after_receive(*status, headers, &info);
+                hook.after_receive(status, headers, &info);
             }
         }
         let (Some(policy), Some(spare)) = (policy, spare) else {
             return outcome.map_err(Failure::from);
         };
         let wait = match &outcome {
-            Ok((status, headers, _)) if retryable_status(*status) => {
-                policy.next_delay(attempt, retry_after(headers), started)
+            Ok(reply) if retryable_status(reply.head().0) => {
+                policy.next_delay(attempt, retry_after(reply.head().1), started)
             }
             Err(TransportError::Reqwest(e)) if retryable_error(e) => {
                 policy.next_delay(attempt, None, started)
@@ -157,7 +249,7 @@ async fn attempts(prepared: Prepared) -> Result<Received, Failure> {
         let Some(wait) = wait else {
             return outcome.map_err(Failure::from);
         };
-        log_retry(&outcome, attempt, wait);
+        log_retry(outcome.as_ref().ok().map(|r| r.head().0), attempt, wait);
         tokio::time::sleep(wait).await;
         request = spare;
         attempt += 1;
@@ -166,8 +258,7 @@ async fn attempts(prepared: Prepared) -> Result<Received, Failure> {
 }
 
 #[cold]
-fn log_retry(outcome: &Result<Received, TransportError>, attempt: u32, wait: std::time::Duration) {
-    let status: Option<StatusCode> = outcome.as_ref().ok().map(|(s, _, _)| *s);
+fn log_retry(status: Option<StatusCode>, attempt: u32, wait: Duration) {
     tracing::debug!(
         attempt,
         http.response.status_code = status.map(|s| s.as_u16()),

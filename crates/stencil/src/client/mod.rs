@@ -58,6 +58,8 @@ mod tests;
 #[cfg(test)]
 mod tests_hooks;
 #[cfg(test)]
+mod tests_opening;
+#[cfg(test)]
 mod tests_paginate;
 #[cfg(test)]
 mod tests_retry;

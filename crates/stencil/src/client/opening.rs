@@ -7,9 +7,10 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 
-use reqwest::header::{HeaderMap, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE};
 use reqwest::StatusCode;
 
+use super::exchange::{self, Failure, Prepared};
 use super::limits::StreamConfig;
 use super::options::BoxFuture;
 use super::request::Decode;
@@ -18,8 +19,8 @@ use super::response::{essence, Error, Response};
 /// A streamed response whose status and content type were accepted.
 pub(crate) struct Head {
     pub(crate) response: reqwest::Response,
-    /// What reconnecting needs: the client and a copy of the request (SSE only; `None` when
-    /// the body is a stream and cannot be sent again).
+    /// What reconnecting needs: a copy of the request as prepared (SSE only; `None` when the
+    /// body is a stream and cannot be sent again).
     pub(crate) resend: Option<Resend>,
 }
 
@@ -33,9 +34,29 @@ impl Head {
     }
 }
 
-pub(crate) struct Resend {
-    pub(crate) client: reqwest::Client,
-    pub(crate) request: reqwest::Request,
+/// A streamed request kept to be sent again (an event stream reconnecting).
+pub(crate) struct Resend(Prepared);
+
+impl Resend {
+    /// Send the request again through the exchange (span, hooks, options), with
+    /// `Last-Event-ID: last_id` when there is one; `None` when it cannot be copied.
+    pub(crate) fn reopen(
+        &self,
+        last_id: &str,
+    ) -> Option<BoxFuture<'static, Result<Opened, Error<Infallible>>>> {
+        let mut prepared = self.0.try_clone()?;
+        if let Ok(id) = HeaderValue::from_str(last_id) {
+            if !last_id.is_empty() {
+                prepared.request.headers_mut().insert("last-event-id", id);
+            }
+        }
+        Some(Box::pin(async move {
+            let response = exchange::open(prepared)
+                .await
+                .map_err(Failure::into_error)?;
+            classify(response, SSE, None).await
+        }))
+    }
 }
 
 /// How a streamed exchange ended up.
@@ -63,23 +84,21 @@ fn accepted(accept: &[&str], content_type: Option<&str>) -> bool {
         .any(|a| a.eq_ignore_ascii_case(found) || (a.starts_with('+') && found.ends_with(a)))
 }
 
-/// Send a request; stream a success, read anything else whole.
+/// Send a request through the exchange (span, hooks, options, retries before the stream
+/// starts); stream a success, read anything else whole.
 pub(crate) fn open(
-    built: Result<reqwest::RequestBuilder, String>,
+    prepared: Result<Prepared, Failure>,
     accept: &'static [&'static str],
     keep_request: bool,
 ) -> BoxFuture<'static, Result<Opened, Error<Infallible>>> {
     Box::pin(async move {
-        let (client, request) = built.map_err(Error::InvalidRequest)?.build_split();
-        let request = request.map_err(Error::Transport)?;
-        let resend = match keep_request {
-            true => request.try_clone().map(|request| Resend {
-                client: client.clone(),
-                request,
-            }),
-            false => None,
-        };
-        let response = client.execute(request).await.map_err(Error::Transport)?;
+        let prepared = prepared.map_err(Failure::into_error)?;
+        let resend = keep_request
+            .then(|| prepared.try_clone().map(Resend))
+            .flatten();
+        let response = exchange::open(prepared)
+            .await
+            .map_err(Failure::into_error)?;
         classify(response, accept, resend).await
     })
 }

@@ -407,7 +407,7 @@ impl<'a> Request<'a> {
     }
 
     /// The request built, with what sending it needs from the core.
-    fn prepare(mut self) -> Result<Prepared, Failure> {
+    pub(super) fn prepare(mut self) -> Result<Prepared, Failure> {
         let core = self.core;
         let operation = self.operation;
         let template = std::mem::take(&mut self.template);
@@ -442,10 +442,7 @@ impl<S, E> Future for Sending<S, E> {
         let outcome = std::task::ready!(self.exchange.as_mut().poll(cx));
         Poll::Ready(match outcome {
             Ok(response) => (self.decode)(response),
-            Err(Failure::Invalid(message)) => Err(Error::InvalidRequest(message)),
-            Err(Failure::Transport(error)) => Err(Error::Transport(error)),
-            Err(Failure::Custom(error)) => Err(Error::Custom(error)),
-            Err(Failure::Hook(error)) => Err(Error::Hook(error)),
+            Err(failure) => Err(failure.into_error()),
         })
     }
 }

@@ -15,13 +15,13 @@ use std::time::Duration;
 use bytes::Bytes;
 use eventsource_stream::{EventStream as Parser, EventStreamError};
 use futures_util::{FutureExt, Stream, StreamExt};
-use reqwest::header::{HeaderMap, HeaderValue};
+use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
 use super::frame::{Body, Fail, Framer, Framing};
 use super::limits::{StreamConfig, StreamError};
-use super::opening::{classify, failed, response_parts, Head, Opened, Resend, SSE};
+use super::opening::{failed, response_parts, Head, Opened, Resend, SSE};
 use super::options::BoxFuture;
 use super::request::Decode;
 use super::response::Error;
@@ -236,27 +236,11 @@ impl<T, E> EventStream<T, E> {
     }
 
     fn send_again(&mut self) {
-        let Some(resend) = &self.resend else {
-            self.state = State::Finished;
-            return;
+        // Through the exchange again: span, hooks (a fresh signature), options.
+        self.state = match self.resend.as_ref().and_then(|r| r.reopen(&self.last_id)) {
+            Some(reopening) => State::Connecting(reopening),
+            None => State::Finished,
         };
-        let Some(mut request) = resend.request.try_clone() else {
-            self.state = State::Finished;
-            return;
-        };
-        if let Ok(id) = HeaderValue::from_str(&self.last_id) {
-            if !self.last_id.is_empty() {
-                request.headers_mut().insert("last-event-id", id);
-            }
-        }
-        let client = resend.client.clone();
-        self.state = State::Connecting(
-            async move {
-                let response = client.execute(request).await.map_err(Error::Transport)?;
-                classify(response, SSE, None).await
-            }
-            .boxed(),
-        );
     }
 
     /// An event from the parser, decoded; `None` for the `done` sentinel.

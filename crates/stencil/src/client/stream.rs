@@ -34,7 +34,7 @@ impl Request<'_> {
         }
         let config = self.core.stream_config().clone();
         Opening::new(
-            open(self.build(), accept, keep_request),
+            open(self.prepare(), accept, keep_request),
             decode,
             accept,
             config,

@@ -306,6 +306,28 @@ impl std::io::Write for Buffer {
     }
 }
 
+/// What `run` logs (spans when they close, events at DEBUG) under a subscriber of its own.
+pub(super) fn record(run: impl Fn()) -> String {
+    let buffer = Buffer::default();
+    let writer = buffer.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    // Once without a subscriber, so that the span and event call sites are registered before
+    // this one is: tests running at the same time without one could otherwise leave a "never
+    // interested" verdict cached while registering them.
+    run();
+    tracing::subscriber::with_default(subscriber, || {
+        tracing::callsite::rebuild_interest_cache();
+        run();
+    });
+    let out = buffer.0.lock().unwrap().clone();
+    String::from_utf8(out).unwrap()
+}
+
 #[test]
 fn spans_carry_the_attributes_and_no_secrets() {
     static SCHEMES: &[Scheme] = &[
@@ -315,14 +337,6 @@ fn spans_carry_the_attributes_and_no_secrets() {
             name: "api_key",
         },
     ];
-    let buffer = Buffer::default();
-    let writer = buffer.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -345,15 +359,7 @@ fn spans_carry_the_attributes_and_no_secrets() {
             .auth(&[&[0, 1]]);
         assert_eq!(runtime.block_on(status(request)).unwrap(), 404);
     };
-    // Once without a subscriber, so that the span and event call sites are registered before
-    // this test's subscriber is: tests running at the same time without one could otherwise
-    // leave a "never interested" verdict cached while registering them.
-    get_pet();
-    tracing::subscriber::with_default(subscriber, || {
-        tracing::callsite::rebuild_interest_cache();
-        get_pet();
-    });
-    let out = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+    let out = record(get_pet);
     for expected in [
         "http.client.request{",
         "otel.name=\"get_pet\"",

@@ -4,7 +4,8 @@
 //! [`reqwest::Client`] (the default, and the fast path) or a function from a built
 //! [`reqwest::Request`] to a whole response. [`Transport::service`] makes one from any tower
 //! service over `http` types, such as an axum `Router`: the request is converted to an
-//! `http::Request<reqwest::Body>`, the service called in-process, the response body collected.
+//! `http::Request<reqwest::Body>`, the service called in-process, and its response body handed
+//! on as it comes (read whole for ordinary calls, as a stream for streamed responses).
 //! [`Transport::from_fn`] takes a function returning a [`reqwest::Response`]: a
 //! `reqwest_middleware::ClientWithMiddleware` plugs in with it, without this crate depending on
 //! reqwest-middleware.
@@ -41,8 +42,9 @@ impl TransportError {
     }
 }
 
-type Call =
-    dyn Fn(reqwest::Request) -> BoxFuture<'static, Result<Received, TransportError>> + Send + Sync;
+type Call = dyn Fn(reqwest::Request) -> BoxFuture<'static, Result<reqwest::Response, TransportError>>
+    + Send
+    + Sync;
 
 /// What carries requests: a [`reqwest::Client`], an in-process service, or a function.
 #[derive(Clone)]
@@ -106,12 +108,11 @@ impl Transport {
                     .await
                     .map_err(|e| TransportError::Other(e.into()))?;
                 let (parts, body) = response.into_parts();
-                let body = body
-                    .collect()
-                    .await
-                    .map_err(|e| TransportError::from_box(e.into()))?
-                    .to_bytes();
-                Ok((parts.status, parts.headers, body))
+                // The body stays a stream: a streamed response is read as the service writes it.
+                let body = reqwest::Body::wrap_stream(body.into_data_stream());
+                Ok(reqwest::Response::from(http::Response::from_parts(
+                    parts, body,
+                )))
             })
         })))
     }
@@ -137,10 +138,7 @@ impl Transport {
     {
         Transport(Kind::Custom(Arc::new(move |request: reqwest::Request| {
             let sent = send(request);
-            Box::pin(async move {
-                let response = sent.await.map_err(|e| TransportError::from_box(e.into()))?;
-                read(response).await.map_err(TransportError::Reqwest)
-            })
+            Box::pin(async move { sent.await.map_err(|e| TransportError::from_box(e.into())) })
         })))
     }
 
@@ -168,7 +166,9 @@ impl Transport {
             }
             Kind::Custom(call) => {
                 let timeout = request.timeout().copied();
-                let exchange = call(request);
+                let response = call(request);
+                let exchange =
+                    async move { read(response.await?).await.map_err(TransportError::Reqwest) };
                 match timeout {
                     None => exchange.await,
                     Some(limit) => tokio::time::timeout(limit, exchange)
@@ -176,6 +176,21 @@ impl Transport {
                         .unwrap_or_else(|elapsed| Err(TransportError::Other(Box::new(elapsed)))),
                 }
             }
+        }
+    }
+
+    /// Send one request and return as soon as the response head arrived, its body unread
+    /// (streamed responses). Bounding the wait is the caller's business.
+    pub(crate) async fn open(
+        &self,
+        request: reqwest::Request,
+    ) -> Result<reqwest::Response, TransportError> {
+        match &self.0 {
+            Kind::Reqwest(client) => client
+                .execute(request)
+                .await
+                .map_err(TransportError::Reqwest),
+            Kind::Custom(call) => call(request).await,
         }
     }
 }

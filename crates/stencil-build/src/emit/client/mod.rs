@@ -75,6 +75,7 @@ pub fn client_into(api: &Api, gated: bool, secrets: &[String], sink: &mut dyn Si
     client_impl(api, &plans, &mut methods, sink);
     for plan in &plans {
         sink.items(request::items(api, plan, secrets));
+        sink.done();
     }
     sink.close();
 }

@@ -55,13 +55,15 @@ pub enum Document<'a> {
 /// `pub mod server { ... }` into `sink`, an operation at a time, embedding `document` (the
 /// source text) as `OPENAPI_DOCUMENT`. `per_tag`: one handler trait per tag
 /// (`Options::server_traits_per_tag`); `gated`: behind `#[cfg(feature = "server")]`;
-/// `secrets`: the names whose parameters the request structs' `Debug` redacts.
+/// `secrets`: the names whose parameters the request structs' `Debug` redacts; `docs_router`:
+/// with `docs_router` behind `#[cfg(feature = "docs-ui")]` (`Options::docs_router`).
 pub fn server_into(
     api: &Api,
     per_tag: bool,
     document: Option<Document<'_>>,
     gated: bool,
     secrets: &[String],
+    docs_router: bool,
     sink: &mut dyn Sink,
 ) {
     let gate = super::feature_gate("server", gated);
@@ -82,7 +84,7 @@ pub fn server_into(
          [`server::router`]."
     )));
     sink.open(quote!(#gate #heading pub mod server));
-    cx.module(document, sink);
+    cx.module(document, docs_router, sink);
     sink.close();
 }
 
@@ -99,7 +101,7 @@ pub fn receiver_into(
     let mut cx = Cx::new(api, false, secrets);
     cx.trait_name = ident(trait_name);
     cx.subject = subject;
-    cx.module(None, sink);
+    cx.module(None, false, sink);
 }
 
 struct Cx<'a> {
@@ -180,7 +182,9 @@ impl<'a> Cx<'a> {
         self.api.operations.iter().any(|op| !op.security.is_empty())
     }
 
-    fn module(&mut self, document: Option<Document<'_>>, sink: &mut dyn Sink) {
+    /// The document, its routes (with `docs_router`, the docs page behind the crate's `docs-ui`
+    /// feature), the handler trait and the messages.
+    fn module(&mut self, document: Option<Document<'_>>, docs_router: bool, sink: &mut dyn Sink) {
         let api = self.api;
         sink.items(quote!(
             use ::stencil::server as rt;
@@ -202,6 +206,18 @@ impl<'a> Cx<'a> {
                     rt::document_route(path, #name)
                 }
             });
+            if docs_router {
+                sink.items(quote! {
+                    /// A router serving an interactive documentation page (Swagger UI) for
+                    /// [`OPENAPI_DOCUMENT`] at `path` (e.g. `/docs`), the document at
+                    /// `path/openapi.yaml` (or `.json`) and every asset under `path/`: nothing
+                    /// comes from a CDN. Merge it into [`router`]'s. Feature `docs-ui`.
+                    #[cfg(feature = "docs-ui")]
+                    pub fn docs_router(path: &str) -> ::stencil::axum::Router {
+                        rt::docs_route(path, #name)
+                    }
+                });
+            }
         }
         self.handler_trait(sink);
         for (i, op) in api.operations.iter().enumerate() {
@@ -217,6 +233,7 @@ impl<'a> Cx<'a> {
         self.router(sink);
         for (i, op) in api.operations.iter().enumerate() {
             sink.items(self.handler(i, op));
+            sink.done();
         }
         // The operation table names the schemas it checks; they are written after it.
         self.operations(sink);

@@ -70,6 +70,7 @@ pub fn types_into(api: &Api, derives: &[syn::Path], secret_fields: &[String], si
     let imports = sink.reserve();
     for def in &api.types {
         sink.items(cx.type_def(def));
+        sink.done();
     }
     let imports_tokens = match (cx.uses_serialize, cx.uses_deserialize) {
         (true, true) => quote!(
