@@ -130,6 +130,12 @@ pub struct CrateOptions {
     /// `GET /items; scheme=cursor; param=cursor; items=/data; next=/next_cursor`
     #[arg(long, value_name = "RULE", value_parser = non_empty)]
     pub paginate: Vec<String>,
+    /// Print the values of properties and parameters named NAME as `[redacted]` in `Debug`
+    /// (repeatable; replaces the default list: password, secret, token, access_token,
+    /// refresh_token, api_key, client_secret). `format: password` and `writeOnly` values are
+    /// redacted whatever the list
+    #[arg(long, value_name = "NAME", value_parser = non_empty)]
+    pub secret_field: Vec<String>,
     #[command(flatten)]
     pub runtime: RuntimeOptions,
     /// Add an empty [workspace] table, so DIR builds on its own even inside another
@@ -191,6 +197,7 @@ impl CrateOptions {
             include_paths: self.include_path.clone(),
             exclude_paths: self.exclude_path.clone(),
             pagination: self.paginate.clone(),
+            secret_fields: (!self.secret_field.is_empty()).then(|| self.secret_field.clone()),
             runtime,
             standalone: self.standalone,
         }
@@ -239,6 +246,7 @@ mod tests {
                 include_paths: Vec::new(),
                 exclude_paths: Vec::new(),
                 pagination: Vec::new(),
+                secret_fields: None,
                 runtime: None,
                 standalone: false,
             }
@@ -259,8 +267,15 @@ mod tests {
             "--server-traits-per-tag",
             "--paginate",
             "list; scheme=page; param=p",
+            "--secret-field",
+            "pin",
+            "--secret-field=session",
         ]);
         assert_eq!(args.pagination, ["list; scheme=page; param=p"]);
+        assert_eq!(
+            args.secret_fields,
+            Some(vec!["pin".to_owned(), "session".to_owned()])
+        );
         assert_eq!(args.include_paths, ["/users/**", "/me#GET"]);
         assert_eq!(args.exclude_paths, ["/users/*/photo"]);
         assert!(args.server_traits_per_tag);

@@ -20,6 +20,8 @@ pub struct CrateArgs {
     pub exclude_paths: Vec<String>,
     /// `--paginate` rules (`Options::pagination`), in the order given.
     pub pagination: Vec<String>,
+    /// `--secret-field` names (`Options::secret_fields`); `None`: the default list.
+    pub secret_fields: Option<Vec<String>>,
     pub runtime: Option<Runtime>,
     pub standalone: bool,
 }

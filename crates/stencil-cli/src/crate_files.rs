@@ -50,9 +50,12 @@ pub fn generate(
         include_paths: args.include_paths.clone(),
         exclude_paths: args.exclude_paths.clone(),
         pagination: args.pagination.clone(),
+        secret_fields: args
+            .secret_fields
+            .clone()
+            .unwrap_or_else(|| Options::default().secret_fields),
         // Its Cargo.toml has the `docs-ui` feature (`cargo_toml`).
         docs_router: args.server,
-        ..Options::default()
     };
     let generated = generator(&spec, &options)?;
     let cargo_toml = cargo_toml(args, cwd, local, &command);
@@ -96,6 +99,9 @@ pub fn regenerate_command(args: &CrateArgs) -> String {
     }
     for rule in &args.pagination {
         words.extend(["--paginate".to_owned(), shell_quote(rule)]);
+    }
+    for name in args.secret_fields.iter().flatten() {
+        words.extend(["--secret-field".to_owned(), shell_quote(name)]);
     }
     match &args.runtime {
         None => {}
@@ -328,6 +334,7 @@ mod tests {
             server_traits_per_tag: false,
             include_paths: Vec::new(),
             pagination: Vec::new(),
+            secret_fields: None,
             exclude_paths: Vec::new(),
             runtime: None,
             standalone: false,

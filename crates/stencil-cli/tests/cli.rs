@@ -634,6 +634,33 @@ fn paginate_by_option() {
     );
 }
 
+/// `--secret-field`: the list of names `Debug` redacts is the user's (PathStack's `password`
+/// is then printed, `username` is not), and the header's command repeats it.
+#[test]
+fn secret_fields_by_option() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("pathstack");
+    let r = run([
+        OsStr::new("generate"),
+        OsStr::new(PATHSTACK),
+        OsStr::new("--out"),
+        out.as_os_str(),
+        OsStr::new("--secret-field"),
+        OsStr::new("username"),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let code = fs::read_to_string(out.join("src/lib.rs")).unwrap();
+    assert!(code.contains(r#"("username", None)"#), "username redacted");
+    assert!(
+        code.contains(r#"("password", Some(&self.password))"#),
+        "password no longer listed"
+    );
+    assert!(
+        code.contains("--secret-field username"),
+        "the header's command"
+    );
+}
+
 /// Needs the pipeline.
 #[test]
 fn lint_a_valid_document() {

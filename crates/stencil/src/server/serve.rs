@@ -35,7 +35,9 @@ use tower::ServiceExt as _;
 use super::config::Config;
 
 /// Serve `router` on `listener` until the listener fails for good, with the connection limits
-/// of `config` (see the [module documentation](self)). Errors accepting one connection (too
+/// of `config`: `header_read_timeout` (slow request heads are cut off), `idle_timeout`,
+/// `max_header_size` and `max_headers` (431), `max_uri_length` (414). `axum::serve` sets none
+/// of them. Errors accepting one connection (too
 /// many open files, a connection reset before it was accepted) are logged and waited out.
 ///
 /// ```no_run
