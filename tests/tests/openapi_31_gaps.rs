@@ -10,6 +10,7 @@ use openapi_31_gaps::server::{self as api, Api};
 use openapi_31_gaps::types::{Loop, Subscription, SubscriptionRequest};
 use serde_json::json;
 use stencil::server::{http::StatusCode, Credentials, Error};
+use stencil::Nullable;
 
 #[test]
 fn type_null_accepts_only_null() {
@@ -17,7 +18,7 @@ fn type_null_accepts_only_null() {
         serde_json::from_value(json!({"id": "a", "always_null": null, "maybe_null": null}))
             .unwrap();
     assert_eq!(s.always_null, None);
-    assert_eq!(s.maybe_null, Some(None));
+    assert_eq!(s.maybe_null, Nullable::Null);
     let s: Subscription = serde_json::from_value(json!({"id": "a", "always_null": null})).unwrap();
     assert_eq!(s.maybe_null, None);
     for value in [json!(0), json!("x"), json!({}), json!([]), json!(false)] {

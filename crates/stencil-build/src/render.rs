@@ -331,7 +331,12 @@ pub(crate) fn emit_fixture_part(
                 .iter()
                 .map(|s| (*s).to_owned())
                 .collect();
-            types::types_into(api, &[], &secrets, sink)
+            let sides = types::Sides {
+                client: true,
+                server: true,
+                gated: feature_gates,
+            };
+            types::types_into(api, &[], &secrets, sides, sink)
         }
         1 => client::client_into(api, feature_gates, sink),
         _ => {

@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::enums::enum_variant_names_lint;
-use super::{generic_params, impl_generics, Cx};
+use super::{generic_params, impl_generics, Cx, Need};
 use crate::emit::{doc_attrs, doc_lines, ident, normalize, serde_attrs};
 use crate::ir::{TypeDef, TypeRef, Union};
 
@@ -25,8 +25,15 @@ impl Cx<'_> {
         } else {
             &["Serialize", "Deserialize"]
         };
-        let derives = self.derives(&std, serde_derives);
-        let serde = serde_attrs(quote!(untagged));
+        let derives = self.derives(&std, serde_derives, def.id);
+        // A tagged union derives only `Serialize`; where no build needs it, no `serde` attribute.
+        let serde = match (u.tag.is_some(), self.directions.needs(def.id).0) {
+            (true, Need::Never) => TokenStream::new(),
+            (true, Need::Server) => {
+                quote!(#[cfg_attr(feature = "server", serde(crate = "::stencil::serde", untagged))])
+            }
+            _ => serde_attrs(quote!(untagged)),
+        };
         let names: Vec<&str> = u.variants.iter().map(|v| v.name.as_str()).collect();
         let mut allows = Vec::new();
         if let Some(allow) = enum_variant_names_lint(&def.name, &names) {
@@ -53,9 +60,10 @@ impl Cx<'_> {
             let ty = self.ty(def, &v.ty);
             quote!(#docs #variant(#ty))
         });
-        let tagged = match &u.tag {
-            Some(tag) => self.tagged_impls(def, u, tag),
-            None => TokenStream::new(),
+        // A tagged union's `Deserialize` is written here, when a generated part needs it.
+        let tagged = match (&u.tag, self.directions.needs(def.id).1) {
+            (Some(_), Need::Never) | (None, _) => TokenStream::new(),
+            (Some(tag), need) => self.tagged_impls(def, u, tag, need.cfg()),
         };
         quote! {
             #docs
@@ -70,7 +78,8 @@ impl Cx<'_> {
         }
     }
 
-    fn tagged_impls(&self, def: &TypeDef, u: &Union, tag: &str) -> TokenStream {
+    /// The `TaggedUnion` and `Deserialize` impls, each under `cfg` (a `#[cfg]`, or nothing).
+    fn tagged_impls(&self, def: &TypeDef, u: &Union, tag: &str, cfg: TokenStream) -> TokenStream {
         let name = ident(&def.name);
         let mut seen = BTreeSet::new();
         let mut tags = Vec::new();
@@ -113,6 +122,7 @@ impl Cx<'_> {
         };
         if def.generics.is_empty() {
             quote! {
+                #cfg
                 impl ::stencil::TaggedUnion for #name {
                     const TAG: &'static str = #tag;
                     const TAGS: &'static [&'static str] = &[#(#tags),*];
@@ -120,6 +130,7 @@ impl Cx<'_> {
                     #body
                 }
 
+                #cfg
                 ::stencil::impl_tagged_union!(#name);
             }
         } else {
@@ -130,6 +141,7 @@ impl Cx<'_> {
                 quote!(#g: ::stencil::serde::de::DeserializeOwned)
             }));
             quote! {
+                #cfg
                 impl #params ::stencil::TaggedUnion for #name #args {
                     const TAG: &'static str = #tag;
                     const TAGS: &'static [&'static str] = &[#(#tags),*];
@@ -137,6 +149,7 @@ impl Cx<'_> {
                     #body
                 }
 
+                #cfg
                 impl<#(#de_params),*> ::stencil::serde::Deserialize<'de> for #name #args {
                     fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
                     where
