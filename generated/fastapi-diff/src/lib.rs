@@ -3216,7 +3216,7 @@ pub mod server {
         }
     }
 
-    /// An operation without credentials: read the request, make the operation's request with `request` (`None`: rejected), call `operation`, answer its result or the error.
+    /// An operation without credentials: read the request, make the operation's request with `make` (`None`: rejected), call `operation`, answer its result or the error.
     async fn serve_public<A: Api, Req, Resp: ::stencil::axum::response::IntoResponse>(
         server: ::std::sync::Arc<rt::Server<A>>,
         request: ::stencil::axum::extract::Request,
@@ -3250,7 +3250,7 @@ pub mod server {
             &operations::CREATE_PERSON,
             true,
             |input: &mut rt::Input| {
-                let Some(body) = input.body() else { return None };
+                let body = input.body()?;
                 Some(CreatePersonRequest { body })
             },
             async |api: &A, request| api.create_person(request).await,
@@ -3269,7 +3269,7 @@ pub mod server {
             &operations::CREATE_OWNER,
             true,
             |input: &mut rt::Input| {
-                let Some(body) = input.body() else { return None };
+                let body = input.body()?;
                 Some(CreateOwnerRequest { body })
             },
             async |api: &A, request| api.create_owner(request).await,
@@ -3288,7 +3288,7 @@ pub mod server {
             &operations::CREATE_EVENT,
             true,
             |input: &mut rt::Input| {
-                let Some(body) = input.body() else { return None };
+                let body = input.body()?;
                 Some(CreateEventRequest { body })
             },
             async |api: &A, request| api.create_event(request).await,
@@ -3307,7 +3307,7 @@ pub mod server {
             &operations::CREATE_PAGE,
             true,
             |input: &mut rt::Input| {
-                let Some(body) = input.body() else { return None };
+                let body = input.body()?;
                 Some(CreatePageRequest { body })
             },
             async |api: &A, request| api.create_page(request).await,
@@ -3426,7 +3426,7 @@ pub mod server {
             &operations::LOGIN,
             true,
             |input: &mut rt::Input| {
-                let Some(body) = input.body() else { return None };
+                let body = input.body()?;
                 Some(LoginRequest { body })
             },
             async |api: &A, request| api.login(request).await,
@@ -3445,7 +3445,7 @@ pub mod server {
             &operations::UPLOAD,
             true,
             |input: &mut rt::Input| {
-                let Some(body) = input.body() else { return None };
+                let body = input.body()?;
                 Some(UploadRequest { body })
             },
             async |api: &A, request| api.upload(request).await,
@@ -3491,7 +3491,7 @@ pub mod server {
             &operations::NUMBERS,
             true,
             |input: &mut rt::Input| {
-                let Some(body) = input.body() else { return None };
+                let body = input.body()?;
                 Some(NumbersRequest { body })
             },
             async |api: &A, request| api.numbers(request).await,

@@ -2805,7 +2805,7 @@ components:
         }
     }
 
-    /// An operation without credentials: read the request, make the operation's request with `request` (`None`: rejected), call `operation`, answer its result or the error.
+    /// An operation without credentials: read the request, make the operation's request with `make` (`None`: rejected), call `operation`, answer its result or the error.
     async fn serve_public<A: Api, Req, Resp: ::stencil::axum::response::IntoResponse>(
         server: ::std::sync::Arc<rt::Server<A>>,
         request: ::stencil::axum::extract::Request,
@@ -2827,7 +2827,7 @@ components:
         result.unwrap_or_else(|report| server.api().render_error(report))
     }
 
-    /// An operation that requires credentials: read the request, make the operation's request with `request` (`None`: rejected), call `operation`, answer its result or the error.
+    /// An operation that requires credentials: read the request, make the operation's request with `make` (`None`: rejected), call `operation`, answer its result or the error.
     async fn serve_secured<A: Api, Req, Resp: ::stencil::axum::response::IntoResponse>(
         server: ::std::sync::Arc<rt::Server<A>>,
         request: ::stencil::axum::extract::Request,
@@ -2922,7 +2922,7 @@ components:
                     0 => input.body().map(UpsertPublicationBody::Json),
                     _ => input.body().map(UpsertPublicationBody::Form),
                 };
-                let Some(body) = body else { return None };
+                let body = body?;
                 Some(UpsertPublicationRequest { body })
             },
             async |api: &A, principal, request| {
@@ -2943,7 +2943,7 @@ components:
             &operations::GET_PUBLICATION,
             false,
             |input: &mut rt::Input| {
-                let Some(id) = input.param(0) else { return None };
+                let id = input.param(0)?;
                 Some(GetPublicationRequest { id })
             },
             async |api: &A, principal, request| {
@@ -2964,7 +2964,7 @@ components:
             &operations::DELETE_PUBLICATION,
             false,
             |input: &mut rt::Input| {
-                let Some(id) = input.param(0) else { return None };
+                let id = input.param(0)?;
                 Some(DeletePublicationRequest { id })
             },
             async |api: &A, principal, request| {
@@ -2985,7 +2985,7 @@ components:
             &operations::GET_COVER,
             false,
             |input: &mut rt::Input| {
-                let Some(id) = input.param(0) else { return None };
+                let id = input.param(0)?;
                 Some(GetCoverRequest { id })
             },
             async |api: &A, request| api.get_cover(request).await,
@@ -3050,7 +3050,7 @@ components:
             &operations::REGISTER_MEMBER,
             true,
             |input: &mut rt::Input| {
-                let Some(body) = input.body() else { return None };
+                let body = input.body()?;
                 Some(RegisterMemberRequest { body })
             },
             async |api: &A, request| api.register_member(request).await,

@@ -5002,7 +5002,7 @@ components:
         }
     }
 
-    /// An operation without credentials: read the request, make the operation's request with `request` (`None`: rejected), call `operation`, answer its result or the error.
+    /// An operation without credentials: read the request, make the operation's request with `make` (`None`: rejected), call `operation`, answer its result or the error.
     async fn serve_public<A: Api, Req, Resp: ::stencil::axum::response::IntoResponse>(
         server: ::std::sync::Arc<rt::Server<A>>,
         request: ::stencil::axum::extract::Request,
@@ -5024,7 +5024,7 @@ components:
         result.unwrap_or_else(|report| server.api().render_error(report))
     }
 
-    /// An operation that requires credentials: read the request, make the operation's request with `request` (`None`: rejected), call `operation`, answer its result or the error.
+    /// An operation that requires credentials: read the request, make the operation's request with `make` (`None`: rejected), call `operation`, answer its result or the error.
     async fn serve_secured<A: Api, Req, Resp: ::stencil::axum::response::IntoResponse>(
         server: ::std::sync::Arc<rt::Server<A>>,
         request: ::stencil::axum::extract::Request,
@@ -5052,7 +5052,7 @@ components:
         result.unwrap_or_else(|report| server.api().render_error(report))
     }
 
-    /// An operation whose credentials are optional: read the request, make the operation's request with `request` (`None`: rejected), call `operation`, answer its result or the error.
+    /// An operation whose credentials are optional: read the request, make the operation's request with `make` (`None`: rejected), call `operation`, answer its result or the error.
     async fn serve_optional<A: Api, Req, Resp: ::stencil::axum::response::IntoResponse>(
         server: ::std::sync::Arc<rt::Server<A>>,
         request: ::stencil::axum::extract::Request,
@@ -5192,7 +5192,7 @@ components:
             &operations::GET_ANIMAL,
             false,
             |input: &mut rt::Input| {
-                let Some(animal_id) = input.param(0) else { return None };
+                let animal_id = input.param(0)?;
                 Some(GetAnimalRequest { animal_id })
             },
             async |api: &A, principal, request| api.get_animal(principal, request).await,
@@ -5211,7 +5211,7 @@ components:
             &operations::DELETE_ANIMAL,
             false,
             |input: &mut rt::Input| {
-                let Some(animal_id) = input.param(0) else { return None };
+                let animal_id = input.param(0)?;
                 Some(DeleteAnimalRequest { animal_id })
             },
             async |api: &A, principal, request| {
@@ -5314,7 +5314,7 @@ components:
             &operations::GET_HABITAT,
             false,
             |input: &mut rt::Input| {
-                let Some(enclosure_code) = input.param(0) else { return None };
+                let enclosure_code = input.param(0)?;
                 Some(GetHabitatRequest {
                     enclosure_code,
                 })
@@ -5358,7 +5358,7 @@ components:
             &operations::LIST_KEEPERS,
             false,
             |input: &mut rt::Input| {
-                let Some(page) = input.param(0) else { return None };
+                let page = input.param(0)?;
                 Some(ListKeepersRequest { page })
             },
             async |api: &A, principal, request| {
@@ -5379,7 +5379,7 @@ components:
             &operations::SCHEDULE_FEEDING,
             true,
             |input: &mut rt::Input| {
-                let Some(body) = input.body() else { return None };
+                let body = input.body()?;
                 Some(ScheduleFeedingRequest { body })
             },
             async |api: &A, principal, request| {
@@ -5445,7 +5445,7 @@ components:
             &operations::ECHO_HOSTILE,
             true,
             |input: &mut rt::Input| {
-                let Some(body) = input.body() else { return None };
+                let body = input.body()?;
                 Some(EchoHostileRequest { body })
             },
             async |api: &A, principal, request| {

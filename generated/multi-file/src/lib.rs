@@ -1198,7 +1198,7 @@ pub mod server {
         }
     }
 
-    /// An operation that requires credentials: read the request, make the operation's request with `request` (`None`: rejected), call `operation`, answer its result or the error.
+    /// An operation that requires credentials: read the request, make the operation's request with `make` (`None`: rejected), call `operation`, answer its result or the error.
     async fn serve_secured<A: Api, Req, Resp: ::stencil::axum::response::IntoResponse>(
         server: ::std::sync::Arc<rt::Server<A>>,
         request: ::stencil::axum::extract::Request,
@@ -1259,7 +1259,7 @@ pub mod server {
             &operations::CREATE_PET,
             true,
             |input: &mut rt::Input| {
-                let Some(body) = input.body() else { return None };
+                let body = input.body()?;
                 Some(CreatePetRequest { body })
             },
             async |api: &A, principal, request| api.create_pet(principal, request).await,
@@ -1278,7 +1278,7 @@ pub mod server {
             &operations::GET_PET,
             false,
             |input: &mut rt::Input| {
-                let Some(pet_id) = input.param(0) else { return None };
+                let pet_id = input.param(0)?;
                 Some(GetPetRequest { pet_id })
             },
             async |api: &A, principal, request| api.get_pet(principal, request).await,
@@ -1297,7 +1297,7 @@ pub mod server {
             &operations::GET_OWNER,
             false,
             |input: &mut rt::Input| {
-                let Some(owner_id) = input.param(0) else { return None };
+                let owner_id = input.param(0)?;
                 Some(GetOwnerRequest { owner_id })
             },
             async |api: &A, principal, request| api.get_owner(principal, request).await,

@@ -1124,7 +1124,7 @@ components:
         }
     }
 
-    /// An operation without credentials: read the request, make the operation's request with `request` (`None`: rejected), call `operation`, answer its result or the error.
+    /// An operation without credentials: read the request, make the operation's request with `make` (`None`: rejected), call `operation`, answer its result or the error.
     async fn serve_public<A: Api, Req, Resp: ::stencil::axum::response::IntoResponse>(
         server: ::std::sync::Arc<rt::Server<A>>,
         request: ::stencil::axum::extract::Request,
@@ -1158,7 +1158,7 @@ components:
             &operations::LIST_BY_CURSOR,
             false,
             |input: &mut rt::Input| {
-                let Some(cursor) = input.param(0) else { return None };
+                let cursor = input.param(0)?;
                 Some(ListByCursorRequest { cursor })
             },
             async |api: &A, request| api.list_by_cursor(request).await,
@@ -1244,7 +1244,7 @@ components:
             &operations::LIST_LINKED,
             false,
             |input: &mut rt::Input| {
-                let Some(page) = input.param(0) else { return None };
+                let page = input.param(0)?;
                 Some(ListLinkedRequest { page })
             },
             async |api: &A, request| api.list_linked(request).await,

@@ -660,7 +660,7 @@ components:
         }
     }
 
-    /// An operation without credentials: read the request, make the operation's request with `request` (`None`: rejected), call `operation`, answer its result or the error.
+    /// An operation without credentials: read the request, make the operation's request with `make` (`None`: rejected), call `operation`, answer its result or the error.
     async fn serve_public<A: Api, Req, Resp: ::stencil::axum::response::IntoResponse>(
         server: ::std::sync::Arc<rt::Server<A>>,
         request: ::stencil::axum::extract::Request,

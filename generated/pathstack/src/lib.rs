@@ -3847,7 +3847,7 @@ components:
         }
     }
 
-    /// An operation without credentials: read the request, make the operation's request with `request` (`None`: rejected), call `operation`, answer its result or the error.
+    /// An operation without credentials: read the request, make the operation's request with `make` (`None`: rejected), call `operation`, answer its result or the error.
     async fn serve_public<A: Api, Req, Resp: ::stencil::axum::response::IntoResponse>(
         server: ::std::sync::Arc<rt::Server<A>>,
         request: ::stencil::axum::extract::Request,
@@ -3869,7 +3869,7 @@ components:
         result.unwrap_or_else(|report| server.api().render_error(report))
     }
 
-    /// An operation that requires credentials: read the request, make the operation's request with `request` (`None`: rejected), call `operation`, answer its result or the error.
+    /// An operation that requires credentials: read the request, make the operation's request with `make` (`None`: rejected), call `operation`, answer its result or the error.
     async fn serve_secured<A: Api, Req, Resp: ::stencil::axum::response::IntoResponse>(
         server: ::std::sync::Arc<rt::Server<A>>,
         request: ::stencil::axum::extract::Request,
@@ -3955,7 +3955,7 @@ components:
             &operations::ACCOUNT_SUMMARY,
             false,
             |input: &mut rt::Input| {
-                let Some(x_api_version) = input.param(0) else { return None };
+                let x_api_version = input.param(0)?;
                 Some(AccountSummaryRequest {
                     x_api_version,
                 })
@@ -4219,7 +4219,7 @@ components:
             &operations::POST_WEBHOOK,
             true,
             |input: &mut rt::Input| {
-                let Some(body) = input.body() else { return None };
+                let body = input.body()?;
                 Some(PostWebhookRequest { body })
             },
             async |api: &A, principal, request| {

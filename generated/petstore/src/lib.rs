@@ -1136,7 +1136,7 @@ pub mod server {
         }
     }
 
-    /// An operation that requires credentials: read the request, make the operation's request with `request` (`None`: rejected), call `operation`, answer its result or the error.
+    /// An operation that requires credentials: read the request, make the operation's request with `make` (`None`: rejected), call `operation`, answer its result or the error.
     async fn serve_secured<A: Api, Req, Resp: ::stencil::axum::response::IntoResponse>(
         server: ::std::sync::Arc<rt::Server<A>>,
         request: ::stencil::axum::extract::Request,
@@ -1197,7 +1197,7 @@ pub mod server {
             &operations::CREATE_PETS,
             true,
             |input: &mut rt::Input| {
-                let Some(body) = input.body() else { return None };
+                let body = input.body()?;
                 Some(CreatePetsRequest { body })
             },
             async |api: &A, principal, request| api.create_pets(principal, request).await,
@@ -1216,7 +1216,7 @@ pub mod server {
             &operations::SHOW_PET_BY_ID,
             false,
             |input: &mut rt::Input| {
-                let Some(pet_id) = input.param(0) else { return None };
+                let pet_id = input.param(0)?;
                 Some(ShowPetByIdRequest { pet_id })
             },
             async |api: &A, principal, request| {
@@ -1237,7 +1237,7 @@ pub mod server {
             &operations::DELETE_PET,
             false,
             |input: &mut rt::Input| {
-                let Some(pet_id) = input.param(0) else { return None };
+                let pet_id = input.param(0)?;
                 Some(DeletePetRequest { pet_id })
             },
             async |api: &A, principal, request| api.delete_pet(principal, request).await,

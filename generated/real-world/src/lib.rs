@@ -2274,7 +2274,7 @@ components:
         }
     }
 
-    /// An operation without credentials: read the request, make the operation's request with `request` (`None`: rejected), call `operation`, answer its result or the error.
+    /// An operation without credentials: read the request, make the operation's request with `make` (`None`: rejected), call `operation`, answer its result or the error.
     async fn serve_public<A: Api, Req, Resp: ::stencil::axum::response::IntoResponse>(
         server: ::std::sync::Arc<rt::Server<A>>,
         request: ::stencil::axum::extract::Request,
@@ -2372,7 +2372,7 @@ components:
             &operations::WITH_CLIENT_2,
             false,
             |input: &mut rt::Input| {
-                let Some(id) = input.param(0) else { return None };
+                let id = input.param(0)?;
                 Some(WithClient2Request { id })
             },
             async |api: &A, request| api.with_client_2(request).await,
@@ -2391,7 +2391,7 @@ components:
             &operations::GET_FULL_PET,
             false,
             |input: &mut rt::Input| {
-                let Some(id) = input.param(0) else { return None };
+                let id = input.param(0)?;
                 Some(GetFullPetRequest { id })
             },
             async |api: &A, request| api.get_full_pet(request).await,
@@ -2410,7 +2410,7 @@ components:
             &operations::DELETE_PET,
             false,
             |input: &mut rt::Input| {
-                let Some(pet_id) = input.param(0) else { return None };
+                let pet_id = input.param(0)?;
                 Some(DeletePetRequest { pet_id })
             },
             async |api: &A, request| api.delete_pet(request).await,
@@ -2521,7 +2521,7 @@ components:
             &operations::DEFAULT_2,
             true,
             |input: &mut rt::Input| {
-                let Some(body) = input.body() else { return None };
+                let body = input.body()?;
                 Some(Default2Request { body })
             },
             async |api: &A, request| api.default_2(request).await,

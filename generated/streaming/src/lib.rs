@@ -972,7 +972,7 @@ components:
         }
     }
 
-    /// An operation without credentials: read the request, make the operation's request with `request` (`None`: rejected), call `operation`, answer its result or the error.
+    /// An operation without credentials: read the request, make the operation's request with `make` (`None`: rejected), call `operation`, answer its result or the error.
     async fn serve_public<A: Api, Req, Resp: ::stencil::axum::response::IntoResponse>(
         server: ::std::sync::Arc<rt::Server<A>>,
         request: ::stencil::axum::extract::Request,
@@ -1006,7 +1006,7 @@ components:
             &operations::TICKS,
             false,
             |input: &mut rt::Input| {
-                let Some(count) = input.param(0) else { return None };
+                let count = input.param(0)?;
                 Some(TicksRequest { count })
             },
             async |api: &A, request| api.ticks(request).await,
@@ -1025,7 +1025,7 @@ components:
             &operations::CHAT,
             true,
             |input: &mut rt::Input| {
-                let Some(body) = input.body() else { return None };
+                let body = input.body()?;
                 Some(ChatRequest { body })
             },
             async |api: &A, request| api.chat(request).await,
@@ -1092,7 +1092,7 @@ components:
             &operations::UPLOAD,
             true,
             |input: &mut rt::Input| {
-                let Some(body) = input.raw_body_required() else { return None };
+                let body = input.raw_body_required()?;
                 Some(UploadRequest { body })
             },
             async |api: &A, request| api.upload(request).await,

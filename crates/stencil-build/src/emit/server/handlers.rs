@@ -158,8 +158,9 @@ impl Cx<'_> {
             0 => {}
             1 => {
                 let (n, t) = (&names[0], &takes[0]);
-                steps.push(quote!(let Some(#n) = #t else { return None };));
+                steps.push(quote!(let #n = #t?;));
             }
+            // Every parameter is read (each records its violations) before any is missing.
             _ => steps.push(quote!(let (#(Some(#names)),*) = (#(#takes),*) else { return None };)),
         }
         let input = if steps.is_empty() {
