@@ -288,7 +288,17 @@ mod library {
         let client = Client::new(server.url());
         let body = types::UploadCoverBody {
             image: stencil::bytes::Bytes::from_static(b"\x89PNG\r\n"),
-            credits: Some(from_json(json!({"photo": "Ann", "year": 1965}))),
+            credits: Some(
+                [
+                    (
+                        "photo".to_owned(),
+                        types::CreditsValue::String("Ann".into()),
+                    ),
+                    ("year".to_owned(), types::CreditsValue::I64(1965)),
+                ]
+                .into_iter()
+                .collect(),
+            ),
         };
         client.upload_cover(42, body).await.unwrap();
         let request = server.last();

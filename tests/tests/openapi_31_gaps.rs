@@ -20,7 +20,7 @@ fn type_null_accepts_only_null() {
     assert_eq!(s.always_null, None);
     assert_eq!(s.maybe_null, Nullable::Null);
     let s: Subscription = serde_json::from_value(json!({"id": "a", "always_null": null})).unwrap();
-    assert_eq!(s.maybe_null, None);
+    assert_eq!(s.maybe_null, Nullable::Absent);
     for value in [json!(0), json!("x"), json!({}), json!([]), json!(false)] {
         let always = json!({"id": "a", "always_null": value.clone()});
         assert!(
@@ -79,7 +79,7 @@ impl Api for Pinger {
         Ok(api::SubscribeResponse::Created(Subscription {
             id: request.body.callback_url,
             always_null: None,
-            maybe_null: None,
+            maybe_null: Nullable::Absent,
         }))
     }
 

@@ -53,7 +53,7 @@ impl Api for Store {
         };
         Ok(api::ListByCursorResponse::Ok(types::ListByCursorResponse {
             data: page(if self.repeat { 0 } else { from }, 3),
-            next_cursor: Some(next),
+            next_cursor: stencil::Nullable::from_option(Some(next)),
         }))
     }
 

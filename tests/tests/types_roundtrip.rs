@@ -96,8 +96,8 @@ fn patch_body_keeps_absent_and_null_apart() {
         body.tags,
         Nullable::Value(vec!["north".into(), "fleet-2".into()])
     );
-    assert_eq!(body.abn, None, "absent means unchanged");
-    assert_eq!(body.email, None);
+    assert_eq!(body.abn, Nullable::Absent, "absent means unchanged");
+    assert_eq!(body.email, Nullable::Absent);
     let empty: types::UpdateConnectionBody = round_trip(json!({}));
     assert_eq!(empty, types::UpdateConnectionBody::default());
 }
