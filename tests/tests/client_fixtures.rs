@@ -9,6 +9,7 @@ mod client_support;
 use client_support::{multipart_body, Canned, MockServer};
 use serde_json::json;
 use stencil::client::Error;
+use stencil::Nullable;
 
 fn from_json<T: stencil::serde::de::DeserializeOwned>(value: serde_json::Value) -> T {
     serde_json::from_value(value).expect("fixture value matches the type")
@@ -287,7 +288,17 @@ mod library {
         let client = Client::new(server.url());
         let body = types::UploadCoverBody {
             image: stencil::bytes::Bytes::from_static(b"\x89PNG\r\n"),
-            credits: Some(from_json(json!({"photo": "Ann", "year": 1965}))),
+            credits: Some(
+                [
+                    (
+                        "photo".to_owned(),
+                        types::CreditsValue::String("Ann".into()),
+                    ),
+                    ("year".to_owned(), types::CreditsValue::I64(1965)),
+                ]
+                .into_iter()
+                .collect(),
+            ),
         };
         client.upload_cover(42, body).await.unwrap();
         let request = server.last();
@@ -448,7 +459,7 @@ mod zoo {
         let client = Client::new(server.url());
         client.set_bearer_auth_token("not sent");
         let form = types::LoginForm {
-            grant_type: Some(Some("password".into())),
+            grant_type: Nullable::Value("password".into()),
             username: "keeper@zoo.example".into(),
             password: "p&ss w=rd".into(),
             scope: String::new(),
@@ -475,7 +486,7 @@ mod zoo {
         server.respond(Canned::json(401, envelope(401)));
         let error = client
             .login(types::LoginForm {
-                grant_type: Some(None),
+                grant_type: Nullable::Null,
                 ..form
             })
             .await
@@ -582,9 +593,9 @@ mod zoo {
         let new_animal = types::AnimalCreate {
             name: "Leo".into(),
             species: types::Species::Lion,
-            birth_date: Some(Some(
+            birth_date: Nullable::Value(
                 stencil::chrono::NaiveDate::from_ymd_opt(2015, 6, 1).unwrap(),
-            )),
+            ),
             danger_level: types::DangerLevel::V4,
         };
 
@@ -688,7 +699,7 @@ mod zoo {
             file: stencil::bytes::Bytes::from_static(b"png-bytes"),
             metadata: Some(types::PhotoMetadata {
                 taken_at: None,
-                photographer: Some(Some("Ann".into())),
+                photographer: Nullable::Value("Ann".into()),
                 coordinates: Some((-33.9, 151.2, "Sydney".into())),
             }),
             caption: Some("Leo, asleep".into()),
@@ -699,7 +710,7 @@ mod zoo {
             .file_content_type("image/png")
             .await
             .unwrap();
-        assert_eq!(stored.photographer, Some(Some("Ann".into())));
+        assert_eq!(stored.photographer, Nullable::Value("Ann".into()));
         let request = server.last();
         assert_eq!(request.path, format!("/animals/{ANIMAL_ID}/photos"));
         assert_eq!(

@@ -14,6 +14,7 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use serde_json::json;
 use stencil::server::{http::StatusCode, Credentials, Error};
+use stencil::Nullable;
 
 #[test]
 fn type_null_accepts_only_null() {
@@ -21,9 +22,9 @@ fn type_null_accepts_only_null() {
         serde_json::from_value(json!({"id": "a", "always_null": null, "maybe_null": null}))
             .unwrap();
     assert_eq!(s.always_null, None);
-    assert_eq!(s.maybe_null, Some(None));
+    assert_eq!(s.maybe_null, Nullable::Null);
     let s: Subscription = serde_json::from_value(json!({"id": "a", "always_null": null})).unwrap();
-    assert_eq!(s.maybe_null, None);
+    assert_eq!(s.maybe_null, Nullable::Absent);
     for value in [json!(0), json!("x"), json!({}), json!([]), json!(false)] {
         let always = json!({"id": "a", "always_null": value.clone()});
         assert!(
@@ -82,7 +83,7 @@ impl Api for Pinger {
         Ok(api::SubscribeResponse::Created(Subscription {
             id: request.body.callback_url,
             always_null: None,
-            maybe_null: None,
+            maybe_null: Nullable::Absent,
         }))
     }
 

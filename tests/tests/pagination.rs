@@ -62,7 +62,7 @@ macro_rules! scheme_tests {
                     };
                     Ok(api::ListByCursorResponse::Ok(types::ListByCursorResponse {
                         data: page(if self.repeat { 0 } else { from }, 3),
-                        next_cursor: Some(next),
+                        next_cursor: stencil::Nullable::from_option(Some(next)),
                     }))
                 }
 

@@ -13,6 +13,7 @@ use real_world::server::{self as api, Api};
 use real_world::types::{Cat, CatHuntingSkill, Dog, Filter, Owner, Pet, PetBase, Reactions};
 use serde_json::json;
 use stencil::server::{http::StatusCode, Error};
+use stencil::Nullable;
 
 #[test]
 fn a_parent_with_a_discriminator_decodes_as_its_subtypes() {
@@ -166,13 +167,13 @@ fn all_of_parts_that_only_annotate_keep_the_referenced_type() {
         "shape": {"kind": "square", "side": 2.0}
     }))
     .unwrap();
-    assert_eq!(sketch.figure, Some(None));
+    assert_eq!(sketch.figure, Nullable::Null);
     assert!(matches!(sketch.shape, Some(Figure::Square(Square { side, .. })) if side == 2.0));
     let sketch: Sketch =
         serde_json::from_value(json!({"figure": {"kind": "circle", "radius": 1.0}})).unwrap();
     assert!(matches!(
         sketch.figure,
-        Some(Some(Figure::Circle(Circle { .. })))
+        Nullable::Value(Figure::Circle(Circle { .. }))
     ));
     // A child of `Pet` written with `type: object` next to its `allOf` is a variant of `Pet`.
     let pet: Pet = serde_json::from_value(json!({"petType": "Hamster", "name": "Hammy"})).unwrap();

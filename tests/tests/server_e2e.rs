@@ -15,6 +15,7 @@ use serde_json::{json, Value};
 use stencil::client::Error as ClientError;
 use stencil::server::{Config, Server};
 use stencil::uuid::Uuid;
+use stencil::Nullable;
 
 async fn serve(router: axum::Router) -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -239,9 +240,9 @@ async fn connection_operations() {
     let (client, _) = logged_in().await;
     let id = Uuid::from_u128(7);
     let body = types::UpdateConnectionBody {
-        business_name: Some(Some("Acme Freight".into())),
-        email: Some(Some("ops@acme.example".into())),
-        active: Some(Some(false)),
+        business_name: Nullable::Value("Acme Freight".into()),
+        email: Nullable::Value("ops@acme.example".into()),
+        active: Nullable::Value(false),
         ..Default::default()
     };
     let updated = client.update_connection(id, body).await.expect("update");

@@ -13,6 +13,7 @@ use kitchen_sink_31::server as api;
 use kitchen_sink_31::types;
 use serde_json::{json, Value};
 use stencil::uuid::Uuid;
+use stencil::Nullable;
 use zoo::Zoo;
 
 async fn start() -> (std::sync::Arc<stencil::server::Server<Zoo>>, String) {
@@ -112,14 +113,14 @@ async fn json_and_form_bodies_and_the_default_envelope() {
     let animal = types::AnimalCreate {
         name: "Rex".into(),
         species: types::Species::Tiger,
-        birth_date: Some(None),
+        birth_date: Nullable::Null,
         danger_level: types::DangerLevel::V3,
     };
     let err = client.create_animal(animal.clone()).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(409));
     assert!(
         last_seen(&server)
-            .contains(r#"name: "Rex", species: Tiger, birth_date: Some(None), danger_level: V3"#),
+            .contains(r#"name: "Rex", species: Tiger, birth_date: Null, danger_level: V3"#),
         "{}",
         last_seen(&server)
     );
@@ -164,7 +165,7 @@ async fn multipart_text_binary_and_tagged_union() {
     let photo = types::UploadPhotoBody {
         file: stencil::bytes::Bytes::from_static(b"\x00\x01binary\xff"),
         metadata: Some(types::PhotoMetadata {
-            photographer: Some(Some("Ann".into())),
+            photographer: Nullable::Value("Ann".into()),
             ..Default::default()
         }),
         caption: Some("at dawn".into()),
@@ -185,7 +186,7 @@ async fn multipart_text_binary_and_tagged_union() {
     );
     assert_eq!(
         last_seen(&server),
-        r#"b"\0\x01binary\xff" Some("at dawn") Some(PhotoMetadata { taken_at: None, photographer: Some(Some("Ann")), coordinates: None })"#
+        r#"b"\0\x01binary\xff" Some("at dawn") Some(PhotoMetadata { taken_at: None, photographer: Value("Ann"), coordinates: None })"#
     );
 
     let note = client

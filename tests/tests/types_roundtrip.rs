@@ -4,6 +4,7 @@
 
 use pathstack::types;
 use serde_json::{json, Value};
+use stencil::Nullable;
 
 /// `value` → `T` → JSON must give `value` back, and `T` must hold what the JSON says.
 fn round_trip<T>(value: Value) -> T
@@ -90,13 +91,13 @@ fn patch_body_keeps_absent_and_null_apart() {
     // Omitted: unchanged. null: clear. A value: set.
     let body: types::UpdateConnectionBody =
         round_trip(json!({"business_name": null, "tags": ["north", "fleet-2"]}));
-    assert_eq!(body.business_name, Some(None), "null means clear");
+    assert_eq!(body.business_name, Nullable::Null, "null means clear");
     assert_eq!(
         body.tags,
-        Some(Some(vec!["north".into(), "fleet-2".into()]))
+        Nullable::Value(vec!["north".into(), "fleet-2".into()])
     );
-    assert_eq!(body.abn, None, "absent means unchanged");
-    assert_eq!(body.email, None);
+    assert_eq!(body.abn, Nullable::Absent, "absent means unchanged");
+    assert_eq!(body.email, Nullable::Absent);
     let empty: types::UpdateConnectionBody = round_trip(json!({}));
     assert_eq!(empty, types::UpdateConnectionBody::default());
 }
@@ -106,8 +107,8 @@ fn nullable_links_are_always_optional() {
     let links: types::Links = round_trip(
         json!({"previous": null, "current": "/device/1/trip?page=0", "next": "/device/1/trip?page=1"}),
     );
-    assert_eq!(links.previous, Some(None));
-    assert_eq!(links.next, Some(Some("/device/1/trip?page=1".into())));
+    assert_eq!(links.previous, Nullable::Null);
+    assert_eq!(links.next, Nullable::Value("/device/1/trip?page=1".into()));
 }
 
 /// Secrets never print in `Debug` (issue 18): PathStack's credentials and tokens are redacted,

@@ -37,6 +37,15 @@ pub fn stream_method(op: &str) -> String {
     format!("{op}_stream")
 }
 
+/// The generic functions a generated server's handlers call (`emit::server`), by the
+/// credentials an operation takes. Handlers are `handle_<operation>`; nothing else in the
+/// module starts with `serve_`.
+pub const SERVE_PUBLIC: &str = "serve_public";
+/// See [`SERVE_PUBLIC`]: operations that require credentials.
+pub const SERVE_SECURED: &str = "serve_secured";
+/// See [`SERVE_PUBLIC`]: operations whose credentials are optional.
+pub const SERVE_OPTIONAL: &str = "serve_optional";
+
 /// Type names that would shadow the prelude or types generated code relies on.
 const RESERVED_TYPES: &[&str] = &[
     "Option",

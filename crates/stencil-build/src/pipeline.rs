@@ -342,7 +342,13 @@ fn emit_part(api: &Api, settings: &Settings, part: Part, sink: &mut dyn Sink) {
     use crate::emit::{client, hooks, server, types};
     match part {
         Part::Types => {
-            types::types_into(api, &settings.derive_paths(), &settings.secret_fields, sink)
+            let sides = types::Sides {
+                client: settings.client,
+                server: settings.server,
+                gated: settings.feature_gates,
+            };
+            let derives = settings.derive_paths();
+            types::types_into(api, &derives, &settings.secret_fields, sides, sink)
         }
         Part::Client => {
             client::client_into(api, settings.feature_gates, &settings.secret_fields, sink)

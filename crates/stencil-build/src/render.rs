@@ -330,7 +330,14 @@ pub(crate) fn emit_fixture_part(
         .map(|s| (*s).to_owned())
         .collect();
     match part {
-        0 => types::types_into(api, &[], &secrets, sink),
+        0 => {
+            let sides = types::Sides {
+                client: true,
+                server: true,
+                gated: feature_gates,
+            };
+            types::types_into(api, &[], &secrets, sides, sink)
+        }
         1 => client::client_into(api, feature_gates, &secrets, sink),
         _ => {
             let document = (!api.document.is_empty()).then(|| {

@@ -530,6 +530,7 @@ use std::collections::BTreeMap;
 
 use kitchen_sink::types::*;
 use stencil::serde_json::{self, json};
+use stencil::Nullable;
 
 fn minimal() -> serde_json::Value {
     json!({
@@ -567,16 +568,16 @@ fn untagged_union_tries_variants_in_order() {
 }
 
 #[test]
-fn double_option_keeps_absent_null_and_value_apart() {
+fn nullable_keeps_absent_null_and_value_apart() {
     let mut value = minimal();
     let absent = everything(value.clone());
-    assert_eq!(absent.middle_name, None);
+    assert_eq!(absent.middle_name, Nullable::Absent);
     value["middleName"] = json!(null);
     let null = everything(value.clone());
-    assert_eq!(null.middle_name, Some(None));
+    assert_eq!(null.middle_name, Nullable::Null);
     value["middleName"] = json!("Q");
     let set = everything(value);
-    assert_eq!(set.middle_name, Some(Some("Q".to_owned())));
+    assert_eq!(set.middle_name, Nullable::Value("Q".to_owned()));
 
     assert!(serde_json::to_value(&absent).unwrap().get("middleName").is_none());
     assert_eq!(serde_json::to_value(&null).unwrap()["middleName"], json!(null));
@@ -646,7 +647,7 @@ fn everything_round_trips() {
     assert_eq!(e.additional_properties_2.get("x-unknown"), Some(&json!({"kept": true})));
     assert_eq!(e.avatar.as_ref().map(|a| a.as_bytes()), Some(&b"hello"[..]));
     let result: &SuccessPet = e.result.as_ref().unwrap();
-    assert_eq!(result.previous, Some(None));
+    assert_eq!(result.previous, Nullable::Null);
     assert_eq!(e.tree.as_ref().unwrap().next.as_ref().unwrap().children.len(), 0);
     let again = everything(serde_json::to_value(&e).unwrap());
     assert_eq!(again, e);

@@ -1,5 +1,7 @@
 //! `Option<Option<T>>` for properties that are optional *and* nullable, where an absent property,
-//! `null` and a value mean three different things (typically in PATCH bodies):
+//! `null` and a value mean three different things (typically in PATCH bodies). Generated code
+//! uses [`Nullable`](crate::Nullable) instead (no serde wrapper per field); this module is for
+//! hand-written types that keep `Option<Option<T>>`:
 //!
 //! | wire              | Rust             |
 //! |-------------------|------------------|

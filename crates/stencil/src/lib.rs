@@ -9,7 +9,8 @@
 //!   [`bytes::Bytes`] (what reqwest and axum hand out), meant for raw bodies and multipart parts:
 //!   should one sit in a JSON object, `bytes`' serde impls write it as an array of numbers and
 //!   read it from an array or a string;
-//! - [`double_option`]: `Option<Option<T>>` fields that tell an absent property from `null`;
+//! - [`Nullable`]: the type of properties that are optional and nullable, which tells an absent
+//!   property from `null` (and [`double_option`], the same for `Option<Option<T>>` fields);
 //! - [`StringEnum`] / [`IntEnum`] and the [`impl_string_enum!`] / [`impl_int_enum!`] macros: the
 //!   serde, `Display` and `FromStr` impls of generated enums, which keep unknown values in their
 //!   `Other` variant;
@@ -32,6 +33,7 @@ mod enums;
 mod event;
 pub mod expression;
 mod include;
+mod nullable;
 mod redact;
 mod tagged;
 
@@ -46,6 +48,7 @@ pub use base64_bytes::Base64;
 pub use defaults::default_from_json;
 pub use enums::{IntEnum, StringEnum, UnknownValue};
 pub use event::{Event, FromEvent};
+pub use nullable::Nullable;
 pub use redact::{fmt_redacted, DebugField, REDACTED};
 pub use tagged::{deserialize_tagged, TaggedUnion};
 

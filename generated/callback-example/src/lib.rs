@@ -16,7 +16,8 @@ pub mod types {
     }
 
     /// subscription information
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct PostStreamsResponse {
         /// this unique identifier allows management of the subscription
@@ -364,26 +365,49 @@ paths:
         }
     }
 
-    async fn handle_post_streams<A: Api>(
+    /// An operation without credentials: read the request, make the operation's request with `make` (`None`: rejected), call `operation`, answer its result or the error.
+    async fn serve_public<A: Api, Req, Resp: ::stencil::axum::response::IntoResponse>(
+        server: ::std::sync::Arc<rt::Server<A>>,
+        request: ::stencil::axum::extract::Request,
+        op: &'static rt::Operation,
+        has_body: bool,
+        make: impl FnOnce(&mut rt::Input) -> Option<Req>,
+        operation: impl AsyncFnOnce(&A, Req) -> Result<Resp, A::Error>,
+    ) -> ::stencil::axum::response::Response {
+        let result = async {
+            let (mut input, body) = rt::Input::new(op, request).await;
+            if has_body {
+                input.read_body(body, server.config()).await?;
+            }
+            let Some(request) = make(&mut input) else { return Err(input.reject()) };
+            input.check()?;
+            rt::respond(op, operation(server.api(), request).await)
+        }
+            .await;
+        result.unwrap_or_else(|report| server.api().render_error(report))
+    }
+
+    fn handle_post_streams<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::POST_STREAMS;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let origin = input.origin();
-            let Some(callback_url) = input.param(0) else { return Err(input.reject()) };
-            input.check()?;
-            let request = PostStreamsRequest {
-                origin,
-                callback_url,
-            };
-            rt::respond(op, server.api().post_streams(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::POST_STREAMS,
+            false,
+            |input: &mut rt::Input| {
+                let origin = input.origin();
+                let callback_url = input.param(0)?;
+                Some(PostStreamsRequest {
+                    origin,
+                    callback_url,
+                })
+            },
+            async |api: &A, request| api.post_streams(request).await,
+        )
     }
 
     /// The operations, described for the runtime (and for middleware: see
@@ -672,23 +696,49 @@ pub mod callbacks {
             }
         }
 
-        async fn handle_post_on_data<A: Callbacks>(
+        /// An operation without credentials: read the request, make the operation's request with `make` (`None`: rejected), call `operation`, answer its result or the error.
+        async fn serve_public<
+            A: Callbacks,
+            Req,
+            Resp: ::stencil::axum::response::IntoResponse,
+        >(
+            server: ::std::sync::Arc<rt::Server<A>>,
+            request: ::stencil::axum::extract::Request,
+            op: &'static rt::Operation,
+            has_body: bool,
+            make: impl FnOnce(&mut rt::Input) -> Option<Req>,
+            operation: impl AsyncFnOnce(&A, Req) -> Result<Resp, A::Error>,
+        ) -> ::stencil::axum::response::Response {
+            let result = async {
+                let (mut input, body) = rt::Input::new(op, request).await;
+                if has_body {
+                    input.read_body(body, server.config()).await?;
+                }
+                let Some(request) = make(&mut input) else { return Err(input.reject()) };
+                input.check()?;
+                rt::respond(op, operation(server.api(), request).await)
+            }
+                .await;
+            result.unwrap_or_else(|report| server.api().render_error(report))
+        }
+
+        fn handle_post_on_data<A: Callbacks>(
             ::stencil::axum::extract::State(
                 server,
             ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
             request: ::stencil::axum::extract::Request,
-        ) -> ::stencil::axum::response::Response {
-            let op = &operations::POST_ON_DATA;
-            let result = async {
-                let (mut input, body) = rt::Input::new(op, request).await;
-                input.read_body(body, server.config()).await?;
-                let Some(body) = input.body() else { return Err(input.reject()) };
-                input.check()?;
-                let request = PostOnDataRequest { body };
-                rt::respond(op, server.api().post_on_data(request).await)
-            }
-                .await;
-            result.unwrap_or_else(|report| server.api().render_error(report))
+        ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+            serve_public(
+                server,
+                request,
+                &operations::POST_ON_DATA,
+                true,
+                |input: &mut rt::Input| {
+                    let body = input.body()?;
+                    Some(PostOnDataRequest { body })
+                },
+                async |api: &A, request| api.post_on_data(request).await,
+            )
         }
 
         /// The operations, described for the runtime (and for middleware: see

@@ -18,16 +18,13 @@ pub mod types {
         /// Constraints: `pattern: ^[0-9]{5}$`.
         pub zip: String,
         /// Country
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub country: Option<Option<String>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub country: ::stencil::Nullable<String>,
     }
 
     /// Body_login_token_post
-    #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Eq, Hash, Serialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct BodyLoginTokenPost {
         /// Username
@@ -45,6 +42,7 @@ pub mod types {
         pub remember: bool,
     }
 
+    #[allow(dead_code)]
     fn default_body_login_token_post_remember() -> bool {
         false
     }
@@ -64,7 +62,8 @@ pub mod types {
     }
 
     /// Body_upload_upload_post
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct BodyUploadUploadPost {
         /// File
@@ -82,12 +81,14 @@ pub mod types {
         pub count: i64,
     }
 
+    #[allow(dead_code)]
     fn default_body_upload_upload_post_count() -> i64 {
         1
     }
 
     /// Cat
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct Cat {
         /// Pet Type
@@ -161,7 +162,8 @@ pub mod types {
     ::stencil::impl_string_enum!(Colour);
 
     /// Dog
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct Dog {
         /// Pet Type
@@ -199,7 +201,8 @@ pub mod types {
     ::stencil::impl_string_enum!(DogPetType);
 
     /// Event
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct Event {
         /// When
@@ -211,25 +214,18 @@ pub mod types {
         /// Constraints: `format: date`.
         pub day: ::stencil::chrono::NaiveDate,
         /// Span
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub span: Option<Option<Vec<i64>>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub span: ::stencil::Nullable<Vec<i64>>,
         /// Ratio
         ///
         /// Constraints: `multipleOf: 0.5`.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub ratio: Option<Option<f64>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub ratio: ::stencil::Nullable<f64>,
     }
 
     /// HTTPValidationError
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct HttpValidationError {
         /// Detail
@@ -271,7 +267,8 @@ pub mod types {
     ::stencil::impl_int_enum!(Level);
 
     /// Owner
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct Owner {
         /// Pet
@@ -295,6 +292,7 @@ pub mod types {
         Dog(Dog),
     }
 
+    #[cfg(feature = "server")]
     impl ::stencil::TaggedUnion for OwnerPet {
         const TAG: &'static str = "pet_type";
         const TAGS: &'static [&'static str] = &["cat", "dog"];
@@ -311,10 +309,12 @@ pub mod types {
         }
     }
 
+    #[cfg(feature = "server")]
     ::stencil::impl_tagged_union!(OwnerPet);
 
     /// Untagged
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
     #[serde(crate = "::stencil::serde", untagged)]
     pub enum OwnerUntagged {
         I64(i64),
@@ -322,7 +322,8 @@ pub mod types {
     }
 
     /// Page
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct Page<T> {
         /// Items
@@ -349,12 +350,8 @@ pub mod types {
         /// Constraints: `minimum: 0`, `maximum: 150`.
         pub age: i64,
         /// Email
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub email: Option<Option<String>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub email: ::stencil::Nullable<String>,
         /// Height
         ///
         /// Constraints: `exclusiveMinimum: 0`, `exclusiveMaximum: 3.5`.
@@ -362,23 +359,15 @@ pub mod types {
         /// Nickname
         ///
         /// Constraints: `maxLength: 10`.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub nickname: Option<Option<String>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub nickname: ::stencil::Nullable<String>,
         /// Tags
         ///
         /// Constraints: `maxItems: 3`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub tags: Option<Vec<String>>,
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub address: Option<Option<Address>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub address: ::stencil::Nullable<Address>,
         /// Defaults to `"red"`.
         #[serde(default = "default_person_colour")]
         pub colour: Colour,
@@ -393,12 +382,8 @@ pub mod types {
         /// Id
         ///
         /// Constraints: `format: uuid`.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub id: Option<Option<::stencil::uuid::Uuid>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub id: ::stencil::Nullable<::stencil::uuid::Uuid>,
     }
 
     fn default_person_colour() -> Colour {
@@ -414,7 +399,8 @@ pub mod types {
     }
 
     /// Success
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct Success<T> {
         /// Success
@@ -439,7 +425,8 @@ pub mod types {
     pub type SuccessStr = Success<String>;
 
     /// ValidationError
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct ValidationError {
         /// Location
@@ -451,7 +438,8 @@ pub mod types {
         pub type_: String,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde", untagged)]
     pub enum ValidationErrorLocItem {
         String(String),
@@ -3237,261 +3225,286 @@ pub mod server {
         }
     }
 
-    async fn handle_create_person<A: Api>(
-        ::stencil::axum::extract::State(
-            server,
-        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+    /// An operation without credentials: read the request, make the operation's request with `make` (`None`: rejected), call `operation`, answer its result or the error.
+    async fn serve_public<A: Api, Req, Resp: ::stencil::axum::response::IntoResponse>(
+        server: ::std::sync::Arc<rt::Server<A>>,
         request: ::stencil::axum::extract::Request,
+        op: &'static rt::Operation,
+        has_body: bool,
+        make: impl FnOnce(&mut rt::Input) -> Option<Req>,
+        operation: impl AsyncFnOnce(&A, Req) -> Result<Resp, A::Error>,
     ) -> ::stencil::axum::response::Response {
-        let op = &operations::CREATE_PERSON;
         let result = async {
             let (mut input, body) = rt::Input::new(op, request).await;
-            input.read_body(body, server.config()).await?;
-            let Some(body) = input.body() else { return Err(input.reject()) };
+            if has_body {
+                input.read_body(body, server.config()).await?;
+            }
+            let Some(request) = make(&mut input) else { return Err(input.reject()) };
             input.check()?;
-            let request = CreatePersonRequest { body };
-            rt::respond(op, server.api().create_person(request).await)
+            rt::respond(op, operation(server.api(), request).await)
         }
             .await;
         result.unwrap_or_else(|report| server.api().render_error(report))
     }
 
-    async fn handle_create_owner<A: Api>(
+    fn handle_create_person<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::CREATE_OWNER;
-        let result = async {
-            let (mut input, body) = rt::Input::new(op, request).await;
-            input.read_body(body, server.config()).await?;
-            let Some(body) = input.body() else { return Err(input.reject()) };
-            input.check()?;
-            let request = CreateOwnerRequest { body };
-            rt::respond(op, server.api().create_owner(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::CREATE_PERSON,
+            true,
+            |input: &mut rt::Input| {
+                let body = input.body()?;
+                Some(CreatePersonRequest { body })
+            },
+            async |api: &A, request| api.create_person(request).await,
+        )
     }
 
-    async fn handle_create_event<A: Api>(
+    fn handle_create_owner<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::CREATE_EVENT;
-        let result = async {
-            let (mut input, body) = rt::Input::new(op, request).await;
-            input.read_body(body, server.config()).await?;
-            let Some(body) = input.body() else { return Err(input.reject()) };
-            input.check()?;
-            let request = CreateEventRequest { body };
-            rt::respond(op, server.api().create_event(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::CREATE_OWNER,
+            true,
+            |input: &mut rt::Input| {
+                let body = input.body()?;
+                Some(CreateOwnerRequest { body })
+            },
+            async |api: &A, request| api.create_owner(request).await,
+        )
     }
 
-    async fn handle_create_page<A: Api>(
+    fn handle_create_event<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::CREATE_PAGE;
-        let result = async {
-            let (mut input, body) = rt::Input::new(op, request).await;
-            input.read_body(body, server.config()).await?;
-            let Some(body) = input.body() else { return Err(input.reject()) };
-            input.check()?;
-            let request = CreatePageRequest { body };
-            rt::respond(op, server.api().create_page(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::CREATE_EVENT,
+            true,
+            |input: &mut rt::Input| {
+                let body = input.body()?;
+                Some(CreateEventRequest { body })
+            },
+            async |api: &A, request| api.create_event(request).await,
+        )
     }
 
-    async fn handle_read_item<A: Api>(
+    fn handle_create_page<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::READ_ITEM;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let (
-                Some(item_id),
-                Some(q),
-                Some(limit),
-                Some(colour),
-                Some(since),
-                Some(flag),
-            ) = (
-                input.param(0),
-                input.param(1),
-                input.param(2),
-                input.param(3),
-                input.param(4),
-                input.param(5),
-            ) else { return Err(input.reject()) };
-            input.check()?;
-            let request = ReadItemRequest {
-                item_id,
-                q,
-                limit,
-                colour,
-                since,
-                flag,
-            };
-            rt::respond(op, server.api().read_item(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::CREATE_PAGE,
+            true,
+            |input: &mut rt::Input| {
+                let body = input.body()?;
+                Some(CreatePageRequest { body })
+            },
+            async |api: &A, request| api.create_page(request).await,
+        )
     }
 
-    async fn handle_read_thing<A: Api>(
+    fn handle_read_item<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::READ_THING;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let (
-                Some(thing_id),
-                Some(ids),
-                Some(x_request_id),
-                Some(x_day),
-                Some(session),
-            ) = (
-                input.param(0),
-                input.param(1),
-                input.param(2),
-                input.param(3),
-                input.param(4),
-            ) else { return Err(input.reject()) };
-            input.check()?;
-            let request = ReadThingRequest {
-                thing_id,
-                ids,
-                x_request_id,
-                x_day,
-                session,
-            };
-            rt::respond(op, server.api().read_thing(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::READ_ITEM,
+            false,
+            |input: &mut rt::Input| {
+                let (
+                    Some(item_id),
+                    Some(q),
+                    Some(limit),
+                    Some(colour),
+                    Some(since),
+                    Some(flag),
+                ) = (
+                    input.param(0),
+                    input.param(1),
+                    input.param(2),
+                    input.param(3),
+                    input.param(4),
+                    input.param(5),
+                ) else { return None };
+                Some(ReadItemRequest {
+                    item_id,
+                    q,
+                    limit,
+                    colour,
+                    since,
+                    flag,
+                })
+            },
+            async |api: &A, request| api.read_item(request).await,
+        )
     }
 
-    async fn handle_search<A: Api>(
+    fn handle_read_thing<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::SEARCH;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let (Some(term), Some(score), Some(at)) = (
-                input.param(0),
-                input.param(1),
-                input.param(2),
-            ) else { return Err(input.reject()) };
-            input.check()?;
-            let request = SearchRequest { term, score, at };
-            rt::respond(op, server.api().search(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::READ_THING,
+            false,
+            |input: &mut rt::Input| {
+                let (
+                    Some(thing_id),
+                    Some(ids),
+                    Some(x_request_id),
+                    Some(x_day),
+                    Some(session),
+                ) = (
+                    input.param(0),
+                    input.param(1),
+                    input.param(2),
+                    input.param(3),
+                    input.param(4),
+                ) else { return None };
+                Some(ReadThingRequest {
+                    thing_id,
+                    ids,
+                    x_request_id,
+                    x_day,
+                    session,
+                })
+            },
+            async |api: &A, request| api.read_thing(request).await,
+        )
     }
 
-    async fn handle_login<A: Api>(
+    fn handle_search<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::LOGIN;
-        let result = async {
-            let (mut input, body) = rt::Input::new(op, request).await;
-            input.read_body(body, server.config()).await?;
-            let Some(body) = input.body() else { return Err(input.reject()) };
-            input.check()?;
-            let request = LoginRequest { body };
-            rt::respond(op, server.api().login(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::SEARCH,
+            false,
+            |input: &mut rt::Input| {
+                let (Some(term), Some(score), Some(at)) = (
+                    input.param(0),
+                    input.param(1),
+                    input.param(2),
+                ) else { return None };
+                Some(SearchRequest { term, score, at })
+            },
+            async |api: &A, request| api.search(request).await,
+        )
     }
 
-    async fn handle_upload<A: Api>(
+    fn handle_login<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::UPLOAD;
-        let result = async {
-            let (mut input, body) = rt::Input::new(op, request).await;
-            input.read_body(body, server.config()).await?;
-            let Some(body) = input.body() else { return Err(input.reject()) };
-            input.check()?;
-            let request = UploadRequest { body };
-            rt::respond(op, server.api().upload(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::LOGIN,
+            true,
+            |input: &mut rt::Input| {
+                let body = input.body()?;
+                Some(LoginRequest { body })
+            },
+            async |api: &A, request| api.login(request).await,
+        )
     }
 
-    async fn handle_replace_person<A: Api>(
+    fn handle_upload<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::REPLACE_PERSON;
-        let result = async {
-            let (mut input, body) = rt::Input::new(op, request).await;
-            input.read_body(body, server.config()).await?;
-            let (Some(person_id), Some(dry_run), Some(body)) = (
-                input.param(0),
-                input.param(1),
-                input.body(),
-            ) else { return Err(input.reject()) };
-            input.check()?;
-            let request = ReplacePersonRequest {
-                person_id,
-                dry_run,
-                body,
-            };
-            rt::respond(op, server.api().replace_person(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::UPLOAD,
+            true,
+            |input: &mut rt::Input| {
+                let body = input.body()?;
+                Some(UploadRequest { body })
+            },
+            async |api: &A, request| api.upload(request).await,
+        )
     }
 
-    async fn handle_numbers<A: Api>(
+    fn handle_replace_person<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::NUMBERS;
-        let result = async {
-            let (mut input, body) = rt::Input::new(op, request).await;
-            input.read_body(body, server.config()).await?;
-            let Some(body) = input.body() else { return Err(input.reject()) };
-            input.check()?;
-            let request = NumbersRequest { body };
-            rt::respond(op, server.api().numbers(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::REPLACE_PERSON,
+            true,
+            |input: &mut rt::Input| {
+                let (Some(person_id), Some(dry_run), Some(body)) = (
+                    input.param(0),
+                    input.param(1),
+                    input.body(),
+                ) else { return None };
+                Some(ReplacePersonRequest {
+                    person_id,
+                    dry_run,
+                    body,
+                })
+            },
+            async |api: &A, request| api.replace_person(request).await,
+        )
+    }
+
+    fn handle_numbers<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::NUMBERS,
+            true,
+            |input: &mut rt::Input| {
+                let body = input.body()?;
+                Some(NumbersRequest { body })
+            },
+            async |api: &A, request| api.numbers(request).await,
+        )
     }
 
     /// The operations, described for the runtime (and for middleware: see

@@ -6,7 +6,7 @@ pub mod types {
     use ::stencil::serde::{Deserialize, Serialize};
 
     /// ChatAnswer
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatAnswer {
         /// Text
@@ -16,7 +16,7 @@ pub mod types {
     }
 
     /// ChatChunk
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatChunk {
         /// Index
@@ -26,7 +26,7 @@ pub mod types {
     }
 
     /// ChatRequest
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatRequest {
         /// Prompt
@@ -38,12 +38,13 @@ pub mod types {
         pub stream: bool,
     }
 
+    #[allow(dead_code)]
     fn default_chat_request_stream() -> bool {
         false
     }
 
     /// HTTPValidationError
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct HttpValidationError {
         /// Detail
@@ -52,7 +53,7 @@ pub mod types {
     }
 
     /// Item
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct Item {
         /// Id
@@ -65,12 +66,8 @@ pub mod types {
         #[serde(default = "default_item_tags")]
         pub tags: Vec<String>,
         /// Price
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub price: Option<Option<f64>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub price: ::stencil::Nullable<f64>,
     }
 
     fn default_item_tags() -> Vec<String> {
@@ -78,7 +75,7 @@ pub mod types {
     }
 
     /// Tick
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct Tick {
         /// N
@@ -88,7 +85,7 @@ pub mod types {
     }
 
     /// ValidationError
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ValidationError {
         /// Location
@@ -100,7 +97,7 @@ pub mod types {
         pub type_: String,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
     #[serde(crate = "::stencil::serde", untagged)]
     pub enum ValidationErrorLocItem {
         String(String),

@@ -12,12 +12,8 @@ pub mod types {
         /// Username
         pub username: String,
         /// Reason
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub reason: Option<Option<String>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub reason: ::stencil::Nullable<String>,
     }
 
     /// HTTPValidationError
@@ -50,12 +46,8 @@ pub mod types {
         /// Accepted
         pub accepted: bool,
         /// Note
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub note: Option<Option<String>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub note: ::stencil::Nullable<String>,
     }
 
     /// Subscription
@@ -72,12 +64,8 @@ pub mod types {
         /// Constraints: `format: date-time`.
         pub start_date: ::stencil::chrono::DateTime<::stencil::chrono::Utc>,
         /// Referrer
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub referrer: Option<Option<String>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub referrer: ::stencil::Nullable<String>,
     }
 
     /// ValidationError
@@ -794,42 +782,63 @@ pub mod server {
         }
     }
 
-    async fn handle_receive_new_subscription<A: Api>(
-        ::stencil::axum::extract::State(
-            server,
-        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+    /// An operation without credentials: read the request, make the operation's request with `make` (`None`: rejected), call `operation`, answer its result or the error.
+    async fn serve_public<A: Api, Req, Resp: ::stencil::axum::response::IntoResponse>(
+        server: ::std::sync::Arc<rt::Server<A>>,
         request: ::stencil::axum::extract::Request,
+        op: &'static rt::Operation,
+        has_body: bool,
+        make: impl FnOnce(&mut rt::Input) -> Option<Req>,
+        operation: impl AsyncFnOnce(&A, Req) -> Result<Resp, A::Error>,
     ) -> ::stencil::axum::response::Response {
-        let op = &operations::RECEIVE_NEW_SUBSCRIPTION;
         let result = async {
             let (mut input, body) = rt::Input::new(op, request).await;
-            input.read_body(body, server.config()).await?;
-            let Some(body) = input.body() else { return Err(input.reject()) };
+            if has_body {
+                input.read_body(body, server.config()).await?;
+            }
+            let Some(request) = make(&mut input) else { return Err(input.reject()) };
             input.check()?;
-            let request = ReceiveNewSubscriptionRequest {
-                body,
-            };
-            rt::respond(op, server.api().receive_new_subscription(request).await)
+            rt::respond(op, operation(server.api(), request).await)
         }
             .await;
         result.unwrap_or_else(|report| server.api().render_error(report))
     }
 
-    async fn handle_received<A: Api>(
+    fn handle_receive_new_subscription<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::RECEIVED;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            input.check()?;
-            let request = ReceivedRequest {};
-            rt::respond(op, server.api().received(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::RECEIVE_NEW_SUBSCRIPTION,
+            true,
+            |input: &mut rt::Input| {
+                let body = input.body()?;
+                Some(ReceiveNewSubscriptionRequest {
+                    body,
+                })
+            },
+            async |api: &A, request| api.receive_new_subscription(request).await,
+        )
+    }
+
+    fn handle_received<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::RECEIVED,
+            false,
+            |_input: &mut rt::Input| { Some(ReceivedRequest {}) },
+            async |api: &A, request| api.received(request).await,
+        )
     }
 
     /// The operations, described for the runtime (and for middleware: see
@@ -1426,42 +1435,68 @@ pub mod webhooks {
             }
         }
 
-        async fn handle_new_subscription<A: Webhooks>(
-            ::stencil::axum::extract::State(
-                server,
-            ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        /// An operation without credentials: read the request, make the operation's request with `make` (`None`: rejected), call `operation`, answer its result or the error.
+        async fn serve_public<
+            A: Webhooks,
+            Req,
+            Resp: ::stencil::axum::response::IntoResponse,
+        >(
+            server: ::std::sync::Arc<rt::Server<A>>,
             request: ::stencil::axum::extract::Request,
+            op: &'static rt::Operation,
+            has_body: bool,
+            make: impl FnOnce(&mut rt::Input) -> Option<Req>,
+            operation: impl AsyncFnOnce(&A, Req) -> Result<Resp, A::Error>,
         ) -> ::stencil::axum::response::Response {
-            let op = &operations::NEW_SUBSCRIPTION;
             let result = async {
                 let (mut input, body) = rt::Input::new(op, request).await;
-                input.read_body(body, server.config()).await?;
-                let Some(body) = input.body() else { return Err(input.reject()) };
+                if has_body {
+                    input.read_body(body, server.config()).await?;
+                }
+                let Some(request) = make(&mut input) else { return Err(input.reject()) };
                 input.check()?;
-                let request = NewSubscriptionRequest { body };
-                rt::respond(op, server.api().new_subscription(request).await)
+                rt::respond(op, operation(server.api(), request).await)
             }
                 .await;
             result.unwrap_or_else(|report| server.api().render_error(report))
         }
 
-        async fn handle_cancellation<A: Webhooks>(
+        fn handle_new_subscription<A: Webhooks>(
             ::stencil::axum::extract::State(
                 server,
             ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
             request: ::stencil::axum::extract::Request,
-        ) -> ::stencil::axum::response::Response {
-            let op = &operations::CANCELLATION;
-            let result = async {
-                let (mut input, body) = rt::Input::new(op, request).await;
-                input.read_body(body, server.config()).await?;
-                let Some(body) = input.body() else { return Err(input.reject()) };
-                input.check()?;
-                let request = CancellationRequest { body };
-                rt::respond(op, server.api().cancellation(request).await)
-            }
-                .await;
-            result.unwrap_or_else(|report| server.api().render_error(report))
+        ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+            serve_public(
+                server,
+                request,
+                &operations::NEW_SUBSCRIPTION,
+                true,
+                |input: &mut rt::Input| {
+                    let body = input.body()?;
+                    Some(NewSubscriptionRequest { body })
+                },
+                async |api: &A, request| api.new_subscription(request).await,
+            )
+        }
+
+        fn handle_cancellation<A: Webhooks>(
+            ::stencil::axum::extract::State(
+                server,
+            ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+            request: ::stencil::axum::extract::Request,
+        ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+            serve_public(
+                server,
+                request,
+                &operations::CANCELLATION,
+                true,
+                |input: &mut rt::Input| {
+                    let body = input.body()?;
+                    Some(CancellationRequest { body })
+                },
+                async |api: &A, request| api.cancellation(request).await,
+            )
         }
 
         /// The operations, described for the runtime (and for middleware: see

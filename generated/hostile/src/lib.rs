@@ -5,7 +5,8 @@
 pub mod types {
     use ::stencil::serde::{Deserialize, Serialize};
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct A {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16,7 +17,8 @@ pub mod types {
         pub a: Option<String>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct B {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -30,7 +32,8 @@ pub mod types {
     /// ```text
     ///  end
     /// ```
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct Everything {
         /// line one
@@ -59,7 +62,8 @@ pub mod types {
     /// indented code block
     /// ```
     /// */
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct EverythingNested {
         /// #[cfg(any())] ]] }} "#
@@ -201,7 +205,8 @@ pub mod types {
         pub err: Option<String>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct SelfType {
         #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -238,7 +243,8 @@ pub mod types {
         pub foo_bar_4: Option<String>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct T123abc {
         #[serde(rename = "1", default, skip_serializing_if = "Option::is_none")]
@@ -258,12 +264,8 @@ pub mod types {
         pub either: Option<Box<TreeEither>>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub any: Option<Box<TreeAny>>,
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub nullable: Option<Option<Box<Tree>>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub nullable: ::stencil::Nullable<Box<Tree>>,
     }
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -1576,198 +1578,241 @@ components:
         }
     }
 
-    async fn handle_type_<A: Api>(
-        ::stencil::axum::extract::State(
-            server,
-        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+    /// An operation without credentials: read the request, make the operation's request with `make` (`None`: rejected), call `operation`, answer its result or the error.
+    async fn serve_public<A: Api, Req, Resp: ::stencil::axum::response::IntoResponse>(
+        server: ::std::sync::Arc<rt::Server<A>>,
         request: ::stencil::axum::extract::Request,
+        op: &'static rt::Operation,
+        has_body: bool,
+        make: impl FnOnce(&mut rt::Input) -> Option<Req>,
+        operation: impl AsyncFnOnce(&A, Req) -> Result<Resp, A::Error>,
     ) -> ::stencil::axum::response::Response {
-        let op = &operations::TYPE_;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let (
-                Some(id),
-                Some(page_size),
-                Some(page_size_2),
-                Some(page_size_3),
-                Some(self_),
-                Some(f_1st),
-                Some(u00dc_n_u00ef_c_u00f6_d_u00e9),
-                Some(field),
-            ) = (
-                input.param(0),
-                input.param(1),
-                input.param(2),
-                input.param(3),
-                input.param(4),
-                input.param(5),
-                input.param(6),
-                input.param(7),
-            ) else { return Err(input.reject()) };
-            input.check()?;
-            let request = TypeRequest {
-                id,
-                page_size,
-                page_size_2,
-                page_size_3,
-                self_,
-                f_1st,
-                u00dc_n_u00ef_c_u00f6_d_u00e9,
-                field,
-            };
-            rt::respond(op, server.api().type_(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
-    }
-
-    async fn handle_type_2<A: Api>(
-        ::stencil::axum::extract::State(
-            server,
-        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
-        request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::TYPE_2;
         let result = async {
             let (mut input, body) = rt::Input::new(op, request).await;
-            input.read_body(body, server.config()).await?;
-            let (Some(id), Some(body)) = (input.param(0), input.body()) else {
-                return Err(input.reject())
-            };
+            if has_body {
+                input.read_body(body, server.config()).await?;
+            }
+            let Some(request) = make(&mut input) else { return Err(input.reject()) };
             input.check()?;
-            let request = Type2Request { id, body };
-            rt::respond(op, server.api().type_2(request).await)
+            rt::respond(op, operation(server.api(), request).await)
         }
             .await;
         result.unwrap_or_else(|report| server.api().render_error(report))
     }
 
-    async fn handle_match_<A: Api>(
-        ::stencil::axum::extract::State(
-            server,
-        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+    /// An operation that requires credentials: read the request, make the operation's request with `make` (`None`: rejected), call `operation`, answer its result or the error.
+    async fn serve_secured<A: Api, Req, Resp: ::stencil::axum::response::IntoResponse>(
+        server: ::std::sync::Arc<rt::Server<A>>,
         request: ::stencil::axum::extract::Request,
+        op: &'static rt::Operation,
+        has_body: bool,
+        make: impl FnOnce(&mut rt::Input) -> Option<Req>,
+        operation: impl AsyncFnOnce(&A, A::Principal, Req) -> Result<Resp, A::Error>,
     ) -> ::stencil::axum::response::Response {
-        let op = &operations::MATCH_;
         let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            input.check()?;
-            let request = MatchRequest {};
-            rt::respond(op, server.api().match_(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
-    }
-
-    async fn handle_f_1get<A: Api>(
-        ::stencil::axum::extract::State(
-            server,
-        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
-        request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::F_1GET;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            input.check()?;
-            let request = F1getRequest {};
-            rt::respond(op, server.api().f_1get(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
-    }
-
-    async fn handle_l_u00f6_schen<A: Api>(
-        ::stencil::axum::extract::State(
-            server,
-        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
-        request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::L_U00F6_SCHEN;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            input.check()?;
-            let request = LU00f6SchenRequest {};
-            rt::respond(op, server.api().l_u00f6_schen(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
-    }
-
-    async fn handle_l_u00f6_schen_2<A: Api>(
-        ::stencil::axum::extract::State(
-            server,
-        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
-        request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::L_U00F6_SCHEN_2;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            input.check()?;
-            let request = LU00f6Schen2Request {};
-            rt::respond(op, server.api().l_u00f6_schen_2(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
-    }
-
-    async fn handle_wrong_kinds<A: Api>(
-        ::stencil::axum::extract::State(
-            server,
-        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
-        request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::WRONG_KINDS;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let origin = input.origin();
-            input.check()?;
-            let request = WrongKindsRequest { origin };
-            rt::respond(op, server.api().wrong_kinds(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
-    }
-
-    async fn handle_shadow<A: Api>(
-        ::stencil::axum::extract::State(
-            server,
-        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
-        request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::SHADOW;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
+            let (mut input, body) = rt::Input::new(op, request).await;
             let principal = rt::authenticate(
                     op,
                     &input,
                     |c| server.api().authenticate(c),
                 )
                 .await?;
-            let (
-                Some(server_2),
-                Some(op_2),
-                Some(input_2),
-                Some(principal_2),
-                Some(request),
-            ) = (
-                input.param(0),
-                input.param(1),
-                input.param(2),
-                input.param(3),
-                input.param(4),
-            ) else { return Err(input.reject()) };
+            if has_body {
+                input.read_body(body, server.config()).await?;
+            }
+            let Some(request) = make(&mut input) else { return Err(input.reject()) };
             input.check()?;
-            let request = ShadowRequest {
-                server: server_2,
-                op: op_2,
-                input: input_2,
-                principal: principal_2,
-                request,
-            };
-            rt::respond(op, server.api().shadow(principal, request).await)
+            rt::respond(op, operation(server.api(), principal, request).await)
         }
             .await;
         result.unwrap_or_else(|report| server.api().render_error(report))
+    }
+
+    fn handle_type_<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::TYPE_,
+            false,
+            |input: &mut rt::Input| {
+                let (
+                    Some(id),
+                    Some(page_size),
+                    Some(page_size_2),
+                    Some(page_size_3),
+                    Some(self_),
+                    Some(f_1st),
+                    Some(u00dc_n_u00ef_c_u00f6_d_u00e9),
+                    Some(field),
+                ) = (
+                    input.param(0),
+                    input.param(1),
+                    input.param(2),
+                    input.param(3),
+                    input.param(4),
+                    input.param(5),
+                    input.param(6),
+                    input.param(7),
+                ) else { return None };
+                Some(TypeRequest {
+                    id,
+                    page_size,
+                    page_size_2,
+                    page_size_3,
+                    self_,
+                    f_1st,
+                    u00dc_n_u00ef_c_u00f6_d_u00e9,
+                    field,
+                })
+            },
+            async |api: &A, request| api.type_(request).await,
+        )
+    }
+
+    fn handle_type_2<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::TYPE_2,
+            true,
+            |input: &mut rt::Input| {
+                let (Some(id), Some(body)) = (input.param(0), input.body()) else {
+                    return None
+                };
+                Some(Type2Request { id, body })
+            },
+            async |api: &A, request| api.type_2(request).await,
+        )
+    }
+
+    fn handle_match_<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::MATCH_,
+            false,
+            |_input: &mut rt::Input| { Some(MatchRequest {}) },
+            async |api: &A, request| api.match_(request).await,
+        )
+    }
+
+    fn handle_f_1get<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::F_1GET,
+            false,
+            |_input: &mut rt::Input| { Some(F1getRequest {}) },
+            async |api: &A, request| api.f_1get(request).await,
+        )
+    }
+
+    fn handle_l_u00f6_schen<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::L_U00F6_SCHEN,
+            false,
+            |_input: &mut rt::Input| { Some(LU00f6SchenRequest {}) },
+            async |api: &A, request| api.l_u00f6_schen(request).await,
+        )
+    }
+
+    fn handle_l_u00f6_schen_2<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::L_U00F6_SCHEN_2,
+            false,
+            |_input: &mut rt::Input| { Some(LU00f6Schen2Request {}) },
+            async |api: &A, request| api.l_u00f6_schen_2(request).await,
+        )
+    }
+
+    fn handle_wrong_kinds<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::WRONG_KINDS,
+            false,
+            |input: &mut rt::Input| {
+                let origin = input.origin();
+                Some(WrongKindsRequest { origin })
+            },
+            async |api: &A, request| api.wrong_kinds(request).await,
+        )
+    }
+
+    fn handle_shadow<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_secured(
+            server,
+            request,
+            &operations::SHADOW,
+            false,
+            |input: &mut rt::Input| {
+                let (
+                    Some(server_2),
+                    Some(op_2),
+                    Some(input_2),
+                    Some(principal_2),
+                    Some(request),
+                ) = (
+                    input.param(0),
+                    input.param(1),
+                    input.param(2),
+                    input.param(3),
+                    input.param(4),
+                ) else { return None };
+                Some(ShadowRequest {
+                    server: server_2,
+                    op: op_2,
+                    input: input_2,
+                    principal: principal_2,
+                    request,
+                })
+            },
+            async |api: &A, principal, request| api.shadow(principal, request).await,
+        )
     }
 
     /// The operations, described for the runtime (and for middleware: see
@@ -2346,21 +2391,46 @@ pub mod callbacks {
             }
         }
 
-        async fn handle_post_on_event<A: Callbacks>(
+        /// An operation without credentials: read the request, make the operation's request with `make` (`None`: rejected), call `operation`, answer its result or the error.
+        async fn serve_public<
+            A: Callbacks,
+            Req,
+            Resp: ::stencil::axum::response::IntoResponse,
+        >(
+            server: ::std::sync::Arc<rt::Server<A>>,
+            request: ::stencil::axum::extract::Request,
+            op: &'static rt::Operation,
+            has_body: bool,
+            make: impl FnOnce(&mut rt::Input) -> Option<Req>,
+            operation: impl AsyncFnOnce(&A, Req) -> Result<Resp, A::Error>,
+        ) -> ::stencil::axum::response::Response {
+            let result = async {
+                let (mut input, body) = rt::Input::new(op, request).await;
+                if has_body {
+                    input.read_body(body, server.config()).await?;
+                }
+                let Some(request) = make(&mut input) else { return Err(input.reject()) };
+                input.check()?;
+                rt::respond(op, operation(server.api(), request).await)
+            }
+                .await;
+            result.unwrap_or_else(|report| server.api().render_error(report))
+        }
+
+        fn handle_post_on_event<A: Callbacks>(
             ::stencil::axum::extract::State(
                 server,
             ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
             request: ::stencil::axum::extract::Request,
-        ) -> ::stencil::axum::response::Response {
-            let op = &operations::POST_ON_EVENT;
-            let result = async {
-                let (mut input, _) = rt::Input::new(op, request).await;
-                input.check()?;
-                let request = PostOnEventRequest {};
-                rt::respond(op, server.api().post_on_event(request).await)
-            }
-                .await;
-            result.unwrap_or_else(|report| server.api().render_error(report))
+        ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+            serve_public(
+                server,
+                request,
+                &operations::POST_ON_EVENT,
+                false,
+                |_input: &mut rt::Input| { Some(PostOnEventRequest {}) },
+                async |api: &A, request| api.post_on_event(request).await,
+            )
         }
 
         /// The operations, described for the runtime (and for middleware: see

@@ -41,12 +41,8 @@ pub mod types {
         pub title: String,
         pub subtitle: Option<String>,
         /// Constraints: `format: int32`.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub year: Option<Option<i32>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub year: ::stencil::Nullable<i32>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub condition: Option<Condition>,
         /// **Deprecated**
@@ -66,12 +62,8 @@ pub mod types {
         /// Constraints: `exclusiveMinimum: 0`, `multipleOf: 0.01`, `format: double`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub price: Option<f64>,
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub series: Option<Option<Series>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub series: ::stencil::Nullable<Series>,
     }
 
     /// 0 new, 3 worn out
@@ -115,7 +107,8 @@ pub mod types {
 
     ::stencil::impl_int_enum!(Condition);
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct CreatedRef {
         /// Constraints: `format: int64`.
@@ -125,7 +118,8 @@ pub mod types {
 
     pub type Credits = ::std::collections::BTreeMap<String, CreditsValue>;
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
     #[serde(crate = "::stencil::serde", untagged)]
     pub enum CreditsValue {
         String(String),
@@ -216,7 +210,8 @@ pub mod types {
 
     ::stencil::impl_string_enum!(ListPublicationsSort);
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct Loan {
         /// Constraints: `format: int64`.
@@ -226,13 +221,9 @@ pub mod types {
         /// Constraints: `format: date`.
         pub due: ::stencil::chrono::NaiveDate,
         /// Constraints: `format: date-time`.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub returned_at: Option<
-            Option<::stencil::chrono::DateTime<::stencil::chrono::Utc>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub returned_at: ::stencil::Nullable<
+            ::stencil::chrono::DateTime<::stencil::chrono::Utc>,
         >,
         /// Defaults to `0`. Constraints: `minimum: 0`, `format: int32`.
         #[serde(default = "default_loan_fine_cents")]
@@ -257,12 +248,8 @@ pub mod types {
         pub title: String,
         pub subtitle: Option<String>,
         /// Constraints: `format: int32`.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub year: Option<Option<i32>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub year: ::stencil::Nullable<i32>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub condition: Option<Condition>,
         /// **Deprecated**
@@ -320,7 +307,8 @@ pub mod types {
 
     ::stencil::impl_string_enum!(MagazineFrequency);
 
-    #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct Member {
         /// Read-only: sent by the server, ignored in requests. Constraints: `format: uuid`.
@@ -335,19 +323,11 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub card_barcode: Option<::stencil::Base64>,
         /// Constraints: `format: binary`.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub photo: Option<Option<::stencil::bytes::Bytes>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub photo: ::stencil::Nullable<::stencil::bytes::Bytes>,
         /// Example: `"+61 2 5550 1234"`
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub phone: Option<Option<String>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub phone: ::stencil::Nullable<String>,
         /// Write-only: sent in requests, not returned by the server. Constraints: `minLength: 4`, `maxLength: 8`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub pin: Option<String>,
@@ -371,7 +351,8 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct MemberForm {
         /// Constraints: `format: email`.
@@ -383,6 +364,7 @@ pub mod types {
         pub newsletter: bool,
     }
 
+    #[allow(dead_code)]
     fn default_member_form_newsletter() -> bool {
         false
     }
@@ -402,15 +384,12 @@ pub mod types {
         pub given_name: String,
         pub family_name: String,
         /// Constraints: `format: date`.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub born: Option<Option<::stencil::chrono::NaiveDate>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub born: ::stencil::Nullable<::stencil::chrono::NaiveDate>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct Problem {
         /// Defaults to `"about:blank"`. Constraints: `format: uri`.
@@ -473,12 +452,8 @@ pub mod types {
         pub title: String,
         pub subtitle: Option<String>,
         /// Constraints: `format: int32`.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub year: Option<Option<i32>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub year: ::stencil::Nullable<i32>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub condition: Option<Condition>,
         /// **Deprecated**
@@ -493,7 +468,8 @@ pub mod types {
         pub attributes: Option<Attributes>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct PublicationFilter {
         /// Constraints: `minimum: 1450`.
@@ -533,7 +509,8 @@ pub mod types {
         pub parent: Option<Box<Series>>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct UploadCoverBody {
         /// Constraints: `format: binary`.
@@ -2842,67 +2819,37 @@ components:
         }
     }
 
-    async fn handle_list_publications<A: Api>(
-        ::stencil::axum::extract::State(
-            server,
-        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+    /// An operation without credentials: read the request, make the operation's request with `make` (`None`: rejected), call `operation`, answer its result or the error.
+    async fn serve_public<A: Api, Req, Resp: ::stencil::axum::response::IntoResponse>(
+        server: ::std::sync::Arc<rt::Server<A>>,
         request: ::stencil::axum::extract::Request,
+        op: &'static rt::Operation,
+        has_body: bool,
+        make: impl FnOnce(&mut rt::Input) -> Option<Req>,
+        operation: impl AsyncFnOnce(&A, Req) -> Result<Resp, A::Error>,
     ) -> ::stencil::axum::response::Response {
-        let op = &operations::LIST_PUBLICATIONS;
         let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let principal = rt::authenticate(
-                    op,
-                    &input,
-                    |c| server.api().authenticate(c),
-                )
-                .await?;
-            let (
-                Some(genre),
-                Some(languages),
-                Some(isbns),
-                Some(words),
-                Some(filter),
-                Some(sort),
-                Some(offset),
-                Some(x_trace_ids),
-                Some(library_session),
-            ) = (
-                input.param(0),
-                input.param(1),
-                input.param(2),
-                input.param(3),
-                input.param(4),
-                input.param(5),
-                input.param(6),
-                input.param(7),
-                input.param(8),
-            ) else { return Err(input.reject()) };
+            let (mut input, body) = rt::Input::new(op, request).await;
+            if has_body {
+                input.read_body(body, server.config()).await?;
+            }
+            let Some(request) = make(&mut input) else { return Err(input.reject()) };
             input.check()?;
-            let request = ListPublicationsRequest {
-                genre,
-                languages,
-                isbns,
-                words,
-                filter,
-                sort,
-                offset,
-                x_trace_ids,
-                library_session,
-            };
-            rt::respond(op, server.api().list_publications(principal, request).await)
+            rt::respond(op, operation(server.api(), request).await)
         }
             .await;
         result.unwrap_or_else(|report| server.api().render_error(report))
     }
 
-    async fn handle_upsert_publication<A: Api>(
-        ::stencil::axum::extract::State(
-            server,
-        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+    /// An operation that requires credentials: read the request, make the operation's request with `make` (`None`: rejected), call `operation`, answer its result or the error.
+    async fn serve_secured<A: Api, Req, Resp: ::stencil::axum::response::IntoResponse>(
+        server: ::std::sync::Arc<rt::Server<A>>,
         request: ::stencil::axum::extract::Request,
+        op: &'static rt::Operation,
+        has_body: bool,
+        make: impl FnOnce(&mut rt::Input) -> Option<Req>,
+        operation: impl AsyncFnOnce(&A, A::Principal, Req) -> Result<Resp, A::Error>,
     ) -> ::stencil::axum::response::Response {
-        let op = &operations::UPSERT_PUBLICATION;
         let result = async {
             let (mut input, body) = rt::Input::new(op, request).await;
             let principal = rt::authenticate(
@@ -2911,214 +2858,268 @@ components:
                     |c| server.api().authenticate(c),
                 )
                 .await?;
-            input.read_body(body, server.config()).await?;
-            let body = match input.content() {
-                0 => input.body().map(UpsertPublicationBody::Json),
-                _ => input.body().map(UpsertPublicationBody::Form),
-            };
-            let Some(body) = body else { return Err(input.reject()) };
+            if has_body {
+                input.read_body(body, server.config()).await?;
+            }
+            let Some(request) = make(&mut input) else { return Err(input.reject()) };
             input.check()?;
-            let request = UpsertPublicationRequest { body };
-            rt::respond(op, server.api().upsert_publication(principal, request).await)
+            rt::respond(op, operation(server.api(), principal, request).await)
         }
             .await;
         result.unwrap_or_else(|report| server.api().render_error(report))
     }
 
-    async fn handle_get_publication<A: Api>(
+    fn handle_list_publications<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::GET_PUBLICATION;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let principal = rt::authenticate(
-                    op,
-                    &input,
-                    |c| server.api().authenticate(c),
-                )
-                .await?;
-            let Some(id) = input.param(0) else { return Err(input.reject()) };
-            input.check()?;
-            let request = GetPublicationRequest { id };
-            rt::respond(op, server.api().get_publication(principal, request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_secured(
+            server,
+            request,
+            &operations::LIST_PUBLICATIONS,
+            false,
+            |input: &mut rt::Input| {
+                let (
+                    Some(genre),
+                    Some(languages),
+                    Some(isbns),
+                    Some(words),
+                    Some(filter),
+                    Some(sort),
+                    Some(offset),
+                    Some(x_trace_ids),
+                    Some(library_session),
+                ) = (
+                    input.param(0),
+                    input.param(1),
+                    input.param(2),
+                    input.param(3),
+                    input.param(4),
+                    input.param(5),
+                    input.param(6),
+                    input.param(7),
+                    input.param(8),
+                ) else { return None };
+                Some(ListPublicationsRequest {
+                    genre,
+                    languages,
+                    isbns,
+                    words,
+                    filter,
+                    sort,
+                    offset,
+                    x_trace_ids,
+                    library_session,
+                })
+            },
+            async |api: &A, principal, request| {
+                api.list_publications(principal, request).await
+            },
+        )
     }
 
-    async fn handle_delete_publication<A: Api>(
+    fn handle_upsert_publication<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::DELETE_PUBLICATION;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let principal = rt::authenticate(
-                    op,
-                    &input,
-                    |c| server.api().authenticate(c),
-                )
-                .await?;
-            let Some(id) = input.param(0) else { return Err(input.reject()) };
-            input.check()?;
-            let request = DeletePublicationRequest { id };
-            rt::respond(op, server.api().delete_publication(principal, request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_secured(
+            server,
+            request,
+            &operations::UPSERT_PUBLICATION,
+            true,
+            |input: &mut rt::Input| {
+                let body = match input.content() {
+                    0 => input.body().map(UpsertPublicationBody::Json),
+                    _ => input.body().map(UpsertPublicationBody::Form),
+                };
+                let body = body?;
+                Some(UpsertPublicationRequest { body })
+            },
+            async |api: &A, principal, request| {
+                api.upsert_publication(principal, request).await
+            },
+        )
     }
 
-    async fn handle_get_cover<A: Api>(
+    fn handle_get_publication<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::GET_COVER;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let Some(id) = input.param(0) else { return Err(input.reject()) };
-            input.check()?;
-            let request = GetCoverRequest { id };
-            rt::respond(op, server.api().get_cover(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_secured(
+            server,
+            request,
+            &operations::GET_PUBLICATION,
+            false,
+            |input: &mut rt::Input| {
+                let id = input.param(0)?;
+                Some(GetPublicationRequest { id })
+            },
+            async |api: &A, principal, request| {
+                api.get_publication(principal, request).await
+            },
+        )
     }
 
-    async fn handle_upload_cover<A: Api>(
+    fn handle_delete_publication<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::UPLOAD_COVER;
-        let result = async {
-            let (mut input, body) = rt::Input::new(op, request).await;
-            let principal = rt::authenticate(
-                    op,
-                    &input,
-                    |c| server.api().authenticate(c),
-                )
-                .await?;
-            input.read_body(body, server.config()).await?;
-            let (Some(id), Some(body)) = (input.param(0), input.body()) else {
-                return Err(input.reject())
-            };
-            input.check()?;
-            let request = UploadCoverRequest { id, body };
-            rt::respond(op, server.api().upload_cover(principal, request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_secured(
+            server,
+            request,
+            &operations::DELETE_PUBLICATION,
+            false,
+            |input: &mut rt::Input| {
+                let id = input.param(0)?;
+                Some(DeletePublicationRequest { id })
+            },
+            async |api: &A, principal, request| {
+                api.delete_publication(principal, request).await
+            },
+        )
     }
 
-    async fn handle_get_shelf_row<A: Api>(
+    fn handle_get_cover<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::GET_SHELF_ROW;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let principal = rt::authenticate(
-                    op,
-                    &input,
-                    |c| server.api().authenticate(c),
-                )
-                .await?;
-            let (Some(shelf), Some(row)) = (input.param(0), input.param(1)) else {
-                return Err(input.reject())
-            };
-            input.check()?;
-            let request = GetShelfRowRequest { shelf, row };
-            rt::respond(op, server.api().get_shelf_row(principal, request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::GET_COVER,
+            false,
+            |input: &mut rt::Input| {
+                let id = input.param(0)?;
+                Some(GetCoverRequest { id })
+            },
+            async |api: &A, request| api.get_cover(request).await,
+        )
     }
 
-    async fn handle_register_member<A: Api>(
+    fn handle_upload_cover<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::REGISTER_MEMBER;
-        let result = async {
-            let (mut input, body) = rt::Input::new(op, request).await;
-            input.read_body(body, server.config()).await?;
-            let Some(body) = input.body() else { return Err(input.reject()) };
-            input.check()?;
-            let request = RegisterMemberRequest { body };
-            rt::respond(op, server.api().register_member(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_secured(
+            server,
+            request,
+            &operations::UPLOAD_COVER,
+            true,
+            |input: &mut rt::Input| {
+                let (Some(id), Some(body)) = (input.param(0), input.body()) else {
+                    return None
+                };
+                Some(UploadCoverRequest { id, body })
+            },
+            async |api: &A, principal, request| {
+                api.upload_cover(principal, request).await
+            },
+        )
     }
 
-    async fn handle_list_loans<A: Api>(
+    fn handle_get_shelf_row<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::LIST_LOANS;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let principal = rt::authenticate(
-                    op,
-                    &input,
-                    |c| server.api().authenticate(c),
-                )
-                .await?;
-            let (Some(member_id), Some(overdue_only)) = (input.param(0), input.param(1))
-            else { return Err(input.reject()) };
-            input.check()?;
-            let request = ListLoansRequest {
-                member_id,
-                overdue_only,
-            };
-            rt::respond(op, server.api().list_loans(principal, request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_secured(
+            server,
+            request,
+            &operations::GET_SHELF_ROW,
+            false,
+            |input: &mut rt::Input| {
+                let (Some(shelf), Some(row)) = (input.param(0), input.param(1)) else {
+                    return None
+                };
+                Some(GetShelfRowRequest { shelf, row })
+            },
+            async |api: &A, principal, request| {
+                api.get_shelf_row(principal, request).await
+            },
+        )
     }
 
-    async fn handle_set_loan_note<A: Api>(
+    fn handle_register_member<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::SET_LOAN_NOTE;
-        let result = async {
-            let (mut input, body) = rt::Input::new(op, request).await;
-            let principal = rt::authenticate(
-                    op,
-                    &input,
-                    |c| server.api().authenticate(c),
-                )
-                .await?;
-            input.read_body(body, server.config()).await?;
-            let (Some(loan_id), Some(body)) = (input.param(0), input.body()) else {
-                return Err(input.reject())
-            };
-            input.check()?;
-            let request = SetLoanNoteRequest {
-                loan_id,
-                body,
-            };
-            rt::respond(op, server.api().set_loan_note(principal, request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::REGISTER_MEMBER,
+            true,
+            |input: &mut rt::Input| {
+                let body = input.body()?;
+                Some(RegisterMemberRequest { body })
+            },
+            async |api: &A, request| api.register_member(request).await,
+        )
+    }
+
+    fn handle_list_loans<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_secured(
+            server,
+            request,
+            &operations::LIST_LOANS,
+            false,
+            |input: &mut rt::Input| {
+                let (Some(member_id), Some(overdue_only)) = (
+                    input.param(0),
+                    input.param(1),
+                ) else { return None };
+                Some(ListLoansRequest {
+                    member_id,
+                    overdue_only,
+                })
+            },
+            async |api: &A, principal, request| api.list_loans(principal, request).await,
+        )
+    }
+
+    fn handle_set_loan_note<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_secured(
+            server,
+            request,
+            &operations::SET_LOAN_NOTE,
+            true,
+            |input: &mut rt::Input| {
+                let (Some(loan_id), Some(body)) = (input.param(0), input.body()) else {
+                    return None
+                };
+                Some(SetLoanNoteRequest {
+                    loan_id,
+                    body,
+                })
+            },
+            async |api: &A, principal, request| {
+                api.set_loan_note(principal, request).await
+            },
+        )
     }
 
     /// The operations, described for the runtime (and for middleware: see

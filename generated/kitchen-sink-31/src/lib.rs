@@ -56,7 +56,8 @@ pub mod types {
     ///   "birth_date": "2015-06-01"
     /// }
     /// ```
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct Animal {
         /// Id
@@ -85,21 +86,13 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nickname: Option<String>,
         /// Keeper
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub keeper: Option<Option<Keeper>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub keeper: ::stencil::Nullable<Keeper>,
         /// Weight Kg
         ///
         /// Constraints: `format: double`.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub weight_kg: Option<Option<f64>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub weight_kg: ::stencil::Nullable<f64>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub danger_level: Option<DangerLevel>,
         /// Tags
@@ -115,7 +108,8 @@ pub mod types {
     }
 
     /// AnimalCreate
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct AnimalCreate {
         /// Name
@@ -126,23 +120,21 @@ pub mod types {
         /// Birth Date
         ///
         /// Constraints: `format: date`.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub birth_date: Option<Option<::stencil::chrono::NaiveDate>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub birth_date: ::stencil::Nullable<::stencil::chrono::NaiveDate>,
         /// Defaults to `1`.
         #[serde(default = "default_animal_create_danger_level")]
         pub danger_level: DangerLevel,
     }
 
+    #[allow(dead_code)]
     fn default_animal_create_danger_level() -> DangerLevel {
         DangerLevel::V1
     }
 
     /// AnimalCreated
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct AnimalCreated {
         /// Id
@@ -156,7 +148,8 @@ pub mod types {
     }
 
     /// AnimalDetail
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct AnimalDetail {
         /// Id
@@ -185,21 +178,13 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nickname: Option<String>,
         /// Keeper
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub keeper: Option<Option<Keeper>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub keeper: ::stencil::Nullable<Keeper>,
         /// Weight Kg
         ///
         /// Constraints: `format: double`.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub weight_kg: Option<Option<f64>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub weight_kg: ::stencil::Nullable<f64>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub danger_level: Option<DangerLevel>,
         /// Tags
@@ -217,18 +202,15 @@ pub mod types {
         /// Last Checkup
         ///
         /// Constraints: `format: date`.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub last_checkup: Option<Option<::stencil::chrono::NaiveDate>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub last_checkup: ::stencil::Nullable<::stencil::chrono::NaiveDate>,
         /// Enclosure Code
         pub enclosure_code: String,
     }
 
     /// AnimalFilter
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct AnimalFilter {
         /// Defaults to `0`. Constraints: `minimum: 0`.
@@ -295,7 +277,8 @@ pub mod types {
 
     pub type AnyValue = ::stencil::serde_json::Value;
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct Apprentice {
         pub name: String,
@@ -303,7 +286,8 @@ pub mod types {
         pub mentor: Option<Box<Mentor>>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct Aquarium {
         pub habitat_type: AquariumHabitatType,
@@ -345,7 +329,8 @@ pub mod types {
 
     ::stencil::impl_string_enum!(AquariumHabitatType);
 
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct Aviary {
         pub habitat_type: AviaryHabitatType,
@@ -381,7 +366,8 @@ pub mod types {
 
     ::stencil::impl_string_enum!(AviaryHabitatType);
 
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct Catalog {
         pub schema_version: SchemaVersion,
@@ -449,7 +435,8 @@ pub mod types {
     ::stencil::impl_string_enum!(CatalogApiKind);
 
     /// Contact
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde", untagged)]
     #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
     pub enum Contact {
@@ -506,7 +493,8 @@ pub mod types {
 
     ::stencil::impl_int_enum!(DangerLevel);
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct Diet {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -515,7 +503,8 @@ pub mod types {
         pub vegetarian: Option<bool>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct DietPortion {
         pub food: String,
@@ -523,14 +512,16 @@ pub mod types {
         pub grams: i64,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct EmailContact {
         /// Constraints: `format: email`.
         pub email: String,
     }
 
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct Enclosure {
         pub habitat_type: EnclosureHabitatType,
@@ -649,29 +640,28 @@ pub mod types {
     ::stencil::impl_string_enum!(EnclosureLighting);
 
     /// Error
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct Error {
         pub code: i64,
         pub message: String,
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub details: Option<
-            Option<::std::collections::BTreeMap<String, ::stencil::serde_json::Value>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub details: ::stencil::Nullable<
+            ::std::collections::BTreeMap<String, ::stencil::serde_json::Value>,
         >,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct ErrorResponse {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub error: Option<ErrorResponseError>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct ErrorResponseError {
         /// Error code
@@ -725,8 +715,9 @@ pub mod types {
     pub type Grid = Vec<Vec<i32>>;
 
     /// Habitat
-    #[derive(Debug, Clone, PartialEq, Serialize)]
-    #[serde(crate = "::stencil::serde", untagged)]
+    #[derive(Debug, Clone, PartialEq)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
+    #[cfg_attr(feature = "server", serde(crate = "::stencil::serde", untagged))]
     #[allow(clippy::large_enum_variant)]
     pub enum Habitat {
         Aquarium(Aquarium),
@@ -793,12 +784,8 @@ pub mod types {
         #[serde(rename = "foo_bar", default, skip_serializing_if = "Option::is_none")]
         pub foo_bar_2: Option<String>,
         /// The only value is null.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub nothing: Option<Option<()>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub nothing: ::stencil::Nullable<()>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub choice: Option<HostileEnum>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -868,7 +855,8 @@ pub mod types {
     ::stencil::impl_string_enum!(HostileEnum);
 
     /// Keeper
-    #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct Keeper {
         /// Read-only: sent by the server, ignored in requests. Constraints: `format: int64`.
@@ -907,18 +895,15 @@ pub mod types {
     pub type LegacyTag = String;
 
     /// LoginForm
-    #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Eq, Hash, Serialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct LoginForm {
         /// Grant Type
         ///
         /// Constraints: `pattern: ^password$`.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub grant_type: Option<Option<String>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub grant_type: ::stencil::Nullable<String>,
         /// Username
         pub username: String,
         /// Password
@@ -932,6 +917,7 @@ pub mod types {
         pub scope: String,
     }
 
+    #[allow(dead_code)]
     fn default_login_form_scope() -> String {
         "".to_owned()
     }
@@ -951,7 +937,8 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct Measurements {
         /// Constraints: `format: int32`.
@@ -1011,15 +998,12 @@ pub mod types {
         /// Last Checkup
         ///
         /// Constraints: `format: date`.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub last_checkup: Option<Option<::stencil::chrono::NaiveDate>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub last_checkup: ::stencil::Nullable<::stencil::chrono::NaiveDate>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct Mentor {
         pub name: String,
@@ -1033,7 +1017,8 @@ pub mod types {
     >;
 
     /// Page
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct Page<T> {
         /// Items
@@ -1090,7 +1075,8 @@ pub mod types {
         pub since: Option<::stencil::chrono::DateTime<::stencil::chrono::Utc>>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct PhoneContact {
         /// Constraints: `pattern: ^\+[0-9]{6,15}$`.
@@ -1105,12 +1091,8 @@ pub mod types {
         /// Constraints: `format: date-time`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub taken_at: Option<::stencil::chrono::DateTime<::stencil::chrono::Utc>>,
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub photographer: Option<Option<String>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub photographer: ::stencil::Nullable<String>,
         /// Constraints: `minItems: 3`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub coordinates: Option<Coordinates>,
@@ -1181,7 +1163,8 @@ pub mod types {
 
     ::stencil::impl_int_enum!(SchemaVersion);
 
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct SensorReading {
         pub sensor: String,
@@ -1241,7 +1224,8 @@ pub mod types {
     ::stencil::impl_string_enum!(Species);
 
     /// Success
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct Success<T> {
         /// Data
@@ -1255,7 +1239,8 @@ pub mod types {
         Vec<SuccessListUnionAnimalKeeperDataItem>,
     >;
 
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde", untagged)]
     #[allow(clippy::large_enum_variant)]
     pub enum SuccessListUnionAnimalKeeperDataItem {
@@ -1267,7 +1252,8 @@ pub mod types {
     pub type SuccessToken = Success<Token>;
 
     /// TagOrId
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde", untagged)]
     pub enum TagOrId {
         String(String),
@@ -1289,7 +1275,8 @@ pub mod types {
     }
 
     /// Token
-    #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct Token {
         pub access_token: String,
@@ -1338,14 +1325,16 @@ pub mod types {
 
     ::stencil::impl_string_enum!(TokenTokenType);
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct UnprocessableEntityResponse {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub error: Option<UnprocessableEntityResponseError>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct UnprocessableEntityResponseError {
         /// Error code
@@ -1369,7 +1358,8 @@ pub mod types {
         pub type_: Option<String>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde", untagged)]
     pub enum UnprocessableEntityResponseErrorLocItem {
         String(String),
@@ -1377,7 +1367,8 @@ pub mod types {
     }
 
     /// Body_upload_photo_animals__animal_id__photos_post
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct UploadPhotoBody {
         /// File
@@ -5105,88 +5096,37 @@ components:
         }
     }
 
-    async fn handle_login<A: Api>(
-        ::stencil::axum::extract::State(
-            server,
-        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+    /// An operation without credentials: read the request, make the operation's request with `make` (`None`: rejected), call `operation`, answer its result or the error.
+    async fn serve_public<A: Api, Req, Resp: ::stencil::axum::response::IntoResponse>(
+        server: ::std::sync::Arc<rt::Server<A>>,
         request: ::stencil::axum::extract::Request,
+        op: &'static rt::Operation,
+        has_body: bool,
+        make: impl FnOnce(&mut rt::Input) -> Option<Req>,
+        operation: impl AsyncFnOnce(&A, Req) -> Result<Resp, A::Error>,
     ) -> ::stencil::axum::response::Response {
-        let op = &operations::LOGIN;
         let result = async {
             let (mut input, body) = rt::Input::new(op, request).await;
-            input.read_body(body, server.config()).await?;
-            let (Some(x_api_version), Some(body)) = (input.param(0), input.body()) else {
-                return Err(input.reject())
-            };
+            if has_body {
+                input.read_body(body, server.config()).await?;
+            }
+            let Some(request) = make(&mut input) else { return Err(input.reject()) };
             input.check()?;
-            let request = LoginRequest {
-                x_api_version,
-                body,
-            };
-            rt::respond(op, server.api().login(request).await)
+            rt::respond(op, operation(server.api(), request).await)
         }
             .await;
         result.unwrap_or_else(|report| server.api().render_error(report))
     }
 
-    async fn handle_list_animals<A: Api>(
-        ::stencil::axum::extract::State(
-            server,
-        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+    /// An operation that requires credentials: read the request, make the operation's request with `make` (`None`: rejected), call `operation`, answer its result or the error.
+    async fn serve_secured<A: Api, Req, Resp: ::stencil::axum::response::IntoResponse>(
+        server: ::std::sync::Arc<rt::Server<A>>,
         request: ::stencil::axum::extract::Request,
+        op: &'static rt::Operation,
+        has_body: bool,
+        make: impl FnOnce(&mut rt::Input) -> Option<Req>,
+        operation: impl AsyncFnOnce(&A, A::Principal, Req) -> Result<Resp, A::Error>,
     ) -> ::stencil::axum::response::Response {
-        let op = &operations::LIST_ANIMALS;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let principal = rt::authenticate(
-                    op,
-                    &input,
-                    |c| server.api().authenticate(c),
-                )
-                .await?;
-            let (
-                Some(species),
-                Some(tags),
-                Some(filter),
-                Some(zone),
-                Some(include_archived),
-                Some(page),
-                Some(limit),
-                Some(x_api_version),
-            ) = (
-                input.param(0),
-                input.param(1),
-                input.param(2),
-                input.param(3),
-                input.param(4),
-                input.param(5),
-                input.param(6),
-                input.param(7),
-            ) else { return Err(input.reject()) };
-            input.check()?;
-            let request = ListAnimalsRequest {
-                species,
-                tags,
-                filter,
-                zone,
-                include_archived,
-                page,
-                limit,
-                x_api_version,
-            };
-            rt::respond(op, server.api().list_animals(principal, request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
-    }
-
-    async fn handle_create_animal<A: Api>(
-        ::stencil::axum::extract::State(
-            server,
-        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
-        request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::CREATE_ANIMAL;
         let result = async {
             let (mut input, body) = rt::Input::new(op, request).await;
             let principal = rt::authenticate(
@@ -5195,125 +5135,236 @@ components:
                     |c| server.api().authenticate(c),
                 )
                 .await?;
-            input.read_body(body, server.config()).await?;
-            let (Some(x_api_version), Some(body)) = (input.param(0), input.body()) else {
-                return Err(input.reject())
-            };
+            if has_body {
+                input.read_body(body, server.config()).await?;
+            }
+            let Some(request) = make(&mut input) else { return Err(input.reject()) };
             input.check()?;
-            let request = CreateAnimalRequest {
-                x_api_version,
-                body,
-            };
-            rt::respond(op, server.api().create_animal(principal, request).await)
+            rt::respond(op, operation(server.api(), principal, request).await)
         }
             .await;
         result.unwrap_or_else(|report| server.api().render_error(report))
     }
 
-    async fn handle_get_animal<A: Api>(
-        ::stencil::axum::extract::State(
-            server,
-        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+    /// An operation whose credentials are optional: read the request, make the operation's request with `make` (`None`: rejected), call `operation`, answer its result or the error.
+    async fn serve_optional<A: Api, Req, Resp: ::stencil::axum::response::IntoResponse>(
+        server: ::std::sync::Arc<rt::Server<A>>,
         request: ::stencil::axum::extract::Request,
+        op: &'static rt::Operation,
+        has_body: bool,
+        make: impl FnOnce(&mut rt::Input) -> Option<Req>,
+        operation: impl AsyncFnOnce(
+            &A,
+            Option<A::Principal>,
+            Req,
+        ) -> Result<Resp, A::Error>,
     ) -> ::stencil::axum::response::Response {
-        let op = &operations::GET_ANIMAL;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let principal = rt::authenticate(
-                    op,
-                    &input,
-                    |c| server.api().authenticate(c),
-                )
-                .await?;
-            let Some(animal_id) = input.param(0) else { return Err(input.reject()) };
-            input.check()?;
-            let request = GetAnimalRequest { animal_id };
-            rt::respond(op, server.api().get_animal(principal, request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
-    }
-
-    async fn handle_delete_animal<A: Api>(
-        ::stencil::axum::extract::State(
-            server,
-        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
-        request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::DELETE_ANIMAL;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let principal = rt::authenticate(
-                    op,
-                    &input,
-                    |c| server.api().authenticate(c),
-                )
-                .await?;
-            let Some(animal_id) = input.param(0) else { return Err(input.reject()) };
-            input.check()?;
-            let request = DeleteAnimalRequest { animal_id };
-            rt::respond(op, server.api().delete_animal(principal, request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
-    }
-
-    async fn handle_upload_photo<A: Api>(
-        ::stencil::axum::extract::State(
-            server,
-        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
-        request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::UPLOAD_PHOTO;
         let result = async {
             let (mut input, body) = rt::Input::new(op, request).await;
-            let principal = rt::authenticate(
+            let principal = rt::authenticate_optional(
                     op,
                     &input,
                     |c| server.api().authenticate(c),
                 )
                 .await?;
-            input.read_body(body, server.config()).await?;
-            let (Some(animal_id), Some(body)) = (input.param(0), input.body()) else {
-                return Err(input.reject())
-            };
+            if has_body {
+                input.read_body(body, server.config()).await?;
+            }
+            let Some(request) = make(&mut input) else { return Err(input.reject()) };
             input.check()?;
-            let request = UploadPhotoRequest {
-                animal_id,
-                body,
-            };
-            rt::respond(op, server.api().upload_photo(principal, request).await)
+            rt::respond(op, operation(server.api(), principal, request).await)
         }
             .await;
         result.unwrap_or_else(|report| server.api().render_error(report))
     }
 
-    async fn handle_download_photo<A: Api>(
+    fn handle_login<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::DOWNLOAD_PHOTO;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let principal = rt::authenticate(
-                    op,
-                    &input,
-                    |c| server.api().authenticate(c),
-                )
-                .await?;
-            let (Some(animal_id), Some(photo_index)) = (input.param(0), input.param(1))
-            else { return Err(input.reject()) };
-            input.check()?;
-            let request = DownloadPhotoRequest {
-                animal_id,
-                photo_index,
-            };
-            rt::respond(op, server.api().download_photo(principal, request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::LOGIN,
+            true,
+            |input: &mut rt::Input| {
+                let (Some(x_api_version), Some(body)) = (input.param(0), input.body())
+                else { return None };
+                Some(LoginRequest {
+                    x_api_version,
+                    body,
+                })
+            },
+            async |api: &A, request| api.login(request).await,
+        )
+    }
+
+    fn handle_list_animals<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_secured(
+            server,
+            request,
+            &operations::LIST_ANIMALS,
+            false,
+            |input: &mut rt::Input| {
+                let (
+                    Some(species),
+                    Some(tags),
+                    Some(filter),
+                    Some(zone),
+                    Some(include_archived),
+                    Some(page),
+                    Some(limit),
+                    Some(x_api_version),
+                ) = (
+                    input.param(0),
+                    input.param(1),
+                    input.param(2),
+                    input.param(3),
+                    input.param(4),
+                    input.param(5),
+                    input.param(6),
+                    input.param(7),
+                ) else { return None };
+                Some(ListAnimalsRequest {
+                    species,
+                    tags,
+                    filter,
+                    zone,
+                    include_archived,
+                    page,
+                    limit,
+                    x_api_version,
+                })
+            },
+            async |api: &A, principal, request| {
+                api.list_animals(principal, request).await
+            },
+        )
+    }
+
+    fn handle_create_animal<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_secured(
+            server,
+            request,
+            &operations::CREATE_ANIMAL,
+            true,
+            |input: &mut rt::Input| {
+                let (Some(x_api_version), Some(body)) = (input.param(0), input.body())
+                else { return None };
+                Some(CreateAnimalRequest {
+                    x_api_version,
+                    body,
+                })
+            },
+            async |api: &A, principal, request| {
+                api.create_animal(principal, request).await
+            },
+        )
+    }
+
+    fn handle_get_animal<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_secured(
+            server,
+            request,
+            &operations::GET_ANIMAL,
+            false,
+            |input: &mut rt::Input| {
+                let animal_id = input.param(0)?;
+                Some(GetAnimalRequest { animal_id })
+            },
+            async |api: &A, principal, request| api.get_animal(principal, request).await,
+        )
+    }
+
+    fn handle_delete_animal<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_secured(
+            server,
+            request,
+            &operations::DELETE_ANIMAL,
+            false,
+            |input: &mut rt::Input| {
+                let animal_id = input.param(0)?;
+                Some(DeleteAnimalRequest { animal_id })
+            },
+            async |api: &A, principal, request| {
+                api.delete_animal(principal, request).await
+            },
+        )
+    }
+
+    fn handle_upload_photo<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_secured(
+            server,
+            request,
+            &operations::UPLOAD_PHOTO,
+            true,
+            |input: &mut rt::Input| {
+                let (Some(animal_id), Some(body)) = (input.param(0), input.body()) else {
+                    return None
+                };
+                Some(UploadPhotoRequest {
+                    animal_id,
+                    body,
+                })
+            },
+            async |api: &A, principal, request| {
+                api.upload_photo(principal, request).await
+            },
+        )
+    }
+
+    fn handle_download_photo<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_secured(
+            server,
+            request,
+            &operations::DOWNLOAD_PHOTO,
+            false,
+            |input: &mut rt::Input| {
+                let (Some(animal_id), Some(photo_index)) = (
+                    input.param(0),
+                    input.param(1),
+                ) else { return None };
+                Some(DownloadPhotoRequest {
+                    animal_id,
+                    photo_index,
+                })
+            },
+            async |api: &A, principal, request| {
+                api.download_photo(principal, request).await
+            },
+        )
     }
 
     async fn handle_replace_photo<A: Api>(
@@ -5349,201 +5400,164 @@ components:
         result.unwrap_or_else(|report| server.api().render_error(report))
     }
 
-    async fn handle_get_habitat<A: Api>(
+    fn handle_get_habitat<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::GET_HABITAT;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let principal = rt::authenticate(
-                    op,
-                    &input,
-                    |c| server.api().authenticate(c),
-                )
-                .await?;
-            let Some(enclosure_code) = input.param(0) else {
-                return Err(input.reject())
-            };
-            input.check()?;
-            let request = GetHabitatRequest {
-                enclosure_code,
-            };
-            rt::respond(op, server.api().get_habitat(principal, request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_secured(
+            server,
+            request,
+            &operations::GET_HABITAT,
+            false,
+            |input: &mut rt::Input| {
+                let enclosure_code = input.param(0)?;
+                Some(GetHabitatRequest {
+                    enclosure_code,
+                })
+            },
+            async |api: &A, principal, request| api.get_habitat(principal, request).await,
+        )
     }
 
-    async fn handle_add_note<A: Api>(
+    fn handle_add_note<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::ADD_NOTE;
-        let result = async {
-            let (mut input, body) = rt::Input::new(op, request).await;
-            let principal = rt::authenticate(
-                    op,
-                    &input,
-                    |c| server.api().authenticate(c),
-                )
-                .await?;
-            input.read_body(body, server.config()).await?;
-            let (Some(enclosure_code), Some(body)) = (input.param(0), input.body()) else {
-                return Err(input.reject())
-            };
-            input.check()?;
-            let request = AddNoteRequest {
-                enclosure_code,
-                body,
-            };
-            rt::respond(op, server.api().add_note(principal, request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_secured(
+            server,
+            request,
+            &operations::ADD_NOTE,
+            true,
+            |input: &mut rt::Input| {
+                let (Some(enclosure_code), Some(body)) = (input.param(0), input.body())
+                else { return None };
+                Some(AddNoteRequest {
+                    enclosure_code,
+                    body,
+                })
+            },
+            async |api: &A, principal, request| api.add_note(principal, request).await,
+        )
     }
 
-    async fn handle_list_keepers<A: Api>(
+    fn handle_list_keepers<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::LIST_KEEPERS;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let principal = rt::authenticate(
-                    op,
-                    &input,
-                    |c| server.api().authenticate(c),
-                )
-                .await?;
-            let Some(page) = input.param(0) else { return Err(input.reject()) };
-            input.check()?;
-            let request = ListKeepersRequest { page };
-            rt::respond(op, server.api().list_keepers(principal, request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_secured(
+            server,
+            request,
+            &operations::LIST_KEEPERS,
+            false,
+            |input: &mut rt::Input| {
+                let page = input.param(0)?;
+                Some(ListKeepersRequest { page })
+            },
+            async |api: &A, principal, request| {
+                api.list_keepers(principal, request).await
+            },
+        )
     }
 
-    async fn handle_schedule_feeding<A: Api>(
+    fn handle_schedule_feeding<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::SCHEDULE_FEEDING;
-        let result = async {
-            let (mut input, body) = rt::Input::new(op, request).await;
-            let principal = rt::authenticate(
-                    op,
-                    &input,
-                    |c| server.api().authenticate(c),
-                )
-                .await?;
-            input.read_body(body, server.config()).await?;
-            let Some(body) = input.body() else { return Err(input.reject()) };
-            input.check()?;
-            let request = ScheduleFeedingRequest { body };
-            rt::respond(op, server.api().schedule_feeding(principal, request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_secured(
+            server,
+            request,
+            &operations::SCHEDULE_FEEDING,
+            true,
+            |input: &mut rt::Input| {
+                let body = input.body()?;
+                Some(ScheduleFeedingRequest { body })
+            },
+            async |api: &A, principal, request| {
+                api.schedule_feeding(principal, request).await
+            },
+        )
     }
 
-    async fn handle_get_search<A: Api>(
+    fn handle_get_search<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::GET_SEARCH;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let principal = rt::authenticate_optional(
-                    op,
-                    &input,
-                    |c| server.api().authenticate(c),
-                )
-                .await?;
-            let (
-                Some(q),
-                Some(session_id),
-                Some(x_request_id),
-                Some(x_fields),
-                Some(x_access_token),
-            ) = (
-                input.param(0),
-                input.param(1),
-                input.param(2),
-                input.param(3),
-                input.param(4),
-            ) else { return Err(input.reject()) };
-            input.check()?;
-            let request = GetSearchRequest {
-                q,
-                session_id,
-                x_request_id,
-                x_fields,
-                x_access_token,
-            };
-            rt::respond(op, server.api().get_search(principal, request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_optional(
+            server,
+            request,
+            &operations::GET_SEARCH,
+            false,
+            |input: &mut rt::Input| {
+                let (
+                    Some(q),
+                    Some(session_id),
+                    Some(x_request_id),
+                    Some(x_fields),
+                    Some(x_access_token),
+                ) = (
+                    input.param(0),
+                    input.param(1),
+                    input.param(2),
+                    input.param(3),
+                    input.param(4),
+                ) else { return None };
+                Some(GetSearchRequest {
+                    q,
+                    session_id,
+                    x_request_id,
+                    x_fields,
+                    x_access_token,
+                })
+            },
+            async |api: &A, principal, request| api.get_search(principal, request).await,
+        )
     }
 
-    async fn handle_get_catalog<A: Api>(
+    fn handle_get_catalog<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::GET_CATALOG;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let principal = rt::authenticate(
-                    op,
-                    &input,
-                    |c| server.api().authenticate(c),
-                )
-                .await?;
-            input.check()?;
-            let request = GetCatalogRequest {};
-            rt::respond(op, server.api().get_catalog(principal, request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_secured(
+            server,
+            request,
+            &operations::GET_CATALOG,
+            false,
+            |_input: &mut rt::Input| { Some(GetCatalogRequest {}) },
+            async |api: &A, principal, request| api.get_catalog(principal, request).await,
+        )
     }
 
-    async fn handle_echo_hostile<A: Api>(
+    fn handle_echo_hostile<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::ECHO_HOSTILE;
-        let result = async {
-            let (mut input, body) = rt::Input::new(op, request).await;
-            let principal = rt::authenticate(
-                    op,
-                    &input,
-                    |c| server.api().authenticate(c),
-                )
-                .await?;
-            input.read_body(body, server.config()).await?;
-            let Some(body) = input.body() else { return Err(input.reject()) };
-            input.check()?;
-            let request = EchoHostileRequest { body };
-            rt::respond(op, server.api().echo_hostile(principal, request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_secured(
+            server,
+            request,
+            &operations::ECHO_HOSTILE,
+            true,
+            |input: &mut rt::Input| {
+                let body = input.body()?;
+                Some(EchoHostileRequest { body })
+            },
+            async |api: &A, principal, request| {
+                api.echo_hostile(principal, request).await
+            },
+        )
     }
 
     /// The operations, described for the runtime (and for middleware: see

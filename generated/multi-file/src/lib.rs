@@ -37,26 +37,19 @@ pub mod types {
         pub kind: PetPetKind,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub owner: Option<Owner>,
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub last_error: Option<Option<Error>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub last_error: ::stencil::Nullable<Error>,
     }
 
     /// PetPage
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct PetPage {
         pub items: Vec<Pet>,
         pub total: i64,
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub next_owner: Option<Option<Owner>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub next_owner: ::stencil::Nullable<Owner>,
     }
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1214,39 +1207,15 @@ pub mod server {
         }
     }
 
-    async fn handle_list_pets<A: Api>(
-        ::stencil::axum::extract::State(
-            server,
-        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+    /// An operation that requires credentials: read the request, make the operation's request with `make` (`None`: rejected), call `operation`, answer its result or the error.
+    async fn serve_secured<A: Api, Req, Resp: ::stencil::axum::response::IntoResponse>(
+        server: ::std::sync::Arc<rt::Server<A>>,
         request: ::stencil::axum::extract::Request,
+        op: &'static rt::Operation,
+        has_body: bool,
+        make: impl FnOnce(&mut rt::Input) -> Option<Req>,
+        operation: impl AsyncFnOnce(&A, A::Principal, Req) -> Result<Resp, A::Error>,
     ) -> ::stencil::axum::response::Response {
-        let op = &operations::LIST_PETS;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let principal = rt::authenticate(
-                    op,
-                    &input,
-                    |c| server.api().authenticate(c),
-                )
-                .await?;
-            let (Some(limit), Some(kind)) = (input.param(0), input.param(1)) else {
-                return Err(input.reject())
-            };
-            input.check()?;
-            let request = ListPetsRequest { limit, kind };
-            rt::respond(op, server.api().list_pets(principal, request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
-    }
-
-    async fn handle_create_pet<A: Api>(
-        ::stencil::axum::extract::State(
-            server,
-        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
-        request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::CREATE_PET;
         let result = async {
             let (mut input, body) = rt::Input::new(op, request).await;
             let principal = rt::authenticate(
@@ -1255,62 +1224,93 @@ pub mod server {
                     |c| server.api().authenticate(c),
                 )
                 .await?;
-            input.read_body(body, server.config()).await?;
-            let Some(body) = input.body() else { return Err(input.reject()) };
+            if has_body {
+                input.read_body(body, server.config()).await?;
+            }
+            let Some(request) = make(&mut input) else { return Err(input.reject()) };
             input.check()?;
-            let request = CreatePetRequest { body };
-            rt::respond(op, server.api().create_pet(principal, request).await)
+            rt::respond(op, operation(server.api(), principal, request).await)
         }
             .await;
         result.unwrap_or_else(|report| server.api().render_error(report))
     }
 
-    async fn handle_get_pet<A: Api>(
+    fn handle_list_pets<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::GET_PET;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let principal = rt::authenticate(
-                    op,
-                    &input,
-                    |c| server.api().authenticate(c),
-                )
-                .await?;
-            let Some(pet_id) = input.param(0) else { return Err(input.reject()) };
-            input.check()?;
-            let request = GetPetRequest { pet_id };
-            rt::respond(op, server.api().get_pet(principal, request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_secured(
+            server,
+            request,
+            &operations::LIST_PETS,
+            false,
+            |input: &mut rt::Input| {
+                let (Some(limit), Some(kind)) = (input.param(0), input.param(1)) else {
+                    return None
+                };
+                Some(ListPetsRequest { limit, kind })
+            },
+            async |api: &A, principal, request| api.list_pets(principal, request).await,
+        )
     }
 
-    async fn handle_get_owner<A: Api>(
+    fn handle_create_pet<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::GET_OWNER;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let principal = rt::authenticate(
-                    op,
-                    &input,
-                    |c| server.api().authenticate(c),
-                )
-                .await?;
-            let Some(owner_id) = input.param(0) else { return Err(input.reject()) };
-            input.check()?;
-            let request = GetOwnerRequest { owner_id };
-            rt::respond(op, server.api().get_owner(principal, request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_secured(
+            server,
+            request,
+            &operations::CREATE_PET,
+            true,
+            |input: &mut rt::Input| {
+                let body = input.body()?;
+                Some(CreatePetRequest { body })
+            },
+            async |api: &A, principal, request| api.create_pet(principal, request).await,
+        )
+    }
+
+    fn handle_get_pet<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_secured(
+            server,
+            request,
+            &operations::GET_PET,
+            false,
+            |input: &mut rt::Input| {
+                let pet_id = input.param(0)?;
+                Some(GetPetRequest { pet_id })
+            },
+            async |api: &A, principal, request| api.get_pet(principal, request).await,
+        )
+    }
+
+    fn handle_get_owner<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_secured(
+            server,
+            request,
+            &operations::GET_OWNER,
+            false,
+            |input: &mut rt::Input| {
+                let owner_id = input.param(0)?;
+                Some(GetOwnerRequest { owner_id })
+            },
+            async |api: &A, principal, request| api.get_owner(principal, request).await,
+        )
     }
 
     /// The operations, described for the runtime (and for middleware: see

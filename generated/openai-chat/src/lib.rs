@@ -8,7 +8,7 @@ pub mod types {
     /// Allowed tools
     ///
     /// Constrains the tools available to the model to a pre-defined set.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionAllowedTools {
         /// Constrains the tools available to the model to a pre-defined set.
@@ -35,7 +35,7 @@ pub mod types {
     /// Allowed tools
     ///
     /// Constrains the tools available to the model to a pre-defined set.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionAllowedToolsChoice {
         /// Allowed tool configuration type. Always `allowed_tools`.
@@ -110,7 +110,7 @@ pub mod types {
     ::stencil::impl_string_enum!(ChatCompletionAllowedToolsMode);
 
     /// Specifying a particular function via `{"name": "my_function"}` forces the model to call that function.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionFunctionCallOption {
         /// The name of the function to call.
@@ -118,7 +118,7 @@ pub mod types {
     }
 
     /// **Deprecated**
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionFunctions {
         /// A description of what the function does, used by the model to choose when and how to call the function.
@@ -198,7 +198,7 @@ pub mod types {
         pub function: ChatCompletionMessageToolCallFunction,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionMessageToolCallChunk {
         pub index: i64,
@@ -212,7 +212,7 @@ pub mod types {
         pub function: Option<ChatCompletionMessageToolCallChunkFunction>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionMessageToolCallChunkFunction {
         /// The name of the function to call.
@@ -308,7 +308,7 @@ pub mod types {
     /// Function tool choice
     ///
     /// Specifies a tool the model should use. Use to force the model to call a specific function.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionNamedToolChoice {
         /// For function calling, the type is always `function`.
@@ -320,7 +320,7 @@ pub mod types {
     /// Custom tool choice
     ///
     /// Specifies a tool the model should use. Use to force the model to call a specific custom tool.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionNamedToolChoiceCustom {
         /// For custom tool calling, the type is always `custom`.
@@ -329,7 +329,7 @@ pub mod types {
         pub custom: ChatCompletionNamedToolChoiceFunction,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionNamedToolChoiceFunction {
         /// The name of the function to call.
@@ -339,23 +339,15 @@ pub mod types {
     /// Assistant message
     ///
     /// Messages sent by the model in response to user messages.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionRequestAssistantMessage {
         /// The contents of the assistant message. Required unless `tool_calls` or `function_call` is specified.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub content: Option<Option<ChatCompletionRequestAssistantMessageContent>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub content: ::stencil::Nullable<ChatCompletionRequestAssistantMessageContent>,
         /// The refusal message by the assistant.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub refusal: Option<Option<String>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub refusal: ::stencil::Nullable<String>,
         /// The role of the messages author, in this case `assistant`.
         pub role: ChatCompletionRequestAssistantMessageRole,
         /// An optional name for the participant. Provides the model information to differentiate between participants of the same role.
@@ -363,30 +355,22 @@ pub mod types {
         pub name: Option<String>,
         /// Data about a previous audio response from the model.
         /// [Learn more](/docs/guides/audio).
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub audio: Option<Option<ChatCompletionRequestAssistantMessageAudio>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub audio: ::stencil::Nullable<ChatCompletionRequestAssistantMessageAudio>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub tool_calls: Option<ChatCompletionMessageToolCalls>,
         /// Deprecated and replaced by `tool_calls`. The name and arguments of a function that should be called, as generated by the model.
         ///
         /// **Deprecated**
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub function_call: Option<
-            Option<ChatCompletionRequestAssistantMessageFunctionCall>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub function_call: ::stencil::Nullable<
+            ChatCompletionRequestAssistantMessageFunctionCall,
         >,
     }
 
     /// Data about a previous audio response from the model.
     /// [Learn more](/docs/guides/audio).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionRequestAssistantMessageAudio {
         /// Unique identifier for a previous audio response from the model.
@@ -394,7 +378,7 @@ pub mod types {
     }
 
     /// The contents of the assistant message. Required unless `tool_calls` or `function_call` is specified.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde", untagged)]
     pub enum ChatCompletionRequestAssistantMessageContent {
         /// Text content
@@ -418,39 +402,6 @@ pub mod types {
             ChatCompletionRequestMessageContentPartRefusal,
         ),
     }
-
-    impl ::stencil::TaggedUnion for ChatCompletionRequestAssistantMessageContentPart {
-        const TAG: &'static str = "type";
-        const TAGS: &'static [&'static str] = &[
-            "ChatCompletionRequestMessageContentPartText",
-            "text",
-            "ChatCompletionRequestMessageContentPartRefusal",
-            "refusal",
-        ];
-
-        fn from_tagged(
-            tag: &str,
-            value: ::stencil::serde_json::Value,
-        ) -> Option<Result<Self, ::stencil::serde_json::Error>> {
-            match tag {
-                "ChatCompletionRequestMessageContentPartText" | "text" => {
-                    Some(
-                        ::stencil::serde_json::from_value(value)
-                            .map(Self::ChatCompletionRequestMessageContentPartText),
-                    )
-                }
-                "ChatCompletionRequestMessageContentPartRefusal" | "refusal" => {
-                    Some(
-                        ::stencil::serde_json::from_value(value)
-                            .map(Self::ChatCompletionRequestMessageContentPartRefusal),
-                    )
-                }
-                _ => None,
-            }
-        }
-    }
-
-    ::stencil::impl_tagged_union!(ChatCompletionRequestAssistantMessageContentPart);
 
     /// Deprecated and replaced by `tool_calls`. The name and arguments of a function that should be called, as generated by the model.
     ///
@@ -497,7 +448,7 @@ pub mod types {
     /// Developer-provided instructions that the model should follow, regardless of
     /// messages sent by the user. With o1 models and newer, `developer` messages
     /// replace the previous `system` messages.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionRequestDeveloperMessage {
         /// The contents of the developer message.
@@ -510,7 +461,7 @@ pub mod types {
     }
 
     /// The contents of the developer message.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde", untagged)]
     pub enum ChatCompletionRequestDeveloperMessageContent {
         /// Text content
@@ -554,7 +505,7 @@ pub mod types {
     /// Function message
     ///
     /// **Deprecated**
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionRequestFunctionMessage {
         /// The role of the messages author, in this case `function`.
@@ -577,75 +528,10 @@ pub mod types {
         ChatCompletionRequestFunctionMessage(ChatCompletionRequestFunctionMessage),
     }
 
-    impl ::stencil::TaggedUnion for ChatCompletionRequestMessage {
-        const TAG: &'static str = "role";
-        const TAGS: &'static [&'static str] = &[
-            "ChatCompletionRequestDeveloperMessage",
-            "developer",
-            "ChatCompletionRequestSystemMessage",
-            "system",
-            "ChatCompletionRequestUserMessage",
-            "user",
-            "ChatCompletionRequestAssistantMessage",
-            "assistant",
-            "ChatCompletionRequestToolMessage",
-            "tool",
-            "ChatCompletionRequestFunctionMessage",
-            "function",
-        ];
-
-        fn from_tagged(
-            tag: &str,
-            value: ::stencil::serde_json::Value,
-        ) -> Option<Result<Self, ::stencil::serde_json::Error>> {
-            match tag {
-                "ChatCompletionRequestDeveloperMessage" | "developer" => {
-                    Some(
-                        ::stencil::serde_json::from_value(value)
-                            .map(Self::ChatCompletionRequestDeveloperMessage),
-                    )
-                }
-                "ChatCompletionRequestSystemMessage" | "system" => {
-                    Some(
-                        ::stencil::serde_json::from_value(value)
-                            .map(Self::ChatCompletionRequestSystemMessage),
-                    )
-                }
-                "ChatCompletionRequestUserMessage" | "user" => {
-                    Some(
-                        ::stencil::serde_json::from_value(value)
-                            .map(Self::ChatCompletionRequestUserMessage),
-                    )
-                }
-                "ChatCompletionRequestAssistantMessage" | "assistant" => {
-                    Some(
-                        ::stencil::serde_json::from_value(value)
-                            .map(Self::ChatCompletionRequestAssistantMessage),
-                    )
-                }
-                "ChatCompletionRequestToolMessage" | "tool" => {
-                    Some(
-                        ::stencil::serde_json::from_value(value)
-                            .map(Self::ChatCompletionRequestToolMessage),
-                    )
-                }
-                "ChatCompletionRequestFunctionMessage" | "function" => {
-                    Some(
-                        ::stencil::serde_json::from_value(value)
-                            .map(Self::ChatCompletionRequestFunctionMessage),
-                    )
-                }
-                _ => None,
-            }
-        }
-    }
-
-    ::stencil::impl_tagged_union!(ChatCompletionRequestMessage);
-
     /// Audio content part
     ///
     /// Learn about [audio inputs](/docs/guides/audio).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionRequestMessageContentPartAudio {
         /// The type of the content part. Always `input_audio`.
@@ -654,7 +540,7 @@ pub mod types {
         pub input_audio: ChatCompletionRequestMessageContentPartAudioInputAudio,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionRequestMessageContentPartAudioInputAudio {
         /// Base64 encoded audio data.
@@ -728,7 +614,7 @@ pub mod types {
     /// File content part
     ///
     /// Learn about [file inputs](/docs/guides/text) for text generation.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionRequestMessageContentPartFile {
         /// The type of the content part. Always `file`.
@@ -737,7 +623,7 @@ pub mod types {
         pub file: ChatCompletionRequestMessageContentPartFileFile,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionRequestMessageContentPartFileFile {
         /// The name of the file, used when passing the file to the model as a
@@ -784,7 +670,7 @@ pub mod types {
     /// Image content part
     ///
     /// Learn about [image inputs](/docs/guides/vision).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionRequestMessageContentPartImage {
         /// The type of the content part.
@@ -793,7 +679,7 @@ pub mod types {
         pub image_url: ChatCompletionRequestMessageContentPartImageImageUrl,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionRequestMessageContentPartImageImageUrl {
         /// Either a URL of the image or the base64 encoded image data.
@@ -809,6 +695,7 @@ pub mod types {
         pub detail: ChatCompletionRequestMessageContentPartImageImageUrlDetail,
     }
 
+    #[allow(dead_code)]
     fn default_chat_completion_request_message_content_part_image_image_url_detail() -> ChatCompletionRequestMessageContentPartImageImageUrlDetail {
         ChatCompletionRequestMessageContentPartImageImageUrlDetail::Auto
     }
@@ -879,7 +766,7 @@ pub mod types {
     ::stencil::impl_string_enum!(ChatCompletionRequestMessageContentPartImageType);
 
     /// Refusal content part
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionRequestMessageContentPartRefusal {
         /// The type of the content part.
@@ -920,7 +807,7 @@ pub mod types {
     /// Text content part
     ///
     /// Learn about [text inputs](/docs/guides/text-generation).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionRequestMessageContentPartText {
         /// The type of the content part.
@@ -963,7 +850,7 @@ pub mod types {
     /// Developer-provided instructions that the model should follow, regardless of
     /// messages sent by the user. With o1 models and newer, use `developer` messages
     /// for this purpose instead.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionRequestSystemMessage {
         /// The contents of the system message.
@@ -976,7 +863,7 @@ pub mod types {
     }
 
     /// The contents of the system message.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde", untagged)]
     pub enum ChatCompletionRequestSystemMessageContent {
         /// Text content
@@ -1020,7 +907,7 @@ pub mod types {
     ::stencil::impl_string_enum!(ChatCompletionRequestSystemMessageRole);
 
     /// Tool message
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionRequestToolMessage {
         /// The role of the messages author, in this case `tool`.
@@ -1032,7 +919,7 @@ pub mod types {
     }
 
     /// The contents of the tool message.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde", untagged)]
     pub enum ChatCompletionRequestToolMessageContent {
         /// Text content
@@ -1079,7 +966,7 @@ pub mod types {
     ///
     /// Messages sent by an end user, containing prompts or additional context
     /// information.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionRequestUserMessage {
         /// The contents of the user message.
@@ -1092,7 +979,7 @@ pub mod types {
     }
 
     /// The contents of the user message.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde", untagged)]
     pub enum ChatCompletionRequestUserMessageContent {
         /// Text content
@@ -1123,51 +1010,6 @@ pub mod types {
         ),
     }
 
-    impl ::stencil::TaggedUnion for ChatCompletionRequestUserMessageContentPart {
-        const TAG: &'static str = "type";
-        const TAGS: &'static [&'static str] = &[
-            "text",
-            "image_url",
-            "input_audio",
-            "file",
-        ];
-
-        fn from_tagged(
-            tag: &str,
-            value: ::stencil::serde_json::Value,
-        ) -> Option<Result<Self, ::stencil::serde_json::Error>> {
-            match tag {
-                "text" => {
-                    Some(
-                        ::stencil::serde_json::from_value(value)
-                            .map(Self::ChatCompletionRequestMessageContentPartText),
-                    )
-                }
-                "image_url" => {
-                    Some(
-                        ::stencil::serde_json::from_value(value)
-                            .map(Self::ChatCompletionRequestMessageContentPartImage),
-                    )
-                }
-                "input_audio" => {
-                    Some(
-                        ::stencil::serde_json::from_value(value)
-                            .map(Self::ChatCompletionRequestMessageContentPartAudio),
-                    )
-                }
-                "file" => {
-                    Some(
-                        ::stencil::serde_json::from_value(value)
-                            .map(Self::ChatCompletionRequestMessageContentPartFile),
-                    )
-                }
-                _ => None,
-            }
-        }
-    }
-
-    ::stencil::impl_tagged_union!(ChatCompletionRequestUserMessageContentPart);
-
     /// The role of the messages author, in this case `user`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum ChatCompletionRequestUserMessageRole {
@@ -1197,7 +1039,7 @@ pub mod types {
     ::stencil::impl_string_enum!(ChatCompletionRequestUserMessageRole);
 
     /// A chat completion message generated by the model.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionResponseMessage {
         /// The contents of the message.
@@ -1219,16 +1061,12 @@ pub mod types {
         pub function_call: Option<ChatCompletionRequestAssistantMessageFunctionCall>,
         /// If the audio output modality is requested, this object contains data
         /// about the audio response from the model. [Learn more](/docs/guides/audio).
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub audio: Option<Option<ChatCompletionResponseMessageAudio>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub audio: ::stencil::Nullable<ChatCompletionResponseMessageAudio>,
     }
 
     /// A URL citation when using web search.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionResponseMessageAnnotationsItem {
         /// The type of the URL citation. Always `url_citation`.
@@ -1268,7 +1106,7 @@ pub mod types {
     ::stencil::impl_string_enum!(ChatCompletionResponseMessageAnnotationsItemType);
 
     /// A URL citation when using web search.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionResponseMessageAnnotationsItemUrlCitation {
         /// The index of the last character of the URL citation in the message.
@@ -1285,7 +1123,7 @@ pub mod types {
 
     /// If the audio output modality is requested, this object contains data
     /// about the audio response from the model. [Learn more](/docs/guides/audio).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionResponseMessageAudio {
         /// Unique identifier for this audio response.
@@ -1306,7 +1144,7 @@ pub mod types {
     pub type ChatCompletionStreamOptions = ChatCompletionStreamOptions2;
 
     /// Options for streaming response. Only set this when you set `stream: true`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionStreamOptions2 {
         /// If set, an additional chunk will be streamed before the `data: [DONE]`
@@ -1331,16 +1169,12 @@ pub mod types {
     }
 
     /// A chat completion delta generated by streamed model responses.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionStreamResponseDelta {
         /// The contents of the chunk message.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub content: Option<Option<String>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub content: ::stencil::Nullable<String>,
         /// Deprecated and replaced by `tool_calls`. The name and arguments of a function that should be called, as generated by the model.
         ///
         /// **Deprecated**
@@ -1352,18 +1186,14 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub role: Option<ChatCompletionStreamResponseDeltaRole>,
         /// The refusal message generated by the model.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub refusal: Option<Option<String>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub refusal: ::stencil::Nullable<String>,
     }
 
     /// Deprecated and replaced by `tool_calls`. The name and arguments of a function that should be called, as generated by the model.
     ///
     /// **Deprecated**
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionStreamResponseDeltaFunctionCall {
         /// The arguments to call the function with, as generated by the model in JSON format. Note that the model does not always generate valid JSON, and may hallucinate parameters not defined by your function schema. Validate the arguments in your code before calling your function.
@@ -1420,7 +1250,7 @@ pub mod types {
 
     ::stencil::impl_string_enum!(ChatCompletionStreamResponseDeltaRole);
 
-    #[derive(Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionTokenLogprob {
         /// The token.
@@ -1448,7 +1278,7 @@ pub mod types {
         }
     }
 
-    #[derive(Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionTokenLogprobTopLogprobsItem {
         /// The token.
@@ -1476,7 +1306,7 @@ pub mod types {
     /// Function tool
     ///
     /// A function tool that can be used to generate a response.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionTool {
         /// The type of the tool. Currently, only `function` is supported.
@@ -1492,7 +1322,7 @@ pub mod types {
     /// Specifying a particular tool via `{"type": "function", "function": {"name": "my_function"}}` forces the model to call that tool.
     ///
     /// `none` is the default when no tools are present. `auto` is the default if tools are present.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde", untagged)]
     #[allow(clippy::large_enum_variant)]
     pub enum ChatCompletionToolChoiceOption {
@@ -1542,7 +1372,7 @@ pub mod types {
     ::stencil::impl_string_enum!(ChatCompletionToolChoiceOptionVariant0);
 
     /// Usage statistics for the completion request.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct CompletionUsage {
         /// Number of tokens in the generated completion.
@@ -1566,7 +1396,7 @@ pub mod types {
     }
 
     /// Breakdown of tokens used in a completion.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct CompletionUsageCompletionTokensDetails {
         /// When using Predicted Outputs, the number of tokens in the
@@ -1632,7 +1462,7 @@ pub mod types {
     }
 
     /// Breakdown of tokens used in the prompt.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct CompletionUsagePromptTokensDetails {
         /// Audio input tokens present in the prompt.
@@ -1666,7 +1496,7 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct CreateChatCompletionRequest {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1678,24 +1508,16 @@ pub mod types {
         /// `logprobs` must be set to `true` if this parameter is used.
         ///
         /// Constraints: `minimum: 0`, `maximum: 20`.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub top_logprobs: Option<Option<i64>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub top_logprobs: ::stencil::Nullable<i64>,
         /// What sampling temperature to use, between 0 and 2. Higher values like 0.8 will make the output more random, while lower values like 0.2 will make it more focused and deterministic.
         /// We generally recommend altering this or `top_p` but not both.
         ///
         /// Example: `1`
         ///
         /// The document's default: `1`. Constraints: `minimum: 0`, `maximum: 2`.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub temperature: Option<Option<f64>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub temperature: ::stencil::Nullable<f64>,
         /// An alternative to sampling with temperature, called nucleus sampling,
         /// where the model considers the results of the tokens with top_p probability
         /// mass. So 0.1 means only the tokens comprising the top 10% probability mass
@@ -1706,12 +1528,8 @@ pub mod types {
         /// Example: `1`
         ///
         /// The document's default: `1`. Constraints: `minimum: 0`, `maximum: 1`.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub top_p: Option<Option<f64>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub top_p: ::stencil::Nullable<f64>,
         /// This field is being replaced by `safety_identifier` and `prompt_cache_key`. Use `prompt_cache_key` instead to maintain caching optimizations.
         /// A stable identifier for your end-users.
         /// Used to boost cache hit rates by better bucketing similar requests and  to help OpenAI detect and prevent abuse. [Learn more](/docs/guides/safety-best-practices#safety-identifiers).
@@ -1737,13 +1555,9 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub service_tier: Option<ServiceTier>,
         /// The retention policy for the prompt cache. Set to `24h` to enable extended prompt caching, which keeps cached prefixes active for longer, up to a maximum of 24 hours. [Learn more](/docs/guides/prompt-caching#prompt-cache-retention).
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub prompt_cache_retention: Option<
-            Option<CreateChatCompletionRequestPromptCacheRetention>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub prompt_cache_retention: ::stencil::Nullable<
+            CreateChatCompletionRequestPromptCacheRetention,
         >,
         /// A list of messages comprising the conversation so far. Depending on the
         /// [model](/docs/models) you use, different message types (modalities) are
@@ -1764,34 +1578,22 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub reasoning_effort: Option<ReasoningEffort>,
         /// An upper bound for the number of tokens that can be generated for a completion, including visible output tokens and [reasoning tokens](/docs/guides/reasoning).
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub max_completion_tokens: Option<Option<i64>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub max_completion_tokens: ::stencil::Nullable<i64>,
         /// Number between -2.0 and 2.0. Positive values penalize new tokens based on
         /// their existing frequency in the text so far, decreasing the model's
         /// likelihood to repeat the same line verbatim.
         ///
         /// The document's default: `0`. Constraints: `minimum: -2`, `maximum: 2`.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub frequency_penalty: Option<Option<f64>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub frequency_penalty: ::stencil::Nullable<f64>,
         /// Number between -2.0 and 2.0. Positive values penalize new tokens based on
         /// whether they appear in the text so far, increasing the model's likelihood
         /// to talk about new topics.
         ///
         /// The document's default: `0`. Constraints: `minimum: -2`, `maximum: 2`.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub presence_penalty: Option<Option<f64>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub presence_penalty: ::stencil::Nullable<f64>,
         /// Web search
         ///
         /// This tool searches the web for relevant results to use in a response.
@@ -1812,12 +1614,8 @@ pub mod types {
         pub response_format: Option<CreateChatCompletionRequestResponseFormat>,
         /// Parameters for audio output. Required when audio output is requested with
         /// `modalities: ["audio"]`. [Learn more](/docs/guides/audio).
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub audio: Option<Option<CreateChatCompletionRequestAudio>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub audio: ::stencil::Nullable<CreateChatCompletionRequestAudio>,
         /// Whether or not to store the output of this chat completion request for
         /// use in our [model distillation](/docs/guides/distillation) or
         /// [evals](/docs/guides/evals) products.
@@ -1825,12 +1623,8 @@ pub mod types {
         /// Supports text and image inputs. Note: image inputs over 8MB will be dropped.
         ///
         /// The document's default: `false`.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub store: Option<Option<bool>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub store: ::stencil::Nullable<bool>,
         /// If set to true, the model response data will be streamed to the client
         /// as it is generated using [server-sent events](https://developer.mozilla.org/en-US/docs/Web/API/Server-sent_events/Using_server-sent_events#Event_stream_format).
         /// See the [Streaming section below](/docs/api-reference/chat/streaming)
@@ -1838,12 +1632,8 @@ pub mod types {
         /// guide for more information on how to handle the streaming events.
         ///
         /// The document's default: `false`.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub stream: Option<Option<bool>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub stream: ::stencil::Nullable<bool>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub stop: Option<StopConfiguration>,
         /// Modify the likelihood of specified tokens appearing in the completion.
@@ -1854,23 +1644,15 @@ pub mod types {
         /// The exact effect will vary per model, but values between -1 and 1 should
         /// decrease or increase likelihood of selection; values like -100 or 100
         /// should result in a ban or exclusive selection of the relevant token.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub logit_bias: Option<Option<::std::collections::BTreeMap<String, i64>>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub logit_bias: ::stencil::Nullable<::std::collections::BTreeMap<String, i64>>,
         /// Whether to return log probabilities of the output tokens or not. If true,
         /// returns the log probabilities of each output token returned in the
         /// `content` of `message`.
         ///
         /// The document's default: `false`.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub logprobs: Option<Option<bool>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub logprobs: ::stencil::Nullable<bool>,
         /// The maximum number of [tokens](/tokenizer) that can be generated in the
         /// chat completion. This value can be used to control
         /// [costs](https://openai.com/api/pricing/) for text generated via API.
@@ -1879,33 +1661,21 @@ pub mod types {
         /// not compatible with [o-series models](/docs/guides/reasoning).
         ///
         /// **Deprecated**
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub max_tokens: Option<Option<i64>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub max_tokens: ::stencil::Nullable<i64>,
         /// How many chat completion choices to generate for each input message. Note that you will be charged based on the number of generated tokens across all of the choices. Keep `n` as `1` to minimize costs.
         ///
         /// Example: `1`
         ///
         /// The document's default: `1`. Constraints: `minimum: 1`, `maximum: 128`.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub n: Option<Option<i64>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub n: ::stencil::Nullable<i64>,
         /// Configuration for a [Predicted Output](/docs/guides/predicted-outputs),
         /// which can greatly improve response times when large parts of the model
         /// response are known ahead of time. This is most common when you are
         /// regenerating a file with only minor changes to most of the content.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub prediction: Option<Option<PredictionContent>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub prediction: ::stencil::Nullable<PredictionContent>,
         /// This feature is in Beta.
         /// If specified, our system will make a best effort to sample deterministically, such that repeated requests with the same `seed` and parameters should return the same result.
         /// Determinism is not guaranteed, and you should refer to the `system_fingerprint` response parameter to monitor changes in the backend.
@@ -1913,18 +1683,10 @@ pub mod types {
         /// **Deprecated**
         ///
         /// Constraints: `minimum: -9223372036854776000`, `maximum: 9223372036854776000`.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub seed: Option<Option<i64>>,
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub stream_options: Option<Option<ChatCompletionStreamOptions>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub seed: ::stencil::Nullable<i64>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub stream_options: ::stencil::Nullable<ChatCompletionStreamOptions>,
         /// A list of tools the model may call. You can provide either
         /// [custom tools](/docs/guides/function-calling#custom-tools) or
         /// [function tools](/docs/guides/function-calling).
@@ -1966,7 +1728,7 @@ pub mod types {
 
     /// Parameters for audio output. Required when audio output is requested with
     /// `modalities: ["audio"]`. [Learn more](/docs/guides/audio).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct CreateChatCompletionRequestAudio {
         /// The voice the model uses to respond. Supported built-in voices are
@@ -2047,7 +1809,7 @@ pub mod types {
     /// if functions are present.
     ///
     /// **Deprecated**
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde", untagged)]
     #[allow(clippy::large_enum_variant)]
     pub enum CreateChatCompletionRequestFunctionCall {
@@ -2139,47 +1901,6 @@ pub mod types {
         ResponseFormatJsonObject(ResponseFormatJsonObject),
     }
 
-    impl ::stencil::TaggedUnion for CreateChatCompletionRequestResponseFormat {
-        const TAG: &'static str = "type";
-        const TAGS: &'static [&'static str] = &[
-            "ResponseFormatText",
-            "text",
-            "ResponseFormatJsonSchema",
-            "json_schema",
-            "ResponseFormatJsonObject",
-            "json_object",
-        ];
-
-        fn from_tagged(
-            tag: &str,
-            value: ::stencil::serde_json::Value,
-        ) -> Option<Result<Self, ::stencil::serde_json::Error>> {
-            match tag {
-                "ResponseFormatText" | "text" => {
-                    Some(
-                        ::stencil::serde_json::from_value(value)
-                            .map(Self::ResponseFormatText),
-                    )
-                }
-                "ResponseFormatJsonSchema" | "json_schema" => {
-                    Some(
-                        ::stencil::serde_json::from_value(value)
-                            .map(Self::ResponseFormatJsonSchema),
-                    )
-                }
-                "ResponseFormatJsonObject" | "json_object" => {
-                    Some(
-                        ::stencil::serde_json::from_value(value)
-                            .map(Self::ResponseFormatJsonObject),
-                    )
-                }
-                _ => None,
-            }
-        }
-    }
-
-    ::stencil::impl_tagged_union!(CreateChatCompletionRequestResponseFormat);
-
     #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde", untagged)]
     #[allow(clippy::large_enum_variant)]
@@ -2188,56 +1909,24 @@ pub mod types {
         CustomToolChatCompletions(CustomToolChatCompletions),
     }
 
-    impl ::stencil::TaggedUnion for CreateChatCompletionRequestToolsItem {
-        const TAG: &'static str = "type";
-        const TAGS: &'static [&'static str] = &["function", "custom"];
-
-        fn from_tagged(
-            tag: &str,
-            value: ::stencil::serde_json::Value,
-        ) -> Option<Result<Self, ::stencil::serde_json::Error>> {
-            match tag {
-                "function" => {
-                    Some(
-                        ::stencil::serde_json::from_value(value)
-                            .map(Self::ChatCompletionTool),
-                    )
-                }
-                "custom" => {
-                    Some(
-                        ::stencil::serde_json::from_value(value)
-                            .map(Self::CustomToolChatCompletions),
-                    )
-                }
-                _ => None,
-            }
-        }
-    }
-
-    ::stencil::impl_tagged_union!(CreateChatCompletionRequestToolsItem);
-
     /// Web search
     ///
     /// This tool searches the web for relevant results to use in a response.
     /// Learn more about the [web search tool](/docs/guides/tools-web-search?api-mode=chat).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct CreateChatCompletionRequestWebSearchOptions {
         /// Approximate location parameters for the search.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub user_location: Option<
-            Option<CreateChatCompletionRequestWebSearchOptionsUserLocation>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub user_location: ::stencil::Nullable<
+            CreateChatCompletionRequestWebSearchOptionsUserLocation,
         >,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub search_context_size: Option<WebSearchContextSize>,
     }
 
     /// Approximate location parameters for the search.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct CreateChatCompletionRequestWebSearchOptionsUserLocation {
         /// The type of location approximation. Always `approximate`.
@@ -2277,7 +1966,7 @@ pub mod types {
     );
 
     /// Represents a chat completion response returned by model, based on the provided input.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct CreateChatCompletionResponse {
         /// A unique identifier for the chat completion.
@@ -2305,7 +1994,7 @@ pub mod types {
         pub usage: Option<CompletionUsage>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct CreateChatCompletionResponseChoicesItem {
         /// The reason the model stopped generating tokens. This will be `stop` if the model hit a natural stop point or a provided stop sequence,
@@ -2373,7 +2062,7 @@ pub mod types {
     ::stencil::impl_string_enum!(CreateChatCompletionResponseChoicesItemFinishReason);
 
     /// Log probability information for the choice.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct CreateChatCompletionResponseChoicesItemLogprobs {
         /// A list of message content tokens with log probability information.
@@ -2414,7 +2103,7 @@ pub mod types {
     /// Represents a streamed chunk of a chat completion response returned
     /// by the model, based on the provided input.
     /// [Learn more](/docs/guides/streaming-responses).
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct CreateChatCompletionStreamResponse {
         /// A unique identifier for the chat completion. Each chunk has the same ID.
@@ -2446,25 +2135,19 @@ pub mod types {
         /// **NOTE:** If the stream is interrupted or cancelled, you may not
         /// receive the final usage chunk which contains the total token usage for
         /// the request.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub usage: Option<Option<CompletionUsage>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub usage: ::stencil::Nullable<CompletionUsage>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct CreateChatCompletionStreamResponseChoicesItem {
         pub delta: ChatCompletionStreamResponseDelta,
         /// Log probability information for the choice.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub logprobs: Option<Option<CreateChatCompletionResponseChoicesItemLogprobs>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub logprobs: ::stencil::Nullable<
+            CreateChatCompletionResponseChoicesItemLogprobs,
+        >,
         /// The reason the model stopped generating tokens. This will be `stop` if the model hit a natural stop point or a provided stop sequence,
         /// `length` if the maximum number of tokens specified in the request was reached,
         /// `content_filter` if content was omitted due to a flag from our content filters,
@@ -2522,12 +2205,8 @@ pub mod types {
         /// Example: `1`
         ///
         /// The document's default: `1`. Constraints: `minimum: 0`, `maximum: 2`.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub temperature: Option<Option<f64>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub temperature: ::stencil::Nullable<f64>,
         /// An alternative to sampling with temperature, called nucleus sampling,
         /// where the model considers the results of the tokens with top_p probability
         /// mass. So 0.1 means only the tokens comprising the top 10% probability mass
@@ -2538,12 +2217,8 @@ pub mod types {
         /// Example: `1`
         ///
         /// The document's default: `1`. Constraints: `minimum: 0`, `maximum: 1`.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub top_p: Option<Option<f64>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub top_p: ::stencil::Nullable<f64>,
         /// This field is being replaced by `safety_identifier` and `prompt_cache_key`. Use `prompt_cache_key` instead to maintain caching optimizations.
         /// A stable identifier for your end-users.
         /// Used to boost cache hit rates by better bucketing similar requests and  to help OpenAI detect and prevent abuse. [Learn more](/docs/guides/safety-best-practices#safety-identifiers).
@@ -2569,20 +2244,16 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub service_tier: Option<ServiceTier>,
         /// The retention policy for the prompt cache. Set to `24h` to enable extended prompt caching, which keeps cached prefixes active for longer, up to a maximum of 24 hours. [Learn more](/docs/guides/prompt-caching#prompt-cache-retention).
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub prompt_cache_retention: Option<
-            Option<CreateChatCompletionRequestPromptCacheRetention>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub prompt_cache_retention: ::stencil::Nullable<
+            CreateChatCompletionRequestPromptCacheRetention,
         >,
     }
 
     /// Custom tool
     ///
     /// A custom tool that processes input using a specified format.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct CustomToolChatCompletions {
         /// The type of the custom tool. Always `custom`.
@@ -2597,7 +2268,7 @@ pub mod types {
     /// Custom tool properties
     ///
     /// Properties of the custom tool.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct CustomToolChatCompletionsCustom {
         /// The name of the custom tool, used to identify it in tool calls.
@@ -2625,32 +2296,10 @@ pub mod types {
         Variant1(CustomToolChatCompletionsCustomFormatVariant1),
     }
 
-    impl ::stencil::TaggedUnion for CustomToolChatCompletionsCustomFormat {
-        const TAG: &'static str = "type";
-        const TAGS: &'static [&'static str] = &["text", "grammar"];
-
-        fn from_tagged(
-            tag: &str,
-            value: ::stencil::serde_json::Value,
-        ) -> Option<Result<Self, ::stencil::serde_json::Error>> {
-            match tag {
-                "text" => {
-                    Some(::stencil::serde_json::from_value(value).map(Self::Variant0))
-                }
-                "grammar" => {
-                    Some(::stencil::serde_json::from_value(value).map(Self::Variant1))
-                }
-                _ => None,
-            }
-        }
-    }
-
-    ::stencil::impl_tagged_union!(CustomToolChatCompletionsCustomFormat);
-
     /// Text format
     ///
     /// Unconstrained free-form text.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct CustomToolChatCompletionsCustomFormatVariant0 {
         /// Unconstrained text format. Always `text`.
@@ -2661,7 +2310,7 @@ pub mod types {
     /// Grammar format
     ///
     /// A grammar defined by the user.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct CustomToolChatCompletionsCustomFormatVariant1 {
         /// Grammar format. Always `grammar`.
@@ -2676,7 +2325,7 @@ pub mod types {
     /// Grammar format
     ///
     /// Your chosen grammar.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct CustomToolChatCompletionsCustomFormatVariant1Grammar {
         /// The grammar definition.
@@ -2746,7 +2395,7 @@ pub mod types {
 
     ::stencil::impl_string_enum!(CustomToolChatCompletionsCustomFormatVariant1Type);
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct FunctionObject {
         /// A description of what the function does, used by the model to choose when and how to call the function.
@@ -2759,12 +2408,8 @@ pub mod types {
         /// Whether to enable strict schema adherence when generating the function call. If set to true, the model will follow the exact schema defined in the `parameters` field. Only a subset of JSON Schema is supported when `strict` is `true`. Learn more about Structured Outputs in the [function calling guide](/docs/guides/function-calling).
         ///
         /// The document's default: `false`.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub strict: Option<Option<bool>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub strict: ::stencil::Nullable<bool>,
     }
 
     /// The parameters the functions accepts, described as a JSON Schema object. See the [guide](/docs/guides/function-calling) for examples, and the [JSON Schema reference](https://json-schema.org/understanding-json-schema/) for documentation about the format.
@@ -2778,7 +2423,7 @@ pub mod types {
     pub type Metadata = ::std::collections::BTreeMap<String, String>;
 
     /// Example: `"gpt-5.4"`
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde", untagged)]
     #[allow(clippy::large_enum_variant)]
     pub enum ModelIdsShared {
@@ -3218,36 +2863,24 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ModelResponseProperties {
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub metadata: Option<Option<Metadata>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub metadata: ::stencil::Nullable<Metadata>,
         /// An integer between 0 and 20 specifying the maximum number of most likely
         /// tokens to return at each token position, each with an associated log
         /// probability. In some cases, the number of returned tokens may be fewer than
         /// requested.
         ///
         /// Constraints: `minimum: 0`, `maximum: 20`.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub top_logprobs: Option<Option<i64>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub top_logprobs: ::stencil::Nullable<i64>,
         /// What sampling temperature to use, between 0 and 2. Higher values like 0.8 will make the output more random, while lower values like 0.2 will make it more focused and deterministic.
         /// We generally recommend altering this or `top_p` but not both.
         ///
         /// Example: `1`
         ///
         /// The document's default: `1`. Constraints: `minimum: 0`, `maximum: 2`.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub temperature: Option<Option<f64>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub temperature: ::stencil::Nullable<f64>,
         /// An alternative to sampling with temperature, called nucleus sampling,
         /// where the model considers the results of the tokens with top_p probability
         /// mass. So 0.1 means only the tokens comprising the top 10% probability mass
@@ -3258,12 +2891,8 @@ pub mod types {
         /// Example: `1`
         ///
         /// The document's default: `1`. Constraints: `minimum: 0`, `maximum: 1`.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub top_p: Option<Option<f64>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub top_p: ::stencil::Nullable<f64>,
         /// This field is being replaced by `safety_identifier` and `prompt_cache_key`. Use `prompt_cache_key` instead to maintain caching optimizations.
         /// A stable identifier for your end-users.
         /// Used to boost cache hit rates by better bucketing similar requests and  to help OpenAI detect and prevent abuse. [Learn more](/docs/guides/safety-best-practices#safety-identifiers).
@@ -3289,13 +2918,9 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub service_tier: Option<ServiceTier>,
         /// The retention policy for the prompt cache. Set to `24h` to enable extended prompt caching, which keeps cached prefixes active for longer, up to a maximum of 24 hours. [Learn more](/docs/guides/prompt-caching#prompt-cache-retention).
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub prompt_cache_retention: Option<
-            Option<CreateChatCompletionRequestPromptCacheRetention>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub prompt_cache_retention: ::stencil::Nullable<
+            CreateChatCompletionRequestPromptCacheRetention,
         >,
     }
 
@@ -3306,7 +2931,7 @@ pub mod types {
     ///
     /// Static predicted output content, such as the content of a text file that is
     /// being regenerated.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct PredictionContent {
         /// The type of the predicted content you want to provide. This type is
@@ -3415,7 +3040,7 @@ pub mod types {
     /// Using `json_schema` is recommended for models that support it. Note that the
     /// model will not generate JSON without a system or user message instructing it
     /// to do so.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ResponseFormatJsonObject {
         /// The type of response format being defined. Always `json_object`.
@@ -3456,7 +3081,7 @@ pub mod types {
     ///
     /// JSON Schema response format. Used to generate structured JSON responses.
     /// Learn more about [Structured Outputs](/docs/guides/structured-outputs).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ResponseFormatJsonSchema {
         /// The type of response format being defined. Always `json_schema`.
@@ -3471,7 +3096,7 @@ pub mod types {
     /// JSON schema
     ///
     /// Structured Outputs configuration options, including a JSON Schema.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ResponseFormatJsonSchemaJsonSchema {
         /// A description of what the response format is for, used by the model to
@@ -3490,12 +3115,8 @@ pub mod types {
         /// guide](/docs/guides/structured-outputs).
         ///
         /// The document's default: `false`.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub strict: Option<Option<bool>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub strict: ::stencil::Nullable<bool>,
     }
 
     /// JSON schema
@@ -3539,7 +3160,7 @@ pub mod types {
     /// Text
     ///
     /// Default response format. Used to generate text responses.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ResponseFormatText {
         /// The type of response format being defined. Always `text`.
@@ -3637,7 +3258,7 @@ pub mod types {
     ///
     /// Up to 4 sequences where the API will stop generating further tokens. The
     /// returned text will not contain the stop sequence.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde", untagged)]
     pub enum StopConfiguration {
         /// Example: `"\n"`
@@ -3686,7 +3307,7 @@ pub mod types {
     /// Voice
     ///
     /// A built-in voice name or a custom voice reference.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde", untagged)]
     #[allow(clippy::large_enum_variant)]
     pub enum VoiceIdsOrCustomVoice {
@@ -3696,7 +3317,7 @@ pub mod types {
     }
 
     /// Example: `"ash"`
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde", untagged)]
     #[allow(clippy::large_enum_variant)]
     pub enum VoiceIdsShared {
@@ -3807,7 +3428,7 @@ pub mod types {
     /// Web search location
     ///
     /// Approximate location parameters for the search.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct WebSearchLocation {
         /// The two-letter

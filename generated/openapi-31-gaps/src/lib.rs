@@ -16,26 +16,19 @@ pub mod types {
     pub struct Subscription {
         pub id: String,
         pub always_null: Option<()>,
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub maybe_null: Option<Option<()>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub maybe_null: ::stencil::Nullable<()>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct SubscriptionRequest {
         /// Constraints: `format: uri`.
         #[serde(rename = "callbackUrl")]
         pub callback_url: String,
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub reserved: Option<Option<()>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub reserved: ::stencil::Nullable<()>,
     }
 }
 
@@ -627,64 +620,110 @@ components:
         }
     }
 
-    async fn handle_ping<A: Api>(
-        ::stencil::axum::extract::State(
-            server,
-        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+    /// An operation without credentials: read the request, make the operation's request with `make` (`None`: rejected), call `operation`, answer its result or the error.
+    async fn serve_public<A: Api, Req, Resp: ::stencil::axum::response::IntoResponse>(
+        server: ::std::sync::Arc<rt::Server<A>>,
         request: ::stencil::axum::extract::Request,
+        op: &'static rt::Operation,
+        has_body: bool,
+        make: impl FnOnce(&mut rt::Input) -> Option<Req>,
+        operation: impl AsyncFnOnce(&A, Req) -> Result<Resp, A::Error>,
     ) -> ::stencil::axum::response::Response {
-        let op = &operations::PING;
         let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
+            let (mut input, body) = rt::Input::new(op, request).await;
+            if has_body {
+                input.read_body(body, server.config()).await?;
+            }
+            let Some(request) = make(&mut input) else { return Err(input.reject()) };
+            input.check()?;
+            rt::respond(op, operation(server.api(), request).await)
+        }
+            .await;
+        result.unwrap_or_else(|report| server.api().render_error(report))
+    }
+
+    /// An operation whose credentials are optional: read the request, make the operation's request with `make` (`None`: rejected), call `operation`, answer its result or the error.
+    async fn serve_optional<A: Api, Req, Resp: ::stencil::axum::response::IntoResponse>(
+        server: ::std::sync::Arc<rt::Server<A>>,
+        request: ::stencil::axum::extract::Request,
+        op: &'static rt::Operation,
+        has_body: bool,
+        make: impl FnOnce(&mut rt::Input) -> Option<Req>,
+        operation: impl AsyncFnOnce(
+            &A,
+            Option<A::Principal>,
+            Req,
+        ) -> Result<Resp, A::Error>,
+    ) -> ::stencil::axum::response::Response {
+        let result = async {
+            let (mut input, body) = rt::Input::new(op, request).await;
             let principal = rt::authenticate_optional(
                     op,
                     &input,
                     |c| server.api().authenticate(c),
                 )
                 .await?;
+            if has_body {
+                input.read_body(body, server.config()).await?;
+            }
+            let Some(request) = make(&mut input) else { return Err(input.reject()) };
             input.check()?;
-            let request = PingRequest {};
-            rt::respond(op, server.api().ping(principal, request).await)
+            rt::respond(op, operation(server.api(), principal, request).await)
         }
             .await;
         result.unwrap_or_else(|report| server.api().render_error(report))
     }
 
-    async fn handle_subscribe<A: Api>(
+    fn handle_ping<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::SUBSCRIBE;
-        let result = async {
-            let (mut input, body) = rt::Input::new(op, request).await;
-            input.read_body(body, server.config()).await?;
-            let origin = input.origin();
-            let Some(body) = input.body() else { return Err(input.reject()) };
-            input.check()?;
-            let request = SubscribeRequest { origin, body };
-            rt::respond(op, server.api().subscribe(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_optional(
+            server,
+            request,
+            &operations::PING,
+            false,
+            |_input: &mut rt::Input| { Some(PingRequest {}) },
+            async |api: &A, principal, request| api.ping(principal, request).await,
+        )
     }
 
-    async fn handle_get_loop<A: Api>(
+    fn handle_subscribe<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::GET_LOOP;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            input.check()?;
-            let request = GetLoopRequest {};
-            rt::respond(op, server.api().get_loop(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::SUBSCRIBE,
+            true,
+            |input: &mut rt::Input| {
+                let origin = input.origin();
+                let body = input.body()?;
+                Some(SubscribeRequest { origin, body })
+            },
+            async |api: &A, request| api.subscribe(request).await,
+        )
+    }
+
+    fn handle_get_loop<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::GET_LOOP,
+            false,
+            |_input: &mut rt::Input| { Some(GetLoopRequest {}) },
+            async |api: &A, request| api.get_loop(request).await,
+        )
     }
 
     /// The operations, described for the runtime (and for middleware: see
@@ -1013,23 +1052,49 @@ pub mod callbacks {
             }
         }
 
-        async fn handle_post_on_event<A: Callbacks>(
+        /// An operation without credentials: read the request, make the operation's request with `make` (`None`: rejected), call `operation`, answer its result or the error.
+        async fn serve_public<
+            A: Callbacks,
+            Req,
+            Resp: ::stencil::axum::response::IntoResponse,
+        >(
+            server: ::std::sync::Arc<rt::Server<A>>,
+            request: ::stencil::axum::extract::Request,
+            op: &'static rt::Operation,
+            has_body: bool,
+            make: impl FnOnce(&mut rt::Input) -> Option<Req>,
+            operation: impl AsyncFnOnce(&A, Req) -> Result<Resp, A::Error>,
+        ) -> ::stencil::axum::response::Response {
+            let result = async {
+                let (mut input, body) = rt::Input::new(op, request).await;
+                if has_body {
+                    input.read_body(body, server.config()).await?;
+                }
+                let Some(request) = make(&mut input) else { return Err(input.reject()) };
+                input.check()?;
+                rt::respond(op, operation(server.api(), request).await)
+            }
+                .await;
+            result.unwrap_or_else(|report| server.api().render_error(report))
+        }
+
+        fn handle_post_on_event<A: Callbacks>(
             ::stencil::axum::extract::State(
                 server,
             ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
             request: ::stencil::axum::extract::Request,
-        ) -> ::stencil::axum::response::Response {
-            let op = &operations::POST_ON_EVENT;
-            let result = async {
-                let (mut input, body) = rt::Input::new(op, request).await;
-                input.read_body(body, server.config()).await?;
-                let Some(body) = input.body() else { return Err(input.reject()) };
-                input.check()?;
-                let request = PostOnEventRequest { body };
-                rt::respond(op, server.api().post_on_event(request).await)
-            }
-                .await;
-            result.unwrap_or_else(|report| server.api().render_error(report))
+        ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+            serve_public(
+                server,
+                request,
+                &operations::POST_ON_EVENT,
+                true,
+                |input: &mut rt::Input| {
+                    let body = input.body()?;
+                    Some(PostOnEventRequest { body })
+                },
+                async |api: &A, request| api.post_on_event(request).await,
+            )
         }
 
         /// The operations, described for the runtime (and for middleware: see

@@ -5,7 +5,8 @@
 pub mod types {
     use ::stencil::serde::{Deserialize, Serialize};
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct Pet {
         pub name: String,
@@ -13,7 +14,8 @@ pub mod types {
         pub kind: Option<PetKind>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct PetEvent {
         pub pet: Pet,
@@ -21,17 +23,14 @@ pub mod types {
         pub at: ::stencil::chrono::DateTime<::stencil::chrono::Utc>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct PetFilter {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub kind: Option<PetKind>,
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub name: Option<Option<String>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub name: ::stencil::Nullable<String>,
     }
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -64,7 +63,8 @@ pub mod types {
 
     ::stencil::impl_string_enum!(PetKind);
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct PetQuery {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -76,7 +76,8 @@ pub mod types {
         pub tag: Option<Vec<String>>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct Problem {
         pub message: String,
@@ -84,7 +85,8 @@ pub mod types {
         pub errors: Option<Vec<ProblemErrorsItem>>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct ProblemErrorsItem {
         pub field: String,
@@ -1134,120 +1136,175 @@ components:
         }
     }
 
-    async fn handle_list_pets<A: PetsApi>(
-        ::stencil::axum::extract::State(
-            server,
-        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+    /// An operation without credentials: read the request, make the operation's request with `make` (`None`: rejected), call `operation`, answer its result or the error.
+    async fn serve_public<
+        A: ApiBase,
+        Req,
+        Resp: ::stencil::axum::response::IntoResponse,
+    >(
+        server: ::std::sync::Arc<rt::Server<A>>,
         request: ::stencil::axum::extract::Request,
+        op: &'static rt::Operation,
+        has_body: bool,
+        make: impl FnOnce(&mut rt::Input) -> Option<Req>,
+        operation: impl AsyncFnOnce(&A, Req) -> Result<Resp, A::Error>,
     ) -> ::stencil::axum::response::Response {
-        let op = &operations::LIST_PETS;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let Some(session) = input.param(0) else { return Err(input.reject()) };
-            input.check()?;
-            let request = ListPetsRequest { session };
-            rt::respond(op, server.api().list_pets(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
-    }
-
-    async fn handle_search_pets<A: PetsApi>(
-        ::stencil::axum::extract::State(
-            server,
-        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
-        request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::SEARCH_PETS;
         let result = async {
             let (mut input, body) = rt::Input::new(op, request).await;
-            input.read_body(body, server.config()).await?;
-            let Some(body) = input.body() else { return Err(input.reject()) };
+            if has_body {
+                input.read_body(body, server.config()).await?;
+            }
+            let Some(request) = make(&mut input) else { return Err(input.reject()) };
             input.check()?;
-            let request = SearchPetsRequest { body };
-            rt::respond(op, server.api().search_pets(request).await)
+            rt::respond(op, operation(server.api(), request).await)
         }
             .await;
         result.unwrap_or_else(|report| server.api().render_error(report))
     }
 
-    async fn handle_link_pets<A: DefaultApi>(
-        ::stencil::axum::extract::State(
-            server,
-        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+    /// An operation that requires credentials: read the request, make the operation's request with `make` (`None`: rejected), call `operation`, answer its result or the error.
+    async fn serve_secured<
+        A: ApiBase,
+        Req,
+        Resp: ::stencil::axum::response::IntoResponse,
+    >(
+        server: ::std::sync::Arc<rt::Server<A>>,
         request: ::stencil::axum::extract::Request,
+        op: &'static rt::Operation,
+        has_body: bool,
+        make: impl FnOnce(&mut rt::Input) -> Option<Req>,
+        operation: impl AsyncFnOnce(&A, A::Principal, Req) -> Result<Resp, A::Error>,
     ) -> ::stencil::axum::response::Response {
-        let op = &operations::LINK_PETS;
         let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let Some(link) = input.param(0) else { return Err(input.reject()) };
-            input.check()?;
-            let request = LinkPetsRequest { link };
-            rt::respond(op, server.api().link_pets(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
-    }
-
-    async fn handle_purge_pet<A: DefaultApi>(
-        ::stencil::axum::extract::State(
-            server,
-        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
-        request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::PURGE_PET;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let Some(name) = input.param(0) else { return Err(input.reject()) };
-            input.check()?;
-            let request = PurgePetRequest { name };
-            rt::respond(op, server.api().purge_pet(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
-    }
-
-    async fn handle_search_pets_by_query_string<A: CatsApi>(
-        ::stencil::axum::extract::State(
-            server,
-        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
-        request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::SEARCH_PETS_BY_QUERY_STRING;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let Some(filter) = input.param(0) else { return Err(input.reject()) };
-            input.check()?;
-            let request = SearchPetsByQueryStringRequest {
-                filter,
-            };
-            rt::respond(op, server.api().search_pets_by_query_string(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
-    }
-
-    async fn handle_pet_events<A: CatsApi>(
-        ::stencil::axum::extract::State(
-            server,
-        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
-        request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::PET_EVENTS;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
+            let (mut input, body) = rt::Input::new(op, request).await;
             let principal = rt::authenticate(
                     op,
                     &input,
                     |c| server.api().authenticate(c),
                 )
                 .await?;
+            if has_body {
+                input.read_body(body, server.config()).await?;
+            }
+            let Some(request) = make(&mut input) else { return Err(input.reject()) };
             input.check()?;
-            let request = PetEventsRequest {};
-            rt::respond(op, server.api().pet_events(principal, request).await)
+            rt::respond(op, operation(server.api(), principal, request).await)
         }
             .await;
         result.unwrap_or_else(|report| server.api().render_error(report))
+    }
+
+    fn handle_list_pets<A: PetsApi>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::LIST_PETS,
+            false,
+            |input: &mut rt::Input| {
+                let session = input.param(0)?;
+                Some(ListPetsRequest { session })
+            },
+            async |api: &A, request| api.list_pets(request).await,
+        )
+    }
+
+    fn handle_search_pets<A: PetsApi>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::SEARCH_PETS,
+            true,
+            |input: &mut rt::Input| {
+                let body = input.body()?;
+                Some(SearchPetsRequest { body })
+            },
+            async |api: &A, request| api.search_pets(request).await,
+        )
+    }
+
+    fn handle_link_pets<A: DefaultApi>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::LINK_PETS,
+            false,
+            |input: &mut rt::Input| {
+                let link = input.param(0)?;
+                Some(LinkPetsRequest { link })
+            },
+            async |api: &A, request| api.link_pets(request).await,
+        )
+    }
+
+    fn handle_purge_pet<A: DefaultApi>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::PURGE_PET,
+            false,
+            |input: &mut rt::Input| {
+                let name = input.param(0)?;
+                Some(PurgePetRequest { name })
+            },
+            async |api: &A, request| api.purge_pet(request).await,
+        )
+    }
+
+    fn handle_search_pets_by_query_string<A: CatsApi>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::SEARCH_PETS_BY_QUERY_STRING,
+            false,
+            |input: &mut rt::Input| {
+                let filter = input.param(0)?;
+                Some(SearchPetsByQueryStringRequest {
+                    filter,
+                })
+            },
+            async |api: &A, request| api.search_pets_by_query_string(request).await,
+        )
+    }
+
+    fn handle_pet_events<A: CatsApi>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_secured(
+            server,
+            request,
+            &operations::PET_EVENTS,
+            false,
+            |_input: &mut rt::Input| { Some(PetEventsRequest {}) },
+            async |api: &A, principal, request| api.pet_events(principal, request).await,
+        )
     }
 
     /// The operations, described for the runtime (and for middleware: see

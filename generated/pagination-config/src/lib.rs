@@ -16,12 +16,8 @@ pub mod types {
     #[serde(crate = "::stencil::serde")]
     pub struct ListByCursorResponse {
         pub data: Vec<Item>,
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub next_cursor: Option<Option<String>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub next_cursor: ::stencil::Nullable<String>,
     }
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -1133,119 +1129,147 @@ components:
         }
     }
 
-    async fn handle_list_by_cursor<A: Api>(
-        ::stencil::axum::extract::State(
-            server,
-        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+    /// An operation without credentials: read the request, make the operation's request with `make` (`None`: rejected), call `operation`, answer its result or the error.
+    async fn serve_public<A: Api, Req, Resp: ::stencil::axum::response::IntoResponse>(
+        server: ::std::sync::Arc<rt::Server<A>>,
         request: ::stencil::axum::extract::Request,
+        op: &'static rt::Operation,
+        has_body: bool,
+        make: impl FnOnce(&mut rt::Input) -> Option<Req>,
+        operation: impl AsyncFnOnce(&A, Req) -> Result<Resp, A::Error>,
     ) -> ::stencil::axum::response::Response {
-        let op = &operations::LIST_BY_CURSOR;
         let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let Some(cursor) = input.param(0) else { return Err(input.reject()) };
+            let (mut input, body) = rt::Input::new(op, request).await;
+            if has_body {
+                input.read_body(body, server.config()).await?;
+            }
+            let Some(request) = make(&mut input) else { return Err(input.reject()) };
             input.check()?;
-            let request = ListByCursorRequest { cursor };
-            rt::respond(op, server.api().list_by_cursor(request).await)
+            rt::respond(op, operation(server.api(), request).await)
         }
             .await;
         result.unwrap_or_else(|report| server.api().render_error(report))
     }
 
-    async fn handle_list_stripe<A: Api>(
+    fn handle_list_by_cursor<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::LIST_STRIPE;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let (Some(starting_after), Some(limit)) = (input.param(0), input.param(1))
-            else { return Err(input.reject()) };
-            input.check()?;
-            let request = ListStripeRequest {
-                starting_after,
-                limit,
-            };
-            rt::respond(op, server.api().list_stripe(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::LIST_BY_CURSOR,
+            false,
+            |input: &mut rt::Input| {
+                let cursor = input.param(0)?;
+                Some(ListByCursorRequest { cursor })
+            },
+            async |api: &A, request| api.list_by_cursor(request).await,
+        )
     }
 
-    async fn handle_list_pages<A: Api>(
+    fn handle_list_stripe<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::LIST_PAGES;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let (Some(page), Some(per_page)) = (input.param(0), input.param(1)) else {
-                return Err(input.reject())
-            };
-            input.check()?;
-            let request = ListPagesRequest { page, per_page };
-            rt::respond(op, server.api().list_pages(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::LIST_STRIPE,
+            false,
+            |input: &mut rt::Input| {
+                let (Some(starting_after), Some(limit)) = (
+                    input.param(0),
+                    input.param(1),
+                ) else { return None };
+                Some(ListStripeRequest {
+                    starting_after,
+                    limit,
+                })
+            },
+            async |api: &A, request| api.list_stripe(request).await,
+        )
     }
 
-    async fn handle_list_offset<A: Api>(
+    fn handle_list_pages<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::LIST_OFFSET;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let (Some(offset), Some(limit)) = (input.param(0), input.param(1)) else {
-                return Err(input.reject())
-            };
-            input.check()?;
-            let request = ListOffsetRequest { offset, limit };
-            rt::respond(op, server.api().list_offset(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::LIST_PAGES,
+            false,
+            |input: &mut rt::Input| {
+                let (Some(page), Some(per_page)) = (input.param(0), input.param(1)) else {
+                    return None
+                };
+                Some(ListPagesRequest { page, per_page })
+            },
+            async |api: &A, request| api.list_pages(request).await,
+        )
     }
 
-    async fn handle_list_linked<A: Api>(
+    fn handle_list_offset<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::LIST_LINKED;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let Some(page) = input.param(0) else { return Err(input.reject()) };
-            input.check()?;
-            let request = ListLinkedRequest { page };
-            rt::respond(op, server.api().list_linked(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::LIST_OFFSET,
+            false,
+            |input: &mut rt::Input| {
+                let (Some(offset), Some(limit)) = (input.param(0), input.param(1)) else {
+                    return None
+                };
+                Some(ListOffsetRequest { offset, limit })
+            },
+            async |api: &A, request| api.list_offset(request).await,
+        )
     }
 
-    async fn handle_list_broken<A: Api>(
+    fn handle_list_linked<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::LIST_BROKEN;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            input.check()?;
-            let request = ListBrokenRequest {};
-            rt::respond(op, server.api().list_broken(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::LIST_LINKED,
+            false,
+            |input: &mut rt::Input| {
+                let page = input.param(0)?;
+                Some(ListLinkedRequest { page })
+            },
+            async |api: &A, request| api.list_linked(request).await,
+        )
+    }
+
+    fn handle_list_broken<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::LIST_BROKEN,
+            false,
+            |_input: &mut rt::Input| { Some(ListBrokenRequest {}) },
+            async |api: &A, request| api.list_broken(request).await,
+        )
     }
 
     /// The operations, described for the runtime (and for middleware: see

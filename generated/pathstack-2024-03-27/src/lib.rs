@@ -6,7 +6,8 @@ pub mod types {
     use ::stencil::serde::{Deserialize, Serialize};
 
     /// AuthenticationResult
-    #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct AuthenticationResult {
         /// Token Type
@@ -41,7 +42,8 @@ pub mod types {
     }
 
     /// ConnectionCredentials
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct ConnectionCredentials {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -53,7 +55,8 @@ pub mod types {
     }
 
     /// Event
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -155,7 +158,8 @@ pub mod types {
 
     ::stencil::impl_string_enum!(EventEventKey);
 
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct EventPosition {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -164,7 +168,8 @@ pub mod types {
         pub longitude: Option<f64>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct EventsResponse {
         /// Successful response payload
@@ -174,27 +179,21 @@ pub mod types {
     }
 
     /// Links
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct Links {
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub previous: Option<Option<String>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub previous: ::stencil::Nullable<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub current: Option<String>,
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub next: Option<Option<String>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub next: ::stencil::Nullable<String>,
     }
 
     /// RefreshResult
-    #[derive(Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Eq, Hash, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct RefreshResult {
         /// Token Type
@@ -223,7 +222,8 @@ pub mod types {
     }
 
     /// RefreshToken
-    #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Eq, Hash, Serialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct RefreshToken {
         /// Sub
@@ -245,7 +245,8 @@ pub mod types {
     }
 
     /// Success
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct Success<T> {
         /// Successful response payload
@@ -261,14 +262,16 @@ pub mod types {
     /// Success\[RefreshResult\]
     pub type SuccessRefreshResult = Success<RefreshResult>;
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct UnauthorizedResponse {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub error: Option<UnauthorizedResponseError>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct UnauthorizedResponseError {
         /// Error code
@@ -284,7 +287,8 @@ pub mod types {
     }
 
     /// UsernamePassword
-    #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Eq, Hash, Serialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct UsernamePassword {
         /// Username
@@ -1521,130 +1525,167 @@ components:
         }
     }
 
-    async fn handle_login<A: Api>(
-        ::stencil::axum::extract::State(
-            server,
-        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+    /// An operation without credentials: read the request, make the operation's request with `make` (`None`: rejected), call `operation`, answer its result or the error.
+    async fn serve_public<A: Api, Req, Resp: ::stencil::axum::response::IntoResponse>(
+        server: ::std::sync::Arc<rt::Server<A>>,
         request: ::stencil::axum::extract::Request,
+        op: &'static rt::Operation,
+        has_body: bool,
+        make: impl FnOnce(&mut rt::Input) -> Option<Req>,
+        operation: impl AsyncFnOnce(&A, Req) -> Result<Resp, A::Error>,
     ) -> ::stencil::axum::response::Response {
-        let op = &operations::LOGIN;
         let result = async {
             let (mut input, body) = rt::Input::new(op, request).await;
-            input.read_body(body, server.config()).await?;
-            let (Some(x_api_version), Some(body)) = (input.param(0), input.body()) else {
-                return Err(input.reject())
-            };
+            if has_body {
+                input.read_body(body, server.config()).await?;
+            }
+            let Some(request) = make(&mut input) else { return Err(input.reject()) };
             input.check()?;
-            let request = LoginRequest {
-                x_api_version,
-                body,
-            };
-            rt::respond(op, server.api().login(request).await)
+            rt::respond(op, operation(server.api(), request).await)
         }
             .await;
         result.unwrap_or_else(|report| server.api().render_error(report))
     }
 
-    async fn handle_refresh<A: Api>(
-        ::stencil::axum::extract::State(
-            server,
-        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+    /// An operation that requires credentials: read the request, make the operation's request with `make` (`None`: rejected), call `operation`, answer its result or the error.
+    async fn serve_secured<A: Api, Req, Resp: ::stencil::axum::response::IntoResponse>(
+        server: ::std::sync::Arc<rt::Server<A>>,
         request: ::stencil::axum::extract::Request,
+        op: &'static rt::Operation,
+        has_body: bool,
+        make: impl FnOnce(&mut rt::Input) -> Option<Req>,
+        operation: impl AsyncFnOnce(&A, A::Principal, Req) -> Result<Resp, A::Error>,
     ) -> ::stencil::axum::response::Response {
-        let op = &operations::REFRESH;
         let result = async {
             let (mut input, body) = rt::Input::new(op, request).await;
-            input.read_body(body, server.config()).await?;
-            let (Some(x_api_version), Some(body)) = (input.param(0), input.body()) else {
-                return Err(input.reject())
-            };
-            input.check()?;
-            let request = RefreshRequest {
-                x_api_version,
-                body,
-            };
-            rt::respond(op, server.api().refresh(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
-    }
-
-    async fn handle_connection_credentials_by_id<A: Api>(
-        ::stencil::axum::extract::State(
-            server,
-        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
-        request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::CONNECTION_CREDENTIALS_BY_ID;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
             let principal = rt::authenticate(
                     op,
                     &input,
                     |c| server.api().authenticate(c),
                 )
                 .await?;
-            let (Some(connection_id), Some(x_api_version)) = (
-                input.param(0),
-                input.param(1),
-            ) else { return Err(input.reject()) };
+            if has_body {
+                input.read_body(body, server.config()).await?;
+            }
+            let Some(request) = make(&mut input) else { return Err(input.reject()) };
             input.check()?;
-            let request = ConnectionCredentialsByIdRequest {
-                connection_id,
-                x_api_version,
-            };
-            rt::respond(
-                op,
-                server.api().connection_credentials_by_id(principal, request).await,
-            )
+            rt::respond(op, operation(server.api(), principal, request).await)
         }
             .await;
         result.unwrap_or_else(|report| server.api().render_error(report))
     }
 
-    async fn handle_events<A: Api>(
+    fn handle_login<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::EVENTS;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let principal = rt::authenticate(
-                    op,
-                    &input,
-                    |c| server.api().authenticate(c),
-                )
-                .await?;
-            let (
-                Some(device_id),
-                Some(event_type),
-                Some(start_time_utc),
-                Some(end_time_utc),
-                Some(page),
-                Some(x_api_version),
-            ) = (
-                input.param(0),
-                input.param(1),
-                input.param(2),
-                input.param(3),
-                input.param(4),
-                input.param(5),
-            ) else { return Err(input.reject()) };
-            input.check()?;
-            let request = EventsRequest {
-                device_id,
-                event_type,
-                start_time_utc,
-                end_time_utc,
-                page,
-                x_api_version,
-            };
-            rt::respond(op, server.api().events(principal, request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::LOGIN,
+            true,
+            |input: &mut rt::Input| {
+                let (Some(x_api_version), Some(body)) = (input.param(0), input.body())
+                else { return None };
+                Some(LoginRequest {
+                    x_api_version,
+                    body,
+                })
+            },
+            async |api: &A, request| api.login(request).await,
+        )
+    }
+
+    fn handle_refresh<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::REFRESH,
+            true,
+            |input: &mut rt::Input| {
+                let (Some(x_api_version), Some(body)) = (input.param(0), input.body())
+                else { return None };
+                Some(RefreshRequest {
+                    x_api_version,
+                    body,
+                })
+            },
+            async |api: &A, request| api.refresh(request).await,
+        )
+    }
+
+    fn handle_connection_credentials_by_id<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_secured(
+            server,
+            request,
+            &operations::CONNECTION_CREDENTIALS_BY_ID,
+            false,
+            |input: &mut rt::Input| {
+                let (Some(connection_id), Some(x_api_version)) = (
+                    input.param(0),
+                    input.param(1),
+                ) else { return None };
+                Some(ConnectionCredentialsByIdRequest {
+                    connection_id,
+                    x_api_version,
+                })
+            },
+            async |api: &A, principal, request| {
+                api.connection_credentials_by_id(principal, request).await
+            },
+        )
+    }
+
+    fn handle_events<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_secured(
+            server,
+            request,
+            &operations::EVENTS,
+            false,
+            |input: &mut rt::Input| {
+                let (
+                    Some(device_id),
+                    Some(event_type),
+                    Some(start_time_utc),
+                    Some(end_time_utc),
+                    Some(page),
+                    Some(x_api_version),
+                ) = (
+                    input.param(0),
+                    input.param(1),
+                    input.param(2),
+                    input.param(3),
+                    input.param(4),
+                    input.param(5),
+                ) else { return None };
+                Some(EventsRequest {
+                    device_id,
+                    event_type,
+                    start_time_utc,
+                    end_time_utc,
+                    page,
+                    x_api_version,
+                })
+            },
+            async |api: &A, principal, request| api.events(principal, request).await,
+        )
     }
 
     /// The operations, described for the runtime (and for middleware: see

@@ -6,7 +6,8 @@ pub mod types {
     use ::stencil::serde::{Deserialize, Serialize};
 
     /// AuthenticationResult
-    #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct AuthenticationResult {
         /// Token Type
@@ -40,14 +41,16 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct ErrorResponse {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub error: Option<ErrorResponseError>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct ErrorResponseError {
         /// Error code
@@ -63,7 +66,8 @@ pub mod types {
     }
 
     /// Success
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct Success<T> {
         /// Successful response payload
@@ -73,14 +77,16 @@ pub mod types {
     /// Success\[AuthenticationResult\]
     pub type SuccessAuthenticationResult = Success<AuthenticationResult>;
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct UnprocessableEntityResponse {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub error: Option<UnprocessableEntityResponseError>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct UnprocessableEntityResponseError {
         /// Error code
@@ -104,7 +110,8 @@ pub mod types {
         pub type_: Option<String>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde", untagged)]
     pub enum UnprocessableEntityResponseErrorLocItem {
         String(String),
@@ -112,7 +119,8 @@ pub mod types {
     }
 
     /// UsernamePassword
-    #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Eq, Hash, Serialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct UsernamePassword {
         /// Username
@@ -661,28 +669,49 @@ components:
         }
     }
 
-    async fn handle_login<A: Api>(
+    /// An operation without credentials: read the request, make the operation's request with `make` (`None`: rejected), call `operation`, answer its result or the error.
+    async fn serve_public<A: Api, Req, Resp: ::stencil::axum::response::IntoResponse>(
+        server: ::std::sync::Arc<rt::Server<A>>,
+        request: ::stencil::axum::extract::Request,
+        op: &'static rt::Operation,
+        has_body: bool,
+        make: impl FnOnce(&mut rt::Input) -> Option<Req>,
+        operation: impl AsyncFnOnce(&A, Req) -> Result<Resp, A::Error>,
+    ) -> ::stencil::axum::response::Response {
+        let result = async {
+            let (mut input, body) = rt::Input::new(op, request).await;
+            if has_body {
+                input.read_body(body, server.config()).await?;
+            }
+            let Some(request) = make(&mut input) else { return Err(input.reject()) };
+            input.check()?;
+            rt::respond(op, operation(server.api(), request).await)
+        }
+            .await;
+        result.unwrap_or_else(|report| server.api().render_error(report))
+    }
+
+    fn handle_login<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::LOGIN;
-        let result = async {
-            let (mut input, body) = rt::Input::new(op, request).await;
-            input.read_body(body, server.config()).await?;
-            let (Some(x_api_version), Some(body)) = (input.param(0), input.body()) else {
-                return Err(input.reject())
-            };
-            input.check()?;
-            let request = LoginRequest {
-                x_api_version,
-                body,
-            };
-            rt::respond(op, server.api().login(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::LOGIN,
+            true,
+            |input: &mut rt::Input| {
+                let (Some(x_api_version), Some(body)) = (input.param(0), input.body())
+                else { return None };
+                Some(LoginRequest {
+                    x_api_version,
+                    body,
+                })
+            },
+            async |api: &A, request| api.login(request).await,
+        )
     }
 
     /// The operations, described for the runtime (and for middleware: see

@@ -6,7 +6,8 @@ pub mod types {
     use ::stencil::serde::{Deserialize, Serialize};
 
     /// AccountSummary
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct AccountSummary {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15,7 +16,8 @@ pub mod types {
         pub devices: Option<AccountSummaryDevices>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct AccountSummaryConnections {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -28,7 +30,8 @@ pub mod types {
         pub providers: Option<i64>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct AccountSummaryDevices {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -40,7 +43,8 @@ pub mod types {
     }
 
     /// ActivitySummary
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct ActivitySummary {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -55,7 +59,8 @@ pub mod types {
         pub limit: Option<i64>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct ActivitySummaryActiveVehiclesItem {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -66,7 +71,8 @@ pub mod types {
         pub count: Option<i64>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct ActivitySummaryEventsByDayItem {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -79,7 +85,8 @@ pub mod types {
         pub count: Option<i64>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct ActivitySummaryEventsByTypeItem {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -90,7 +97,8 @@ pub mod types {
         pub count: Option<i64>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct ActivitySummaryTripsByConnectionItem {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -100,7 +108,8 @@ pub mod types {
     }
 
     /// AuthenticationResult
-    #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct AuthenticationResult {
         /// Token Type
@@ -135,7 +144,8 @@ pub mod types {
     }
 
     /// ConnectionCredentials
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct ConnectionCredentials {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -147,7 +157,8 @@ pub mod types {
     }
 
     /// ConnectionNoCredentials
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct ConnectionNoCredentials {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -193,14 +204,16 @@ pub mod types {
         ::stencil::serde_json::Value,
     >;
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct ErrorResponse {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub error: Option<ErrorResponseError>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct ErrorResponseError {
         /// Error code
@@ -216,23 +229,16 @@ pub mod types {
     }
 
     /// Links
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct Links {
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub previous: Option<Option<String>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub previous: ::stencil::Nullable<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub current: Option<String>,
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub next: Option<Option<String>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub next: ::stencil::Nullable<String>,
     }
 
     pub type PositionsByTripIdResponse = ::std::collections::BTreeMap<
@@ -281,7 +287,8 @@ pub mod types {
         pub include_speed: Option<bool>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct PostWebhookResponse {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -307,7 +314,8 @@ pub mod types {
     >;
 
     /// RefreshResult
-    #[derive(Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Eq, Hash, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct RefreshResult {
         /// Token Type
@@ -336,7 +344,8 @@ pub mod types {
     }
 
     /// RefreshToken
-    #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Eq, Hash, Serialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct RefreshToken {
         /// Sub
@@ -358,7 +367,8 @@ pub mod types {
     }
 
     /// Success
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct Success<T> {
         /// Successful response payload
@@ -388,7 +398,8 @@ pub mod types {
         Vec<SuccessListUnionRealtimeValidStateRealtimeTimeoutStateDataItem>,
     >;
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde", untagged)]
     #[allow(clippy::large_enum_variant)]
     pub enum SuccessListUnionRealtimeValidStateRealtimeTimeoutStateDataItem {
@@ -403,7 +414,8 @@ pub mod types {
     pub type SuccessTrip = Success<Trip>;
 
     /// Trip
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct Trip {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -440,7 +452,8 @@ pub mod types {
         pub device_id: Option<String>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct TripsResponse {
         /// Successful response payload
@@ -449,14 +462,16 @@ pub mod types {
         pub links: Option<Links>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct UnprocessableEntityResponse {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub error: Option<UnprocessableEntityResponseError>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct UnprocessableEntityResponseError {
         /// Error code
@@ -480,63 +495,47 @@ pub mod types {
         pub type_: Option<String>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde", untagged)]
     pub enum UnprocessableEntityResponseErrorLocItem {
         String(String),
         I64(i64),
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct UpdateConnectionBody {
         /// Active
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub active: Option<Option<bool>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub active: ::stencil::Nullable<bool>,
         /// Tags
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub tags: Option<Option<Vec<String>>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub tags: ::stencil::Nullable<Vec<String>>,
         /// Business Name
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub business_name: Option<Option<String>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub business_name: ::stencil::Nullable<String>,
         /// Abn
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub abn: Option<Option<String>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub abn: ::stencil::Nullable<String>,
         /// Email
         ///
         /// Constraints: `format: email`.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub email: Option<Option<String>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub email: ::stencil::Nullable<String>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct UpdateConnectionCredentialsBody {
         pub credentials: Credentials,
     }
 
     /// UsernamePassword
-    #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Eq, Hash, Serialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct UsernamePassword {
         /// Username
@@ -3857,122 +3856,37 @@ components:
         }
     }
 
-    async fn handle_login<A: Api>(
-        ::stencil::axum::extract::State(
-            server,
-        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+    /// An operation without credentials: read the request, make the operation's request with `make` (`None`: rejected), call `operation`, answer its result or the error.
+    async fn serve_public<A: Api, Req, Resp: ::stencil::axum::response::IntoResponse>(
+        server: ::std::sync::Arc<rt::Server<A>>,
         request: ::stencil::axum::extract::Request,
+        op: &'static rt::Operation,
+        has_body: bool,
+        make: impl FnOnce(&mut rt::Input) -> Option<Req>,
+        operation: impl AsyncFnOnce(&A, Req) -> Result<Resp, A::Error>,
     ) -> ::stencil::axum::response::Response {
-        let op = &operations::LOGIN;
         let result = async {
             let (mut input, body) = rt::Input::new(op, request).await;
-            input.read_body(body, server.config()).await?;
-            let (Some(x_api_version), Some(body)) = (input.param(0), input.body()) else {
-                return Err(input.reject())
-            };
+            if has_body {
+                input.read_body(body, server.config()).await?;
+            }
+            let Some(request) = make(&mut input) else { return Err(input.reject()) };
             input.check()?;
-            let request = LoginRequest {
-                x_api_version,
-                body,
-            };
-            rt::respond(op, server.api().login(request).await)
+            rt::respond(op, operation(server.api(), request).await)
         }
             .await;
         result.unwrap_or_else(|report| server.api().render_error(report))
     }
 
-    async fn handle_refresh<A: Api>(
-        ::stencil::axum::extract::State(
-            server,
-        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+    /// An operation that requires credentials: read the request, make the operation's request with `make` (`None`: rejected), call `operation`, answer its result or the error.
+    async fn serve_secured<A: Api, Req, Resp: ::stencil::axum::response::IntoResponse>(
+        server: ::std::sync::Arc<rt::Server<A>>,
         request: ::stencil::axum::extract::Request,
+        op: &'static rt::Operation,
+        has_body: bool,
+        make: impl FnOnce(&mut rt::Input) -> Option<Req>,
+        operation: impl AsyncFnOnce(&A, A::Principal, Req) -> Result<Resp, A::Error>,
     ) -> ::stencil::axum::response::Response {
-        let op = &operations::REFRESH;
-        let result = async {
-            let (mut input, body) = rt::Input::new(op, request).await;
-            input.read_body(body, server.config()).await?;
-            let (Some(x_api_version), Some(body)) = (input.param(0), input.body()) else {
-                return Err(input.reject())
-            };
-            input.check()?;
-            let request = RefreshRequest {
-                x_api_version,
-                body,
-            };
-            rt::respond(op, server.api().refresh(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
-    }
-
-    async fn handle_account_summary<A: Api>(
-        ::stencil::axum::extract::State(
-            server,
-        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
-        request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::ACCOUNT_SUMMARY;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let principal = rt::authenticate(
-                    op,
-                    &input,
-                    |c| server.api().authenticate(c),
-                )
-                .await?;
-            let Some(x_api_version) = input.param(0) else { return Err(input.reject()) };
-            input.check()?;
-            let request = AccountSummaryRequest {
-                x_api_version,
-            };
-            rt::respond(op, server.api().account_summary(principal, request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
-    }
-
-    async fn handle_account_activity_summary<A: Api>(
-        ::stencil::axum::extract::State(
-            server,
-        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
-        request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::ACCOUNT_ACTIVITY_SUMMARY;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let principal = rt::authenticate(
-                    op,
-                    &input,
-                    |c| server.api().authenticate(c),
-                )
-                .await?;
-            let (Some(days), Some(limit), Some(x_api_version)) = (
-                input.param(0),
-                input.param(1),
-                input.param(2),
-            ) else { return Err(input.reject()) };
-            input.check()?;
-            let request = AccountActivitySummaryRequest {
-                days,
-                limit,
-                x_api_version,
-            };
-            rt::respond(
-                op,
-                server.api().account_activity_summary(principal, request).await,
-            )
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
-    }
-
-    async fn handle_update_connection<A: Api>(
-        ::stencil::axum::extract::State(
-            server,
-        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
-        request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::UPDATE_CONNECTION;
         let result = async {
             let (mut input, body) = rt::Input::new(op, request).await;
             let principal = rt::authenticate(
@@ -3981,261 +3895,346 @@ components:
                     |c| server.api().authenticate(c),
                 )
                 .await?;
-            input.read_body(body, server.config()).await?;
-            let (Some(connection_id), Some(x_api_version), Some(body)) = (
-                input.param(0),
-                input.param(1),
-                input.body(),
-            ) else { return Err(input.reject()) };
+            if has_body {
+                input.read_body(body, server.config()).await?;
+            }
+            let Some(request) = make(&mut input) else { return Err(input.reject()) };
             input.check()?;
-            let request = UpdateConnectionRequest {
-                connection_id,
-                x_api_version,
-                body,
-            };
-            rt::respond(op, server.api().update_connection(principal, request).await)
+            rt::respond(op, operation(server.api(), principal, request).await)
         }
             .await;
         result.unwrap_or_else(|report| server.api().render_error(report))
     }
 
-    async fn handle_update_connection_credentials<A: Api>(
+    fn handle_login<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::UPDATE_CONNECTION_CREDENTIALS;
-        let result = async {
-            let (mut input, body) = rt::Input::new(op, request).await;
-            let principal = rt::authenticate(
-                    op,
-                    &input,
-                    |c| server.api().authenticate(c),
-                )
-                .await?;
-            input.read_body(body, server.config()).await?;
-            let (Some(connection_id), Some(x_api_version), Some(body)) = (
-                input.param(0),
-                input.param(1),
-                input.body(),
-            ) else { return Err(input.reject()) };
-            input.check()?;
-            let request = UpdateConnectionCredentialsRequest {
-                connection_id,
-                x_api_version,
-                body,
-            };
-            rt::respond(
-                op,
-                server.api().update_connection_credentials(principal, request).await,
-            )
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::LOGIN,
+            true,
+            |input: &mut rt::Input| {
+                let (Some(x_api_version), Some(body)) = (input.param(0), input.body())
+                else { return None };
+                Some(LoginRequest {
+                    x_api_version,
+                    body,
+                })
+            },
+            async |api: &A, request| api.login(request).await,
+        )
     }
 
-    async fn handle_update_device_by_id<A: Api>(
+    fn handle_refresh<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::UPDATE_DEVICE_BY_ID;
-        let result = async {
-            let (mut input, body) = rt::Input::new(op, request).await;
-            let principal = rt::authenticate(
-                    op,
-                    &input,
-                    |c| server.api().authenticate(c),
-                )
-                .await?;
-            input.read_body(body, server.config()).await?;
-            let (Some(device_id), Some(x_api_version), Some(body)) = (
-                input.param(0),
-                input.param(1),
-                input.body(),
-            ) else { return Err(input.reject()) };
-            input.check()?;
-            let request = UpdateDeviceByIdRequest {
-                device_id,
-                x_api_version,
-                body,
-            };
-            rt::respond(op, server.api().update_device_by_id(principal, request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::REFRESH,
+            true,
+            |input: &mut rt::Input| {
+                let (Some(x_api_version), Some(body)) = (input.param(0), input.body())
+                else { return None };
+                Some(RefreshRequest {
+                    x_api_version,
+                    body,
+                })
+            },
+            async |api: &A, request| api.refresh(request).await,
+        )
     }
 
-    async fn handle_trips<A: Api>(
+    fn handle_account_summary<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::TRIPS;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let principal = rt::authenticate(
-                    op,
-                    &input,
-                    |c| server.api().authenticate(c),
-                )
-                .await?;
-            let (
-                Some(device_id),
-                Some(start_time_utc),
-                Some(end_time_utc),
-                Some(verify_data_collection),
-                Some(verify_trip_validity),
-                Some(page),
-                Some(x_api_version),
-            ) = (
-                input.param(0),
-                input.param(1),
-                input.param(2),
-                input.param(3),
-                input.param(4),
-                input.param(5),
-                input.param(6),
-            ) else { return Err(input.reject()) };
-            input.check()?;
-            let request = TripsRequest {
-                device_id,
-                start_time_utc,
-                end_time_utc,
-                verify_data_collection,
-                verify_trip_validity,
-                page,
-                x_api_version,
-            };
-            rt::respond(op, server.api().trips(principal, request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_secured(
+            server,
+            request,
+            &operations::ACCOUNT_SUMMARY,
+            false,
+            |input: &mut rt::Input| {
+                let x_api_version = input.param(0)?;
+                Some(AccountSummaryRequest {
+                    x_api_version,
+                })
+            },
+            async |api: &A, principal, request| {
+                api.account_summary(principal, request).await
+            },
+        )
     }
 
-    async fn handle_trip_by_id<A: Api>(
+    fn handle_account_activity_summary<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::TRIP_BY_ID;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let principal = rt::authenticate(
-                    op,
-                    &input,
-                    |c| server.api().authenticate(c),
-                )
-                .await?;
-            let (Some(trip_id), Some(x_api_version)) = (input.param(0), input.param(1))
-            else { return Err(input.reject()) };
-            input.check()?;
-            let request = TripByIdRequest {
-                trip_id,
-                x_api_version,
-            };
-            rt::respond(op, server.api().trip_by_id(principal, request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_secured(
+            server,
+            request,
+            &operations::ACCOUNT_ACTIVITY_SUMMARY,
+            false,
+            |input: &mut rt::Input| {
+                let (Some(days), Some(limit), Some(x_api_version)) = (
+                    input.param(0),
+                    input.param(1),
+                    input.param(2),
+                ) else { return None };
+                Some(AccountActivitySummaryRequest {
+                    days,
+                    limit,
+                    x_api_version,
+                })
+            },
+            async |api: &A, principal, request| {
+                api.account_activity_summary(principal, request).await
+            },
+        )
     }
 
-    async fn handle_positions_by_trip_id<A: Api>(
+    fn handle_update_connection<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::POSITIONS_BY_TRIP_ID;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let principal = rt::authenticate(
-                    op,
-                    &input,
-                    |c| server.api().authenticate(c),
-                )
-                .await?;
-            let (
-                Some(trip_id),
-                Some(page),
-                Some(include_osm_road_classification),
-                Some(x_api_version),
-            ) = (input.param(0), input.param(1), input.param(2), input.param(3)) else {
-                return Err(input.reject())
-            };
-            input.check()?;
-            let request = PositionsByTripIdRequest {
-                trip_id,
-                page,
-                include_osm_road_classification,
-                x_api_version,
-            };
-            rt::respond(op, server.api().positions_by_trip_id(principal, request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_secured(
+            server,
+            request,
+            &operations::UPDATE_CONNECTION,
+            true,
+            |input: &mut rt::Input| {
+                let (Some(connection_id), Some(x_api_version), Some(body)) = (
+                    input.param(0),
+                    input.param(1),
+                    input.body(),
+                ) else { return None };
+                Some(UpdateConnectionRequest {
+                    connection_id,
+                    x_api_version,
+                    body,
+                })
+            },
+            async |api: &A, principal, request| {
+                api.update_connection(principal, request).await
+            },
+        )
     }
 
-    async fn handle_get_realtime_positions<A: Api>(
+    fn handle_update_connection_credentials<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::GET_REALTIME_POSITIONS;
-        let result = async {
-            let (mut input, body) = rt::Input::new(op, request).await;
-            let principal = rt::authenticate(
-                    op,
-                    &input,
-                    |c| server.api().authenticate(c),
-                )
-                .await?;
-            input.read_body(body, server.config()).await?;
-            let (Some(x_api_version), Some(body)) = (input.param(0), input.body()) else {
-                return Err(input.reject())
-            };
-            input.check()?;
-            let request = GetRealtimePositionsRequest {
-                x_api_version,
-                body,
-            };
-            rt::respond(
-                op,
-                server.api().get_realtime_positions(principal, request).await,
-            )
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_secured(
+            server,
+            request,
+            &operations::UPDATE_CONNECTION_CREDENTIALS,
+            true,
+            |input: &mut rt::Input| {
+                let (Some(connection_id), Some(x_api_version), Some(body)) = (
+                    input.param(0),
+                    input.param(1),
+                    input.body(),
+                ) else { return None };
+                Some(UpdateConnectionCredentialsRequest {
+                    connection_id,
+                    x_api_version,
+                    body,
+                })
+            },
+            async |api: &A, principal, request| {
+                api.update_connection_credentials(principal, request).await
+            },
+        )
     }
 
-    async fn handle_post_webhook<A: Api>(
+    fn handle_update_device_by_id<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::POST_WEBHOOK;
-        let result = async {
-            let (mut input, body) = rt::Input::new(op, request).await;
-            let principal = rt::authenticate(
-                    op,
-                    &input,
-                    |c| server.api().authenticate(c),
-                )
-                .await?;
-            input.read_body(body, server.config()).await?;
-            let Some(body) = input.body() else { return Err(input.reject()) };
-            input.check()?;
-            let request = PostWebhookRequest { body };
-            rt::respond(op, server.api().post_webhook(principal, request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_secured(
+            server,
+            request,
+            &operations::UPDATE_DEVICE_BY_ID,
+            true,
+            |input: &mut rt::Input| {
+                let (Some(device_id), Some(x_api_version), Some(body)) = (
+                    input.param(0),
+                    input.param(1),
+                    input.body(),
+                ) else { return None };
+                Some(UpdateDeviceByIdRequest {
+                    device_id,
+                    x_api_version,
+                    body,
+                })
+            },
+            async |api: &A, principal, request| {
+                api.update_device_by_id(principal, request).await
+            },
+        )
+    }
+
+    fn handle_trips<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_secured(
+            server,
+            request,
+            &operations::TRIPS,
+            false,
+            |input: &mut rt::Input| {
+                let (
+                    Some(device_id),
+                    Some(start_time_utc),
+                    Some(end_time_utc),
+                    Some(verify_data_collection),
+                    Some(verify_trip_validity),
+                    Some(page),
+                    Some(x_api_version),
+                ) = (
+                    input.param(0),
+                    input.param(1),
+                    input.param(2),
+                    input.param(3),
+                    input.param(4),
+                    input.param(5),
+                    input.param(6),
+                ) else { return None };
+                Some(TripsRequest {
+                    device_id,
+                    start_time_utc,
+                    end_time_utc,
+                    verify_data_collection,
+                    verify_trip_validity,
+                    page,
+                    x_api_version,
+                })
+            },
+            async |api: &A, principal, request| api.trips(principal, request).await,
+        )
+    }
+
+    fn handle_trip_by_id<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_secured(
+            server,
+            request,
+            &operations::TRIP_BY_ID,
+            false,
+            |input: &mut rt::Input| {
+                let (Some(trip_id), Some(x_api_version)) = (
+                    input.param(0),
+                    input.param(1),
+                ) else { return None };
+                Some(TripByIdRequest {
+                    trip_id,
+                    x_api_version,
+                })
+            },
+            async |api: &A, principal, request| api.trip_by_id(principal, request).await,
+        )
+    }
+
+    fn handle_positions_by_trip_id<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_secured(
+            server,
+            request,
+            &operations::POSITIONS_BY_TRIP_ID,
+            false,
+            |input: &mut rt::Input| {
+                let (
+                    Some(trip_id),
+                    Some(page),
+                    Some(include_osm_road_classification),
+                    Some(x_api_version),
+                ) = (input.param(0), input.param(1), input.param(2), input.param(3))
+                else { return None };
+                Some(PositionsByTripIdRequest {
+                    trip_id,
+                    page,
+                    include_osm_road_classification,
+                    x_api_version,
+                })
+            },
+            async |api: &A, principal, request| {
+                api.positions_by_trip_id(principal, request).await
+            },
+        )
+    }
+
+    fn handle_get_realtime_positions<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_secured(
+            server,
+            request,
+            &operations::GET_REALTIME_POSITIONS,
+            true,
+            |input: &mut rt::Input| {
+                let (Some(x_api_version), Some(body)) = (input.param(0), input.body())
+                else { return None };
+                Some(GetRealtimePositionsRequest {
+                    x_api_version,
+                    body,
+                })
+            },
+            async |api: &A, principal, request| {
+                api.get_realtime_positions(principal, request).await
+            },
+        )
+    }
+
+    fn handle_post_webhook<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_secured(
+            server,
+            request,
+            &operations::POST_WEBHOOK,
+            true,
+            |input: &mut rt::Input| {
+                let body = input.body()?;
+                Some(PostWebhookRequest { body })
+            },
+            async |api: &A, principal, request| {
+                api.post_webhook(principal, request).await
+            },
+        )
     }
 
     /// The operations, described for the runtime (and for middleware: see

@@ -5,7 +5,8 @@
 pub mod types {
     use ::stencil::serde::{Deserialize, Serialize};
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct Error {
         /// Constraints: `format: int32`.
@@ -13,34 +14,28 @@ pub mod types {
         pub message: String,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct NewPet {
         /// Example: `"doggie"`
         pub name: String,
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub tag: Option<Option<String>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub tag: ::stencil::Nullable<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub status: Option<PetStatus>,
         #[serde(rename = "photoUrls", default, skip_serializing_if = "Option::is_none")]
         pub photo_urls: Option<Vec<String>>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct Pet {
         /// Example: `"doggie"`
         pub name: String,
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub tag: Option<Option<String>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub tag: ::stencil::Nullable<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub status: Option<PetStatus>,
         #[serde(rename = "photoUrls", default, skip_serializing_if = "Option::is_none")]
@@ -1150,39 +1145,15 @@ pub mod server {
         }
     }
 
-    async fn handle_list_pets<A: Api>(
-        ::stencil::axum::extract::State(
-            server,
-        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+    /// An operation that requires credentials: read the request, make the operation's request with `make` (`None`: rejected), call `operation`, answer its result or the error.
+    async fn serve_secured<A: Api, Req, Resp: ::stencil::axum::response::IntoResponse>(
+        server: ::std::sync::Arc<rt::Server<A>>,
         request: ::stencil::axum::extract::Request,
+        op: &'static rt::Operation,
+        has_body: bool,
+        make: impl FnOnce(&mut rt::Input) -> Option<Req>,
+        operation: impl AsyncFnOnce(&A, A::Principal, Req) -> Result<Resp, A::Error>,
     ) -> ::stencil::axum::response::Response {
-        let op = &operations::LIST_PETS;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let principal = rt::authenticate(
-                    op,
-                    &input,
-                    |c| server.api().authenticate(c),
-                )
-                .await?;
-            let (Some(limit), Some(status)) = (input.param(0), input.param(1)) else {
-                return Err(input.reject())
-            };
-            input.check()?;
-            let request = ListPetsRequest { limit, status };
-            rt::respond(op, server.api().list_pets(principal, request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
-    }
-
-    async fn handle_create_pets<A: Api>(
-        ::stencil::axum::extract::State(
-            server,
-        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
-        request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::CREATE_PETS;
         let result = async {
             let (mut input, body) = rt::Input::new(op, request).await;
             let principal = rt::authenticate(
@@ -1191,62 +1162,95 @@ pub mod server {
                     |c| server.api().authenticate(c),
                 )
                 .await?;
-            input.read_body(body, server.config()).await?;
-            let Some(body) = input.body() else { return Err(input.reject()) };
+            if has_body {
+                input.read_body(body, server.config()).await?;
+            }
+            let Some(request) = make(&mut input) else { return Err(input.reject()) };
             input.check()?;
-            let request = CreatePetsRequest { body };
-            rt::respond(op, server.api().create_pets(principal, request).await)
+            rt::respond(op, operation(server.api(), principal, request).await)
         }
             .await;
         result.unwrap_or_else(|report| server.api().render_error(report))
     }
 
-    async fn handle_show_pet_by_id<A: Api>(
+    fn handle_list_pets<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::SHOW_PET_BY_ID;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let principal = rt::authenticate(
-                    op,
-                    &input,
-                    |c| server.api().authenticate(c),
-                )
-                .await?;
-            let Some(pet_id) = input.param(0) else { return Err(input.reject()) };
-            input.check()?;
-            let request = ShowPetByIdRequest { pet_id };
-            rt::respond(op, server.api().show_pet_by_id(principal, request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_secured(
+            server,
+            request,
+            &operations::LIST_PETS,
+            false,
+            |input: &mut rt::Input| {
+                let (Some(limit), Some(status)) = (input.param(0), input.param(1)) else {
+                    return None
+                };
+                Some(ListPetsRequest { limit, status })
+            },
+            async |api: &A, principal, request| api.list_pets(principal, request).await,
+        )
     }
 
-    async fn handle_delete_pet<A: Api>(
+    fn handle_create_pets<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::DELETE_PET;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let principal = rt::authenticate(
-                    op,
-                    &input,
-                    |c| server.api().authenticate(c),
-                )
-                .await?;
-            let Some(pet_id) = input.param(0) else { return Err(input.reject()) };
-            input.check()?;
-            let request = DeletePetRequest { pet_id };
-            rt::respond(op, server.api().delete_pet(principal, request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_secured(
+            server,
+            request,
+            &operations::CREATE_PETS,
+            true,
+            |input: &mut rt::Input| {
+                let body = input.body()?;
+                Some(CreatePetsRequest { body })
+            },
+            async |api: &A, principal, request| api.create_pets(principal, request).await,
+        )
+    }
+
+    fn handle_show_pet_by_id<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_secured(
+            server,
+            request,
+            &operations::SHOW_PET_BY_ID,
+            false,
+            |input: &mut rt::Input| {
+                let pet_id = input.param(0)?;
+                Some(ShowPetByIdRequest { pet_id })
+            },
+            async |api: &A, principal, request| {
+                api.show_pet_by_id(principal, request).await
+            },
+        )
+    }
+
+    fn handle_delete_pet<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_secured(
+            server,
+            request,
+            &operations::DELETE_PET,
+            false,
+            |input: &mut rt::Input| {
+                let pet_id = input.param(0)?;
+                Some(DeletePetRequest { pet_id })
+            },
+            async |api: &A, principal, request| api.delete_pet(principal, request).await,
+        )
     }
 
     /// The operations, described for the runtime (and for middleware: see

@@ -193,7 +193,8 @@ pub mod types {
 
     ::stencil::impl_tagged_union!(Figure);
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct Filter {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -394,7 +395,8 @@ pub mod types {
         pub owner: Option<Owner>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct Problem {
         /// Constraints: `format: uri`.
@@ -408,7 +410,8 @@ pub mod types {
         pub detail: Option<String>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct Reactions {
         #[serde(rename = "+1", default, skip_serializing_if = "Option::is_none")]
@@ -467,12 +470,8 @@ pub mod types {
     #[serde(crate = "::stencil::serde")]
     pub struct Sketch {
         /// The figure, if there is one.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "::stencil::double_option"
-        )]
-        pub figure: Option<Option<Figure>>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub figure: ::stencil::Nullable<Figure>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub shape: Option<Figure>,
     }
@@ -2289,234 +2288,258 @@ components:
         }
     }
 
-    async fn handle_new_2<A: Api>(
-        ::stencil::axum::extract::State(
-            server,
-        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+    /// An operation without credentials: read the request, make the operation's request with `make` (`None`: rejected), call `operation`, answer its result or the error.
+    async fn serve_public<A: Api, Req, Resp: ::stencil::axum::response::IntoResponse>(
+        server: ::std::sync::Arc<rt::Server<A>>,
         request: ::stencil::axum::extract::Request,
+        op: &'static rt::Operation,
+        has_body: bool,
+        make: impl FnOnce(&mut rt::Input) -> Option<Req>,
+        operation: impl AsyncFnOnce(&A, Req) -> Result<Resp, A::Error>,
     ) -> ::stencil::axum::response::Response {
-        let op = &operations::NEW_2;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let (
-                Some(id),
-                Some(id_2),
-                Some(id_3),
-                Some(filter),
-                Some(body_2),
-                Some(client),
-                Some(self_),
-            ) = (
-                input.param(0),
-                input.param(1),
-                input.param(2),
-                input.param(3),
-                input.param(4),
-                input.param(5),
-                input.param(6),
-            ) else { return Err(input.reject()) };
-            input.check()?;
-            let request = New2Request {
-                id,
-                id_2,
-                id_3,
-                filter,
-                body_2,
-                client,
-                self_,
-            };
-            rt::respond(op, server.api().new_2(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
-    }
-
-    async fn handle_send<A: Api>(
-        ::stencil::axum::extract::State(
-            server,
-        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
-        request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::SEND;
         let result = async {
             let (mut input, body) = rt::Input::new(op, request).await;
-            input.read_body(body, server.config()).await?;
-            let (Some(id), Some(body)) = (input.param(0), input.body()) else {
-                return Err(input.reject())
-            };
+            if has_body {
+                input.read_body(body, server.config()).await?;
+            }
+            let Some(request) = make(&mut input) else { return Err(input.reject()) };
             input.check()?;
-            let request = SendTypeRequest { id, body };
-            rt::respond(op, server.api().send(request).await)
+            rt::respond(op, operation(server.api(), request).await)
         }
             .await;
         result.unwrap_or_else(|report| server.api().render_error(report))
     }
 
-    async fn handle_with_client_2<A: Api>(
+    fn handle_new_2<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::WITH_CLIENT_2;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let Some(id) = input.param(0) else { return Err(input.reject()) };
-            input.check()?;
-            let request = WithClient2Request { id };
-            rt::respond(op, server.api().with_client_2(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::NEW_2,
+            false,
+            |input: &mut rt::Input| {
+                let (
+                    Some(id),
+                    Some(id_2),
+                    Some(id_3),
+                    Some(filter),
+                    Some(body_2),
+                    Some(client),
+                    Some(self_),
+                ) = (
+                    input.param(0),
+                    input.param(1),
+                    input.param(2),
+                    input.param(3),
+                    input.param(4),
+                    input.param(5),
+                    input.param(6),
+                ) else { return None };
+                Some(New2Request {
+                    id,
+                    id_2,
+                    id_3,
+                    filter,
+                    body_2,
+                    client,
+                    self_,
+                })
+            },
+            async |api: &A, request| api.new_2(request).await,
+        )
     }
 
-    async fn handle_get_full_pet<A: Api>(
+    fn handle_send<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::GET_FULL_PET;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let Some(id) = input.param(0) else { return Err(input.reject()) };
-            input.check()?;
-            let request = GetFullPetRequest { id };
-            rt::respond(op, server.api().get_full_pet(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::SEND,
+            true,
+            |input: &mut rt::Input| {
+                let (Some(id), Some(body)) = (input.param(0), input.body()) else {
+                    return None
+                };
+                Some(SendTypeRequest { id, body })
+            },
+            async |api: &A, request| api.send(request).await,
+        )
     }
 
-    async fn handle_delete_pet<A: Api>(
+    fn handle_with_client_2<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::DELETE_PET;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let Some(pet_id) = input.param(0) else { return Err(input.reject()) };
-            input.check()?;
-            let request = DeletePetRequest { pet_id };
-            rt::respond(op, server.api().delete_pet(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::WITH_CLIENT_2,
+            false,
+            |input: &mut rt::Input| {
+                let id = input.param(0)?;
+                Some(WithClient2Request { id })
+            },
+            async |api: &A, request| api.with_client_2(request).await,
+        )
     }
 
-    async fn handle_stats<A: Api>(
+    fn handle_get_full_pet<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::STATS;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let (Some(from), Some(to)) = (input.param(0), input.param(1)) else {
-                return Err(input.reject())
-            };
-            input.check()?;
-            let request = StatsRequest { from, to };
-            rt::respond(op, server.api().stats(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::GET_FULL_PET,
+            false,
+            |input: &mut rt::Input| {
+                let id = input.param(0)?;
+                Some(GetFullPetRequest { id })
+            },
+            async |api: &A, request| api.get_full_pet(request).await,
+        )
     }
 
-    async fn handle_owner_pet<A: Api>(
+    fn handle_delete_pet<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::OWNER_PET;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let (Some(owner_id), Some(pet_id)) = (input.param(0), input.param(1)) else {
-                return Err(input.reject())
-            };
-            input.check()?;
-            let request = OwnerPetRequest {
-                owner_id,
-                pet_id,
-            };
-            rt::respond(op, server.api().owner_pet(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::DELETE_PET,
+            false,
+            |input: &mut rt::Input| {
+                let pet_id = input.param(0)?;
+                Some(DeletePetRequest { pet_id })
+            },
+            async |api: &A, request| api.delete_pet(request).await,
+        )
     }
 
-    async fn handle_legacy<A: Api>(
+    fn handle_stats<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::LEGACY;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            input.check()?;
-            let request = LegacyRequest {};
-            rt::respond(op, server.api().legacy(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::STATS,
+            false,
+            |input: &mut rt::Input| {
+                let (Some(from), Some(to)) = (input.param(0), input.param(1)) else {
+                    return None
+                };
+                Some(StatsRequest { from, to })
+            },
+            async |api: &A, request| api.stats(request).await,
+        )
     }
 
-    async fn handle_relative<A: Api>(
+    fn handle_owner_pet<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::RELATIVE;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            input.check()?;
-            let request = RelativeRequest {};
-            rt::respond(op, server.api().relative(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::OWNER_PET,
+            false,
+            |input: &mut rt::Input| {
+                let (Some(owner_id), Some(pet_id)) = (input.param(0), input.param(1))
+                else { return None };
+                Some(OwnerPetRequest {
+                    owner_id,
+                    pet_id,
+                })
+            },
+            async |api: &A, request| api.owner_pet(request).await,
+        )
     }
 
-    async fn handle_into_future<A: Api>(
+    fn handle_legacy<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::INTO_FUTURE;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            input.check()?;
-            let request = IntoFutureRequest {};
-            rt::respond(op, server.api().into_future(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::LEGACY,
+            false,
+            |_input: &mut rt::Input| { Some(LegacyRequest {}) },
+            async |api: &A, request| api.legacy(request).await,
+        )
     }
 
-    async fn handle_default_2<A: Api>(
+    fn handle_relative<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::DEFAULT_2;
-        let result = async {
-            let (mut input, body) = rt::Input::new(op, request).await;
-            input.read_body(body, server.config()).await?;
-            let Some(body) = input.body() else { return Err(input.reject()) };
-            input.check()?;
-            let request = Default2Request { body };
-            rt::respond(op, server.api().default_2(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::RELATIVE,
+            false,
+            |_input: &mut rt::Input| { Some(RelativeRequest {}) },
+            async |api: &A, request| api.relative(request).await,
+        )
+    }
+
+    fn handle_into_future<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::INTO_FUTURE,
+            false,
+            |_input: &mut rt::Input| { Some(IntoFutureRequest {}) },
+            async |api: &A, request| api.into_future(request).await,
+        )
+    }
+
+    fn handle_default_2<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::DEFAULT_2,
+            true,
+            |input: &mut rt::Input| {
+                let body = input.body()?;
+                Some(Default2Request { body })
+            },
+            async |api: &A, request| api.default_2(request).await,
+        )
     }
 
     /// The operations, described for the runtime (and for middleware: see

@@ -5,13 +5,15 @@
 pub mod types {
     use ::stencil::serde::{Deserialize, Serialize};
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatChunk {
         pub delta: String,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatRequest {
         pub prompt: String,
@@ -19,13 +21,15 @@ pub mod types {
         pub stream: Option<bool>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatResponse {
         pub text: String,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct Item {
         /// Constraints: `format: int64`.
@@ -34,20 +38,23 @@ pub mod types {
         pub name: Option<String>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct Problem {
         pub message: String,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct Received {
         /// Constraints: `format: int64`.
         pub size: i64,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
     pub struct Tick {
         /// Constraints: `format: int32`.
@@ -1003,92 +1010,112 @@ components:
         }
     }
 
-    async fn handle_ticks<A: Api>(
-        ::stencil::axum::extract::State(
-            server,
-        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+    /// An operation without credentials: read the request, make the operation's request with `make` (`None`: rejected), call `operation`, answer its result or the error.
+    async fn serve_public<A: Api, Req, Resp: ::stencil::axum::response::IntoResponse>(
+        server: ::std::sync::Arc<rt::Server<A>>,
         request: ::stencil::axum::extract::Request,
+        op: &'static rt::Operation,
+        has_body: bool,
+        make: impl FnOnce(&mut rt::Input) -> Option<Req>,
+        operation: impl AsyncFnOnce(&A, Req) -> Result<Resp, A::Error>,
     ) -> ::stencil::axum::response::Response {
-        let op = &operations::TICKS;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            let Some(count) = input.param(0) else { return Err(input.reject()) };
-            input.check()?;
-            let request = TicksRequest { count };
-            rt::respond(op, server.api().ticks(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
-    }
-
-    async fn handle_chat<A: Api>(
-        ::stencil::axum::extract::State(
-            server,
-        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
-        request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::CHAT;
         let result = async {
             let (mut input, body) = rt::Input::new(op, request).await;
-            input.read_body(body, server.config()).await?;
-            let Some(body) = input.body() else { return Err(input.reject()) };
+            if has_body {
+                input.read_body(body, server.config()).await?;
+            }
+            let Some(request) = make(&mut input) else { return Err(input.reject()) };
             input.check()?;
-            let request = ChatRequest { body };
-            rt::respond(op, server.api().chat(request).await)
+            rt::respond(op, operation(server.api(), request).await)
         }
             .await;
         result.unwrap_or_else(|report| server.api().render_error(report))
     }
 
-    async fn handle_items<A: Api>(
+    fn handle_ticks<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::ITEMS;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            input.check()?;
-            let request = ItemsRequest {};
-            rt::respond(op, server.api().items(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::TICKS,
+            false,
+            |input: &mut rt::Input| {
+                let count = input.param(0)?;
+                Some(TicksRequest { count })
+            },
+            async |api: &A, request| api.ticks(request).await,
+        )
     }
 
-    async fn handle_log<A: Api>(
+    fn handle_chat<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::LOG;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            input.check()?;
-            let request = LogRequest {};
-            rt::respond(op, server.api().log(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::CHAT,
+            true,
+            |input: &mut rt::Input| {
+                let body = input.body()?;
+                Some(ChatRequest { body })
+            },
+            async |api: &A, request| api.chat(request).await,
+        )
     }
 
-    async fn handle_download<A: Api>(
+    fn handle_items<A: Api>(
         ::stencil::axum::extract::State(
             server,
         ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
         request: ::stencil::axum::extract::Request,
-    ) -> ::stencil::axum::response::Response {
-        let op = &operations::DOWNLOAD;
-        let result = async {
-            let (mut input, _) = rt::Input::new(op, request).await;
-            input.check()?;
-            let request = DownloadRequest {};
-            rt::respond(op, server.api().download(request).await)
-        }
-            .await;
-        result.unwrap_or_else(|report| server.api().render_error(report))
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::ITEMS,
+            false,
+            |_input: &mut rt::Input| { Some(ItemsRequest {}) },
+            async |api: &A, request| api.items(request).await,
+        )
+    }
+
+    fn handle_log<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::LOG,
+            false,
+            |_input: &mut rt::Input| { Some(LogRequest {}) },
+            async |api: &A, request| api.log(request).await,
+        )
+    }
+
+    fn handle_download<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::DOWNLOAD,
+            false,
+            |_input: &mut rt::Input| { Some(DownloadRequest {}) },
+            async |api: &A, request| api.download(request).await,
+        )
     }
 
     async fn handle_upload<A: Api>(

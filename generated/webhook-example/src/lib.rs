@@ -443,23 +443,49 @@ pub mod webhooks {
             }
         }
 
-        async fn handle_post_new_pet<A: Webhooks>(
+        /// An operation without credentials: read the request, make the operation's request with `make` (`None`: rejected), call `operation`, answer its result or the error.
+        async fn serve_public<
+            A: Webhooks,
+            Req,
+            Resp: ::stencil::axum::response::IntoResponse,
+        >(
+            server: ::std::sync::Arc<rt::Server<A>>,
+            request: ::stencil::axum::extract::Request,
+            op: &'static rt::Operation,
+            has_body: bool,
+            make: impl FnOnce(&mut rt::Input) -> Option<Req>,
+            operation: impl AsyncFnOnce(&A, Req) -> Result<Resp, A::Error>,
+        ) -> ::stencil::axum::response::Response {
+            let result = async {
+                let (mut input, body) = rt::Input::new(op, request).await;
+                if has_body {
+                    input.read_body(body, server.config()).await?;
+                }
+                let Some(request) = make(&mut input) else { return Err(input.reject()) };
+                input.check()?;
+                rt::respond(op, operation(server.api(), request).await)
+            }
+                .await;
+            result.unwrap_or_else(|report| server.api().render_error(report))
+        }
+
+        fn handle_post_new_pet<A: Webhooks>(
             ::stencil::axum::extract::State(
                 server,
             ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
             request: ::stencil::axum::extract::Request,
-        ) -> ::stencil::axum::response::Response {
-            let op = &operations::POST_NEW_PET;
-            let result = async {
-                let (mut input, body) = rt::Input::new(op, request).await;
-                input.read_body(body, server.config()).await?;
-                let Some(body) = input.body() else { return Err(input.reject()) };
-                input.check()?;
-                let request = PostNewPetRequest { body };
-                rt::respond(op, server.api().post_new_pet(request).await)
-            }
-                .await;
-            result.unwrap_or_else(|report| server.api().render_error(report))
+        ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+            serve_public(
+                server,
+                request,
+                &operations::POST_NEW_PET,
+                true,
+                |input: &mut rt::Input| {
+                    let body = input.body()?;
+                    Some(PostNewPetRequest { body })
+                },
+                async |api: &A, request| api.post_new_pet(request).await,
+            )
         }
 
         /// The operations, described for the runtime (and for middleware: see

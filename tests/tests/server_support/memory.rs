@@ -208,16 +208,16 @@ impl Api for Memory {
             }
         });
         let body = request.body;
-        if let Some(active) = body.active {
+        if let Some(active) = body.active.into_option() {
             c.active = active.or(c.active);
         }
-        if let Some(name) = body.business_name {
+        if let Some(name) = body.business_name.into_option() {
             c.business_name = name;
         }
-        if let Some(abn) = body.abn {
+        if let Some(abn) = body.abn.into_option() {
             c.abn = abn;
         }
-        if let Some(email) = body.email {
+        if let Some(email) = body.email.into_option() {
             c.email = email;
         }
         Ok(api::UpdateConnectionResponse::Ok(types::Success {
@@ -285,12 +285,12 @@ impl Api for Memory {
         Ok(api::TripsResponse::Ok(types::TripsResponse {
             data,
             links: Some(types::Links {
-                previous: Some(None),
+                previous: stencil::Nullable::Null,
                 current: Some(format!(
                     "/device/{}/trip?page={}",
                     request.device_id, request.page
                 )),
-                next: Some(None),
+                next: stencil::Nullable::Null,
             }),
         }))
     }

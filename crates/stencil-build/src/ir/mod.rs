@@ -261,7 +261,8 @@ pub enum Presence {
     Defaulted,
     /// `Option<T>`, skipped when `None`.
     Optional,
-    /// `Option<Option<T>>`: absent (`None`), `null` (`Some(None)`) and a value are kept apart.
+    /// `stencil::Nullable<T>`: absent (`Absent`), `null` (`Null`) and a value (`Value`) are kept
+    /// apart.
     OptionalNullable,
 }
 

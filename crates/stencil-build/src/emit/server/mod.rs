@@ -20,10 +20,11 @@
 //!
 //! The generic machinery (reading and validating requests, credentials, error envelopes) is in
 //! the runtime, `stencil::server`; this emitter writes data (`static` descriptions of operations
-//! and schemas) and thin glue. Here: the module, the handler trait, handlers and routes;
-//! `messages.rs`: request and response types; `operations.rs`: the operation table;
+//! and schemas) and thin glue. Here: the module, the handler trait and routes;
+//! `handlers.rs`: the handlers and the generic `serve_*` functions they call; `messages.rs`: request and response types; `operations.rs`: the operation table;
 //! `schemas.rs`: the schema descriptions validation reads.
 
+mod handlers;
 mod messages;
 mod operations;
 mod router;
@@ -31,13 +32,12 @@ mod schemas;
 mod streams;
 mod tags;
 
-use proc_macro2::{Ident, Literal, TokenStream};
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::emit::{doc_attrs, ident, markdown_lines, Sink};
 use crate::ir::{Api, Operation};
 use crate::naming::Scope;
-use messages::BodyShape;
 use schemas::Schemas;
 use tags::PerTag;
 
@@ -231,6 +231,7 @@ impl<'a> Cx<'a> {
             sink.items(messages::response_type(api, op, &handler_trait));
         }
         self.router(sink);
+        sink.items(self.serve_fns());
         for (i, op) in api.operations.iter().enumerate() {
             sink.items(self.handler(i, op));
             sink.done();
@@ -420,139 +421,10 @@ impl<'a> Cx<'a> {
         });
         sink.close();
     }
-
-    // -----------------------------------------------------------------------------------------
-    // Handlers and routing
-
-    fn handler(&self, index: usize, op: &Operation) -> TokenStream {
-        let api = self.api;
-        let handler = format_ident!("handle_{}", op.name);
-        let method = ident(&op.name);
-        let request_ty = format_ident!("{}Request", op.type_name);
-        let stat = &self.statics[index];
-        let authenticate = &self.authenticate;
-        let render_error = &self.render_error;
-        let shape = messages::body_shape(api, op);
-        let has_body = !matches!(shape, BodyShape::None);
-        let principal = principal_kind(op);
-
-        let mut steps = Vec::new();
-        let body_var = if has_body { quote!(body) } else { quote!(_) };
-        steps.push(quote!(let (mut input, #body_var) = rt::Input::new(op, request).await;));
-        let principal_arg = match principal {
-            Principal::None => TokenStream::new(),
-            Principal::Required => {
-                steps.push(quote!(let principal = rt::authenticate(op, &input, |c| server.api().#authenticate(c)).await?;));
-                quote!(principal,)
-            }
-            Principal::Optional => {
-                steps.push(quote!(let principal = rt::authenticate_optional(op, &input, |c| server.api().#authenticate(c)).await?;));
-                quote!(principal,)
-            }
-        };
-        let stream = self.stream_methods[index].as_ref();
-        match stream {
-            Some(_) => steps.push(quote!(let body = input.stream_body(body, server.config())?;)),
-            None if has_body => steps.push(quote!(input.read_body(body, server.config()).await?;)),
-            None => {}
-        }
-        let mut names = Vec::new();
-        let mut inits = Vec::new();
-        let mut takes = Vec::new();
-        let mut locals = crate::naming::Scope::with_reserved(crate::naming::HANDLER_LOCALS);
-        if let Some(field) = messages::origin_field(api, op) {
-            // Before the body is taken: the origin holds it as JSON.
-            let local = ident(&locals.claim(crate::naming::TARGET_ORIGIN).0);
-            steps.push(quote!(let #local = input.origin();));
-            inits.push(if local == field {
-                quote!(#field)
-            } else {
-                quote!(#field: #local)
-            });
-        }
-        for (i, p) in op.params.iter().enumerate() {
-            let field = ident(&p.name);
-            let (local, renamed) = locals.claim(&p.name);
-            let local = ident(&local);
-            let i = Literal::usize_unsuffixed(i);
-            inits.push(if renamed {
-                quote!(#field: #local)
-            } else {
-                quote!(#field)
-            });
-            names.push(quote!(#local));
-            takes.push(quote!(input.param(#i)));
-        }
-        let required_body = op.body.as_ref().is_some_and(|b| b.required);
-        match &shape {
-            BodyShape::None => {}
-            BodyShape::Single { .. } if stream.is_some() => inits.push(quote!(body)),
-            BodyShape::Single { raw, .. } => {
-                names.push(quote!(body));
-                inits.push(quote!(body));
-                takes.push(match (raw, required_body) {
-                    (true, true) => quote!(input.raw_body_required()),
-                    (true, false) => quote!(Some(input.raw_body())),
-                    (false, _) => quote!(input.body()),
-                });
-            }
-            BodyShape::Enum { name, variants } => {
-                let last = variants.len() - 1;
-                let arms = variants.iter().enumerate().map(|(i, (v, raw))| {
-                    let take = match (raw, required_body) {
-                        (true, true) => quote!(input.raw_body_required().map(#name::#v)),
-                        (true, false) => quote!(Some(input.raw_body().map(#name::#v))),
-                        (false, true) => quote!(input.body().map(#name::#v)),
-                        (false, false) => quote!(input.body().map(|b: Option<_>| b.map(#name::#v))),
-                    };
-                    let pattern = if i == last {
-                        quote!(_)
-                    } else {
-                        let i = Literal::usize_unsuffixed(i);
-                        quote!(#i)
-                    };
-                    quote!(#pattern => #take,)
-                });
-                steps.push(quote!(let body = match input.content() { #(#arms)* };));
-                names.push(quote!(body));
-                inits.push(quote!(body));
-                takes.push(quote!(body));
-            }
-        }
-        match names.len() {
-            0 => {}
-            1 => {
-                let (n, t) = (&names[0], &takes[0]);
-                steps.push(quote!(let Some(#n) = #t else { return Err(input.reject()) };));
-            }
-            _ => steps.push(quote!(let (#(Some(#names)),*) = (#(#takes),*) else { return Err(input.reject()) };)),
-        }
-        steps.push(quote!(input.check()?;));
-        steps.push(quote!(let request = #request_ty { #(#inits),* };));
-        steps.push(match stream {
-            Some(stream) => {
-                quote!(rt::respond_streamed(op, server.api().#stream(#principal_arg request).await))
-            }
-            None => quote!(rt::respond(op, server.api().#method(#principal_arg request).await)),
-        });
-        // With one trait per tag, the operation's own trait (its supertrait `ApiBase` has the
-        // hooks): a bound on `Api`, whose supertraits are every tag's trait, would make rustc
-        // elaborate hundreds of traits in every handler (Microsoft Graph: 289 tags).
-        let bound = self.operation_trait(index);
-        quote! {
-            async fn #handler<A: #bound>(
-                ::stencil::axum::extract::State(server): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
-                request: ::stencil::axum::extract::Request,
-            ) -> ::stencil::axum::response::Response {
-                let op = &operations::#stat;
-                let result = async { #(#steps)* }.await;
-                result.unwrap_or_else(|report| server.api().#render_error(report))
-            }
-        }
-    }
 }
 
 /// Whether a handler receives a principal.
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Principal {
     None,
     Required,

@@ -25,6 +25,7 @@ impl Cx<'_> {
                 "Ord",
             ],
             &[],
+            def.id,
         );
         let mut variant_names: Vec<&str> = e.variants.iter().map(|v| v.name.as_str()).collect();
         if e.fallback {
@@ -134,6 +135,7 @@ impl Cx<'_> {
                 "Ord",
             ],
             &[],
+            def.id,
         );
         let mut variant_names: Vec<&str> = e.variants.iter().map(|v| v.name.as_str()).collect();
         if e.fallback {

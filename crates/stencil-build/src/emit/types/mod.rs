@@ -20,6 +20,7 @@ mod defaults;
 mod docs;
 mod enums;
 mod formats;
+mod sides;
 mod structs;
 mod unions;
 
@@ -32,19 +33,30 @@ use self::docs::constraint_line;
 use super::{
     derive_attr, doc_attrs, doc_lines, ident, join_paragraphs, serde_attrs, type_ref_generic, Sink,
 };
-use crate::ir::{Api, Constraints, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Api, Constraints, TypeDef, TypeId, TypeKind, TypeRef};
 use crate::naming::Scope;
 
 pub use self::analysis::Analysis;
+pub use self::sides::Sides;
+
+use self::sides::{Directions, Need};
 
 /// `pub mod types { ... }` into `sink`, one type at a time; every type also derives
 /// `derives` (those it does not derive already). Structs with a field named like one of
 /// `secret_fields` (lowercase), `format: password` or `writeOnly` get a `Debug` that redacts it.
-pub fn types_into(api: &Api, derives: &[syn::Path], secret_fields: &[String], sink: &mut dyn Sink) {
+/// `sides`: the generated parts, which decide the serde impls each type needs ([`Directions`]).
+pub fn types_into(
+    api: &Api,
+    derives: &[syn::Path],
+    secret_fields: &[String],
+    sides: Sides,
+    sink: &mut dyn Sink,
+) {
     let mut cx = Cx {
         api,
         secret_fields,
         analysis: Analysis::new(api),
+        directions: Directions::new(api, sides),
         extra: derives.iter().map(ToTokens::to_token_stream).collect(),
         extra_names: derives
             .iter()
@@ -93,6 +105,8 @@ struct Cx<'a> {
     /// Property names redacted in `Debug` (lowercase).
     secret_fields: &'a [String],
     analysis: Analysis,
+    /// Which serde impls each type needs.
+    directions: Directions,
     extra: Vec<TokenStream>,
     /// Last path segments of the extra derives, to skip those already derived.
     extra_names: Vec<String>,
@@ -140,9 +154,10 @@ impl Cx<'_> {
         type_ref_generic(self.api, ty, true, &def.generics)
     }
 
-    /// The derive attribute: `std` derives, then serde's (when `serde`), then the extra ones
-    /// not already there.
-    fn derives(&mut self, std: &[&str], serde: &[&str]) -> TokenStream {
+    /// The derive attribute: `std` derives, then those of serde's in `serde` that every build of
+    /// the crate needs, then the extra ones not already there; and a `cfg_attr` deriving the
+    /// serde impls only the server needs ([`Directions`]).
+    fn derives(&mut self, std: &[&str], serde: &[&str], id: TypeId) -> TokenStream {
         let mut derives: Vec<TokenStream> = std
             .iter()
             .map(|name| {
@@ -150,13 +165,25 @@ impl Cx<'_> {
                 quote!(#name)
             })
             .collect();
+        let (ser, de) = self.directions.needs(id);
+        let mut server_only = Vec::new();
         for name in serde {
-            match *name {
-                "Serialize" => self.uses_serialize = true,
-                _ => self.uses_deserialize = true,
+            let need = if *name == "Serialize" { ser } else { de };
+            match need {
+                Need::Always => {
+                    match *name {
+                        "Serialize" => self.uses_serialize = true,
+                        _ => self.uses_deserialize = true,
+                    }
+                    let name = ident(name);
+                    derives.push(quote!(#name));
+                }
+                Need::Server => {
+                    let name = ident(name);
+                    server_only.push(quote!(::stencil::serde::#name));
+                }
+                Need::Never => {}
             }
-            let name = ident(name);
-            derives.push(quote!(#name));
         }
         for (path, name) in self.extra.iter().zip(&self.extra_names) {
             // serde's impls are Stencil's to write (enums and tagged unions have their own).
@@ -165,7 +192,15 @@ impl Cx<'_> {
                 derives.push(path.clone());
             }
         }
-        derive_attr(&derives)
+        let derive = derive_attr(&derives);
+        if server_only.is_empty() {
+            derive
+        } else {
+            quote! {
+                #derive
+                #[cfg_attr(feature = "server", derive(#(#server_only),*))]
+            }
+        }
     }
 
     // -----------------------------------------------------------------------------------------
@@ -199,7 +234,7 @@ impl Cx<'_> {
         if self.analysis.eq_hash(def.id) {
             std.extend(["Eq", "Hash"]);
         }
-        let derives = self.derives(&std, &["Serialize", "Deserialize"]);
+        let derives = self.derives(&std, &["Serialize", "Deserialize"], def.id);
         let serde = serde_attrs(quote!(transparent));
         let inner_ty = self.ty(def, inner);
         let (params, args) = impl_generics(def, TokenStream::new());

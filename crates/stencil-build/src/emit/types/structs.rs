@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::defaults::default_expr;
 use super::docs::{constraint_line, short_json};
-use super::{generic_params, generics_used, impl_generics, Cx};
+use super::{generic_params, generics_used, impl_generics, Cx, Need};
 use crate::emit::redact::{debug_impl, Shown};
 use crate::emit::{doc_attrs, doc_lines, ident, join_paragraphs, serde_attrs};
 use crate::ir::{Field, Presence, Struct, TypeDef};
@@ -39,6 +39,9 @@ impl Cx<'_> {
                 }
                 None if matches!(field.presence(), Presence::Required) => {
                     quote!(::std::default::Default::default())
+                }
+                None if matches!(field.presence(), Presence::OptionalNullable) => {
+                    quote!(::stencil::Nullable::Absent)
                 }
                 None => quote!(None),
             };
@@ -72,7 +75,7 @@ impl Cx<'_> {
         if default && !has_default_fn {
             std.push("Default");
         }
-        let derives = self.derives(&std, &["Serialize", "Deserialize"]);
+        let derives = self.derives(&std, &["Serialize", "Deserialize"], def.id);
         let serde = serde_attrs(TokenStream::new());
         let default_impl = if default && has_default_fn {
             let (params, args) = impl_generics(def, quote!(::std::default::Default));
@@ -88,6 +91,11 @@ impl Cx<'_> {
         } else {
             TokenStream::new()
         };
+        // The default functions serve `Deserialize` (and a hand-written `Default`): in a build
+        // without `Deserialize` for this type, they are not called.
+        let unused = default_impl.is_empty() && self.directions.needs(def.id).1 != Need::Always;
+        let allow = unused.then(|| quote!(#[allow(dead_code)]));
+        let functions = functions.iter().map(|f| quote!(#allow #f));
         quote! {
             #type_docs
             #derives
@@ -224,37 +232,18 @@ impl Cx<'_> {
                 serde.push(quote!(default, skip_serializing_if = "Option::is_none"));
                 quote!(Option<#value_ty>)
             }
+            // One generic serde impl in the runtime: no per-field `with` wrapper types.
             Presence::OptionalNullable => {
                 let default = if generic {
-                    quote!(default = "::stencil::double_option::absent")
+                    quote!(default = "::stencil::Nullable::absent")
                 } else {
                     quote!(default)
                 };
                 serde.push(quote!(
                     #default,
-                    skip_serializing_if = "Option::is_none",
-                    with = "::stencil::double_option"
+                    skip_serializing_if = "::stencil::Nullable::is_absent"
                 ));
-                // serde infers no bounds for fields with `with`.
-                let params = generics_used(&field.ty);
-                if !params.is_empty() {
-                    let names: Vec<&str> = params
-                        .iter()
-                        .filter_map(|i| def.generics.get(*i).map(String::as_str))
-                        .collect();
-                    let ser = names
-                        .iter()
-                        .map(|t| format!("{t}: ::stencil::serde::Serialize"))
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    let de = names
-                        .iter()
-                        .map(|t| format!("{t}: ::stencil::serde::Deserialize<'de>"))
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    serde.push(quote!(bound(serialize = #ser, deserialize = #de)));
-                }
-                quote!(Option<Option<#value_ty>>)
+                quote!(::stencil::Nullable<#value_ty>)
             }
         };
         let serde = if serde.is_empty() {

@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::enums::enum_variant_names_lint;
-use super::{generic_params, impl_generics, Cx};
+use super::{generic_params, impl_generics, Cx, Need};
 use crate::emit::{doc_attrs, doc_lines, ident, normalize, serde_attrs};
 use crate::ir::{TypeDef, TypeRef, Union};
 
@@ -26,8 +26,15 @@ impl Cx<'_> {
         } else {
             &["Serialize", "Deserialize"]
         };
-        let derives = self.derives(&std, serde_derives);
-        let serde = serde_attrs(quote!(untagged));
+        let derives = self.derives(&std, serde_derives, def.id);
+        // A tagged union derives only `Serialize`; where no build needs it, no `serde` attribute.
+        let serde = match (u.tag.is_some(), self.directions.needs(def.id).0) {
+            (true, Need::Never) => TokenStream::new(),
+            (true, Need::Server) => {
+                quote!(#[cfg_attr(feature = "server", serde(crate = "::stencil::serde", untagged))])
+            }
+            _ => serde_attrs(quote!(untagged)),
+        };
         let names: Vec<&str> = u.variants.iter().map(|v| v.name.as_str()).collect();
         let mut allows = Vec::new();
         if let Some(allow) = enum_variant_names_lint(&def.name, &names) {
@@ -54,10 +61,12 @@ impl Cx<'_> {
             let ty = self.ty(def, &v.ty);
             quote!(#docs #variant(#ty))
         });
-        let tagged = match &u.tag {
-            Some(tag) => self.tagged_impls(def, u, tag),
-            None if u.event_keyed => event_keyed_impl(def, u),
-            None => TokenStream::new(),
+        // A tagged union's `Deserialize` is written here, when a generated part needs it; a
+        // union keyed by event name is read from events (`FromEvent`).
+        let tagged = match (&u.tag, self.directions.needs(def.id).1) {
+            (None, _) if u.event_keyed => event_keyed_impl(def, u),
+            (Some(_), Need::Never) | (None, _) => TokenStream::new(),
+            (Some(tag), need) => self.tagged_impls(def, u, tag, need.cfg()),
         };
         quote! {
             #docs
@@ -72,7 +81,8 @@ impl Cx<'_> {
         }
     }
 
-    fn tagged_impls(&self, def: &TypeDef, u: &Union, tag: &str) -> TokenStream {
+    /// The `TaggedUnion` and `Deserialize` impls, each under `cfg` (a `#[cfg]`, or nothing).
+    fn tagged_impls(&self, def: &TypeDef, u: &Union, tag: &str, cfg: TokenStream) -> TokenStream {
         let name = ident(&def.name);
         let mut seen = BTreeSet::new();
         let mut tags = Vec::new();
@@ -115,6 +125,7 @@ impl Cx<'_> {
         };
         if def.generics.is_empty() {
             quote! {
+                #cfg
                 impl ::stencil::TaggedUnion for #name {
                     const TAG: &'static str = #tag;
                     const TAGS: &'static [&'static str] = &[#(#tags),*];
@@ -122,6 +133,7 @@ impl Cx<'_> {
                     #body
                 }
 
+                #cfg
                 ::stencil::impl_tagged_union!(#name);
             }
         } else {
@@ -132,6 +144,7 @@ impl Cx<'_> {
                 quote!(#g: ::stencil::serde::de::DeserializeOwned)
             }));
             quote! {
+                #cfg
                 impl #params ::stencil::TaggedUnion for #name #args {
                     const TAG: &'static str = #tag;
                     const TAGS: &'static [&'static str] = &[#(#tags),*];
@@ -139,6 +152,7 @@ impl Cx<'_> {
                     #body
                 }
 
+                #cfg
                 impl<#(#de_params),*> ::stencil::serde::Deserialize<'de> for #name #args {
                     fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
                     where
