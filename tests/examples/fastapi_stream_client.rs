@@ -61,7 +61,10 @@ async fn items(client: &Client) {
         };
         assert_eq!(item.tags, even);
         // `price` is `Optional[float] = None`: left out (not `null`) when unset.
-        assert_eq!(item.price, (id % 3 == 0).then_some(Some(id as f64 / 4.0)));
+        assert_eq!(
+            item.price,
+            stencil::Nullable::from_option((id % 3 == 0).then_some(Some(id as f64 / 4.0)))
+        );
         id += 1;
     }
     assert_eq!(id, 5_000, "every line arrives");

@@ -29,7 +29,7 @@ impl Webhooks for Accepting {
     ) -> Result<receiver::NewSubscriptionResponse, Self::Error> {
         Ok(receiver::NewSubscriptionResponse::Ok(Receipt {
             accepted: true,
-            note: Some(Some(format!("welcome {}", request.body.username))),
+            note: stencil::Nullable::Value(format!("welcome {}", request.body.username)),
         }))
     }
 
@@ -39,7 +39,7 @@ impl Webhooks for Accepting {
     ) -> Result<receiver::CancellationResponse, Self::Error> {
         Ok(receiver::CancellationResponse::Ok(Receipt {
             accepted: true,
-            note: None,
+            note: stencil::Nullable::Absent,
         }))
     }
 }
@@ -52,7 +52,7 @@ fn subscription(username: &str, plan: &str, fee: f64) -> Subscription {
             monthly_fee: fee,
         },
         start_date: Utc.with_ymd_and_hms(2026, 12, 6, 12, 30, 0).unwrap(),
-        referrer: Some(Some("newsletter".into())),
+        referrer: stencil::Nullable::Value("newsletter".into()),
     }
 }
 
@@ -84,7 +84,7 @@ async fn main() {
         .expect("FastAPI accepts the payload");
     assert_eq!(receipt.status(), 200);
     assert!(receipt.accepted);
-    assert_eq!(receipt.note, Some(Some("welcome ada".into())));
+    assert_eq!(receipt.note, stencil::Nullable::Value("welcome ada".into()));
     println!("ok: FastAPI received the typed payload and answered {receipt:?}");
 
     // 2. Payloads pydantic refuses: the typed 422, the same errors as the generated receiver's.

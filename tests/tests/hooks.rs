@@ -234,7 +234,7 @@ mod fastapi_app_webhooks {
             self.0.send(Delivery::New(request.body)).unwrap();
             Ok(receiver::NewSubscriptionResponse::Ok(Receipt {
                 accepted: true,
-                note: Some(Some(note)),
+                note: stencil::Nullable::Value(note),
             }))
         }
 
@@ -245,7 +245,7 @@ mod fastapi_app_webhooks {
             self.0.send(Delivery::Cancelled(request.body)).unwrap();
             Ok(receiver::CancellationResponse::Ok(Receipt {
                 accepted: false,
-                note: None,
+                note: stencil::Nullable::Absent,
             }))
         }
     }
@@ -258,7 +258,7 @@ mod fastapi_app_webhooks {
                 monthly_fee: fee,
             },
             start_date: Utc.with_ymd_and_hms(2026, 12, 6, 12, 0, 0).unwrap(),
-            referrer: None,
+            referrer: stencil::Nullable::Absent,
         }
     }
 
@@ -271,14 +271,14 @@ mod fastapi_app_webhooks {
             .new_subscription(format!("{base}/new_subscription"), subscription(9.5))
             .await
             .unwrap();
-        assert_eq!(receipt.note, Some(Some("welcome ada".into())));
+        assert_eq!(receipt.note, stencil::Nullable::Value("welcome ada".into()));
         let Delivery::New(got) = next(&mut rx).await else {
             panic!("not the subscription")
         };
         assert_eq!(got, subscription(9.5));
         let cancel = Cancellation {
             username: "ada".into(),
-            reason: Some(Some("moving".into())),
+            reason: stencil::Nullable::Value("moving".into()),
         };
         let receipt = sender
             .cancellation(format!("{base}/cancellation"), cancel.clone())

@@ -106,7 +106,7 @@ async fn a_streamed_chat_completion_decodes_chunk_by_chunk() {
     let text: String = chunks
         .iter()
         .flat_map(|c| &c.choices)
-        .filter_map(|choice| choice.delta.content.clone().flatten())
+        .filter_map(|choice| choice.delta.content.clone().into_value())
         .collect();
     assert_eq!(text, "Hello! How can I help you today?");
     let finish: Vec<_> = chunks
@@ -121,12 +121,12 @@ async fn a_streamed_chat_completion_decodes_chunk_by_chunk() {
         .unwrap()
         .usage
         .clone()
-        .flatten()
+        .into_value()
         .expect("usage last");
     assert_eq!((usage.prompt_tokens, usage.completion_tokens), (19, 10));
     assert!(chunks[..11]
         .iter()
-        .all(|c| c.usage.clone().flatten().is_none()));
+        .all(|c| c.usage.clone().into_value().is_none()));
 
     let seen = seen.lock().unwrap();
     assert_eq!(seen.len(), 1);

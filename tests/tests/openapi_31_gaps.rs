@@ -108,7 +108,7 @@ async fn an_operation_without_responses_answers_any_success() {
     let created = client
         .subscribe(SubscriptionRequest {
             callback_url: "https://example.com/hook".into(),
-            reserved: Some(None),
+            reserved: stencil::Nullable::Null,
         })
         .await
         .unwrap();

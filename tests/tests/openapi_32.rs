@@ -54,7 +54,7 @@ impl PetsApi for Pets {
     ) -> Result<api::SearchPetsResponse, Error> {
         let filter = request.body;
         self.saw(format!("query {:?} {:?}", filter.kind, filter.name));
-        let name = filter.name.flatten().unwrap_or_default();
+        let name = filter.name.into_value().unwrap_or_default();
         Ok(api::SearchPetsResponse::Ok(vec![pet(&name)]))
     }
 }
@@ -127,7 +127,7 @@ async fn query_and_additional_operations_are_sent_and_routed_by_method() {
     let found = client
         .search_pets(PetFilter {
             kind: Some(PetKind::Cat),
-            name: Some(Some("tom".into())),
+            name: stencil::Nullable::Value("tom".into()),
         })
         .await
         .unwrap();
@@ -147,7 +147,7 @@ async fn query_and_additional_operations_are_sent_and_routed_by_method() {
     assert_eq!(
         seen(&pets),
         [
-            "query Some(Cat) Some(Some(\"tom\"))",
+            "query Some(Cat) Value(\"tom\")",
             "link </pets/tom>; rel=friend",
             "purge tom",
             "purge ghost",
@@ -190,7 +190,7 @@ async fn query_and_additional_operations_are_sent_and_routed_by_method() {
     let bare = send("LINK", "/pets").send().await.unwrap();
     assert_eq!(bare.status(), 422);
     // Only the valid QUERY reached a handler.
-    assert_eq!(seen(&pets), ["query None Some(Some(\"x\"))"]);
+    assert_eq!(seen(&pets), ["query None Value(\"x\")"]);
 }
 
 #[tokio::test]

@@ -23,8 +23,7 @@ pub mod types {
     }
 
     /// Body_login_token_post
-    #[derive(Clone, PartialEq, Eq, Hash, Serialize)]
-    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
+    #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct BodyLoginTokenPost {
         /// Username
@@ -42,7 +41,6 @@ pub mod types {
         pub remember: bool,
     }
 
-    #[allow(dead_code)]
     fn default_body_login_token_post_remember() -> bool {
         false
     }
@@ -62,8 +60,7 @@ pub mod types {
     }
 
     /// Body_upload_upload_post
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct BodyUploadUploadPost {
         /// File
@@ -81,14 +78,12 @@ pub mod types {
         pub count: i64,
     }
 
-    #[allow(dead_code)]
     fn default_body_upload_upload_post_count() -> i64 {
         1
     }
 
     /// Cat
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct Cat {
         /// Pet Type
@@ -162,8 +157,7 @@ pub mod types {
     ::stencil::impl_string_enum!(Colour);
 
     /// Dog
-    #[derive(Debug, Clone, PartialEq, Serialize)]
-    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct Dog {
         /// Pet Type
@@ -201,8 +195,7 @@ pub mod types {
     ::stencil::impl_string_enum!(DogPetType);
 
     /// Event
-    #[derive(Debug, Clone, PartialEq, Serialize)]
-    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct Event {
         /// When
@@ -267,8 +260,7 @@ pub mod types {
     ::stencil::impl_int_enum!(Level);
 
     /// Owner
-    #[derive(Debug, Clone, PartialEq, Serialize)]
-    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct Owner {
         /// Pet
@@ -292,7 +284,6 @@ pub mod types {
         Dog(Dog),
     }
 
-    #[cfg(feature = "server")]
     impl ::stencil::TaggedUnion for OwnerPet {
         const TAG: &'static str = "pet_type";
         const TAGS: &'static [&'static str] = &["cat", "dog"];
@@ -309,12 +300,10 @@ pub mod types {
         }
     }
 
-    #[cfg(feature = "server")]
     ::stencil::impl_tagged_union!(OwnerPet);
 
     /// Untagged
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde", untagged)]
     pub enum OwnerUntagged {
         I64(i64),
@@ -322,8 +311,7 @@ pub mod types {
     }
 
     /// Page
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct Page<T> {
         /// Items

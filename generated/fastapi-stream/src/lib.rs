@@ -26,7 +26,7 @@ pub mod types {
     }
 
     /// ChatRequest
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatRequest {
         /// Prompt
@@ -38,7 +38,6 @@ pub mod types {
         pub stream: bool,
     }
 
-    #[allow(dead_code)]
     fn default_chat_request_stream() -> bool {
         false
     }

@@ -118,8 +118,7 @@ pub mod types {
 
     pub type Credits = ::std::collections::BTreeMap<String, CreditsValue>;
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde", untagged)]
     pub enum CreditsValue {
         String(String),
@@ -351,8 +350,7 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct MemberForm {
         /// Constraints: `format: email`.
@@ -364,7 +362,6 @@ pub mod types {
         pub newsletter: bool,
     }
 
-    #[allow(dead_code)]
     fn default_member_form_newsletter() -> bool {
         false
     }
@@ -468,8 +465,7 @@ pub mod types {
         pub attributes: Option<Attributes>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Serialize)]
-    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct PublicationFilter {
         /// Constraints: `minimum: 1450`.
@@ -509,8 +505,7 @@ pub mod types {
         pub parent: Option<Box<Series>>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct UploadCoverBody {
         /// Constraints: `format: binary`.

@@ -108,8 +108,7 @@ pub mod types {
     }
 
     /// AnimalCreate
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct AnimalCreate {
         /// Name
@@ -127,7 +126,6 @@ pub mod types {
         pub danger_level: DangerLevel,
     }
 
-    #[allow(dead_code)]
     fn default_animal_create_danger_level() -> DangerLevel {
         DangerLevel::V1
     }
@@ -209,8 +207,7 @@ pub mod types {
     }
 
     /// AnimalFilter
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct AnimalFilter {
         /// Defaults to `0`. Constraints: `minimum: 0`.
@@ -895,8 +892,7 @@ pub mod types {
     pub type LegacyTag = String;
 
     /// LoginForm
-    #[derive(Clone, PartialEq, Eq, Hash, Serialize)]
-    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
+    #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct LoginForm {
         /// Grant Type
@@ -917,7 +913,6 @@ pub mod types {
         pub scope: String,
     }
 
-    #[allow(dead_code)]
     fn default_login_form_scope() -> String {
         "".to_owned()
     }
@@ -1367,8 +1362,7 @@ pub mod types {
     }
 
     /// Body_upload_photo_animals__animal_id__photos_post
-    #[derive(Debug, Clone, PartialEq, Serialize)]
-    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct UploadPhotoBody {
         /// File

@@ -8,7 +8,7 @@ pub mod types {
     /// Allowed tools
     ///
     /// Constrains the tools available to the model to a pre-defined set.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionAllowedTools {
         /// Constrains the tools available to the model to a pre-defined set.
@@ -35,7 +35,7 @@ pub mod types {
     /// Allowed tools
     ///
     /// Constrains the tools available to the model to a pre-defined set.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionAllowedToolsChoice {
         /// Allowed tool configuration type. Always `allowed_tools`.
@@ -110,7 +110,7 @@ pub mod types {
     ::stencil::impl_string_enum!(ChatCompletionAllowedToolsMode);
 
     /// Specifying a particular function via `{"name": "my_function"}` forces the model to call that function.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionFunctionCallOption {
         /// The name of the function to call.
@@ -118,7 +118,7 @@ pub mod types {
     }
 
     /// **Deprecated**
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionFunctions {
         /// A description of what the function does, used by the model to choose when and how to call the function.
@@ -308,7 +308,7 @@ pub mod types {
     /// Function tool choice
     ///
     /// Specifies a tool the model should use. Use to force the model to call a specific function.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionNamedToolChoice {
         /// For function calling, the type is always `function`.
@@ -320,7 +320,7 @@ pub mod types {
     /// Custom tool choice
     ///
     /// Specifies a tool the model should use. Use to force the model to call a specific custom tool.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionNamedToolChoiceCustom {
         /// For custom tool calling, the type is always `custom`.
@@ -329,7 +329,7 @@ pub mod types {
         pub custom: ChatCompletionNamedToolChoiceFunction,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionNamedToolChoiceFunction {
         /// The name of the function to call.
@@ -339,7 +339,7 @@ pub mod types {
     /// Assistant message
     ///
     /// Messages sent by the model in response to user messages.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionRequestAssistantMessage {
         /// The contents of the assistant message. Required unless `tool_calls` or `function_call` is specified.
@@ -370,7 +370,7 @@ pub mod types {
 
     /// Data about a previous audio response from the model.
     /// [Learn more](/docs/guides/audio).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionRequestAssistantMessageAudio {
         /// Unique identifier for a previous audio response from the model.
@@ -378,7 +378,7 @@ pub mod types {
     }
 
     /// The contents of the assistant message. Required unless `tool_calls` or `function_call` is specified.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde", untagged)]
     pub enum ChatCompletionRequestAssistantMessageContent {
         /// Text content
@@ -402,6 +402,39 @@ pub mod types {
             ChatCompletionRequestMessageContentPartRefusal,
         ),
     }
+
+    impl ::stencil::TaggedUnion for ChatCompletionRequestAssistantMessageContentPart {
+        const TAG: &'static str = "type";
+        const TAGS: &'static [&'static str] = &[
+            "ChatCompletionRequestMessageContentPartText",
+            "text",
+            "ChatCompletionRequestMessageContentPartRefusal",
+            "refusal",
+        ];
+
+        fn from_tagged(
+            tag: &str,
+            value: ::stencil::serde_json::Value,
+        ) -> Option<Result<Self, ::stencil::serde_json::Error>> {
+            match tag {
+                "ChatCompletionRequestMessageContentPartText" | "text" => {
+                    Some(
+                        ::stencil::serde_json::from_value(value)
+                            .map(Self::ChatCompletionRequestMessageContentPartText),
+                    )
+                }
+                "ChatCompletionRequestMessageContentPartRefusal" | "refusal" => {
+                    Some(
+                        ::stencil::serde_json::from_value(value)
+                            .map(Self::ChatCompletionRequestMessageContentPartRefusal),
+                    )
+                }
+                _ => None,
+            }
+        }
+    }
+
+    ::stencil::impl_tagged_union!(ChatCompletionRequestAssistantMessageContentPart);
 
     /// Deprecated and replaced by `tool_calls`. The name and arguments of a function that should be called, as generated by the model.
     ///
@@ -448,7 +481,7 @@ pub mod types {
     /// Developer-provided instructions that the model should follow, regardless of
     /// messages sent by the user. With o1 models and newer, `developer` messages
     /// replace the previous `system` messages.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionRequestDeveloperMessage {
         /// The contents of the developer message.
@@ -461,7 +494,7 @@ pub mod types {
     }
 
     /// The contents of the developer message.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde", untagged)]
     pub enum ChatCompletionRequestDeveloperMessageContent {
         /// Text content
@@ -505,7 +538,7 @@ pub mod types {
     /// Function message
     ///
     /// **Deprecated**
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionRequestFunctionMessage {
         /// The role of the messages author, in this case `function`.
@@ -528,10 +561,75 @@ pub mod types {
         ChatCompletionRequestFunctionMessage(ChatCompletionRequestFunctionMessage),
     }
 
+    impl ::stencil::TaggedUnion for ChatCompletionRequestMessage {
+        const TAG: &'static str = "role";
+        const TAGS: &'static [&'static str] = &[
+            "ChatCompletionRequestDeveloperMessage",
+            "developer",
+            "ChatCompletionRequestSystemMessage",
+            "system",
+            "ChatCompletionRequestUserMessage",
+            "user",
+            "ChatCompletionRequestAssistantMessage",
+            "assistant",
+            "ChatCompletionRequestToolMessage",
+            "tool",
+            "ChatCompletionRequestFunctionMessage",
+            "function",
+        ];
+
+        fn from_tagged(
+            tag: &str,
+            value: ::stencil::serde_json::Value,
+        ) -> Option<Result<Self, ::stencil::serde_json::Error>> {
+            match tag {
+                "ChatCompletionRequestDeveloperMessage" | "developer" => {
+                    Some(
+                        ::stencil::serde_json::from_value(value)
+                            .map(Self::ChatCompletionRequestDeveloperMessage),
+                    )
+                }
+                "ChatCompletionRequestSystemMessage" | "system" => {
+                    Some(
+                        ::stencil::serde_json::from_value(value)
+                            .map(Self::ChatCompletionRequestSystemMessage),
+                    )
+                }
+                "ChatCompletionRequestUserMessage" | "user" => {
+                    Some(
+                        ::stencil::serde_json::from_value(value)
+                            .map(Self::ChatCompletionRequestUserMessage),
+                    )
+                }
+                "ChatCompletionRequestAssistantMessage" | "assistant" => {
+                    Some(
+                        ::stencil::serde_json::from_value(value)
+                            .map(Self::ChatCompletionRequestAssistantMessage),
+                    )
+                }
+                "ChatCompletionRequestToolMessage" | "tool" => {
+                    Some(
+                        ::stencil::serde_json::from_value(value)
+                            .map(Self::ChatCompletionRequestToolMessage),
+                    )
+                }
+                "ChatCompletionRequestFunctionMessage" | "function" => {
+                    Some(
+                        ::stencil::serde_json::from_value(value)
+                            .map(Self::ChatCompletionRequestFunctionMessage),
+                    )
+                }
+                _ => None,
+            }
+        }
+    }
+
+    ::stencil::impl_tagged_union!(ChatCompletionRequestMessage);
+
     /// Audio content part
     ///
     /// Learn about [audio inputs](/docs/guides/audio).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionRequestMessageContentPartAudio {
         /// The type of the content part. Always `input_audio`.
@@ -540,7 +638,7 @@ pub mod types {
         pub input_audio: ChatCompletionRequestMessageContentPartAudioInputAudio,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionRequestMessageContentPartAudioInputAudio {
         /// Base64 encoded audio data.
@@ -614,7 +712,7 @@ pub mod types {
     /// File content part
     ///
     /// Learn about [file inputs](/docs/guides/text) for text generation.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionRequestMessageContentPartFile {
         /// The type of the content part. Always `file`.
@@ -623,7 +721,7 @@ pub mod types {
         pub file: ChatCompletionRequestMessageContentPartFileFile,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionRequestMessageContentPartFileFile {
         /// The name of the file, used when passing the file to the model as a
@@ -670,7 +768,7 @@ pub mod types {
     /// Image content part
     ///
     /// Learn about [image inputs](/docs/guides/vision).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionRequestMessageContentPartImage {
         /// The type of the content part.
@@ -679,7 +777,7 @@ pub mod types {
         pub image_url: ChatCompletionRequestMessageContentPartImageImageUrl,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionRequestMessageContentPartImageImageUrl {
         /// Either a URL of the image or the base64 encoded image data.
@@ -695,7 +793,6 @@ pub mod types {
         pub detail: ChatCompletionRequestMessageContentPartImageImageUrlDetail,
     }
 
-    #[allow(dead_code)]
     fn default_chat_completion_request_message_content_part_image_image_url_detail() -> ChatCompletionRequestMessageContentPartImageImageUrlDetail {
         ChatCompletionRequestMessageContentPartImageImageUrlDetail::Auto
     }
@@ -766,7 +863,7 @@ pub mod types {
     ::stencil::impl_string_enum!(ChatCompletionRequestMessageContentPartImageType);
 
     /// Refusal content part
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionRequestMessageContentPartRefusal {
         /// The type of the content part.
@@ -807,7 +904,7 @@ pub mod types {
     /// Text content part
     ///
     /// Learn about [text inputs](/docs/guides/text-generation).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionRequestMessageContentPartText {
         /// The type of the content part.
@@ -850,7 +947,7 @@ pub mod types {
     /// Developer-provided instructions that the model should follow, regardless of
     /// messages sent by the user. With o1 models and newer, use `developer` messages
     /// for this purpose instead.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionRequestSystemMessage {
         /// The contents of the system message.
@@ -863,7 +960,7 @@ pub mod types {
     }
 
     /// The contents of the system message.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde", untagged)]
     pub enum ChatCompletionRequestSystemMessageContent {
         /// Text content
@@ -907,7 +1004,7 @@ pub mod types {
     ::stencil::impl_string_enum!(ChatCompletionRequestSystemMessageRole);
 
     /// Tool message
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionRequestToolMessage {
         /// The role of the messages author, in this case `tool`.
@@ -919,7 +1016,7 @@ pub mod types {
     }
 
     /// The contents of the tool message.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde", untagged)]
     pub enum ChatCompletionRequestToolMessageContent {
         /// Text content
@@ -966,7 +1063,7 @@ pub mod types {
     ///
     /// Messages sent by an end user, containing prompts or additional context
     /// information.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionRequestUserMessage {
         /// The contents of the user message.
@@ -979,7 +1076,7 @@ pub mod types {
     }
 
     /// The contents of the user message.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde", untagged)]
     pub enum ChatCompletionRequestUserMessageContent {
         /// Text content
@@ -1009,6 +1106,51 @@ pub mod types {
             ChatCompletionRequestMessageContentPartFile,
         ),
     }
+
+    impl ::stencil::TaggedUnion for ChatCompletionRequestUserMessageContentPart {
+        const TAG: &'static str = "type";
+        const TAGS: &'static [&'static str] = &[
+            "text",
+            "image_url",
+            "input_audio",
+            "file",
+        ];
+
+        fn from_tagged(
+            tag: &str,
+            value: ::stencil::serde_json::Value,
+        ) -> Option<Result<Self, ::stencil::serde_json::Error>> {
+            match tag {
+                "text" => {
+                    Some(
+                        ::stencil::serde_json::from_value(value)
+                            .map(Self::ChatCompletionRequestMessageContentPartText),
+                    )
+                }
+                "image_url" => {
+                    Some(
+                        ::stencil::serde_json::from_value(value)
+                            .map(Self::ChatCompletionRequestMessageContentPartImage),
+                    )
+                }
+                "input_audio" => {
+                    Some(
+                        ::stencil::serde_json::from_value(value)
+                            .map(Self::ChatCompletionRequestMessageContentPartAudio),
+                    )
+                }
+                "file" => {
+                    Some(
+                        ::stencil::serde_json::from_value(value)
+                            .map(Self::ChatCompletionRequestMessageContentPartFile),
+                    )
+                }
+                _ => None,
+            }
+        }
+    }
+
+    ::stencil::impl_tagged_union!(ChatCompletionRequestUserMessageContentPart);
 
     /// The role of the messages author, in this case `user`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1144,7 +1286,7 @@ pub mod types {
     pub type ChatCompletionStreamOptions = ChatCompletionStreamOptions2;
 
     /// Options for streaming response. Only set this when you set `stream: true`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionStreamOptions2 {
         /// If set, an additional chunk will be streamed before the `data: [DONE]`
@@ -1306,7 +1448,7 @@ pub mod types {
     /// Function tool
     ///
     /// A function tool that can be used to generate a response.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatCompletionTool {
         /// The type of the tool. Currently, only `function` is supported.
@@ -1322,7 +1464,7 @@ pub mod types {
     /// Specifying a particular tool via `{"type": "function", "function": {"name": "my_function"}}` forces the model to call that tool.
     ///
     /// `none` is the default when no tools are present. `auto` is the default if tools are present.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde", untagged)]
     #[allow(clippy::large_enum_variant)]
     pub enum ChatCompletionToolChoiceOption {
@@ -1496,7 +1638,7 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct CreateChatCompletionRequest {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1728,7 +1870,7 @@ pub mod types {
 
     /// Parameters for audio output. Required when audio output is requested with
     /// `modalities: ["audio"]`. [Learn more](/docs/guides/audio).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct CreateChatCompletionRequestAudio {
         /// The voice the model uses to respond. Supported built-in voices are
@@ -1809,7 +1951,7 @@ pub mod types {
     /// if functions are present.
     ///
     /// **Deprecated**
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde", untagged)]
     #[allow(clippy::large_enum_variant)]
     pub enum CreateChatCompletionRequestFunctionCall {
@@ -1901,6 +2043,47 @@ pub mod types {
         ResponseFormatJsonObject(ResponseFormatJsonObject),
     }
 
+    impl ::stencil::TaggedUnion for CreateChatCompletionRequestResponseFormat {
+        const TAG: &'static str = "type";
+        const TAGS: &'static [&'static str] = &[
+            "ResponseFormatText",
+            "text",
+            "ResponseFormatJsonSchema",
+            "json_schema",
+            "ResponseFormatJsonObject",
+            "json_object",
+        ];
+
+        fn from_tagged(
+            tag: &str,
+            value: ::stencil::serde_json::Value,
+        ) -> Option<Result<Self, ::stencil::serde_json::Error>> {
+            match tag {
+                "ResponseFormatText" | "text" => {
+                    Some(
+                        ::stencil::serde_json::from_value(value)
+                            .map(Self::ResponseFormatText),
+                    )
+                }
+                "ResponseFormatJsonSchema" | "json_schema" => {
+                    Some(
+                        ::stencil::serde_json::from_value(value)
+                            .map(Self::ResponseFormatJsonSchema),
+                    )
+                }
+                "ResponseFormatJsonObject" | "json_object" => {
+                    Some(
+                        ::stencil::serde_json::from_value(value)
+                            .map(Self::ResponseFormatJsonObject),
+                    )
+                }
+                _ => None,
+            }
+        }
+    }
+
+    ::stencil::impl_tagged_union!(CreateChatCompletionRequestResponseFormat);
+
     #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     #[serde(crate = "::stencil::serde", untagged)]
     #[allow(clippy::large_enum_variant)]
@@ -1909,11 +2092,39 @@ pub mod types {
         CustomToolChatCompletions(CustomToolChatCompletions),
     }
 
+    impl ::stencil::TaggedUnion for CreateChatCompletionRequestToolsItem {
+        const TAG: &'static str = "type";
+        const TAGS: &'static [&'static str] = &["function", "custom"];
+
+        fn from_tagged(
+            tag: &str,
+            value: ::stencil::serde_json::Value,
+        ) -> Option<Result<Self, ::stencil::serde_json::Error>> {
+            match tag {
+                "function" => {
+                    Some(
+                        ::stencil::serde_json::from_value(value)
+                            .map(Self::ChatCompletionTool),
+                    )
+                }
+                "custom" => {
+                    Some(
+                        ::stencil::serde_json::from_value(value)
+                            .map(Self::CustomToolChatCompletions),
+                    )
+                }
+                _ => None,
+            }
+        }
+    }
+
+    ::stencil::impl_tagged_union!(CreateChatCompletionRequestToolsItem);
+
     /// Web search
     ///
     /// This tool searches the web for relevant results to use in a response.
     /// Learn more about the [web search tool](/docs/guides/tools-web-search?api-mode=chat).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct CreateChatCompletionRequestWebSearchOptions {
         /// Approximate location parameters for the search.
@@ -1926,7 +2137,7 @@ pub mod types {
     }
 
     /// Approximate location parameters for the search.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct CreateChatCompletionRequestWebSearchOptionsUserLocation {
         /// The type of location approximation. Always `approximate`.
@@ -2253,7 +2464,7 @@ pub mod types {
     /// Custom tool
     ///
     /// A custom tool that processes input using a specified format.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct CustomToolChatCompletions {
         /// The type of the custom tool. Always `custom`.
@@ -2268,7 +2479,7 @@ pub mod types {
     /// Custom tool properties
     ///
     /// Properties of the custom tool.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct CustomToolChatCompletionsCustom {
         /// The name of the custom tool, used to identify it in tool calls.
@@ -2296,10 +2507,32 @@ pub mod types {
         Variant1(CustomToolChatCompletionsCustomFormatVariant1),
     }
 
+    impl ::stencil::TaggedUnion for CustomToolChatCompletionsCustomFormat {
+        const TAG: &'static str = "type";
+        const TAGS: &'static [&'static str] = &["text", "grammar"];
+
+        fn from_tagged(
+            tag: &str,
+            value: ::stencil::serde_json::Value,
+        ) -> Option<Result<Self, ::stencil::serde_json::Error>> {
+            match tag {
+                "text" => {
+                    Some(::stencil::serde_json::from_value(value).map(Self::Variant0))
+                }
+                "grammar" => {
+                    Some(::stencil::serde_json::from_value(value).map(Self::Variant1))
+                }
+                _ => None,
+            }
+        }
+    }
+
+    ::stencil::impl_tagged_union!(CustomToolChatCompletionsCustomFormat);
+
     /// Text format
     ///
     /// Unconstrained free-form text.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct CustomToolChatCompletionsCustomFormatVariant0 {
         /// Unconstrained text format. Always `text`.
@@ -2310,7 +2543,7 @@ pub mod types {
     /// Grammar format
     ///
     /// A grammar defined by the user.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct CustomToolChatCompletionsCustomFormatVariant1 {
         /// Grammar format. Always `grammar`.
@@ -2325,7 +2558,7 @@ pub mod types {
     /// Grammar format
     ///
     /// Your chosen grammar.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct CustomToolChatCompletionsCustomFormatVariant1Grammar {
         /// The grammar definition.
@@ -2395,7 +2628,7 @@ pub mod types {
 
     ::stencil::impl_string_enum!(CustomToolChatCompletionsCustomFormatVariant1Type);
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct FunctionObject {
         /// A description of what the function does, used by the model to choose when and how to call the function.
@@ -2423,7 +2656,7 @@ pub mod types {
     pub type Metadata = ::std::collections::BTreeMap<String, String>;
 
     /// Example: `"gpt-5.4"`
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde", untagged)]
     #[allow(clippy::large_enum_variant)]
     pub enum ModelIdsShared {
@@ -2931,7 +3164,7 @@ pub mod types {
     ///
     /// Static predicted output content, such as the content of a text file that is
     /// being regenerated.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct PredictionContent {
         /// The type of the predicted content you want to provide. This type is
@@ -3040,7 +3273,7 @@ pub mod types {
     /// Using `json_schema` is recommended for models that support it. Note that the
     /// model will not generate JSON without a system or user message instructing it
     /// to do so.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ResponseFormatJsonObject {
         /// The type of response format being defined. Always `json_object`.
@@ -3081,7 +3314,7 @@ pub mod types {
     ///
     /// JSON Schema response format. Used to generate structured JSON responses.
     /// Learn more about [Structured Outputs](/docs/guides/structured-outputs).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ResponseFormatJsonSchema {
         /// The type of response format being defined. Always `json_schema`.
@@ -3096,7 +3329,7 @@ pub mod types {
     /// JSON schema
     ///
     /// Structured Outputs configuration options, including a JSON Schema.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ResponseFormatJsonSchemaJsonSchema {
         /// A description of what the response format is for, used by the model to
@@ -3160,7 +3393,7 @@ pub mod types {
     /// Text
     ///
     /// Default response format. Used to generate text responses.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ResponseFormatText {
         /// The type of response format being defined. Always `text`.
@@ -3258,7 +3491,7 @@ pub mod types {
     ///
     /// Up to 4 sequences where the API will stop generating further tokens. The
     /// returned text will not contain the stop sequence.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde", untagged)]
     pub enum StopConfiguration {
         /// Example: `"\n"`
@@ -3307,7 +3540,7 @@ pub mod types {
     /// Voice
     ///
     /// A built-in voice name or a custom voice reference.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde", untagged)]
     #[allow(clippy::large_enum_variant)]
     pub enum VoiceIdsOrCustomVoice {
@@ -3317,7 +3550,7 @@ pub mod types {
     }
 
     /// Example: `"ash"`
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde", untagged)]
     #[allow(clippy::large_enum_variant)]
     pub enum VoiceIdsShared {
@@ -3428,7 +3661,7 @@ pub mod types {
     /// Web search location
     ///
     /// Approximate location parameters for the search.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct WebSearchLocation {
         /// The two-letter

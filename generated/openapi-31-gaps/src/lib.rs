@@ -20,8 +20,7 @@ pub mod types {
         pub maybe_null: ::stencil::Nullable<()>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct SubscriptionRequest {
         /// Constraints: `format: uri`.

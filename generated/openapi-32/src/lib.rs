@@ -23,8 +23,7 @@ pub mod types {
         pub at: ::stencil::chrono::DateTime<::stencil::chrono::Utc>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
-    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct PetFilter {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -63,8 +62,7 @@ pub mod types {
 
     ::stencil::impl_string_enum!(PetKind);
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
-    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct PetQuery {
         #[serde(default, skip_serializing_if = "Option::is_none")]

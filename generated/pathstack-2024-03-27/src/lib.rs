@@ -222,8 +222,7 @@ pub mod types {
     }
 
     /// RefreshToken
-    #[derive(Clone, PartialEq, Eq, Hash, Serialize)]
-    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
+    #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct RefreshToken {
         /// Sub
@@ -287,8 +286,7 @@ pub mod types {
     }
 
     /// UsernamePassword
-    #[derive(Clone, PartialEq, Eq, Hash, Serialize)]
-    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
+    #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct UsernamePassword {
         /// Username

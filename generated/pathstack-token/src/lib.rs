@@ -119,8 +119,7 @@ pub mod types {
     }
 
     /// UsernamePassword
-    #[derive(Clone, PartialEq, Eq, Hash, Serialize)]
-    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
+    #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct UsernamePassword {
         /// Username

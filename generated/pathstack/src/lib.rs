@@ -344,8 +344,7 @@ pub mod types {
     }
 
     /// RefreshToken
-    #[derive(Clone, PartialEq, Eq, Hash, Serialize)]
-    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
+    #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct RefreshToken {
         /// Sub
@@ -503,8 +502,7 @@ pub mod types {
         I64(i64),
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
-    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct UpdateConnectionBody {
         /// Active
@@ -526,16 +524,14 @@ pub mod types {
         pub email: ::stencil::Nullable<String>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
-    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct UpdateConnectionCredentialsBody {
         pub credentials: Credentials,
     }
 
     /// UsernamePassword
-    #[derive(Clone, PartialEq, Eq, Hash, Serialize)]
-    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
+    #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct UsernamePassword {
         /// Username

@@ -14,8 +14,7 @@ pub mod types {
         pub message: String,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct NewPet {
         /// Example: `"doggie"`

@@ -193,8 +193,7 @@ pub mod types {
 
     ::stencil::impl_tagged_union!(Figure);
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
-    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct Filter {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -410,8 +409,7 @@ pub mod types {
         pub detail: Option<String>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
-    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct Reactions {
         #[serde(rename = "+1", default, skip_serializing_if = "Option::is_none")]

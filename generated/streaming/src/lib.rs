@@ -12,8 +12,7 @@ pub mod types {
         pub delta: String,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-    #[cfg_attr(feature = "server", derive(::stencil::serde::Deserialize))]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::stencil::serde")]
     pub struct ChatRequest {
         pub prompt: String,

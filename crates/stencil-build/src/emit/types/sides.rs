@@ -1,6 +1,8 @@
 //! Which serde impls each type needs, by the way it travels: a type only a request carries is
-//! serialized by the client and deserialized by the server; a type only a response carries, the
-//! reverse. Every other type (in both, in hooks, in no operation) derives both.
+//! serialized by the client and deserialized by the server (and the client deserializes it too,
+//! so a request can be built from JSON); a type only a response carries is serialized by the
+//! server and deserialized by the client. Every other type (in both, in hooks, in no operation)
+//! derives both.
 //!
 //! serde's derives are most of a generated crate's compile time, and `Deserialize` is the larger
 //! half: a client-only crate does not compile the `Deserialize` of its request bodies, nor the
@@ -74,8 +76,9 @@ impl Directions {
     /// When the type has `Serialize` and `Deserialize`.
     pub fn needs(&self, id: TypeId) -> (Need, Need) {
         let flag = self.flags.get(id.0 as usize).copied().unwrap_or(BOTH);
-        // What each side does with the type: (serialize, deserialize).
-        let client = (flag & SENT != 0, flag & RECEIVED != 0);
+        // What each side does with the type: (serialize, deserialize). The client keeps
+        // `Deserialize` on what it sends, so requests can be built from JSON (a file, `json!`).
+        let client = (flag & SENT != 0, flag != 0);
         let server = (flag & RECEIVED != 0, flag & SENT != 0);
         let need = |always: bool, with_server: bool| match (always, with_server) {
             (true, _) => Need::Always,
