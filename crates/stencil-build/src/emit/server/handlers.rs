@@ -105,68 +105,11 @@ impl Cx<'_> {
         let serve = format_ident!("{serve}");
 
         let mut steps = Vec::new();
-        let mut names = Vec::new();
-        let mut inits = Vec::new();
-        let mut takes = Vec::new();
-        let mut locals = naming::Scope::with_reserved(naming::HANDLER_LOCALS);
-        if let Some(field) = messages::origin_field(api, op) {
-            // Before the body is taken: the origin holds it as JSON.
-            let local = ident(&locals.claim(naming::TARGET_ORIGIN).0);
-            steps.push(quote!(let #local = input.origin();));
-            inits.push(if local == field {
-                quote!(#field)
-            } else {
-                quote!(#field: #local)
-            });
-        }
-        for (i, p) in op.params.iter().enumerate() {
-            let field = ident(&p.name);
-            let (local, renamed) = locals.claim(&p.name);
-            let local = ident(&local);
-            let i = Literal::usize_unsuffixed(i);
-            inits.push(if renamed {
-                quote!(#field: #local)
-            } else {
-                quote!(#field)
-            });
-            names.push(quote!(#local));
-            takes.push(quote!(input.param(#i)));
-        }
-        let required_body = op.body.as_ref().is_some_and(|b| b.required);
-        match &shape {
-            BodyShape::None => {}
-            BodyShape::Single { raw, .. } => {
-                names.push(quote!(body));
-                inits.push(quote!(body));
-                takes.push(match (raw, required_body) {
-                    (true, true) => quote!(input.raw_body_required()),
-                    (true, false) => quote!(Some(input.raw_body())),
-                    (false, _) => quote!(input.body()),
-                });
-            }
-            BodyShape::Enum { name, variants } => {
-                let last = variants.len() - 1;
-                let arms = variants.iter().enumerate().map(|(i, (v, raw))| {
-                    let take = match (raw, required_body) {
-                        (true, true) => quote!(input.raw_body_required().map(#name::#v)),
-                        (true, false) => quote!(Some(input.raw_body().map(#name::#v))),
-                        (false, true) => quote!(input.body().map(#name::#v)),
-                        (false, false) => quote!(input.body().map(|b: Option<_>| b.map(#name::#v))),
-                    };
-                    let pattern = if i == last {
-                        quote!(_)
-                    } else {
-                        let i = Literal::usize_unsuffixed(i);
-                        quote!(#i)
-                    };
-                    quote!(#pattern => #take,)
-                });
-                steps.push(quote!(let body = match input.content() { #(#arms)* };));
-                names.push(quote!(body));
-                inits.push(quote!(body));
-                takes.push(quote!(body));
-            }
-        }
+        let Taken {
+            names,
+            inits,
+            takes,
+        } = self.taken(op, &shape, false, &mut steps);
         match names.len() {
             0 => {}
             1 => {
@@ -239,13 +182,61 @@ impl Cx<'_> {
             None if has_body => steps.push(quote!(input.read_body(body, server.config()).await?;)),
             None => {}
         }
+        let Taken {
+            names,
+            inits,
+            takes,
+        } = self.taken(op, &shape, true, &mut steps);
+        match names.len() {
+            0 => {}
+            1 => {
+                let (n, t) = (&names[0], &takes[0]);
+                steps.push(quote!(let Some(#n) = #t else { return Err(input.reject()) };));
+            }
+            _ => steps.push(quote!(let (#(Some(#names)),*) = (#(#takes),*) else { return Err(input.reject()) };)),
+        }
+        steps.push(quote!(input.check()?;));
+        steps.push(quote!(let request = #request_ty { #(#inits),* };));
+        steps.push(match stream {
+            Some(stream) => {
+                quote!(rt::respond_streamed(op, server.api().#stream(#principal_arg request).await))
+            }
+            None => quote!(rt::respond(op, server.api().#method(#principal_arg request).await)),
+        });
+        // With one trait per tag, the operation's own trait (its supertrait `ApiBase` has the
+        // hooks): a bound on `Api`, whose supertraits are every tag's trait, would make rustc
+        // elaborate hundreds of traits in every handler (Microsoft Graph: 289 tags).
+        let bound = self.operation_trait(index);
+        quote! {
+            async fn #handler<A: #bound>(
+                ::stencil::axum::extract::State(server): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+                request: ::stencil::axum::extract::Request,
+            ) -> ::stencil::axum::response::Response {
+                let op = &operations::#stat;
+                let result = async { #(#steps)* }.await;
+                result.unwrap_or_else(|report| server.api().#render_error(report))
+            }
+        }
+    }
+
+    /// What the handler takes from the input for `op`'s request struct: the callback origin
+    /// (before the body is taken: it holds it as JSON), each parameter, the body by its shape
+    /// (`streamed`: already a stream). Steps that must come first go to `steps`.
+    fn taken(
+        &self,
+        op: &Operation,
+        shape: &BodyShape,
+        streamed: bool,
+        steps: &mut Vec<TokenStream>,
+    ) -> Taken {
+        let api = self.api;
         let mut names = Vec::new();
         let mut inits = Vec::new();
         let mut takes = Vec::new();
-        let mut locals = crate::naming::Scope::with_reserved(crate::naming::HANDLER_LOCALS);
+        let mut locals = naming::Scope::with_reserved(naming::HANDLER_LOCALS);
         if let Some(field) = messages::origin_field(api, op) {
             // Before the body is taken: the origin holds it as JSON.
-            let local = ident(&locals.claim(crate::naming::TARGET_ORIGIN).0);
+            let local = ident(&locals.claim(naming::TARGET_ORIGIN).0);
             steps.push(quote!(let #local = input.origin();));
             inits.push(if local == field {
                 quote!(#field)
@@ -267,9 +258,10 @@ impl Cx<'_> {
             takes.push(quote!(input.param(#i)));
         }
         let required_body = op.body.as_ref().is_some_and(|b| b.required);
-        match &shape {
+        match shape {
             BodyShape::None => {}
-            BodyShape::Single { .. } if stream.is_some() => inits.push(quote!(body)),
+            // Streamed: `body` is the stream, made before (`stream_body`).
+            BodyShape::Single { .. } if streamed => inits.push(quote!(body)),
             BodyShape::Single { raw, .. } => {
                 names.push(quote!(body));
                 inits.push(quote!(body));
@@ -302,35 +294,17 @@ impl Cx<'_> {
                 takes.push(quote!(body));
             }
         }
-        match names.len() {
-            0 => {}
-            1 => {
-                let (n, t) = (&names[0], &takes[0]);
-                steps.push(quote!(let Some(#n) = #t else { return Err(input.reject()) };));
-            }
-            _ => steps.push(quote!(let (#(Some(#names)),*) = (#(#takes),*) else { return Err(input.reject()) };)),
-        }
-        steps.push(quote!(input.check()?;));
-        steps.push(quote!(let request = #request_ty { #(#inits),* };));
-        steps.push(match stream {
-            Some(stream) => {
-                quote!(rt::respond_streamed(op, server.api().#stream(#principal_arg request).await))
-            }
-            None => quote!(rt::respond(op, server.api().#method(#principal_arg request).await)),
-        });
-        // With one trait per tag, the operation's own trait (its supertrait `ApiBase` has the
-        // hooks): a bound on `Api`, whose supertraits are every tag's trait, would make rustc
-        // elaborate hundreds of traits in every handler (Microsoft Graph: 289 tags).
-        let bound = self.operation_trait(index);
-        quote! {
-            async fn #handler<A: #bound>(
-                ::stencil::axum::extract::State(server): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
-                request: ::stencil::axum::extract::Request,
-            ) -> ::stencil::axum::response::Response {
-                let op = &operations::#stat;
-                let result = async { #(#steps)* }.await;
-                result.unwrap_or_else(|report| server.api().#render_error(report))
-            }
+        Taken {
+            names,
+            inits,
+            takes,
         }
     }
+}
+
+/// The locals a handler reads from the input, the fields they initialise, and how each is read.
+struct Taken {
+    names: Vec<TokenStream>,
+    inits: Vec<TokenStream>,
+    takes: Vec<TokenStream>,
 }
