@@ -91,6 +91,7 @@ pub fn run(root: &Path) -> bool {
         }
         return false;
     }
+    forget_packaged_sources();
     let mut package = Command::new(&cargo);
     // `--allow-dirty`: a check, not a release; it must pass on a work tree with changes too.
     package.args(["package", "--allow-dirty", "--locked"]);
@@ -107,6 +108,50 @@ pub fn run(root: &Path) -> bool {
             false
         }
     }
+}
+
+/// Remove what an earlier `cargo package` left extracted of these crates in Cargo's home.
+///
+/// `cargo package -p a -p b` builds each package against the others through a temporary local
+/// registry under `target/package/`, and Cargo extracts that registry's `.crate` files into
+/// `$CARGO_HOME/registry/src/-<hash of its path>/<name>-<version>/`, where an existing directory
+/// is reused without being compared. A second run from a checkout at the same path (CI always
+/// clones to the same place) would then verify `stencil-cli` against the *old* `stencil-build`
+/// and fail on anything added since. Local registries are the directories whose name starts
+/// with `-` (crates.io's is `index.crates.io-…`); only our crates are removed from them.
+fn forget_packaged_sources() {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")));
+    let Some(home) = home else { return };
+    let Ok(registries) = std::fs::read_dir(home.join("registry/src")) else {
+        return;
+    };
+    for registry in registries.flatten() {
+        if !registry.file_name().to_string_lossy().starts_with('-') {
+            continue;
+        }
+        let Ok(sources) = std::fs::read_dir(registry.path()) else {
+            continue;
+        };
+        for source in sources.flatten() {
+            let name = source.file_name().to_string_lossy().into_owned();
+            if PUBLISHED.iter().any(|p| is_version_of(&name, p)) {
+                match std::fs::remove_dir_all(source.path()) {
+                    Ok(()) => eprintln!("removed stale {}", source.path().display()),
+                    Err(e) => eprintln!("warning: cannot remove {}: {e}", source.path().display()),
+                }
+            }
+        }
+    }
+}
+
+/// Whether `dir` is `<name>-<version>` (`stencil-build-0.1.0` is a version of `stencil-build`,
+/// not of `stencil`).
+fn is_version_of(dir: &str, name: &str) -> bool {
+    dir.strip_prefix(name)
+        .and_then(|rest| rest.strip_prefix('-'))
+        .is_some_and(|version| version.starts_with(|c: char| c.is_ascii_digit()))
 }
 
 /// The whole path of a user outside this repository: `cargo install --path crates/stencil-cli`
@@ -234,6 +279,15 @@ mod tests {
                 {"name": "helper", "path": "/y", "req": "*", "kind": "dev"},
             ],
         })
+    }
+
+    #[test]
+    fn extracted_sources_are_matched_by_exact_name() {
+        assert!(is_version_of("stencil-0.1.0", "stencil"));
+        assert!(is_version_of("stencil-build-0.1.0", "stencil-build"));
+        assert!(!is_version_of("stencil-build-0.1.0", "stencil"));
+        assert!(!is_version_of("stencil-cli-0.1.0", "stencil"));
+        assert!(!is_version_of("stencilx-0.1.0", "stencil"));
     }
 
     #[test]
