@@ -10,7 +10,11 @@
 #   benches/runtime/stream.sh                 # 1 GiB each
 #   SIZE=20000000 PROFILE=dev benches/runtime/stream.sh   # a quick check
 #
-# Settings (environment): SIZE=1073741824 (bytes per body), WHOLE=0, PROFILE=release.
+# Then a MULTIPART-byte file part in a multipart body (default 64 MiB), read whole by a generated
+# server of its own: that server's peak RSS before and after.
+#
+# Settings (environment): SIZE=1073741824 (bytes per body), WHOLE=0, PROFILE=release,
+# MULTIPART=67108864.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . benches/runtime/common.sh
@@ -44,3 +48,15 @@ echo "-- generated client <-> generated server (generated/streaming)"
 "$bin" consume "$gen_url" gen-bytes "$SIZE"
 "$bin" consume "$gen_url" gen-jsonl "$SIZE"
 "$bin" consume "$gen_url" gen-upload "$SIZE"
+
+# A multipart body is read whole under the body limit (here unlimited): the server's peak RSS
+# for a MULTIPART-byte file part, in a server process of its own, against its RSS at rest.
+MULTIPART=${MULTIPART:-67108864}
+"$bin" serve-generated 0 >"$work/mp-out" 2>"$work/mp-err" &
+multipart=$!
+trap 'kill "$server" "$generated" "$multipart" 2>/dev/null || true; rm -rf "$work"' EXIT
+mp_url=$(server_url "$work/mp-out" "$work/mp-err" multipart 200)
+rest=$(awk '/VmHWM/ {print $2}' "/proc/$multipart/status")
+echo "-- a $MULTIPART-byte multipart file part (generated server, attach)"
+"$bin" consume "$mp_url" gen-multipart "$MULTIPART"
+echo "server peak RSS: $rest KiB at rest, $(awk '/VmHWM/ {print $2}' "/proc/$multipart/status") KiB after the upload"

@@ -227,6 +227,16 @@ async fn multipart_text_binary_and_tagged_union() {
     )
     .await;
     assert_eq!(status, 422, "{body}");
+    // A form without its required file part: `missing` at `body.file`.
+    let (status, body) = send(
+        http.post(format!("{base}/animals/{animal}/photos"))
+            .bearer_auth("t")
+            .multipart(reqwest::multipart::Form::new().text("caption", "no file")),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["error"]["loc"], json!(["body", "file"]), "{body}");
+    assert_eq!(body["error"]["type"], "missing", "{body}");
     // More parts than `Config::multipart_parts` (256 by default): 413, before any is decoded.
     let many: String = (0..300)
         .map(|i| format!("--x\r\nContent-Disposition: form-data; name=\"f{i}\"\r\n\r\nv\r\n"))

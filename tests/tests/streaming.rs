@@ -16,6 +16,8 @@ use tokio::sync::oneshot;
 struct Streams {
     /// `GET /ticks?count=2` sends its second tick only once this is released.
     gate: Mutex<Option<oneshot::Receiver<()>>>,
+    /// The last multipart body `POST /files` received.
+    attached: std::sync::Arc<Mutex<Option<api::AttachRequest>>>,
 }
 
 fn tick(n: i32) -> Tick {
@@ -92,6 +94,15 @@ impl Api for Streams {
             size: request.body.len() as i64,
         }))
     }
+
+    async fn attach(
+        &self,
+        request: api::AttachRequest,
+    ) -> Result<api::AttachResponse, Self::Error> {
+        let size = request.body.file.len() as i64;
+        *self.attached.lock().unwrap() = Some(request);
+        Ok(api::AttachResponse::Ok(Received { size }))
+    }
 }
 
 async fn start(api: Streams) -> Client {
@@ -130,6 +141,7 @@ async fn the_first_event_arrives_before_the_server_produced_the_last() {
     let (release, gate) = oneshot::channel();
     let client = start(Streams {
         gate: Mutex::new(Some(gate)),
+        ..Streams::default()
     })
     .await;
     within(async {
@@ -242,6 +254,46 @@ async fn the_default_upload_stream_reads_whole_under_the_body_limit() {
     let small = stream::iter(["a", "bc"]).map(Ok::<_, std::io::Error>);
     let body = stencil::client::Binary::stream(stencil::reqwest::Body::wrap_stream(small));
     assert_eq!(within(client.upload(body).send()).await.unwrap().size, 3);
+}
+
+#[tokio::test]
+async fn a_multipart_file_reaches_the_handler_as_its_bytes() {
+    let api = Streams::default();
+    let attached = api.attached.clone();
+    let router = api::router(api);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let client = Client::new(format!("http://{addr}"));
+    // 1 MiB of every byte value, a part boundary's bytes among them.
+    let mut file: Vec<u8> = (0..1 << 20).map(|i| (i % 251) as u8).collect();
+    file.extend_from_slice(b"\r\n--not-the-boundary\r\n");
+    let body = streaming::types::AttachBody {
+        file: file.clone().into(),
+        note: Some("scan".into()),
+    };
+    let received = within(client.attach(body).send())
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(received.size, file.len() as i64);
+    let seen = attached.lock().unwrap().take().unwrap();
+    assert_eq!(seen.body.file, file);
+    assert_eq!(seen.body.note.as_deref(), Some("scan"));
+
+    // Without its required file part: 422 in the document's default envelope, the handler not
+    // called.
+    let form = stencil::reqwest::multipart::Form::new().text("note", "no file");
+    let response = stencil::reqwest::Client::new()
+        .post(format!("http://{addr}/files"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let error: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(error, serde_json::json!({"message": "Field required"}));
+    assert!(attached.lock().unwrap().is_none());
 }
 
 /// README.md's streaming example, verbatim (`the_readme_streaming_example_is_this_code`).

@@ -5,6 +5,15 @@
 pub mod types {
     use ::stencil::serde::{Deserialize, Serialize};
 
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(crate = "::stencil::serde")]
+    pub struct AttachBody {
+        /// Constraints: `format: binary`.
+        pub file: ::stencil::bytes::Bytes,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub note: Option<String>,
+    }
+
     #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
     #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
     #[serde(crate = "::stencil::serde")]
@@ -183,6 +192,16 @@ pub mod client {
             UploadRequest {
                 client: self,
                 body: body.into(),
+            }
+        }
+
+        /// `POST /files`; see [`AttachRequest`].
+        pub fn attach(&self, body: super::types::AttachBody) -> AttachRequest<'_> {
+            AttachRequest {
+                client: self,
+                body,
+                file_file_name: None,
+                file_content_type: None,
             }
         }
     }
@@ -531,6 +550,77 @@ pub mod client {
             Box::pin(self.send())
         }
     }
+
+    /// A request of [`Client::attach`] (`POST /files`).
+    ///
+    /// Set optional parameters with the setters, then `.await` it (or call `send`).
+    #[derive(Debug, Clone)]
+    #[must_use = "a request does nothing until it is awaited or sent"]
+    pub struct AttachRequest<'a> {
+        client: &'a Client,
+        body: super::types::AttachBody,
+        file_file_name: Option<String>,
+        file_content_type: Option<String>,
+    }
+
+    impl AttachRequest<'_> {
+        /// The file name sent with the `file` part (default: `file`).
+        pub fn file_file_name(mut self, value: impl Into<String>) -> Self {
+            self.file_file_name = Some(value.into());
+            self
+        }
+
+        /// The content type of the `file` part (default: `application/octet-stream`).
+        pub fn file_content_type(mut self, value: impl Into<String>) -> Self {
+            self.file_content_type = Some(value.into());
+            self
+        }
+
+        /// Send the request and decode the response by its status.
+        ///
+        /// The request is assembled when this is called and sent when the future is
+        /// first polled.
+        #[allow(clippy::result_large_err)]
+        pub fn send(
+            self,
+        ) -> ::stencil::client::Sending<
+            super::types::Received,
+            ::std::convert::Infallible,
+        > {
+            self.client
+                .core
+                .request(::stencil::reqwest::Method::POST)
+                .operation("attach")
+                .path("/files")
+                .multipart(
+                    ::stencil::client::Multipart::new()
+                        .file(
+                            "file",
+                            &self.body.file,
+                            self.file_file_name.as_deref(),
+                            self.file_content_type.as_deref(),
+                        )
+                        .field("note", &self.body.note),
+                )
+                .send(|response| match response.status() {
+                    200 => response.ok(::stencil::client::json),
+                    _ => response.unexpected(),
+                })
+        }
+    }
+
+    impl<'a> ::std::future::IntoFuture for AttachRequest<'a> {
+        type Output = Result<
+            ::stencil::client::ResponseValue<super::types::Received>,
+            ::stencil::client::Error<::std::convert::Infallible>,
+        >;
+
+        type IntoFuture = ::stencil::client::BoxFuture<'a, Self::Output>;
+
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
 }
 
 #[cfg(feature = "server")]
@@ -625,6 +715,26 @@ paths:
         content:
           application/octet-stream:
             schema: {type: string, format: binary}
+      responses:
+        "200":
+          description: What the server received.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Received"}
+  # A multipart upload: the file part reaches the handler as the bytes it came as.
+  /files:
+    post:
+      operationId: attach
+      requestBody:
+        required: true
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              required: [file]
+              properties:
+                file: {type: string, format: binary}
+                note: {type: string}
       responses:
         "200":
           description: What the server received.
@@ -762,6 +872,14 @@ components:
                     .map_err(rt::StreamedBodyError::Api)
             }
         }
+
+        /// `POST /files` (`attach`)
+        fn attach(
+            &self,
+            request: AttachRequest,
+        ) -> impl ::std::future::Future<
+            Output = Result<AttachResponse, Self::Error>,
+        > + Send;
 
         /// Render a rejected request or a domain error. The default fills the operation's
         /// declared error envelope ([`rt::ErrorReport::render`]); override it to change how
@@ -933,6 +1051,31 @@ components:
         }
     }
 
+    /// The request of [`Api::attach`]: `POST /files`.
+    #[derive(Debug)]
+    pub struct AttachRequest {
+        /// The request body.
+        pub body: super::types::AttachBody,
+    }
+
+    /// The responses of [`Api::attach`], one variant per declared status.
+    #[derive(Debug)]
+    #[allow(clippy::large_enum_variant)]
+    pub enum AttachResponse {
+        /// 200: What the server received.
+        ///
+        /// Sent as `application/json`.
+        Ok(super::types::Received),
+    }
+
+    impl ::stencil::axum::response::IntoResponse for AttachResponse {
+        fn into_response(self) -> ::stencil::axum::response::Response {
+            match self {
+                Self::Ok(body) => rt::json(200, "application/json", &body),
+            }
+        }
+    }
+
     /// Every operation's route, serving `api` with the default [`rt::Config`]. Compose it
     /// with other routes (`Router::merge`, `Router::nest`) and tower layers.
     pub fn router<A: Api>(api: A) -> ::stencil::axum::Router {
@@ -950,6 +1093,7 @@ components:
             (&operations::LOG, routes::log::<A>),
             (&operations::DOWNLOAD, routes::download::<A>),
             (&operations::UPLOAD, routes::upload::<A>),
+            (&operations::ATTACH, routes::attach::<A>),
         ];
         rt::assemble(routes.iter().map(|(op, route)| (*op, route(server.clone()))))
     }
@@ -1006,6 +1150,13 @@ components:
             server: ::std::sync::Arc<rt::Server<A>>,
         ) -> ::stencil::axum::Router {
             rt::route(&super::operations::UPLOAD, super::handle_upload::<A>, server)
+        }
+
+        /// `POST /files`: [`Api::attach`](super::Api::attach).
+        pub fn attach<A: super::Api>(
+            server: ::std::sync::Arc<rt::Server<A>>,
+        ) -> ::stencil::axum::Router {
+            rt::route(&super::operations::ATTACH, super::handle_attach::<A>, server)
         }
     }
 
@@ -1133,6 +1284,25 @@ components:
         }
             .await;
         result.unwrap_or_else(|report| server.api().render_error(report))
+    }
+
+    fn handle_attach<A: Api>(
+        ::stencil::axum::extract::State(
+            server,
+        ): ::stencil::axum::extract::State<::std::sync::Arc<rt::Server<A>>>,
+        request: ::stencil::axum::extract::Request,
+    ) -> impl ::std::future::Future<Output = ::stencil::axum::response::Response> {
+        serve_public(
+            server,
+            request,
+            &operations::ATTACH,
+            true,
+            |input: &mut rt::Input| {
+                let body = input.body()?;
+                Some(AttachRequest { body })
+            },
+            async |api: &A, request| api.attach(request).await,
+        )
     }
 
     /// The operations, described for the runtime (and for middleware: see
@@ -1268,6 +1438,30 @@ components:
             fallback: Some(&FALLBACK),
         };
 
+        /// `POST /files`
+        pub static ATTACH: rt::Operation = rt::Operation {
+            id: "attach",
+            name: "attach",
+            method: "POST",
+            path: "/files",
+            params: &[],
+            body: Some(
+                &rt::Body {
+                    required: true,
+                    contents: &[
+                        rt::Content {
+                            media_type: "multipart/form-data",
+                            kind: rt::MediaKind::Multipart,
+                            schema: Some(&super::schemas::ATTACH_BODY),
+                        },
+                    ],
+                },
+            ),
+            security: &[],
+            errors: &[],
+            fallback: Some(&FALLBACK),
+        };
+
         /// Every operation, in document order.
         pub static ALL: &[&rt::Operation] = &[
             &TICKS,
@@ -1276,6 +1470,7 @@ components:
             &LOG,
             &DOWNLOAD,
             &UPLOAD,
+            &ATTACH,
         ];
     }
 
@@ -1311,6 +1506,26 @@ components:
                     rt::Field {
                         name: "stream",
                         schema: &rt::Schema::Bool,
+                        required: false,
+                        nullable: false,
+                    },
+                ],
+                additional: None,
+            },
+        );
+
+        pub static ATTACH_BODY: rt::Schema = rt::Schema::Object(
+            &rt::Object {
+                fields: &[
+                    rt::Field {
+                        name: "file",
+                        schema: &rt::Schema::Str(Some("binary")),
+                        required: true,
+                        nullable: false,
+                    },
+                    rt::Field {
+                        name: "note",
+                        schema: &rt::Schema::Str(None),
                         required: false,
                         nullable: false,
                     },

@@ -4,13 +4,14 @@
 //!   runtime-bench-stream serve                       prints `listening on http://...`
 //!   runtime-bench-stream consume URL bytes|jsonl|whole SIZE
 //!   runtime-bench-stream serve-generated SIZE        the generated `streaming` server
-//!   runtime-bench-stream consume URL gen-bytes|gen-jsonl|gen-upload SIZE
+//!   runtime-bench-stream consume URL gen-bytes|gen-jsonl|gen-upload|gen-multipart SIZE
 //!
 //! `serve` and `bytes`/`jsonl`/`whole` use the runtime by hand (`stencil::client::Core`, axum
 //! routes); `serve-generated` and the `gen-*` kinds are the generated client and server of
 //! specs/fixtures/streaming.yaml (generated/streaming): `download().send_stream()` (the
 //! server's `DownloadResponse::OkStream`), `items()` (`JsonLines<Item>`, ~1 KiB items) and
-//! `upload(Binary::stream(..))`, which the server reads in `upload_stream`, counting bytes.
+//! `upload(Binary::stream(..))`, which the server reads in `upload_stream`, counting bytes, and
+//! `attach` (a multipart body with a SIZE-byte file part, read whole by the server).
 //!
 //! The server produces its bodies lazily (`stencil::server::ByteStream` and `JsonLines` over
 //! generated chunks), so it holds no more than a chunk either. `consume` reads `SIZE` bytes
@@ -137,6 +138,14 @@ impl Api for Generated {
         }
         Ok(api::UploadResponse::Ok(streaming::types::Received { size }))
     }
+
+    async fn attach(
+        &self,
+        request: api::AttachRequest,
+    ) -> Result<api::AttachResponse, Self::Error> {
+        let size = request.body.file.len() as i64;
+        Ok(api::AttachResponse::Ok(streaming::types::Received { size }))
+    }
 }
 
 async fn serve_generated(size: u64) {
@@ -202,9 +211,11 @@ async fn consume(url: &str, kind: &str, size: u64) {
                 .unwrap();
             (body.len() as u64, 0)
         }
-        "gen-bytes" | "gen-jsonl" | "gen-upload" => consume_generated(url, kind, size).await,
+        "gen-bytes" | "gen-jsonl" | "gen-upload" | "gen-multipart" => {
+            consume_generated(url, kind, size).await
+        }
         other => {
-            panic!("unknown kind `{other}` (bytes, jsonl, whole, gen-bytes, gen-jsonl, gen-upload)")
+            panic!("unknown kind `{other}` (bytes, jsonl, whole, gen-bytes, gen-jsonl, gen-upload, gen-multipart)")
         }
     };
     println!(
@@ -237,6 +248,16 @@ async fn consume_generated(url: &str, kind: &str, size: u64) -> (u64, u64) {
             }
             (total, count as u64)
         }
+        "gen-multipart" => {
+            // The client holds the file (a `Bytes` field); what is measured is the server's
+            // peak RSS (stream.sh reads it from /proc).
+            let body = streaming::types::AttachBody {
+                file: vec![7u8; size as usize].into(),
+                note: Some("bench".into()),
+            };
+            let received = client.attach(body).await.unwrap();
+            (received.size as u64, 0)
+        }
         _ => {
             let body = stencil::client::Binary::stream(reqwest::Body::wrap_stream(chunks(size)));
             let received = client.upload(body).await.unwrap();
@@ -259,7 +280,7 @@ async fn main() {
         _ => {
             eprintln!(
                 "usage: runtime-bench-stream serve | serve-generated SIZE | consume URL \
-                 bytes|jsonl|whole|gen-bytes|gen-jsonl|gen-upload SIZE"
+                 bytes|jsonl|whole|gen-bytes|gen-jsonl|gen-upload|gen-multipart SIZE"
             );
             std::process::exit(2);
         }

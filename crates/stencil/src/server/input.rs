@@ -19,6 +19,7 @@ use serde_json::Value;
 
 use super::config::Config;
 use super::error::ErrorReport;
+use super::form_files::{Files, Form};
 use super::route::Shape;
 use super::schema::{Location, Operation};
 use super::stream::{body_stream, BodyStream};
@@ -253,6 +254,9 @@ impl Input {
         }
         match std::mem::replace(&mut self.body, BodyState::None) {
             BodyState::Value(v) => convert(v, || vec!["body".into()], &mut self.violations),
+            BodyState::Multipart { value, files } => {
+                convert_form(&value, &files, &mut self.violations)
+            }
             BodyState::Raw(bytes) => convert(
                 Value::String(String::from_utf8_lossy(&bytes).into_owned()),
                 || vec!["body".into()],
@@ -268,7 +272,9 @@ impl Input {
         self.body.settle(&mut self.violations);
         match std::mem::replace(&mut self.body, BodyState::None) {
             BodyState::Raw(bytes) => Some(bytes),
-            BodyState::Value(v) => Some(Bytes::from(v.to_string())),
+            BodyState::Value(v) | BodyState::Multipart { value: v, .. } => {
+                Some(Bytes::from(v.to_string()))
+            }
             BodyState::None | BodyState::Rejected | BodyState::Json { .. } => None,
         }
     }
@@ -327,8 +333,42 @@ fn convert<T: DeserializeOwned>(
     if let Ok(t) = T::deserialize(&value) {
         return Some(t);
     }
+    located(
+        serde_path_to_error::deserialize::<_, T>(value),
+        loc,
+        violations,
+    )
+}
+
+/// A multipart body with file parts as its Rust type: [`convert`] reading the files from their
+/// bytes.
+fn convert_form<T: DeserializeOwned>(
+    value: &Value,
+    files: &Files,
+    violations: &mut Vec<Violation>,
+) -> Option<T> {
+    let empty = serde_json::Map::new();
+    let object = value.as_object().unwrap_or(&empty);
+    let form = || Form { object, files };
+    if let Ok(t) = T::deserialize(form()) {
+        return Some(t);
+    }
+    located(
+        serde_path_to_error::deserialize::<_, T>(form()),
+        || vec!["body".into()],
+        violations,
+    )
+}
+
+/// The result of decoding with the path tracked: a failure is a violation at `loc` and the
+/// path within.
+fn located<T>(
+    decoded: Result<T, serde_path_to_error::Error<serde_json::Error>>,
+    loc: impl FnOnce() -> Vec<LocSegment>,
+    violations: &mut Vec<Violation>,
+) -> Option<T> {
     let mut loc = loc();
-    match serde_path_to_error::deserialize::<_, T>(value) {
+    match decoded {
         Ok(t) => Some(t),
         Err(e) => {
             for seg in e.path().iter() {

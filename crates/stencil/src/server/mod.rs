@@ -25,6 +25,7 @@ mod direct;
 #[cfg(feature = "docs-ui")]
 mod docs_ui;
 mod error;
+mod form_files;
 mod input;
 mod limits;
 mod multipart;

@@ -1,8 +1,10 @@
 //! A small `multipart/form-data` reader: enough for typed form fields, JSON parts and file parts.
 
+use bytes::Bytes;
 use serde_json::{Map, Value};
 
 use super::coerce::coerce_text;
+use super::form_files::{placeholder, Files};
 use super::schema::Schema;
 use super::validate::Validation;
 use super::violation::{LocSegment, Violation};
@@ -12,7 +14,8 @@ use super::violation::{LocSegment, Violation};
 pub(crate) struct Part {
     pub name: String,
     pub content_type: Option<String>,
-    pub data: Vec<u8>,
+    /// A slice of the body (no copy).
+    pub data: Bytes,
 }
 
 fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
@@ -26,7 +29,7 @@ fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
 }
 
 /// Split a body into parts; `None` when it is not well-formed.
-pub(crate) fn parse(body: &[u8], boundary: &str) -> Option<Vec<Part>> {
+pub(crate) fn parse(body: &Bytes, boundary: &str) -> Option<Vec<Part>> {
     let delimiter = format!("--{boundary}");
     let delimiter = delimiter.as_bytes();
     let mut pos = find(body, delimiter, 0)? + delimiter.len();
@@ -64,7 +67,7 @@ pub(crate) fn parse(body: &[u8], boundary: &str) -> Option<Vec<Part>> {
         parts.push(Part {
             name: name?,
             content_type,
-            data: body[data_start..data_end].to_vec(),
+            data: body.slice(data_start..data_end),
         });
         pos = data_end + next_delimiter.len();
     }
@@ -74,15 +77,17 @@ fn is_binary(schema: &Schema) -> bool {
     matches!(schema.base(), Schema::Str(Some("binary")))
 }
 
-/// The parts as a JSON object typed by the body schema: binary fields as arrays of bytes (what
-/// `bytes::Bytes` deserializes from), JSON parts parsed, text parts coerced to the field type.
+/// The parts as a JSON object typed by the body schema (JSON parts parsed, text parts coerced
+/// to the field type) and the file parts (`format: binary` fields) beside it, each as the
+/// bytes it came as, with a [`placeholder`] in the object.
 pub(crate) fn to_value(
     schema: Option<&Schema>,
     parts: Vec<Part>,
     mode: Validation,
-) -> Result<Value, Vec<Violation>> {
+) -> Result<(Value, Files), Vec<Violation>> {
     let object = schema.and_then(Schema::object);
     let mut map = Map::new();
+    let mut files = Files::default();
     let mut violations = Vec::new();
     for part in parts {
         let field = object.and_then(|o| {
@@ -114,7 +119,8 @@ pub(crate) fn to_value(
             })
             .is_some_and(|e| e == "application/json" || e.ends_with("+json"));
         let value = if item_schema.is_some_and(is_binary) {
-            Value::Array(part.data.iter().map(|b| Value::from(*b)).collect())
+            files.push(&part.name, part.data);
+            placeholder()
         } else if json {
             match serde_json::from_slice(&part.data) {
                 Ok(v) => v,
@@ -124,7 +130,7 @@ pub(crate) fn to_value(
                 }
             }
         } else {
-            let Ok(text) = String::from_utf8(part.data) else {
+            let Ok(text) = String::from_utf8(part.data.to_vec()) else {
                 violations.push(Violation::new(
                     loc(),
                     "string_unicode",
@@ -156,7 +162,7 @@ pub(crate) fn to_value(
         }
     }
     if violations.is_empty() {
-        Ok(Value::Object(map))
+        Ok((Value::Object(map), files))
     } else {
         Err(violations)
     }
@@ -169,11 +175,11 @@ mod tests {
     #[test]
     fn splits_parts() {
         let body = b"--XX\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nhello\r\n--XX\r\nContent-Disposition: form-data; name=\"f\"; filename=\"x.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n\x00\x01\r\n--XX--\r\n";
-        let parts = parse(body, "XX").unwrap();
+        let parts = parse(&Bytes::from_static(body), "XX").unwrap();
         assert_eq!(parts.len(), 2);
         assert_eq!(parts[0].name, "a");
-        assert_eq!(parts[0].data, b"hello");
-        assert_eq!(parts[1].data, b"\x00\x01");
-        assert!(parse(b"garbage", "XX").is_none());
+        assert_eq!(parts[0].data, &b"hello"[..]);
+        assert_eq!(parts[1].data, &b"\x00\x01"[..]);
+        assert!(parse(&Bytes::from_static(b"garbage"), "XX").is_none());
     }
 }

@@ -9,6 +9,7 @@ use crate::server::coerce::form_object;
 use crate::server::config::Config;
 use crate::server::direct;
 use crate::server::error::ErrorReport;
+use crate::server::form_files::Files;
 use crate::server::limits;
 use crate::server::schema::{Content, MediaKind, Operation, Schema};
 use crate::server::validate::{validate, Validation};
@@ -22,6 +23,12 @@ pub(super) enum BodyState {
     /// Rejected: a violation says why.
     Rejected,
     Value(Value),
+    /// A multipart body with file parts: the other fields as `value`, the files beside it
+    /// (read with [`crate::server::form_files::Form`]).
+    Multipart {
+        value: Value,
+        files: Files,
+    },
     Raw(Bytes),
     /// A JSON body whose schema serde enforces by itself ([`direct::may_decode`]): kept as
     /// bytes, decoded straight into the Rust type by `Input::body`. Only when that fails is it
@@ -39,7 +46,7 @@ impl BodyState {
     /// The body as a JSON value, when it is one (for runtime expressions).
     pub(super) fn json(&self) -> Option<Value> {
         match self {
-            BodyState::Value(v) => Some(v.clone()),
+            BodyState::Value(v) | BodyState::Multipart { value: v, .. } => Some(v.clone()),
             BodyState::Json { bytes, .. } => serde_json::from_slice(bytes).ok(),
             BodyState::Raw(bytes) => serde_json::from_slice(bytes).ok(),
             BodyState::None | BodyState::Rejected => None,
@@ -208,6 +215,7 @@ async fn read_inner(
         ));
         return Ok(BodyState::None);
     }
+    let mut files = Files::default();
     let value = match content.kind {
         MediaKind::Binary => {
             return Ok(BodyState::Raw(bytes));
@@ -261,7 +269,10 @@ async fn read_inner(
             match boundary.and_then(|b| crate::server::multipart::parse(&bytes, &b)) {
                 Some(parts) => {
                     match crate::server::multipart::to_value(content.schema, parts, mode) {
-                        Ok(v) => v,
+                        Ok((v, parts)) => {
+                            files = parts;
+                            v
+                        }
                         Err(mut vs) => {
                             violations.append(&mut vs);
                             return Ok(BodyState::None);
@@ -281,7 +292,10 @@ async fn read_inner(
     };
     let form = matches!(content.kind, MediaKind::Form | MediaKind::Multipart);
     match content.schema {
-        Some(schema) if form => Ok(validate_form(schema, value, violations, mode)),
+        Some(schema) if form => Ok(match validate_form(schema, value, violations, mode) {
+            BodyState::Value(value) if !files.is_empty() => BodyState::Multipart { value, files },
+            other => other,
+        }),
         Some(schema) => Ok(validate_body(schema, value, violations, mode)
             .map_or(BodyState::None, BodyState::Value)),
         None => Ok(BodyState::Value(value)),
