@@ -14,8 +14,9 @@ use stencil::server::{BodyStream, ByteStream, Config, Event, Events, JsonLines, 
 use streaming_32::client::{Client, UploadError};
 use streaming_32::server::{self as api, Api};
 use streaming_32::types::{
-    ChatChunk, ChatResponse, Item, OrderCreated, OrderEventsResponseItem as OrderEvent,
-    OrderEventsResponseItemCancelled, OrderShipped, Received, Tick,
+    ChatChunk, ChatResponse, Item, OrderCreated, OrderDelivered,
+    OrderEventsResponseItem as OrderEvent, OrderEventsResponseItemCancelled, OrderShipped,
+    Received, Tick,
 };
 use tokio::sync::oneshot;
 
@@ -82,6 +83,11 @@ impl Api for Streams {
             // An event type the document does not name: the client's item is an error.
             Event::new(created).event("refunded"),
             Event::keyed(cancelled()),
+            // Its branch is a `$ref` to a component.
+            Event::keyed(OrderEvent::Delivered(OrderDelivered {
+                id: 4,
+                signed_by: "Ann".into(),
+            })),
         ];
         Ok(api::OrderEventsResponse::Ok(Events::new(stream::iter(
             events,
@@ -181,7 +187,7 @@ async fn events_keyed_by_name_decode_into_their_variants() {
     let events: Vec<_> = within(client.order_events().await.unwrap().collect()).await;
     assert_eq!(
         events.len(),
-        4,
+        5,
         "a bad event is an item; the stream goes on"
     );
     let event = |i: usize| events[i].as_ref().unwrap();
@@ -199,12 +205,23 @@ async fn events_keyed_by_name_decode_into_their_variants() {
                 message.contains("unexpected event type `refunded`"),
                 "{message}"
             );
-            assert!(message.contains("cancelled, created, shipped"), "{message}");
+            assert!(
+                message.contains("cancelled, created, delivered, shipped"),
+                "{message}"
+            );
         }
         other => panic!("expected a bad event, got {other:?}"),
     }
     assert_eq!(event(3).event, "cancelled");
     assert_eq!(event(3).data, cancelled());
+    assert_eq!(event(4).event, "delivered");
+    assert_eq!(
+        event(4).data,
+        OrderEvent::Delivered(OrderDelivered {
+            id: 4,
+            signed_by: "Ann".into(),
+        })
+    );
 }
 
 #[tokio::test]

@@ -109,8 +109,9 @@ pub fn generate_with_progress(
     let settings = Settings::new(options)?;
     observer(Stage::Load, true);
     let mut loaded = crate::load::load(spec)?;
-    if loaded.files.len() <= 1 {
-        // The JSON form of the document is only needed to embed a multi-file document.
+    if loaded.files.len() <= 1 && !loaded.source_text.contains("itemSchema") {
+        // The JSON form of the document is only needed to embed a multi-file document, and to
+        // follow the `$ref`s of 3.2 `itemSchema` event branches (which openapiv3 cannot hold).
         loaded.raw = serde_json::Value::Null;
     }
     observer(Stage::Load, false);

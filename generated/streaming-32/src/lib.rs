@@ -46,6 +46,49 @@ pub mod types {
         pub total: f64,
     }
 
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+    #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
+    #[serde(crate = "::stencil::serde")]
+    pub struct OrderDelivered {
+        /// Constraints: `format: int64`.
+        pub id: i64,
+        pub signed_by: String,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(crate = "::stencil::serde")]
+    pub struct OrderDeliveredEvent {
+        pub event: OrderDeliveredEventEvent,
+        pub data: ::stencil::serde_json::Value,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum OrderDeliveredEventEvent {
+        Delivered,
+        /// A value that was not in the document when this code was generated.
+        Other(String),
+    }
+
+    impl ::stencil::StringEnum for OrderDeliveredEventEvent {
+        const VALUES: &'static [&'static str] = &["delivered"];
+
+        fn as_str(&self) -> &str {
+            match self {
+                Self::Delivered => "delivered",
+                Self::Other(value) => value,
+            }
+        }
+
+        fn from_wire(value: &str) -> Option<Self> {
+            match value {
+                "delivered" => Some(Self::Delivered),
+                other => Some(Self::Other(other.to_owned())),
+            }
+        }
+    }
+
+    ::stencil::impl_string_enum!(OrderDeliveredEventEvent);
+
     /// A server-sent event's payload, by the event's type.
     #[derive(Debug, Clone, PartialEq, Deserialize)]
     #[cfg_attr(feature = "server", derive(::stencil::serde::Serialize))]
@@ -58,6 +101,8 @@ pub mod types {
         Shipped(OrderShipped),
         /// The `cancelled` event.
         Cancelled(OrderEventsResponseItemCancelled),
+        /// The `delivered` event.
+        Delivered(OrderDelivered),
     }
 
     impl ::stencil::FromEvent for OrderEventsResponseItem {
@@ -78,10 +123,15 @@ pub mod types {
                         .map(Self::Cancelled)
                         .map_err(|e| e.to_string())
                 }
+                "delivered" => {
+                    ::stencil::serde_json::from_str(data)
+                        .map(Self::Delivered)
+                        .map_err(|e| e.to_string())
+                }
                 other => {
                     Err(
                         format!(
-                            "unexpected event type `{other}`; expected cancelled, created, shipped"
+                            "unexpected event type `{other}`; expected cancelled, created, delivered, shipped"
                         ),
                     )
                 }
@@ -94,6 +144,7 @@ pub mod types {
                     Self::Created(_) => "created",
                     Self::Shipped(_) => "shipped",
                     Self::Cancelled(_) => "cancelled",
+                    Self::Delivered(_) => "delivered",
                 },
             )
         }
@@ -715,6 +766,8 @@ paths:
                           properties:
                             id: {type: integer, format: int64}
                             reason: {type: string}
+                  # A branch may be a component of its own.
+                  - $ref: "#/components/schemas/OrderDeliveredEvent"
   # JSON or, asked for, events: `send` decodes JSON, `send_events` opens the events.
   /chat:
     post:
@@ -776,6 +829,20 @@ paths:
               schema: {$ref: "#/components/schemas/Problem"}
 components:
   schemas:
+    OrderDeliveredEvent:
+      type: object
+      required: [event, data]
+      properties:
+        event: {const: delivered}
+        data:
+          contentMediaType: application/json
+          contentSchema: {$ref: "#/components/schemas/OrderDelivered"}
+    OrderDelivered:
+      type: object
+      required: [id, signed_by]
+      properties:
+        id: {type: integer, format: int64}
+        signed_by: {type: string}
     Tick:
       type: object
       required: [n, text]

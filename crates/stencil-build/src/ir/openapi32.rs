@@ -250,11 +250,16 @@ impl Builder<'_> {
     /// an `enum` of one name) and describe their `data` with `contentSchema`: a union keyed by
     /// event name, a variant per branch. `None` when any branch does not have that shape.
     fn event_keyed(&mut self, raw: &Value, ptr: &str, hint: &Hint) -> Option<TypeRef> {
+        let loaded = self.loaded;
+        let (raw, ptr) = resolve(&loaded.raw, raw, ptr);
         let (key, branches) = ["oneOf", "anyOf"]
             .into_iter()
             .find_map(|k| Some((k, raw.get(k)?.as_array()?)))?;
         let mut found = Vec::new();
         for (i, branch) in branches.iter().enumerate() {
+            // A branch may be a `$ref` to a component describing the event.
+            let (branch, at) =
+                resolve(&loaded.raw, branch, &join(&join(&ptr, key), &i.to_string()));
             let event = branch.pointer("/properties/event");
             let name = event
                 .and_then(|e| e.get("const"))
@@ -264,17 +269,17 @@ impl Builder<'_> {
                 })
                 .and_then(Value::as_str)?;
             let data = branch.pointer("/properties/data/contentSchema")?;
-            found.push((i, name.to_owned(), data));
+            found.push((at, name.to_owned(), data));
         }
         if found.is_empty() {
             return None;
         }
         let mut names = Scope::new();
         let mut variants = Vec::new();
-        for (i, event, data) in found {
+        for (at, event, data) in found {
             let at = ["properties", "data", "contentSchema"]
                 .iter()
-                .fold(join(&join(ptr, key), &i.to_string()), |p, t| join(&p, t));
+                .fold(at, |p, t| join(&p, t));
             let schema = match serde_json::from_value::<ReferenceOr<openapiv3::Schema>>(
                 data.clone(),
             ) {
@@ -310,6 +315,27 @@ impl Builder<'_> {
             description: Some("A server-sent event's payload, by the event's type.".to_owned()),
             ..Docs::default()
         };
-        Some(self.named(TypeKind::Union(union), docs, ptr, hint.clone(), None))
+        Some(self.named(TypeKind::Union(union), docs, &ptr, hint.clone(), None))
     }
+}
+
+/// `schema` with its local `$ref`s followed in the bundled `document` (at most 16 in a row; a
+/// reference that leads nowhere is left as it is), and the pointer where it was found.
+fn resolve<'a>(document: &'a Value, schema: &'a Value, ptr: &str) -> (&'a Value, String) {
+    let (mut schema, mut ptr) = (schema, ptr.to_owned());
+    for _ in 0..16 {
+        let Some(target) = schema
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+        else {
+            break;
+        };
+        let Some(found) = document.pointer(target) else {
+            break;
+        };
+        schema = found;
+        ptr = target.to_owned();
+    }
+    (schema, ptr)
 }
