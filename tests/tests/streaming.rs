@@ -113,6 +113,18 @@ async fn start(api: Streams) -> Client {
     Client::new(format!("http://{addr}"))
 }
 
+/// [`start`] with the default handlers and the server's `config`.
+async fn start_with(config: stencil::server::Config) -> Client {
+    let router = api::router_with(stencil::server::Server::with_config(
+        Streams::default(),
+        config,
+    ));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    Client::new(format!("http://{addr}"))
+}
+
 async fn within<T>(future: impl std::future::Future<Output = T>) -> T {
     tokio::time::timeout(Duration::from_secs(30), future)
         .await
@@ -239,14 +251,7 @@ async fn the_default_upload_stream_reads_whole_under_the_body_limit() {
     // `Api::upload` alone (the default `upload_stream` reads the body whole): a streamed body
     // past the limit is refused with 413 before the handler runs, as a whole one is.
     let config = stencil::server::Config::default().body_limit(10_000);
-    let router = api::router_with(stencil::server::Server::with_config(
-        Streams::default(),
-        config,
-    ));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    let client = Client::new(format!("http://{addr}"));
+    let client = start_with(config).await;
     let chunks = stream::iter(0..4).map(|_| Ok::<_, std::io::Error>(vec![0u8; 4_000]));
     let body = stencil::client::Binary::stream(stencil::reqwest::Body::wrap_stream(chunks));
     let error = within(client.upload(body).send()).await.unwrap_err();
@@ -294,6 +299,20 @@ async fn a_multipart_file_reaches_the_handler_as_its_bytes() {
     let error: serde_json::Value = response.json().await.unwrap();
     assert_eq!(error, serde_json::json!({"message": "Field required"}));
     assert!(attached.lock().unwrap().is_none());
+}
+
+#[tokio::test]
+async fn a_streamed_upload_that_stops_arriving_is_answered_408() {
+    // `Api::upload` alone: the default `upload_stream` reads the body chunk by chunk, each
+    // within the server's body read timeout.
+    let config =
+        stencil::server::Config::default().body_read_timeout(Some(Duration::from_millis(300)));
+    let client = start_with(config).await;
+    let stalled =
+        stream::once(async { Ok::<_, std::io::Error>(vec![1u8; 10]) }).chain(stream::pending());
+    let body = stencil::client::Binary::stream(stencil::reqwest::Body::wrap_stream(stalled));
+    let error = within(client.upload(body).send()).await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(408), "{error}");
 }
 
 /// README.md's streaming example, verbatim (`the_readme_streaming_example_is_this_code`).

@@ -11,7 +11,7 @@ use axum::Router;
 use bytes::Bytes;
 use futures_util::{stream, StreamExt};
 use stencil::client::{json, Error, ResponseValue, StreamError};
-use stencil::server::{body_stream, multipart_parts, ByteStream, JsonLines};
+use stencil::server::{body_stream, multipart_parts, BodyError, ByteStream, JsonLines};
 use tokio::sync::mpsc;
 
 mod support;
@@ -66,6 +66,36 @@ async fn json_lines_and_sequences_decode_item_by_item() {
         assert_eq!(records.headers()["content-type"], "application/json-seq");
         let got: Vec<Tick> = records.map(Result::unwrap).collect().await;
         assert_eq!(got, [tick(1), tick(2)]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_streamed_body_that_stops_arriving_ends_with_a_timeout() {
+    use std::time::Duration;
+    let timeout = Duration::from_millis(500);
+    // One chunk, then nothing (the connection stays open).
+    let stalled = stream::once(async { Ok::<_, Infallible>(Bytes::from_static(b"first")) })
+        .chain(stream::pending());
+    let mut body = body_stream(Body::from_stream(stalled), 1000).read_timeout(Some(timeout));
+    within(async {
+        assert_eq!(body.next().await.unwrap().unwrap(), "first");
+        match body.next().await {
+            Some(Err(BodyError::TimedOut { after })) => assert_eq!(after, timeout),
+            other => panic!("expected a timeout, got {other:?}"),
+        }
+        assert!(
+            body.next().await.is_none(),
+            "the stream ends after the error"
+        );
+        // The timeout is the wait for each chunk, not for the whole body: five chunks 150 ms
+        // apart (750 ms in all) are read.
+        let slow = stream::iter(0..5).then(|_| async {
+            tokio::time::sleep(Duration::from_millis(150)).await;
+            Ok::<_, Infallible>(Bytes::from_static(b"ab"))
+        });
+        let body = body_stream(Body::from_stream(slow), 1000).read_timeout(Some(timeout));
+        assert_eq!(body.bytes().await.unwrap(), "ababababab");
     })
     .await;
 }

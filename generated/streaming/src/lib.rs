@@ -853,11 +853,13 @@ components:
         > + Send;
 
         /// [`upload`](Self::upload) with the request body read as it arrives: chunks
-        /// of a [`rt::BodyStream`], ending with [`rt::BodyError::TooLarge`] past the body limit.
+        /// of a [`rt::BodyStream`], ending with [`rt::BodyError::TooLarge`] past the body limit
+        /// and with [`rt::BodyError::TimedOut`] when a chunk does not arrive within the body read
+        /// timeout.
         /// The generated handler calls this method.
         ///
         /// The default reads the body whole (413 past the limit, as without streaming) and
-        /// calls it. `?` on a chunk turns a body error into the 413 or 400 answer.
+        /// calls it. `?` on a chunk turns a body error into the 413, 408 or 400 answer.
         fn upload_stream(
             &self,
             request: UploadRequest<rt::BodyStream>,

@@ -209,7 +209,9 @@ impl Input {
 
     /// Open the body as a stream for a handler that reads it as it arrives, under the body
     /// limit (past it, the stream ends with
-    /// [`BodyError::TooLarge`](crate::server::BodyError::TooLarge)). Fails at once when the
+    /// [`BodyError::TooLarge`](crate::server::BodyError::TooLarge)), each chunk within
+    /// [`Config::body_read_timeout`] (or it ends with
+    /// [`BodyError::TimedOut`](crate::server::BodyError::TimedOut)). Fails at once when the
     /// declared `Content-Length` is above the limit; a content type the operation does not
     /// declare, or a required body declared empty, is a violation.
     pub fn stream_body(
@@ -218,7 +220,7 @@ impl Input {
         config: &Config,
     ) -> Result<BodyStream, ErrorReport> {
         body::check_streamed(self.op, &self.headers, config, &mut self.violations)?;
-        Ok(body_stream(body, config.body_limit))
+        Ok(body_stream(body, config.body_limit).read_timeout(config.body_read_timeout))
     }
 
     /// The index (in the operation's declared contents) of the media type the body came as.

@@ -245,7 +245,7 @@ impl<E> From<BodyError> for StreamedBodyError<E> {
 }
 
 /// [`respond`] for a handler that read its request body as a stream: a body
-/// past the limit is answered 413 and a failed read 400, in the operation's declared envelope
+/// past the limit is answered 413, one that stopped arriving 408 and a failed read 400, in the operation's declared envelope
 /// as when the body is read whole; a domain error as [`respond`] answers it.
 pub fn respond_streamed<R: IntoResponse, E: ApiError>(
     op: &'static Operation,
@@ -256,6 +256,9 @@ pub fn respond_streamed<R: IntoResponse, E: ApiError>(
         Err(StreamedBodyError::Api(e)) => respond::<R, E>(op, Err(e)),
         Err(StreamedBodyError::Body(BodyError::TooLarge { limit })) => {
             Err(ErrorReport::payload_too_large(op, limit))
+        }
+        Err(StreamedBodyError::Body(BodyError::TimedOut { after })) => {
+            Err(ErrorReport::request_timeout(op, after))
         }
         Err(StreamedBodyError::Body(e)) => Err(ErrorReport::validation(
             op,

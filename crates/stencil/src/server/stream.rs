@@ -310,6 +310,12 @@ pub enum BodyError {
     Read(BoxError),
     /// The body is not what it should be (e.g. a multipart body without its boundary).
     Malformed(String),
+    /// No part of the body arrived for `after` (the handler answers 408); see
+    /// [`BodyStream::read_timeout`].
+    TimedOut {
+        /// How long the stream waited for the next chunk.
+        after: Duration,
+    },
 }
 
 impl fmt::Display for BodyError {
@@ -320,6 +326,11 @@ impl fmt::Display for BodyError {
             }
             BodyError::Read(e) => write!(f, "the request body could not be read: {e}"),
             BodyError::Malformed(m) => write!(f, "the request body is malformed: {m}"),
+            BodyError::TimedOut { after } => write!(
+                f,
+                "no part of the request body arrived within {} s",
+                after.as_secs_f64()
+            ),
         }
     }
 }
@@ -331,6 +342,7 @@ impl IntoResponse for BodyError {
         let status = match self {
             BodyError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             BodyError::Read(_) | BodyError::Malformed(_) => StatusCode::BAD_REQUEST,
+            BodyError::TimedOut { .. } => StatusCode::REQUEST_TIMEOUT,
         };
         (status, self.to_string()).into_response()
     }
@@ -342,6 +354,8 @@ pub struct BodyStream {
     data: BodyDataStream<Limited<AxumBody>>,
     limit: usize,
     finished: bool,
+    /// How long to wait for each chunk, and the timer counting it down.
+    idle: Option<(Duration, Pin<Box<tokio::time::Sleep>>)>,
 }
 
 /// Read `body` as a stream, at most `limit` bytes of it (e.g. the server's
@@ -351,10 +365,20 @@ pub fn body_stream(body: AxumBody, limit: usize) -> BodyStream {
         data: BodyDataStream::new(Limited::new(body, limit)),
         limit,
         finished: false,
+        idle: None,
     }
 }
 
 impl BodyStream {
+    /// End with [`BodyError::TimedOut`] when no chunk arrives for `timeout` (`None`: wait as
+    /// long as the client takes). The generated handlers set the server's
+    /// [`Config::body_read_timeout`](super::Config::body_read_timeout): for a body read whole it
+    /// bounds the whole read, for a stream the wait for each chunk.
+    pub fn read_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.idle = timeout.map(|t| (t, Box::pin(tokio::time::sleep(t))));
+        self
+    }
+
     /// Read the rest of the body into memory (still under the limit).
     pub async fn bytes(mut self) -> Result<Bytes, BodyError> {
         let mut whole = bytes::BytesMut::new();
@@ -372,7 +396,24 @@ impl Stream for BodyStream {
         if self.finished {
             return Poll::Ready(None);
         }
-        let item = std::task::ready!(self.data.poll_next_unpin(cx));
+        let item = match self.data.poll_next_unpin(cx) {
+            Poll::Ready(item) => {
+                if let Some((after, timer)) = &mut self.idle {
+                    timer.as_mut().reset(tokio::time::Instant::now() + *after);
+                }
+                item
+            }
+            Poll::Pending => {
+                if let Some((after, timer)) = &mut self.idle {
+                    if std::future::Future::poll(timer.as_mut(), cx).is_ready() {
+                        let after = *after;
+                        self.finished = true;
+                        return Poll::Ready(Some(Err(BodyError::TimedOut { after })));
+                    }
+                }
+                return Poll::Pending;
+            }
+        };
         Poll::Ready(match item {
             Some(Ok(chunk)) => Some(Ok(chunk)),
             Some(Err(e)) => {

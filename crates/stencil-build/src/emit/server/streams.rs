@@ -39,15 +39,18 @@ pub fn trait_method(
     };
     let doc = doc_attrs(&[
         format!("[`{method}`](Self::{method}) with the request body read as it arrives: chunks"),
-        "of a [`rt::BodyStream`], ending with [`rt::BodyError::TooLarge`] past the body limit."
+        "of a [`rt::BodyStream`], ending with [`rt::BodyError::TooLarge`] past the body limit"
             .to_owned(),
+        "and with [`rt::BodyError::TimedOut`] when a chunk does not arrive within the body read"
+            .to_owned(),
+        "timeout.".to_owned(),
         "The generated handler calls this method.".to_owned(),
     ]);
     quote! {
         #doc
         ///
         /// The default reads the body whole (413 past the limit, as without streaming) and
-        /// calls it. `?` on a chunk turns a body error into the 413 or 400 answer.
+        /// calls it. `?` on a chunk turns a body error into the 413, 408 or 400 answer.
         fn #stream(&self, #principal request: #request<rt::BodyStream>) -> impl ::std::future::Future<Output = Result<#response, rt::StreamedBodyError<Self::Error>>> + Send {
             async move {
                 let #request { #(#fields,)* body } = request;
