@@ -315,6 +315,17 @@ async fn a_streamed_upload_that_stops_arriving_is_answered_408() {
     assert_eq!(error.status().map(|s| s.as_u16()), Some(408), "{error}");
 }
 
+#[tokio::test]
+async fn a_required_streamed_upload_sent_chunked_and_empty_is_missing() {
+    // No `Content-Length`: the server knows the body is empty only at its end.
+    let client = start(Streams::default()).await;
+    let empty = stream::empty::<Result<Vec<u8>, std::io::Error>>();
+    let body = stencil::client::Binary::stream(stencil::reqwest::Body::wrap_stream(empty));
+    let error = within(client.upload(body).send()).await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(422), "{error}");
+    assert!(error.to_string().contains("Field required"), "{error}");
+}
+
 /// README.md's streaming example, verbatim (`the_readme_streaming_example_is_this_code`).
 async fn readme_streaming_example(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
     use futures_util::{stream, StreamExt};

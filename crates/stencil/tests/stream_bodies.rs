@@ -101,6 +101,22 @@ async fn a_streamed_body_that_stops_arriving_ends_with_a_timeout() {
 }
 
 #[tokio::test]
+async fn an_empty_body_is_missing_only_when_required() {
+    let empty = || Body::from_stream(stream::empty::<Result<Bytes, Infallible>>());
+    let mut required = body_stream(empty(), 1000).required(true);
+    assert!(matches!(
+        required.next().await,
+        Some(Err(BodyError::Missing))
+    ));
+    assert!(required.next().await.is_none());
+    let mut optional = body_stream(empty(), 1000);
+    assert!(optional.next().await.is_none());
+    let one = stream::once(async { Ok::<_, Infallible>(Bytes::from_static(b"x")) });
+    let body = body_stream(Body::from_stream(one), 1000).required(true);
+    assert_eq!(body.bytes().await.unwrap(), "x");
+}
+
+#[tokio::test]
 async fn bytes_stream_both_ways_under_the_body_limit() {
     let router = Router::new()
         .route(

@@ -211,7 +211,9 @@ impl Input {
     /// limit (past it, the stream ends with
     /// [`BodyError::TooLarge`](crate::server::BodyError::TooLarge)), each chunk within
     /// [`Config::body_read_timeout`] (or it ends with
-    /// [`BodyError::TimedOut`](crate::server::BodyError::TimedOut)). Fails at once when the
+    /// [`BodyError::TimedOut`](crate::server::BodyError::TimedOut)); a required body that
+    /// turns out empty ends with [`BodyError::Missing`](crate::server::BodyError::Missing).
+    /// Fails at once when the
     /// declared `Content-Length` is above the limit; a content type the operation does not
     /// declare, or a required body declared empty, is a violation.
     pub fn stream_body(
@@ -220,7 +222,10 @@ impl Input {
         config: &Config,
     ) -> Result<BodyStream, ErrorReport> {
         body::check_streamed(self.op, &self.headers, config, &mut self.violations)?;
-        Ok(body_stream(body, config.body_limit).read_timeout(config.body_read_timeout))
+        let required = self.op.body.is_some_and(|b| b.required);
+        Ok(body_stream(body, config.body_limit)
+            .read_timeout(config.body_read_timeout)
+            .required(required))
     }
 
     /// The index (in the operation's declared contents) of the media type the body came as.

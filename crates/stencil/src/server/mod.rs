@@ -245,7 +245,8 @@ impl<E> From<BodyError> for StreamedBodyError<E> {
 }
 
 /// [`respond`] for a handler that read its request body as a stream: a body
-/// past the limit is answered 413, one that stopped arriving 408 and a failed read 400, in the operation's declared envelope
+/// past the limit is answered 413, one that stopped arriving 408, a required one that was
+/// empty 422 and a failed read 400, in the operation's declared envelope
 /// as when the body is read whole; a domain error as [`respond`] answers it.
 pub fn respond_streamed<R: IntoResponse, E: ApiError>(
     op: &'static Operation,
@@ -259,6 +260,14 @@ pub fn respond_streamed<R: IntoResponse, E: ApiError>(
         }
         Err(StreamedBodyError::Body(BodyError::TimedOut { after })) => {
             Err(ErrorReport::request_timeout(op, after))
+        }
+        Err(StreamedBodyError::Body(BodyError::Missing)) => {
+            // As when the body is read whole (FastAPI's `input` is `null` in its mode).
+            let mut missing = Violation::missing(vec!["body".into()]);
+            if validate::Validation::of(op) == validate::Validation::Pydantic {
+                missing.input = Some(Value::Null);
+            }
+            Err(ErrorReport::validation(op, vec![missing]))
         }
         Err(StreamedBodyError::Body(e)) => Err(ErrorReport::validation(
             op,

@@ -316,6 +316,9 @@ pub enum BodyError {
         /// How long the stream waited for the next chunk.
         after: Duration,
     },
+    /// A required body ended without a byte (the handler answers 422, `body` missing); see
+    /// [`BodyStream::required`].
+    Missing,
 }
 
 impl fmt::Display for BodyError {
@@ -326,6 +329,7 @@ impl fmt::Display for BodyError {
             }
             BodyError::Read(e) => write!(f, "the request body could not be read: {e}"),
             BodyError::Malformed(m) => write!(f, "the request body is malformed: {m}"),
+            BodyError::Missing => write!(f, "the required request body is empty"),
             BodyError::TimedOut { after } => write!(
                 f,
                 "no part of the request body arrived within {} s",
@@ -343,6 +347,7 @@ impl IntoResponse for BodyError {
             BodyError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             BodyError::Read(_) | BodyError::Malformed(_) => StatusCode::BAD_REQUEST,
             BodyError::TimedOut { .. } => StatusCode::REQUEST_TIMEOUT,
+            BodyError::Missing => StatusCode::UNPROCESSABLE_ENTITY,
         };
         (status, self.to_string()).into_response()
     }
@@ -354,6 +359,9 @@ pub struct BodyStream {
     data: BodyDataStream<Limited<AxumBody>>,
     limit: usize,
     finished: bool,
+    /// Whether an empty body is [`BodyError::Missing`], and whether a byte has come.
+    required: bool,
+    seen: bool,
     /// How long to wait for each chunk, and the timer counting it down.
     idle: Option<(Duration, Pin<Box<tokio::time::Sleep>>)>,
 }
@@ -365,11 +373,21 @@ pub fn body_stream(body: AxumBody, limit: usize) -> BodyStream {
         data: BodyDataStream::new(Limited::new(body, limit)),
         limit,
         finished: false,
+        required: false,
+        seen: false,
         idle: None,
     }
 }
 
 impl BodyStream {
+    /// End an empty body with [`BodyError::Missing`] (the generated handlers set this for a
+    /// required body: one sent chunked, without `Content-Length`, is known empty only at its
+    /// end).
+    pub fn required(mut self, required: bool) -> Self {
+        self.required = required;
+        self
+    }
+
     /// End with [`BodyError::TimedOut`] when no chunk arrives for `timeout` (`None`: wait as
     /// long as the client takes). The generated handlers set the server's
     /// [`Config::body_read_timeout`](super::Config::body_read_timeout): for a body read whole it
@@ -415,7 +433,10 @@ impl Stream for BodyStream {
             }
         };
         Poll::Ready(match item {
-            Some(Ok(chunk)) => Some(Ok(chunk)),
+            Some(Ok(chunk)) => {
+                self.seen |= !chunk.is_empty();
+                Some(Ok(chunk))
+            }
             Some(Err(e)) => {
                 self.finished = true;
                 Some(Err(if e.is::<LengthLimitError>() {
@@ -426,7 +447,7 @@ impl Stream for BodyStream {
             }
             None => {
                 self.finished = true;
-                None
+                (self.required && !self.seen).then_some(Err(BodyError::Missing))
             }
         })
     }
