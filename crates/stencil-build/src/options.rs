@@ -47,6 +47,14 @@ pub struct Options {
     /// property with `format: password` or `writeOnly: true`. Default:
     /// [`DEFAULT_SECRET_FIELDS`].
     pub secret_fields: Vec<String>,
+    /// The name, without extension, of the file the server's `OPENAPI_DOCUMENT` is included
+    /// from (`include_str!`), beside the generated source file: [`Generated::document`] holds
+    /// it, to be written there (`.json` or `.yaml` after the document's format). Default:
+    /// `openapi`; [`Config`] uses `<module name>.openapi`.
+    ///
+    /// [`Generated::document`]: crate::Generated::document
+    /// [`Config`]: crate::Config
+    pub document_stem: String,
 }
 
 impl Default for Options {
@@ -66,6 +74,7 @@ impl Default for Options {
                 .iter()
                 .map(|s| (*s).to_owned())
                 .collect(),
+            document_stem: "openapi".to_owned(),
         }
     }
 }
@@ -89,6 +98,8 @@ pub(crate) struct Settings {
     pub exclude: Vec<PathPattern>,
     /// `Options::secret_fields`, trimmed and lowercased.
     pub secret_fields: Vec<String>,
+    /// `Options::document_stem`, a plain file name.
+    pub document_stem: String,
 }
 
 impl Settings {
@@ -122,6 +133,18 @@ impl Settings {
                 );
             }
         }
+        if crate::literals::document_file(&options.document_stem, "").is_none() {
+            errors.push(
+                Diagnostic::error(
+                    "",
+                    format!(
+                        "document file name `{}` is not a plain file name",
+                        options.document_stem.escape_debug()
+                    ),
+                )
+                .with_hint("give a name such as `openapi`, without a directory"),
+            );
+        }
         let include = patterns(&options.include_paths, "include path", &mut errors);
         let exclude = patterns(&options.exclude_paths, "exclude path", &mut errors);
         if !errors.is_empty() {
@@ -144,6 +167,7 @@ impl Settings {
                 .map(|s| s.trim().to_ascii_lowercase())
                 .filter(|s| !s.is_empty())
                 .collect(),
+            document_stem: options.document_stem.clone(),
         })
     }
 
@@ -188,6 +212,7 @@ mod tests {
             type_replacements: vec![("Money".into(), "my crate::Money".into())],
             include_paths: vec!["users/**".into()],
             exclude_paths: vec!["/x#FETCH".into()],
+            document_stem: "../openapi".into(),
             ..Options::default()
         };
         let errors = Settings::new(&options)
@@ -203,6 +228,7 @@ mod tests {
         );
         assert!(errors.contains("include path: path pattern `users/**` does not start"));
         assert!(errors.contains("exclude path: path pattern `/x#FETCH`: `FETCH` is not"));
+        assert!(errors.contains("document file name `../openapi` is not a plain file name"));
         let good = Settings::new(&Options {
             extra_derives: vec![" my_crate::Schema ".into()],
             ..Options::default()
