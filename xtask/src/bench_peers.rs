@@ -194,56 +194,50 @@ fn slug(name: &str) -> String {
         .collect()
 }
 
-/// Run `command` to completion (output discarded, stderr kept for a failure): wall time, and
-/// the CPU time and peak resident memory the kernel accounts to the process.
-fn measure(mut command: Command) -> Result<Run, String> {
+/// Run `command` to completion (output discarded): wall time, and the CPU time and peak
+/// resident memory of the process, from GNU time (`/usr/bin/time`) when it is installed: the
+/// kernel's peak RSS of a process spawned by this one starts at this process's size (Linux
+/// keeps the high-water mark of the address space replaced by `exec`), while `time` is small.
+/// Without it, CPU time and peak memory are left at zero.
+fn measure(command: Command) -> Result<Run, String> {
+    let time = Path::new("/usr/bin/time");
+    let report = std::env::temp_dir().join(format!("stencil-bench-time-{}", std::process::id()));
+    let mut run = if time.is_file() {
+        let mut wrapped = Command::new(time);
+        wrapped.args(["-f", "%U %S %M", "-o"]).arg(&report);
+        wrapped.arg(command.get_program()).args(command.get_args());
+        wrapped
+    } else {
+        command
+    };
     let start = Instant::now();
-    let child = command
+    let output = run
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot run {command:?}: {e}"))?;
-    let (status, cpu, max_rss) = wait(child)?;
+        .output()
+        .map_err(|e| format!("cannot run {run:?}: {e}"))?;
     let wall = start.elapsed();
-    if !status {
-        return Err(format!("{command:?} failed"));
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let tail: Vec<&str> = stderr.lines().rev().take(3).collect();
+        return Err(format!("{}: {}", output.status, tail.join(" / ")));
     }
-    Ok(Run { wall, cpu, max_rss })
-}
-
-/// Wait for `child`: whether it succeeded, its CPU time (user + system) and peak RSS.
-#[cfg(unix)]
-fn wait(mut child: std::process::Child) -> Result<(bool, Duration, usize), String> {
-    use std::io::Read;
-    let mut stderr = String::new();
-    if let Some(mut pipe) = child.stderr.take() {
-        let _ = pipe.read_to_string(&mut stderr);
-    }
-    let pid = libc::pid_t::try_from(child.id()).map_err(|e| e.to_string())?;
-    let mut status: libc::c_int = 0;
-    // SAFETY: `rusage` is plain data, zeroed is a valid value; `wait4` fills it and `status`
-    // for our own child, which `Child` has not waited for.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    if waited != pid {
-        return Err(format!("wait4 failed: {}", std::io::Error::last_os_error()));
-    }
-    let time = |t: libc::timeval| {
-        Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
+    let mut figures = Run {
+        wall,
+        cpu: Duration::ZERO,
+        max_rss: 0,
     };
-    let cpu = time(usage.ru_utime) + time(usage.ru_stime);
-    let ok = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
-    if !ok {
-        let tail: String = stderr.lines().rev().take(3).collect::<Vec<_>>().join(" / ");
-        return Err(format!("exit status {status}: {tail}"));
+    if let Ok(text) = std::fs::read_to_string(&report) {
+        let fields: Vec<f64> = text
+            .split_whitespace()
+            .filter_map(|f| f.parse().ok())
+            .collect();
+        if let [user, system, kilobytes] = fields[..] {
+            figures.cpu = Duration::from_secs_f64(user + system);
+            figures.max_rss = (kilobytes * 1024.0) as usize;
+        }
+        let _ = std::fs::remove_file(&report);
     }
-    // Linux reports kilobytes.
-    Ok((ok, cpu, usage.ru_maxrss as usize * 1024))
-}
-
-#[cfg(not(unix))]
-fn wait(mut child: std::process::Child) -> Result<(bool, Duration, usize), String> {
-    let status = child.wait().map_err(|e| e.to_string())?;
-    Ok((status.success(), Duration::ZERO, 0))
+    Ok(figures)
 }
