@@ -24,11 +24,16 @@ struct Run {
     max_rss: usize,
 }
 
+/// The command generating a document (first path) into a directory (second path).
+type MakeCommand = Box<dyn Fn(&Path, &Path) -> Command>;
+
+/// A peer: its program, the version measured, and its command line.
+type Peer = (&'static str, &'static str, fn(&Path, &Path) -> Command);
+
 /// A generator run by command line.
 struct Tool {
     name: String,
-    /// `(program, arguments)` generating `doc` into `out`.
-    command: Box<dyn Fn(&Path, &Path) -> Command>,
+    command: MakeCommand,
 }
 
 /// What the side-by-side table compares Stencil with.
@@ -63,7 +68,7 @@ impl Peers {
         let mut missing = Vec::new();
         // Both generate types and an HTTP client; oas3-gen's `client-mod` writes a module
         // directory, as Stencil writes a crate.
-        let peers: [(&str, &str, fn(&Path, &Path) -> Command); 2] = [
+        let peers: [Peer; 2] = [
             ("openapi-to-rust", "openapi-to-rust 0.23.0", |doc, out| {
                 let mut command = Command::new("openapi-to-rust");
                 command

@@ -53,6 +53,7 @@ fn fake(spec: &Path, options: &Options) -> Result<Generated, Diagnostics> {
         code,
         files: vec![spec.to_owned()],
         warnings: Vec::new(),
+        document: None,
     })
 }
 
