@@ -18,6 +18,32 @@ pub struct Generated {
     pub files: Vec<PathBuf>,
     /// Warnings (never errors: errors fail the run).
     pub warnings: Vec<Diagnostic>,
+    /// The document the server's `OPENAPI_DOCUMENT` includes (`include_str!`), to be written
+    /// beside [`code`](Generated::code); `None` when no server was generated (or the document
+    /// is empty).
+    pub document: Option<IncludedFile>,
+}
+
+/// A file the generated code includes, to be written in the directory of the generated source
+/// file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IncludedFile {
+    /// Its file name (`openapi.yaml`, `openapi.json`: see `Options::document_stem`).
+    pub name: String,
+    /// Its contents.
+    pub text: String,
+}
+
+/// The file holding `api`'s document when `settings` generate a server.
+fn document_file(api: &Api, settings: &Settings) -> Option<IncludedFile> {
+    if !settings.server || api.document.is_empty() {
+        return None;
+    }
+    let name = crate::literals::document_file(&settings.document_stem, &api.document)?;
+    Some(IncludedFile {
+        name,
+        text: api.document.clone(),
+    })
 }
 
 /// Run the whole pipeline on the document at `spec`.
@@ -34,7 +60,7 @@ pub struct Timings {
     pub ir: Duration,
     /// Emitting and formatting the parts (interleaved, on worker threads).
     pub emit: Duration,
-    /// Joining the parts under the `// @generated` header, the document spliced in.
+    /// Joining the parts under the `// @generated` header.
     pub assemble: Duration,
 }
 
@@ -170,6 +196,7 @@ pub fn generate_with_progress(
     }
     observer(Stage::Ir, false);
     let pieces = emit_and_render_pieces(&api, &settings, observer, progress)?;
+    let document = document_file(&api, &settings);
     // Nor is the IR needed past emitting.
     drop(api);
     let code = crate::render::assemble(pieces, &settings.regenerate_command, &root_display);
@@ -178,6 +205,7 @@ pub fn generate_with_progress(
         code,
         files,
         warnings,
+        document,
     })
 }
 
@@ -196,16 +224,49 @@ fn release_freed_memory() {
 }
 
 /// Emit and render `api` as one file (the IR is already built): what [`generate`] does after
-/// its IR stage. The path patterns and type replacements of `options` are not applied (they
-/// are at the IR stage).
-pub fn emit_and_render(api: &Api, options: &Options, source: &str) -> Result<String, Diagnostics> {
+/// its IR stage (no files listed, no warnings). The path patterns and type replacements of
+/// `options` are not applied (they are at the IR stage).
+pub fn emit_and_render(
+    api: &Api,
+    options: &Options,
+    source: &str,
+) -> Result<Generated, Diagnostics> {
     let settings = Settings::new(options)?;
     let pieces = emit_and_render_pieces(api, &settings, &mut |_, _| {}, &Progress::new())?;
-    Ok(crate::render::assemble(
-        pieces,
-        &settings.regenerate_command,
-        source,
-    ))
+    Ok(Generated {
+        code: crate::render::assemble(pieces, &settings.regenerate_command, source),
+        files: Vec::new(),
+        warnings: Vec::new(),
+        document: document_file(api, &settings),
+    })
+}
+
+/// Compare, on every item of `api`'s parts as `options` generate them, the text printed
+/// without syn (`render::direct`) with the text of syn and prettyplease (the differential
+/// check `cargo xtask corpus-format` runs on the corpus). Items are emitted and compared on a
+/// worker thread with a large stack, one part after the other.
+pub fn check_direct(
+    api: &Api,
+    options: &Options,
+) -> Result<crate::render::DirectCheck, Diagnostics> {
+    let settings = Settings::new(options)?;
+    let check = || {
+        let mut total = crate::render::DirectCheck::default();
+        for part in Part::wanted(&settings, api) {
+            let mut sink = crate::render::Differential::new();
+            emit_part(api, &settings, part, &mut sink);
+            total.merge(sink.finish());
+        }
+        total
+    };
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .stack_size(WORKER_STACK)
+            .spawn_scoped(scope, check)
+            .ok()
+            .and_then(|handle| handle.join().ok())
+    })
+    .ok_or_else(|| Diagnostics(vec![Failure::Render.diagnostic()]))
 }
 
 /// Stack size of the emit and render threads. syn and prettyplease recurse once per level of
@@ -290,21 +351,7 @@ fn emit_and_render_on(
         return Err(Diagnostics(errors));
     }
     pieces.sort_by_key(|(index, _)| *index);
-    let mut pieces: Vec<crate::render::Piece> = pieces.into_iter().map(|(_, p)| p).collect();
-    if settings.server && settings.format && !api.document.is_empty() {
-        let server = parts.iter().position(|p| *p == Part::Server);
-        let spliced = server
-            .and_then(|i| pieces.get_mut(i))
-            .is_some_and(|piece| crate::render::splice_document(piece, &api.document));
-        if !spliced {
-            return Err(Diagnostics(vec![Diagnostic::error(
-                "",
-                "internal error while embedding the document in the server module (a Stencil \
-                 bug; please report it with the document)",
-            )]));
-        }
-    }
-    Ok(pieces)
+    Ok(pieces.into_iter().map(|(_, p)| p).collect())
 }
 
 /// A top-level module of the generated file. The file is the wanted parts in this order; each
@@ -335,9 +382,7 @@ impl Part {
     }
 }
 
-/// Emit `part` into `sink`, each emitter given the settings it uses. With formatting, the
-/// server's document is a placeholder, spliced in once the part is rendered (see
-/// `render::splice_document`).
+/// Emit `part` into `sink`, each emitter given the settings it uses.
 fn emit_part(api: &Api, settings: &Settings, part: Part, sink: &mut dyn Sink) {
     use crate::emit::{client, hooks, server, types};
     match part {
@@ -354,13 +399,11 @@ fn emit_part(api: &Api, settings: &Settings, part: Part, sink: &mut dyn Sink) {
             client::client_into(api, settings.feature_gates, &settings.secret_fields, sink)
         }
         Part::Server => {
-            let document = (!api.document.is_empty()).then(|| {
-                if settings.format {
-                    server::Document::Placeholder
-                } else {
-                    server::Document::Text(&api.document)
-                }
-            });
+            let file = crate::literals::document_file(&settings.document_stem, &api.document);
+            let document = file
+                .as_deref()
+                .filter(|_| !api.document.is_empty())
+                .map(|file| server::Document { file });
             let per_tag = settings.server_traits_per_tag;
             let (gated, secrets) = (settings.feature_gates, &settings.secret_fields);
             let docs = settings.docs_router;
@@ -503,8 +546,8 @@ mod tests {
         );
     }
 
-    /// The file is the same whatever the number of threads, and the embedded document is the
-    /// literal that emitting it directly gives.
+    /// The file is the same whatever the number of threads, and the document is included
+    /// from the file the pipeline gives to write beside it.
     #[test]
     fn output_does_not_depend_on_threads() {
         let spec = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -521,9 +564,17 @@ mod tests {
         let one = file(1);
         assert_eq!(one, file(2));
         assert_eq!(one, file(8));
-        let literal = crate::literals::text(&api.document).to_string();
-        assert!(one.contains(&format!("pub const OPENAPI_DOCUMENT: &str = {literal};")));
-        assert!(!one.contains("OPENAPI_DOCUMENT: &str = \"\";"));
+        assert!(one
+            .contains("pub const OPENAPI_DOCUMENT: &str = ::std::include_str!(\"openapi.yaml\");"));
+        let generated = generate(&spec, &Options::default()).expect("PathStack generates");
+        let document = generated.document.expect("a server includes the document");
+        assert_eq!(document.name, "openapi.yaml");
+        assert_eq!(document.text, std::fs::read_to_string(&spec).unwrap());
+        let client_only = Options {
+            server: false,
+            ..Options::default()
+        };
+        assert!(generate(&spec, &client_only).unwrap().document.is_none());
     }
 
     /// The file made of parts formatted as they are emitted, on two threads, is the file made
@@ -547,23 +598,16 @@ mod tests {
                     emit_and_render_on(&api, &settings, 2, &mut |_, _| {}, &Progress::new())
                         .expect("fixture generates");
                 let streamed = crate::render::assemble(pieces, "x", "y");
-                // Each part's whole token stream formatted at once (the document spliced in
-                // the same way).
-                let wanted = Part::wanted(&settings, &api);
-                let mut whole: Vec<crate::render::Piece> = wanted
-                    .iter()
-                    .map(|&part| {
+                // Each part's whole token stream formatted at once.
+                let whole: Vec<crate::render::Piece> = Part::wanted(&settings, &api)
+                    .into_iter()
+                    .map(|part| {
                         let mut collect = crate::emit::Collect::new();
                         emit_part(&api, &settings, part, &mut collect);
                         let tokens = collect.finish();
                         crate::render::render_part(tokens).expect("fixture renders")
                     })
                     .collect();
-                let server = wanted.iter().position(|p| *p == Part::Server);
-                let server = server
-                    .and_then(|i| whole.get_mut(i))
-                    .expect("a server part");
-                assert!(crate::render::splice_document(server, &api.document));
                 let whole = crate::render::assemble(whole, "x", "y");
                 assert!(
                     streamed == whole,

@@ -1,8 +1,15 @@
 //! Rendering: token stream → formatted, deterministic Rust source with a `// @generated` header.
 
 mod chunks;
+mod cursor;
+mod differential;
+mod direct;
+mod direct_types;
 mod formatter;
+mod printer;
 
+pub use chunks::direct_bytes;
+pub use differential::{Differential, DirectCheck};
 pub use formatter::{format_time, Formatter};
 
 use proc_macro2::TokenStream;
@@ -57,25 +64,6 @@ pub fn render_part(tokens: TokenStream) -> Result<Piece, String> {
     };
     let (text, ends_item) = space_items(&unparsed);
     Ok(Piece { text, ends_item })
-}
-
-/// Put `document`'s string literal in place of [`crate::literals::document_placeholder`], which
-/// the server emitter gives `OPENAPI_DOCUMENT` when the pipeline formats its output. The result is the text that
-/// rendering the literal itself gives, without syn and prettyplease parsing and printing
-/// megabytes of string. The placeholder is the first line that is exactly that item: only the
-/// module's `///` docs and its `use` come before it. Returns whether it was found.
-pub fn splice_document(piece: &mut Piece, document: &str) -> bool {
-    let mut offset = 0;
-    for line in piece.text.split_inclusive('\n') {
-        if crate::literals::is_document_placeholder(line.trim()) {
-            let at = offset + line.find("\"\"").unwrap_or(0);
-            let literal = crate::literals::text(document).to_string();
-            piece.text.replace_range(at..at + 2, &literal);
-            return true;
-        }
-        offset += line.len();
-    }
-    false
 }
 
 /// Some top-level items as their token stream prints, one line per item (the bodies of
@@ -314,14 +302,12 @@ pub(crate) fn fixture_apis() -> Vec<(String, crate::ir::Api)> {
 }
 
 /// Emit `part` (0: types, 1: client, 2: server) of `api` into `sink` as the pipeline does with
-/// default options, feature gates as given, the server's document a placeholder when
-/// `placeholder` (for the renderer's tests).
+/// default options, feature gates as given (for the renderer's tests).
 #[cfg(test)]
 pub(crate) fn emit_fixture_part(
     api: &crate::ir::Api,
     part: usize,
     feature_gates: bool,
-    placeholder: bool,
     sink: &mut dyn crate::emit::Sink,
 ) {
     use crate::emit::{client, server, types};
@@ -340,12 +326,8 @@ pub(crate) fn emit_fixture_part(
         }
         1 => client::client_into(api, feature_gates, &secrets, sink),
         _ => {
-            let document = (!api.document.is_empty()).then(|| {
-                if placeholder {
-                    server::Document::Placeholder
-                } else {
-                    server::Document::Text(&api.document)
-                }
+            let document = (!api.document.is_empty()).then_some(server::Document {
+                file: "openapi.yaml",
             });
             server::server_into(api, false, document, feature_gates, &secrets, false, sink);
         }
