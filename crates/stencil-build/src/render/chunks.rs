@@ -371,22 +371,31 @@ mod tests {
         }
     }
 
-    /// Every part of the fixtures' generated code formats the same chunked and whole, the
-    /// items `direct` prints printed by it (the differential test of `direct` on whole parts;
-    /// `direct::tests` compares item by item).
+    /// Every module of the fixtures' generated code (a part is one module, the webhooks and
+    /// callbacks part one each, or none) formats the same chunked and whole, the items
+    /// `direct` prints printed by it (the differential test of `direct` on whole modules;
+    /// `differential::tests` compares item by item).
     #[test]
     fn generated_parts_format_as_whole_files_do() {
+        let mut modules = 0;
         for (spec, api) in super::super::fixture_apis() {
-            for part in 0..3 {
+            for part in super::super::FIXTURE_PARTS {
                 let mut collect = crate::emit::Collect::new();
                 super::super::emit_fixture_part(&api, part, true, &mut collect);
-                let tokens = collect.finish();
-                let chunked = unparse_module_in(tokens.clone(), 5, true)
-                    .expect("a module")
-                    .unwrap();
-                assert_eq!(chunked, whole(tokens), "{spec} {part:?}");
+                for (tokens, _) in items(collect.finish()) {
+                    let chunked = unparse_module_in(tokens.clone(), 5, true)
+                        .expect("a module")
+                        .unwrap();
+                    assert_eq!(chunked, whole(tokens), "{spec} {part:?}");
+                    modules += 1;
+                }
             }
         }
+        // Types, client and server of each fixture, and the hooks of those that have some.
+        assert!(
+            modules > 3 * super::super::fixture_apis().len(),
+            "{modules}"
+        );
     }
 
     #[test]

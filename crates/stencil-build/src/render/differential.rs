@@ -142,7 +142,7 @@ mod tests {
         let mut total = DirectCheck::default();
         for (name, api) in super::super::fixture_apis() {
             for feature_gates in [false, true] {
-                for part in 0..3 {
+                for part in super::super::FIXTURE_PARTS {
                     let mut sink = Differential::new();
                     super::super::emit_fixture_part(&api, part, feature_gates, &mut sink);
                     let check = sink.finish();

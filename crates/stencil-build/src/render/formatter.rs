@@ -250,7 +250,7 @@ mod tests {
         apis.extend(super::super::fixture_apis());
         for (name, api) in &apis {
             for feature_gates in [false, true] {
-                for part in 0..3 {
+                for part in super::super::FIXTURE_PARTS {
                     for format in [true, false] {
                         let mut collect = Collect::new();
                         super::super::emit_fixture_part(api, part, feature_gates, &mut collect);
