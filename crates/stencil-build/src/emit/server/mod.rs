@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! pub mod server {
-//!     pub const OPENAPI_DOCUMENT: &str;               // the source document, embedded
+//!     pub const OPENAPI_DOCUMENT: &str;               // the source document, include_str!
 //!     pub trait Api { type Error; type Principal; fn authenticate(..); fn <op>(..); fn render_error(..) }
 //!     // or, with `Options::server_traits_per_tag`:
 //!     // pub trait ApiBase { type Error; type Principal; fn authenticate(..); fn render_error(..) }
