@@ -139,20 +139,13 @@ pub fn run(args: &[&str]) -> ExitCode {
             forwarded.push(a.to_string());
         }
         eprintln!("corpus: building xtask in release mode");
-        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        let status = xtask::cargo()
             .current_dir(&root)
             .args(["run", "--release", "-q", "-p", "xtask", "--", "corpus"])
             .args(&forwarded)
             .env("STENCIL_CORPUS_NO_REEXEC", "1")
             .status();
-        return match status {
-            Ok(s) if s.success() => ExitCode::SUCCESS,
-            Ok(_) => ExitCode::FAILURE,
-            Err(e) => {
-                eprintln!("error: cannot run cargo: {e}");
-                ExitCode::FAILURE
-            }
-        };
+        return xtask::exit_code(status);
     }
     sweep(&parsed)
 }
@@ -183,14 +176,19 @@ fn one(spec: &Path, out: &Path) -> ExitCode {
         feature_gates: true,
         ..Default::default()
     };
-    let code = match stencil_build::stages::emit_and_render(&api, &options, "corpus") {
-        Ok(c) => c,
+    let generated = match stencil_build::stages::emit_and_render(&api, &options, "corpus") {
+        Ok(g) => g,
         Err(d) => return diag_exit(&d),
     };
     let elapsed = start.elapsed();
-    if let Err(e) = std::fs::create_dir_all(out.join("src"))
+    let code = generated.code;
+    let written = std::fs::create_dir_all(out.join("src"))
         .and_then(|()| std::fs::write(out.join("src/lib.rs"), &code))
-    {
+        .and_then(|()| match &generated.document {
+            Some(document) => std::fs::write(out.join("src").join(&document.name), &document.text),
+            None => Ok(()),
+        });
+    if let Err(e) = written {
         println!("DIAG\tcannot write {}: {e}", out.display());
         return ExitCode::FAILURE;
     }

@@ -35,6 +35,23 @@ pub const MAX_DIFF_LINES: usize = 200;
 /// How the pipeline is invoked: `&stencil_build::generate`, or a fake in tests.
 pub type Generator<'a> = &'a dyn Fn(&Path, &Options) -> Result<Generated, Diagnostics>;
 
+/// The cargo running xtask (`$CARGO`), for the commands that re-run themselves in release mode.
+pub fn cargo() -> std::process::Command {
+    std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+}
+
+/// A child command's outcome as xtask's exit code (a failure to start it said on stderr).
+pub fn exit_code(status: io::Result<std::process::ExitStatus>) -> std::process::ExitCode {
+    match status {
+        Ok(s) if s.success() => std::process::ExitCode::SUCCESS,
+        Ok(_) => std::process::ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("error: cannot run cargo: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
 /// The repository root (the parent of this crate's directory).
 pub fn project_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -196,6 +213,7 @@ pub fn plan(root: &Path, generator: Generator<'_>) -> Result<Plan, Error> {
             pagination: entry.pagination.clone(),
             // The crate's Cargo.toml has the `docs-ui` feature (`cargo_toml`).
             docs_router: entry.server,
+            document_stem: Options::default().document_stem,
         };
         let spec = join(root, &entry.spec);
         match generator(&spec, &options) {
@@ -203,6 +221,9 @@ pub fn plan(root: &Path, generator: Generator<'_>) -> Result<Plan, Error> {
                 let out = slash(&entry.out);
                 files.insert(format!("{out}/Cargo.toml"), cargo_toml(entry));
                 files.insert(format!("{out}/src/lib.rs"), generated.code);
+                if let Some(document) = generated.document {
+                    files.insert(format!("{out}/src/{}", document.name), document.text);
+                }
                 warnings.extend(
                     generated
                         .warnings

@@ -6,8 +6,10 @@ use std::process::ExitCode;
 use xtask::{Change, Error};
 
 mod bench;
+mod bench_peers;
 mod conformance;
 mod corpus;
+mod corpus_format;
 
 const USAGE: &str = "\
 Usage: cargo xtask <COMMAND>
@@ -28,6 +30,8 @@ Commands:
   docs           cargo doc --no-deps on every generated crate, rustdoc warnings denied
   outside        install the CLI into a scratch directory outside the repository,
                  generate the PathStack crate there and `cargo check` it (minutes)
+  corpus-format [DIR]  check that the items printed without syn are prettyplease's text, on
+                 every item of every document in DIR (default: ../shared/corpus/dev)
   conformance    generate + cargo check the OpenAPI Initiative's valid test documents
                  (specs/conformance/oas), `N passed, M failed` per folder
   bench [FILES]  generation time, memory and output size per document and stage, in release
@@ -47,6 +51,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let check = match args.as_slice() {
+        ["corpus-format", rest @ ..] => return corpus_format::run(rest),
         ["corpus", rest @ ..] => return corpus::run(rest),
         ["conformance", rest @ ..] => return conformance::run(rest),
         ["bench", rest @ ..] => return bench::main(rest),

@@ -206,6 +206,11 @@ fn try_outside(root: &Path) -> Result<(), String> {
     )?;
     let manifest = std::fs::read_to_string(work.join("pathstack/Cargo.toml"))
         .map_err(|e| format!("no Cargo.toml generated: {e}"))?;
+    // The server's `OPENAPI_DOCUMENT` is `include_str!`ed from beside the code: the crate
+    // ships it, and `cargo check` below fails without it.
+    if !work.join("pathstack/src/openapi.yaml").is_file() {
+        return Err("stencil generate wrote no src/openapi.yaml".to_owned());
+    }
     eprintln!("{manifest}");
     succeed(
         Command::new(&cargo)

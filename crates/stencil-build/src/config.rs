@@ -243,13 +243,20 @@ impl Config {
     /// println!("{}", generated.code);
     /// # Ok::<(), stencil_build::Diagnostics>(())
     /// ```
+    ///
+    /// The server's document is in [`Generated::document`], named `<module name>.openapi.yaml`
+    /// (or `.json`): the code includes it from its own directory.
     pub fn generate(&self, spec: impl AsRef<Path>) -> Result<Generated, Diagnostics> {
-        crate::pipeline::generate(spec.as_ref(), &self.options)
+        let mut options = self.options.clone();
+        options.document_stem = format!("{}.openapi", self.module_name);
+        crate::pipeline::generate(spec.as_ref(), &options)
     }
 
-    /// Generate code for the document at `spec` into `<out_dir>/<module_name>.rs`, for build.rs.
+    /// Generate code for the document at `spec` into `<out_dir>/<module_name>.rs`, for build.rs,
+    /// and, with the server, the document its `OPENAPI_DOCUMENT` includes into
+    /// `<out_dir>/<module_name>.openapi.yaml` (or `.json`).
     ///
-    /// The file is written only when its content changed, so dependants are not rebuilt for
+    /// Each file is written only when its content changed, so dependants are not rebuilt for
     /// nothing. Prints `cargo:rerun-if-changed` for every file the document was read from and
     /// each warning as `cargo:warning` lines. On failure nothing is written and the [`Error`]
     /// lists every diagnostic; return it from `main` and Cargo shows it as the build error.
@@ -296,6 +303,11 @@ impl Config {
             }
         }
 
+        if let Some(document) = &generated.document {
+            let path = out_dir.join(&document.name);
+            write_if_changed(&path, document.text.as_bytes())
+                .map_err(|error| Error::Io { path, error })?;
+        }
         let path = out_dir.join(file_name);
         write_if_changed(&path, generated.code.as_bytes())
             .map_err(|error| Error::Io { path, error })

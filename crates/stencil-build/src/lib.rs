@@ -31,7 +31,9 @@ pub use config::{compile, Config, Error};
 pub use diag::{Diagnostic, Diagnostics, Position, Severity};
 pub use naming::DEFAULT_SECRET_FIELDS;
 pub use options::Options;
-pub use pipeline::{generate, generate_observed, generate_with_progress, Generated, Stage};
+pub use pipeline::{
+    generate, generate_observed, generate_with_progress, Generated, IncludedFile, Stage,
+};
 pub use progress::Progress;
 
 /// The pipeline's stages one at a time, for xtask (benchmarks, the corpus sweep), the fuzz
@@ -39,8 +41,11 @@ pub use progress::Progress;
 /// generator, as prost-build keeps its generator private.
 #[doc(hidden)]
 pub mod stages {
-    pub use crate::pipeline::{emit_and_render, generate_observed, generate_timed, Stage, Timings};
-    pub use crate::render::format_time;
+    pub use crate::pipeline::{
+        check_direct, emit_and_render, generate_observed, generate_timed, Stage, Timings,
+    };
+    pub use crate::render::DirectCheck;
+    pub use crate::render::{direct_bytes, format_time};
 
     /// Reading, bundling and normalising documents.
     pub mod load {

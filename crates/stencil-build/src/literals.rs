@@ -1,28 +1,26 @@
-//! Rust literals in generated code (text, raw strings, numbers) and the placeholder the
-//! server's embedded document is spliced into: one home, shared by the emitters and the
-//! renderer.
+//! Rust literals in generated code (text, raw strings, numbers) and the name of the file the
+//! server's document is included from: one home, shared by the emitters and the pipeline.
 //!
 //! Architecture invariant: this module imports nothing from the crate; every stage may use it.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-/// The server module's constant holding the source document.
-pub const DOCUMENT_CONST: &str = "OPENAPI_DOCUMENT";
-
-/// The literal the server emitter gives [`DOCUMENT_CONST`] when the document is put in after
-/// rendering (an empty string), so that syn and prettyplease never parse and print megabytes
-/// of string.
-pub fn document_placeholder() -> Literal {
-    Literal::string("")
-}
-
-/// Whether `line` (trimmed) is the rendered item holding [`document_placeholder`]; the text
-/// between its quotes is where the document's literal goes.
-pub fn is_document_placeholder(line: &str) -> bool {
-    line.strip_prefix("pub const ")
-        .and_then(|rest| rest.strip_prefix(DOCUMENT_CONST))
-        .is_some_and(|rest| rest == ": &str = \"\";")
+/// The file name `OPENAPI_DOCUMENT` is included from (`include_str!`), beside the generated
+/// source file: `stem` and the extension of the document's format (`json` when it is a JSON
+/// object, else `yaml`). `None` when `stem` is not a plain file name.
+pub fn document_file(stem: &str, document: &str) -> Option<String> {
+    let plain = !stem.is_empty()
+        && stem != "."
+        && stem != ".."
+        && !stem.contains(['/', '\\'])
+        && !stem.chars().any(char::is_control);
+    let extension = if document.trim_start().starts_with('{') {
+        "json"
+    } else {
+        "yaml"
+    };
+    plain.then(|| format!("{stem}.{extension}"))
 }
 
 /// A string literal for a long multi-line text (an embedded document, a JSON default): a raw
@@ -143,14 +141,17 @@ mod tests {
     }
 
     #[test]
-    fn the_placeholder_is_recognised() {
-        let name = quote::format_ident!("{}", DOCUMENT_CONST);
-        let value = document_placeholder();
-        let item: syn::File = syn::parse2(quote!(pub const #name: &str = #value;)).unwrap();
-        let line = prettyplease::unparse(&item);
-        assert!(is_document_placeholder(line.trim()), "{line}");
-        assert!(!is_document_placeholder(
-            "pub const OPENAPI_DOCUMENT: &str = \"x\";"
-        ));
+    fn document_files_are_named_by_format() {
+        assert_eq!(
+            document_file("openapi", "openapi: 3.0.0").as_deref(),
+            Some("openapi.yaml")
+        );
+        assert_eq!(
+            document_file("api.openapi", " {\"openapi\": \"3.1.0\"}").as_deref(),
+            Some("api.openapi.json")
+        );
+        for bad in ["", "..", "a/b", "a\\b", "a\nb"] {
+            assert_eq!(document_file(bad, "{}"), None, "{bad:?}");
+        }
     }
 }

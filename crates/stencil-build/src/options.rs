@@ -57,6 +57,14 @@ pub struct Options {
     /// server's own document, behind `#[cfg(feature = "docs-ui")]`: for crates with a `docs-ui`
     /// feature that turns on `stencil/docs-ui` (the CLI and xtask write one). Default: off.
     pub docs_router: bool,
+    /// The name, without extension, of the file the server's `OPENAPI_DOCUMENT` is included
+    /// from (`include_str!`), beside the generated source file: [`Generated::document`] holds
+    /// it, to be written there (`.json` or `.yaml` after the document's format). Default:
+    /// `openapi`; [`Config`] uses `<module name>.openapi`.
+    ///
+    /// [`Generated::document`]: crate::Generated::document
+    /// [`Config`]: crate::Config
+    pub document_stem: String,
 }
 
 impl Default for Options {
@@ -78,6 +86,7 @@ impl Default for Options {
                 .collect(),
             pagination: Vec::new(),
             docs_router: false,
+            document_stem: "openapi".to_owned(),
         }
     }
 }
@@ -104,6 +113,8 @@ pub(crate) struct Settings {
     /// `Options::pagination`: each operation and its settings as `x-pagination` would hold them.
     pub pagination: Vec<(String, serde_json::Value)>,
     pub docs_router: bool,
+    /// `Options::document_stem`, a plain file name.
+    pub document_stem: String,
 }
 
 impl Settings {
@@ -136,6 +147,18 @@ impl Settings {
                     ),
                 );
             }
+        }
+        if crate::literals::document_file(&options.document_stem, "").is_none() {
+            errors.push(
+                Diagnostic::error(
+                    "",
+                    format!(
+                        "document file name `{}` is not a plain file name",
+                        options.document_stem.escape_debug()
+                    ),
+                )
+                .with_hint("give a name such as `openapi`, without a directory"),
+            );
         }
         let include = patterns(&options.include_paths, "include path", &mut errors);
         let exclude = patterns(&options.exclude_paths, "exclude path", &mut errors);
@@ -172,6 +195,7 @@ impl Settings {
                 .collect(),
             pagination,
             docs_router: options.docs_router,
+            document_stem: options.document_stem.clone(),
         })
     }
 
@@ -257,6 +281,7 @@ mod tests {
                 "list; colour=red".into(),
                 "list; cursor".into(),
             ],
+            document_stem: "../openapi".into(),
             ..Options::default()
         };
         let errors = Settings::new(&options)
@@ -275,6 +300,7 @@ mod tests {
         assert!(errors.contains("pagination `; scheme=cursor`: no operation"));
         assert!(errors.contains("pagination `list; colour=red`: unknown key `colour`"));
         assert!(errors.contains("pagination `list; cursor`: `cursor` is not `key=value`"));
+        assert!(errors.contains("document file name `../openapi` is not a plain file name"));
         let good = Settings::new(&Options {
             extra_derives: vec![" my_crate::Schema ".into()],
             ..Options::default()

@@ -18,6 +18,32 @@ pub struct Generated {
     pub files: Vec<PathBuf>,
     /// Warnings (never errors: errors fail the run).
     pub warnings: Vec<Diagnostic>,
+    /// The document the server's `OPENAPI_DOCUMENT` includes (`include_str!`), to be written
+    /// beside [`code`](Generated::code); `None` when no server was generated (or the document
+    /// is empty).
+    pub document: Option<IncludedFile>,
+}
+
+/// A file the generated code includes, to be written in the directory of the generated source
+/// file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IncludedFile {
+    /// Its file name (`openapi.yaml`, `openapi.json`: see `Options::document_stem`).
+    pub name: String,
+    /// Its contents.
+    pub text: String,
+}
+
+/// The file holding `api`'s document when `settings` generate a server.
+fn document_file(api: &Api, settings: &Settings) -> Option<IncludedFile> {
+    if !settings.server || api.document.is_empty() {
+        return None;
+    }
+    let name = crate::literals::document_file(&settings.document_stem, &api.document)?;
+    Some(IncludedFile {
+        name,
+        text: api.document.clone(),
+    })
 }
 
 /// Run the whole pipeline on the document at `spec`.
@@ -34,7 +60,7 @@ pub struct Timings {
     pub ir: Duration,
     /// Emitting and formatting the parts (interleaved, on worker threads).
     pub emit: Duration,
-    /// Joining the parts under the `// @generated` header, the document spliced in.
+    /// Joining the parts under the `// @generated` header.
     pub assemble: Duration,
 }
 
@@ -171,6 +197,7 @@ pub fn generate_with_progress(
     }
     observer(Stage::Ir, false);
     let pieces = emit_and_render_pieces(&api, &settings, observer, progress)?;
+    let document = document_file(&api, &settings);
     // Nor is the IR needed past emitting.
     drop(api);
     let code = crate::render::assemble(pieces, &settings.regenerate_command, &root_display);
@@ -179,6 +206,7 @@ pub fn generate_with_progress(
         code,
         files,
         warnings,
+        document,
     })
 }
 
@@ -197,16 +225,49 @@ fn release_freed_memory() {
 }
 
 /// Emit and render `api` as one file (the IR is already built): what [`generate`] does after
-/// its IR stage. The path patterns and type replacements of `options` are not applied (they
-/// are at the IR stage).
-pub fn emit_and_render(api: &Api, options: &Options, source: &str) -> Result<String, Diagnostics> {
+/// its IR stage (no files listed, no warnings). The path patterns and type replacements of
+/// `options` are not applied (they are at the IR stage).
+pub fn emit_and_render(
+    api: &Api,
+    options: &Options,
+    source: &str,
+) -> Result<Generated, Diagnostics> {
     let settings = Settings::new(options)?;
     let pieces = emit_and_render_pieces(api, &settings, &mut |_, _| {}, &Progress::new())?;
-    Ok(crate::render::assemble(
-        pieces,
-        &settings.regenerate_command,
-        source,
-    ))
+    Ok(Generated {
+        code: crate::render::assemble(pieces, &settings.regenerate_command, source),
+        files: Vec::new(),
+        warnings: Vec::new(),
+        document: document_file(api, &settings),
+    })
+}
+
+/// Compare, on every item of `api`'s parts as `options` generate them, the text printed
+/// without syn (`render::direct`) with the text of syn and prettyplease (the differential
+/// check `cargo xtask corpus-format` runs on the corpus). Items are emitted and compared on a
+/// worker thread with a large stack, one part after the other.
+pub fn check_direct(
+    api: &Api,
+    options: &Options,
+) -> Result<crate::render::DirectCheck, Diagnostics> {
+    let settings = Settings::new(options)?;
+    let check = || {
+        let mut total = crate::render::DirectCheck::default();
+        for part in Part::wanted(&settings, api) {
+            let mut sink = crate::render::Differential::new();
+            emit_part(api, &settings, part, &mut sink);
+            total.merge(sink.finish());
+        }
+        total
+    };
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .stack_size(WORKER_STACK)
+            .spawn_scoped(scope, check)
+            .ok()
+            .and_then(|handle| handle.join().ok())
+    })
+    .ok_or_else(|| Diagnostics(vec![Failure::Render.diagnostic()]))
 }
 
 /// Stack size of the emit and render threads. syn and prettyplease recurse once per level of
@@ -291,21 +352,7 @@ fn emit_and_render_on(
         return Err(Diagnostics(errors));
     }
     pieces.sort_by_key(|(index, _)| *index);
-    let mut pieces: Vec<crate::render::Piece> = pieces.into_iter().map(|(_, p)| p).collect();
-    if settings.server && settings.format && !api.document.is_empty() {
-        let server = parts.iter().position(|p| *p == Part::Server);
-        let spliced = server
-            .and_then(|i| pieces.get_mut(i))
-            .is_some_and(|piece| crate::render::splice_document(piece, &api.document));
-        if !spliced {
-            return Err(Diagnostics(vec![Diagnostic::error(
-                "",
-                "internal error while embedding the document in the server module (a Stencil \
-                 bug; please report it with the document)",
-            )]));
-        }
-    }
-    Ok(pieces)
+    Ok(pieces.into_iter().map(|(_, p)| p).collect())
 }
 
 /// A top-level module of the generated file. The file is the wanted parts in this order; each
@@ -336,9 +383,7 @@ impl Part {
     }
 }
 
-/// Emit `part` into `sink`, each emitter given the settings it uses. With formatting, the
-/// server's document is a placeholder, spliced in once the part is rendered (see
-/// `render::splice_document`).
+/// Emit `part` into `sink`, each emitter given the settings it uses.
 fn emit_part(api: &Api, settings: &Settings, part: Part, sink: &mut dyn Sink) {
     use crate::emit::{client, hooks, server, types};
     match part {
@@ -355,13 +400,11 @@ fn emit_part(api: &Api, settings: &Settings, part: Part, sink: &mut dyn Sink) {
             client::client_into(api, settings.feature_gates, &settings.secret_fields, sink)
         }
         Part::Server => {
-            let document = (!api.document.is_empty()).then(|| {
-                if settings.format {
-                    server::Document::Placeholder
-                } else {
-                    server::Document::Text(&api.document)
-                }
-            });
+            let file = crate::literals::document_file(&settings.document_stem, &api.document);
+            let document = file
+                .as_deref()
+                .filter(|_| !api.document.is_empty())
+                .map(|file| server::Document { file });
             let per_tag = settings.server_traits_per_tag;
             let (gated, secrets) = (settings.feature_gates, &settings.secret_fields);
             let docs = settings.docs_router;
@@ -453,138 +496,4 @@ fn plan_workers(api: &Api, parts: &[Part], threads: usize) -> Vec<Vec<usize>> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn pathstack() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs/pathstack/openapi_2024-03-26.yaml")
-    }
-
-    /// Path patterns select operations and their types; a typo is a located warning, a pattern
-    /// that cannot be read an error naming it.
-    #[test]
-    fn path_patterns_select_and_explain() {
-        let options = Options {
-            include_paths: vec!["/device/**".into(), "/devices/**".into()],
-            exclude_paths: vec!["/device/*/trip#GET".into()],
-            ..Options::default()
-        };
-        let generated = generate(&pathstack(), &options).expect("PathStack generates");
-        let code = &generated.code;
-        assert!(code.contains("pub fn update_device_by_id("));
-        assert!(!code.contains("pub fn trips("), "excluded");
-        assert!(!code.contains("pub fn login("), "not included");
-        assert!(!code.contains("pub struct UsernamePassword"), "unused type");
-        assert!(code.contains("pub type DeviceUpdate = "));
-        let typo: Vec<String> = generated
-            .warnings
-            .iter()
-            .filter(|w| w.message.contains("matches no operation"))
-            .map(|w| w.to_string())
-            .collect();
-        assert_eq!(typo.len(), 1, "{typo:?}");
-        assert!(typo[0].contains("include path `/devices/**` matches no operation"));
-        // Located at the document's `paths`.
-        assert!(
-            typo[0].contains("openapi_2024-03-26.yaml:24:1"),
-            "{}",
-            typo[0]
-        );
-
-        let bad = Options {
-            include_paths: vec!["device/**".into()],
-            exclude_paths: vec!["/x#GET;FETCH".into()],
-            ..Options::default()
-        };
-        let errors = generate(&pathstack(), &bad).expect_err("bad patterns fail");
-        let text = errors.to_string();
-        assert!(text.contains("include path: path pattern `device/**` does not start with `/`"));
-        assert!(
-            text.contains("exclude path: path pattern `/x#GET;FETCH`: `GET;FETCH` is not an HTTP")
-        );
-    }
-
-    /// The file is the same whatever the number of threads, and the embedded document is the
-    /// literal that emitting it directly gives.
-    #[test]
-    fn output_does_not_depend_on_threads() {
-        let spec = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../specs/pathstack/openapi_2024-03-26.yaml");
-        let loaded = crate::load::load(&spec).expect("PathStack loads");
-        let api = crate::ir::build(&loaded, &mut Vec::new()).expect("PathStack builds");
-        let settings = Settings::new(&Options::default()).expect("default settings");
-        let file = |threads| {
-            let pieces =
-                emit_and_render_on(&api, &settings, threads, &mut |_, _| {}, &Progress::new())
-                    .expect("PathStack generates");
-            crate::render::assemble(pieces, "x", "y")
-        };
-        let one = file(1);
-        assert_eq!(one, file(2));
-        assert_eq!(one, file(8));
-        let literal = crate::literals::text(&api.document).to_string();
-        assert!(one.contains(&format!("pub const OPENAPI_DOCUMENT: &str = {literal};")));
-        assert!(!one.contains("OPENAPI_DOCUMENT: &str = \"\";"));
-    }
-
-    /// The file made of parts formatted as they are emitted, on two threads, is the file made
-    /// by formatting each part's whole token stream at once, whatever the options.
-    #[test]
-    fn streaming_makes_the_whole_file() {
-        for (spec, api) in crate::render::fixture_apis() {
-            for (feature_gates, server_traits_per_tag, client) in [
-                (false, false, true),
-                (true, true, true),
-                (false, true, false),
-            ] {
-                let options = Options {
-                    feature_gates,
-                    server_traits_per_tag,
-                    client,
-                    ..Options::default()
-                };
-                let settings = Settings::new(&options).expect("valid options");
-                let pieces =
-                    emit_and_render_on(&api, &settings, 2, &mut |_, _| {}, &Progress::new())
-                        .expect("fixture generates");
-                let streamed = crate::render::assemble(pieces, "x", "y");
-                // Each part's whole token stream formatted at once (the document spliced in
-                // the same way).
-                let wanted = Part::wanted(&settings, &api);
-                let mut whole: Vec<crate::render::Piece> = wanted
-                    .iter()
-                    .map(|&part| {
-                        let mut collect = crate::emit::Collect::new();
-                        emit_part(&api, &settings, part, &mut collect);
-                        let tokens = collect.finish();
-                        crate::render::render_part(tokens).expect("fixture renders")
-                    })
-                    .collect();
-                let server = wanted.iter().position(|p| *p == Part::Server);
-                let server = server
-                    .and_then(|i| whole.get_mut(i))
-                    .expect("a server part");
-                assert!(crate::render::splice_document(server, &api.document));
-                let whole = crate::render::assemble(whole, "x", "y");
-                assert!(
-                    streamed == whole,
-                    "{spec} (gates {feature_gates}, per tag {server_traits_per_tag}, client \
-                     {client}): the streamed file differs from the whole"
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn parts_are_spread_over_workers() {
-        let api = crate::ir::Api::default();
-        let parts = [Part::Types, Part::Client, Part::Server];
-        assert_eq!(plan_workers(&api, &parts, 1), vec![vec![0, 1, 2]]);
-        let two = plan_workers(&api, &parts, 2);
-        assert_eq!(two.len(), 2);
-        let mut all: Vec<usize> = two.concat();
-        all.sort_unstable();
-        assert_eq!(all, vec![0, 1, 2]);
-        assert_eq!(plan_workers(&api, &parts, 16).len(), 3);
-    }
-}
+mod tests;

@@ -1,8 +1,15 @@
 //! Rendering: token stream → formatted, deterministic Rust source with a `// @generated` header.
 
 mod chunks;
+mod cursor;
+mod differential;
+mod direct;
+mod direct_types;
 mod formatter;
+mod printer;
 
+pub use chunks::direct_bytes;
+pub use differential::{Differential, DirectCheck};
 pub use formatter::{format_time, Formatter};
 
 use proc_macro2::TokenStream;
@@ -57,25 +64,6 @@ pub fn render_part(tokens: TokenStream) -> Result<Piece, String> {
     };
     let (text, ends_item) = space_items(&unparsed);
     Ok(Piece { text, ends_item })
-}
-
-/// Put `document`'s string literal in place of [`crate::literals::document_placeholder`], which
-/// the server emitter gives `OPENAPI_DOCUMENT` when the pipeline formats its output. The result is the text that
-/// rendering the literal itself gives, without syn and prettyplease parsing and printing
-/// megabytes of string. The placeholder is the first line that is exactly that item: only the
-/// module's `///` docs and its `use` come before it. Returns whether it was found.
-pub fn splice_document(piece: &mut Piece, document: &str) -> bool {
-    let mut offset = 0;
-    for line in piece.text.split_inclusive('\n') {
-        if crate::literals::is_document_placeholder(line.trim()) {
-            let at = offset + line.find("\"\"").unwrap_or(0);
-            let literal = crate::literals::text(document).to_string();
-            piece.text.replace_range(at..at + 2, &literal);
-            return true;
-        }
-        offset += line.len();
-    }
-    false
 }
 
 /// Some top-level items as their token stream prints, one line per item (the bodies of
@@ -293,16 +281,33 @@ fn is_ident_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
-/// The IR of each fixture document, for the renderer's and the pipeline's tests.
+/// The IR of each document the repository generates a crate from (`codegen.toml`), for the
+/// renderer's and the pipeline's tests.
 #[cfg(test)]
 pub(crate) fn fixture_apis() -> Vec<(String, crate::ir::Api)> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs");
     [
         "pathstack/openapi_2024-03-26.yaml",
+        "pathstack/openapi_2024-03-26.token.yaml",
+        "pathstack/openapi_2024-03-27.yaml",
         "fixtures/kitchen-sink-3.1.yaml",
         "fixtures/kitchen-sink-3.0.yaml",
+        "fixtures/petstore-3.0.json",
+        "fixtures/multi-file/api.yaml",
         "fixtures/hostile.yaml",
         "fixtures/real-world.yaml",
+        "fixtures/pagination.yaml",
+        "fixtures/pagination-config.yaml",
+        "fixtures/streaming.yaml",
+        "fixtures/streaming-3.2.yaml",
+        "fixtures/openapi-3.1-gaps.yaml",
+        "fixtures/openapi-3.2.yaml",
+        "fixtures/webhook-example.yaml",
+        "fixtures/callback-example.yaml",
+        "fastapi-diff/openapi.json",
+        "fastapi-stream/openapi.json",
+        "fastapi-webhooks/openapi.json",
+        "openai/chat-completions.yaml",
     ]
     .into_iter()
     .map(|spec| {
@@ -313,18 +318,21 @@ pub(crate) fn fixture_apis() -> Vec<(String, crate::ir::Api)> {
     .collect()
 }
 
-/// Emit `part` (0: types, 1: client, 2: server) of `api` into `sink` as the pipeline does with
-/// default options, feature gates as given, the server's document a placeholder when
-/// `placeholder` (for the renderer's tests).
+/// The parts [`emit_fixture_part`] emits: types, client, server, webhooks and callbacks.
+#[cfg(test)]
+pub(crate) const FIXTURE_PARTS: std::ops::Range<usize> = 0..4;
+
+/// Emit `part` (0: types, 1: client, 2: server, 3: webhooks and callbacks) of `api` into
+/// `sink` as the pipeline does with default options, feature gates as given, the server with
+/// its docs router (for the renderer's tests).
 #[cfg(test)]
 pub(crate) fn emit_fixture_part(
     api: &crate::ir::Api,
     part: usize,
     feature_gates: bool,
-    placeholder: bool,
     sink: &mut dyn crate::emit::Sink,
 ) {
-    use crate::emit::{client, server, types};
+    use crate::emit::{client, hooks, server, types};
     let secrets: Vec<String> = crate::naming::DEFAULT_SECRET_FIELDS
         .iter()
         .map(|s| (*s).to_owned())
@@ -339,15 +347,19 @@ pub(crate) fn emit_fixture_part(
             types::types_into(api, &[], &secrets, sides, sink)
         }
         1 => client::client_into(api, feature_gates, &secrets, sink),
-        _ => {
-            let document = (!api.document.is_empty()).then(|| {
-                if placeholder {
-                    server::Document::Placeholder
-                } else {
-                    server::Document::Text(&api.document)
-                }
+        2 => {
+            let document = (!api.document.is_empty()).then_some(server::Document {
+                file: "openapi.yaml",
             });
-            server::server_into(api, false, document, feature_gates, &secrets, false, sink);
+            server::server_into(api, false, document, feature_gates, &secrets, true, sink);
+        }
+        _ => {
+            let sides = hooks::Sides {
+                client: true,
+                server: true,
+                gated: feature_gates,
+            };
+            hooks::hooks_into(api, sides, &secrets, sink)
         }
     }
 }

@@ -467,6 +467,7 @@ fn render(api: &Api) -> String {
     };
     stencil_build::stages::emit_and_render(api, &options, "kitchen-sink.yaml")
         .expect("the emitted code parses")
+        .code
 }
 
 #[test]
@@ -500,7 +501,9 @@ fn extra_derives_are_added_once() {
         ],
         ..Options::default()
     };
-    let code = stencil_build::stages::emit_and_render(&api, &options, "y").unwrap();
+    let code = stencil_build::stages::emit_and_render(&api, &options, "y")
+        .unwrap()
+        .code;
     let compact: String = code.split_whitespace().collect();
     assert!(
         compact.contains(

@@ -32,7 +32,8 @@ fn generate(text: &str) -> Result<(String, Vec<String>), String> {
         ..Options::default()
     };
     let code = stencil_build::stages::emit_and_render(&api, &options, "t.yaml")
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| e.to_string())?
+        .code;
     Ok((code, warnings.iter().map(|w| w.to_string()).collect()))
 }
 

@@ -76,7 +76,8 @@ pub enum Command {
 pub struct GenerateArgs {
     /// The OpenAPI document (YAML or JSON)
     pub spec: PathBuf,
-    /// Where to write the crate (DIR/Cargo.toml and DIR/src/lib.rs). Everything is generated
+    /// Where to write the crate (DIR/Cargo.toml, DIR/src/lib.rs, and with the server the
+    /// document it serves, DIR/src/openapi.yaml or .json). Everything is generated
     /// before anything is written, then swapped in: on any failure DIR is left as it was. A
     /// non-empty DIR must be one stencil wrote
     #[arg(long, value_name = "DIR")]

@@ -18,8 +18,9 @@ pub const LIB_RS: &str = "src/lib.rs";
 
 /// A generated crate, in memory.
 pub struct CrateFiles {
-    /// `(path relative to the crate directory, contents)`.
-    pub files: Vec<(&'static str, String)>,
+    /// `(path relative to the crate directory, contents)`: `Cargo.toml`, `src/lib.rs`, and the
+    /// document the server includes (`src/openapi.yaml` or `src/openapi.json`).
+    pub files: Vec<(String, String)>,
     pub warnings: Vec<stencil_build::Diagnostic>,
     /// The command that regenerates this crate.
     pub command: String,
@@ -56,11 +57,19 @@ pub fn generate(
             .unwrap_or_else(|| Options::default().secret_fields),
         // Its Cargo.toml has the `docs-ui` feature (`cargo_toml`).
         docs_router: args.server,
+        ..Options::default()
     };
     let generated = generator(&spec, &options)?;
     let cargo_toml = cargo_toml(args, cwd, local, &command);
+    let mut files = vec![
+        (CARGO_TOML.to_owned(), cargo_toml),
+        (LIB_RS.to_owned(), generated.code),
+    ];
+    if let Some(document) = generated.document {
+        files.push((format!("src/{}", document.name), document.text));
+    }
     Ok(CrateFiles {
-        files: vec![(CARGO_TOML, cargo_toml), (LIB_RS, generated.code)],
+        files,
         warnings: generated.warnings,
         command,
     })

@@ -117,7 +117,8 @@ fn generate(args: &CrateArgs, generator: Generator<'_>, format: MessageFormat) -
     };
     match write::write_crate(dir, &files.files) {
         Ok(write::Outcome::Created) => {
-            eprintln!("created {} (Cargo.toml, src/lib.rs)", dir.display());
+            let names: Vec<&str> = files.files.iter().map(|(rel, _)| rel.as_str()).collect();
+            eprintln!("created {} ({})", dir.display(), names.join(", "));
             0
         }
         Ok(write::Outcome::Updated(changed)) => {

@@ -24,7 +24,7 @@ pub enum Outcome {
 }
 
 /// Write `files` (relative path, contents) into `dir`.
-pub fn write_crate(dir: &Path, files: &[(&str, String)]) -> io::Result<Outcome> {
+pub fn write_crate(dir: &Path, files: &[(String, String)]) -> io::Result<Outcome> {
     let exists = match fs::metadata(dir) {
         Ok(meta) if meta.is_dir() => true,
         Ok(_) => {
@@ -38,7 +38,7 @@ pub fn write_crate(dir: &Path, files: &[(&str, String)]) -> io::Result<Outcome> 
     };
 
     if exists {
-        let changed: Vec<&(&str, String)> = files
+        let changed: Vec<&(String, String)> = files
             .iter()
             .filter(|(rel, contents)| {
                 fs::read(dir.join(rel)).map_or(true, |old| old != contents.as_bytes())
@@ -51,7 +51,11 @@ pub fn write_crate(dir: &Path, files: &[(&str, String)]) -> io::Result<Outcome> 
         for (rel, contents) in &changed {
             stage.write(rel, contents)?;
         }
-        swap_files(dir, &stage.path, changed.iter().map(|(rel, _)| *rel))?;
+        swap_files(
+            dir,
+            &stage.path,
+            changed.iter().map(|(rel, _)| rel.as_str()),
+        )?;
         Ok(Outcome::Updated(
             changed.iter().map(|(rel, _)| rel.to_string()).collect(),
         ))
@@ -172,10 +176,10 @@ fn create_dirs(path: &Path, created: &mut Vec<PathBuf>) -> io::Result<()> {
 mod tests {
     use super::*;
 
-    fn files(lib: &str) -> Vec<(&'static str, String)> {
+    fn files(lib: &str) -> Vec<(String, String)> {
         vec![
-            ("Cargo.toml", "# @generated\n".to_owned()),
-            ("src/lib.rs", lib.to_owned()),
+            ("Cargo.toml".to_owned(), "# @generated\n".to_owned()),
+            ("src/lib.rs".to_owned(), lib.to_owned()),
         ]
     }
 
@@ -232,8 +236,8 @@ mod tests {
         // `src` is a file, so `src/lib.rs` cannot be written after Cargo.toml was swapped.
         fs::write(dir.join("src"), "in the way").unwrap();
         let new = vec![
-            ("Cargo.toml", "new toml".to_owned()),
-            ("src/lib.rs", "x".to_owned()),
+            ("Cargo.toml".to_owned(), "new toml".to_owned()),
+            ("src/lib.rs".to_owned(), "x".to_owned()),
         ];
         assert!(write_crate(&dir, &new).is_err());
         assert_eq!(
@@ -249,7 +253,10 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("out");
         // A file and a directory at the same relative path cannot both be staged.
-        let bad = vec![("x", "1".to_owned()), ("x/y", "2".to_owned())];
+        let bad = vec![
+            ("x".to_owned(), "1".to_owned()),
+            ("x/y".to_owned(), "2".to_owned()),
+        ];
         assert!(write_crate(&dir, &bad).is_err());
         assert!(!dir.exists());
         assert!(siblings(&dir).is_empty());

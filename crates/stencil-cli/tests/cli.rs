@@ -477,7 +477,22 @@ fn generate_check_regenerate() {
             .iter()
             .map(|(p, _)| p.clone())
             .collect::<Vec<_>>(),
-        [PathBuf::from("Cargo.toml"), PathBuf::from("src/lib.rs")]
+        [
+            PathBuf::from("Cargo.toml"),
+            PathBuf::from("src/lib.rs"),
+            PathBuf::from("src/openapi.yaml")
+        ]
+    );
+    assert!(
+        r.stderr
+            .contains("(Cargo.toml, src/lib.rs, src/openapi.yaml)"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("src/openapi.yaml")).unwrap(),
+        fs::read_to_string(repo_root().join(PATHSTACK)).unwrap(),
+        "the server's document, beside the code that includes it"
     );
     let cargo_toml = fs::read_to_string(out.join("Cargo.toml")).unwrap();
     assert!(
@@ -513,6 +528,7 @@ fn generate_check_regenerate() {
         "{lib}"
     );
     assert!(lib.contains("feature = \"client\""), "feature gates are on");
+    assert!(lib.contains("OPENAPI_DOCUMENT: &str = ::std::include_str!(\"openapi.yaml\")"));
 
     let r = check(&[]);
     assert_eq!((r.code, r.stdout.as_str()), (0, ""), "{}", r.stderr);
@@ -520,7 +536,8 @@ fn generate_check_regenerate() {
     assert_eq!(r.code, 0);
     assert!(r.stderr.ends_with("is up to date\n"), "{}", r.stderr);
 
-    // Different options: check with the old ones reports both files stale.
+    // Different options: check with the old ones reports both files stale (without the
+    // server, no document is written).
     let r = check(&["--no-server"]);
     assert_eq!(r.code, 1);
     assert!(

@@ -107,41 +107,7 @@ pub mod server {
 
     /// The OpenAPI document this server was generated from: as written, or bundled into one
     /// document when it spans several files.
-    pub const OPENAPI_DOCUMENT: &str = r#"openapi: 3.1.0
-info:
-  title: Webhook Example
-  version: 1.0.0
-# Since OAS 3.1.0 the paths element isn't necessary. Now a valid OpenAPI Document can describe only paths, webhooks, or even only reusable components
-webhooks:
-  # Each webhook needs a name
-  newPet:
-    # This is a Path Item Object, the only difference is that the request is initiated by the API provider
-    post:
-      requestBody:
-        description: Information about a new pet in the system
-        content:
-          application/json:
-            schema:
-              $ref: '#/components/schemas/Pet'
-      responses:
-        '200':
-          description: Return a 200 status to indicate that the data was received successfully
-components:
-  schemas:
-    Pet:
-      type: object
-      required:
-        - id
-        - name
-      properties:
-        id:
-          type: integer
-          format: int64
-        name:
-          type: string
-        tag:
-          type: string
-"#;
+    pub const OPENAPI_DOCUMENT: &str = ::std::include_str!("openapi.yaml");
 
     /// A router serving [`OPENAPI_DOCUMENT`] at `path` (e.g. `/openapi.yaml`).
     pub fn openapi_route(path: &str) -> ::stencil::axum::Router {

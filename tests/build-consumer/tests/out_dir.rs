@@ -1,5 +1,6 @@
 //! What `build.rs` did: `$OUT_DIR/api.rs` is the checked-in `generated/pathstack/src/lib.rs`
-//! but for its `// @generated` header, Cargo was told to rerun when the document changes, and an
+//! but for its `// @generated` header and the name of the document file it includes (beside
+//! it, `$OUT_DIR/api.openapi.yaml`, the document as written), Cargo was told to rerun when the document changes, and an
 //! unchanged document leaves the file alone.
 
 use std::fs;
@@ -68,6 +69,21 @@ fn out_dir_output_is_the_checked_in_crate_but_for_the_header() {
     );
     assert!(built_header.contains(SPEC), "{built_header}");
     assert!(built_header.contains(BUILD_RS_COMMAND), "{built_header}");
+
+    // The document is included from beside each file, named after the module in `OUT_DIR`
+    // (where several modules may be generated), `openapi.yaml` in a generated crate's `src/`.
+    let include = |file: &str| format!("OPENAPI_DOCUMENT: &str = ::std::include_str!(\"{file}\");");
+    assert_eq!(built_body.matches(&include("api.openapi.yaml")).count(), 1);
+    assert_eq!(
+        read(&out_dir().join("api.openapi.yaml")),
+        read(&manifest_dir().join(SPEC))
+    );
+    assert_eq!(
+        read(&out_dir().join("api.openapi.yaml")),
+        read(&manifest_dir().join("../../generated/pathstack/src/openapi.yaml"))
+    );
+    let built_body = built_body.replace(&include("api.openapi.yaml"), &include("openapi.yaml"));
+    let built_body = built_body.as_str();
 
     // Everything else is identical. On failure, show the first differing line, not two files.
     if built_body != checked_in_body {
@@ -159,8 +175,8 @@ fn unchanged_document_does_not_rewrite_the_file() {
 }
 
 /// `Config::format(false)` writes the same tokens without prettyplease: one item per line
-/// (modules, traits and impl blocks opened, their items one per line; most of the lines left
-/// are the embedded document's) under the same kind of header, and the crate compiles it
+/// (modules, traits and impl blocks opened, their items one per line) under the same kind of
+/// header, and the crate compiles it
 /// (`src/lib.rs`, module `unformatted`).
 #[test]
 fn unformatted_output_is_long_lines_under_the_header() {

@@ -9,8 +9,27 @@
 //! way. The text is exactly what formatting the whole module gives (checked against it in the
 //! tests and by `cargo xtask regen --check`).
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::quote;
+
+/// How items are formatted: how many prettyplease formats at a time, and whether the ones
+/// `direct` prints are printed by it.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct How {
+    pub(super) chunk_items: usize,
+    pub(super) direct: bool,
+}
+
+/// Bytes of text `direct` printed, summed over threads, since the process began (for the
+/// benchmark: the share of the output it printed).
+static DIRECT_BYTES: AtomicU64 = AtomicU64::new(0);
+
+/// Bytes of text printed without syn so far (see [`DIRECT_BYTES`]).
+pub fn direct_bytes() -> u64 {
+    DIRECT_BYTES.load(Ordering::Relaxed)
+}
 
 /// Items formatted together when a whole module is given at once (the server's operation
 /// table, its routes): few enough to bound the syntax trees alive at once, enough that the
@@ -31,18 +50,24 @@ pub(super) struct Module {
 /// are consumed chunk by chunk, so their memory goes as the text grows.
 #[cfg(test)]
 pub(super) fn unparse_module(tokens: TokenStream) -> Result<Result<String, String>, TokenStream> {
-    unparse_module_in(tokens, CHUNK_ITEMS)
+    unparse_module_in(tokens, CHUNK_ITEMS, false)
 }
 
-/// [`unparse_module`] with `chunk_items` items per chunk.
+/// [`unparse_module`] with `chunk_items` items per chunk, the items `direct` prints printed
+/// by it when `direct`.
 #[cfg(test)]
 fn unparse_module_in(
     tokens: TokenStream,
     chunk_items: usize,
+    direct: bool,
 ) -> Result<Result<String, String>, TokenStream> {
     let module = as_module(tokens)?;
     let mut out = String::new();
-    Ok(module_text(module, &[], chunk_items, &mut out).map(|()| out))
+    let how = How {
+        chunk_items,
+        direct,
+    };
+    Ok(module_text(module, &[], how, &mut out).map(|()| out))
 }
 
 /// `tokens` as a module item with a non-empty body, if it is one (else the tokens back).
@@ -196,13 +221,13 @@ impl Wrapper {
 fn module_text(
     module: Module,
     wrappers: &[Wrapper],
-    chunk_items: usize,
+    how: How,
     out: &mut String,
 ) -> Result<(), String> {
     out.push_str(&block_header(&module.head, wrappers)?);
     out.push_str("{\n");
     let inside = [wrappers, &[Wrapper::Module]].concat();
-    items_text(module.body, &inside, chunk_items, out)?;
+    items_text(module.body, &inside, how, out)?;
     out.push_str(&"    ".repeat(wrappers.len()));
     out.push_str("}\n");
     Ok(())
@@ -221,21 +246,23 @@ pub(super) fn block_header(head: &TokenStream, wrappers: &[Wrapper]) -> Result<S
     }
 }
 
-/// Append items standing in `wrappers`, formatted `chunk_items` at a time (modules among them
-/// opened and formatted the same way).
+/// Append items standing in `wrappers`, formatted `how.chunk_items` at a time (modules among
+/// them opened and formatted the same way), the items `direct` prints printed by it when
+/// `how.direct` and they stand in modules.
 pub(super) fn items_text(
     tokens: TokenStream,
     wrappers: &[Wrapper],
-    chunk_items: usize,
+    how: How,
     out: &mut String,
 ) -> Result<(), String> {
+    let direct = how.direct && wrappers.iter().all(|w| *w == Wrapper::Module);
     let mut chunk: Vec<TokenStream> = Vec::new();
     for (item, maybe_module) in items(tokens) {
         let item = if maybe_module {
             match as_module(item) {
                 Ok(inner) => {
                     flush(&mut chunk, wrappers, out)?;
-                    module_text(inner, wrappers, chunk_items, out)?;
+                    module_text(inner, wrappers, how, out)?;
                     continue;
                 }
                 Err(item) => item,
@@ -243,8 +270,16 @@ pub(super) fn items_text(
         } else {
             item
         };
+        if direct {
+            if let Some(text) = super::direct::item_text(&item, wrappers.len()) {
+                flush(&mut chunk, wrappers, out)?;
+                DIRECT_BYTES.fetch_add(text.len() as u64, Ordering::Relaxed);
+                out.push_str(&text);
+                continue;
+            }
+        }
         chunk.push(item);
-        if chunk.len() == chunk_items {
+        if chunk.len() == how.chunk_items {
             flush(&mut chunk, wrappers, out)?;
         }
     }
@@ -265,7 +300,7 @@ fn flush(
 }
 
 /// prettyplease's text for `tokens` as if they stood in `wrappers` (outermost first).
-fn unparse_in(tokens: TokenStream, wrappers: &[Wrapper]) -> Result<String, String> {
+pub(super) fn unparse_in(tokens: TokenStream, wrappers: &[Wrapper]) -> Result<String, String> {
     let mut wrapped = tokens;
     for wrapper in wrappers.iter().rev() {
         wrapped = wrapper.wrap(wrapped);
@@ -327,27 +362,40 @@ mod tests {
         };
         let whole = whole(tokens.clone());
         for chunk_items in [1, 7, 64, CHUNK_ITEMS] {
-            let chunked = unparse_module_in(tokens.clone(), chunk_items)
-                .unwrap()
-                .unwrap();
-            assert_eq!(chunked, whole, "{chunk_items} items per chunk");
+            for direct in [false, true] {
+                let chunked = unparse_module_in(tokens.clone(), chunk_items, direct)
+                    .unwrap()
+                    .unwrap();
+                assert_eq!(chunked, whole, "{chunk_items} items per chunk");
+            }
         }
     }
 
-    /// Every part of the fixtures' generated code formats the same chunked and whole.
+    /// Every module of the fixtures' generated code (a part is one module, the webhooks and
+    /// callbacks part one each, or none) formats the same chunked and whole, the items
+    /// `direct` prints printed by it (the differential test of `direct` on whole modules;
+    /// `differential::tests` compares item by item).
     #[test]
     fn generated_parts_format_as_whole_files_do() {
+        let mut modules = 0;
         for (spec, api) in super::super::fixture_apis() {
-            for part in 0..3 {
+            for part in super::super::FIXTURE_PARTS {
                 let mut collect = crate::emit::Collect::new();
-                super::super::emit_fixture_part(&api, part, true, true, &mut collect);
-                let tokens = collect.finish();
-                let chunked = unparse_module_in(tokens.clone(), 5)
-                    .expect("a module")
-                    .unwrap();
-                assert_eq!(chunked, whole(tokens), "{spec} {part:?}");
+                super::super::emit_fixture_part(&api, part, true, &mut collect);
+                for (tokens, _) in items(collect.finish()) {
+                    let chunked = unparse_module_in(tokens.clone(), 5, true)
+                        .expect("a module")
+                        .unwrap();
+                    assert_eq!(chunked, whole(tokens), "{spec} {part:?}");
+                    modules += 1;
+                }
             }
         }
+        // Types, client and server of each fixture, and the hooks of those that have some.
+        assert!(
+            modules > 3 * super::super::fixture_apis().len(),
+            "{modules}"
+        );
     }
 
     #[test]

@@ -144,7 +144,11 @@ impl Formatter {
             return text;
         }
         let start = Instant::now();
-        if let Err(error) = chunks::items_text(tokens, wrappers, chunks::CHUNK_ITEMS, &mut text) {
+        let how = chunks::How {
+            chunk_items: chunks::CHUNK_ITEMS,
+            direct: true,
+        };
+        if let Err(error) = chunks::items_text(tokens, wrappers, how, &mut text) {
             self.error = Some(error);
         }
         count(start);
@@ -246,16 +250,10 @@ mod tests {
         apis.extend(super::super::fixture_apis());
         for (name, api) in &apis {
             for feature_gates in [false, true] {
-                for part in 0..3 {
+                for part in super::super::FIXTURE_PARTS {
                     for format in [true, false] {
                         let mut collect = Collect::new();
-                        super::super::emit_fixture_part(
-                            api,
-                            part,
-                            feature_gates,
-                            format,
-                            &mut collect,
-                        );
+                        super::super::emit_fixture_part(api, part, feature_gates, &mut collect);
                         let tokens = collect.finish();
                         let whole = if format {
                             piece_text(super::super::render_part(tokens))
@@ -263,13 +261,7 @@ mod tests {
                             piece_text(super::super::unformatted_part(tokens))
                         };
                         let mut formatter = Formatter::new(format);
-                        super::super::emit_fixture_part(
-                            api,
-                            part,
-                            feature_gates,
-                            format,
-                            &mut formatter,
-                        );
+                        super::super::emit_fixture_part(api, part, feature_gates, &mut formatter);
                         let streamed = piece_text(formatter.finish());
                         assert!(
                             streamed == whole,

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! pub mod server {
-//!     pub const OPENAPI_DOCUMENT: &str;               // the source document, embedded
+//!     pub const OPENAPI_DOCUMENT: &str;               // the source document, include_str!
 //!     pub trait Api { type Error; type Principal; fn authenticate(..); fn <op>(..); fn render_error(..) }
 //!     // or, with `Options::server_traits_per_tag`:
 //!     // pub trait ApiBase { type Error; type Principal; fn authenticate(..); fn render_error(..) }
@@ -32,7 +32,7 @@ mod schemas;
 mod streams;
 mod tags;
 
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::emit::{doc_attrs, ident, markdown_lines, Sink};
@@ -41,19 +41,16 @@ use crate::naming::Scope;
 use schemas::Schemas;
 use tags::PerTag;
 
-/// How `OPENAPI_DOCUMENT` is emitted.
+/// Where `OPENAPI_DOCUMENT` comes from: the name of the file, beside the generated source file,
+/// that the pipeline writes the document into and the code `include_str!`s (so the Rust source
+/// holds no multi-megabyte literal for rustc, syn and prettyplease to read).
 #[derive(Clone, Copy, Debug)]
-pub enum Document<'a> {
-    /// The source text, as a string literal.
-    Text(&'a str),
-    /// An empty literal, for the renderer to replace with the text's literal afterwards (see
-    /// [`crate::render::splice_document`]): a multi-megabyte literal is then never parsed
-    /// and printed by syn and prettyplease.
-    Placeholder,
+pub struct Document<'a> {
+    pub file: &'a str,
 }
 
-/// `pub mod server { ... }` into `sink`, an operation at a time, embedding `document` (the
-/// source text) as `OPENAPI_DOCUMENT`. `per_tag`: one handler trait per tag
+/// `pub mod server { ... }` into `sink`, an operation at a time, with `OPENAPI_DOCUMENT`
+/// included from `document`'s file. `per_tag`: one handler trait per tag
 /// (`Options::server_traits_per_tag`); `gated`: behind `#[cfg(feature = "server")]`;
 /// `secrets`: the names whose parameters the request structs' `Debug` redacts; `docs_router`:
 /// with `docs_router` behind `#[cfg(feature = "docs-ui")]` (`Options::docs_router`).
@@ -189,21 +186,16 @@ impl<'a> Cx<'a> {
         sink.items(quote!(
             use ::stencil::server as rt;
         ));
-        let literal = |document| match document {
-            Document::Text(text) => crate::literals::text(text),
-            Document::Placeholder => crate::literals::document_placeholder(),
-        };
-        if let Some(text) = document.map(literal) {
-            // The renderer finds the placeholder by this name (`literals::DOCUMENT_CONST`).
-            let name = format_ident!("{}", crate::literals::DOCUMENT_CONST);
+        if let Some(Document { file }) = document {
+            let file = Literal::string(file);
             sink.items(quote! {
                 /// The OpenAPI document this server was generated from: as written, or bundled into one
                 /// document when it spans several files.
-                pub const #name: &str = #text;
+                pub const OPENAPI_DOCUMENT: &str = ::std::include_str!(#file);
 
                 /// A router serving [`OPENAPI_DOCUMENT`] at `path` (e.g. `/openapi.yaml`).
                 pub fn openapi_route(path: &str) -> ::stencil::axum::Router {
-                    rt::document_route(path, #name)
+                    rt::document_route(path, OPENAPI_DOCUMENT)
                 }
             });
             if docs_router {
@@ -214,7 +206,7 @@ impl<'a> Cx<'a> {
                     /// comes from a CDN. Merge it into [`router`]'s. Feature `docs-ui`.
                     #[cfg(feature = "docs-ui")]
                     pub fn docs_router(path: &str) -> ::stencil::axum::Router {
-                        rt::docs_route(path, #name)
+                        rt::docs_route(path, OPENAPI_DOCUMENT)
                     }
                 });
             }
