@@ -1,6 +1,7 @@
 //! The generated PathStack client over the in-process transport (no socket): against the
 //! generated server with the in-memory `Api`, and against hand-written mock routers; with
-//! retries, hooks and per-request options. Also the README's mocking and options examples.
+//! retries, hooks and per-request options. Its first three items are README.md's mocking
+//! examples (checked by `readme_examples.rs`).
 
 #[path = "server_support/memory.rs"]
 mod memory;
@@ -23,7 +24,7 @@ fn demo(password: &str) -> UsernamePassword {
     }
 }
 
-/// The README example "Mocking a client": code under test, given a client.
+/// Code under test, given a client.
 async fn active_connections(client: &Client) -> Result<i64, Box<dyn std::error::Error>> {
     let tokens = client.login(demo("secret")).await?.into_inner().data;
     client.set_http_bearer_token(&tokens.access_token);
@@ -33,7 +34,7 @@ async fn active_connections(client: &Client) -> Result<i64, Box<dyn std::error::
 
 #[tokio::test]
 async fn the_generated_server_in_process() {
-    // The README example: the generated server's router with an in-memory `Api`.
+    // The generated server's router with an in-memory `Api`.
     let router = pathstack::server::router(Memory::new());
     let client = Client::with_transport("http://pathstack.test", Transport::service(router));
     assert_eq!(active_connections(&client).await.unwrap(), 0);
@@ -51,7 +52,7 @@ async fn the_generated_server_in_process() {
 
 #[tokio::test]
 async fn a_hand_written_mock_router() {
-    // The README example: a mock answering only what the test needs.
+    // A mock answering only what the test needs.
     let mock = axum::Router::new()
         .route(
             "/token",

@@ -51,6 +51,44 @@ fn configured_pagination_pages_as_the_extension_does() {
     assert_eq!(configured, extension);
 }
 
+/// The `build.rs` example of README.md's pagination section, its rules read from there: each
+/// pages its operation of pagination-config.yaml, whose document says nothing about paging.
+#[test]
+fn the_readme_pagination_rules_page_their_operations() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let block = readme
+        .split("// build.rs\nstencil_build::Config::new()\n")
+        .nth(1)
+        .and_then(|rest| rest.split(".compile(").next())
+        .expect("README.md has the build.rs pagination example");
+    let rules: Vec<&str> = block
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix(".paginate(\"")?.strip_suffix("\")"))
+        .collect();
+    assert_eq!(rules.len(), 2, "{block}");
+    let mut config = stencil_build::Config::new();
+    config.client(true).server(false);
+    for rule in &rules {
+        config.paginate(rule);
+    }
+    let generated = config
+        .generate(root().join("specs/fixtures/pagination-config.yaml"))
+        .unwrap();
+    let paged: Vec<&str> = into_streams(&generated.code)
+        .into_iter()
+        .map(|method| {
+            if method.contains("Paging::HasMore") {
+                "has_more"
+            } else if method.contains("Paging::LinkHeader") {
+                "link"
+            } else {
+                "other"
+            }
+        })
+        .collect();
+    assert_eq!(paged, ["has_more", "link"]);
+}
+
 /// Options win over the extension.
 #[test]
 fn configured_pagination_overrides_the_extension() {
