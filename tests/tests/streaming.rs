@@ -5,8 +5,10 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use futures_util::{stream, StreamExt};
+use stencil::bytes::Bytes;
 use stencil::client::Error;
 use stencil::server::{Event, Events, JsonLines};
+use stencil::Nullable;
 use streaming::client::{Client, TicksError};
 use streaming::server::{self as api, Api};
 use streaming::types::{ChatChunk, ChatRequest, ChatResponse, Item, Problem, Received, Tick};
@@ -273,9 +275,14 @@ async fn a_multipart_file_reaches_the_handler_as_its_bytes() {
     // 1 MiB of every byte value, a part boundary's bytes among them.
     let mut file: Vec<u8> = (0..1 << 20).map(|i| (i % 251) as u8).collect();
     file.extend_from_slice(b"\r\n--not-the-boundary\r\n");
+    let more = vec![
+        Bytes::from_static(b"\x00one"),
+        Bytes::from_static(b"two\xff"),
+    ];
     let body = streaming::types::AttachBody {
         file: file.clone().into(),
         note: Some("scan".into()),
+        more: Nullable::Value(more.clone()),
     };
     let received = within(client.attach(body).send())
         .await
@@ -285,6 +292,17 @@ async fn a_multipart_file_reaches_the_handler_as_its_bytes() {
     let seen = attached.lock().unwrap().take().unwrap();
     assert_eq!(seen.body.file, file);
     assert_eq!(seen.body.note.as_deref(), Some("scan"));
+    // An array of files: a part per item, in order; absent when not sent.
+    assert_eq!(seen.body.more, Nullable::Value(more));
+    let body = streaming::types::AttachBody {
+        file: Bytes::from_static(b"f"),
+        note: None,
+        more: Nullable::Absent,
+    };
+    within(client.attach(body).send()).await.unwrap();
+    let seen = attached.lock().unwrap().take().unwrap();
+    assert_eq!(seen.body.more, Nullable::Absent);
+    assert_eq!(seen.body.note, None);
 
     // Without its required file part: 422 in the document's default envelope, the handler not
     // called.

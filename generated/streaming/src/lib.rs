@@ -12,6 +12,8 @@ pub mod types {
         pub file: ::stencil::bytes::Bytes,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub note: Option<String>,
+        #[serde(default, skip_serializing_if = "::stencil::Nullable::is_absent")]
+        pub more: ::stencil::Nullable<Vec<::stencil::bytes::Bytes>>,
     }
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
@@ -202,6 +204,8 @@ pub mod client {
                 body,
                 file_file_name: None,
                 file_content_type: None,
+                more_file_name: None,
+                more_content_type: None,
             }
         }
     }
@@ -561,6 +565,8 @@ pub mod client {
         body: super::types::AttachBody,
         file_file_name: Option<String>,
         file_content_type: Option<String>,
+        more_file_name: Option<String>,
+        more_content_type: Option<String>,
     }
 
     impl AttachRequest<'_> {
@@ -573,6 +579,18 @@ pub mod client {
         /// The content type of the `file` part (default: `application/octet-stream`).
         pub fn file_content_type(mut self, value: impl Into<String>) -> Self {
             self.file_content_type = Some(value.into());
+            self
+        }
+
+        /// The file name sent with the `more` part (default: `more`).
+        pub fn more_file_name(mut self, value: impl Into<String>) -> Self {
+            self.more_file_name = Some(value.into());
+            self
+        }
+
+        /// The content type of the `more` part (default: `application/octet-stream`).
+        pub fn more_content_type(mut self, value: impl Into<String>) -> Self {
+            self.more_content_type = Some(value.into());
             self
         }
 
@@ -600,7 +618,13 @@ pub mod client {
                             self.file_file_name.as_deref(),
                             self.file_content_type.as_deref(),
                         )
-                        .field("note", &self.body.note),
+                        .field("note", &self.body.note)
+                        .file(
+                            "more",
+                            &self.body.more,
+                            self.more_file_name.as_deref(),
+                            self.more_content_type.as_deref(),
+                        ),
                 )
                 .send(|response| match response.status() {
                     200 => response.ok(::stencil::client::json),
@@ -1379,6 +1403,12 @@ pub mod server {
                         schema: &rt::Schema::Str(None),
                         required: false,
                         nullable: false,
+                    },
+                    rt::Field {
+                        name: "more",
+                        schema: &rt::Schema::Array(&rt::Schema::Str(Some("binary"))),
+                        required: false,
+                        nullable: true,
                     },
                 ],
                 additional: None,

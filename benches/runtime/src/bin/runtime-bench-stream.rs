@@ -254,6 +254,7 @@ async fn consume_generated(url: &str, kind: &str, size: u64) -> (u64, u64) {
             let body = streaming::types::AttachBody {
                 file: vec![7u8; size as usize].into(),
                 note: Some("bench".into()),
+                more: stencil::Nullable::Absent,
             };
             let received = client.attach(body).await.unwrap();
             (received.size as u64, 0)

@@ -57,6 +57,17 @@ impl<T: FileParts> FileParts for Option<T> {
     }
 }
 
+/// An optional nullable file field: nothing is sent when it is absent or `null` (a file part
+/// cannot say `null`).
+impl<T: FileParts> FileParts for crate::Nullable<T> {
+    fn file_parts(&self) -> Vec<Bytes> {
+        match self {
+            crate::Nullable::Value(value) => value.file_parts(),
+            crate::Nullable::Absent | crate::Nullable::Null => Vec::new(),
+        }
+    }
+}
+
 impl<T: FileParts> FileParts for Vec<T> {
     fn file_parts(&self) -> Vec<Bytes> {
         self.iter().flat_map(FileParts::file_parts).collect()
