@@ -4,7 +4,11 @@ mod chunks;
 mod cursor;
 mod differential;
 mod direct;
+mod direct_attrs;
+mod direct_expr;
+mod direct_impl;
 mod direct_types;
+mod expr_tree;
 mod formatter;
 mod printer;
 

@@ -49,20 +49,27 @@ pub(super) fn generics(p: &mut Printer, c: &mut Cursor<'_>) -> Option<()> {
     })
 }
 
+/// After a `&` (of a reference type or a receiver): `&`, its lifetime and `mut` as
+/// prettyplease prints them.
+pub(super) fn reference_prefix(p: &mut Printer, c: &mut Cursor<'_>) -> Option<()> {
+    p.word("&");
+    if c.is_lifetime() {
+        p.word(c.lifetime()?);
+        p.nbsp();
+    }
+    if c.eat_ident("mut") {
+        p.word("mut ");
+    }
+    Some(())
+}
+
 /// A type: a path (with generic arguments), a reference, a slice, an array of literal length,
 /// a tuple or a parenthesised type. Stops before the `,`, `;`, `=` or `>` that follows it.
 pub(super) fn ty(p: &mut Printer, c: &mut Cursor<'_>) -> Option<()> {
     match c.peek()? {
         TokenTree::Punct(amp) if amp.as_char() == '&' => {
             c.next();
-            p.word("&");
-            if c.is_lifetime() {
-                p.word(c.lifetime()?);
-                p.nbsp();
-            }
-            if c.eat_ident("mut") {
-                p.word("mut ");
-            }
+            reference_prefix(p, c)?;
             ty(p, c)
         }
         TokenTree::Group(g) if g.delimiter() == Delimiter::Bracket => {
