@@ -169,8 +169,10 @@ mod tests {
     }
 
     /// Impl blocks and the functions in them (a setter, a method chain ending in a closure
-    /// with a `match`, an `IntoFuture` implementation, a method of a block given open) are
-    /// printed directly and compared; a body with a binary operator is left to prettyplease.
+    /// with a `match` on literals and ranges, an `IntoFuture` implementation, a `match` on
+    /// struct patterns with `let`, a method of a block given open taking an `impl Trait`
+    /// and making a struct with `..rest`) are printed directly and compared; a body with a
+    /// binary operator is left to prettyplease.
     #[test]
     fn impl_blocks_and_functions_are_compared() {
         let mut sink = Differential::new();
@@ -190,6 +192,7 @@ mod tests {
                         .send(|response| match response.status() {
                             200 => response.ok(::stencil::client::json),
                             404 => response.err(::stencil::client::empty, |()| AError::NotFound),
+                            500..=599 => response.err(::stencil::client::json, AError::Server),
                             _ => response.err(::stencil::client::json, AError::Default),
                         })
                 }
@@ -207,21 +210,34 @@ mod tests {
             pub fn sum() -> u8 {
                 1 + 2
             }
+            impl IntoResponse for AResponse {
+                fn into_response(self) -> Response {
+                    match self {
+                        Self::Ok { body, x_next } => {
+                            let mut response = rt::json(200, "application/json", &body);
+                            rt::set_header(&mut response, "x-next", &x_next);
+                            response
+                        }
+                        Self::Created(body) => rt::json(201, "application/json", &body),
+                    }
+                }
+            }
         ));
         sink.open(quote::quote!(impl Client));
         sink.items(quote::quote!(
-            pub fn a(&self, body: super::types::A) -> ARequest<'_> {
+            pub fn a(&self, id: impl Into<String>, body: super::types::A) -> ARequest<'_> {
                 ARequest {
                     client: self,
+                    id: id.into(),
                     body,
-                    limit: None,
+                    ..Default::default()
                 }
             }
         ));
         sink.close();
         let check = sink.finish();
         assert!(check.shown.is_empty(), "{:?}", check.shown);
-        assert_eq!((check.items, check.direct, check.differing), (4, 3, 0));
+        assert_eq!((check.items, check.direct, check.differing), (5, 4, 0));
     }
 
     /// An item `direct` prints is counted and compared.

@@ -62,7 +62,7 @@ pub(super) fn expr(p: &mut Printer, e: &Expr) {
             expr(p, inner);
             p.word(")");
         }
-        Expr::Struct(path, fields) => struct_literal(p, path, fields),
+        Expr::Struct(path, fields, rest) => struct_literal(p, path, fields, rest.as_deref()),
         Expr::Closure(moves, inputs, body) => closure(p, *moves, inputs, body),
         Expr::Match(scrutinee, arms) => match_expr(p, scrutinee, arms),
         Expr::Assign(left, right) => {
@@ -255,7 +255,12 @@ fn tuple(p: &mut Printer, elems: &[Expr]) {
     p.word(")");
 }
 
-fn struct_literal(p: &mut Printer, path: &str, fields: &[(String, Option<Expr>)]) {
+fn struct_literal(
+    p: &mut Printer,
+    path: &str,
+    fields: &[(String, Option<Expr>)],
+    rest: Option<&Expr>,
+) {
     p.cbox(INDENT);
     p.ibox(-INDENT);
     p.word(path.to_owned());
@@ -270,7 +275,12 @@ fn struct_literal(p: &mut Printer, path: &str, fields: &[(String, Option<Expr>)]
             expr(p, value);
             p.end();
         }
-        p.trailing_comma_or_space(i + 1 == fields.len());
+        p.trailing_comma_or_space(i + 1 == fields.len() && rest.is_none());
+    }
+    if let Some(rest) = rest {
+        p.word("..");
+        expr(p, rest);
+        p.space();
     }
     p.offset(-INDENT);
     p.end_with_max_width(34);
@@ -447,7 +457,7 @@ fn needs_newline_if_wrap(e: &Expr) -> bool {
 
 pub(super) fn pat(p: &mut Printer, pattern: &Pat) {
     match pattern {
-        Pat::Word(text) | Pat::Lit(text) => p.word(text.clone()),
+        Pat::Word(text) | Pat::Lit(text) | Pat::Range(text) => p.word(text.clone()),
         Pat::Wild => p.word("_"),
         Pat::Tuple(elems, trailing) => {
             p.word("(");
@@ -471,6 +481,27 @@ pub(super) fn pat(p: &mut Printer, pattern: &Pat) {
         Pat::TupleStruct(path, elems) => {
             p.word(path.clone());
             comma_list(p, "(", elems, pat, ")");
+        }
+        Pat::Struct(path, fields, rest) => {
+            p.cbox(INDENT);
+            p.word(path.clone());
+            p.word(" {");
+            p.space_if_nonempty();
+            for (i, (member, field)) in fields.iter().enumerate() {
+                if let Some(member) = member {
+                    p.word(member.clone());
+                    p.word(": ");
+                }
+                pat(p, field);
+                p.trailing_comma_or_space(i + 1 == fields.len() && !rest);
+            }
+            if *rest {
+                p.word("..");
+                p.space();
+            }
+            p.offset(-INDENT);
+            p.end();
+            p.word("}");
         }
         Pat::Or(cases) => {
             let consistent = cases.iter().any(|c| !matches!(c, Pat::Lit(_) | Pat::Wild));

@@ -93,10 +93,42 @@ pub(super) fn ty(p: &mut Printer, c: &mut Cursor<'_>) -> Option<()> {
             c.next();
             type_tuple(p, &inner)
         }
-        TokenTree::Ident(i) if i == "dyn" || i == "impl" || i == "fn" || i == "unsafe" => None,
+        TokenTree::Ident(i) if i == "impl" || i == "dyn" => {
+            let keyword = if i == "impl" { "impl " } else { "dyn " };
+            c.next();
+            p.word(keyword);
+            bounds(p, c)
+        }
+        TokenTree::Ident(i) if i == "fn" || i == "unsafe" || i == "extern" => None,
         TokenTree::Ident(_) => type_path(p, c),
         TokenTree::Punct(_) if c.is_path_sep() => type_path(p, c),
         _ => None,
+    }
+}
+
+/// `Bound + Bound ...` after `impl` or `dyn`: trait paths (with generic arguments, no
+/// parenthesised ones, no `for<'a>`) and lifetimes, as prettyplease's `type_param_bound`.
+fn bounds(p: &mut Printer, c: &mut Cursor<'_>) -> Option<()> {
+    loop {
+        if c.is_lifetime() {
+            p.word(c.lifetime()?);
+        } else {
+            if c.eat_punct('?') {
+                p.word("?");
+            }
+            if c.is_ident("for") || c.is_punct('(') {
+                return None;
+            }
+            type_path(p, c)?;
+            if matches!(c.peek(), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis)
+            {
+                return None;
+            }
+        }
+        if !c.eat_punct('+') {
+            return Some(());
+        }
+        p.word(" + ");
     }
 }
 

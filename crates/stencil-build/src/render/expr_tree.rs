@@ -28,8 +28,8 @@ pub(super) enum Expr {
     Array(Vec<Expr>),
     Tuple(Vec<Expr>),
     Paren(Box<Expr>),
-    /// `Path { member: value, shorthand }` (no `..rest`).
-    Struct(String, Vec<(String, Option<Expr>)>),
+    /// `Path { member: value, shorthand, ..rest }`.
+    Struct(String, Vec<(String, Option<Expr>)>, Option<Box<Expr>>),
     /// `move`?, the parameters, the body (no return type).
     Closure(bool, Vec<Pat>, Box<Expr>),
     Match(Box<Expr>, Vec<(Pat, Expr)>),
@@ -51,6 +51,10 @@ pub(super) enum Pat {
     Word(String),
     Wild,
     Lit(String),
+    /// A range of two literals (`200..=299`), as one word.
+    Range(String),
+    /// `Path { field, field: pattern, .. }`: the fields, and whether `..` ends them.
+    Struct(String, Vec<(Option<String>, Pat)>, bool),
     Tuple(Vec<Pat>, bool),
     TupleStruct(String, Vec<Pat>),
     Or(Vec<Pat>),
@@ -348,17 +352,24 @@ fn path_or_struct(c: &mut Cursor<'_>, no_struct: bool) -> Option<Expr> {
         Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Brace && !no_struct => {
             let body: Vec<TokenTree> = g.stream().into_iter().collect();
             c.next();
-            Some(Expr::Struct(path, fields(&body)?))
+            let (fields, rest) = fields(&body)?;
+            Some(Expr::Struct(path, fields, rest))
         }
         _ => Some(Expr::Path(path)),
     }
 }
 
-/// A struct literal's fields (no `..rest`).
-fn fields(trees: &[TokenTree]) -> Option<Vec<(String, Option<Expr>)>> {
+/// A struct literal's fields, and what follows `..` at their end.
+#[allow(clippy::type_complexity)]
+fn fields(trees: &[TokenTree]) -> Option<(Vec<(String, Option<Expr>)>, Option<Box<Expr>>)> {
     let mut c = Cursor::new(trees);
     let mut out = Vec::new();
     while !c.done() {
+        if is_dot_dot(&c) {
+            c.pos += 2;
+            let rest = expr(&mut c, false)?;
+            return c.done().then(|| (out, Some(Box::new(rest))));
+        }
         let member = match c.next()? {
             TokenTree::Ident(i) => i.to_string(),
             TokenTree::Literal(l) => l.to_string(),
@@ -374,7 +385,28 @@ fn fields(trees: &[TokenTree]) -> Option<Vec<(String, Option<Expr>)>> {
             return None;
         }
     }
-    Some(out)
+    Some((out, None))
+}
+
+/// Whether the cursor is at `..` (not `..=`, not `...`).
+fn is_dot_dot(c: &Cursor<'_>) -> bool {
+    matches!(
+        (c.peek(), c.peek_at(1)),
+        (Some(TokenTree::Punct(a)), Some(TokenTree::Punct(b)))
+            if a.as_char() == '.' && a.spacing() == Spacing::Joint
+                && b.as_char() == '.' && b.spacing() == Spacing::Alone
+    )
+}
+
+/// Whether the cursor is at `..=`.
+fn is_dot_dot_eq(c: &Cursor<'_>) -> bool {
+    matches!(
+        (c.peek(), c.peek_at(1), c.peek_at(2)),
+        (Some(TokenTree::Punct(a)), Some(TokenTree::Punct(b)), Some(TokenTree::Punct(d)))
+            if a.as_char() == '.' && a.spacing() == Spacing::Joint
+                && b.as_char() == '.' && b.spacing() == Spacing::Joint
+                && d.as_char() == '=' && d.spacing() == Spacing::Alone
+    )
 }
 
 /// A `match` body's arms (no guards, no attributes).
@@ -410,7 +442,14 @@ fn pat_single(c: &mut Cursor<'_>) -> Option<Pat> {
     match c.peek()? {
         TokenTree::Literal(l) => {
             c.next();
-            Some(Pat::Lit(l.to_string()))
+            if !is_dot_dot_eq(c) {
+                return Some(Pat::Lit(l.to_string()));
+            }
+            c.pos += 3;
+            match c.next()? {
+                TokenTree::Literal(end) => Some(Pat::Range(format!("{l}..={end}"))),
+                _ => None,
+            }
         }
         TokenTree::Ident(i) if i == "_" => {
             c.next();
@@ -447,7 +486,12 @@ fn pat_single(c: &mut Cursor<'_>) -> Option<Pat> {
                     c.next();
                     Some(Pat::TupleStruct(path, pats(&inner)?.0))
                 }
-                Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Brace => None,
+                Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Brace => {
+                    let inner: Vec<TokenTree> = g.stream().into_iter().collect();
+                    c.next();
+                    let (fields, rest) = field_pats(&inner)?;
+                    Some(Pat::Struct(path, fields, rest))
+                }
                 _ => Some(Pat::Word(path)),
             }
         }
@@ -468,4 +512,38 @@ fn pats(trees: &[TokenTree]) -> Option<(Vec<Pat>, bool)> {
         }
     }
     Some((out, trailing))
+}
+
+/// A struct pattern's fields (`name`, `mut name`, `name: pattern`), and whether `..` ends
+/// them.
+#[allow(clippy::type_complexity)]
+fn field_pats(trees: &[TokenTree]) -> Option<(Vec<(Option<String>, Pat)>, bool)> {
+    let mut c = Cursor::new(trees);
+    let mut out = Vec::new();
+    while !c.done() {
+        if is_dot_dot(&c) {
+            c.pos += 2;
+            return c.done().then_some((out, true));
+        }
+        let named = matches!(
+            (c.peek(), c.peek_at(1)),
+            (Some(TokenTree::Ident(_) | TokenTree::Literal(_)), Some(TokenTree::Punct(colon)))
+                if colon.as_char() == ':' && colon.spacing() == Spacing::Alone
+        );
+        if named {
+            let member = c.next()?.to_string();
+            c.next();
+            out.push((Some(member), pat_single(&mut c)?));
+        } else {
+            let pat = pat_single(&mut c)?;
+            if !matches!(pat, Pat::Word(ref name) if !name.contains(':')) {
+                return None;
+            }
+            out.push((None, pat));
+        }
+        if !c.eat_punct(',') && !c.done() {
+            return None;
+        }
+    }
+    Some((out, false))
 }
