@@ -10,6 +10,7 @@ mod direct_impl;
 mod direct_types;
 mod expr_tree;
 mod formatter;
+mod pat_tree;
 mod printer;
 
 pub use chunks::direct_bytes;

@@ -240,6 +240,43 @@ mod tests {
         assert_eq!((check.items, check.direct, check.differing), (5, 4, 0));
     }
 
+    /// A server's route (bounded generic parameter, turbofish) and handler (typed and async
+    /// closures, `let ... else`, `return`) are printed directly and compared.
+    #[test]
+    fn routes_and_handlers_are_compared() {
+        let mut sink = Differential::new();
+        sink.items(quote::quote!(
+            pub fn list_pets<A: super::Api + Send>(server: Arc<rt::Server<A>>) -> Router {
+                rt::route(
+                    &super::operations::LIST_PETS,
+                    super::handle_list_pets::<A>,
+                    server,
+                )
+            }
+            fn handle_list_pets<A: Api>(
+                State(server): State<Arc<rt::Server<A>>>,
+                request: Request,
+            ) -> impl ::std::future::Future<Output = Response> {
+                serve_secured(
+                    server,
+                    request,
+                    &operations::LIST_PETS,
+                    false,
+                    |input: &mut rt::Input| {
+                        let (Some(limit), Some(status)) = (input.param(0), input.param(1)) else {
+                            return None;
+                        };
+                        Some(ListPetsRequest { limit, status })
+                    },
+                    async |api: &A, principal, request| api.list_pets(principal, request).await,
+                )
+            }
+        ));
+        let check = sink.finish();
+        assert!(check.shown.is_empty(), "{:?}", check.shown);
+        assert_eq!((check.items, check.direct, check.differing), (2, 2, 0));
+    }
+
     /// An item `direct` prints is counted and compared.
     #[test]
     fn a_struct_is_compared() {

@@ -45,7 +45,7 @@ pub(super) fn item_text(item: &TokenStream, depth: usize, place: Place) -> Optio
         return None;
     }
     p.end();
-    let text = p.finish();
+    let text = p.finish()?;
     text.strip_prefix('\n').map(str::to_owned)
 }
 

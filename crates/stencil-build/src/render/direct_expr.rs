@@ -2,20 +2,31 @@
 //! (prettyplease's `expr.rs`, `stmt.rs` and `pat.rs`, call for call, for the trees
 //! `expr_tree` reads; none of them needs the parentheses prettyplease's fixups add).
 
-use super::expr_tree::{Expr, Pat, Stmt};
+use super::cursor::Cursor;
+use super::direct_types::{expr_path, ty};
+use super::expr_tree::{Expr, Stmt};
+use super::pat_tree::Pat;
 use super::printer::{BreakToken, Printer, INDENT};
 
 /// A function's or a block's statements (prettyplease's `stmt` for each).
 pub(super) fn stmts(p: &mut Printer, stmts: &[Stmt]) {
     for stmt in stmts {
         match stmt {
-            Stmt::Let(pat, init) => {
+            Stmt::Let(pat, init, diverge) => {
                 p.ibox(0);
                 p.word("let ");
                 self::pat(p, pat);
                 p.word(" = ");
                 p.neverbreak();
                 expr(p, init);
+                if let Some(diverge) = diverge {
+                    p.space();
+                    p.word("else ");
+                    p.end();
+                    p.neverbreak();
+                    p.cbox(INDENT);
+                    small_block(p, diverge);
+                }
                 p.end();
                 p.word(";");
                 p.hardbreak();
@@ -36,6 +47,18 @@ pub(super) fn stmts(p: &mut Printer, stmts: &[Stmt]) {
 pub(super) fn expr(p: &mut Printer, e: &Expr) {
     match e {
         Expr::Path(text) | Expr::Lit(text, _) => p.word(text.clone()),
+        Expr::GenericPath(trees) => {
+            if expr_path(p, trees).is_none() {
+                p.fail();
+            }
+        }
+        Expr::Return(value) => {
+            p.word("return");
+            if let Some(value) = value {
+                p.nbsp();
+                expr(p, value);
+            }
+        }
         Expr::Unary(op, inner) => {
             p.word(*op);
             expr(p, inner);
@@ -63,7 +86,9 @@ pub(super) fn expr(p: &mut Printer, e: &Expr) {
             p.word(")");
         }
         Expr::Struct(path, fields, rest) => struct_literal(p, path, fields, rest.as_deref()),
-        Expr::Closure(moves, inputs, body) => closure(p, *moves, inputs, body),
+        Expr::Closure(asyncness, moves, inputs, body) => {
+            closure(p, (*asyncness, *moves), inputs, body);
+        }
         Expr::Match(scrutinee, arms) => match_expr(p, scrutinee, arms),
         Expr::Assign(left, right) => {
             p.ibox(0);
@@ -287,8 +312,12 @@ fn struct_literal(
     p.word("}");
 }
 
-fn closure(p: &mut Printer, moves: bool, inputs: &[Pat], body: &Expr) {
+/// A closure: `(async, move)`, its parameters, its body.
+fn closure(p: &mut Printer, (asyncness, moves): (bool, bool), inputs: &[Pat], body: &Expr) {
     p.ibox(0);
+    if asyncness {
+        p.word("async ");
+    }
     if moves {
         p.word("move ");
     }
@@ -420,9 +449,9 @@ fn small_block(p: &mut Printer, stmts: &[Stmt]) {
     p.word("}");
 }
 
-/// prettyplease's `add_semi`: an assignment as a statement or a block's end.
+/// prettyplease's `add_semi`: an assignment or a `return` as a statement or a block's end.
 fn add_semi(e: &Expr) -> bool {
-    matches!(e, Expr::Assign(..))
+    matches!(e, Expr::Assign(..) | Expr::Return(_))
 }
 
 /// prettyplease's `parseable_as_stmt` (`{ e }` means `e`).
@@ -451,6 +480,7 @@ fn needs_newline_if_wrap(e: &Expr) -> bool {
         | Expr::Reference(_, inner)
         | Expr::Try(inner)
         | Expr::Unary(_, inner) => needs_newline_if_wrap(inner),
+        Expr::Return(Some(inner)) => needs_newline_if_wrap(inner),
         _ => false,
     }
 }
@@ -459,6 +489,14 @@ pub(super) fn pat(p: &mut Printer, pattern: &Pat) {
     match pattern {
         Pat::Word(text) | Pat::Lit(text) | Pat::Range(text) => p.word(text.clone()),
         Pat::Wild => p.word("_"),
+        Pat::Type(inner, ty) => {
+            pat(p, inner);
+            p.word(": ");
+            let mut c = Cursor::new(ty);
+            if self::ty(p, &mut c).is_none() || !c.done() {
+                p.fail();
+            }
+        }
         Pat::Tuple(elems, trailing) => {
             p.word("(");
             p.cbox(INDENT);

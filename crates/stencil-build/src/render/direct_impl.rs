@@ -11,6 +11,7 @@ use super::direct_attrs::{outer_attrs, visibility};
 use super::direct_expr;
 use super::direct_types::{generics, reference_prefix, ty, word};
 use super::expr_tree;
+use super::pat_tree::pat_single;
 use super::printer::{Printer, INDENT};
 
 /// `impl<generics> [Trait for] Type { items }`, after its outer attributes (printed).
@@ -121,8 +122,7 @@ fn is_arrow(c: &Cursor<'_>) -> bool {
     )
 }
 
-/// A receiver (`self`, `mut self`, `&self`, `&'a mut self`) or `pattern: Type` with an
-/// identifier (or `mut` one, or `_`) for pattern.
+/// A receiver (`self`, `mut self`, `&self`, `&'a mut self`) or `pattern: Type`.
 fn fn_arg(p: &mut Printer, c: &mut Cursor<'_>) -> Option<()> {
     if c.eat_punct('&') {
         reference_prefix(p, c)?;
@@ -132,18 +132,21 @@ fn fn_arg(p: &mut Printer, c: &mut Cursor<'_>) -> Option<()> {
         p.word("self");
         return receiver_end(c);
     }
-    if c.eat_ident("mut") {
-        p.word("mut ");
-    }
-    let name = c.ident()?;
-    if name == "self" {
+    let receiver = c.is_ident("self")
+        || c.is_ident("mut") && matches!(c.peek_at(1), Some(TokenTree::Ident(i)) if i == "self");
+    if receiver {
+        if c.eat_ident("mut") {
+            p.word("mut ");
+        }
+        c.next();
         p.word("self");
         return receiver_end(c);
     }
-    if matches!(name.as_str(), "ref" | "box") || !c.eat_punct(':') {
+    let pattern = pat_single(c)?;
+    if !c.eat_punct(':') {
         return None;
     }
-    p.word(name);
+    direct_expr::pat(p, &pattern);
     p.word(": ");
     ty(p, c)
 }

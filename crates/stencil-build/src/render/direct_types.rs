@@ -43,10 +43,52 @@ pub(super) fn generics(p: &mut Printer, c: &mut Cursor<'_>) -> Option<()> {
     if !c.eat_punct('<') {
         return Some(());
     }
-    angle_list(p, c, 0, |p, c| {
+    angle_list(p, c, 0, generic_param)
+}
+
+/// A type parameter with its bounds and default (prettyplease's `type_param`).
+fn generic_param(p: &mut Printer, c: &mut Cursor<'_>) -> Option<()> {
+    p.word(c.ident()?);
+    p.ibox(INDENT);
+    if c.eat_punct(':') {
+        p.word(": ");
+        bound(p, c)?;
+        while c.eat_punct('+') {
+            p.space();
+            p.word("+ ");
+            bound(p, c)?;
+        }
+    }
+    if c.eat_punct('=') {
+        p.space();
+        p.word("= ");
+        ty(p, c)?;
+    }
+    p.end();
+    Some(())
+}
+
+/// An expression path with generic arguments (`a::b::<T>`, prettyplease's `path` with
+/// `PathKind::Expr`), all of `trees`.
+pub(super) fn expr_path(p: &mut Printer, trees: &[TokenTree]) -> Option<()> {
+    let mut c = Cursor::new(trees);
+    if c.eat_path_sep() {
+        p.word("::");
+    }
+    loop {
         p.word(c.ident()?);
-        Some(())
-    })
+        if !c.eat_path_sep() {
+            return c.done().then_some(());
+        }
+        p.word("::");
+        if c.eat_punct('<') {
+            angle_list(p, &mut c, INDENT, generic_argument)?;
+            if !c.eat_path_sep() {
+                return c.done().then_some(());
+            }
+            p.word("::");
+        }
+    }
 }
 
 /// After a `&` (of a reference type or a receiver): `&`, its lifetime and `mut` as
@@ -109,26 +151,30 @@ pub(super) fn ty(p: &mut Printer, c: &mut Cursor<'_>) -> Option<()> {
 /// `Bound + Bound ...` after `impl` or `dyn`: trait paths (with generic arguments, no
 /// parenthesised ones, no `for<'a>`) and lifetimes, as prettyplease's `type_param_bound`.
 fn bounds(p: &mut Printer, c: &mut Cursor<'_>) -> Option<()> {
-    loop {
-        if c.is_lifetime() {
-            p.word(c.lifetime()?);
-        } else {
-            if c.eat_punct('?') {
-                p.word("?");
-            }
-            if c.is_ident("for") || c.is_punct('(') {
-                return None;
-            }
-            type_path(p, c)?;
-            if matches!(c.peek(), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis)
-            {
-                return None;
-            }
-        }
-        if !c.eat_punct('+') {
-            return Some(());
-        }
+    bound(p, c)?;
+    while c.eat_punct('+') {
         p.word(" + ");
+        bound(p, c)?;
+    }
+    Some(())
+}
+
+/// A lifetime or a trait path (prettyplease's `type_param_bound`).
+fn bound(p: &mut Printer, c: &mut Cursor<'_>) -> Option<()> {
+    if c.is_lifetime() {
+        p.word(c.lifetime()?);
+        return Some(());
+    }
+    if c.eat_punct('?') {
+        p.word("?");
+    }
+    if c.is_ident("for") {
+        return None;
+    }
+    type_path(p, c)?;
+    match c.peek() {
+        Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis => None,
+        _ => Some(()),
     }
 }
 

@@ -1,20 +1,24 @@
 //! Function bodies read from their tokens into a small tree, for `direct_expr` to print: the
-//! expressions, statements and patterns generated code uses (paths, literals, calls, method
-//! chains, fields, `?`, `.await`, references, arrays, tuples, struct literals, closures,
-//! `match`, assignments, `let`). Anything else (binary operators, macros, `if`, casts,
-//! ranges, labels, attributes on expressions, ...) gives `None`: the item then goes to syn and
-//! prettyplease. Where syn would need parentheses prettyplease adds (a `match` as a method's
+//! expressions and statements generated code uses (paths, with generic arguments too,
+//! literals, calls, method chains, fields, `?`, `.await`, references, arrays, tuples, struct
+//! literals, closures, `async` ones too, `match`, assignments, `let` and `let ... else`,
+//! `return`; patterns are `pat_tree`'s). Anything else (binary operators, macros, `if`,
+//! casts, ranges, labels, attributes on expressions, ...) gives `None`: the item then goes to
+//! syn and prettyplease. Where syn would need parentheses prettyplease adds (a `match` as a method's
 //! receiver, a struct literal as a `match` scrutinee), the reading gives `None` too, so what is
 //! read prints without any.
 
 use proc_macro2::{Delimiter, Spacing, TokenTree};
 
 use super::cursor::Cursor;
+use super::pat_tree::{pat_single, Pat};
 
 /// An expression.
 pub(super) enum Expr {
     /// A path without generic arguments (`self`, `None`, `::a::B`), as one word.
     Path(String),
+    /// A path with generic arguments (`a::f::<T>`): its tokens.
+    GenericPath(Vec<TokenTree>),
     /// A literal, and whether prettyplease's `simple_array` counts it as simple (integers,
     /// booleans, characters, bytes).
     Lit(String, bool),
@@ -30,8 +34,9 @@ pub(super) enum Expr {
     Paren(Box<Expr>),
     /// `Path { member: value, shorthand, ..rest }`.
     Struct(String, Vec<(String, Option<Expr>)>, Option<Box<Expr>>),
-    /// `move`?, the parameters, the body (no return type).
-    Closure(bool, Vec<Pat>, Box<Expr>),
+    /// `async`?, `move`?, the parameters, the body (no return type).
+    Closure(bool, bool, Vec<Pat>, Box<Expr>),
+    Return(Option<Box<Expr>>),
     Match(Box<Expr>, Vec<(Pat, Expr)>),
     Assign(Box<Expr>, Box<Expr>),
     Block(Vec<Stmt>),
@@ -41,23 +46,8 @@ pub(super) enum Expr {
 pub(super) enum Stmt {
     /// An expression, and whether a `;` follows it.
     Expr(Expr, bool),
-    /// `let pattern = init;` (no type, no `else`).
-    Let(Pat, Expr),
-}
-
-/// A pattern.
-pub(super) enum Pat {
-    /// An identifier or a path (`x`, `None`, `A::B`, `mut x`), as one word.
-    Word(String),
-    Wild,
-    Lit(String),
-    /// A range of two literals (`200..=299`), as one word.
-    Range(String),
-    /// `Path { field, field: pattern, .. }`: the fields, and whether `..` ends them.
-    Struct(String, Vec<(Option<String>, Pat)>, bool),
-    Tuple(Vec<Pat>, bool),
-    TupleStruct(String, Vec<Pat>),
-    Or(Vec<Pat>),
+    /// `let pattern = init;`, or `let pattern = init else { ... };`.
+    Let(Pat, Expr, Option<Vec<Stmt>>),
 }
 
 /// Keywords that start or continue expressions this reading does not handle.
@@ -78,10 +68,26 @@ pub(super) fn block(trees: &[TokenTree]) -> Option<Vec<Stmt>> {
                 return None;
             }
             let init = expr(&mut c, false)?;
+            let diverge = if c.eat_ident("else") {
+                // prettyplease parenthesises an initialiser ending in `}` here.
+                if !matches!(
+                    init,
+                    Expr::Tuple(_)
+                        | Expr::Call(..)
+                        | Expr::Method(..)
+                        | Expr::Path(_)
+                        | Expr::Try(_)
+                ) {
+                    return None;
+                }
+                Some(block(&c.group(Delimiter::Brace)?)?)
+            } else {
+                None
+            };
             if !c.eat_punct(';') {
                 return None;
             }
-            stmts.push(Stmt::Let(pat, init));
+            stmts.push(Stmt::Let(pat, init, diverge));
             continue;
         }
         if c.is_punct('#') || c.is_punct(';') {
@@ -97,15 +103,6 @@ pub(super) fn block(trees: &[TokenTree]) -> Option<Vec<Stmt>> {
         }
     }
     Some(stmts)
-}
-
-/// Whether the cursor is at `=>`.
-fn is_fat_arrow(c: &Cursor<'_>) -> bool {
-    matches!(
-        (c.peek(), c.peek_at(1)),
-        (Some(TokenTree::Punct(a)), Some(TokenTree::Punct(b)))
-            if a.as_char() == '=' && a.spacing() == Spacing::Joint && b.as_char() == '>'
-    )
 }
 
 /// An expression, up to a `,`, `;`, `=>` or the end (which must follow: any operator
@@ -134,8 +131,10 @@ pub(super) fn expr(c: &mut Cursor<'_>, no_struct: bool) -> Option<Expr> {
 fn ended(c: &Cursor<'_>) -> bool {
     match c.peek() {
         None => true,
-        Some(TokenTree::Punct(p)) => matches!(p.as_char(), ',' | ';') || is_fat_arrow(c),
+        Some(TokenTree::Punct(p)) => matches!(p.as_char(), ',' | ';') || c.is_fat_arrow(),
         Some(TokenTree::Group(g)) => g.delimiter() == Delimiter::Brace,
+        // `let ... else`.
+        Some(TokenTree::Ident(i)) => i == "else",
         _ => false,
     }
 }
@@ -149,7 +148,10 @@ fn unary(c: &mut Cursor<'_>, no_struct: bool) -> Option<Expr> {
             c.next();
             let mutable = c.eat_ident("mut");
             let inner = unary(c, no_struct)?;
-            if matches!(inner, Expr::Closure(..) | Expr::Assign(..)) {
+            if matches!(
+                inner,
+                Expr::Closure(..) | Expr::Assign(..) | Expr::Return(_)
+            ) {
                 return None;
             }
             Some(Expr::Reference(mutable, Box::new(inner)))
@@ -164,18 +166,18 @@ fn unary(c: &mut Cursor<'_>, no_struct: bool) -> Option<Expr> {
             let inner = unary(c, no_struct)?;
             if matches!(
                 inner,
-                Expr::Closure(..) | Expr::Reference(..) | Expr::Unary(..)
+                Expr::Closure(..) | Expr::Reference(..) | Expr::Unary(..) | Expr::Return(_)
             ) {
                 return None;
             }
             Some(Expr::Unary(op, Box::new(inner)))
         }
-        '|' => closure(c, false, no_struct),
+        '|' => closure(c, false, false, no_struct),
         _ => postfix(c, no_struct),
     }
 }
 
-fn closure(c: &mut Cursor<'_>, moves: bool, no_struct: bool) -> Option<Expr> {
+fn closure(c: &mut Cursor<'_>, asyncness: bool, moves: bool, no_struct: bool) -> Option<Expr> {
     let mut inputs = Vec::new();
     // `||`: a joint `|` then `|`.
     let empty = matches!(c.peek(), Some(TokenTree::Punct(p)) if p.spacing() == Spacing::Joint)
@@ -185,7 +187,12 @@ fn closure(c: &mut Cursor<'_>, moves: bool, no_struct: bool) -> Option<Expr> {
         c.next();
     } else {
         while !c.eat_punct('|') {
-            inputs.push(pat_single(c)?);
+            let input = pat_single(c)?;
+            inputs.push(if c.eat_punct(':') {
+                Pat::Type(Box::new(input), type_tokens(c)?)
+            } else {
+                input
+            });
             if !c.eat_punct(',') && !c.is_punct('|') {
                 return None;
             }
@@ -195,7 +202,26 @@ fn closure(c: &mut Cursor<'_>, moves: bool, no_struct: bool) -> Option<Expr> {
         return None;
     }
     let body = unary(c, no_struct)?;
-    Some(Expr::Closure(moves, inputs, Box::new(body)))
+    Some(Expr::Closure(asyncness, moves, inputs, Box::new(body)))
+}
+
+/// A closure parameter's type: the tokens up to the `,` or `|` after it (outside `<...>`).
+fn type_tokens(c: &mut Cursor<'_>) -> Option<Vec<TokenTree>> {
+    let start = c.pos;
+    let mut depth = 0usize;
+    while let Some(tree) = c.peek() {
+        if let TokenTree::Punct(p) = tree {
+            match p.as_char() {
+                '<' => depth += 1,
+                '>' if depth > 0 => depth -= 1,
+                '-' if p.spacing() == Spacing::Joint => c.pos += 1,
+                ',' | '|' if depth == 0 => break,
+                _ => {}
+            }
+        }
+        c.pos += 1;
+    }
+    (c.pos > start && depth == 0).then(|| c.trees[start..c.pos].to_vec())
 }
 
 fn postfix(c: &mut Cursor<'_>, no_struct: bool) -> Option<Expr> {
@@ -241,7 +267,7 @@ fn postfix(c: &mut Cursor<'_>, no_struct: bool) -> Option<Expr> {
                 e = Expr::Try(Box::new(e));
             }
             Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis => {
-                if !matches!(e, Expr::Path(_)) {
+                if !matches!(e, Expr::Path(_) | Expr::GenericPath(_)) {
                     return None;
                 }
                 c.next();
@@ -293,12 +319,25 @@ fn primary(c: &mut Cursor<'_>, no_struct: bool) -> Option<Expr> {
             let body = c.group(Delimiter::Brace)?;
             Some(Expr::Match(Box::new(scrutinee), arms(&body)?))
         }
-        TokenTree::Ident(i) if i == "move" => {
+        TokenTree::Ident(i) if i == "move" || i == "async" => {
             c.next();
+            let asyncness = i == "async";
+            let moves = !asyncness || c.eat_ident("move");
             if !c.is_punct('|') {
                 return None;
             }
-            closure(c, true, no_struct)
+            closure(c, asyncness, moves, no_struct)
+        }
+        TokenTree::Ident(i) if i == "return" => {
+            c.next();
+            if ended(c) {
+                return Some(Expr::Return(None));
+            }
+            let value = expr(c, no_struct)?;
+            if matches!(value, Expr::Match(..) | Expr::Block(_)) {
+                return None;
+            }
+            Some(Expr::Return(Some(Box::new(value))))
         }
         TokenTree::Ident(i) if UNHANDLED.contains(&i.to_string().as_str()) => None,
         TokenTree::Ident(_) => path_or_struct(c, no_struct),
@@ -343,9 +382,22 @@ fn literal_is_simple(text: &str) -> bool {
 }
 
 fn path_or_struct(c: &mut Cursor<'_>, no_struct: bool) -> Option<Expr> {
-    let path = c.simple_path()?;
-    // A macro call, or a turbofish (`a::<T>`, which `simple_path` stops before).
-    if c.is_punct('!') || c.is_path_sep() {
+    let start = c.pos;
+    let mut path = String::new();
+    if c.eat_path_sep() {
+        path.push_str("::");
+    }
+    path.push_str(&c.ident()?);
+    while c.is_path_sep() {
+        if matches!(c.peek_at(2), Some(TokenTree::Punct(p)) if p.as_char() == '<') {
+            return generic_path(c, start);
+        }
+        c.pos += 2;
+        path.push_str("::");
+        path.push_str(&c.ident()?);
+    }
+    // A macro call.
+    if c.is_punct('!') {
         return None;
     }
     match c.peek() {
@@ -359,13 +411,40 @@ fn path_or_struct(c: &mut Cursor<'_>, no_struct: bool) -> Option<Expr> {
     }
 }
 
+/// The rest of a path with generic arguments begun at `start` (`a::f::<T>::g`), up to its
+/// end; not followed by a struct literal's or a macro's body.
+fn generic_path(c: &mut Cursor<'_>, start: usize) -> Option<Expr> {
+    while c.eat_path_sep() {
+        if c.eat_punct('<') {
+            let mut depth = 1usize;
+            while depth > 0 {
+                match c.next()? {
+                    TokenTree::Punct(p) if p.as_char() == '<' => depth += 1,
+                    TokenTree::Punct(p) if p.as_char() == '>' => depth -= 1,
+                    TokenTree::Punct(p) if p.as_char() == '-' && p.spacing() == Spacing::Joint => {
+                        c.next();
+                    }
+                    _ => {}
+                }
+            }
+        } else {
+            c.ident()?;
+        }
+    }
+    match c.peek() {
+        Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Brace => None,
+        Some(TokenTree::Punct(p)) if p.as_char() == '!' => None,
+        _ => Some(Expr::GenericPath(c.trees[start..c.pos].to_vec())),
+    }
+}
+
 /// A struct literal's fields, and what follows `..` at their end.
 #[allow(clippy::type_complexity)]
 fn fields(trees: &[TokenTree]) -> Option<(Vec<(String, Option<Expr>)>, Option<Box<Expr>>)> {
     let mut c = Cursor::new(trees);
     let mut out = Vec::new();
     while !c.done() {
-        if is_dot_dot(&c) {
+        if c.is_dot_dot() {
             c.pos += 2;
             let rest = expr(&mut c, false)?;
             return c.done().then(|| (out, Some(Box::new(rest))));
@@ -388,27 +467,6 @@ fn fields(trees: &[TokenTree]) -> Option<(Vec<(String, Option<Expr>)>, Option<Bo
     Some((out, None))
 }
 
-/// Whether the cursor is at `..` (not `..=`, not `...`).
-fn is_dot_dot(c: &Cursor<'_>) -> bool {
-    matches!(
-        (c.peek(), c.peek_at(1)),
-        (Some(TokenTree::Punct(a)), Some(TokenTree::Punct(b)))
-            if a.as_char() == '.' && a.spacing() == Spacing::Joint
-                && b.as_char() == '.' && b.spacing() == Spacing::Alone
-    )
-}
-
-/// Whether the cursor is at `..=`.
-fn is_dot_dot_eq(c: &Cursor<'_>) -> bool {
-    matches!(
-        (c.peek(), c.peek_at(1), c.peek_at(2)),
-        (Some(TokenTree::Punct(a)), Some(TokenTree::Punct(b)), Some(TokenTree::Punct(d)))
-            if a.as_char() == '.' && a.spacing() == Spacing::Joint
-                && b.as_char() == '.' && b.spacing() == Spacing::Joint
-                && d.as_char() == '=' && d.spacing() == Spacing::Alone
-    )
-}
-
 /// A `match` body's arms (no guards, no attributes).
 fn arms(trees: &[TokenTree]) -> Option<Vec<(Pat, Expr)>> {
     let mut c = Cursor::new(trees);
@@ -423,7 +481,7 @@ fn arms(trees: &[TokenTree]) -> Option<Vec<(Pat, Expr)>> {
         } else {
             Pat::Or(cases)
         };
-        if !is_fat_arrow(&c) {
+        if !c.is_fat_arrow() {
             return None;
         }
         c.pos += 2;
@@ -435,115 +493,4 @@ fn arms(trees: &[TokenTree]) -> Option<Vec<(Pat, Expr)>> {
         out.push((pat, body));
     }
     Some(out)
-}
-
-/// A pattern without a top-level `|`.
-fn pat_single(c: &mut Cursor<'_>) -> Option<Pat> {
-    match c.peek()? {
-        TokenTree::Literal(l) => {
-            c.next();
-            if !is_dot_dot_eq(c) {
-                return Some(Pat::Lit(l.to_string()));
-            }
-            c.pos += 3;
-            match c.next()? {
-                TokenTree::Literal(end) => Some(Pat::Range(format!("{l}..={end}"))),
-                _ => None,
-            }
-        }
-        TokenTree::Ident(i) if i == "_" => {
-            c.next();
-            Some(Pat::Wild)
-        }
-        TokenTree::Ident(i) if i == "true" || i == "false" => {
-            c.next();
-            Some(Pat::Lit(i.to_string()))
-        }
-        TokenTree::Ident(i) if i == "mut" => {
-            c.next();
-            let name = c.ident()?;
-            Some(Pat::Word(format!("mut {name}")))
-        }
-        TokenTree::Ident(i) if i == "ref" || i == "box" => None,
-        TokenTree::Group(g) if g.delimiter() == Delimiter::Parenthesis => {
-            let inner: Vec<TokenTree> = g.stream().into_iter().collect();
-            c.next();
-            let (elems, trailing) = pats(&inner)?;
-            // `(p)` is a parenthesised pattern: not handled.
-            if elems.len() == 1 && !trailing {
-                return None;
-            }
-            Some(Pat::Tuple(elems, trailing))
-        }
-        TokenTree::Ident(_) => {
-            let path = c.simple_path()?;
-            if c.is_punct('!') || c.is_punct('@') || c.is_path_sep() {
-                return None;
-            }
-            match c.peek() {
-                Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis => {
-                    let inner: Vec<TokenTree> = g.stream().into_iter().collect();
-                    c.next();
-                    Some(Pat::TupleStruct(path, pats(&inner)?.0))
-                }
-                Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Brace => {
-                    let inner: Vec<TokenTree> = g.stream().into_iter().collect();
-                    c.next();
-                    let (fields, rest) = field_pats(&inner)?;
-                    Some(Pat::Struct(path, fields, rest))
-                }
-                _ => Some(Pat::Word(path)),
-            }
-        }
-        _ => None,
-    }
-}
-
-/// Comma-separated patterns (all of `trees`), and whether a comma ends them.
-fn pats(trees: &[TokenTree]) -> Option<(Vec<Pat>, bool)> {
-    let mut c = Cursor::new(trees);
-    let mut out = Vec::new();
-    let mut trailing = false;
-    while !c.done() {
-        out.push(pat_single(&mut c)?);
-        trailing = c.eat_punct(',');
-        if !trailing && !c.done() {
-            return None;
-        }
-    }
-    Some((out, trailing))
-}
-
-/// A struct pattern's fields (`name`, `mut name`, `name: pattern`), and whether `..` ends
-/// them.
-#[allow(clippy::type_complexity)]
-fn field_pats(trees: &[TokenTree]) -> Option<(Vec<(Option<String>, Pat)>, bool)> {
-    let mut c = Cursor::new(trees);
-    let mut out = Vec::new();
-    while !c.done() {
-        if is_dot_dot(&c) {
-            c.pos += 2;
-            return c.done().then_some((out, true));
-        }
-        let named = matches!(
-            (c.peek(), c.peek_at(1)),
-            (Some(TokenTree::Ident(_) | TokenTree::Literal(_)), Some(TokenTree::Punct(colon)))
-                if colon.as_char() == ':' && colon.spacing() == Spacing::Alone
-        );
-        if named {
-            let member = c.next()?.to_string();
-            c.next();
-            out.push((Some(member), pat_single(&mut c)?));
-        } else {
-            let pat = pat_single(&mut c)?;
-            if !matches!(pat, Pat::Word(ref name) if !name.contains(':')) {
-                return None;
-            }
-            out.push((None, pat));
-        }
-        if !c.eat_punct(',') && !c.done() {
-            return None;
-        }
-    }
-    Some((out, false))
 }

@@ -68,6 +68,8 @@ pub(super) struct Printer {
     print_stack: Vec<Frame>,
     indent: usize,
     pending_indentation: usize,
+    /// Set by printing code that met a shape it does not print: the text is not to be used.
+    failed: bool,
 }
 
 impl Printer {
@@ -83,15 +85,25 @@ impl Printer {
             print_stack: Vec::new(),
             indent: 0,
             pending_indentation: 0,
+            failed: false,
         }
     }
 
-    pub(super) fn finish(mut self) -> String {
+    /// Marks the text as not to be used (see [`Printer::finish`]).
+    pub(super) fn fail(&mut self) {
+        self.failed = true;
+    }
+
+    /// The text, or `None` when the printing code called [`Printer::fail`].
+    pub(super) fn finish(mut self) -> Option<String> {
+        if self.failed {
+            return None;
+        }
         if !self.scan_stack.is_empty() {
             self.check_stack(0);
             self.advance_left();
         }
-        self.out
+        Some(self.out)
     }
 
     // The ring buffer (prettyplease's `RingBuffer`).
