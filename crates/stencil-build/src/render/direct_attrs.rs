@@ -78,10 +78,7 @@ fn attr(p: &mut Printer, body: &[TokenTree]) -> Option<()> {
                 return None;
             }
             if path == "doc" {
-                let syn::Lit::Str(doc) = syn::Lit::new(literal.clone()) else {
-                    return None;
-                };
-                let doc = doc.value();
+                let doc = doc_value(literal)?;
                 if doc.contains('\n') || doc.starts_with('/') {
                     return None;
                 }
@@ -101,6 +98,21 @@ fn attr(p: &mut Printer, body: &[TokenTree]) -> Option<()> {
     p.word("]");
     p.space();
     Some(())
+}
+
+/// The value of a doc attribute's string literal: its text between the quotes when it has no
+/// escape (most doc lines), else syn's unescaping of it.
+fn doc_value(literal: &proc_macro2::Literal) -> Option<String> {
+    let text = literal.to_string();
+    if let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+        if !inner.contains('\\') {
+            return Some(inner.to_owned());
+        }
+    }
+    match syn::Lit::new(literal.clone()) {
+        syn::Lit::Str(doc) => Some(doc.value()),
+        _ => None,
+    }
 }
 
 /// prettyplease's `attr_tokens`: the tokens of an attribute's list, spaced and broken as it
