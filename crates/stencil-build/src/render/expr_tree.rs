@@ -46,7 +46,8 @@ pub(super) enum Expr {
 pub(super) enum Stmt {
     /// An expression, and whether a `;` follows it.
     Expr(Expr, bool),
-    /// `let pattern = init;`, or `let pattern = init else { ... };`.
+    /// `let pattern = init;` (the pattern may be `name: Type`), or
+    /// `let pattern = init else { ... };`.
     Let(Pat, Expr, Option<Vec<Stmt>>),
 }
 
@@ -63,7 +64,10 @@ pub(super) fn block(trees: &[TokenTree]) -> Option<Vec<Stmt>> {
     let mut stmts = Vec::new();
     while !c.done() {
         if c.eat_ident("let") {
-            let pat = pat_single(&mut c)?;
+            let mut pat = pat_single(&mut c)?;
+            if c.eat_punct(':') {
+                pat = Pat::Type(Box::new(pat), type_tokens(&mut c)?);
+            }
             if !c.eat_punct('=') {
                 return None;
             }
@@ -205,7 +209,8 @@ fn closure(c: &mut Cursor<'_>, asyncness: bool, moves: bool, no_struct: bool) ->
     Some(Expr::Closure(asyncness, moves, inputs, Box::new(body)))
 }
 
-/// A closure parameter's type: the tokens up to the `,` or `|` after it (outside `<...>`).
+/// A closure parameter's or a `let`'s type: the tokens up to the `,`, `|` or `=` after it
+/// (outside `<...>`).
 fn type_tokens(c: &mut Cursor<'_>) -> Option<Vec<TokenTree>> {
     let start = c.pos;
     let mut depth = 0usize;
@@ -216,6 +221,7 @@ fn type_tokens(c: &mut Cursor<'_>) -> Option<Vec<TokenTree>> {
                 '>' if depth > 0 => depth -= 1,
                 '-' if p.spacing() == Spacing::Joint => c.pos += 1,
                 ',' | '|' if depth == 0 => break,
+                '=' if depth == 0 && p.spacing() == Spacing::Alone => break,
                 _ => {}
             }
         }

@@ -20,7 +20,7 @@ pub(super) enum Pat {
     Tuple(Vec<Pat>, bool),
     TupleStruct(String, Vec<Pat>),
     Or(Vec<Pat>),
-    /// `pattern: Type` (a closure's parameter): the type's tokens.
+    /// `pattern: Type` (a closure's parameter, a `let`): the type's tokens.
     Type(Box<Pat>, Vec<TokenTree>),
 }
 
