@@ -4,8 +4,13 @@ mod chunks;
 mod cursor;
 mod differential;
 mod direct;
+mod direct_attrs;
+mod direct_expr;
+mod direct_impl;
 mod direct_types;
+mod expr_tree;
 mod formatter;
+mod pat_tree;
 mod printer;
 
 pub use chunks::direct_bytes;

@@ -14,6 +14,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::quote;
 
+use super::direct::Place;
+
 /// How items are formatted: how many prettyplease formats at a time, and whether the ones
 /// `direct` prints are printed by it.
 #[derive(Clone, Copy, Debug)]
@@ -191,6 +193,20 @@ pub(super) fn items(body: TokenStream) -> Vec<(TokenStream, bool)> {
     out
 }
 
+/// Where `direct` prints items standing in `wrappers`: in modules, or in an impl block in
+/// modules (not in traits).
+pub(super) fn direct_place(wrappers: &[Wrapper]) -> Option<Place> {
+    match wrappers.split_last() {
+        None => Some(Place::Module),
+        Some((last, outer)) if outer.iter().all(|w| *w == Wrapper::Module) => match last {
+            Wrapper::Module => Some(Place::Module),
+            Wrapper::Impl => Some(Place::Impl),
+            Wrapper::Trait => None,
+        },
+        Some(_) => None,
+    }
+}
+
 /// What items stand in: their formatting is the same in any block of that kind, so a chunk of
 /// them is formatted in a throwaway one (`mod __stencil_chunk { ... }`, ...).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -248,14 +264,14 @@ pub(super) fn block_header(head: &TokenStream, wrappers: &[Wrapper]) -> Result<S
 
 /// Append items standing in `wrappers`, formatted `how.chunk_items` at a time (modules among
 /// them opened and formatted the same way), the items `direct` prints printed by it when
-/// `how.direct` and they stand in modules.
+/// `how.direct` and they stand where it prints them ([`direct_place`]).
 pub(super) fn items_text(
     tokens: TokenStream,
     wrappers: &[Wrapper],
     how: How,
     out: &mut String,
 ) -> Result<(), String> {
-    let direct = how.direct && wrappers.iter().all(|w| *w == Wrapper::Module);
+    let place = how.direct.then(|| direct_place(wrappers)).flatten();
     let mut chunk: Vec<TokenStream> = Vec::new();
     for (item, maybe_module) in items(tokens) {
         let item = if maybe_module {
@@ -270,8 +286,8 @@ pub(super) fn items_text(
         } else {
             item
         };
-        if direct {
-            if let Some(text) = super::direct::item_text(&item, wrappers.len()) {
+        if let Some(place) = place {
+            if let Some(text) = super::direct::item_text(&item, wrappers.len(), place) {
                 flush(&mut chunk, wrappers, out)?;
                 DIRECT_BYTES.fetch_add(text.len() as u64, Ordering::Relaxed);
                 out.push_str(&text);

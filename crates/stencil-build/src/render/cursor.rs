@@ -113,4 +113,34 @@ impl<'a> Cursor<'a> {
     pub(super) fn is_lifetime(&self) -> bool {
         self.is_punct('\'')
     }
+
+    /// Whether the cursor is at `=>`.
+    pub(super) fn is_fat_arrow(&self) -> bool {
+        matches!(
+            (self.peek(), self.peek_at(1)),
+            (Some(TokenTree::Punct(a)), Some(TokenTree::Punct(b)))
+                if a.as_char() == '=' && a.spacing() == Spacing::Joint && b.as_char() == '>'
+        )
+    }
+
+    /// Whether the cursor is at `..` (not `..=`, not `...`).
+    pub(super) fn is_dot_dot(&self) -> bool {
+        matches!(
+            (self.peek(), self.peek_at(1)),
+            (Some(TokenTree::Punct(a)), Some(TokenTree::Punct(b)))
+                if a.as_char() == '.' && a.spacing() == Spacing::Joint
+                    && b.as_char() == '.' && b.spacing() == Spacing::Alone
+        )
+    }
+
+    /// Whether the cursor is at `..=`.
+    pub(super) fn is_dot_dot_eq(&self) -> bool {
+        matches!(
+            (self.peek(), self.peek_at(1), self.peek_at(2)),
+            (Some(TokenTree::Punct(a)), Some(TokenTree::Punct(b)), Some(TokenTree::Punct(d)))
+                if a.as_char() == '.' && a.spacing() == Spacing::Joint
+                    && b.as_char() == '.' && b.spacing() == Spacing::Joint
+                    && d.as_char() == '=' && d.spacing() == Spacing::Alone
+        )
+    }
 }

@@ -63,10 +63,10 @@ impl Differential {
     }
 
     fn compare(&mut self, tokens: TokenStream, wrappers: &[Wrapper]) {
-        if !wrappers.iter().all(|w| *w == Wrapper::Module) {
-            // `direct` prints module items only; the others go to prettyplease.
+        // `direct` prints items in modules and impl blocks; the others go to prettyplease.
+        let Some(place) = chunks::direct_place(wrappers) else {
             return;
-        }
+        };
         for (item, maybe_module) in chunks::items(tokens) {
             let item = if maybe_module {
                 match chunks::as_module(item) {
@@ -89,7 +89,7 @@ impl Differential {
             };
             self.check.items += 1;
             self.check.bytes += reference.len();
-            let Some(text) = super::direct::item_text(&item, wrappers.len()) else {
+            let Some(text) = super::direct::item_text(&item, wrappers.len(), place) else {
                 continue;
             };
             self.check.direct += 1;
@@ -166,6 +166,115 @@ mod tests {
             total.direct,
             total.items
         );
+    }
+
+    /// Impl blocks and the functions in them (a setter, a method chain ending in a closure
+    /// with a `match` on literals and ranges, an `IntoFuture` implementation, a `match` on
+    /// struct patterns with `let`, a method of a block given open taking an `impl Trait`
+    /// and making a struct with `..rest`) are printed directly and compared; a body with a
+    /// binary operator is left to prettyplease.
+    #[test]
+    fn impl_blocks_and_functions_are_compared() {
+        let mut sink = Differential::new();
+        sink.items(quote::quote!(
+            impl ARequest<'_> {
+                /// The `limit` query parameter.
+                pub fn limit(mut self, value: i32) -> Self {
+                    self.limit = Some(value);
+                    self
+                }
+                #[allow(clippy::result_large_err)]
+                pub fn send(self) -> ::stencil::client::Sending<A, AError> {
+                    self.client.core.request(::stencil::reqwest::Method::GET)
+                        .operation("a").path("/a")
+                        .query("limit", &self.limit, ::stencil::client::Style::Form, true)
+                        .auth(&[&[0]])
+                        .send(|response| match response.status() {
+                            200 => response.ok(::stencil::client::json),
+                            404 => response.err(::stencil::client::empty, |()| AError::NotFound),
+                            500..=599 => response.err(::stencil::client::json, AError::Server),
+                            _ => response.err(::stencil::client::json, AError::Default),
+                        })
+                }
+            }
+            impl<'a> ::std::future::IntoFuture for ARequest<'a> {
+                type Output = Result<
+                    ::stencil::client::ResponseValue<A>,
+                    ::stencil::client::Error<AError>,
+                >;
+                type IntoFuture = ::stencil::client::BoxFuture<'a, Self::Output>;
+                fn into_future(self) -> Self::IntoFuture {
+                    Box::pin(self.send())
+                }
+            }
+            pub fn sum() -> u8 {
+                1 + 2
+            }
+            impl IntoResponse for AResponse {
+                fn into_response(self) -> Response {
+                    match self {
+                        Self::Ok { body, x_next } => {
+                            let mut response = rt::json(200, "application/json", &body);
+                            rt::set_header(&mut response, "x-next", &x_next);
+                            response
+                        }
+                        Self::Created(body) => rt::json(201, "application/json", &body),
+                    }
+                }
+            }
+        ));
+        sink.open(quote::quote!(impl Client));
+        sink.items(quote::quote!(
+            pub fn a(&self, id: impl Into<String>, body: super::types::A) -> ARequest<'_> {
+                ARequest {
+                    client: self,
+                    id: id.into(),
+                    body,
+                    ..Default::default()
+                }
+            }
+        ));
+        sink.close();
+        let check = sink.finish();
+        assert!(check.shown.is_empty(), "{:?}", check.shown);
+        assert_eq!((check.items, check.direct, check.differing), (5, 4, 0));
+    }
+
+    /// A server's route (bounded generic parameter, turbofish) and handler (typed and async
+    /// closures, `let ... else`, `return`) are printed directly and compared.
+    #[test]
+    fn routes_and_handlers_are_compared() {
+        let mut sink = Differential::new();
+        sink.items(quote::quote!(
+            pub fn list_pets<A: super::Api + Send>(server: Arc<rt::Server<A>>) -> Router {
+                rt::route(
+                    &super::operations::LIST_PETS,
+                    super::handle_list_pets::<A>,
+                    server,
+                )
+            }
+            fn handle_list_pets<A: Api>(
+                State(server): State<Arc<rt::Server<A>>>,
+                request: Request,
+            ) -> impl ::std::future::Future<Output = Response> {
+                serve_secured(
+                    server,
+                    request,
+                    &operations::LIST_PETS,
+                    false,
+                    |input: &mut rt::Input| {
+                        let (Some(limit), Some(status)) = (input.param(0), input.param(1)) else {
+                            return None;
+                        };
+                        Some(ListPetsRequest { limit, status })
+                    },
+                    async |api: &A, principal, request| api.list_pets(principal, request).await,
+                )
+            }
+        ));
+        let check = sink.finish();
+        assert!(check.shown.is_empty(), "{:?}", check.shown);
+        assert_eq!((check.items, check.direct, check.differing), (2, 2, 0));
     }
 
     /// An item `direct` prints is counted and compared.

@@ -43,10 +43,66 @@ pub(super) fn generics(p: &mut Printer, c: &mut Cursor<'_>) -> Option<()> {
     if !c.eat_punct('<') {
         return Some(());
     }
-    angle_list(p, c, 0, |p, c| {
+    angle_list(p, c, 0, generic_param)
+}
+
+/// A type parameter with its bounds and default (prettyplease's `type_param`).
+fn generic_param(p: &mut Printer, c: &mut Cursor<'_>) -> Option<()> {
+    p.word(c.ident()?);
+    p.ibox(INDENT);
+    if c.eat_punct(':') {
+        p.word(": ");
+        bound(p, c)?;
+        while c.eat_punct('+') {
+            p.space();
+            p.word("+ ");
+            bound(p, c)?;
+        }
+    }
+    if c.eat_punct('=') {
+        p.space();
+        p.word("= ");
+        ty(p, c)?;
+    }
+    p.end();
+    Some(())
+}
+
+/// An expression path with generic arguments (`a::b::<T>`, prettyplease's `path` with
+/// `PathKind::Expr`), all of `trees`.
+pub(super) fn expr_path(p: &mut Printer, trees: &[TokenTree]) -> Option<()> {
+    let mut c = Cursor::new(trees);
+    if c.eat_path_sep() {
+        p.word("::");
+    }
+    loop {
         p.word(c.ident()?);
-        Some(())
-    })
+        if !c.eat_path_sep() {
+            return c.done().then_some(());
+        }
+        p.word("::");
+        if c.eat_punct('<') {
+            angle_list(p, &mut c, INDENT, generic_argument)?;
+            if !c.eat_path_sep() {
+                return c.done().then_some(());
+            }
+            p.word("::");
+        }
+    }
+}
+
+/// After a `&` (of a reference type or a receiver): `&`, its lifetime and `mut` as
+/// prettyplease prints them.
+pub(super) fn reference_prefix(p: &mut Printer, c: &mut Cursor<'_>) -> Option<()> {
+    p.word("&");
+    if c.is_lifetime() {
+        p.word(c.lifetime()?);
+        p.nbsp();
+    }
+    if c.eat_ident("mut") {
+        p.word("mut ");
+    }
+    Some(())
 }
 
 /// A type: a path (with generic arguments), a reference, a slice, an array of literal length,
@@ -55,14 +111,7 @@ pub(super) fn ty(p: &mut Printer, c: &mut Cursor<'_>) -> Option<()> {
     match c.peek()? {
         TokenTree::Punct(amp) if amp.as_char() == '&' => {
             c.next();
-            p.word("&");
-            if c.is_lifetime() {
-                p.word(c.lifetime()?);
-                p.nbsp();
-            }
-            if c.eat_ident("mut") {
-                p.word("mut ");
-            }
+            reference_prefix(p, c)?;
             ty(p, c)
         }
         TokenTree::Group(g) if g.delimiter() == Delimiter::Bracket => {
@@ -86,10 +135,46 @@ pub(super) fn ty(p: &mut Printer, c: &mut Cursor<'_>) -> Option<()> {
             c.next();
             type_tuple(p, &inner)
         }
-        TokenTree::Ident(i) if i == "dyn" || i == "impl" || i == "fn" || i == "unsafe" => None,
+        TokenTree::Ident(i) if i == "impl" || i == "dyn" => {
+            let keyword = if i == "impl" { "impl " } else { "dyn " };
+            c.next();
+            p.word(keyword);
+            bounds(p, c)
+        }
+        TokenTree::Ident(i) if i == "fn" || i == "unsafe" || i == "extern" => None,
         TokenTree::Ident(_) => type_path(p, c),
         TokenTree::Punct(_) if c.is_path_sep() => type_path(p, c),
         _ => None,
+    }
+}
+
+/// `Bound + Bound ...` after `impl` or `dyn`: trait paths (with generic arguments, no
+/// parenthesised ones, no `for<'a>`) and lifetimes, as prettyplease's `type_param_bound`.
+fn bounds(p: &mut Printer, c: &mut Cursor<'_>) -> Option<()> {
+    bound(p, c)?;
+    while c.eat_punct('+') {
+        p.word(" + ");
+        bound(p, c)?;
+    }
+    Some(())
+}
+
+/// A lifetime or a trait path (prettyplease's `type_param_bound`).
+fn bound(p: &mut Printer, c: &mut Cursor<'_>) -> Option<()> {
+    if c.is_lifetime() {
+        p.word(c.lifetime()?);
+        return Some(());
+    }
+    if c.eat_punct('?') {
+        p.word("?");
+    }
+    if c.is_ident("for") {
+        return None;
+    }
+    type_path(p, c)?;
+    match c.peek() {
+        Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis => None,
+        _ => Some(()),
     }
 }
 

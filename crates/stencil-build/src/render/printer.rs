@@ -19,13 +19,16 @@ enum Breaks {
     Inconsistent,
 }
 
+/// A break: where a line may end (prettyplease's `BreakToken`).
 #[derive(Clone, Copy, Default)]
-struct BreakToken {
-    offset: isize,
-    blank_space: usize,
-    pre_break: Option<char>,
-    if_nonempty: bool,
-    never_break: bool,
+pub(super) struct BreakToken {
+    pub(super) offset: isize,
+    pub(super) blank_space: usize,
+    pub(super) pre_break: Option<char>,
+    pub(super) post_break: &'static str,
+    pub(super) no_break: Option<char>,
+    pub(super) if_nonempty: bool,
+    pub(super) never_break: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -65,6 +68,8 @@ pub(super) struct Printer {
     print_stack: Vec<Frame>,
     indent: usize,
     pending_indentation: usize,
+    /// Set by printing code that met a shape it does not print: the text is not to be used.
+    failed: bool,
 }
 
 impl Printer {
@@ -80,15 +85,25 @@ impl Printer {
             print_stack: Vec::new(),
             indent: 0,
             pending_indentation: 0,
+            failed: false,
         }
     }
 
-    pub(super) fn finish(mut self) -> String {
+    /// Marks the text as not to be used (see [`Printer::finish`]).
+    pub(super) fn fail(&mut self) {
+        self.failed = true;
+    }
+
+    /// The text, or `None` when the printing code called [`Printer::fail`].
+    pub(super) fn finish(mut self) -> Option<String> {
+        if self.failed {
+            return None;
+        }
         if !self.scan_stack.is_empty() {
             self.check_stack(0);
             self.advance_left();
         }
-        self.out
+        Some(self.out)
     }
 
     // The ring buffer (prettyplease's `RingBuffer`).
@@ -155,7 +170,7 @@ impl Printer {
         self.scan_stack.push_back(right);
     }
 
-    fn scan_break(&mut self, token: BreakToken) {
+    pub(super) fn scan_break(&mut self, token: BreakToken) {
         if self.scan_stack.is_empty() {
             self.left_total = 1;
             self.right_total = 1;
@@ -195,6 +210,43 @@ impl Printer {
         {
             token.offset += offset;
         }
+    }
+
+    /// Ends a box, first making it too wide for one line if it is wider than `max`
+    /// (prettyplease's `end_with_max_width`).
+    pub(super) fn end_with_max_width(&mut self, max: isize) {
+        let mut depth = 1;
+        for &index in self.scan_stack.iter().rev() {
+            let entry = &self.buf[index - self.buf_offset];
+            match entry.token {
+                Token::Begin(_) => {
+                    depth -= 1;
+                    if depth == 0 {
+                        if entry.size < 0 && entry.size + self.right_total > max {
+                            self.push(Entry {
+                                token: Token::String(Cow::Borrowed("")),
+                                size: SIZE_INFINITY,
+                            });
+                            self.right_total += SIZE_INFINITY;
+                        }
+                        break;
+                    }
+                }
+                Token::End => depth += 1,
+                Token::Break(_) | Token::String(_) => {}
+            }
+        }
+        self.scan_end();
+    }
+
+    /// Whether the last word written ends with `ch`.
+    pub(super) fn ends_with(&self, ch: char) -> bool {
+        for entry in self.buf.iter().rev() {
+            if let Token::String(token) = &entry.token {
+                return token.ends_with(ch);
+            }
+        }
+        self.out.ends_with(ch)
     }
 
     fn check_stream(&mut self) {
@@ -294,6 +346,10 @@ impl Printer {
         if fits {
             self.pending_indentation += token.blank_space;
             self.space -= token.blank_space as isize;
+            if let Some(no_break) = token.no_break {
+                self.out.push(no_break);
+                self.space -= no_break.len_utf8() as isize;
+            }
         } else {
             if let Some(pre_break) = token.pre_break {
                 self.print_indent();
@@ -303,6 +359,11 @@ impl Printer {
             let indent = self.indent as isize + token.offset;
             self.pending_indentation = indent.max(0) as usize;
             self.space = (MARGIN - indent).max(MIN_SPACE);
+            if !token.post_break.is_empty() {
+                self.print_indent();
+                self.out.push_str(token.post_break);
+                self.space -= token.post_break.len() as isize;
+            }
         }
     }
 
@@ -363,6 +424,14 @@ impl Printer {
 
     pub(super) fn hardbreak(&mut self) {
         self.spaces(SIZE_INFINITY as usize);
+    }
+
+    pub(super) fn space_if_nonempty(&mut self) {
+        self.scan_break(BreakToken {
+            blank_space: 1,
+            if_nonempty: true,
+            ..BreakToken::default()
+        });
     }
 
     pub(super) fn hardbreak_if_nonempty(&mut self) {
